@@ -1,0 +1,120 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
+import { dirname, join, resolve } from 'node:path';
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { createTableInput } from '../../shared/db/table.ts';
+
+const require = createRequire(import.meta.url);
+
+export interface DynamoDbLocal {
+  readonly endpoint: string;
+  readonly process: ChildProcess;
+  stop(): Promise<void>;
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+export function localClient(endpoint: string): DynamoDBClient {
+  return new DynamoDBClient({
+    endpoint,
+    region: 'local',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    maxAttempts: 1,
+  });
+}
+
+/**
+ * Starts AWS's DynamoDB Local (shipped inside the amplify-dynamodb-simulator npm package, so no
+ * Docker and no download) and waits until it answers. `dataDir` persists the data; without it the
+ * database lives in memory.
+ */
+export async function startDynamoDbLocal(options: { port?: number; dataDir?: string } = {}): Promise<DynamoDbLocal> {
+  const emulator = join(dirname(require.resolve('amplify-dynamodb-simulator/package.json')), 'emulator');
+  const port = options.port ?? (await freePort());
+  const storage = options.dataDir ? ['-sharedDb', '-dbPath', resolve(options.dataDir)] : ['-inMemory'];
+  if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
+  const startedAt = performance.now();
+  const java = spawn(
+    'java',
+    [
+      // A short-lived dev database: the fast-starting JIT tier and a simple GC cut start-up time.
+      '-XX:TieredStopAtLevel=1',
+      '-XX:+UseSerialGC',
+      `-Djava.library.path=${join(emulator, 'DynamoDBLocal_lib')}`,
+      '-jar',
+      join(emulator, 'DynamoDBLocal.jar'),
+      ...storage,
+      '-disableTelemetry',
+      '-port',
+      String(port),
+    ],
+    // DynamoDB Local writes a metadata file into its working directory.
+    { cwd: options.dataDir ? resolve(options.dataDir) : emulator, stdio: ['ignore', 'ignore', 'inherit'] },
+  );
+  let exited: string | undefined;
+  java.once('exit', (code, signal) => {
+    exited = `exit ${code ?? signal}`;
+  });
+  java.once('error', (error) => {
+    exited = `${error.message} (is Java 17+ on the PATH?)`;
+  });
+
+  const endpoint = `http://127.0.0.1:${port}`;
+  const client = localClient(endpoint);
+  try {
+    for (;;) {
+      if (exited !== undefined) throw new Error(`DynamoDB Local failed to start: ${exited}`);
+      if (performance.now() - startedAt > 30_000) throw new Error('DynamoDB Local did not answer within 30 s');
+      try {
+        await client.send(new ListTablesCommand({}));
+        break;
+      } catch {
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+  } catch (error) {
+    java.kill('SIGKILL');
+    throw error;
+  } finally {
+    client.destroy();
+  }
+
+  return {
+    endpoint,
+    process: java,
+    stop: () =>
+      new Promise<void>((resolveStop) => {
+        if (java.exitCode !== null || java.signalCode !== null) return resolveStop();
+        const timer = setTimeout(() => java.kill('SIGKILL'), 5000);
+        java.once('exit', () => {
+          clearTimeout(timer);
+          resolveStop();
+        });
+        java.kill('SIGTERM');
+      }),
+  };
+}
+
+/** Creates the table (same schema as the CDK stack) unless it exists already. */
+export async function ensureTable(endpoint: string, tableName: string): Promise<void> {
+  const client = localClient(endpoint);
+  try {
+    await client.send(new DescribeTableCommand({ TableName: tableName }));
+  } catch (error) {
+    if (!(error instanceof Error && error.name === 'ResourceNotFoundException')) throw error;
+    await client.send(new CreateTableCommand(createTableInput(tableName)));
+  } finally {
+    client.destroy();
+  }
+}

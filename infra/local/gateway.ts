@@ -1,0 +1,214 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { APIGatewayRequestAuthorizerEventV2, Context } from 'aws-lambda';
+import type { ApiEvent, ApiResult, PartnerAuthorizerContext } from '../../shared/http/types.ts';
+import { FUNCTIONS, type FunctionName, ROUTES, type Route, routeKey } from '../../shared/routes.ts';
+
+type Handler = (event: never, context: Context) => Promise<unknown>;
+
+interface CompiledRoute {
+  readonly route: Route;
+  readonly pattern: RegExp;
+  readonly params: string[];
+}
+
+/** `/v1/offers/{summaryId}` → a regex with one capture per path parameter, as API Gateway matches. */
+function compile(route: Route): CompiledRoute {
+  const params: string[] = [];
+  const source = route.path
+    .split('/')
+    .map((segment) => {
+      const param = /^\{(\w+)\}$/.exec(segment);
+      if (!param?.[1]) return segment.replace(/[.*+?^$()|[\]\\]/g, '\\$&');
+      params.push(param[1]);
+      return '([^/]+)';
+    })
+    .join('/');
+  return { route, pattern: new RegExp(`^${source}$`), params };
+}
+
+function lambdaContext(functionName: string, requestId: string): Context {
+  const deadline = Date.now() + 30_000;
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${functionName}`,
+    memoryLimitInMB: '256',
+    awsRequestId: requestId,
+    logGroupName: `/aws/lambda/${functionName}`,
+    logStreamName: 'local',
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+function isTextual(contentType: string | undefined): boolean {
+  return !contentType || /^(text\/|application\/(json|x-www-form-urlencoded|[\w.+-]+\+json|xml))/i.test(contentType);
+}
+
+export interface LocalGatewayOptions {
+  /** Loads a function's handler; defaults to importing its entry from the repository. */
+  readonly loadHandler?: (name: FunctionName) => Promise<Handler>;
+  readonly routes?: readonly Route[];
+  /** Called with each function's structured output errors (for the console). */
+  readonly onError?: (error: unknown) => void;
+}
+
+const defaultLoader = async (name: FunctionName): Promise<Handler> => {
+  const module = (await import(pathToFileURL(resolve(FUNCTIONS[name].entry)).href)) as { handler: Handler };
+  return module.handler;
+};
+
+/**
+ * A local stand-in for the HTTP API: it matches the same route table, runs the same authorizer
+ * for partner routes, builds API Gateway payload v2 events and writes the handlers' results back.
+ * Handlers read their environment at import, so set it before the first request.
+ */
+export function createLocalGateway(options: LocalGatewayOptions = {}): Server {
+  const routes = (options.routes ?? ROUTES).map(compile);
+  const load = options.loadHandler ?? defaultLoader;
+  const handlers = new Map<FunctionName, Promise<Handler>>();
+  const handlerFor = (name: FunctionName) => {
+    let handler = handlers.get(name);
+    if (!handler) {
+      handler = load(name);
+      handlers.set(name, handler);
+    }
+    return handler;
+  };
+
+  const serve = async (req: IncomingMessage, res: ServerResponse) => {
+    const url = new URL(req.url ?? '/', 'http://local');
+    const method = req.method ?? 'GET';
+    const requestId = randomUUID();
+    const send = (result: ApiResult) => {
+      const headers: Record<string, string | string[]> = {};
+      for (const [name, value] of Object.entries(result.headers ?? {})) headers[name.toLowerCase()] = String(value);
+      if (result.cookies?.length) headers['set-cookie'] = result.cookies;
+      headers['apigw-requestid'] ??= requestId;
+      res.writeHead(result.statusCode ?? 200, headers);
+      res.end(result.body ? Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8') : undefined);
+    };
+
+    const matches = routes
+      .map((compiled) => ({ compiled, match: compiled.pattern.exec(url.pathname) }))
+      .filter((candidate) => candidate.match !== null);
+    const found = matches.find((candidate) => candidate.compiled.route.method === method);
+    if (!found?.match) {
+      // API Gateway answers unmatched routes itself, with this body.
+      return send({
+        statusCode: 404,
+        headers: { 'content-type': 'application/json' },
+        body: '{"message":"Not Found"}',
+      });
+    }
+    const { route, params } = found.compiled;
+    const key = routeKey(route);
+
+    // API Gateway v2: lower-cased header names, repeated headers and query values joined by commas.
+    const headers: Record<string, string> = {};
+    for (const [name, value] of Object.entries(req.headers)) {
+      if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(',') : value;
+    }
+    const query: Record<string, string> = {};
+    for (const [name, value] of url.searchParams) query[name] = name in query ? `${query[name]},${value}` : value;
+    const pathParameters: Record<string, string> = {};
+    params.forEach((name, index) => {
+      pathParameters[name] = decodeURIComponent(found.match?.[index + 1] ?? '');
+    });
+    const raw = await readBody(req);
+    const textual = isTextual(headers['content-type']);
+    const now = new Date();
+    const requestContext = {
+      accountId: 'local',
+      apiId: 'local',
+      domainName: headers.host ?? 'localhost',
+      domainPrefix: 'localhost',
+      http: {
+        method,
+        path: url.pathname,
+        protocol: `HTTP/${req.httpVersion}`,
+        sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+        userAgent: headers['user-agent'] ?? '',
+      },
+      requestId,
+      routeKey: key,
+      stage: '$default',
+      time: now.toUTCString(),
+      timeEpoch: now.getTime(),
+    };
+    const base = {
+      version: '2.0' as const,
+      routeKey: key,
+      rawPath: url.pathname,
+      rawQueryString: url.search.slice(1),
+      ...(headers.cookie ? { cookies: headers.cookie.split(/;\s*/) } : {}),
+      headers,
+      ...(Object.keys(query).length > 0 ? { queryStringParameters: query } : {}),
+      ...(params.length > 0 ? { pathParameters } : {}),
+    };
+
+    let authorizer: { lambda: PartnerAuthorizerContext } | undefined;
+    if (route.auth === 'partner') {
+      // Like API Gateway with an identity source: no Authorization header, no authorizer call.
+      if (!headers.authorization) {
+        return send({
+          statusCode: 401,
+          headers: { 'content-type': 'application/json' },
+          body: '{"message":"Unauthorized"}',
+        });
+      }
+      const authorize = (await handlerFor('authorizer')) as unknown as (
+        event: APIGatewayRequestAuthorizerEventV2,
+        context: Context,
+      ) => Promise<{ isAuthorized: boolean; context?: PartnerAuthorizerContext }>;
+      const decision = await authorize(
+        {
+          ...base,
+          type: 'REQUEST',
+          routeArn: `arn:aws:execute-api:local:000000000000:local/$default/${method}${url.pathname}`,
+          identitySource: [headers.authorization],
+          requestContext,
+        } as unknown as APIGatewayRequestAuthorizerEventV2,
+        lambdaContext('authorizer', randomUUID()),
+      );
+      if (!decision.isAuthorized) {
+        return send({
+          statusCode: 403,
+          headers: { 'content-type': 'application/json' },
+          body: '{"message":"Forbidden"}',
+        });
+      }
+      authorizer = { lambda: decision.context ?? {} };
+    }
+
+    const event = {
+      ...base,
+      ...(raw.length > 0 ? { body: textual ? raw.toString('utf8') : raw.toString('base64') } : {}),
+      isBase64Encoded: raw.length > 0 && !textual,
+      requestContext: { ...requestContext, ...(authorizer ? { authorizer } : {}) },
+    } as ApiEvent;
+    const handler = (await handlerFor(route.function)) as unknown as (e: ApiEvent, c: Context) => Promise<ApiResult>;
+    send(await handler(event, lambdaContext(route.function, requestId)));
+  };
+
+  return createServer((req, res) => {
+    serve(req, res).catch((error: unknown) => {
+      options.onError?.(error);
+      // What API Gateway returns when the integration itself fails.
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
+      res.end('{"message":"Internal Server Error"}');
+    });
+  });
+}

@@ -1,0 +1,89 @@
+/**
+ * `npm start`: DynamoDB Local + the table + a demo partner and key + the local gateway, all on
+ * this machine. Data persists in .local/ unless --in-memory is given. Ctrl-C stops everything.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { createDocumentClient } from '../../shared/db/client.ts';
+import { generateApiKey, isWellFormedApiKey } from '../../shared/domain/api-key.ts';
+import { ensureTable, startDynamoDbLocal } from './dynamodb.ts';
+import { createLocalGateway } from './gateway.ts';
+import { seedDemo } from './seed.ts';
+
+const LOCAL_DIR = '.local';
+const TABLE_NAME = 'purchase-offers-local';
+
+const { values: flags } = parseArgs({ options: { 'in-memory': { type: 'boolean', default: false } } });
+const inMemory = flags['in-memory'] === true;
+const port = Number(process.env.PORT ?? 3000);
+if (!Number.isInteger(port) || port < 1 || port > 65535)
+  throw new Error(`PORT must be a TCP port, got ${process.env.PORT}`);
+
+/** DEMO_API_KEY wins; otherwise the key made on the first run is kept with the persisted data. */
+function demoApiKey(): string {
+  const fromEnv = process.env.DEMO_API_KEY;
+  if (fromEnv !== undefined) {
+    if (!isWellFormedApiKey(fromEnv))
+      throw new Error('DEMO_API_KEY must look like pok_ followed by 43 base64url characters');
+    return fromEnv;
+  }
+  if (inMemory) return generateApiKey();
+  const file = join(LOCAL_DIR, 'demo-api-key');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  const key = generateApiKey();
+  mkdirSync(LOCAL_DIR, { recursive: true });
+  writeFileSync(file, key, { mode: 0o600 });
+  return key;
+}
+
+const dynamo = await startDynamoDbLocal(inMemory ? {} : { dataDir: join(LOCAL_DIR, 'dynamodb') });
+const stopAll = async () => {
+  await dynamo.stop();
+};
+try {
+  await ensureTable(dynamo.endpoint, TABLE_NAME);
+  Object.assign(process.env, {
+    TABLE_NAME,
+    DDB_ENDPOINT: dynamo.endpoint,
+    AWS_REGION: process.env.AWS_REGION ?? 'local',
+    STAGE: 'local',
+    POWERTOOLS_SERVICE_NAME: 'purchase-offers',
+    POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'INFO',
+  });
+  const apiKey = demoApiKey();
+  await seedDemo({ name: TABLE_NAME, client: createDocumentClient(dynamo.endpoint) }, apiKey);
+
+  const gateway = createLocalGateway({ onError: (error) => console.error('gateway error', error) });
+  await new Promise<void>((resolveListen, reject) => {
+    gateway.once('error', reject);
+    gateway.listen(port, '127.0.0.1', resolveListen);
+  });
+  const base = `http://127.0.0.1:${port}`;
+  console.log(`
+Purchase offers is running locally (${inMemory ? 'in memory' : `data in ${LOCAL_DIR}/`}).
+
+  Partner API     ${base}/v1
+  DynamoDB Local  ${dynamo.endpoint} (table ${TABLE_NAME})
+  Demo API key    ${apiKey}
+
+Try:
+  curl -s -H "Authorization: Bearer ${apiKey}" "${base}/v1/catalog?usageLocation=BR"
+
+Press Ctrl-C to stop.
+`);
+
+  let stopping = false;
+  const shutdown = () => {
+    if (stopping) return;
+    stopping = true;
+    gateway.close();
+    gateway.closeAllConnections();
+    stopAll().then(() => process.exit(0));
+  };
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+} catch (error) {
+  await stopAll();
+  throw error;
+}

@@ -1,0 +1,205 @@
+import type { MiddlewareObj } from '@middy/core';
+import type { Context } from 'aws-lambda';
+import * as z from 'zod/mini';
+import { type FieldError, UnauthorizedError } from '../domain/errors.ts';
+import { logger } from '../observability/logger.ts';
+import { mapError, problemResponse, RequestError } from './problem.ts';
+import type { ApiEvent, ApiResult } from './types.ts';
+import { toFieldErrors } from './validation.ts';
+
+type Middleware = MiddlewareObj<ApiEvent, ApiResult, Error, Context>;
+
+/** Parsed, validated request parts, attached to the event by `validateRequest`. */
+export interface ValidatedInput {
+  path: unknown;
+  query: unknown;
+  headers: unknown;
+  body: unknown;
+}
+export const validatedInput = new WeakMap<ApiEvent, ValidatedInput>();
+
+export interface RequestSchemas {
+  readonly path?: z.ZodMiniType;
+  readonly query?: z.ZodMiniType;
+  readonly headers?: z.ZodMiniType;
+  readonly body?: z.ZodMiniType;
+}
+
+const MAX_BODY_BYTES = 64 * 1024;
+
+/** Header values that must be set on every response unless the route chose its own. */
+const SECURITY_HEADERS: Record<string, string> = {
+  'cache-control': 'no-store',
+  'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+  'referrer-policy': 'no-referrer',
+  'strict-transport-security': 'max-age=63072000; includeSubDomains',
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+};
+
+function withHeaders(response: ApiResult | null | undefined, headers: Record<string, string>): void {
+  if (!response) return;
+  response.headers ??= {};
+  const existing = response.headers;
+  const present = new Set(Object.keys(existing).map((k) => k.toLowerCase()));
+  for (const [name, value] of Object.entries(headers)) {
+    if (!present.has(name)) existing[name] = value;
+  }
+}
+
+/** One log line per request (route, status, latency, partner) and the request id echoed back. */
+export function accessLog(): Middleware {
+  const startedAt = new WeakMap<ApiEvent, number>();
+  const finish = (event: ApiEvent, response: ApiResult | null | undefined) => {
+    withHeaders(response, { 'x-request-id': event.requestContext.requestId });
+    logger.info('request', {
+      routeKey: event.routeKey,
+      status: response?.statusCode,
+      latencyMs: Math.round(performance.now() - (startedAt.get(event) ?? performance.now())),
+      partnerId: event.requestContext.authorizer?.lambda?.partnerId,
+    });
+  };
+  return {
+    before: ({ event }) => {
+      startedAt.set(event, performance.now());
+      logger.appendKeys({ requestId: event.requestContext.requestId });
+    },
+    after: ({ event, response }) => finish(event, response),
+    onError: ({ event, response }) => finish(event, response),
+  };
+}
+
+export function securityHeaders(): Middleware {
+  return {
+    after: ({ response }) => withHeaders(response, SECURITY_HEADERS),
+    onError: ({ response }) => withHeaders(response, SECURITY_HEADERS),
+  };
+}
+
+function decodeBody(event: ApiEvent): string | undefined {
+  if (event.body === undefined || event.body === null) return undefined;
+  return event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+}
+
+function header(event: ApiEvent, name: string): string | undefined {
+  // API Gateway v2 lower-cases header names; the local gateway does the same.
+  return event.headers?.[name];
+}
+
+/**
+ * Parses and validates every declared part of the request with its zod schema. Undeclared parts
+ * are ignored except the body: a route that takes no body rejects none (GET), and a route that
+ * takes one requires JSON.
+ */
+export function validateRequest(schemas: RequestSchemas): Middleware {
+  return {
+    before: ({ event }) => {
+      const errors: FieldError[] = [];
+      const input: ValidatedInput = { path: undefined, query: undefined, headers: undefined, body: undefined };
+      const check = (
+        location: keyof ValidatedInput,
+        prefix: string,
+        schema: z.ZodMiniType | undefined,
+        value: unknown,
+      ) => {
+        if (!schema) return;
+        const result = schema.safeParse(value);
+        if (result.success) input[location] = result.data;
+        else errors.push(...toFieldErrors(prefix, result.error.issues));
+      };
+      check('path', 'path', schemas.path, event.pathParameters ?? {});
+      check('query', 'query', schemas.query, event.queryStringParameters ?? {});
+      check('headers', 'header', schemas.headers, event.headers ?? {});
+      if (schemas.body) {
+        const raw = decodeBody(event);
+        if (raw === undefined || raw.trim() === '') {
+          throw new RequestError(400, 'missing-body', 'Request body required', 'This endpoint takes a JSON body.', [
+            { field: 'body', rule: 'required', message: 'is required' },
+          ]);
+        }
+        if (Buffer.byteLength(raw) > MAX_BODY_BYTES) {
+          throw new RequestError(
+            413,
+            'body-too-large',
+            'Request body too large',
+            `The body may be at most ${MAX_BODY_BYTES} bytes.`,
+          );
+        }
+        const contentType = header(event, 'content-type') ?? '';
+        if (!/^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i.test(contentType)) {
+          throw new RequestError(
+            415,
+            'unsupported-media-type',
+            'Unsupported media type',
+            'Send the body as application/json.',
+            [{ field: 'header.content-type', rule: 'media_type', message: 'must be application/json' }],
+          );
+        }
+        let parsed: unknown;
+        try {
+          parsed = JSON.parse(raw);
+        } catch {
+          throw new RequestError(400, 'malformed-json', 'Malformed JSON', 'The request body is not valid JSON.', [
+            { field: 'body', rule: 'json', message: 'is not valid JSON' },
+          ]);
+        }
+        check('body', 'body', schemas.body, parsed);
+      }
+      if (errors.length > 0) {
+        throw new RequestError(
+          400,
+          'invalid-request',
+          'Invalid request',
+          'One or more fields are invalid; see errors.',
+          errors,
+        );
+      }
+      validatedInput.set(event, input);
+    },
+  };
+}
+
+const DENIAL_DETAIL: Record<string, string> = {
+  missing: 'Send your API key as "Authorization: Bearer <key>".',
+  malformed: 'The Authorization header must be "Bearer <key>" with a key issued to you.',
+  unknown: 'The API key is not recognised.',
+  revoked: 'The API key has been revoked; ask for a new one.',
+};
+
+/** Fails closed: a partner route runs only with a partner id from the authorizer. */
+export function requirePartner(): Middleware {
+  return {
+    before: ({ event }) => {
+      const auth = event.requestContext.authorizer?.lambda;
+      if (!auth?.partnerId) {
+        const reason = auth?.denied ?? 'missing';
+        throw new UnauthorizedError(
+          'unauthorized',
+          'Unauthorized',
+          DENIAL_DETAIL[reason] ?? DENIAL_DETAIL.missing ?? '',
+          [{ field: 'header.authorization', rule: reason, message: DENIAL_DETAIL[reason] ?? '' }],
+        );
+      }
+    },
+  };
+}
+
+/** Last in the chain so its onError runs first; later onError steps add headers and log. */
+export function problemErrors(): Middleware {
+  return {
+    onError: (request) => {
+      const mapped = mapError(request.error, request.event.requestContext.requestId);
+      if (mapped.unexpected) logger.error('unhandled error', request.error as Error);
+      request.response = problemResponse(mapped.problem, mapped.headers);
+    },
+  };
+}
+
+/** `z.coerce` alternative that keeps query strings strict: "10" → 10, "10abc" → error. */
+export const queryInt = (min: number, max: number) =>
+  z
+    .pipe(
+      z.string().check(z.regex(/^\d{1,9}$/, 'must be a whole number')),
+      z.transform((s) => Number(s)),
+    )
+    .check(z.minimum(min), z.maximum(max));

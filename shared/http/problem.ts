@@ -1,0 +1,93 @@
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { DomainError, type DomainErrorKind, type FieldError, TooManyRequestsError } from '../domain/errors.ts';
+
+/** Problem types are URNs: stable identifiers that do not pretend to be documentation URLs. */
+export const PROBLEM_TYPE_PREFIX = 'urn:purchase-offers:problem:';
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+
+/** RFC 9457 problem details, plus the field errors and the request id to quote to support. */
+export interface ProblemDetails {
+  readonly type: string;
+  readonly title: string;
+  readonly status: number;
+  readonly detail: string;
+  readonly errors?: readonly FieldError[];
+  readonly requestId?: string;
+}
+
+/**
+ * Errors about the HTTP exchange itself (malformed JSON, wrong media type, invalid fields), as
+ * opposed to domain rules. Thrown by the middleware stack before any domain code runs.
+ */
+export class RequestError extends Error {
+  constructor(
+    readonly status: 400 | 413 | 415,
+    readonly type: string,
+    readonly title: string,
+    readonly detail: string,
+    readonly errors: readonly FieldError[] = [],
+  ) {
+    super(detail);
+    this.name = 'RequestError';
+  }
+}
+
+const STATUS_BY_KIND: Record<DomainErrorKind, number> = {
+  unauthorized: 401,
+  forbidden: 403,
+  'not-found': 404,
+  conflict: 409,
+  unprocessable: 422,
+  'too-many-requests': 429,
+};
+
+export interface MappedError {
+  readonly problem: ProblemDetails;
+  readonly headers: Record<string, string>;
+  /** Only unexpected errors are worth an error-level log line and an alarm. */
+  readonly unexpected: boolean;
+}
+
+/** The one place an error becomes an HTTP status. Unknown errors leak nothing but the request id. */
+export function mapError(error: unknown, requestId: string): MappedError {
+  if (error instanceof DomainError || error instanceof RequestError) {
+    const status = error instanceof RequestError ? error.status : STATUS_BY_KIND[error.kind];
+    const headers: Record<string, string> = {};
+    if (error instanceof TooManyRequestsError) headers['retry-after'] = String(error.retryAfterSeconds);
+    if (status === 401) headers['www-authenticate'] = 'Bearer realm="purchase-offers"';
+    return {
+      problem: {
+        type: PROBLEM_TYPE_PREFIX + error.type,
+        title: error.title,
+        status,
+        detail: error.detail,
+        ...(error.errors.length > 0 ? { errors: error.errors } : {}),
+        requestId,
+      },
+      headers,
+      unexpected: false,
+    };
+  }
+  return {
+    problem: {
+      type: `${PROBLEM_TYPE_PREFIX}internal-error`,
+      title: 'Internal error',
+      status: 500,
+      detail: 'Something went wrong on our side. Retry later, and quote the request id if it persists.',
+      requestId,
+    },
+    headers: {},
+    unexpected: true,
+  };
+}
+
+export function problemResponse(
+  problem: ProblemDetails,
+  headers: Record<string, string> = {},
+): APIGatewayProxyStructuredResultV2 {
+  return {
+    statusCode: problem.status,
+    headers: { 'content-type': PROBLEM_CONTENT_TYPE, ...headers },
+    body: JSON.stringify(problem),
+  };
+}

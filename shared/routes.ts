@@ -1,0 +1,54 @@
+/**
+ * The single source of truth for the HTTP surface. The CDK stack creates one Lambda function per
+ * entry in FUNCTIONS and one API route per entry in ROUTES; the local gateway serves the same
+ * routes with the same handlers, so the two cannot drift.
+ */
+
+/** How much of the table a function may touch; the CDK stack grants exactly this. */
+export type TableAccess = 'none' | 'read' | 'readWrite';
+
+export interface FunctionSpec {
+  /** Entry file relative to the repository root; it must export `handler`. */
+  readonly entry: string;
+  readonly description: string;
+  readonly tableAccess: TableAccess;
+  readonly memoryMb?: number;
+  readonly timeoutSeconds?: number;
+}
+
+export const FUNCTIONS = {
+  authorizer: {
+    entry: 'functions/authorizer/handler.ts',
+    description: 'Identifies the partner behind an API key (Lambda REQUEST authorizer)',
+    tableAccess: 'read',
+  },
+  catalog: {
+    entry: 'functions/catalog/handler.ts',
+    description: 'Usage locations and the subscriptions sold in each (bundled catalog, no table access)',
+    tableAccess: 'none',
+  },
+} as const satisfies Record<string, FunctionSpec>;
+
+export type FunctionName = keyof typeof FUNCTIONS;
+
+/** Partner routes pass through the API key authorizer; public routes are open and throttled. */
+export type RouteAuth = 'partner' | 'public';
+export type HttpMethod = 'GET' | 'POST';
+
+export interface Route {
+  readonly method: HttpMethod;
+  /** API Gateway path syntax: `/v1/offers/{summaryId}`. */
+  readonly path: string;
+  readonly function: Exclude<FunctionName, 'authorizer'>;
+  readonly auth: RouteAuth;
+}
+
+export const ROUTES: readonly Route[] = [
+  { method: 'GET', path: '/v1/usage-locations', function: 'catalog', auth: 'partner' },
+  { method: 'GET', path: '/v1/catalog', function: 'catalog', auth: 'partner' },
+];
+
+/** `GET /v1/offers/{summaryId}` → the route key API Gateway and our handlers both use. */
+export function routeKey(route: Pick<Route, 'method' | 'path'>): string {
+  return `${route.method} ${route.path}`;
+}

@@ -1,0 +1,117 @@
+import { generateApiKey, hashApiKey } from '../../shared/domain/api-key.ts';
+import { admin, bearer, bodyOf, newPartner, startLocalApi } from '../support/local-api.ts';
+
+let api: Awaited<ReturnType<typeof startLocalApi>>;
+beforeAll(async () => {
+  api = await startLocalApi();
+});
+afterAll(() => api.close());
+
+const get = (path: string, headers: Record<string, string> = {}) => fetch(api.baseUrl + path, { headers });
+
+describe('partner API keys through the local gateway', () => {
+  it('serves the catalog for BR to a partner with a valid key', async () => {
+    const { key } = await newPartner();
+    const response = await get('/v1/catalog?usageLocation=BR', bearer(key));
+    expect(response.status).toBe(200);
+    const body = await bodyOf(response);
+    expect(body.usageLocation).toBe('BR');
+    expect(body.subscriptions.length).toBeGreaterThanOrEqual(15);
+    expect(body.subscriptions[0]).toEqual(
+      expect.objectContaining({ sku: expect.any(String), name: expect.any(String), minLicenses: expect.any(Number) }),
+    );
+  });
+
+  it('answers 401 without an Authorization header', async () => {
+    const response = await get('/v1/catalog?usageLocation=BR');
+    expect(response.status).toBe(401);
+  });
+
+  it.each([
+    ['an unknown key', () => `Bearer ${generateApiKey()}`, 'unknown'],
+    ['a malformed key', () => 'Bearer hunter2', 'malformed'],
+  ])('answers 401 problem+json for %s', async (_label, header, rule) => {
+    const response = await get('/v1/catalog?usageLocation=BR', { authorization: header() });
+    expect(response.status).toBe(401);
+    expect(response.headers.get('content-type')).toBe('application/problem+json');
+    const problem = await bodyOf(response);
+    expect(problem.errors[0]).toMatchObject({ field: 'header.authorization', rule });
+  });
+
+  it('stores only the hash of an issued key', async () => {
+    const { key, partner } = await newPartner();
+    const record = await admin.keys.getByHash(hashApiKey(key));
+    expect(record).toMatchObject({ partnerId: partner.partnerId });
+    expect(JSON.stringify(record)).not.toContain(key);
+  });
+
+  it('stops accepting a key once it is revoked, while the partner’s other keys keep working', async () => {
+    const { key, keyId, partner } = await newPartner();
+    const second = await admin.issueKey(partner.partnerId, 'second');
+    expect((await get('/v1/usage-locations', bearer(key))).status).toBe(200);
+
+    await admin.revokeKey(partner.partnerId, keyId);
+
+    const revoked = await get('/v1/usage-locations', bearer(key));
+    expect(revoked.status).toBe(401);
+    expect((await bodyOf(revoked)).errors[0].rule).toBe('revoked');
+    expect((await get('/v1/usage-locations', bearer(second.key))).status).toBe(200);
+  });
+
+  it('does not let one partner revoke another partner’s key', async () => {
+    const owner = await newPartner();
+    const other = await newPartner();
+    await expect(admin.revokeKey(other.partner.partnerId, owner.keyId)).rejects.toMatchObject({ kind: 'not-found' });
+    expect((await get('/v1/usage-locations', bearer(owner.key))).status).toBe(200);
+  });
+});
+
+describe('catalog endpoints', () => {
+  let key: string;
+  beforeAll(async () => {
+    ({ key } = await newPartner());
+  });
+
+  it.each([
+    ['ZZ', 'unsupported_usage_location'],
+    ['brazil', 'pattern'],
+    ['br', 'pattern'],
+  ])('rejects usageLocation=%s with 400 naming the parameter and rule %s', async (value, rule) => {
+    const response = await get(`/v1/catalog?usageLocation=${value}`, bearer(key));
+    expect(response.status).toBe(400);
+    expect(response.headers.get('content-type')).toBe('application/problem+json');
+    const problem = await bodyOf(response);
+    expect(problem.errors).toEqual([expect.objectContaining({ field: 'query.usageLocation', rule })]);
+  });
+
+  it('requires the usageLocation parameter', async () => {
+    const response = await get('/v1/catalog', bearer(key));
+    expect(response.status).toBe(400);
+    expect((await bodyOf(response)).errors[0]).toMatchObject({ field: 'query.usageLocation', rule: 'required' });
+  });
+
+  it('lists usage locations in the language asked for', async () => {
+    const en = await bodyOf(await get('/v1/usage-locations', bearer(key)));
+    const pt = await bodyOf(await get('/v1/usage-locations', { ...bearer(key), 'accept-language': 'pt-BR,pt;q=0.9' }));
+    const name = (body: { usageLocations: { code: string; name: string }[] }, code: string) =>
+      body.usageLocations.find((l) => l.code === code)?.name;
+    expect(en.locale).toBe('en');
+    expect(pt.locale).toBe('pt-BR');
+    expect(name(en, 'DE')).toBe('Germany');
+    expect(name(pt, 'DE')).toBe('Alemanha');
+  });
+
+  it('models the EEA difference: suites with Teams are sold in the US, not in Germany', async () => {
+    const names = async (country: string) =>
+      (
+        (await bodyOf(await get(`/v1/catalog?usageLocation=${country}`, bearer(key)))).subscriptions as {
+          name: string;
+        }[]
+      ).map((s) => s.name);
+    const de = await names('DE');
+    const us = await names('US');
+    expect(us).toContain('Microsoft 365 Business Standard');
+    expect(de).not.toContain('Microsoft 365 Business Standard');
+    expect(de).toContain('Microsoft 365 Business Standard (no Teams)');
+  });
+});

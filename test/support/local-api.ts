@@ -1,0 +1,53 @@
+import { randomUUID } from 'node:crypto';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createLocalGateway } from '../../infra/local/gateway.ts';
+import { PartnerAdmin } from '../../infra/ops/partner-admin.ts';
+import { tableFromEnv } from '../../shared/db/client.ts';
+import type { Partner } from '../../shared/domain/partner.ts';
+
+/** The integration table (DynamoDB Local, started by globalSetup). */
+export const table = tableFromEnv();
+export const admin = new PartnerAdmin(table);
+
+/** Starts the local gateway on a free port for one test file; the handlers are the real ones. */
+export async function startLocalApi(): Promise<{ baseUrl: string; close: () => Promise<void> }> {
+  const server: Server = createLocalGateway();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    baseUrl: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** A fresh partner with its own key, so tests never share state. */
+export async function newPartner(
+  overrides: Partial<Omit<Partner, 'partnerId' | 'createdAt' | 'updatedAt'>> = {},
+): Promise<{ partner: Partner; key: string; keyId: string }> {
+  const partner = await admin.createPartner({
+    partnerId: `p-${randomUUID()}`,
+    name: 'Fabrikam Partners',
+    advisorCode: '4400001',
+    customerCount: 10,
+    delegatedAdminCertified: true,
+    contact: { name: 'Pat Doe', email: 'pat@fabrikam.example' },
+    ...overrides,
+  });
+  const { key, record } = await admin.issueKey(partner.partnerId, 'test');
+  return { partner, key, keyId: record.keyId };
+}
+
+export function bearer(key: string): Record<string, string> {
+  return { authorization: `Bearer ${key}` };
+}
+
+/** Test code reads response bodies loosely; the assertions are what check their shape. */
+// biome-ignore lint/suspicious/noExplicitAny: assertions check the shape
+export async function bodyOf(response: Response): Promise<any> {
+  return response.json();
+}

@@ -1,0 +1,119 @@
+import * as z from 'zod/mini';
+import { ConflictError, ForbiddenError, NotFoundError, UnprocessableError } from '../../shared/domain/errors.ts';
+import { mapError, PROBLEM_CONTENT_TYPE } from '../../shared/http/problem.ts';
+import { json, partnerRoute, publicRoute } from '../../shared/http/route.ts';
+import { usageLocationSchema } from '../../shared/schemas/common.ts';
+import { apiEvent, lambdaContext } from '../support/events.ts';
+
+const echo = partnerRoute(
+  {
+    query: z.object({ usageLocation: usageLocationSchema }),
+    body: z.strictObject({ name: z.string().check(z.minLength(1), z.maxLength(10)), count: z.number() }),
+  },
+  async ({ query, body, partnerId }) => json(200, { query, body, partnerId }),
+);
+
+const partner = { partnerId: 'p-1' };
+const jsonHeaders = { 'content-type': 'application/json' };
+
+function problemOf(result: { headers?: Record<string, unknown>; body?: string }) {
+  expect(result.headers?.['content-type']).toBe(PROBLEM_CONTENT_TYPE);
+  return JSON.parse(result.body ?? '{}');
+}
+
+describe('partner route middleware', () => {
+  it('passes validated, typed input and the partner id to the route', async () => {
+    const result = await echo(
+      apiEvent({
+        authorizer: partner,
+        headers: jsonHeaders,
+        query: { usageLocation: 'BR' },
+        body: '{"name":"a","count":2}',
+      }),
+      lambdaContext,
+    );
+    expect(result.statusCode).toBe(200);
+    expect(JSON.parse(result.body ?? '')).toEqual({
+      query: { usageLocation: 'BR' },
+      body: { name: 'a', count: 2 },
+      partnerId: 'p-1',
+    });
+    expect(result.headers?.['x-request-id']).toBe('req-123');
+    expect(result.headers?.['x-content-type-options']).toBe('nosniff');
+    expect(result.headers?.['strict-transport-security']).toContain('max-age=');
+  });
+
+  it('answers 401 problem+json without a partner id, naming the reason', async () => {
+    const result = await echo(apiEvent({ authorizer: { denied: 'revoked' } }), lambdaContext);
+    expect(result.statusCode).toBe(401);
+    const problem = problemOf(result);
+    expect(problem.type).toBe('urn:purchase-offers:problem:unauthorized');
+    expect(problem.errors).toEqual([expect.objectContaining({ field: 'header.authorization', rule: 'revoked' })]);
+    expect(result.headers?.['www-authenticate']).toContain('Bearer');
+  });
+
+  it('names every invalid field and its rule in one 400', async () => {
+    const result = await echo(
+      apiEvent({
+        authorizer: partner,
+        headers: jsonHeaders,
+        query: { usageLocation: 'ZZ' },
+        body: '{"name":"much too long a name","extra":1}',
+      }),
+      lambdaContext,
+    );
+    expect(result.statusCode).toBe(400);
+    const problem = problemOf(result);
+    expect(problem).toMatchObject({ status: 400, title: 'Invalid request', requestId: 'req-123' });
+    expect(problem.errors).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ field: 'query.usageLocation', rule: 'unsupported_usage_location' }),
+        expect.objectContaining({ field: 'body.name', rule: 'too_big' }),
+        expect.objectContaining({ field: 'body.count', rule: 'required' }),
+        expect.objectContaining({ field: 'body.extra', rule: 'unrecognized_key' }),
+      ]),
+    );
+  });
+
+  it.each([
+    [undefined, jsonHeaders, 400, 'missing-body'],
+    ['{"name":', jsonHeaders, 400, 'malformed-json'],
+    ['{"name":"a","count":1}', { 'content-type': 'text/plain' }, 415, 'unsupported-media-type'],
+    [JSON.stringify({ name: 'x'.repeat(70_000) }), jsonHeaders, 413, 'body-too-large'],
+  ])('rejects body %#', async (body, headers, status, type) => {
+    const result = await echo(
+      apiEvent({ authorizer: partner, headers, query: { usageLocation: 'BR' }, ...(body ? { body } : {}) }),
+      lambdaContext,
+    );
+    expect(result.statusCode).toBe(status);
+    expect(problemOf(result).type).toBe(`urn:purchase-offers:problem:${type}`);
+  });
+
+  it('turns an unexpected error into a 500 that leaks nothing', async () => {
+    const failing = publicRoute({}, async () => {
+      throw new Error('secret connection string postgres://user:pw@db');
+    });
+    const result = await failing(apiEvent(), lambdaContext);
+    expect(result.statusCode).toBe(500);
+    expect(result.body).not.toContain('secret');
+    expect(problemOf(result)).toMatchObject({
+      type: 'urn:purchase-offers:problem:internal-error',
+      requestId: 'req-123',
+    });
+    expect(result.headers?.['x-request-id']).toBe('req-123');
+  });
+});
+
+describe('mapError', () => {
+  it.each([
+    [new NotFoundError('offer-not-found', 'Offer not found', 'd'), 404],
+    [new ForbiddenError('too-many-customers', 'Not allowed', 'd'), 403],
+    [new ConflictError('duplicate-reference', 'Duplicate', 'd'), 409],
+    [new UnprocessableError('office-not-usable', 'Office', 'd'), 422],
+  ])('maps %p to %i with its own problem type', (error, status) => {
+    const mapped = mapError(error, 'r');
+    expect(mapped.problem.status).toBe(status);
+    expect(mapped.problem.type).toBe(`urn:purchase-offers:problem:${error.type}`);
+    expect(mapped.unexpected).toBe(false);
+  });
+});

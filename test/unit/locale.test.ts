@@ -1,0 +1,85 @@
+import { DEFAULT_LOCALE, isLocale, LOCALES, negotiateLocale } from '../../shared/i18n/locale.ts';
+
+describe('locales', () => {
+  it('supports English and Brazilian Portuguese, defaulting to English', () => {
+    expect(LOCALES).toEqual(['en', 'pt-BR']);
+    expect(DEFAULT_LOCALE).toBe('en');
+  });
+
+  it.each(['en', 'pt-BR'])('recognises %s', (value) => {
+    expect(isLocale(value)).toBe(true);
+  });
+
+  it.each(['pt', 'pt-br', 'en-US', 'EN', '', 'fr'])('rejects %j', (value) => {
+    expect(isLocale(value)).toBe(false);
+  });
+});
+
+describe('negotiateLocale', () => {
+  it.each([
+    ['pt-BR,pt;q=0.9,en;q=0.8', 'pt-BR'],
+    ['pt', 'pt-BR'],
+    ['pt-PT', 'pt-BR'],
+    ['PT-br', 'pt-BR'],
+    ['en-US', 'en'],
+    ['en-GB,en;q=0.9', 'en'],
+    ['en;q=0.5, pt;q=0.8', 'pt-BR'],
+    ['en;q=0.8, pt-BR;q=0.8', 'en'],
+    ['pt-BR;q=0.8, en;q=0.8', 'pt-BR'],
+    ['fr-FR,fr;q=0.9,pt;q=0.5', 'pt-BR'],
+    ['  pt-BR  ;  q=1.0 , en ; q=0.2 ', 'pt-BR'],
+    ['de-DE, en;q=0.1', 'en'],
+  ] as const)('picks the best supported locale for %j', (header, expected) => {
+    expect(negotiateLocale(header)).toBe(expected);
+  });
+
+  it('skips locales refused with q=0', () => {
+    expect(negotiateLocale('pt;q=0, en;q=0.1')).toBe('en');
+    expect(negotiateLocale('en;q=0, *', 'en')).toBe('pt-BR');
+    expect(negotiateLocale('pt-BR;q=0', 'pt-BR')).toBe('pt-BR');
+  });
+
+  it('resolves * to the fallback unless the fallback was refused', () => {
+    expect(negotiateLocale('*')).toBe('en');
+    expect(negotiateLocale('*', 'pt-BR')).toBe('pt-BR');
+    expect(negotiateLocale('fr, *;q=0.5', 'pt-BR')).toBe('pt-BR');
+    expect(negotiateLocale('pt;q=0, *', 'pt-BR')).toBe('en');
+  });
+
+  it('weighs * like any other range', () => {
+    expect(negotiateLocale('*;q=0.1, pt;q=0.5')).toBe('pt-BR');
+    expect(negotiateLocale('*, pt;q=0.5')).toBe('en');
+  });
+
+  it.each([
+    undefined,
+    '',
+    '   ',
+    ',,,',
+    ';;;',
+    'garbage!!',
+    'fr-FR',
+    'zh-Hant-TW;q=0.9',
+    'pt;q=abc',
+    'pt;q=2',
+    'pt;q=0.1234',
+    'pt;q=-1',
+    'portuguese',
+    '\u0000\uFFFF',
+    'en'.repeat(10_000),
+  ])('falls back for unusable header %j', (header) => {
+    expect(negotiateLocale(header)).toBe('en');
+    expect(negotiateLocale(header, 'pt-BR')).toBe('pt-BR');
+  });
+
+  it('ignores malformed entries but keeps valid ones', () => {
+    expect(negotiateLocale('??, pt;q=bad, en;q=0.3')).toBe('en');
+    expect(negotiateLocale('pt;foo=bar;q=0.7, en;q=0.6')).toBe('pt-BR');
+  });
+
+  it('handles a very long header without throwing', () => {
+    const header = `${Array.from({ length: 5000 }, () => 'fr;q=0.1').join(',')},pt`;
+
+    expect(() => negotiateLocale(header)).not.toThrow();
+  });
+});
