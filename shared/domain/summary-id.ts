@@ -1,0 +1,35 @@
+import { randomBytes } from 'node:crypto';
+
+/**
+ * Summary IDs name an offer in its link, on the phone and in DynamoDB. Crockford base32 (no I, L, O,
+ * U) keeps them unambiguous when read aloud; 20 symbols carry 100 bits from the CSPRNG, shown in
+ * five groups of four: `7K3M-Q9TX-…`. Input is forgiving the way Crockford intends: any case,
+ * hyphens or spaces optional, I/L read as 1 and O as 0.
+ */
+const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+const SYMBOLS = 20;
+const GROUP = 4;
+const CANONICAL = /^[0-9A-HJKMNP-TV-Z]{4}(?:-[0-9A-HJKMNP-TV-Z]{4}){4}$/;
+
+export function generateSummaryId(): string {
+  // 5 bits per symbol: take 13 random bytes (104 bits) and read 20 five-bit groups from them.
+  const bytes = randomBytes(13);
+  let bits = 0n;
+  for (const byte of bytes) bits = (bits << 8n) | BigInt(byte);
+  let symbols = '';
+  for (let i = 0; i < SYMBOLS; i++) symbols += ALPHABET[Number((bits >> BigInt(i * 5)) & 31n)];
+  return group(symbols);
+}
+
+function group(symbols: string): string {
+  return symbols.match(new RegExp(`.{${GROUP}}`, 'g'))?.join('-') ?? symbols;
+}
+
+/** The canonical form of a typed or linked summary ID, or undefined when it cannot be one. */
+export function normalizeSummaryId(input: string): string | undefined {
+  if (input.length > 40) return undefined;
+  const symbols = input.toUpperCase().replace(/[\s-]/g, '').replace(/[IL]/g, '1').replace(/O/g, '0');
+  if (symbols.length !== SYMBOLS) return undefined;
+  const canonical = group(symbols);
+  return CANONICAL.test(canonical) ? canonical : undefined;
+}
