@@ -1,0 +1,72 @@
+import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { promisify } from 'node:util';
+import { hashApiKey } from '../../shared/domain/api-key.ts';
+import { admin } from '../support/local-api.ts';
+
+const run = promisify(execFile);
+
+/** Runs the real CLI the way ops do, against the integration table on DynamoDB Local. */
+async function ops(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const env = { ...process.env, AWS_REGION: 'local' };
+  const table = ['--table', process.env.TABLE_NAME ?? '', '--endpoint', process.env.DDB_ENDPOINT ?? ''];
+  try {
+    const { stdout, stderr } = await run('node_modules/.bin/tsx', ['infra/ops/cli.ts', ...args, ...table], { env });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
+
+const partnerOptions = (id: string) => [
+  '--partner-id',
+  id,
+  '--name',
+  'Northwind IT',
+  '--advisor-code',
+  '4455667',
+  '--customer-count',
+  '12',
+  '--contact-name',
+  'Jo Lee',
+  '--contact-email',
+  'jo@northwind.example',
+  '--delegated-admin-certified',
+];
+
+describe('ops CLI', () => {
+  it('creates a partner, issues a key shown once, lists and revokes it, and updates the customer count', async () => {
+    const id = `ops-${randomUUID().slice(0, 8)}`;
+
+    expect((await ops('create-partner', ...partnerOptions(id))).code).toBe(0);
+    const issued = await ops('issue-key', '--partner-id', id, '--label', 'billing system');
+    const key = /(pok_[A-Za-z0-9_-]{43})/.exec(issued.stdout)?.[1] ?? '';
+    const record = await admin.keys.getByHash(hashApiKey(key));
+    expect(record).toMatchObject({ partnerId: id, label: 'billing system' });
+
+    const listed = await ops('list-keys', '--partner-id', id);
+    expect(listed.stdout).toContain(record?.keyId);
+    expect(listed.stdout).not.toContain(key);
+
+    expect((await ops('revoke-key', '--partner-id', id, '--key-id', record?.keyId ?? '')).code).toBe(0);
+    expect((await admin.keys.getByHash(hashApiKey(key)))?.revokedAt).toEqual(expect.any(String));
+
+    expect((await ops('set-customer-count', '--partner-id', id, '--customer-count', '150')).code).toBe(0);
+    expect((await admin.partners.get(id))?.customerCount).toBe(150);
+  }, 30_000);
+
+  it('rejects invalid options, naming each one, and writes nothing', async () => {
+    const id = `ops-${randomUUID().slice(0, 8)}`;
+    const result = await ops('create-partner', ...partnerOptions(id).slice(0, -3), '--contact-email', 'not-an-email');
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--contact-email');
+    expect(await admin.partners.get(id)).toBeUndefined();
+  }, 30_000);
+
+  it('refuses a key for a partner that does not exist', async () => {
+    const result = await ops('issue-key', '--partner-id', 'no-such-partner');
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('Partner not found');
+  }, 30_000);
+});
