@@ -7,6 +7,16 @@
 /** How much of the table a function may touch; the CDK stack grants exactly this. */
 export type TableAccess = 'none' | 'read' | 'readWrite';
 
+/**
+ * Deployment settings the CDK stack passes to functions as environment variables of the same
+ * name. Every function behind an HTTP route gets PUBLIC_BASE_URL and CHECKOUT_URL_TEMPLATE; other
+ * settings are listed per function in `env`, so a function only sees what it reads.
+ */
+export type DeploymentSetting = 'PUBLIC_BASE_URL' | 'CHECKOUT_URL_TEMPLATE' | 'DIRECTORY_BASE_URL';
+
+/** Named schedules; each one's rate is a per-stage deployment setting (cdk.json context). */
+export type ScheduleName = 'officeSync';
+
 export interface FunctionSpec {
   /** Entry file relative to the repository root; it must export `handler`. */
   readonly entry: string;
@@ -14,6 +24,13 @@ export interface FunctionSpec {
   readonly tableAccess: TableAccess;
   readonly memoryMb?: number;
   readonly timeoutSeconds?: number;
+  /** Deployment settings this function reads beyond the ones every HTTP function gets. */
+  readonly env?: readonly DeploymentSetting[];
+  /**
+   * Also invoked by EventBridge Scheduler on this schedule (`officeSync`: context officeSyncRate).
+   * Failed runs end in a dead-letter queue with an alarm on it.
+   */
+  readonly schedule?: ScheduleName;
 }
 
 export const FUNCTIONS = {
@@ -41,6 +58,14 @@ export interface Route {
   readonly path: string;
   readonly function: Exclude<FunctionName, 'authorizer'>;
   readonly auth: RouteAuth;
+  /** Overrides the stage's default throttling for this route (e.g. public customer pages). */
+  readonly throttle?: RouteThrottle;
+}
+
+/** API Gateway throttling: steady requests per second and burst capacity. */
+export interface RouteThrottle {
+  readonly rateLimit: number;
+  readonly burstLimit: number;
 }
 
 export const ROUTES: readonly Route[] = [
