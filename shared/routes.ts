@@ -44,6 +44,12 @@ export const FUNCTIONS = {
     description: 'Usage locations and the subscriptions sold in each (bundled catalog, no table access)',
     tableAccess: 'none',
   },
+  offerPage: {
+    entry: 'functions/offer-page/handler.ts',
+    description: 'Customer offer pages: view (counts the view), accept and decline',
+    // A view is one UpdateItem that counts it and returns the offer; accept and decline are transactions.
+    tableAccess: 'readWrite',
+  },
 } as const satisfies Record<string, FunctionSpec>;
 
 export type FunctionName = keyof typeof FUNCTIONS;
@@ -68,9 +74,16 @@ export interface RouteThrottle {
   readonly burstLimit: number;
 }
 
+const CUSTOMER_PAGE_THROTTLE: RouteThrottle = { rateLimit: 20, burstLimit: 40 };
+const CUSTOMER_FORM_THROTTLE: RouteThrottle = { rateLimit: 10, burstLimit: 20 };
+
 export const ROUTES: readonly Route[] = [
   { method: 'GET', path: '/v1/usage-locations', function: 'catalog', auth: 'partner' },
   { method: 'GET', path: '/v1/catalog', function: 'catalog', auth: 'partner' },
+  // Customer pages are public: tighter throttling than the partner API, per route.
+  { method: 'GET', path: '/o/{code}', function: 'offerPage', auth: 'public', throttle: CUSTOMER_PAGE_THROTTLE },
+  { method: 'POST', path: '/o/{code}/accept', function: 'offerPage', auth: 'public', throttle: CUSTOMER_FORM_THROTTLE },
+  { method: 'POST', path: '/o/{code}/decline', function: 'offerPage', auth: 'public', throttle: CUSTOMER_FORM_THROTTLE },
 ];
 
 /** `GET /v1/offers/{summaryId}` → the route key API Gateway and our handlers both use. */
