@@ -11,6 +11,9 @@ export default async function globalSetup(): Promise<void> {
   process.env.DDB_ENDPOINT = dynamo.endpoint;
   process.env.TABLE_NAME = INTEGRATION_TABLE;
   process.env.AWS_REGION = 'local';
+  process.env.PUBLIC_BASE_URL ??= 'https://offers.example.com';
+  process.env.CHECKOUT_URL_TEMPLATE ??=
+    'https://checkout.example.com/buy?advisor={advisorCode}&offer={summaryId}&items={items}&da={delegatedAdmin}';
   console.log(
     `\nDynamoDB Local on ${dynamo.endpoint}, table ready after ${Math.round(performance.now() - startedAt)} ms`,
   );

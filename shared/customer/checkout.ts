@@ -1,0 +1,52 @@
+import type { OfferLine } from '../domain/offer.ts';
+
+/**
+ * The checkout URL is built from a template in configuration (CDK context → CHECKOUT_URL_TEMPLATE),
+ * never from request input: only the placeholder values vary, each URL-encoded, so nothing a
+ * customer or partner sends can choose the host.
+ */
+export const CHECKOUT_PLACEHOLDERS = ['advisorCode', 'summaryId', 'items', 'delegatedAdmin'] as const;
+type Placeholder = (typeof CHECKOUT_PLACEHOLDERS)[number];
+
+export interface CheckoutTemplate {
+  readonly template: string;
+  /** The origin form posts may redirect to; the page's CSP form-action must allow it. */
+  readonly origin: string;
+}
+
+/** Fails fast at start-up on a template that is not an absolute https URL with known placeholders. */
+export function parseCheckoutTemplate(template: string): CheckoutTemplate {
+  let url: URL;
+  try {
+    url = new URL(template.replace(/\{(\w+)\}/g, 'x'));
+  } catch {
+    throw new Error('CHECKOUT_URL_TEMPLATE must be an absolute URL');
+  }
+  if (url.protocol !== 'https:') throw new Error('CHECKOUT_URL_TEMPLATE must use https');
+  if (/\{\w+\}/.test(template.slice(0, url.protocol.length + 2 + url.host.length))) {
+    throw new Error('CHECKOUT_URL_TEMPLATE must not have placeholders in its host');
+  }
+  for (const [, name] of template.matchAll(/\{(\w+)\}/g)) {
+    if (!(CHECKOUT_PLACEHOLDERS as readonly string[]).includes(name ?? '')) {
+      throw new Error(`CHECKOUT_URL_TEMPLATE has an unknown placeholder {${name}}`);
+    }
+  }
+  return { template, origin: url.origin };
+}
+
+export interface CheckoutInput {
+  readonly advisorCode: string;
+  readonly summaryId: string;
+  readonly items: readonly OfferLine[];
+  readonly delegatedAdmin: boolean;
+}
+
+export function buildCheckoutUrl({ template }: CheckoutTemplate, input: CheckoutInput): string {
+  const values: Record<Placeholder, string> = {
+    advisorCode: input.advisorCode,
+    summaryId: input.summaryId,
+    items: input.items.map((item) => `${item.sku}:${item.licenses}`).join(','),
+    delegatedAdmin: String(input.delegatedAdmin),
+  };
+  return template.replace(/\{(\w+)\}/g, (_match, name: Placeholder) => encodeURIComponent(values[name]));
+}

@@ -1,0 +1,224 @@
+import { createHash } from 'node:crypto';
+import { findSubscription } from '../catalog/catalog.ts';
+import type { Offer, OfferStatus } from '../domain/offer.ts';
+import type { Locale } from '../i18n/locale.ts';
+import { disclosures } from '../render/disclosures.ts';
+import { html, SafeHtml } from '../render/html.ts';
+import { PAGE_TEXT, type PageText } from './page-text.ts';
+
+/** The only styles the pages use, allowed by hash in the CSP; the pages carry no script at all. */
+const STYLE = `
+*{box-sizing:border-box}
+body{margin:0;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1b1b1f;background:#f4f5f7}
+main{max-width:40rem;margin:0 auto;padding:1rem;background:#fff;min-height:100vh}
+header{display:flex;gap:1rem;align-items:center;flex-wrap:wrap}
+header img{max-height:3rem;max-width:10rem}
+h1{font-size:1.5rem;line-height:1.25;margin:.5rem 0}
+h2{font-size:1.15rem;margin:1.5rem 0 .5rem}
+.lang{margin-left:auto;font-size:.9rem}
+.field{margin:0 0 1rem}
+label{display:block;font-weight:600}
+input[type=number],input[type=text],input[type=email],textarea{width:100%;padding:.6rem;font:inherit;border:1px solid #767680;border-radius:.4rem}
+input[type=number]{max-width:9rem}
+input[aria-invalid=true]{border:2px solid #b3261e}
+.hint{margin:.2rem 0 0;color:#45464f;font-size:.9rem}
+.error{margin:.2rem 0 0;color:#b3261e;font-weight:600}
+fieldset{border:1px solid #c6c6d0;border-radius:.4rem;margin:0 0 1rem;padding:.75rem}
+legend{font-weight:600;padding:0 .25rem}
+.choice{display:flex;gap:.5rem;align-items:flex-start;margin:.4rem 0;font-weight:400}
+.choice input{margin-top:.35rem;width:1.1rem;height:1.1rem}
+.disclosures li{margin:.3rem 0}
+.alert{border-left:4px solid #b3261e;background:#fdecea;padding:.75rem}
+button{font:inherit;font-weight:600;padding:.75rem 1.25rem;border-radius:.4rem;border:0;background:#0b57d0;color:#fff;cursor:pointer;width:100%}
+button.secondary{background:#e3e3e8;color:#1b1b1f}
+button:focus-visible,input:focus-visible,textarea:focus-visible,a:focus-visible,summary:focus-visible{outline:3px solid #ffb300;outline-offset:2px}
+details{margin:1.5rem 0}
+summary{cursor:pointer;color:#0b57d0}
+footer{margin-top:2rem;font-size:.9rem;color:#45464f}
+@media (min-width:40rem){button{width:auto}}
+`;
+const STYLE_HASH = createHash('sha256').update(STYLE).digest('base64');
+
+/** No script, no frames, styles by hash; forms post here and may only redirect to the checkout origin. */
+export function pageCsp(checkoutOrigin: string): string {
+  return [
+    "default-src 'none'",
+    `style-src 'sha256-${STYLE_HASH}'`,
+    // Partner logos are https URLs validated when the offer was made.
+    'img-src https:',
+    `form-action 'self' ${checkoutOrigin}`,
+    "base-uri 'none'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
+
+function layout(locale: Locale, title: string, body: SafeHtml): string {
+  return html`<!doctype html>
+<html lang="${locale}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="robots" content="noindex, nofollow">
+<title>${title}</title>
+<style>${new SafeHtml(STYLE)}</style>
+</head>
+<body><main>${body}</main></body>
+</html>`.value;
+}
+
+/** Form values as the customer typed them, and the errors to show next to each field. */
+export interface FormState {
+  readonly values: Record<string, string>;
+  readonly errors: Record<string, string>;
+}
+
+const EMPTY_FORM: FormState = { values: {}, errors: {} };
+
+function fieldError(id: string, message: string | undefined): SafeHtml {
+  return html`${message ? html`<p class="error" id="${id}-error">${message}</p>` : ''}`;
+}
+
+function describedBy(id: string, hasHint: boolean, error: string | undefined): string {
+  return [hasHint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ');
+}
+
+function textField(
+  id: string,
+  name: string,
+  label: string,
+  type: 'text' | 'email',
+  autocomplete: string,
+  maxLength: number,
+  form: FormState,
+): SafeHtml {
+  const error = form.errors[name];
+  const aria = describedBy(id, false, error);
+  return html`<div class="field"><label for="${id}">${label}</label>
+<input id="${id}" name="${name}" type="${type}" autocomplete="${autocomplete}" maxlength="${maxLength}" required value="${form.values[name] ?? ''}"${error ? html` aria-invalid="true"` : ''}${aria ? html` aria-describedby="${aria}"` : ''}>
+${fieldError(id, error)}</div>`;
+}
+
+function partnerHeader(offer: Offer, locale: Locale, text: PageText, title: string): SafeHtml {
+  const logo = offer.customization.logoUrl ?? offer.partner.logoUrl;
+  const otherLocale: Locale = locale === 'en' ? 'pt-BR' : 'en';
+  return html`<header>
+${logo ? html`<img src="${logo}" alt="${offer.partner.name}">` : ''}
+<a class="lang" href="?lang=${otherLocale}" hreflang="${otherLocale}" lang="${otherLocale}">${text.switchLanguage}</a>
+</header>
+<h1>${title}</h1>`;
+}
+
+function contactFooter(offer: Offer, text: PageText): SafeHtml {
+  const contact = offer.customization.contact ?? offer.partner.contact;
+  return html`<footer>
+<h2>${text.contactHeading}</h2>
+<p>${offer.partner.name}<br>${contact.name}<br><a href="mailto:${contact.email}">${contact.email}</a>${contact.phone ? html`<br>${contact.phone}` : ''}</p>
+<p>${text.offerRef(offer.summaryId)}</p>
+</footer>`;
+}
+
+export interface OfferPageInput {
+  readonly offer: Offer;
+  readonly locale: Locale;
+  readonly submissionId: string;
+  readonly form?: FormState;
+  readonly formError?: string;
+}
+
+export function offerPage({ offer, locale, submissionId, form = EMPTY_FORM, formError }: OfferPageInput): string {
+  const text = PAGE_TEXT[locale];
+  const partner = offer.partner.name;
+  const contact = offer.customization.contact ?? offer.partner.contact;
+  const hasErrors = formError !== undefined || Object.keys(form.errors).length > 0;
+  const items = offer.items.map((item) => {
+    const subscription = findSubscription(item.sku);
+    const min = subscription?.minLicenses ?? 1;
+    const max = subscription?.maxLicenses ?? item.licenses;
+    const id = `licenses-${item.sku}`;
+    const name = `licenses.${item.sku}`;
+    const error = form.errors[name];
+    return html`<div class="field"><label for="${id}">${text.licensesFor(subscription?.name ?? item.sku)}</label>
+<input id="${id}" name="${name}" type="number" inputmode="numeric" min="${min}" max="${max}" step="1" required value="${form.values[name] ?? String(item.licenses)}" aria-describedby="${describedBy(id, true, error)}"${error ? html` aria-invalid="true"` : ''}>
+<p class="hint" id="${id}-hint">${text.licenseRange(min, max)}</p>
+${fieldError(id, error)}</div>`;
+  });
+  const notes = disclosures(locale, { partnerName: partner, contact, delegatedAdmin: offer.delegatedAdmin });
+  const daError = form.errors.delegatedAdmin;
+  const daInvalid = daError ? html` aria-invalid="true"` : '';
+  const daChoice = offer.delegatedAdmin
+    ? html`<fieldset${daError ? html` aria-describedby="delegated-admin-error"` : ''}>
+<legend>${text.delegatedAdminLegend}</legend>
+<p>${notes.find((note) => note.id === 'delegated-admin')?.text}</p>
+<label class="choice"><input type="radio" name="delegatedAdmin" value="yes" required${form.values.delegatedAdmin === 'yes' ? html` checked` : ''}${daInvalid}> ${text.delegatedAdminYes}</label>
+<label class="choice"><input type="radio" name="delegatedAdmin" value="no"${form.values.delegatedAdmin === 'no' ? html` checked` : ''}${daInvalid}> ${text.delegatedAdminNo}</label>
+${fieldError('delegated-admin', daError)}
+</fieldset>`
+    : '';
+  const action = (verb: string) => `/o/${offer.summaryId}/${verb}`;
+
+  return layout(
+    locale,
+    text.offerTitle(partner),
+    html`${partnerHeader(offer, locale, text, text.offerTitle(partner))}
+<p>${text.offerLead(partner)}</p>
+${offer.customization.intro ? html`<p class="intro">${offer.customization.intro}</p>` : ''}
+${hasErrors ? html`<p class="alert" role="alert">${formError ?? text.formHasErrors}</p>` : ''}
+<form method="post" action="${action('accept')}">
+<input type="hidden" name="submission" value="${submissionId}">
+<input type="hidden" name="lang" value="${locale}">
+<h2>${text.subscriptions}</h2>
+${items}
+<h2>${text.yourDetails}</h2>
+${textField('company', 'company', text.companyName, 'text', 'organization', 120, form)}
+${textField('contact-name', 'name', text.contactName, 'text', 'name', 120, form)}
+${textField('email', 'email', text.email, 'email', 'email', 254, form)}
+${daChoice}
+<h2>${text.beforeYouAccept}</h2>
+<ul class="disclosures">${notes.filter((n) => n.id !== 'delegated-admin').map((n) => html`<li>${n.text}</li>`)}</ul>
+<button type="submit">${text.accept}</button>
+</form>
+<details${form.errors.reason ? html` open` : ''}><summary>${text.declineSummary}</summary>
+<form method="post" action="${action('decline')}">
+<input type="hidden" name="submission" value="${submissionId}">
+<input type="hidden" name="lang" value="${locale}">
+<div class="field"><label for="reason">${text.declineReason}</label>
+<textarea id="reason" name="reason" rows="3" maxlength="500"${form.errors.reason ? html` aria-invalid="true" aria-describedby="reason-error"` : ''}>${form.values.reason ?? ''}</textarea>
+${fieldError('reason', form.errors.reason)}</div>
+<button type="submit" class="secondary">${text.decline}</button>
+</form></details>
+${offer.customization.closing ? html`<p class="closing">${offer.customization.closing}</p>` : ''}
+${contactFooter(offer, text)}`,
+  );
+}
+
+/** Deactivated, expired or exhausted: a clear page, the partner's message if any, and no form. */
+export function statusPage(offer: Offer, status: Exclude<OfferStatus, 'active'>, locale: Locale): string {
+  const text = PAGE_TEXT[locale];
+  const message = status === 'deactivated' ? offer.deactivationMessage : undefined;
+  return layout(
+    locale,
+    text.statusTitle[status],
+    html`${partnerHeader(offer, locale, text, text.statusTitle[status])}
+<p>${text.statusBody[status](offer.partner.name)}</p>
+${message ? html`<blockquote class="deactivation-message"><p>${message}</p></blockquote>` : ''}
+${contactFooter(offer, text)}`,
+  );
+}
+
+export function declinedPage(offer: Offer, locale: Locale): string {
+  const text = PAGE_TEXT[locale];
+  return layout(
+    locale,
+    text.declinedTitle,
+    html`${partnerHeader(offer, locale, text, text.declinedTitle)}
+<p>${text.declinedBody(offer.partner.name)}</p>
+${contactFooter(offer, text)}`,
+  );
+}
+
+export function messagePage(locale: Locale, kind: 'notFound' | 'error'): string {
+  const text = PAGE_TEXT[locale];
+  const [title, body] =
+    kind === 'notFound' ? [text.notFoundTitle, text.notFoundBody] : [text.errorTitle, text.errorBody];
+  return layout(locale, title, html`<h1>${title}</h1><p>${body}</p>`);
+}

@@ -1,0 +1,245 @@
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoCustomerResponseStore } from '../../shared/db/customer-responses.ts';
+import { offerKeys } from '../../shared/db/offers.ts';
+import type { Offer } from '../../shared/domain/offer.ts';
+import { startLocalApi, table } from '../support/local-api.ts';
+import { seedOffer } from '../support/offer-fixtures.ts';
+
+const BROWSER = { 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/131.0 Safari/537.36' };
+const store = new DynamoCustomerResponseStore(table);
+
+let api: Awaited<ReturnType<typeof startLocalApi>>;
+beforeAll(async () => {
+  api = await startLocalApi();
+});
+afterAll(() => api.close());
+
+async function storedOffer(summaryId: string): Promise<Offer> {
+  const { Item } = await table.client.send(
+    new GetCommand({ TableName: table.name, Key: { PK: offerKeys.pk(summaryId), SK: offerKeys.sk() } }),
+  );
+  return Item as Offer;
+}
+
+function view(offer: Offer, headers: Record<string, string> = BROWSER) {
+  return fetch(`${api.baseUrl}/o/${offer.summaryId}`, { headers });
+}
+
+/** The submission id the page rendered into its form. */
+async function openForm(offer: Offer): Promise<string> {
+  const page = await (await view(offer)).text();
+  return /name="submission" value="([^"]+)"/.exec(page)?.[1] ?? '';
+}
+
+function post(offer: Offer, verb: 'accept' | 'decline', fields: Record<string, string>) {
+  return fetch(`${api.baseUrl}/o/${offer.summaryId}/${verb}`, {
+    method: 'POST',
+    headers: { ...BROWSER, 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams(fields).toString(),
+    redirect: 'manual',
+  });
+}
+
+function acceptFields(submission: string, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    submission,
+    company: 'Tailwind Traders',
+    name: 'Rita Alves',
+    email: 'rita@tailwind.example',
+    'licenses.M365_BUSINESS_STANDARD': '12',
+    'licenses.TEAMS_ESSENTIALS': '3',
+    delegatedAdmin: 'yes',
+    ...extra,
+  };
+}
+
+describe('viewing an offer link', () => {
+  it('renders the offer with strict security headers and counts the view in the same request', async () => {
+    const offer = await seedOffer();
+    const response = await view(offer);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    const csp = response.headers.get('content-security-policy') ?? '';
+    expect(csp).toContain("default-src 'none'");
+    expect(csp).not.toContain('unsafe-inline');
+    expect(csp).toContain("form-action 'self' https://checkout.example.com");
+    expect(response.headers.get('cache-control')).toContain('no-store');
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(response.headers.get('referrer-policy')).toBe('no-referrer');
+    const page = await response.text();
+    expect(page).toContain('Fabrikam Partners');
+    expect(page).toContain('name="licenses.M365_BUSINESS_STANDARD"');
+    expect(page).toContain('max="300"');
+    expect((await storedOffer(offer.summaryId)).views).toBe(1);
+  });
+
+  it.each([
+    ['Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)'],
+    ['WhatsApp/2.23.20.0'],
+    ['Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)'],
+  ])('does not count a view by %s', async (agent) => {
+    const offer = await seedOffer();
+    expect((await view(offer, { 'user-agent': agent })).status).toBe(200);
+    expect((await storedOffer(offer.summaryId)).views).toBe(0);
+  });
+
+  it('accepts the code typed loosely (lower case, no hyphens, O for 0)', async () => {
+    const offer = await seedOffer();
+    const loose = offer.summaryId.replace(/-/g, '').toLowerCase().replace(/0/g, 'o');
+    expect((await fetch(`${api.baseUrl}/o/${loose}`, { headers: BROWSER })).status).toBe(200);
+  });
+
+  it('answers an unknown or malformed code with a 404 page', async () => {
+    for (const code of ['ZZZZ-ZZZZ-ZZZZ-ZZZZ-ZZZZ', 'not-a-code', '%3Cscript%3E']) {
+      const response = await fetch(`${api.baseUrl}/o/${code}`, { headers: BROWSER });
+      expect(response.status).toBe(404);
+      expect(await response.text()).toContain('Offer not found');
+    }
+  });
+
+  it('shows the page in the offer’s language, switchable by ?lang= and Accept-Language', async () => {
+    const offer = await seedOffer({ locale: 'pt-BR' });
+    expect(await (await view(offer)).text()).toContain('<html lang="pt-BR">');
+    const english = await fetch(`${api.baseUrl}/o/${offer.summaryId}?lang=en`, { headers: BROWSER });
+    expect(await english.text()).toContain('<html lang="en">');
+    expect(await (await view(offer, { ...BROWSER, 'accept-language': 'en-GB,en;q=0.9' })).text()).toContain(
+      '<html lang="en">',
+    );
+  });
+});
+
+describe('accepting an offer', () => {
+  it('records the acceptance with the offer counter and redirects to the configured checkout', async () => {
+    const offer = await seedOffer();
+    const submission = await openForm(offer);
+
+    const response = await post(offer, 'accept', acceptFields(submission));
+
+    expect(response.status).toBe(303);
+    const location = new URL(response.headers.get('location') ?? '');
+    expect(location.origin).toBe('https://checkout.example.com');
+    expect(location.searchParams.get('advisor')).toBe('4400001');
+    expect(location.searchParams.get('offer')).toBe(offer.summaryId);
+    expect(location.searchParams.get('items')).toBe('M365_BUSINESS_STANDARD:12,TEAMS_ESSENTIALS:3');
+    expect(location.searchParams.get('da')).toBe('true');
+    expect((await storedOffer(offer.summaryId)).acceptances).toBe(1);
+    expect(await store.listAcceptances(offer.summaryId)).toEqual([
+      expect.objectContaining({
+        companyName: 'Tailwind Traders',
+        email: 'rita@tailwind.example',
+        delegatedAdmin: true,
+      }),
+    ]);
+  });
+
+  it('records a replayed submission once and redirects both times', async () => {
+    const offer = await seedOffer();
+    const submission = await openForm(offer);
+    const [first, second] = await Promise.all([
+      post(offer, 'accept', acceptFields(submission)),
+      post(offer, 'accept', acceptFields(submission)),
+    ]);
+    const third = await post(offer, 'accept', acceptFields(submission));
+    expect([first.status, second.status, third.status]).toEqual([303, 303, 303]);
+    expect((await storedOffer(offer.summaryId)).acceptances).toBe(1);
+    expect(await store.listAcceptances(offer.summaryId)).toHaveLength(1);
+  });
+
+  it.each([
+    ['licenses.M365_BUSINESS_STANDARD', '301', 'Enter a whole number from 1 to 300.'],
+    ['licenses.M365_BUSINESS_STANDARD', '0', 'Enter a whole number from 1 to 300.'],
+    ['licenses.TEAMS_ESSENTIALS', '2.5', 'Enter a whole number from 1 to 300.'],
+    ['email', 'not-an-email', 'Enter an email address'],
+    ['company', '', 'Fill in this field.'],
+    ['delegatedAdmin', 'maybe', 'Choose one of the options.'],
+  ])('answers %s=%p with the page and the error next to the field, recording nothing', async (field, value, error) => {
+    const offer = await seedOffer();
+    const response = await post(offer, 'accept', acceptFields(await openForm(offer), { [field]: value }));
+    expect(response.status).toBe(422);
+    const page = await response.text();
+    expect(page).toContain(error);
+    expect(page).toContain('aria-invalid="true"');
+    expect((await storedOffer(offer.summaryId)).acceptances).toBe(0);
+    expect(await store.listAcceptances(offer.summaryId)).toHaveLength(0);
+  });
+
+  it('rejects an SKU that is not in the offer and a delegated-admin choice that was not offered', async () => {
+    const offer = await seedOffer({ delegatedAdmin: false });
+    const submission = await openForm(offer);
+    const extraSku = await post(offer, 'accept', {
+      ...acceptFields(submission, { 'licenses.M365_E5': '5' }),
+      delegatedAdmin: '',
+    });
+    expect(extraSku.status).toBe(422);
+    const { delegatedAdmin: _da, ...withoutDa } = acceptFields(submission);
+    const withDa = await post(offer, 'accept', { ...withoutDa, delegatedAdmin: 'yes' });
+    expect(withDa.status).toBe(422);
+    expect((await storedOffer(offer.summaryId)).acceptances).toBe(0);
+    const accepted = await post(offer, 'accept', withoutDa);
+    expect(accepted.status).toBe(303);
+    expect(new URL(accepted.headers.get('location') ?? '').searchParams.get('da')).toBe('false');
+  });
+
+  it('takes 200 concurrent acceptances: counter exactly 200 and 200 records', async () => {
+    const offer = await seedOffer();
+    const submissions = await Promise.all(Array.from({ length: 200 }, () => openForm(offer)));
+    const responses = await Promise.all(submissions.map((s) => post(offer, 'accept', acceptFields(s))));
+    expect(responses.map((r) => r.status)).toEqual(Array(200).fill(303));
+    expect((await storedOffer(offer.summaryId)).acceptances).toBe(200);
+    expect(await store.listAcceptances(offer.summaryId)).toHaveLength(200);
+  }, 60_000);
+
+  it('with maxAcceptances 10, exactly 10 of 40 concurrent acceptances succeed', async () => {
+    const offer = await seedOffer({ maxAcceptances: 10 });
+    const submissions = await Promise.all(Array.from({ length: 40 }, () => openForm(offer)));
+    const responses = await Promise.all(submissions.map((s) => post(offer, 'accept', acceptFields(s))));
+    expect(responses.filter((r) => r.status === 303)).toHaveLength(10);
+    expect(responses.filter((r) => r.status === 410)).toHaveLength(30);
+    expect((await storedOffer(offer.summaryId)).acceptances).toBe(10);
+    expect(await store.listAcceptances(offer.summaryId)).toHaveLength(10);
+    expect(await (await view(offer)).text()).toContain('This offer has been fully taken');
+  }, 60_000);
+});
+
+describe('offers that are no longer active', () => {
+  it.each([
+    [
+      'deactivated',
+      { deactivatedAt: '2026-01-01T00:00:00.000Z', deactivationMessage: 'Prices changed <b>today</b>' },
+      'This offer is no longer available',
+    ],
+    ['expired', { expiresAt: '2020-01-01T00:00:00.000Z' }, 'This offer has expired'],
+  ])('shows a %s offer without a form and refuses acceptances', async (_status, overrides, title) => {
+    const offer = await seedOffer(overrides);
+    const response = await view(offer);
+    expect(response.status).toBe(410);
+    const page = await response.text();
+    expect(page).toContain(title);
+    expect(page).not.toContain('<form');
+    if ('deactivationMessage' in overrides) expect(page).toContain('Prices changed &lt;b&gt;today&lt;/b&gt;');
+    const submission = 'mhx0000000AAAAAAAAAAAAAAAAAAAAAA';
+    expect((await post(offer, 'accept', acceptFields(submission))).status).toBe(410);
+    expect(await store.listAcceptances(offer.summaryId)).toHaveLength(0);
+  });
+});
+
+describe('declining an offer', () => {
+  it('records a decline with its reason once and thanks the customer', async () => {
+    const offer = await seedOffer();
+    const submission = await openForm(offer);
+    const response = await post(offer, 'decline', { submission, reason: 'Budget is frozen' });
+    const replay = await post(offer, 'decline', { submission, reason: 'Budget is frozen' });
+    expect(response.status).toBe(200);
+    expect(replay.status).toBe(200);
+    expect(await response.text()).toContain('Thank you for your answer');
+    expect((await storedOffer(offer.summaryId)).declines).toBe(1);
+  });
+
+  it('rejects an over-long reason with the error next to the field', async () => {
+    const offer = await seedOffer();
+    const response = await post(offer, 'decline', { submission: await openForm(offer), reason: 'x'.repeat(501) });
+    expect(response.status).toBe(422);
+    expect(await response.text()).toContain('Use at most 500 characters.');
+    expect((await storedOffer(offer.summaryId)).declines).toBe(0);
+  });
+});
