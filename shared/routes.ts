@@ -50,6 +50,23 @@ export const FUNCTIONS = {
     // A view is one UpdateItem that counts it and returns the offer; accept and decline are transactions.
     tableAccess: 'readWrite',
   },
+  offices: {
+    entry: 'functions/offices/handler.ts',
+    description: "A partner's offices as synced from the partner network directory",
+    tableAccess: 'read',
+  },
+  officeSync: {
+    entry: 'functions/office-sync/handler.ts',
+    description: 'Syncs partner offices from the partner network directory: scheduled, and on demand per partner',
+    // Narrower than 'readWrite': infra/constructs/office-sync.ts grants TABLE_NAME and item reads
+    // and conditional writes on office and sync-state keys only, plus the directory credential.
+    tableAccess: 'none',
+    env: ['DIRECTORY_BASE_URL'],
+    schedule: 'officeSync',
+    memoryMb: 512,
+    // The scheduled run's budget; the on-demand route keeps its own 20 s budget (HTTP API: 30 s).
+    timeoutSeconds: 300,
+  },
 } as const satisfies Record<string, FunctionSpec>;
 
 export type FunctionName = keyof typeof FUNCTIONS;
@@ -80,6 +97,8 @@ const CUSTOMER_FORM_THROTTLE: RouteThrottle = { rateLimit: 10, burstLimit: 20 };
 export const ROUTES: readonly Route[] = [
   { method: 'GET', path: '/v1/usage-locations', function: 'catalog', auth: 'partner' },
   { method: 'GET', path: '/v1/catalog', function: 'catalog', auth: 'partner' },
+  { method: 'GET', path: '/v1/offices', function: 'offices', auth: 'partner' },
+  { method: 'POST', path: '/v1/offices/sync', function: 'officeSync', auth: 'partner' },
   // Customer pages are public: tighter throttling than the partner API, per route.
   { method: 'GET', path: '/o/{code}', function: 'offerPage', auth: 'public', throttle: CUSTOMER_PAGE_THROTTLE },
   { method: 'POST', path: '/o/{code}/accept', function: 'offerPage', auth: 'public', throttle: CUSTOMER_FORM_THROTTLE },

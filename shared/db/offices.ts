@@ -1,6 +1,27 @@
-import { GetCommand, paginateQuery } from '@aws-sdk/lib-dynamodb';
-import type { Office, OfficeReader } from '../domain/office.ts';
+import {
+  BatchGetCommand,
+  GetCommand,
+  PutCommand,
+  paginateQuery,
+  type QueryCommandInput,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import {
+  type DirectoryOffice,
+  type InvalidDirectoryRecord,
+  isNewerVersion,
+  type Office,
+  type OfficeApplyResult,
+  type OfficeReader,
+  type OfficeSyncState,
+  type OfficeSyncStats,
+  type OfficeSyncStore,
+  officeFromDirectory,
+  type SyncClaim,
+  type SyncFreshness,
+} from '../domain/office.ts';
 import type { TableRef } from './client.ts';
+import { isConditionalCheckFailed } from './errors.ts';
 import { partnerKeys } from './partners.ts';
 
 /** Offices live in the partner's partition, so "all offices of a partner" is one Query. */
@@ -8,6 +29,17 @@ export const officeKeys = {
   pk: (partnerId: string) => partnerKeys.pk(partnerId),
   sk: (officeId: string) => `OFFICE#${officeId}`,
   skPrefix: 'OFFICE#',
+};
+
+/**
+ * The scheduled sync's state is one item; each partner's on-demand sync marker sits in the
+ * partner's partition (it doubles as the once-a-minute rate limit).
+ */
+export const officeSyncKeys = {
+  statePk: () => 'SYNC#OFFICES',
+  stateSk: () => 'STATE',
+  partnerPk: (partnerId: string) => partnerKeys.pk(partnerId),
+  partnerSk: () => 'SYNC#OFFICES',
 };
 
 type OfficeItem = Office & { PK: string; SK: string; entity: 'office' };
@@ -35,16 +67,251 @@ export class DynamoOfficeReader implements OfficeReader {
   }
 
   async listForPartner(partnerId: string): Promise<Office[]> {
+    return this.queryOffices({
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+      ExpressionAttributeValues: { ':pk': officeKeys.pk(partnerId), ':prefix': officeKeys.skPrefix },
+    });
+  }
+
+  protected async queryOffices(input: Omit<QueryCommandInput, 'TableName'>): Promise<Office[]> {
     const offices: Office[] = [];
-    const pages = paginateQuery(
-      { client: this.table.client },
-      {
-        TableName: this.table.name,
-        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-        ExpressionAttributeValues: { ':pk': officeKeys.pk(partnerId), ':prefix': officeKeys.skPrefix },
-      },
-    );
+    const pages = paginateQuery({ client: this.table.client }, { TableName: this.table.name, ...input });
     for await (const page of pages) offices.push(...(page.Items ?? []).map(officeFromItem));
     return offices;
+  }
+}
+
+/** Runs `fn` over `items` with at most `limit` in flight; rejects on the first failure. */
+async function forEachLimited<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const item = items[next++] as T;
+      await fn(item);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
+const keyOf = (partnerId: string, officeId: string) => `${partnerId}\u0000${officeId}`;
+const BATCH_GET_LIMIT = 100;
+const WRITE_CONCURRENCY = 16;
+
+/**
+ * The office sync's DynamoDB adapter. Its cost follows the changes, not the total: per batch of
+ * directory records, one BatchGetItem per 100 offices reads the stored versions (keys and
+ * `sourceUpdatedAt` only), and only records newer than what is stored are written, each with a
+ * condition on `sourceUpdatedAt`, so a stale or concurrent delivery can never overwrite a newer
+ * version.
+ */
+export class DynamoOfficeStore extends DynamoOfficeReader implements OfficeSyncStore {
+  constructor(
+    table: TableRef,
+    private readonly options: { writeConcurrency?: number } = {},
+  ) {
+    super(table);
+  }
+
+  async applyDirectoryRecords(records: readonly DirectoryOffice[], syncedAt: string): Promise<OfficeApplyResult> {
+    // Duplicates within the batch: keep the newest version of each office.
+    const newest = new Map<string, DirectoryOffice>();
+    for (const record of records) {
+      const key = keyOf(record.partnerId, record.officeId);
+      const seen = newest.get(key);
+      if (!seen || isNewerVersion(record.updatedAt, seen.updatedAt)) newest.set(key, record);
+    }
+    const unique = [...newest.values()];
+    const stored = await this.storedVersions(unique);
+    const candidates = unique.filter((r) => isNewerVersion(r.updatedAt, stored.get(keyOf(r.partnerId, r.officeId))));
+    let written = 0;
+    await forEachLimited(candidates, this.options.writeConcurrency ?? WRITE_CONCURRENCY, async (record) => {
+      if (await this.putIfNewer(record, syncedAt)) written++;
+    });
+    return { written, skipped: records.length - written };
+  }
+
+  /** `sourceUpdatedAt` of each stored office among `records` (absent: not stored). */
+  private async storedVersions(records: readonly DirectoryOffice[]): Promise<Map<string, string>> {
+    const versions = new Map<string, string>();
+    for (let i = 0; i < records.length; i += BATCH_GET_LIMIT) {
+      let keys: Record<string, unknown>[] = records
+        .slice(i, i + BATCH_GET_LIMIT)
+        .map((r) => ({ PK: officeKeys.pk(r.partnerId), SK: officeKeys.sk(r.officeId) }));
+      for (let attempt = 0; keys.length > 0; attempt++) {
+        if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 50 * 2 ** attempt) * Math.random()));
+        if (attempt > 8) throw new Error('BatchGetItem kept returning unprocessed keys');
+        const { Responses, UnprocessedKeys } = await this.table.client.send(
+          new BatchGetCommand({
+            RequestItems: {
+              [this.table.name]: {
+                Keys: keys,
+                ProjectionExpression: 'partnerId, officeId, sourceUpdatedAt',
+                ConsistentRead: true,
+              },
+            },
+          }),
+        );
+        for (const item of Responses?.[this.table.name] ?? []) {
+          versions.set(keyOf(String(item.partnerId), String(item.officeId)), String(item.sourceUpdatedAt));
+        }
+        keys = (UnprocessedKeys?.[this.table.name]?.Keys ?? []) as Record<string, unknown>[];
+      }
+    }
+    return versions;
+  }
+
+  private async putIfNewer(record: DirectoryOffice, syncedAt: string): Promise<boolean> {
+    try {
+      await this.table.client.send(
+        new PutCommand({
+          TableName: this.table.name,
+          Item: officeToItem(officeFromDirectory(record, syncedAt)),
+          ConditionExpression: 'attribute_not_exists(PK) OR sourceUpdatedAt < :updatedAt',
+          ExpressionAttributeValues: { ':updatedAt': record.updatedAt },
+        }),
+      );
+      return true;
+    } catch (error) {
+      // Someone stored this version or a newer one since we looked: nothing to do.
+      if (isConditionalCheckFailed(error)) return false;
+      throw error;
+    }
+  }
+
+  async markInactive(office: Office, at: string): Promise<boolean> {
+    try {
+      await this.table.client.send(
+        new UpdateCommand({
+          TableName: this.table.name,
+          Key: { PK: officeKeys.pk(office.partnerId), SK: officeKeys.sk(office.officeId) },
+          UpdateExpression: 'SET active = :false, lastSyncedAt = :at',
+          ConditionExpression: 'sourceUpdatedAt = :seen AND active = :true',
+          ExpressionAttributeValues: { ':false': false, ':true': true, ':at': at, ':seen': office.sourceUpdatedAt },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) return false;
+      throw error;
+    }
+  }
+
+  async getSyncState(): Promise<OfficeSyncState | undefined> {
+    const { Item } = await this.table.client.send(
+      new GetCommand({
+        TableName: this.table.name,
+        Key: { PK: officeSyncKeys.statePk(), SK: officeSyncKeys.stateSk() },
+        ConsistentRead: true,
+      }),
+    );
+    if (!Item) return undefined;
+    const { PK: _pk, SK: _sk, entity: _entity, ...state } = Item;
+    return state as OfficeSyncState;
+  }
+
+  async recordRunSucceeded(
+    cursor: string,
+    stats: OfficeSyncStats,
+    invalid: readonly InvalidDirectoryRecord[],
+    at: string,
+  ): Promise<void> {
+    await this.table.client.send(
+      new UpdateCommand({
+        TableName: this.table.name,
+        Key: { PK: officeSyncKeys.statePk(), SK: officeSyncKeys.stateSk() },
+        UpdateExpression:
+          'SET entity = :entity, #cursor = :cursor, lastRunAt = :at, lastSuccessAt = :at, lastRunStatus = :status, ' +
+          'lastRunStats = :stats, lastInvalidRecords = :invalid ADD runs :one REMOVE lastError',
+        ExpressionAttributeNames: { '#cursor': 'cursor' },
+        ExpressionAttributeValues: {
+          ':entity': 'officeSyncState',
+          ':cursor': cursor,
+          ':at': at,
+          ':status': 'succeeded',
+          ':stats': stats,
+          ':invalid': invalid,
+          ':one': 1,
+        },
+      }),
+    );
+  }
+
+  async recordRunFailed(error: string, stats: OfficeSyncStats, at: string): Promise<void> {
+    await this.table.client.send(
+      new UpdateCommand({
+        TableName: this.table.name,
+        Key: { PK: officeSyncKeys.statePk(), SK: officeSyncKeys.stateSk() },
+        UpdateExpression:
+          'SET entity = :entity, lastRunAt = :at, lastRunStatus = :status, lastError = :error, lastRunStats = :stats ' +
+          'ADD runs :one, failedRuns :one',
+        ExpressionAttributeValues: {
+          ':entity': 'officeSyncState',
+          ':at': at,
+          ':status': 'failed',
+          ':error': error.slice(0, 1000),
+          ':stats': stats,
+          ':one': 1,
+        },
+      }),
+    );
+  }
+
+  async claimPartnerSync(partnerId: string, now: Date, minIntervalSeconds: number): Promise<SyncClaim> {
+    const at = now.toISOString();
+    const cutoff = new Date(now.getTime() - minIntervalSeconds * 1000).toISOString();
+    try {
+      await this.table.client.send(
+        new UpdateCommand({
+          TableName: this.table.name,
+          Key: { PK: officeSyncKeys.partnerPk(partnerId), SK: officeSyncKeys.partnerSk() },
+          UpdateExpression: 'SET entity = :entity, lastRequestedAt = :at',
+          ConditionExpression: 'attribute_not_exists(lastRequestedAt) OR lastRequestedAt <= :cutoff',
+          ExpressionAttributeValues: { ':entity': 'officeSyncClaim', ':at': at, ':cutoff': cutoff },
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      );
+      return { granted: true };
+    } catch (error) {
+      if (!isConditionalCheckFailed(error)) throw error;
+      // The exception carries the item in the low-level attribute format.
+      const old = (error as { Item?: { lastRequestedAt?: { S?: string } } }).Item?.lastRequestedAt?.S;
+      const last = old ? Date.parse(old) : now.getTime();
+      const waitMs = last + minIntervalSeconds * 1000 - now.getTime();
+      return { granted: false, retryAfterSeconds: Math.min(minIntervalSeconds, Math.max(1, Math.ceil(waitMs / 1000))) };
+    }
+  }
+
+  async recordPartnerSyncCompleted(partnerId: string, at: string): Promise<void> {
+    await this.table.client.send(
+      new UpdateCommand({
+        TableName: this.table.name,
+        Key: { PK: officeSyncKeys.partnerPk(partnerId), SK: officeSyncKeys.partnerSk() },
+        UpdateExpression: 'SET entity = :entity, lastCompletedAt = :at',
+        ExpressionAttributeValues: { ':entity': 'officeSyncClaim', ':at': at },
+      }),
+    );
+  }
+
+  async syncFreshness(partnerId: string): Promise<SyncFreshness> {
+    const stateKey = { PK: officeSyncKeys.statePk(), SK: officeSyncKeys.stateSk() };
+    const partnerKey = { PK: officeSyncKeys.partnerPk(partnerId), SK: officeSyncKeys.partnerSk() };
+    const { Responses } = await this.table.client.send(
+      new BatchGetCommand({
+        RequestItems: {
+          [this.table.name]: {
+            Keys: [stateKey, partnerKey],
+            ProjectionExpression: 'PK, lastSuccessAt, lastCompletedAt',
+          },
+        },
+      }),
+    );
+    // Two tiny items: unprocessed keys are not worth a retry loop, freshness is best effort.
+    const items = Responses?.[this.table.name] ?? [];
+    const state = items.find((item) => item.PK === stateKey.PK);
+    const partner = items.find((item) => item.PK === partnerKey.PK);
+    return {
+      ...(typeof state?.lastSuccessAt === 'string' ? { scheduledRunAt: state.lastSuccessAt } : {}),
+      ...(typeof partner?.lastCompletedAt === 'string' ? { onDemandAt: partner.lastCompletedAt } : {}),
+    };
   }
 }

@@ -22,3 +22,133 @@ export interface OfficeReader {
   get(partnerId: string, officeId: string): Promise<Office | undefined>;
   listForPartner(partnerId: string): Promise<Office[]>;
 }
+
+/** How the partner network directory describes an office's lifecycle. */
+export type DirectoryOfficeStatus = 'active' | 'inactive' | 'deleted';
+
+/** One office record as the partner network directory reports it (validated by the adapter). */
+export interface DirectoryOffice {
+  readonly partnerId: string;
+  readonly officeId: string;
+  readonly name: string;
+  readonly city: string;
+  readonly country: string;
+  readonly status: DirectoryOfficeStatus;
+  /** The directory's last-modified time (ISO 8601); orders versions of one office. */
+  readonly updatedAt: string;
+}
+
+/** Offices removed or deactivated upstream stay stored, inactive: old offers keep working. */
+export function officeFromDirectory(record: DirectoryOffice, syncedAt: string): Office {
+  return {
+    partnerId: record.partnerId,
+    officeId: record.officeId,
+    name: record.name,
+    city: record.city,
+    country: record.country,
+    active: record.status === 'active',
+    sourceUpdatedAt: record.updatedAt,
+    lastSyncedAt: syncedAt,
+  };
+}
+
+/** Only active offices can take new offers. */
+export function mayTakeNewOffers(office: Pick<Office, 'active'>): boolean {
+  return office.active;
+}
+
+/**
+ * Whether `incoming` may replace `stored`: strictly newer by the directory's clock. Equal times are
+ * a duplicate delivery and change nothing; older times are a stale delivery and are ignored.
+ */
+export function isNewerVersion(incomingUpdatedAt: string, storedUpdatedAt: string | undefined): boolean {
+  if (storedUpdatedAt === undefined) return true;
+  return Date.parse(incomingUpdatedAt) > Date.parse(storedUpdatedAt);
+}
+
+/** What one batch of directory records did to the stored offices. */
+export interface OfficeApplyResult {
+  /** Records stored (new offices, or newer versions of stored ones). */
+  readonly written: number;
+  /** Records no newer than what is stored (duplicates, out-of-order deliveries): nothing written. */
+  readonly skipped: number;
+}
+
+/** Counts of one sync run, kept in the sync state item. */
+export interface OfficeSyncStats {
+  readonly pages: number;
+  /** Valid records received (duplicates included). */
+  readonly received: number;
+  readonly written: number;
+  readonly skipped: number;
+  /** Records that failed validation; skipped and reported, not fatal. */
+  readonly invalid: number;
+  /** Offices marked inactive because a full listing no longer had them (on-demand sync only). */
+  readonly deactivatedMissing: number;
+  readonly durationMs: number;
+}
+
+/** The scheduled sync's bookkeeping: PK `SYNC#OFFICES`, SK `STATE`. */
+export interface OfficeSyncState {
+  /** The directory's cursor after the last complete run; absent before the first one. */
+  readonly cursor?: string;
+  readonly lastRunAt?: string;
+  readonly lastRunStatus?: 'succeeded' | 'failed';
+  readonly lastSuccessAt?: string;
+  readonly lastError?: string;
+  readonly lastRunStats?: OfficeSyncStats;
+  /** A few of the last run's invalid records (index, office id if any, what was wrong). */
+  readonly lastInvalidRecords?: readonly InvalidDirectoryRecord[];
+  readonly runs?: number;
+  readonly failedRuns?: number;
+}
+
+/** A directory record that failed validation, as reported (never stored as an office). */
+export interface InvalidDirectoryRecord {
+  readonly page: number;
+  readonly index: number;
+  readonly partnerId?: string;
+  readonly officeId?: string;
+  readonly problems: readonly string[];
+}
+
+/** The outcome of asking to sync one partner's offices now. */
+export type SyncClaim = { readonly granted: true } | { readonly granted: false; readonly retryAfterSeconds: number };
+
+/** Port used by the office sync; the DynamoDB adapter lives in shared/db/offices.ts. */
+export interface OfficeSyncStore extends OfficeReader {
+  /**
+   * Stores each record unless what is stored is as new or newer (decided by a condition on
+   * `sourceUpdatedAt`, so concurrent runs cannot overwrite a newer version either). Idempotent.
+   */
+  applyDirectoryRecords(records: readonly DirectoryOffice[], syncedAt: string): Promise<OfficeApplyResult>;
+  /** Marks a stored office inactive if it is still the version seen (`sourceUpdatedAt`). */
+  markInactive(office: Office, at: string): Promise<boolean>;
+  getSyncState(): Promise<OfficeSyncState | undefined>;
+  /** Advances the cursor and records a successful run. */
+  recordRunSucceeded(
+    cursor: string,
+    stats: OfficeSyncStats,
+    invalid: readonly InvalidDirectoryRecord[],
+    at: string,
+  ): Promise<void>;
+  /** Records a failed run; the cursor stays where it was. */
+  recordRunFailed(error: string, stats: OfficeSyncStats, at: string): Promise<void>;
+  /** At most one on-demand sync per partner per `minIntervalSeconds`. */
+  claimPartnerSync(partnerId: string, now: Date, minIntervalSeconds: number): Promise<SyncClaim>;
+  recordPartnerSyncCompleted(partnerId: string, at: string): Promise<void>;
+  /** When a complete sync last covered this partner's offices: scheduled run and on-demand sync. */
+  syncFreshness(partnerId: string): Promise<SyncFreshness>;
+}
+
+export interface SyncFreshness {
+  /** The last successful scheduled run (it brought every change up to then). */
+  readonly scheduledRunAt?: string;
+  /** The partner's last completed on-demand sync. */
+  readonly onDemandAt?: string;
+}
+
+/** The later of two optional ISO times. */
+export function latest(...times: (string | undefined)[]): string | undefined {
+  return times.reduce<string | undefined>((a, b) => (b !== undefined && (a === undefined || b > a) ? b : a), undefined);
+}

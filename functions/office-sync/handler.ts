@@ -1,0 +1,119 @@
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { Context } from 'aws-lambda';
+import { optionalEnv, requiredEnv } from '../../shared/config/env.ts';
+import { tableFromEnv } from '../../shared/db/client.ts';
+import { DynamoOfficeStore } from '../../shared/db/offices.ts';
+import { credentialFromEnv } from '../../shared/directory/credential.ts';
+import { DirectoryError } from '../../shared/directory/directory.ts';
+import { HttpDirectory } from '../../shared/directory/http-directory.ts';
+import { PROBLEM_TYPE_PREFIX, problemResponse } from '../../shared/http/problem.ts';
+import { json, partnerRoute, routeGroup } from '../../shared/http/route.ts';
+import type { ApiEvent, ApiResult } from '../../shared/http/types.ts';
+import { logger } from '../../shared/observability/logger.ts';
+import { runScheduledSync, type SyncLog, syncPartnerOffices } from '../../shared/sync/office-sync.ts';
+import { officeView, sortOffices } from '../../shared/sync/office-view.ts';
+
+/**
+ * The office sync function: the only one holding the directory credential and write access to
+ * offices. EventBridge Scheduler invokes it for the incremental run; the HTTP API invokes it for
+ * `POST /v1/offices/sync` (a partner's own offices, now).
+ */
+const store = new DynamoOfficeStore(tableFromEnv());
+const baseUrl = requiredEnv('DIRECTORY_BASE_URL');
+const credential = credentialFromEnv();
+const timeoutMs = Number(optionalEnv('DIRECTORY_TIMEOUT_MS') ?? 5000);
+const pageSize = Number(optionalEnv('DIRECTORY_PAGE_SIZE') ?? 500);
+const onRetry = (info: { attempt: number; delayMs: number; reason: string }) =>
+  logger.warn('directory request retried', info);
+const log: SyncLog = {
+  info: (message, data) => logger.info(message, data ?? {}),
+  warn: (message, data) => logger.warn(message, data ?? {}),
+  error: (message, data) => logger.error(message, data ?? {}),
+};
+
+/** The scheduled run may use most of the function's time; an HTTP caller will not wait that long. */
+const scheduledDirectory = new HttpDirectory({ baseUrl, credential, timeoutMs, pageSize, onRetry });
+const onDemandDirectory = new HttpDirectory({
+  baseUrl,
+  credential,
+  timeoutMs,
+  pageSize,
+  onRetry,
+  maxAttempts: 3,
+  maxRetryAfterSeconds: 5,
+});
+const ON_DEMAND_BUDGET_MS = Number(optionalEnv('ON_DEMAND_SYNC_BUDGET_MS') ?? 20_000);
+/** Time kept back at the end of a scheduled run to record its outcome. */
+const SCHEDULED_RESERVE_MS = 15_000;
+
+/** Metrics are published from Lambda only (EMF on stdout would be noise locally). */
+const metrics = process.env.AWS_LAMBDA_FUNCTION_NAME
+  ? new Metrics({ namespace: optionalEnv('METRICS_NAMESPACE') ?? 'PurchaseOffers', serviceName: 'office-sync' })
+  : undefined;
+
+export async function scheduledRun(context: Pick<Context, 'getRemainingTimeInMillis'>) {
+  const budget = Math.max(1_000, context.getRemainingTimeInMillis() - SCHEDULED_RESERVE_MS);
+  try {
+    const result = await runScheduledSync(
+      { directory: scheduledDirectory, store, log },
+      { signal: AbortSignal.timeout(budget) },
+    );
+    metrics?.addMetric('OfficeSyncSucceeded', MetricUnit.Count, 1);
+    metrics?.addMetric('OfficesWritten', MetricUnit.Count, result.written);
+    metrics?.addMetric('OfficeRecordsInvalid', MetricUnit.Count, result.invalid);
+    const { invalidRecords: _invalid, ...summary } = result;
+    return summary;
+  } catch (error) {
+    metrics?.addMetric('OfficeSyncFailed', MetricUnit.Count, 1);
+    // Thrown on: the invocation fails, Lambda sends the event to the dead-letter queue.
+    throw error;
+  } finally {
+    metrics?.publishStoredMetrics();
+  }
+}
+
+export const postSync = partnerRoute({}, async ({ partnerId, requestId }): Promise<ApiResult> => {
+  try {
+    const result = await syncPartnerOffices({ directory: onDemandDirectory, store, log }, partnerId, {
+      signal: AbortSignal.timeout(ON_DEMAND_BUDGET_MS),
+    });
+    const freshness = { onDemandAt: result.syncedAt };
+    return json(200, {
+      syncedAt: result.syncedAt,
+      stats: {
+        received: result.received,
+        written: result.written,
+        unchanged: result.skipped,
+        invalid: result.invalid,
+        deactivated: result.deactivatedMissing,
+      },
+      offices: sortOffices(result.offices).map((office) => officeView(office, freshness)),
+    });
+  } catch (error) {
+    const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
+    if (!(error instanceof DirectoryError) && !timedOut) throw error;
+    logger.warn('on-demand office sync could not reach the directory', { partnerId, error: String(error) });
+    return problemResponse(
+      {
+        type: `${PROBLEM_TYPE_PREFIX}directory-unavailable`,
+        title: 'Partner network directory unavailable',
+        status: 503,
+        detail:
+          'The partner network directory did not answer in time. Your offices are still synced every few minutes; retry later.',
+        requestId,
+      },
+      { 'retry-after': String(Math.max(60, (error as DirectoryError).retryAfterSeconds ?? 0)) },
+    );
+  }
+});
+
+const api = routeGroup({ 'POST /v1/offices/sync': postSync });
+
+function isApiEvent(event: unknown): event is ApiEvent {
+  return typeof event === 'object' && event !== null && 'routeKey' in event && 'requestContext' in event;
+}
+
+export async function handler(event: unknown, context: Context): Promise<unknown> {
+  if (isApiEvent(event)) return api(event, context);
+  return scheduledRun(context);
+}

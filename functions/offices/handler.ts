@@ -1,0 +1,23 @@
+import * as z from 'zod/mini';
+import { tableFromEnv } from '../../shared/db/client.ts';
+import { DynamoOfficeStore } from '../../shared/db/offices.ts';
+import { latest } from '../../shared/domain/office.ts';
+import { json, partnerRoute, routeGroup } from '../../shared/http/route.ts';
+import { officeView, sortOffices } from '../../shared/sync/office-view.ts';
+
+const store = new DynamoOfficeStore(tableFromEnv());
+
+/** GET /v1/offices: the partner's synced offices (one Query plus one BatchGetItem for freshness). */
+export const listOffices = partnerRoute(
+  { query: z.object({ active: z.optional(z.enum(['true', 'false'])) }) },
+  async ({ partnerId, query }) => {
+    const [offices, freshness] = await Promise.all([store.listForPartner(partnerId), store.syncFreshness(partnerId)]);
+    const wanted = query.active === undefined ? offices : offices.filter((o) => o.active === (query.active === 'true'));
+    return json(200, {
+      offices: sortOffices(wanted).map((office) => officeView(office, freshness)),
+      lastSyncedAt: latest(freshness.scheduledRunAt, freshness.onDemandAt) ?? null,
+    });
+  },
+);
+
+export const handler = routeGroup({ 'GET /v1/offices': listOffices });

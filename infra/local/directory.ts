@@ -1,0 +1,318 @@
+/**
+ * A local partner network directory: it speaks the upstream contract (docs-snippets/directory.md)
+ * from an in-memory change log, optionally backed by an editable JSON file (`npm start` serves
+ * .local/directory.json), and it can inject faults for tests: error statuses with Retry-After,
+ * slow answers (timeouts), malformed pages and records, and requests held open until released.
+ */
+import { randomUUID } from 'node:crypto';
+import { readFileSync, statSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** A record as served. Kept loose on purpose: the file may hold malformed records to demo. */
+export interface LocalDirectoryRecord {
+  readonly partnerId: string;
+  readonly officeId: string;
+  readonly updatedAt: string;
+  readonly status: string;
+  readonly [field: string]: unknown;
+}
+
+export type DirectoryFault =
+  | { readonly kind: 'status'; readonly status: number; readonly retryAfter?: string }
+  /** Answers only after `ms`: longer than the client's timeout, it is a timeout. */
+  | { readonly kind: 'delay'; readonly ms: number }
+  /** A body that is not JSON at all. */
+  | { readonly kind: 'garbage' }
+  /** A valid page with these extra records mixed in (malformed ones, say). */
+  | { readonly kind: 'extraRecords'; readonly records: readonly unknown[] }
+  /** The page's records twice over. */
+  | { readonly kind: 'duplicatePage' }
+  /** Holds the request open until the returned release function is called (or forever). */
+  | { readonly kind: 'hold'; readonly until: Promise<void> };
+
+interface PendingFault {
+  readonly fault: DirectoryFault;
+  readonly when: (url: URL) => boolean;
+}
+
+interface LogEntry {
+  readonly seq: number;
+  readonly record: LocalDirectoryRecord;
+}
+
+const key = (partnerId: string, officeId: string) => `${partnerId}/${officeId}`;
+const MAX_PAGE_SIZE = 1000;
+
+export interface LocalDirectoryOptions {
+  /** The credential clients must send as `Authorization: Bearer <credential>`. */
+  readonly credential: string;
+  /** A JSON file `{ "offices": [...] }` re-read whenever it changes (edits become changes). */
+  readonly file?: string;
+  readonly defaultPageSize?: number;
+  readonly now?: () => Date;
+}
+
+export class LocalDirectory {
+  /** Different on every start: a cursor from an earlier instance means "send me everything". */
+  private readonly instance = randomUUID().slice(0, 8);
+  private seq = 0;
+  private readonly log: LogEntry[] = [];
+  /** The directory's truth: the newest version of each office (tombstones included). */
+  private readonly current = new Map<string, LogEntry>();
+  private faults: PendingFault[] = [];
+  private fileMtime = -1;
+  private server?: Server;
+  private readonly now: () => Date;
+  /** Every request URL served, in order (tests assert on paging and retries). */
+  readonly requests: URL[] = [];
+  /** Called as each request arrives, before faults are applied. */
+  onRequest?: (url: URL) => void;
+
+  constructor(private readonly options: LocalDirectoryOptions) {
+    this.now = options.now ?? (() => new Date());
+    if (options.file) this.reloadFile();
+  }
+
+  // ---- the directory's data -------------------------------------------------------------------
+
+  /** An office changes upstream (or appears): becomes current if newer, and is delivered. */
+  put(record: LocalDirectoryRecord): void {
+    const entry = this.append(record);
+    const k = key(record.partnerId, record.officeId);
+    const existing = this.current.get(k);
+    if (!existing || Date.parse(record.updatedAt) >= Date.parse(existing.record.updatedAt)) this.current.set(k, entry);
+  }
+
+  /** Delivers a record in the change feed without making it current: a stale or repeated delivery. */
+  deliver(record: LocalDirectoryRecord): void {
+    this.append(record);
+  }
+
+  /** The office is removed upstream: a tombstone in the feed, absent from full listings. */
+  remove(partnerId: string, officeId: string, at: string = this.now().toISOString()): void {
+    const existing = this.current.get(key(partnerId, officeId));
+    if (!existing) return;
+    this.put({ ...existing.record, status: 'deleted', updatedAt: at });
+  }
+
+  /** The office vanishes without a tombstone (as after the directory purged an old tombstone). */
+  forget(partnerId: string, officeId: string): void {
+    const k = key(partnerId, officeId);
+    this.current.delete(k);
+    for (let i = this.log.length - 1; i >= 0; i--) {
+      const record = this.log[i]?.record;
+      if (record && key(record.partnerId, record.officeId) === k) this.log.splice(i, 1);
+    }
+  }
+
+  /** The current version of every office the directory knows, tombstones included. */
+  snapshot(): LocalDirectoryRecord[] {
+    return [...this.current.values()].map((entry) => entry.record);
+  }
+
+  private append(record: LocalDirectoryRecord): LogEntry {
+    const entry = { seq: ++this.seq, record };
+    this.log.push(entry);
+    return entry;
+  }
+
+  // ---- the editable file ----------------------------------------------------------------------
+
+  /** Applies the file's content as changes: new or edited records, and records taken out. */
+  reloadFile(): void {
+    const file = this.options.file;
+    if (!file) return;
+    const mtime = statSync(file).mtimeMs;
+    if (mtime === this.fileMtime) return;
+    const firstLoad = this.fileMtime === -1;
+    this.fileMtime = mtime;
+    let parsed: { offices?: unknown };
+    try {
+      parsed = JSON.parse(readFileSync(file, 'utf8')) as { offices?: unknown };
+    } catch (error) {
+      console.error(`directory: ${file} is not valid JSON (${(error as Error).message}); keeping the previous data`);
+      return;
+    }
+    const rows = Array.isArray(parsed.offices) ? (parsed.offices as Record<string, unknown>[]) : [];
+    const at = firstLoad ? new Date(mtime).toISOString() : this.now().toISOString();
+    const inFile = new Set<string>();
+    for (const row of rows) {
+      if (typeof row !== 'object' || row === null) continue;
+      const partnerId = String(row.partnerId ?? '');
+      const officeId = String(row.officeId ?? '');
+      const k = key(partnerId, officeId);
+      inFile.add(k);
+      const existing = this.current.get(k)?.record;
+      const candidate = { status: 'active', ...row, partnerId, officeId, updatedAt: '' };
+      if (existing && sameContent(existing, candidate)) continue;
+      // An edit is a change now, unless the file says when (and that is newer).
+      const stated = typeof row.updatedAt === 'string' ? row.updatedAt : undefined;
+      const updatedAt =
+        stated && (!existing || Date.parse(stated) > Date.parse(existing.updatedAt))
+          ? stated
+          : firstLoad
+            ? at
+            : this.now().toISOString();
+      this.put({ ...candidate, updatedAt });
+    }
+    for (const [k, entry] of this.current) {
+      if (!inFile.has(k) && entry.record.status !== 'deleted')
+        this.remove(entry.record.partnerId, entry.record.officeId);
+    }
+  }
+
+  // ---- faults ---------------------------------------------------------------------------------
+
+  /** Queues faults for the next matching requests, one request each, in order. */
+  failNext(faults: DirectoryFault | readonly DirectoryFault[], when: (url: URL) => boolean = () => true): void {
+    for (const fault of Array.isArray(faults) ? faults : [faults])
+      this.faults.push({ fault: fault as DirectoryFault, when });
+  }
+
+  clearFaults(): void {
+    this.faults = [];
+  }
+
+  private takeFault(url: URL): DirectoryFault | undefined {
+    const index = this.faults.findIndex((pending) => pending.when(url));
+    if (index < 0) return undefined;
+    const [pending] = this.faults.splice(index, 1);
+    return pending?.fault;
+  }
+
+  // ---- HTTP -----------------------------------------------------------------------------------
+
+  async start(port = 0): Promise<string> {
+    this.server = createServer((req, res) => {
+      this.serve(req, res).catch((error: unknown) => {
+        if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ message: String(error) }));
+      });
+    });
+    const server = this.server;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, '127.0.0.1', resolve);
+    });
+    return this.baseUrl;
+  }
+
+  get baseUrl(): string {
+    const address = this.server?.address() as AddressInfo | null | undefined;
+    if (!address) throw new Error('The local directory is not listening');
+    return `http://127.0.0.1:${address.port}`;
+  }
+
+  close(): Promise<void> {
+    const server = this.server;
+    if (!server) return Promise.resolve();
+    return new Promise((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    });
+  }
+
+  private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://directory.local');
+    this.requests.push(url);
+    this.onRequest?.(url);
+    const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
+      res.writeHead(status, { 'content-type': 'application/json', ...headers });
+      res.end(typeof body === 'string' ? body : JSON.stringify(body));
+    };
+    if (req.method !== 'GET' || url.pathname !== '/v1/offices') return send(404, { message: 'Not found' });
+    if (req.headers.authorization !== `Bearer ${this.options.credential}`) {
+      return send(401, { message: 'Unauthorized' }, { 'www-authenticate': 'Bearer' });
+    }
+
+    const fault = this.takeFault(url);
+    if (fault?.kind === 'status') {
+      return send(
+        fault.status,
+        { message: `injected ${fault.status}` },
+        fault.retryAfter ? { 'retry-after': fault.retryAfter } : {},
+      );
+    }
+    if (fault?.kind === 'hold') await fault.until;
+    if (fault?.kind === 'delay') await new Promise((r) => setTimeout(r, fault.ms));
+    if (res.destroyed) return;
+    if (fault?.kind === 'garbage') return send(200, '{"offices": [ this is not json');
+
+    this.reloadFileQuietly();
+    const page = this.page(url);
+    if ('error' in page) return send(400, { message: page.error });
+    let offices: unknown[] = page.offices;
+    if (fault?.kind === 'extraRecords') offices = [...fault.records, ...offices];
+    if (fault?.kind === 'duplicatePage') offices = [...offices, ...offices];
+    send(200, { ...page, offices });
+  }
+
+  private reloadFileQuietly(): void {
+    try {
+      this.reloadFile();
+    } catch (error) {
+      console.error(`directory: cannot read ${this.options.file}: ${(error as Error).message}`);
+    }
+  }
+
+  /**
+   * Pages are cut from a consistent view: the first page fixes the high-water sequence number,
+   * the page token carries it with the position, and every page returns it as the cursor. A change
+   * made during the listing falls after the high-water mark: the next listing brings it.
+   */
+  private page(
+    url: URL,
+  ): { offices: LocalDirectoryRecord[]; nextPageToken?: string; cursor: string } | { error: string } {
+    const pageSize = Math.min(
+      MAX_PAGE_SIZE,
+      Number(url.searchParams.get('pageSize') ?? this.options.defaultPageSize ?? 100),
+    );
+    if (!Number.isInteger(pageSize) || pageSize < 1) return { error: 'pageSize must be a positive integer' };
+    const partnerId = url.searchParams.get('partnerId') ?? undefined;
+    const token = url.searchParams.get('pageToken');
+    let highWater = this.seq;
+    let after = 0;
+    if (token) {
+      const match = /^(\d+)\.(\d+)$/.exec(token);
+      if (!match) return { error: 'invalid pageToken' };
+      highWater = Number(match[1]);
+      after = Number(match[2]);
+    }
+    const changedSince = url.searchParams.get('changedSince');
+    // A cursor of this instance: changes after it. Anything else (first run, a cursor from before
+    // a restart): a full listing, which is always a safe answer.
+    const since = changedSince ? this.cursorSeq(changedSince) : undefined;
+    const source =
+      since !== undefined
+        ? this.log.filter((entry) => entry.seq > since)
+        : // Full listings include tombstones: a client that lost its cursor still learns of removals.
+          [...this.current.values()];
+    const selected = source
+      .filter((entry) => entry.seq > after && entry.seq <= highWater)
+      .filter((entry) => partnerId === undefined || entry.record.partnerId === partnerId)
+      .sort((a, b) => a.seq - b.seq);
+    const pageEntries = selected.slice(0, pageSize);
+    const last = pageEntries.at(-1);
+    return {
+      offices: pageEntries.map((entry) => entry.record),
+      ...(selected.length > pageSize && last ? { nextPageToken: `${highWater}.${last.seq}` } : {}),
+      cursor: `${this.instance}-${highWater}`,
+    };
+  }
+
+  private cursorSeq(cursor: string): number | undefined {
+    const match = /^([0-9a-f]{8})-(\d+)$/.exec(cursor);
+    return match && match[1] === this.instance ? Number(match[2]) : undefined;
+  }
+}
+
+function sameContent(a: Record<string, unknown>, b: Record<string, unknown>): boolean {
+  const strip = ({ updatedAt: _u, ...rest }: Record<string, unknown>) =>
+    JSON.stringify(
+      Object.keys(rest)
+        .sort()
+        .map((k) => [k, rest[k]]),
+    );
+  return strip(a) === strip(b);
+}

@@ -1,0 +1,174 @@
+import { listAllPages, type OfficeDirectory } from '../directory/directory.ts';
+import { TooManyRequestsError } from '../domain/errors.ts';
+import type { InvalidDirectoryRecord, Office, OfficeSyncStats, OfficeSyncStore } from '../domain/office.ts';
+
+/** A partner may ask for an on-demand sync of its offices at most this often. */
+export const ON_DEMAND_SYNC_INTERVAL_SECONDS = 60;
+/** How many invalid records a run keeps in the state item (all of them are logged). */
+const INVALID_SAMPLE = 20;
+
+export interface SyncLog {
+  info(message: string, data?: Record<string, unknown>): void;
+  warn(message: string, data?: Record<string, unknown>): void;
+  error(message: string, data?: Record<string, unknown>): void;
+}
+
+export interface OfficeSyncDeps {
+  readonly directory: OfficeDirectory;
+  readonly store: OfficeSyncStore;
+  readonly now?: () => Date;
+  readonly log?: SyncLog;
+}
+
+export interface SyncRunResult extends OfficeSyncStats {
+  readonly cursor?: string;
+  readonly invalidRecords: readonly InvalidDirectoryRecord[];
+}
+
+class StatsCounter {
+  pages = 0;
+  received = 0;
+  written = 0;
+  skipped = 0;
+  invalid = 0;
+  deactivatedMissing = 0;
+  readonly invalidRecords: InvalidDirectoryRecord[] = [];
+  private readonly startedAt = performance.now();
+
+  snapshot(): OfficeSyncStats {
+    return {
+      pages: this.pages,
+      received: this.received,
+      written: this.written,
+      skipped: this.skipped,
+      invalid: this.invalid,
+      deactivatedMissing: this.deactivatedMissing,
+      durationMs: Math.round(performance.now() - this.startedAt),
+    };
+  }
+}
+
+const noLog: SyncLog = { info: () => undefined, warn: () => undefined, error: () => undefined };
+
+/**
+ * The scheduled, incremental sync: every office changed since the stored cursor, page by page.
+ * Each page is stored before the next is fetched, and the cursor moves only after the last page is
+ * stored. A run that dies half-way leaves the cursor where it was, so the next run fetches the
+ * same changes again; the writes are idempotent (a version no newer than the stored one is never
+ * written), so nothing is lost, duplicated or overwritten by a stale version.
+ */
+export async function runScheduledSync(
+  deps: OfficeSyncDeps,
+  options: { signal?: AbortSignal } = {},
+): Promise<SyncRunResult> {
+  const now = deps.now ?? (() => new Date());
+  const log = deps.log ?? noLog;
+  const stats = new StatsCounter();
+  try {
+    const state = await deps.store.getSyncState();
+    const query = state?.cursor !== undefined ? { changedSince: state.cursor } : {};
+    let cursor: string | undefined;
+    for await (const page of listAllPages(deps.directory, query, options.signal)) {
+      await applyPage(deps, stats, page, now, log);
+      cursor = page.cursor;
+      options.signal?.throwIfAborted();
+    }
+    const result = stats.snapshot();
+    // listAllPages yields at least one page, so a cursor is always set here.
+    const next = cursor ?? state?.cursor ?? '';
+    await deps.store.recordRunSucceeded(
+      next,
+      result,
+      stats.invalidRecords.slice(0, INVALID_SAMPLE),
+      now().toISOString(),
+    );
+    log.info('office sync run succeeded', { ...result, fromCursor: state?.cursor, toCursor: next });
+    return { ...result, cursor: next, invalidRecords: stats.invalidRecords };
+  } catch (error) {
+    const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    log.error('office sync run failed', { error: message, ...stats.snapshot() });
+    try {
+      await deps.store.recordRunFailed(message, stats.snapshot(), now().toISOString());
+    } catch (recordError) {
+      log.error('could not record the failed run', { error: String(recordError) });
+    }
+    throw error;
+  }
+}
+
+async function applyPage(
+  deps: OfficeSyncDeps,
+  stats: StatsCounter,
+  page: Awaited<ReturnType<OfficeDirectory['listOffices']>>,
+  now: () => Date,
+  log: SyncLog,
+): Promise<void> {
+  stats.pages++;
+  stats.received += page.offices.length;
+  for (const record of page.invalid) {
+    stats.invalid++;
+    stats.invalidRecords.push({ page: stats.pages, ...record });
+    log.warn('skipped invalid directory record', { page: stats.pages, ...record });
+  }
+  if (page.offices.length === 0) return;
+  const applied = await deps.store.applyDirectoryRecords(page.offices, now().toISOString());
+  stats.written += applied.written;
+  stats.skipped += applied.skipped;
+}
+
+export interface PartnerSyncResult extends OfficeSyncStats {
+  readonly offices: readonly Office[];
+  readonly syncedAt: string;
+  readonly invalidRecords: readonly InvalidDirectoryRecord[];
+}
+
+/**
+ * A partner's on-demand sync: a full listing of its offices (a partner has few), stored like the
+ * scheduled run stores changes. A full listing also shows which stored offices the directory no
+ * longer has: those are marked inactive. At most once a minute per partner (TooManyRequestsError
+ * with the seconds to wait); the claim is spent even if the directory then fails, so an outage
+ * upstream is not hammered by retries.
+ */
+export async function syncPartnerOffices(
+  deps: OfficeSyncDeps,
+  partnerId: string,
+  options: { signal?: AbortSignal } = {},
+): Promise<PartnerSyncResult> {
+  const now = deps.now ?? (() => new Date());
+  const log = deps.log ?? noLog;
+  const claim = await deps.store.claimPartnerSync(partnerId, now(), ON_DEMAND_SYNC_INTERVAL_SECONDS);
+  if (!claim.granted) {
+    throw new TooManyRequestsError(
+      'office-sync-rate-limited',
+      'Office sync rate limited',
+      `Offices can be synced on demand once a minute; retry in ${claim.retryAfterSeconds} s.`,
+      claim.retryAfterSeconds,
+    );
+  }
+  const stats = new StatsCounter();
+  const present = new Set<string>();
+  for await (const page of listAllPages(deps.directory, { partnerId }, options.signal)) {
+    // The directory answers for the partner asked about; anything else is not ours to store here.
+    const foreign = page.offices.filter((o) => o.partnerId !== partnerId);
+    if (foreign.length > 0)
+      log.warn('directory returned offices of other partners', { partnerId, count: foreign.length });
+    const own = { ...page, offices: page.offices.filter((o) => o.partnerId === partnerId) };
+    await applyPage(deps, stats, own, now, log);
+    for (const office of own.offices) present.add(office.officeId);
+    // An invalid record may be an office that still exists: never deactivate on its account.
+    for (const record of page.invalid) if (record.officeId !== undefined) present.add(record.officeId);
+  }
+  const syncedAt = now().toISOString();
+  const stored = await deps.store.listForPartner(partnerId);
+  for (const office of stored) {
+    if (office.active && !present.has(office.officeId) && (await deps.store.markInactive(office, syncedAt))) {
+      stats.deactivatedMissing++;
+    }
+  }
+  await deps.store.recordPartnerSyncCompleted(partnerId, syncedAt);
+  const result = stats.snapshot();
+  log.info('partner office sync succeeded', { partnerId, ...result });
+  const offices =
+    stats.deactivatedMissing > 0 || result.written > 0 ? await deps.store.listForPartner(partnerId) : stored;
+  return { ...result, offices, syncedAt, invalidRecords: stats.invalidRecords };
+}

@@ -1,0 +1,285 @@
+import { spawn } from 'node:child_process';
+import type { LocalDirectory } from '../../infra/local/directory.ts';
+import type { TableRef } from '../../shared/db/client.ts';
+import { DynamoOfficeStore } from '../../shared/db/offices.ts';
+import { DirectoryError } from '../../shared/directory/directory.ts';
+import { runScheduledSync, syncPartnerOffices } from '../../shared/sync/office-sync.ts';
+import {
+  DIRECTORY_CREDENTIAL,
+  directoryClient,
+  expectedOffices,
+  freshTable,
+  manyOffices,
+  office,
+  startDirectory,
+  storedOffices,
+  tick,
+} from './office-fixtures.ts';
+
+let table: TableRef;
+let store: DynamoOfficeStore;
+let directory: LocalDirectory;
+
+beforeEach(async () => {
+  table = await freshTable();
+  store = new DynamoOfficeStore(table);
+});
+afterEach(async () => {
+  await directory?.close();
+});
+
+const run = (options: Parameters<typeof directoryClient>[1] = {}, signal?: AbortSignal) =>
+  runScheduledSync({ directory: directoryClient(directory, options), store }, { signal });
+
+describe('scheduled office sync against a local directory', () => {
+  it('stores every office, with inactive and removed ones inactive, then costs nothing when nothing changed', async () => {
+    directory = await startDirectory([
+      ...manyOffices(10, 3),
+      office('p0', 'closed', { status: 'inactive' }),
+      office('p1', 'gone'),
+    ]);
+    directory.remove('p1', 'gone');
+
+    const first = await run();
+    expect(first).toMatchObject({ pages: 4, received: 12, written: 12, invalid: 0 });
+    // The full listing includes the tombstone of a removed office; later removals come incrementally.
+    directory.put(office('p2', 'new'));
+    directory.remove('p0', 'o0');
+    const second = await run();
+    expect(second).toMatchObject({ received: 2, written: 2 });
+
+    const stored = await storedOffices(table);
+    expect(stored).toEqual(expectedOffices(directory));
+    expect(stored.find((o) => o.officeId === 'gone')?.active).toBe(false);
+    expect(stored.find((o) => o.officeId === 'closed')?.active).toBe(false);
+    expect(stored.find((o) => o.officeId === 'o0')?.active).toBe(false);
+
+    const idle = await run();
+    expect(idle).toMatchObject({ pages: 1, received: 0, written: 0 });
+    const state = await store.getSyncState();
+    expect(state).toMatchObject({ lastRunStatus: 'succeeded', runs: 3, cursor: idle.cursor });
+    expect(state?.lastRunStats).toMatchObject({ pages: 1, received: 0 });
+  });
+
+  it('rides out 500s, 429 with Retry-After, timeouts and a malformed page, and ends equal to the directory', async () => {
+    directory = await startDirectory(manyOffices(12, 4));
+    const page = (n: number) => (url: URL) => (url.searchParams.get('pageToken') ?? '').length > 0 === n > 1;
+    directory.failNext({ kind: 'status', status: 500 }, page(1));
+    directory.failNext({ kind: 'status', status: 503 }, page(1));
+    directory.failNext({ kind: 'status', status: 429, retryAfter: '1' }, page(2));
+    directory.failNext({ kind: 'delay', ms: 1000 }, page(2));
+    directory.failNext({ kind: 'garbage' }, page(2));
+    const waits: number[] = [];
+
+    const startedAt = Date.now();
+    const result = await run({ onRetry: ({ delayMs }) => waits.push(delayMs) });
+
+    expect(result).toMatchObject({ pages: 4, received: 12, written: 12 });
+    expect(waits).toHaveLength(5);
+    // Retry-After: 1 was honoured.
+    expect(waits.some((ms) => ms >= 1000)).toBe(true);
+    expect(Date.now() - startedAt).toBeGreaterThanOrEqual(1000);
+    expect(await storedOffices(table)).toEqual(expectedOffices(directory));
+  });
+
+  it('skips and reports malformed records without failing the run', async () => {
+    directory = await startDirectory(manyOffices(5, 2));
+    directory.failNext({
+      kind: 'extraRecords',
+      records: [
+        {
+          partnerId: 'p0',
+          officeId: 'bad-country',
+          name: 'X',
+          city: 'Y',
+          country: 'Brazil',
+          status: 'active',
+          updatedAt: tick(),
+        },
+        { partnerId: 'p0', name: 'no id', city: 'Y', country: 'BR', status: 'active', updatedAt: tick() },
+        'not even an object',
+      ],
+    });
+
+    const result = await run();
+
+    expect(result).toMatchObject({ received: 5, written: 5, invalid: 3 });
+    expect(result.invalidRecords[0]).toMatchObject({
+      page: 1,
+      index: 0,
+      officeId: 'bad-country',
+      problems: [expect.stringContaining('record.country')],
+    });
+    expect(result.invalidRecords[1]?.problems).toEqual([expect.stringContaining('record.officeId is required')]);
+    expect(await storedOffices(table)).toEqual(expectedOffices(directory));
+    const state = await store.getSyncState();
+    expect(state?.lastRunStats?.invalid).toBe(3);
+    expect(state?.lastInvalidRecords).toHaveLength(3);
+  });
+
+  it('ignores duplicate and out-of-order deliveries: a stale version never overwrites a newer one', async () => {
+    const v1 = office('p0', 'hq', { name: 'HQ (old name)' });
+    const v2 = office('p0', 'hq', { name: 'HQ', city: 'Campinas' });
+    const v3 = office('p0', 'branch');
+    directory = await startDirectory([v1, v2, v3]);
+    await run();
+
+    // The feed now repeats v2, then delivers v1 late (an out-of-order replica), in a doubled page.
+    directory.deliver(v2);
+    directory.deliver(v1);
+    directory.failNext({ kind: 'duplicatePage' });
+    const result = await run();
+
+    expect(result).toMatchObject({ received: 4, written: 0, skipped: 4 });
+    expect(await storedOffices(table)).toEqual(expectedOffices(directory));
+    expect((await store.get('p0', 'hq'))?.name).toBe('HQ');
+
+    // Stale versions are refused even when written straight to the store (a concurrent run).
+    const applied = await store.applyDirectoryRecords([{ ...v1, updatedAt: v1.updatedAt }], new Date().toISOString());
+    expect(applied).toEqual({ written: 0, skipped: 1 });
+    expect((await store.get('p0', 'hq'))?.city).toBe('Campinas');
+  });
+
+  it('keeps the cursor when a run fails for good, records the failure, and recovers on the next run', async () => {
+    directory = await startDirectory(manyOffices(9, 3));
+    await run();
+    const before = await store.getSyncState();
+    directory.put(office('p0', 'late'));
+    directory.failNext(Array.from({ length: 5 }, () => ({ kind: 'status', status: 500 }) as const));
+
+    await expect(run({ maxAttempts: 5 })).rejects.toBeInstanceOf(DirectoryError);
+
+    const failed = await store.getSyncState();
+    expect(failed).toMatchObject({ cursor: before?.cursor, lastRunStatus: 'failed', failedRuns: 1, runs: 2 });
+    expect(failed?.lastError).toContain('HTTP 500');
+    expect(failed?.lastSuccessAt).toBe(before?.lastSuccessAt);
+
+    await run();
+    expect(await storedOffices(table)).toEqual(expectedOffices(directory));
+    expect((await store.getSyncState())?.lastRunStatus).toBe('succeeded');
+  });
+
+  it('gives up at once when Retry-After asks for longer than it may wait', async () => {
+    directory = await startDirectory(manyOffices(2, 1));
+    directory.failNext({ kind: 'status', status: 429, retryAfter: '3600' });
+    await expect(run({ maxRetryAfterSeconds: 30 })).rejects.toMatchObject({ status: 429, retryAfterSeconds: 3600 });
+    expect(directory.requests).toHaveLength(1);
+  });
+
+  it('loses and duplicates nothing when a run is aborted mid-way (cursor not advanced)', async () => {
+    directory = await startDirectory(manyOffices(15, 5));
+    const controller = new AbortController();
+    let pagesServed = 0;
+    directory.onRequest = () => {
+      if (++pagesServed === 3) controller.abort(new Error('killed'));
+    };
+    directory.failNext({ kind: 'delay', ms: 100 }, () => pagesServed === 3);
+
+    await expect(run({}, controller.signal)).rejects.toThrow('killed');
+    expect((await store.getSyncState())?.cursor).toBeUndefined();
+    const partial = await storedOffices(table);
+    expect(partial.length).toBeGreaterThan(0);
+    expect(partial.length).toBeLessThan(15);
+
+    // Meanwhile upstream moves on: an edit, a removal and a new office.
+    directory.onRequest = undefined;
+    directory.put(office('p1', 'o1', { name: 'Renamed' }));
+    directory.remove('p2', 'o2');
+    directory.put(office('p3', 'o99'));
+    const recovery = await run();
+
+    expect(await storedOffices(table)).toEqual(expectedOffices(directory));
+    // The recovery run re-listed what the aborted run had stored, without rewriting it.
+    expect(recovery.skipped).toBeGreaterThanOrEqual(partial.length - 2);
+  });
+
+  it('survives the sync process being killed (SIGKILL) mid-run', async () => {
+    directory = await startDirectory(manyOffices(20, 4));
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const thirdPage = new Promise<void>((resolve) => {
+      let served = 0;
+      directory.onRequest = () => {
+        if (++served === 3) resolve();
+      };
+    });
+    // Page 3 never answers until released; by then the process is gone.
+    let count = 0;
+    directory.failNext({ kind: 'hold', until: held }, () => ++count === 3);
+
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        '--input-type=module',
+        '-e',
+        `const { handler } = await import('./functions/office-sync/handler.ts');
+         await handler({ trigger: 'schedule' }, { getRemainingTimeInMillis: () => 60_000 });`,
+      ],
+      {
+        env: {
+          ...process.env,
+          NODE_OPTIONS: '',
+          TABLE_NAME: table.name,
+          DIRECTORY_BASE_URL: directory.baseUrl,
+          DIRECTORY_CREDENTIAL,
+          DIRECTORY_PAGE_SIZE: '5',
+          POWERTOOLS_LOG_LEVEL: 'SILENT',
+        },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    );
+    let stderr = '';
+    child.stderr?.on('data', (chunk) => {
+      stderr += String(chunk);
+    });
+    const exited = new Promise<NodeJS.Signals | number | null>((resolve) =>
+      child.once('exit', (code, signal) => resolve(signal ?? code)),
+    );
+    await Promise.race([thirdPage, exited.then(() => Promise.reject(new Error(`sync process exited: ${stderr}`)))]);
+    child.kill('SIGKILL');
+    expect(await exited).toBe('SIGKILL');
+    release();
+
+    // Two pages of five were stored before the process died.
+    const afterKill = await storedOffices(table);
+    expect(afterKill).toHaveLength(10);
+    expect(await store.getSyncState()).toBeUndefined();
+
+    directory.onRequest = undefined;
+    directory.put(office('p0', 'o0', { name: 'Changed while down' }));
+    await run();
+    expect(await storedOffices(table)).toEqual(expectedOffices(directory));
+  }, 30_000);
+});
+
+describe('on-demand sync of one partner', () => {
+  it('stores the partner’s offices from a full listing and deactivates those the directory no longer has', async () => {
+    directory = await startDirectory([...manyOffices(6, 2), office('other', 'x')]);
+    let now = new Date('2026-03-01T10:00:00Z');
+    const deps = { directory: directoryClient(directory), store, now: () => now };
+
+    const first = await syncPartnerOffices(deps, 'p0');
+    expect(first).toMatchObject({ received: 3, written: 3, deactivatedMissing: 0 });
+    expect(first.offices.map((o) => o.officeId).sort()).toEqual(['o0', 'o2', 'o4']);
+
+    // Within the minute: refused with the seconds left.
+    now = new Date('2026-03-01T10:00:45Z');
+    await expect(syncPartnerOffices(deps, 'p0')).rejects.toMatchObject({
+      kind: 'too-many-requests',
+      retryAfterSeconds: 15,
+    });
+
+    // Gone upstream without a tombstone (purged): only the full listing can show it is gone.
+    directory.forget('p0', 'o2');
+    now = new Date('2026-03-01T10:01:01Z');
+    const second = await syncPartnerOffices(deps, 'p0');
+    expect(second).toMatchObject({ deactivatedMissing: 1 });
+    expect(second.offices.find((o) => o.officeId === 'o2')?.active).toBe(false);
+    // Only p0 was touched.
+    expect((await storedOffices(table)).map((o) => o.partnerId)).toEqual(['p0', 'p0', 'p0']);
+  });
+});
