@@ -67,6 +67,16 @@ export const FUNCTIONS = {
     // The scheduled run's budget; the on-demand route keeps its own 20 s budget (HTTP API: 30 s).
     timeoutSeconds: 300,
   },
+  offers: {
+    entry: 'functions/offers/handler.ts',
+    description: 'Partner offers: create (idempotent) and deactivate',
+    tableAccess: 'readWrite',
+  },
+  offersRead: {
+    entry: 'functions/offers-read/handler.ts',
+    description: 'Partner offers, read-only: list, get with counters, message, QR code',
+    tableAccess: 'read',
+  },
 } as const satisfies Record<string, FunctionSpec>;
 
 export type FunctionName = keyof typeof FUNCTIONS;
@@ -97,6 +107,12 @@ const CUSTOMER_FORM_THROTTLE: RouteThrottle = { rateLimit: 10, burstLimit: 20 };
 export const ROUTES: readonly Route[] = [
   { method: 'GET', path: '/v1/usage-locations', function: 'catalog', auth: 'partner' },
   { method: 'GET', path: '/v1/catalog', function: 'catalog', auth: 'partner' },
+  { method: 'POST', path: '/v1/offers', function: 'offers', auth: 'partner' },
+  { method: 'GET', path: '/v1/offers', function: 'offersRead', auth: 'partner' },
+  { method: 'GET', path: '/v1/offers/{summaryId}', function: 'offersRead', auth: 'partner' },
+  { method: 'GET', path: '/v1/offers/{summaryId}/message', function: 'offersRead', auth: 'partner' },
+  { method: 'GET', path: '/v1/offers/{summaryId}/qr.svg', function: 'offersRead', auth: 'partner' },
+  { method: 'POST', path: '/v1/offers/{summaryId}/deactivate', function: 'offers', auth: 'partner' },
   { method: 'GET', path: '/v1/offices', function: 'offices', auth: 'partner' },
   { method: 'POST', path: '/v1/offices/sync', function: 'officeSync', auth: 'partner' },
   // Customer pages are public: tighter throttling than the partner API, per route.

@@ -1,5 +1,7 @@
 import type { Locale } from '../i18n/locale.ts';
-import type { PartnerContact } from './partner.ts';
+import type { IdempotencyRecord } from './idempotency.ts';
+import type { Office } from './office.ts';
+import type { Partner, PartnerContact } from './partner.ts';
 
 export interface OfferLine {
   readonly sku: string;
@@ -47,6 +49,8 @@ export interface Offer {
   readonly views: number;
   readonly acceptances: number;
   readonly declines: number;
+  /** The catalog version the items were checked against (CATALOG_VERSION). */
+  readonly catalogVersion?: string;
 }
 
 export const OFFER_STATUSES = ['active', 'deactivated', 'expired', 'exhausted'] as const;
@@ -64,4 +68,59 @@ export function offerStatus(
   if (offer.expiresAt && Date.parse(offer.expiresAt) <= now.getTime()) return 'expired';
   if (offer.maxAcceptances !== undefined && offer.acceptances >= offer.maxAcceptances) return 'exhausted';
   return 'active';
+}
+
+/** The contact the customer sees: the offer's own override, else the partner's profile contact. */
+export function offerContact(offer: Pick<Offer, 'customization' | 'partner'>): PartnerContact {
+  return offer.customization.contact ?? offer.partner.contact;
+}
+
+/** The logo the customer sees, if any: the offer's own, else the partner's. */
+export function offerLogoUrl(offer: Pick<Offer, 'customization' | 'partner'>): string | undefined {
+  return offer.customization.logoUrl ?? offer.partner.logoUrl;
+}
+
+/** Where a partner's offer list stands: the newest-first position of the last offer returned. */
+export interface OfferPosition {
+  readonly createdAt: string;
+  readonly summaryId: string;
+}
+
+export interface OfferPage {
+  readonly offers: Offer[];
+  /** Present when more offers may follow. */
+  readonly next?: OfferPosition;
+}
+
+/** What creating an offer needs to read first; one round trip in the DynamoDB adapter. */
+export interface OfferCreationContext {
+  readonly partner?: Partner;
+  readonly office?: Office;
+  readonly idempotency?: IdempotencyRecord;
+}
+
+export type OfferWriteOutcome =
+  | { readonly ok: true }
+  /** Another request holds the idempotency key (committed, or racing right now). */
+  | { readonly ok: false; readonly reason: 'idempotency-key-taken' | 'contention' }
+  /** The random summary ID already exists (not a real case at 100 bits; handled anyway). */
+  | { readonly ok: false; readonly reason: 'summary-id-taken' };
+
+/** Port for offers; the DynamoDB adapter lives in shared/db/offers.ts. */
+export interface OfferStore {
+  loadCreationContext(partnerId: string, officeId: string, idempotencyKey?: string): Promise<OfferCreationContext>;
+  /**
+   * Writes the offer, its reference claim and its idempotency record atomically.
+   * ConflictError `duplicate-reference` when the partner already used the reference.
+   */
+  create(offer: Offer, idempotency?: IdempotencyRecord): Promise<OfferWriteOutcome>;
+  getIdempotencyRecord(partnerId: string, key: string): Promise<IdempotencyRecord | undefined>;
+  get(summaryId: string): Promise<Offer | undefined>;
+  /** Newest first; `status` filters on the status derived at `now`. */
+  listForPartner(
+    partnerId: string,
+    options: { limit: number; after?: OfferPosition; status?: OfferStatus; now: Date },
+  ): Promise<OfferPage>;
+  /** Undefined when the offer does not exist or belongs to another partner. */
+  deactivate(partnerId: string, summaryId: string, at: string, message?: string): Promise<Offer | undefined>;
 }

@@ -1,9 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { createLocalGateway } from '../../infra/local/gateway.ts';
 import { PartnerAdmin } from '../../infra/ops/partner-admin.ts';
 import { tableFromEnv } from '../../shared/db/client.ts';
+import { officeToItem } from '../../shared/db/offices.ts';
+import type { Office } from '../../shared/domain/office.ts';
 import type { Partner } from '../../shared/domain/partner.ts';
 
 /** The integration table (DynamoDB Local, started by globalSetup). */
@@ -40,6 +43,27 @@ export async function newPartner(
   });
   const { key, record } = await admin.issueKey(partner.partnerId, 'test');
   return { partner, key, keyId: record.keyId };
+}
+
+/** Puts an office straight into the table, as the office sync would have written it. */
+export async function seedOffice(
+  partnerId: string,
+  overrides: Partial<Omit<Office, 'partnerId'>> = {},
+): Promise<Office> {
+  const at = new Date().toISOString();
+  const office: Office = {
+    partnerId,
+    officeId: `office-${randomUUID().slice(0, 8)}`,
+    name: 'Fabrikam São Paulo',
+    city: 'São Paulo',
+    country: 'BR',
+    active: true,
+    sourceUpdatedAt: at,
+    lastSyncedAt: at,
+    ...overrides,
+  };
+  await table.client.send(new PutCommand({ TableName: table.name, Item: officeToItem(office) }));
+  return office;
 }
 
 export function bearer(key: string): Record<string, string> {

@@ -1,0 +1,72 @@
+import { requiredEnv } from '../../shared/config/env.ts';
+import { tableFromEnv } from '../../shared/db/client.ts';
+import { DynamoOfferStore } from '../../shared/db/offers.ts';
+import { OffersService } from '../../shared/domain/offers-service.ts';
+import { json, partnerRoute, routeGroup } from '../../shared/http/route.ts';
+import { buildOfferMessage } from '../../shared/render/offer-message.ts';
+import { offerUrl, offerView } from '../../shared/render/offer-view.ts';
+import { qrSvg } from '../../shared/render/qr.ts';
+import { encodeCursor, listOffersQuery, messageQuery, summaryIdPath } from '../../shared/schemas/offers.ts';
+
+/** Read-only routes: this function's role may only read the table. */
+const PUBLIC_BASE_URL = requiredEnv('PUBLIC_BASE_URL');
+export const table = tableFromEnv();
+
+const service = new OffersService({
+  store: new DynamoOfferStore(table),
+  presentCreated: () => {
+    throw new Error('offers-read does not create offers');
+  },
+});
+
+export const listOffers = partnerRoute({ query: listOffersQuery }, async ({ partnerId, query }) => {
+  const now = new Date();
+  const page = await service.list(partnerId, {
+    ...(query.limit !== undefined ? { limit: query.limit } : {}),
+    ...(query.cursor ? { after: query.cursor } : {}),
+    ...(query.status ? { status: query.status } : {}),
+  });
+  return json(200, {
+    offers: page.offers.map((offer) => offerView(offer, PUBLIC_BASE_URL, now)),
+    ...(page.next ? { nextCursor: encodeCursor(page.next) } : {}),
+  });
+});
+
+export const getOffer = partnerRoute({ path: summaryIdPath }, async ({ partnerId, path }) => {
+  const offer = await service.get(partnerId, path.summaryId);
+  return json(200, offerView(offer, PUBLIC_BASE_URL, new Date()));
+});
+
+export const getOfferMessage = partnerRoute(
+  { path: summaryIdPath, query: messageQuery },
+  async ({ partnerId, path, query }) => {
+    const offer = await service.get(partnerId, path.summaryId);
+    const locale = query.locale ?? offer.locale;
+    return json(
+      200,
+      { summaryId: offer.summaryId, ...buildOfferMessage(offer, locale, offerUrl(PUBLIC_BASE_URL, offer.summaryId)) },
+      { 'content-language': locale },
+    );
+  },
+);
+
+export const getOfferQr = partnerRoute({ path: summaryIdPath }, async ({ partnerId, path }) => {
+  const offer = await service.get(partnerId, path.summaryId);
+  return {
+    statusCode: 200,
+    headers: {
+      'content-type': 'image/svg+xml; charset=utf-8',
+      // The link never changes, but the route is partner-only: private caching.
+      'cache-control': 'private, max-age=86400',
+      'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'",
+    },
+    body: qrSvg(offerUrl(PUBLIC_BASE_URL, offer.summaryId)),
+  };
+});
+
+export const handler = routeGroup({
+  'GET /v1/offers': listOffers,
+  'GET /v1/offers/{summaryId}': getOffer,
+  'GET /v1/offers/{summaryId}/message': getOfferMessage,
+  'GET /v1/offers/{summaryId}/qr.svg': getOfferQr,
+});

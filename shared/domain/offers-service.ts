@@ -1,0 +1,352 @@
+import { findSubscription } from '../catalog/catalog.ts';
+import type { Locale } from '../i18n/locale.ts';
+import { ConflictError, type FieldError, ForbiddenError, NotFoundError, UnprocessableError } from './errors.ts';
+import { IDEMPOTENCY_WINDOW_SECONDS, type IdempotencyRecord, isLive, requestHash } from './idempotency.ts';
+import type {
+  Offer,
+  OfferCustomization,
+  OfferLine,
+  OfferPage,
+  OfferPosition,
+  OfferStatus,
+  OfferStore,
+} from './offer.ts';
+import type { Office } from './office.ts';
+import { MAX_CUSTOMERS_FOR_OFFERS, mayCreateOffers, type Partner } from './partner.ts';
+import { generateSummaryId, normalizeSummaryId } from './summary-id.ts';
+
+export const MIN_ITEMS = 1;
+export const MAX_ITEMS = 20;
+
+/** A validated create request (shape checked by shared/schemas/offers.ts; business rules here). */
+export interface CreateOfferInput {
+  readonly officeId: string;
+  readonly usageLocation: string;
+  readonly items: readonly OfferLine[];
+  readonly delegatedAdmin: boolean;
+  readonly locale: Locale;
+  readonly customization?: OfferCustomization;
+  readonly expiresAt?: string;
+  readonly maxAcceptances?: number;
+  readonly reference?: string;
+}
+
+/** What a create answered, ready to send: a replay carries the first response verbatim. */
+export interface CreateOfferResult {
+  readonly statusCode: number;
+  readonly body: string;
+  readonly location?: string;
+  readonly replayed: boolean;
+}
+
+export interface OffersServiceDeps {
+  readonly store: OfferStore;
+  readonly now?: () => Date;
+  readonly newSummaryId?: () => string;
+  readonly catalogVersion?: string;
+  /** Turns a freshly created offer into the 201 body (view + message); stored for idempotent replays. */
+  readonly presentCreated: (offer: Offer, now: Date) => unknown;
+  /** Backoff between attempts when concurrent requests contend for the same items. */
+  readonly sleep?: (ms: number) => Promise<void>;
+}
+
+const CREATE_OPERATION = 'create-offer';
+const MAX_WRITE_ATTEMPTS = 6;
+
+type ItemProblem = FieldError & { readonly type: 'sku-not-sold' | 'duplicate-sku' | 'licenses-out-of-range' };
+
+const ITEM_PROBLEM_TITLES: Record<ItemProblem['type'], string> = {
+  'sku-not-sold': 'Subscription not sold in the usage location',
+  'duplicate-sku': 'Subscription listed twice',
+  'licenses-out-of-range': 'License count out of range',
+};
+
+/** The partner rules, in the order a partner can act on them. Pure: throws the first failure. */
+export function checkPartner(partner: Partner | undefined, input: Pick<CreateOfferInput, 'delegatedAdmin'>): Partner {
+  if (!partner) {
+    throw new ForbiddenError(
+      'partner-profile-missing',
+      'Partner profile missing',
+      'Your API key is valid but no partner profile is on record for it. Contact support.',
+    );
+  }
+  if (!mayCreateOffers(partner)) {
+    throw new ForbiddenError(
+      'too-many-customers',
+      'Offers are for smaller partners',
+      `Only partners that manage fewer than ${MAX_CUSTOMERS_FOR_OFFERS} customers may create purchase offers; you manage ${partner.customerCount}.`,
+    );
+  }
+  if (input.delegatedAdmin && !partner.delegatedAdminCertified) {
+    throw new ForbiddenError(
+      'delegated-admin-not-certified',
+      'Not certified for delegated administration',
+      'Only partners certified for delegated administration may offer it. Send delegatedAdmin: false, or complete the certification first.',
+      [
+        {
+          field: 'body.delegatedAdmin',
+          rule: 'certification_required',
+          message: 'may be true only for partners certified for delegated administration',
+        },
+      ],
+    );
+  }
+  return partner;
+}
+
+export function checkOffice(office: Office | undefined, officeId: string): Office {
+  if (!office?.active) {
+    const unknown = !office;
+    throw new UnprocessableError(
+      'office-not-usable',
+      'Office not usable',
+      unknown
+        ? `Office "${officeId}" is not one of your synced offices. New offices can take up to 24 hours to appear in the partner network directory; GET /v1/offices lists the ones you can use, and POST /v1/offices/sync refreshes them.`
+        : `Office "${officeId}" is inactive in the partner network directory; choose an active office (GET /v1/offices).`,
+      [
+        {
+          field: 'body.officeId',
+          rule: unknown ? 'unknown_office' : 'office_inactive',
+          message: unknown ? 'is not one of your synced offices' : 'is an inactive office',
+        },
+      ],
+    );
+  }
+  return office;
+}
+
+/** 1..20 lines, each SKU sold in the usage location, no SKU twice, licenses within the SKU's limits. */
+export function checkItems(usageLocation: string, items: readonly OfferLine[]): void {
+  if (items.length < MIN_ITEMS || items.length > MAX_ITEMS) {
+    throw new UnprocessableError(
+      'item-count-out-of-range',
+      'Wrong number of items',
+      `An offer has ${MIN_ITEMS} to ${MAX_ITEMS} items; this one has ${items.length}.`,
+      [
+        {
+          field: 'body.items',
+          rule: items.length < MIN_ITEMS ? 'too_few_items' : 'too_many_items',
+          message: `must have ${MIN_ITEMS} to ${MAX_ITEMS} items`,
+        },
+      ],
+    );
+  }
+  const problems: ItemProblem[] = [];
+  const seen = new Map<string, number>();
+  items.forEach((item, index) => {
+    const field = `body.items[${index}]`;
+    const first = seen.get(item.sku);
+    if (first !== undefined) {
+      problems.push({
+        type: 'duplicate-sku',
+        field: `${field}.sku`,
+        rule: 'duplicate_sku',
+        message: `repeats ${item.sku} from items[${first}]; list each subscription once with its total licenses`,
+      });
+      return;
+    }
+    seen.set(item.sku, index);
+    const subscription = findSubscription(item.sku);
+    if (!subscription) {
+      problems.push({
+        type: 'sku-not-sold',
+        field: `${field}.sku`,
+        rule: 'unknown_sku',
+        message: `${item.sku} is not in the catalog; see GET /v1/catalog?usageLocation=${usageLocation}`,
+      });
+      return;
+    }
+    if (!subscription.countries.includes(usageLocation)) {
+      problems.push({
+        type: 'sku-not-sold',
+        field: `${field}.sku`,
+        rule: 'not_sold_in_usage_location',
+        message: `${subscription.name} is not sold in ${usageLocation}; see GET /v1/catalog?usageLocation=${usageLocation}`,
+      });
+      return;
+    }
+    if (item.licenses < subscription.minLicenses || item.licenses > subscription.maxLicenses) {
+      problems.push({
+        type: 'licenses-out-of-range',
+        field: `${field}.licenses`,
+        rule: 'licenses_out_of_range',
+        message: `must be between ${subscription.minLicenses} and ${subscription.maxLicenses} for ${subscription.name}`,
+      });
+    }
+  });
+  const first = problems[0];
+  if (first) {
+    // The problem type is the first item's problem; errors[] names every item to fix, each with its rule.
+    throw new UnprocessableError(
+      first.type,
+      ITEM_PROBLEM_TITLES[first.type],
+      problems.length === 1
+        ? `${first.field.replace(/^body\./, '')} ${first.message}.`
+        : `${problems.length} items need fixing; see errors.`,
+      problems.map(({ field, rule, message }) => ({ field, rule, message })),
+    );
+  }
+}
+
+export function checkExpiry(expiresAt: string | undefined, now: Date): string | undefined {
+  if (expiresAt === undefined) return undefined;
+  const at = Date.parse(expiresAt);
+  if (!(at > now.getTime())) {
+    throw new UnprocessableError(
+      'invalid-expiry',
+      'Expiry in the past',
+      `expiresAt (${expiresAt}) must be in the future.`,
+      [{ field: 'body.expiresAt', rule: 'in_future', message: 'must be in the future' }],
+    );
+  }
+  // Stored in UTC ISO form so that stored expiries compare as text (status filters in DynamoDB).
+  return new Date(at).toISOString();
+}
+
+function keyReused(): UnprocessableError {
+  return new UnprocessableError(
+    'idempotency-key-reused',
+    'Idempotency-Key reused with another request',
+    'This Idempotency-Key was used in the last 24 hours for a different request body. Send a new key for a new offer, or the same body to get the first response again.',
+    [{ field: 'header.idempotency-key', rule: 'reused_with_different_body', message: 'was used for another request' }],
+  );
+}
+
+/** The partner-facing offers use cases: create (with idempotency), read, list, deactivate. */
+export class OffersService {
+  private readonly store: OfferStore;
+  private readonly now: () => Date;
+  private readonly newSummaryId: () => string;
+  private readonly sleep: (ms: number) => Promise<void>;
+
+  constructor(private readonly deps: OffersServiceDeps) {
+    this.store = deps.store;
+    this.now = deps.now ?? (() => new Date());
+    this.newSummaryId = deps.newSummaryId ?? generateSummaryId;
+    this.sleep = deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+  }
+
+  async create(partnerId: string, input: CreateOfferInput, idempotencyKey?: string): Promise<CreateOfferResult> {
+    const now = this.now();
+    const hash = idempotencyKey !== undefined ? requestHash(input) : undefined;
+    const context = await this.store.loadCreationContext(partnerId, input.officeId, idempotencyKey);
+    if (context.idempotency && hash !== undefined && isLive(context.idempotency, now)) {
+      return this.replay(context.idempotency, hash);
+    }
+
+    const partner = checkPartner(context.partner, input);
+    const office = checkOffice(context.office, input.officeId);
+    checkItems(input.usageLocation, input.items);
+    const expiresAt = checkExpiry(input.expiresAt, now);
+
+    for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
+      const offer: Offer = {
+        summaryId: this.newSummaryId(),
+        partnerId,
+        ...(input.reference !== undefined ? { reference: input.reference } : {}),
+        officeId: office.officeId,
+        officeName: office.name,
+        usageLocation: input.usageLocation,
+        items: input.items.map(({ sku, licenses }) => ({ sku, licenses })),
+        delegatedAdmin: input.delegatedAdmin,
+        locale: input.locale,
+        customization: input.customization ?? {},
+        partner: {
+          name: partner.name,
+          advisorCode: partner.advisorCode,
+          contact: partner.contact,
+          ...(partner.logoUrl !== undefined ? { logoUrl: partner.logoUrl } : {}),
+        },
+        createdAt: now.toISOString(),
+        ...(expiresAt !== undefined ? { expiresAt } : {}),
+        ...(input.maxAcceptances !== undefined ? { maxAcceptances: input.maxAcceptances } : {}),
+        views: 0,
+        acceptances: 0,
+        declines: 0,
+        ...(this.deps.catalogVersion !== undefined ? { catalogVersion: this.deps.catalogVersion } : {}),
+      };
+      const result: CreateOfferResult = {
+        statusCode: 201,
+        body: JSON.stringify(this.deps.presentCreated(offer, now)),
+        location: `/v1/offers/${offer.summaryId}`,
+        replayed: false,
+      };
+      const record: IdempotencyRecord | undefined =
+        idempotencyKey !== undefined && hash !== undefined
+          ? {
+              partnerId,
+              key: idempotencyKey,
+              operation: CREATE_OPERATION,
+              requestHash: hash,
+              statusCode: result.statusCode,
+              responseBody: result.body,
+              ...(result.location !== undefined ? { location: result.location } : {}),
+              createdAt: offer.createdAt,
+              expiresAtEpoch: Math.floor(now.getTime() / 1000) + IDEMPOTENCY_WINDOW_SECONDS,
+            }
+          : undefined;
+
+      const outcome = await this.store.create(offer, record);
+      if (outcome.ok) return result;
+      if (outcome.reason === 'summary-id-taken') continue;
+      if (idempotencyKey !== undefined && hash !== undefined) {
+        const existing = await this.store.getIdempotencyRecord(partnerId, idempotencyKey);
+        if (existing && isLive(existing, this.now())) return this.replay(existing, hash);
+      }
+      // Contention: a concurrent transaction touched the same items. Back off with jitter and retry.
+      await this.sleep(Math.round((10 + Math.random() * 40) * 2 ** attempt));
+    }
+    throw new ConflictError(
+      'concurrent-request',
+      'Concurrent request',
+      'Another request for the same offer is being processed. Retry in a moment with the same Idempotency-Key.',
+    );
+  }
+
+  private replay(record: IdempotencyRecord, hash: string): CreateOfferResult {
+    if (record.operation !== CREATE_OPERATION || record.requestHash !== hash) throw keyReused();
+    return {
+      statusCode: record.statusCode,
+      body: record.responseBody,
+      ...(record.location !== undefined ? { location: record.location } : {}),
+      replayed: true,
+    };
+  }
+
+  /** Another partner's offer, an unknown one and a malformed ID all look the same: 404. */
+  async get(partnerId: string, summaryIdInput: string): Promise<Offer> {
+    const summaryId = normalizeSummaryId(summaryIdInput);
+    const offer = summaryId ? await this.store.get(summaryId) : undefined;
+    if (!offer || offer.partnerId !== partnerId) throw offerNotFound(summaryIdInput);
+    return offer;
+  }
+
+  list(
+    partnerId: string,
+    options: { limit?: number; after?: OfferPosition; status?: OfferStatus } = {},
+  ): Promise<OfferPage> {
+    return this.store.listForPartner(partnerId, {
+      limit: options.limit ?? 25,
+      ...(options.after ? { after: options.after } : {}),
+      ...(options.status ? { status: options.status } : {}),
+      now: this.now(),
+    });
+  }
+
+  async deactivate(partnerId: string, summaryIdInput: string, message?: string): Promise<Offer> {
+    const summaryId = normalizeSummaryId(summaryIdInput);
+    const offer = summaryId
+      ? await this.store.deactivate(partnerId, summaryId, this.now().toISOString(), message)
+      : undefined;
+    if (!offer) throw offerNotFound(summaryIdInput);
+    return offer;
+  }
+}
+
+export function offerNotFound(summaryId: string): NotFoundError {
+  return new NotFoundError(
+    'offer-not-found',
+    'Offer not found',
+    `You have no offer with summary ID "${summaryId.slice(0, 40)}".`,
+  );
+}

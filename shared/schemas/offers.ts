@@ -1,0 +1,183 @@
+import * as z from 'zod/mini';
+import type { OfferPosition } from '../domain/offer.ts';
+import { normalizeSummaryId } from '../domain/summary-id.ts';
+import { queryInt } from '../http/middleware.ts';
+import { LOCALES } from '../i18n/locale.ts';
+import { usageLocationSchema } from './common.ts';
+
+/**
+ * Request schemas for the offers API. Everything here is shape and size: a failure is a 400
+ * `invalid-request` naming the field. Rules that need the catalog, the partner or the office
+ * (SKU sold in the country, licenses within limits, 1..20 items, office usable, expiry in the
+ * future) are business rules checked by the offers service and answered with their own 422/403.
+ *
+ * Every text field has a length cap; single-line fields reject control characters, multi-line
+ * fields (intro, closing, deactivation message) allow line breaks only.
+ */
+export const TEXT_LIMITS = {
+  officeId: 64,
+  reference: 64,
+  sku: 64,
+  intro: 2000,
+  closing: 1000,
+  contactName: 100,
+  email: 254,
+  phone: 32,
+  logoUrl: 2048,
+  deactivationMessage: 500,
+  idempotencyKey: 255,
+  cursor: 512,
+} as const;
+
+export const MAX_ACCEPTANCES_LIMIT = 100_000;
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the point is to find them
+const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the point is to find them
+const CONTROL_CHARS_BUT_LINE_BREAKS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+
+const noControlChars = (pattern: RegExp) =>
+  z.refine<string>((value) => !pattern.test(value), {
+    error: 'must not contain control characters',
+    params: { rule: 'no_control_characters' },
+  });
+
+/** A required single-line string, 1..max characters, not only whitespace. */
+const line = (max: number) =>
+  z.string().check(
+    z.maxLength(max),
+    z.refine((value) => value.trim().length > 0, { error: 'must not be empty', params: { rule: 'not_blank' } }),
+    noControlChars(CONTROL_CHARS),
+  );
+
+/** A multi-line text (line breaks allowed), 1..max characters, not only whitespace. */
+const paragraph = (max: number) =>
+  z.string().check(
+    z.maxLength(max),
+    z.refine((value) => value.trim().length > 0, { error: 'must not be empty', params: { rule: 'not_blank' } }),
+    noControlChars(CONTROL_CHARS_BUT_LINE_BREAKS),
+  );
+
+/** Office ids and references are identifiers: printable ASCII, no surrounding spaces. */
+const identifier = (max: number) =>
+  z
+    .string()
+    .check(
+      z.minLength(1),
+      z.maxLength(max),
+      z.regex(/^[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?$/, 'must be printable ASCII without surrounding spaces'),
+    );
+
+export const contactSchema = z.strictObject({
+  name: line(TEXT_LIMITS.contactName),
+  email: z.string().check(z.maxLength(TEXT_LIMITS.email), z.email('must be an email address')),
+  phone: z.optional(
+    z
+      .string()
+      .check(
+        z.maxLength(TEXT_LIMITS.phone),
+        z.regex(
+          /^\+?[0-9][0-9 ().-]{4,}[0-9]$/,
+          'must be a phone number: digits, spaces, ( ) . - and an optional leading +',
+        ),
+      ),
+  ),
+});
+
+/** Only https: the logo is loaded by the customer's mail client and browser. */
+export const logoUrlSchema = z.string().check(
+  z.maxLength(TEXT_LIMITS.logoUrl),
+  z.refine((value) => URL.canParse(value), { error: 'must be an absolute URL', params: { rule: 'url' }, abort: true }),
+  z.refine((value) => new URL(value).protocol === 'https:', {
+    error: 'must be an https:// URL',
+    params: { rule: 'https_only' },
+  }),
+);
+
+export const customizationSchema = z.strictObject({
+  logoUrl: z.optional(logoUrlSchema),
+  intro: z.optional(paragraph(TEXT_LIMITS.intro)),
+  closing: z.optional(paragraph(TEXT_LIMITS.closing)),
+  contact: z.optional(contactSchema),
+});
+
+export const offerLineSchema = z.strictObject({
+  sku: z.string().check(z.minLength(1), z.maxLength(TEXT_LIMITS.sku), z.regex(/^[A-Z0-9_]+$/, 'must be a catalog SKU')),
+  // The SKU's own min/max is a business rule (422 licenses-out-of-range); here only "a whole number".
+  licenses: z.int(),
+});
+
+export const createOfferBody = z.strictObject({
+  officeId: identifier(TEXT_LIMITS.officeId),
+  usageLocation: usageLocationSchema,
+  // 1..20 items is a business rule (422 item-count-out-of-range); the body size cap bounds the array.
+  items: z.array(offerLineSchema),
+  delegatedAdmin: z._default(z.boolean(), false),
+  locale: z._default(z.enum(LOCALES), 'en'),
+  customization: z.optional(customizationSchema),
+  // An instant with an explicit offset; "in the future" is checked at create time (422 invalid-expiry).
+  expiresAt: z.optional(z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time with a time zone' })),
+  maxAcceptances: z.optional(z.int().check(z.minimum(1), z.maximum(MAX_ACCEPTANCES_LIMIT))),
+  reference: z.optional(identifier(TEXT_LIMITS.reference)),
+});
+export type CreateOfferBody = z.output<typeof createOfferBody>;
+
+/** RFC draft "The Idempotency-Key HTTP Header Field": any visible ASCII, we cap the length. */
+export const createOfferHeaders = z.object({
+  'idempotency-key': z.optional(
+    z
+      .string()
+      .check(
+        z.maxLength(TEXT_LIMITS.idempotencyKey),
+        z.regex(/^[\x21-\x7e]+$/, 'must be 1 to 255 visible ASCII characters'),
+      ),
+  ),
+});
+
+/** Summary IDs are normalised by the route, so a malformed one is a 404, like any unknown offer. */
+export const summaryIdPath = z.object({ summaryId: z.string() });
+
+/**
+ * List cursors are opaque to partners: base64url of the last offer's position. They carry no
+ * partner id (the list is always the caller's own), so a cursor cannot reach another partner.
+ */
+export function encodeCursor(position: OfferPosition): string {
+  return Buffer.from(JSON.stringify([position.createdAt, position.summaryId]), 'utf8').toString('base64url');
+}
+
+export function decodeCursor(cursor: string): OfferPosition | undefined {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (!Array.isArray(value) || value.length !== 2) return undefined;
+    const [createdAt, summaryId] = value as unknown[];
+    if (typeof createdAt !== 'string' || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(createdAt))
+      return undefined;
+    if (typeof summaryId !== 'string' || normalizeSummaryId(summaryId) !== summaryId) return undefined;
+    return { createdAt, summaryId };
+  } catch {
+    return undefined;
+  }
+}
+
+export const listOffersQuery = z.strictObject({
+  limit: z.optional(queryInt(1, 100)),
+  cursor: z.optional(
+    z.pipe(
+      z.string().check(
+        z.maxLength(TEXT_LIMITS.cursor),
+        z.refine((value) => decodeCursor(value) !== undefined, {
+          error: 'is not a cursor from a previous page',
+          params: { rule: 'invalid_cursor' },
+        }),
+      ),
+      z.transform((value) => decodeCursor(value) as OfferPosition),
+    ),
+  ),
+  status: z.optional(z.enum(['active', 'deactivated', 'expired', 'exhausted'])),
+});
+
+export const messageQuery = z.strictObject({ locale: z.optional(z.enum(LOCALES)) });
+
+export const deactivateBody = z.strictObject({
+  message: z.optional(paragraph(TEXT_LIMITS.deactivationMessage)),
+});
