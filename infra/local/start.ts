@@ -3,10 +3,12 @@
  * this machine. Data persists in .local/ unless --in-memory is given. Ctrl-C stops everything.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createDocumentClient } from '../../shared/db/client.ts';
 import { generateApiKey, isWellFormedApiKey } from '../../shared/domain/api-key.ts';
+import { createDemoCheckout, demoCheckoutTemplate } from './checkout.ts';
 import { ensureTable, startDynamoDbLocal } from './dynamodb.ts';
 import { createLocalGateway } from './gateway.ts';
 import { seedDemo } from './seed.ts';
@@ -38,12 +40,20 @@ function demoApiKey(): string {
 }
 
 const dynamo = await startDynamoDbLocal(inMemory ? {} : { dataDir: join(LOCAL_DIR, 'dynamodb') });
+const checkout = createDemoCheckout();
 const stopAll = async () => {
+  checkout.close();
   await dynamo.stop();
 };
 try {
   await ensureTable(dynamo.endpoint, TABLE_NAME);
+  await new Promise<void>((resolveListen) => checkout.listen(0, '127.0.0.1', resolveListen));
+  const checkoutPort = (checkout.address() as AddressInfo).port;
+  const base = `http://127.0.0.1:${port}`;
   Object.assign(process.env, {
+    // The handlers read these at import, as on AWS where the stack sets them.
+    PUBLIC_BASE_URL: base,
+    CHECKOUT_URL_TEMPLATE: demoCheckoutTemplate(checkoutPort),
     TABLE_NAME,
     DDB_ENDPOINT: dynamo.endpoint,
     AWS_REGION: process.env.AWS_REGION ?? 'local',
@@ -59,11 +69,12 @@ try {
     gateway.once('error', reject);
     gateway.listen(port, '127.0.0.1', resolveListen);
   });
-  const base = `http://127.0.0.1:${port}`;
   console.log(`
 Purchase offers is running locally (${inMemory ? 'in memory' : `data in ${LOCAL_DIR}/`}).
 
   Partner API     ${base}/v1
+  Offer links     ${base}/o/<summary id>   (POST /v1/offers returns the link)
+  Demo checkout   http://127.0.0.1:${checkoutPort}/checkout   (where accepted offers land)
   DynamoDB Local  ${dynamo.endpoint} (table ${TABLE_NAME})
   Demo API key    ${apiKey}
 

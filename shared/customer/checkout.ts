@@ -22,7 +22,11 @@ export function parseCheckoutTemplate(template: string): CheckoutTemplate {
   } catch {
     throw new Error('CHECKOUT_URL_TEMPLATE must be an absolute URL');
   }
-  if (url.protocol !== 'https:') throw new Error('CHECKOUT_URL_TEMPLATE must use https');
+  // Plain http only for the local runtime's demo checkout on this machine.
+  const loopback = url.hostname === '127.0.0.1' || url.hostname === 'localhost';
+  if (url.protocol !== 'https:' && !(loopback && url.protocol === 'http:')) {
+    throw new Error('CHECKOUT_URL_TEMPLATE must use https');
+  }
   if (/\{\w+\}/.test(template.slice(0, url.protocol.length + 2 + url.host.length))) {
     throw new Error('CHECKOUT_URL_TEMPLATE must not have placeholders in its host');
   }
