@@ -559,3 +559,88 @@ describe('reading, deactivating and isolation', () => {
     expect(svg).toContain('<path');
   });
 });
+
+describe('the offer message', () => {
+  const DISCLOSURES = ['authorised-advisor', 'vendor-billing', 'contact', 'customer-controls-licenses'];
+  const disclosuresIn = (html: string) => [...html.matchAll(/data-disclosure="([a-z-]+)"/g)].map((m) => m[1]);
+
+  it.each([
+    ['en', 'Before you accept', 'delegated administration', 'is an authorised advisor', 'Microsoft bills you'],
+    ['pt-BR', 'Antes de aceitar', 'administração delegada', 'é um consultor autorizado', 'cobrança das assinaturas'],
+  ])(
+    'in %s: disclosures present, delegated-admin text only when offered',
+    async (locale, heading, daText, advisor, billing) => {
+      const { key, office } = await readyPartner();
+      const withDa = await bodyOf(
+        await post('/v1/offers', key, offerBody(office.officeId, { locale, delegatedAdmin: true })),
+      );
+      const withoutDa = await bodyOf(
+        await post('/v1/offers', key, offerBody(office.officeId, { locale, delegatedAdmin: false })),
+      );
+      for (const offer of [withDa, withoutDa]) {
+        expect(offer.message.locale).toBe(locale);
+        for (const part of [offer.message.text, offer.message.html]) {
+          expect(part).toContain(heading);
+          expect(part).toContain(advisor);
+          expect(part).toContain(billing);
+          expect(part).toContain('pat@fabrikam.example');
+          expect(part).toContain(offer.url);
+          expect(part).toContain(offer.summaryId);
+        }
+        expect(offer.message.html).toMatch(new RegExp(`^<!DOCTYPE html>\\s*<html lang="${locale}">`));
+      }
+      expect(disclosuresIn(withDa.message.html)).toEqual([...DISCLOSURES, 'delegated-admin']);
+      expect(disclosuresIn(withoutDa.message.html)).toEqual(DISCLOSURES);
+      expect(withDa.message.text).toContain(daText);
+      expect(withoutDa.message.text).not.toContain(daText);
+      expect(withoutDa.message.html).not.toContain(daText);
+    },
+  );
+
+  it('escapes every partner-supplied string in the HTML', async () => {
+    const { key, office } = await readyPartner({ name: 'Evil <b>Partners</b> & Co' });
+    const custom = {
+      intro: '<script>alert("intro")</script>',
+      closing: '<img src=x onerror=alert(1)>',
+      logoUrl: 'https://evil.example/logo.png?"><script>alert(2)</script>',
+      contact: { name: '<i>Mallory</i>', email: 'mallory@evil.example' },
+    };
+    const offer = await bodyOf(await post('/v1/offers', key, offerBody(office.officeId, { customization: custom })));
+    const { html, text, subject } = offer.message;
+    expect(html).not.toContain('<script>');
+    expect(html).not.toContain('<img src=x');
+    expect(html).not.toContain('<b>Partners');
+    expect(html).not.toContain('<i>Mallory');
+    expect(html).toContain('&lt;script&gt;alert(&quot;intro&quot;)&lt;/script&gt;');
+    expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;');
+    expect(html).toContain('src="https://evil.example/logo.png?&quot;&gt;&lt;script&gt;alert(2)&lt;/script&gt;"');
+    expect(html).toContain('Evil &lt;b&gt;Partners&lt;/b&gt; &amp; Co');
+    // The text version is plain text: shown as written, never interpreted.
+    expect(text).toContain('<script>alert("intro")</script>');
+    expect(subject).toContain('Evil <b>Partners</b> & Co');
+    // The customization contact replaces the profile contact in what the customer reads.
+    expect(text).toContain('mallory@evil.example');
+    expect(text).not.toContain('pat@fabrikam.example');
+  });
+
+  it('GET …/message renders it again in either locale, defaulting to the offer’s', async () => {
+    const { key, office } = await readyPartner();
+    const created = await bodyOf(
+      await post('/v1/offers', key, offerBody(office.officeId, { locale: 'pt-BR', delegatedAdmin: true })),
+    );
+    const again = await get(`/v1/offers/${created.summaryId}/message`, key);
+    expect(again.status).toBe(200);
+    expect(again.headers.get('content-language')).toBe('pt-BR');
+    const ptMessage = await bodyOf(again);
+    expect(ptMessage).toEqual({ summaryId: created.summaryId, ...created.message });
+
+    const en = await bodyOf(await get(`/v1/offers/${created.summaryId}/message?locale=en`, key));
+    expect(en.locale).toBe('en');
+    expect(en.subject).toContain('your purchase offer');
+    expect(en.text).toContain('delegated administration');
+    expect(en.text).toContain('Microsoft 365 Business Standard: 10 licenses');
+
+    const bad = await get(`/v1/offers/${created.summaryId}/message?locale=fr`, key);
+    await expectProblem(bad, 400, 'invalid-request', 'query.locale');
+  });
+});
