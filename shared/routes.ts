@@ -50,6 +50,16 @@ export const FUNCTIONS = {
     // A view is one UpdateItem that counts it and returns the offer; accept and decline are transactions.
     tableAccess: 'readWrite',
   },
+  offers: {
+    entry: 'functions/offers/handler.ts',
+    description: 'Partner offers: create (idempotent) and deactivate',
+    tableAccess: 'readWrite',
+  },
+  offersRead: {
+    entry: 'functions/offers-read/handler.ts',
+    description: 'Partner offers, read-only: list, get with counters, message, QR code, acceptances',
+    tableAccess: 'read',
+  },
   offices: {
     entry: 'functions/offices/handler.ts',
     description: "A partner's offices as synced from the partner network directory",
@@ -66,16 +76,6 @@ export const FUNCTIONS = {
     memoryMb: 512,
     // The scheduled run's budget; the on-demand route keeps its own 20 s budget (HTTP API: 30 s).
     timeoutSeconds: 300,
-  },
-  offers: {
-    entry: 'functions/offers/handler.ts',
-    description: 'Partner offers: create (idempotent) and deactivate',
-    tableAccess: 'readWrite',
-  },
-  offersRead: {
-    entry: 'functions/offers-read/handler.ts',
-    description: 'Partner offers, read-only: list, get with counters, message, QR code',
-    tableAccess: 'read',
   },
 } as const satisfies Record<string, FunctionSpec>;
 
@@ -107,18 +107,25 @@ const CUSTOMER_FORM_THROTTLE: RouteThrottle = { rateLimit: 10, burstLimit: 20 };
 export const ROUTES: readonly Route[] = [
   { method: 'GET', path: '/v1/usage-locations', function: 'catalog', auth: 'partner' },
   { method: 'GET', path: '/v1/catalog', function: 'catalog', auth: 'partner' },
+  { method: 'GET', path: '/v1/offices', function: 'offices', auth: 'partner' },
+  { method: 'POST', path: '/v1/offices/sync', function: 'officeSync', auth: 'partner' },
   { method: 'POST', path: '/v1/offers', function: 'offers', auth: 'partner' },
   { method: 'GET', path: '/v1/offers', function: 'offersRead', auth: 'partner' },
   { method: 'GET', path: '/v1/offers/{summaryId}', function: 'offersRead', auth: 'partner' },
   { method: 'GET', path: '/v1/offers/{summaryId}/message', function: 'offersRead', auth: 'partner' },
   { method: 'GET', path: '/v1/offers/{summaryId}/qr.svg', function: 'offersRead', auth: 'partner' },
+  { method: 'GET', path: '/v1/offers/{summaryId}/acceptances', function: 'offersRead', auth: 'partner' },
   { method: 'POST', path: '/v1/offers/{summaryId}/deactivate', function: 'offers', auth: 'partner' },
-  { method: 'GET', path: '/v1/offices', function: 'offices', auth: 'partner' },
-  { method: 'POST', path: '/v1/offices/sync', function: 'officeSync', auth: 'partner' },
   // Customer pages are public: tighter throttling than the partner API, per route.
   { method: 'GET', path: '/o/{code}', function: 'offerPage', auth: 'public', throttle: CUSTOMER_PAGE_THROTTLE },
   { method: 'POST', path: '/o/{code}/accept', function: 'offerPage', auth: 'public', throttle: CUSTOMER_FORM_THROTTLE },
-  { method: 'POST', path: '/o/{code}/decline', function: 'offerPage', auth: 'public', throttle: CUSTOMER_FORM_THROTTLE },
+  {
+    method: 'POST',
+    path: '/o/{code}/decline',
+    function: 'offerPage',
+    auth: 'public',
+    throttle: CUSTOMER_FORM_THROTTLE,
+  },
 ];
 
 /** `GET /v1/offers/{summaryId}` → the route key API Gateway and our handlers both use. */

@@ -1,11 +1,13 @@
 import { requiredEnv } from '../../shared/config/env.ts';
 import { tableFromEnv } from '../../shared/db/client.ts';
+import { DynamoCustomerResponseStore } from '../../shared/db/customer-responses.ts';
 import { DynamoOfferStore } from '../../shared/db/offers.ts';
 import { OffersService } from '../../shared/domain/offers-service.ts';
 import { json, partnerRoute, routeGroup } from '../../shared/http/route.ts';
 import { buildOfferMessage } from '../../shared/render/offer-message.ts';
 import { offerUrl, offerView } from '../../shared/render/offer-view.ts';
 import { qrSvg } from '../../shared/render/qr.ts';
+import { encodeAcceptanceCursor, listAcceptancesQuery } from '../../shared/schemas/acceptances.ts';
 import { encodeCursor, listOffersQuery, messageQuery, summaryIdPath } from '../../shared/schemas/offers.ts';
 
 /** Read-only routes: this function's role may only read the table. */
@@ -64,7 +66,27 @@ export const getOfferQr = partnerRoute({ path: summaryIdPath }, async ({ partner
   };
 });
 
+const responses = new DynamoCustomerResponseStore(table);
+
+/** The offer's acceptances, oldest first, for the partner that owns it (another partner's offer is a 404). */
+export const listAcceptances = partnerRoute(
+  { path: summaryIdPath, query: listAcceptancesQuery },
+  async ({ partnerId, path, query }) => {
+    const offer = await service.get(partnerId, path.summaryId);
+    const page = await responses.listAcceptances(offer.summaryId, {
+      limit: query.limit ?? 50,
+      ...(query.cursor ? { after: query.cursor } : {}),
+    });
+    return json(200, {
+      summaryId: offer.summaryId,
+      acceptances: page.acceptances.map(({ summaryId: _id, ...acceptance }) => acceptance),
+      ...(page.next ? { nextCursor: encodeAcceptanceCursor(page.next) } : {}),
+    });
+  },
+);
+
 export const handler = routeGroup({
+  'GET /v1/offers/{summaryId}/acceptances': listAcceptances,
   'GET /v1/offers': listOffers,
   'GET /v1/offers/{summaryId}': getOffer,
   'GET /v1/offers/{summaryId}/message': getOfferMessage,

@@ -1,6 +1,12 @@
-import { GetCommand, paginateQuery, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import type { Acceptance, CustomerResponseStore, Decline, RecordOutcome } from '../domain/acceptance.ts';
+import type {
+  Acceptance,
+  AcceptancePage,
+  CustomerResponseStore,
+  Decline,
+  RecordOutcome,
+} from '../domain/acceptance.ts';
 import type { Offer } from '../domain/offer.ts';
 import type { TableRef } from './client.ts';
 import { isConditionalCheckFailed, isTransactionCanceled } from './errors.ts';
@@ -112,7 +118,8 @@ export class DynamoCustomerResponseStore implements CustomerResponseStore {
         return await this.recordOnce(record, counter, item, fromItem, now);
       } catch (error) {
         const conflict =
-          isTransactionCanceled(error) && (error.CancellationReasons ?? []).some((r) => r.Code === 'TransactionConflict');
+          isTransactionCanceled(error) &&
+          (error.CancellationReasons ?? []).some((r) => r.Code === 'TransactionConflict');
         if (!conflict || attempt >= MAX_CONFLICT_ATTEMPTS) throw error;
         await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(1000, 20 * 2 ** attempt)));
       }
@@ -170,17 +177,19 @@ export class DynamoCustomerResponseStore implements CustomerResponseStore {
     }
   }
 
-  async listAcceptances(summaryId: string): Promise<Acceptance[]> {
-    const acceptances: Acceptance[] = [];
-    const pages = paginateQuery(
-      { client: this.table.client },
-      {
+  async listAcceptances(summaryId: string, page: { limit: number; after?: string }): Promise<AcceptancePage> {
+    const pk = offerKeys.pk(summaryId);
+    const { Items = [], LastEvaluatedKey } = await this.table.client.send(
+      new QueryCommand({
         TableName: this.table.name,
         KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-        ExpressionAttributeValues: { ':pk': offerKeys.pk(summaryId), ':prefix': customerResponseKeys.acceptancePrefix },
-      },
+        ExpressionAttributeValues: { ':pk': pk, ':prefix': customerResponseKeys.acceptancePrefix },
+        Limit: page.limit,
+        ...(page.after ? { ExclusiveStartKey: { PK: pk, SK: customerResponseKeys.acceptanceSk(page.after) } } : {}),
+      }),
     );
-    for await (const page of pages) acceptances.push(...(page.Items ?? []).map(acceptanceFromItem));
-    return acceptances.sort((a, b) => a.acceptedAt.localeCompare(b.acceptedAt));
+    const acceptances = Items.map(acceptanceFromItem);
+    const last = acceptances.at(-1);
+    return LastEvaluatedKey && last ? { acceptances, next: last.submissionId } : { acceptances };
   }
 }

@@ -34,5 +34,12 @@ export interface CustomerResponseStore {
   viewOffer(summaryId: string, countView: boolean): Promise<Offer | undefined>;
   accept(acceptance: Acceptance, now: Date): Promise<RecordOutcome<Acceptance>>;
   decline(decline: Decline, now: Date): Promise<RecordOutcome<Decline>>;
-  listAcceptances(summaryId: string): Promise<Acceptance[]>;
+  /** Oldest first (by when the form was opened); `after` is the last submission id of the previous page. */
+  listAcceptances(summaryId: string, page: { limit: number; after?: string }): Promise<AcceptancePage>;
+}
+
+export interface AcceptancePage {
+  readonly acceptances: Acceptance[];
+  /** Present when there may be more: the submission id to continue after. */
+  readonly next?: string;
 }

@@ -2,7 +2,7 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoCustomerResponseStore } from '../../shared/db/customer-responses.ts';
 import { offerKeys } from '../../shared/db/offers.ts';
 import type { Offer } from '../../shared/domain/offer.ts';
-import { startLocalApi, table } from '../support/local-api.ts';
+import { bearer, bodyOf, newPartner, startLocalApi, table } from '../support/local-api.ts';
 import { seedOffer } from '../support/offer-fixtures.ts';
 
 const BROWSER = { 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/131.0 Safari/537.36' };
@@ -19,6 +19,10 @@ async function storedOffer(summaryId: string): Promise<Offer> {
     new GetCommand({ TableName: table.name, Key: { PK: offerKeys.pk(summaryId), SK: offerKeys.sk() } }),
   );
   return Item as Offer;
+}
+
+async function acceptancesOf(offer: Offer) {
+  return (await store.listAcceptances(offer.summaryId, { limit: 1000 })).acceptances;
 }
 
 function view(offer: Offer, headers: Record<string, string> = BROWSER) {
@@ -123,7 +127,7 @@ describe('accepting an offer', () => {
     expect(location.searchParams.get('items')).toBe('M365_BUSINESS_STANDARD:12,TEAMS_ESSENTIALS:3');
     expect(location.searchParams.get('da')).toBe('true');
     expect((await storedOffer(offer.summaryId)).acceptances).toBe(1);
-    expect(await store.listAcceptances(offer.summaryId)).toEqual([
+    expect(await acceptancesOf(offer)).toEqual([
       expect.objectContaining({
         companyName: 'Tailwind Traders',
         email: 'rita@tailwind.example',
@@ -142,7 +146,7 @@ describe('accepting an offer', () => {
     const third = await post(offer, 'accept', acceptFields(submission));
     expect([first.status, second.status, third.status]).toEqual([303, 303, 303]);
     expect((await storedOffer(offer.summaryId)).acceptances).toBe(1);
-    expect(await store.listAcceptances(offer.summaryId)).toHaveLength(1);
+    expect(await acceptancesOf(offer)).toHaveLength(1);
   });
 
   it.each([
@@ -160,7 +164,7 @@ describe('accepting an offer', () => {
     expect(page).toContain(error);
     expect(page).toContain('aria-invalid="true"');
     expect((await storedOffer(offer.summaryId)).acceptances).toBe(0);
-    expect(await store.listAcceptances(offer.summaryId)).toHaveLength(0);
+    expect(await acceptancesOf(offer)).toHaveLength(0);
   });
 
   it('rejects an SKU that is not in the offer and a delegated-admin choice that was not offered', async () => {
@@ -186,7 +190,7 @@ describe('accepting an offer', () => {
     const responses = await Promise.all(submissions.map((s) => post(offer, 'accept', acceptFields(s))));
     expect(responses.map((r) => r.status)).toEqual(Array(200).fill(303));
     expect((await storedOffer(offer.summaryId)).acceptances).toBe(200);
-    expect(await store.listAcceptances(offer.summaryId)).toHaveLength(200);
+    expect(await acceptancesOf(offer)).toHaveLength(200);
   }, 60_000);
 
   it('with maxAcceptances 10, exactly 10 of 40 concurrent acceptances succeed', async () => {
@@ -196,7 +200,7 @@ describe('accepting an offer', () => {
     expect(responses.filter((r) => r.status === 303)).toHaveLength(10);
     expect(responses.filter((r) => r.status === 410)).toHaveLength(30);
     expect((await storedOffer(offer.summaryId)).acceptances).toBe(10);
-    expect(await store.listAcceptances(offer.summaryId)).toHaveLength(10);
+    expect(await acceptancesOf(offer)).toHaveLength(10);
     expect(await (await view(offer)).text()).toContain('This offer has been fully taken');
   }, 60_000);
 });
@@ -219,7 +223,7 @@ describe('offers that are no longer active', () => {
     if ('deactivationMessage' in overrides) expect(page).toContain('Prices changed &lt;b&gt;today&lt;/b&gt;');
     const submission = 'mhx0000000AAAAAAAAAAAAAAAAAAAAAA';
     expect((await post(offer, 'accept', acceptFields(submission))).status).toBe(410);
-    expect(await store.listAcceptances(offer.summaryId)).toHaveLength(0);
+    expect(await acceptancesOf(offer)).toHaveLength(0);
   });
 });
 
@@ -241,5 +245,31 @@ describe('declining an offer', () => {
     expect(response.status).toBe(422);
     expect(await response.text()).toContain('Use at most 500 characters.');
     expect((await storedOffer(offer.summaryId)).declines).toBe(0);
+  });
+});
+
+describe('GET /v1/offers/{summaryId}/acceptances', () => {
+  it('lists the offer’s acceptances page by page to its partner only', async () => {
+    const owner = await newPartner();
+    const other = await newPartner();
+    const offer = await seedOffer({ partnerId: owner.partner.partnerId });
+    for (const company of ['First Co', 'Second Co', 'Third Co']) {
+      const submission = await openForm(offer);
+      expect((await post(offer, 'accept', acceptFields(submission, { company }))).status).toBe(303);
+    }
+    const list = (query: string, key = owner.key) =>
+      fetch(`${api.baseUrl}/v1/offers/${offer.summaryId}/acceptances${query}`, { headers: bearer(key) });
+
+    const first = await bodyOf(await list('?limit=2'));
+    const second = await bodyOf(await list(`?limit=2&cursor=${first.nextCursor}`));
+
+    const companies = [...first.acceptances, ...second.acceptances].map((a: { companyName: string }) => a.companyName);
+    expect(companies).toEqual(['First Co', 'Second Co', 'Third Co']);
+    expect(second.nextCursor).toBeUndefined();
+    expect(first.acceptances[0]).toMatchObject({ email: 'rita@tailwind.example', delegatedAdmin: true });
+    expect((await list('', other.key)).status).toBe(404);
+    const badCursor = await list('?cursor=bm90LWEtY3Vyc29y');
+    expect(badCursor.status).toBe(400);
+    expect((await bodyOf(badCursor)).errors[0]).toMatchObject({ field: 'query.cursor', rule: 'invalid_cursor' });
   });
 });
