@@ -5,9 +5,10 @@
  * slow answers (timeouts), malformed pages and records, and requests held open until released.
  */
 import { randomUUID } from 'node:crypto';
-import { readFileSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join, resolve } from 'node:path';
 
 /** A record as served. Kept loose on purpose: the file may hold malformed records to demo. */
 export interface LocalDirectoryRecord {
@@ -315,4 +316,64 @@ function sameContent(a: Record<string, unknown>, b: Record<string, unknown>): bo
         .map((k) => [k, rest[k]]),
     );
   return strip(a) === strip(b);
+}
+
+// ---- npm start: the editable directory and the sync on a timer -------------------------------
+
+export const LOCAL_DIRECTORY_CREDENTIAL = 'local-directory-credential';
+const SEED_FILE = new URL('./directory-seed.json', import.meta.url);
+
+export interface LocalOfficeSync {
+  readonly directory: LocalDirectory;
+  /** The editable file the directory serves. */
+  readonly file: string;
+  readonly intervalMinutes: number;
+  /** What the office-sync handler needs in its environment (set before it is first imported). */
+  readonly env: Record<string, string>;
+  /** Runs the sync now and then every interval, through the same handler the schedule invokes. */
+  schedule(runSync: () => Promise<unknown>): void;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the local directory on `<localDir>/directory.json` (copied from directory-seed.json on
+ * first start; edit it while running). OFFICE_SYNC_RATE_MINUTES sets the interval (default 10,
+ * as deployed) and DIRECTORY_PORT the port (default: any free one).
+ */
+export async function startLocalOfficeSync(localDir: string): Promise<LocalOfficeSync> {
+  const file = resolve(join(localDir, 'directory.json'));
+  if (!existsSync(file)) {
+    mkdirSync(localDir, { recursive: true });
+    copyFileSync(SEED_FILE, file);
+  }
+  const intervalMinutes = Number(process.env.OFFICE_SYNC_RATE_MINUTES ?? 10);
+  if (!(intervalMinutes > 0)) throw new Error('OFFICE_SYNC_RATE_MINUTES must be a positive number');
+  const directory = new LocalDirectory({ credential: LOCAL_DIRECTORY_CREDENTIAL, file });
+  await directory.start(Number(process.env.DIRECTORY_PORT ?? 0));
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<unknown> | undefined;
+  return {
+    directory,
+    file,
+    intervalMinutes,
+    env: { DIRECTORY_BASE_URL: directory.baseUrl, DIRECTORY_CREDENTIAL: LOCAL_DIRECTORY_CREDENTIAL },
+    schedule(runSync) {
+      const tick = () => {
+        // Like a scheduler with one run at a time: a slow run delays the next, never overlaps it.
+        running ??= runSync()
+          .catch((error: unknown) => console.error('office sync failed:', (error as Error).message))
+          .finally(() => {
+            running = undefined;
+          });
+      };
+      tick();
+      timer = setInterval(tick, intervalMinutes * 60_000);
+      timer.unref();
+    },
+    async stop() {
+      if (timer) clearInterval(timer);
+      await running;
+      await directory.close();
+    },
+  };
 }

@@ -8,7 +8,9 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createDocumentClient } from '../../shared/db/client.ts';
 import { generateApiKey, isWellFormedApiKey } from '../../shared/domain/api-key.ts';
+import { FUNCTIONS } from '../../shared/routes.ts';
 import { createDemoCheckout, demoCheckoutTemplate } from './checkout.ts';
+import { startLocalOfficeSync } from './directory.ts';
 import { ensureTable, startDynamoDbLocal } from './dynamodb.ts';
 import { createLocalGateway } from './gateway.ts';
 import { seedDemo } from './seed.ts';
@@ -41,8 +43,10 @@ function demoApiKey(): string {
 
 const dynamo = await startDynamoDbLocal(inMemory ? {} : { dataDir: join(LOCAL_DIR, 'dynamodb') });
 const checkout = createDemoCheckout();
+const officeSync = await startLocalOfficeSync(LOCAL_DIR);
 const stopAll = async () => {
   checkout.close();
+  await officeSync.stop();
   await dynamo.stop();
 };
 try {
@@ -60,6 +64,7 @@ try {
     STAGE: 'local',
     POWERTOOLS_SERVICE_NAME: 'purchase-offers',
     POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'INFO',
+    ...officeSync.env,
   });
   const apiKey = demoApiKey();
   await seedDemo({ name: TABLE_NAME, client: createDocumentClient(dynamo.endpoint) }, apiKey);
@@ -69,6 +74,15 @@ try {
     gateway.once('error', reject);
     gateway.listen(port, '127.0.0.1', resolveListen);
   });
+  // The scheduled office sync: the same handler EventBridge Scheduler invokes on AWS.
+  officeSync.schedule(async () => {
+    const { handler } = (await import('../../functions/office-sync/handler.ts')) as {
+      handler: (event: unknown, context: unknown) => Promise<unknown>;
+    };
+    const budgetMs = FUNCTIONS.officeSync.timeoutSeconds * 1000;
+    const deadline = Date.now() + budgetMs;
+    return handler({ trigger: 'local-schedule' }, { getRemainingTimeInMillis: () => deadline - Date.now() });
+  });
   console.log(`
 Purchase offers is running locally (${inMemory ? 'in memory' : `data in ${LOCAL_DIR}/`}).
 
@@ -76,10 +90,13 @@ Purchase offers is running locally (${inMemory ? 'in memory' : `data in ${LOCAL_
   Offer links     ${base}/o/<summary id>   (POST /v1/offers returns the link)
   Demo checkout   http://127.0.0.1:${checkoutPort}/checkout   (where accepted offers land)
   DynamoDB Local  ${dynamo.endpoint} (table ${TABLE_NAME})
+  Directory       ${officeSync.directory.baseUrl}   (edit ${officeSync.file}; synced every ${officeSync.intervalMinutes} min)
   Demo API key    ${apiKey}
 
 Try:
   curl -s -H "Authorization: Bearer ${apiKey}" "${base}/v1/catalog?usageLocation=BR"
+  curl -s -H "Authorization: Bearer ${apiKey}" "${base}/v1/offices"
+  curl -s -X POST -H "Authorization: Bearer ${apiKey}" "${base}/v1/offices/sync"
 
 Press Ctrl-C to stop.
 `);
