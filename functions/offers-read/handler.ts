@@ -6,7 +6,6 @@ import { OffersService } from '../../shared/domain/offers-service.ts';
 import { json, partnerRoute, routeGroup } from '../../shared/http/route.ts';
 import { buildOfferMessage } from '../../shared/render/offer-message.ts';
 import { offerUrl, offerView } from '../../shared/render/offer-view.ts';
-import { qrSvg } from '../../shared/render/qr.ts';
 import { encodeAcceptanceCursor, listAcceptancesQuery } from '../../shared/schemas/acceptances.ts';
 import { encodeCursor, listOffersQuery, messageQuery, summaryIdPath } from '../../shared/schemas/offers.ts';
 
@@ -54,6 +53,8 @@ export const getOfferMessage = partnerRoute(
 
 export const getOfferQr = partnerRoute({ path: summaryIdPath }, async ({ partnerId, path }) => {
   const offer = await service.get(partnerId, path.summaryId);
+  // Loaded on first use: the QR encoder is the largest module here and only this route needs it.
+  const { qrSvg } = await import('../../shared/render/qr.ts');
   return {
     statusCode: 200,
     headers: {
