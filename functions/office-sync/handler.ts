@@ -10,6 +10,7 @@ import { PROBLEM_TYPE_PREFIX, problemResponse } from '../../shared/http/problem.
 import { json, partnerRoute, routeGroup } from '../../shared/http/route.ts';
 import type { ApiEvent, ApiResult } from '../../shared/http/types.ts';
 import { logger } from '../../shared/observability/logger.ts';
+import { OFFICE_SYNC_METRICS } from '../../shared/sync/metrics.ts';
 import { runScheduledSync, type SyncLog, syncPartnerOffices } from '../../shared/sync/office-sync.ts';
 import { officeView, sortOffices } from '../../shared/sync/office-view.ts';
 
@@ -48,7 +49,7 @@ const SCHEDULED_RESERVE_MS = 15_000;
 
 /** Metrics are published from Lambda only (EMF on stdout would be noise locally). */
 const metrics = process.env.AWS_LAMBDA_FUNCTION_NAME
-  ? new Metrics({ namespace: optionalEnv('METRICS_NAMESPACE') ?? 'PurchaseOffers', serviceName: 'office-sync' })
+  ? new Metrics({ namespace: OFFICE_SYNC_METRICS.namespace, serviceName: OFFICE_SYNC_METRICS.service })
   : undefined;
 
 export async function scheduledRun(context: Pick<Context, 'getRemainingTimeInMillis'>) {
@@ -58,13 +59,13 @@ export async function scheduledRun(context: Pick<Context, 'getRemainingTimeInMil
       { directory: scheduledDirectory, store, log },
       { signal: AbortSignal.timeout(budget) },
     );
-    metrics?.addMetric('OfficeSyncSucceeded', MetricUnit.Count, 1);
-    metrics?.addMetric('OfficesWritten', MetricUnit.Count, result.written);
-    metrics?.addMetric('OfficeRecordsInvalid', MetricUnit.Count, result.invalid);
+    metrics?.addMetric(OFFICE_SYNC_METRICS.succeeded, MetricUnit.Count, 1);
+    metrics?.addMetric(OFFICE_SYNC_METRICS.written, MetricUnit.Count, result.written);
+    metrics?.addMetric(OFFICE_SYNC_METRICS.invalid, MetricUnit.Count, result.invalid);
     const { invalidRecords: _invalid, ...summary } = result;
     return summary;
   } catch (error) {
-    metrics?.addMetric('OfficeSyncFailed', MetricUnit.Count, 1);
+    metrics?.addMetric(OFFICE_SYNC_METRICS.failed, MetricUnit.Count, 1);
     // Thrown on: the invocation fails, Lambda sends the event to the dead-letter queue.
     throw error;
   } finally {
