@@ -1,0 +1,103 @@
+import { join } from 'node:path';
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import type { CfnTable, ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import type { FunctionSpec, TableAccess } from '../../shared/routes.ts';
+import { LAMBDA_BUNDLING } from '../bundling.ts';
+
+/** Spec defaults (DESIGN.md): enough for a DynamoDB round trip or two behind an HTTP API. */
+export const DEFAULT_MEMORY_MB = 256;
+export const DEFAULT_TIMEOUT_SECONDS = 10;
+
+export interface AppFunctionProps {
+  readonly spec: FunctionSpec;
+  /** Repository root: entries in FUNCTIONS are relative to it, and its lockfile pins the bundle. */
+  readonly projectRoot: string;
+  /** Deployment settings (see environment.ts); TABLE_NAME is added by `bindTable`. */
+  readonly environment: Record<string, string>;
+  /** Where failed asynchronous invocations (scheduled runs) go. */
+  readonly deadLetterQueue?: IQueue;
+}
+
+/**
+ * One Lambda function as this project deploys them: Node.js 24 on arm64, bundled by the shared
+ * esbuild configuration, traced, logging to its own log group with a retention, and running as
+ * its own role whose permissions are granted explicitly (no managed policies).
+ */
+export class AppFunction extends Construct {
+  readonly function: NodejsFunction;
+  readonly role: Role;
+  readonly logGroup: LogGroup;
+
+  constructor(scope: Construct, id: string, props: AppFunctionProps) {
+    super(scope, id);
+    const { spec } = props;
+
+    // Created here rather than left to Lambda, so that the retention applies from the first log
+    // line and the group belongs to the stack.
+    this.logGroup = new LogGroup(this, 'LogGroup', { retention: RetentionDays.ONE_MONTH });
+
+    // Our own role instead of the default one: the default attaches AWSLambdaBasicExecutionRole,
+    // which may write to every log group in the account; this one may write to its own only.
+    this.role = new Role(this, 'Role', {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: `Execution role: ${spec.description}`,
+    });
+    this.logGroup.grantWrite(this.role);
+
+    this.function = new NodejsFunction(this, 'Function', {
+      entry: join(props.projectRoot, spec.entry),
+      handler: 'handler',
+      projectRoot: props.projectRoot,
+      depsLockFilePath: join(props.projectRoot, 'package-lock.json'),
+      description: spec.description,
+      runtime: Runtime.NODEJS_24_X,
+      architecture: Architecture.ARM_64,
+      memorySize: spec.memoryMb ?? DEFAULT_MEMORY_MB,
+      timeout: Duration.seconds(spec.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS),
+      tracing: Tracing.ACTIVE,
+      logGroup: this.logGroup,
+      role: this.role,
+      environment: props.environment,
+      bundling: LAMBDA_BUNDLING,
+      deadLetterQueue: props.deadLetterQueue,
+      // No Lambda retries for scheduled runs: the next run comes within one interval and would
+      // overlap a retry; a failed run goes straight to the dead-letter queue and its alarm.
+      retryAttempts: props.deadLetterQueue ? 0 : undefined,
+    });
+
+    // X-Ray's PutTraceSegments and PutTelemetryRecords support no resource-level permissions, so
+    // active tracing can only be granted on "*". This is the only wildcard resource in the role.
+    Validations.of(this.role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'X-Ray PutTraceSegments/PutTelemetryRecords (active tracing) do not support resource-level permissions.',
+    });
+  }
+
+  /**
+   * Gives the function the table's name and exactly the access its spec declares: data-plane
+   * reads for 'read', reads and writes for 'readWrite', nothing at all for 'none'.
+   */
+  bindTable(table: ITable, access: TableAccess): void {
+    if (access === 'none') return;
+    this.function.addEnvironment('TABLE_NAME', table.tableName);
+    if (access === 'read') table.grantReadData(this.function);
+    else table.grantReadWriteData(this.function);
+
+    // The grants include `<table arn>/index/*` so that the functions can query GSI1; the wildcard
+    // covers the table's own indexes, nothing else.
+    const cfnTable = table.node.defaultChild as CfnTable | undefined;
+    if (cfnTable) {
+      const logicalId = Stack.of(table).getLogicalId(cfnTable);
+      Validations.of(this.role).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::<${logicalId}.Arn>/index/*]`,
+        reason: "Grants on the table include its indexes (GSI1) by ARN wildcard; it matches only this table's indexes.",
+      });
+    }
+  }
+}

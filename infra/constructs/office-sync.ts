@@ -1,0 +1,80 @@
+import { Duration } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { StringParameter } from 'aws-cdk-lib/aws-ssm';
+import { officeKeys, officeSyncKeys } from '../../shared/db/offices.ts';
+import { OFFICE_SYNC_METRICS } from '../../shared/sync/metrics.ts';
+import type { AppFunction } from './app-function.ts';
+
+/** The item operations shared/db/offices.ts performs; no Scan, Delete or index access. */
+export const OFFICE_SYNC_TABLE_ACTIONS = [
+  'dynamodb:GetItem',
+  'dynamodb:BatchGetItem',
+  'dynamodb:Query',
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+] as const;
+
+/**
+ * Partition keys the office sync may touch, from the same key builders the store uses: the
+ * partners' partitions (offices and per-partner sync markers) and the sync state. IAM can only
+ * constrain partition keys, so partner profiles in the same partitions remain reachable.
+ */
+export const OFFICE_SYNC_LEADING_KEYS = [`${officeKeys.pk('')}*`, officeSyncKeys.statePk()];
+
+export interface OfficeSyncAccessProps {
+  readonly table: ITable;
+  /** SecureString parameter holding the directory credential; created by ops, not by the stack. */
+  readonly credentialParameterName: string;
+  /**
+   * Alarm when no scheduled run has succeeded for this long (default 30 minutes: three missed
+   * runs at the default rate, while new offices are promised within 15).
+   */
+  readonly staleAfter?: Duration;
+}
+
+/** The office sync's freshness alarm: the schedule may be running and failing, or not running. */
+export const OFFICE_SYNC_STALE_ALARM_ID = 'SyncStaleAlarm';
+
+/**
+ * The office sync's access, narrower than any TableAccess level (its spec says 'none' and defers
+ * to this): item reads and writes on its own partition keys only, and the directory credential.
+ * It is the one function that holds that credential.
+ */
+export function bindOfficeSync(
+  fn: AppFunction,
+  { table, credentialParameterName, staleAfter = Duration.minutes(30) }: OfficeSyncAccessProps,
+): void {
+  fn.function.addEnvironment('TABLE_NAME', table.tableName);
+  fn.function.addEnvironment('DIRECTORY_CREDENTIAL_PARAMETER', credentialParameterName);
+  fn.function.addToRolePolicy(
+    new PolicyStatement({
+      actions: [...OFFICE_SYNC_TABLE_ACTIONS],
+      resources: [table.tableArn],
+      conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': OFFICE_SYNC_LEADING_KEYS } },
+    }),
+  );
+  // SecureString parameters cannot be created by CloudFormation; the stack only references it.
+  // Decryption with the default aws/ssm key needs no KMS grant.
+  StringParameter.fromSecureStringParameterAttributes(fn, 'DirectoryCredential', {
+    parameterName: credentialParameterName,
+  }).grantRead(fn.function);
+
+  // Errors and the dead-letter queue catch runs that fail; this catches runs that stop happening
+  // or stop succeeding for any other reason (a disabled schedule, throttling, a stuck directory).
+  new Alarm(fn, OFFICE_SYNC_STALE_ALARM_ID, {
+    alarmDescription: `officeSync: no successful office sync for ${staleAfter.toMinutes()} minutes; new offices are not arriving`,
+    metric: new Metric({
+      namespace: OFFICE_SYNC_METRICS.namespace,
+      metricName: OFFICE_SYNC_METRICS.succeeded,
+      dimensionsMap: { service: OFFICE_SYNC_METRICS.service },
+      statistic: 'Sum',
+      period: staleAfter,
+    }),
+    threshold: 1,
+    evaluationPeriods: 1,
+    comparisonOperator: ComparisonOperator.LESS_THAN_THRESHOLD,
+    treatMissingData: TreatMissingData.BREACHING,
+  });
+}

@@ -1,0 +1,300 @@
+import { fileURLToPath } from 'node:url';
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import {
+  type CfnStage,
+  HttpApi,
+  HttpMethod,
+  type HttpRoute,
+  HttpStage,
+  LogGroupLogDestination,
+} from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaAuthorizer, HttpLambdaResponseType } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { AttributeType, BillingMode, ProjectionType, Table } from 'aws-cdk-lib/aws-dynamodb';
+import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Schedule, ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
+import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import { GSI1, TABLE_KEYS, TTL_ATTRIBUTE } from '../shared/db/table.ts';
+import {
+  FUNCTIONS,
+  type FunctionName,
+  type FunctionSpec,
+  ROUTES,
+  type Route,
+  routeKey,
+  type ScheduleName,
+} from '../shared/routes.ts';
+import { AppFunction } from './constructs/app-function.ts';
+import { type DeploymentSettings, environmentFor } from './constructs/environment.ts';
+import { bindOfficeSync, type OfficeSyncAccessProps } from './constructs/office-sync.ts';
+
+const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+/** Stage-wide throttling; routes may override it (`Route.throttle`). */
+export const DEFAULT_THROTTLE = { rateLimit: 50, burstLimit: 100 } as const;
+/** Long enough to spare the table a key lookup per request; a revoked key stops within it. */
+export const AUTHORIZER_CACHE_TTL = Duration.minutes(5);
+/**
+ * Functions whose access is narrower than any TableAccess level: their spec declares 'none' and
+ * these grant the rest. Keyed by FUNCTIONS name.
+ */
+export const CUSTOM_ACCESS: Readonly<Partial<Record<string, (fn: AppFunction, props: OfficeSyncAccessProps) => void>>> =
+  { officeSync: bindOfficeSync };
+
+/** The FUNCTIONS entry that serves as the partner routes' Lambda authorizer. */
+const AUTHORIZER: FunctionName = 'authorizer';
+
+export interface PurchaseOffersStackProps extends StackProps {
+  readonly stage: string;
+  /** Where offer links point; defaults to the API's own endpoint. */
+  readonly publicBaseUrl?: string;
+  readonly checkoutUrlTemplate: string;
+  readonly directoryBaseUrl: string;
+  /** SecureString SSM parameter with the directory credential (created by ops). */
+  readonly directoryCredentialParameter: string;
+  /** How often each named schedule runs. */
+  readonly scheduleRateMinutes: Readonly<Record<ScheduleName, number>>;
+}
+
+/** `office-sync` / `officeSync` → `OfficeSync`: construct ids read like the function names. */
+function pascal(name: string): string {
+  return name.replace(/(^|[-_\s]+)(\w)/g, (_match, _sep, letter: string) => letter.toUpperCase());
+}
+
+/**
+ * The whole service: one table, one function per FUNCTIONS entry, one HTTP API route per ROUTES
+ * entry, schedules for the functions that declare one, and alarms. It is driven by the route
+ * table alone, so adding a function or route in shared/routes.ts needs no change here.
+ */
+export class PurchaseOffersStack extends Stack {
+  readonly table: Table;
+  readonly api: HttpApi;
+  readonly apiStage: HttpStage;
+  /** By FUNCTIONS key. */
+  readonly functions: Readonly<Record<string, AppFunction>>;
+
+  constructor(scope: Construct, id: string, props: PurchaseOffersStackProps) {
+    super(scope, id, props);
+    const specs: Readonly<Record<string, FunctionSpec>> = FUNCTIONS;
+    const routes = ROUTES;
+
+    this.table = new Table(this, 'Table', {
+      partitionKey: { name: TABLE_KEYS.partitionKey, type: AttributeType.STRING },
+      sortKey: { name: TABLE_KEYS.sortKey, type: AttributeType.STRING },
+      billingMode: BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      deletionProtection: true,
+      // Offers, acceptances and partner keys outlive any one deployment of the stack.
+      removalPolicy: RemovalPolicy.RETAIN,
+      timeToLiveAttribute: TTL_ATTRIBUTE,
+    });
+    this.table.addGlobalSecondaryIndex({
+      indexName: GSI1.indexName,
+      partitionKey: { name: GSI1.partitionKey, type: AttributeType.STRING },
+      sortKey: { name: GSI1.sortKey, type: AttributeType.STRING },
+      projectionType: ProjectionType.ALL,
+    });
+
+    // The API is created before the functions: their PUBLIC_BASE_URL may reference its endpoint,
+    // and the API resource itself depends on no function, so there is no cycle.
+    this.api = new HttpApi(this, 'HttpApi', {
+      description: `Purchase offers API (${props.stage})`,
+      // Our stage is declared below with access logging and throttling, which the automatic
+      // default stage cannot carry.
+      createDefaultStage: false,
+    });
+
+    const settings: DeploymentSettings = {
+      PUBLIC_BASE_URL: props.publicBaseUrl ?? this.api.apiEndpoint,
+      CHECKOUT_URL_TEMPLATE: props.checkoutUrlTemplate,
+      DIRECTORY_BASE_URL: props.directoryBaseUrl,
+    };
+    const httpFunctions = new Set<string>(routes.map((route) => route.function));
+
+    const functions: Record<string, AppFunction> = {};
+    for (const [name, spec] of Object.entries(specs)) {
+      const deadLetterQueue = spec.schedule ? this.deadLetterQueueFor(name) : undefined;
+      const fn = new AppFunction(this, `${pascal(name)}Function`, {
+        spec,
+        projectRoot: PROJECT_ROOT,
+        environment: environmentFor({ spec, stage: props.stage, servesHttp: httpFunctions.has(name), settings }),
+        deadLetterQueue,
+      });
+      fn.bindTable(this.table, spec.tableAccess);
+      CUSTOM_ACCESS[name]?.(fn, {
+        table: this.table,
+        credentialParameterName: props.directoryCredentialParameter,
+      });
+      functions[name] = fn;
+
+      new Alarm(this, `${pascal(name)}ErrorsAlarm`, {
+        alarmDescription: `${name}: the function failed (unhandled error or timeout)`,
+        metric: fn.function.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      });
+
+      if (spec.schedule && deadLetterQueue) {
+        this.schedule(name, fn, deadLetterQueue, props.scheduleRateMinutes[spec.schedule]);
+      }
+    }
+    this.functions = functions;
+
+    this.apiStage = this.httpStage(routes);
+    this.addRoutes(routes);
+
+    new Alarm(this, 'Api5xxAlarm', {
+      alarmDescription: 'The HTTP API answered with server errors (5xx)',
+      metric: this.api.metricServerError({ period: Duration.minutes(5), statistic: 'Sum' }),
+      threshold: 5,
+      evaluationPeriods: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+
+    new CfnOutput(this, 'ApiUrl', { value: this.api.apiEndpoint, description: 'Base URL of the HTTP API' });
+    new CfnOutput(this, 'TableName', { value: this.table.tableName, description: 'The DynamoDB table' });
+  }
+
+  /** The `$default` stage: JSON access logs and throttling, with per-route overrides. */
+  private httpStage(routes: readonly Route[]): HttpStage {
+    const accessLogs = new LogGroup(this, 'ApiAccessLogs', { retention: RetentionDays.ONE_MONTH });
+    const stage = new HttpStage(this, 'DefaultStage', {
+      httpApi: this.api,
+      autoDeploy: true,
+      throttle: DEFAULT_THROTTLE,
+      accessLogSettings: {
+        destination: new LogGroupLogDestination(accessLogs),
+        // No headers and no path: the Authorization header is an API key, and offer paths carry
+        // the customer link codes. The route key identifies the endpoint without them.
+        format: AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: '$context.requestId',
+            requestTime: '$context.requestTimeEpoch',
+            routeKey: '$context.routeKey',
+            status: '$context.status',
+            ip: '$context.identity.sourceIp',
+            userAgent: '$context.identity.userAgent',
+            latency: '$context.responseLatency',
+            integrationLatency: '$context.integrationLatency',
+            responseLength: '$context.responseLength',
+            error: '$context.error.message',
+            integrationError: '$context.integrationErrorMessage',
+            authorizerError: '$context.authorizer.error',
+          }),
+        ),
+      },
+    });
+
+    const overrides = routes.filter((route) => route.throttle);
+    if (overrides.length > 0) {
+      const cfnStage = stage.node.defaultChild as CfnStage;
+      cfnStage.routeSettings = Object.fromEntries(
+        overrides.map((route) => [
+          routeKey(route),
+          // A JSON property: CloudFormation's own (Pascal case) names, CDK does not convert them.
+          { ThrottlingRateLimit: route.throttle?.rateLimit, ThrottlingBurstLimit: route.throttle?.burstLimit },
+        ]),
+      );
+    }
+    return stage;
+  }
+
+  private addRoutes(routes: readonly Route[]): void {
+    const authorizerFunction = this.functions[AUTHORIZER];
+    if (!authorizerFunction) throw new Error(`FUNCTIONS must define "${AUTHORIZER}" for partner routes`);
+    const authorizer = new HttpLambdaAuthorizer('PartnerApiKey', authorizerFunction.function, {
+      responseTypes: [HttpLambdaResponseType.SIMPLE],
+      identitySource: ['$request.header.Authorization'],
+      resultsCacheTtl: AUTHORIZER_CACHE_TTL,
+    });
+
+    // One integration per function: a function serves a route group and dispatches on routeKey.
+    const integrations = new Map<string, HttpLambdaIntegration>();
+    const integrationFor = (name: string) => {
+      let integration = integrations.get(name);
+      if (!integration) {
+        const target = this.functions[name];
+        if (!target) throw new Error(`Route target "${name}" is not in FUNCTIONS`);
+        integration = new HttpLambdaIntegration(`${pascal(name)}Integration`, target.function);
+        integrations.set(name, integration);
+      }
+      return integration;
+    };
+
+    for (const route of routes) {
+      const [httpRoute] = this.api.addRoutes({
+        path: route.path,
+        methods: [HttpMethod[route.method]],
+        integration: integrationFor(route.function),
+        authorizer: route.auth === 'partner' ? authorizer : undefined,
+      }) as [HttpRoute];
+      // Route settings name route keys, which must exist before the stage refers to them.
+      if (route.throttle) this.apiStage.node.addDependency(httpRoute);
+      if (route.auth === 'public') {
+        Validations.of(httpRoute).acknowledge({
+          id: 'AwsSolutions-APIG4',
+          reason:
+            'Customer route: customers open offer links without an account; the unguessable link code ' +
+            'is the credential, and the route is throttled.',
+        });
+      }
+    }
+  }
+
+  /** Failed scheduled runs land here (from the scheduler and from Lambda's async retries). */
+  private deadLetterQueueFor(name: string): Queue {
+    const queue = new Queue(this, `${pascal(name)}DeadLetterQueue`, {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(queue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: 'This queue is itself the dead-letter queue of a scheduled function; failed runs stop here.',
+    });
+    new Alarm(this, `${pascal(name)}DeadLetterAlarm`, {
+      alarmDescription: `${name}: a scheduled run failed after its retries (see the dead-letter queue)`,
+      metric: queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+    return queue;
+  }
+
+  private schedule(name: string, fn: AppFunction, deadLetterQueue: Queue, rateMinutes: number): void {
+    // A role per schedule (instead of the shared one LambdaInvoke would create) keeps the
+    // acknowledgement below scoped to invoking this one function, from this account only.
+    const role = new Role(this, `${pascal(name)}ScheduleRole`, {
+      assumedBy: new ServicePrincipal('scheduler.amazonaws.com', {
+        conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
+      }),
+      description: `EventBridge Scheduler: invokes ${name}`,
+    });
+    Validations.of(role).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${this.getLogicalId(fn.function.node.defaultChild as CfnFunction)}.Arn>:*]`,
+      reason: "grantInvoke also covers the function's versions and aliases (`<arn>:*`) of this one function only.",
+    });
+    new Schedule(this, `${pascal(name)}Schedule`, {
+      description: `Runs ${name} every ${rateMinutes} minute(s)`,
+      schedule: ScheduleExpression.rate(Duration.minutes(rateMinutes)),
+      target: new LambdaInvoke(fn.function, {
+        role,
+        deadLetterQueue,
+        retryAttempts: 2,
+        // A run older than one interval is superseded by the next one.
+        maxEventAge: Duration.minutes(Math.max(rateMinutes, 1)),
+      }),
+    });
+  }
+}

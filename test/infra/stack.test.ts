@@ -1,0 +1,381 @@
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { createApp } from '../../infra/app.ts';
+import { OFFICE_SYNC_LEADING_KEYS } from '../../infra/constructs/office-sync.ts';
+import { AUTHORIZER_CACHE_TTL, CUSTOM_ACCESS, DEFAULT_THROTTLE } from '../../infra/stack.ts';
+import { GSI1, TABLE_KEYS, TTL_ATTRIBUTE } from '../../shared/db/table.ts';
+import { FUNCTIONS, type FunctionSpec, ROUTES, type Route, routeKey } from '../../shared/routes.ts';
+
+// Assertions look at the template only; bundling every function would just slow them down.
+const SKIP_BUNDLING = { 'aws:cdk:bundling-stacks': [] };
+
+type Resource = { Type: string; Properties?: Record<string, unknown>; [key: string]: unknown };
+type Statement = { Effect: string; Action: string | string[]; Resource: unknown; Condition?: unknown };
+
+const WRITE_ACTIONS = [
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:BatchWriteItem',
+  'dynamodb:PartiQLInsert',
+  'dynamodb:PartiQLUpdate',
+  'dynamodb:PartiQLDelete',
+];
+
+function synth(context: Record<string, unknown> = {}) {
+  const { stack } = createApp({ context: { ...SKIP_BUNDLING, ...context } });
+  return { stack, template: Template.fromStack(stack) };
+}
+
+const { stack, template } = synth();
+const resources = template.toJSON().Resources as Record<string, Resource>;
+
+function ofType(type: string): [string, Resource][] {
+  return Object.entries(resources).filter(([, resource]) => resource.Type === type);
+}
+
+function logicalId(construct: { node: { defaultChild?: unknown } }): string {
+  return stack.getLogicalId(construct.node.defaultChild as never);
+}
+
+function functionProps(name: string): Record<string, unknown> {
+  const fn = stack.functions[name];
+  if (!fn) throw new Error(`no function ${name}`);
+  return resources[logicalId(fn.function)]?.Properties ?? {};
+}
+
+/** Every Allow statement of the policies attached to the function's role. */
+function statementsOf(name: string): Statement[] {
+  const roleId = logicalId(stack.functions[name]!.role);
+  const role = resources[roleId]?.Properties ?? {};
+  const inline = (role.Policies as { PolicyDocument: { Statement: Statement[] } }[] | undefined) ?? [];
+  const attached = ofType('AWS::IAM::Policy')
+    .map(([, policy]) => policy.Properties ?? {})
+    .filter((policy) => JSON.stringify(policy.Roles).includes(`"${roleId}"`))
+    .map((policy) => policy as unknown as { PolicyDocument: { Statement: Statement[] } });
+  return [...inline, ...attached]
+    .flatMap((policy) => policy.PolicyDocument.Statement)
+    .filter((statement) => statement.Effect === 'Allow');
+}
+
+const actionsIn = (statement: Statement) => (Array.isArray(statement.Action) ? statement.Action : [statement.Action]);
+
+function actionsOf(name: string): string[] {
+  return statementsOf(name).flatMap(actionsIn);
+}
+
+const functionEntries = Object.entries(FUNCTIONS) as [string, FunctionSpec][];
+const httpFunctions = new Set(ROUTES.map((route) => route.function as string));
+
+describe('API routes (derived from ROUTES)', () => {
+  const routes = ofType('AWS::ApiGatewayV2::Route').map(([, route]) => route.Properties ?? {});
+  const routeFor = (route: Route) => routes.find((candidate) => candidate.RouteKey === routeKey(route));
+  const [authorizerId] = ofType('AWS::ApiGatewayV2::Authorizer').map(([id]) => id);
+
+  it('has exactly one API route per ROUTES entry', () => {
+    expect(routes.map((route) => route.RouteKey).sort()).toEqual(ROUTES.map(routeKey).sort());
+  });
+
+  it.each(ROUTES.filter((route) => route.auth === 'partner').map((route) => [routeKey(route), route] as const))(
+    'partner route %s goes through the API key authorizer',
+    (_key, route) => {
+      expect(routeFor(route)).toMatchObject({ AuthorizationType: 'CUSTOM', AuthorizerId: { Ref: authorizerId } });
+    },
+  );
+
+  it.each(ROUTES.filter((route) => route.auth === 'public').map((route) => [routeKey(route), route] as const))(
+    'public route %s has no authorizer',
+    (_key, route) => {
+      const found = routeFor(route);
+      expect(found).toBeDefined();
+      expect(found?.AuthorizerId).toBeUndefined();
+      expect(found?.AuthorizationType ?? 'NONE').toBe('NONE');
+    },
+  );
+
+  it.each(ROUTES.map((route) => [routeKey(route), route] as const))('%s invokes its function', (_key, route) => {
+    const target = JSON.stringify(routeFor(route)?.Target);
+    const integrationId = /"Ref":"([^"]+)"/.exec(target)?.[1] ?? '';
+    expect(JSON.stringify(resources[integrationId]?.Properties?.IntegrationUri)).toContain(
+      `"${logicalId(stack.functions[route.function]!.function)}"`,
+    );
+  });
+});
+
+describe('authorizer', () => {
+  it('is a cached REQUEST authorizer with simple responses keyed on the Authorization header', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+      AuthorizerType: 'REQUEST',
+      EnableSimpleResponses: true,
+      IdentitySource: ['$request.header.Authorization'],
+      AuthorizerResultTtlInSeconds: AUTHORIZER_CACHE_TTL.toSeconds(),
+    });
+    const [[, authorizer]] = ofType('AWS::ApiGatewayV2::Authorizer') as [[string, Resource]];
+    expect(authorizer.Properties?.AuthorizerResultTtlInSeconds).toBeGreaterThan(0);
+    expect(JSON.stringify(authorizer.Properties?.AuthorizerUri)).toContain(
+      `"${logicalId(stack.functions.authorizer!.function)}"`,
+    );
+  });
+});
+
+describe('table', () => {
+  it('is retained, deletion-protected, point-in-time recoverable and on-demand', () => {
+    template.hasResource('AWS::DynamoDB::Table', {
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+      Properties: Match.objectLike({
+        BillingMode: 'PAY_PER_REQUEST',
+        DeletionProtectionEnabled: true,
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      }),
+    });
+  });
+
+  it('has the shared key schema, GSI1 and the TTL attribute', () => {
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      KeySchema: [
+        { AttributeName: TABLE_KEYS.partitionKey, KeyType: 'HASH' },
+        { AttributeName: TABLE_KEYS.sortKey, KeyType: 'RANGE' },
+      ],
+      GlobalSecondaryIndexes: [
+        Match.objectLike({
+          IndexName: GSI1.indexName,
+          KeySchema: [
+            { AttributeName: GSI1.partitionKey, KeyType: 'HASH' },
+            { AttributeName: GSI1.sortKey, KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        }),
+      ],
+      TimeToLiveSpecification: { AttributeName: TTL_ATTRIBUTE, Enabled: true },
+    });
+  });
+});
+
+describe('stage', () => {
+  const [[, stage]] = ofType('AWS::ApiGatewayV2::Stage') as [[string, Resource]];
+  const props = stage.Properties ?? {};
+
+  it('is the auto-deployed $default stage with default throttling', () => {
+    expect(props).toMatchObject({
+      StageName: '$default',
+      AutoDeploy: true,
+      DefaultRouteSettings: {
+        ThrottlingRateLimit: DEFAULT_THROTTLE.rateLimit,
+        ThrottlingBurstLimit: DEFAULT_THROTTLE.burstLimit,
+      },
+    });
+  });
+
+  it('applies each route throttle override, and only those', () => {
+    const expected = Object.fromEntries(
+      ROUTES.filter((route) => route.throttle).map((route) => [
+        routeKey(route),
+        { ThrottlingRateLimit: route.throttle?.rateLimit, ThrottlingBurstLimit: route.throttle?.burstLimit },
+      ]),
+    );
+    expect(props.RouteSettings ?? {}).toEqual(expected);
+  });
+
+  it('writes JSON access logs to a log group, without the Authorization header or the path', () => {
+    const settings = props.AccessLogSettings as { DestinationArn: unknown; Format: string };
+    const [destinationLogGroup] =
+      JSON.stringify(settings.DestinationArn)
+        .match(/"Fn::GetAtt":\["([^"]+)"/)
+        ?.slice(1) ?? [];
+    expect(resources[destinationLogGroup ?? '']?.Type).toBe('AWS::Logs::LogGroup');
+    const format = JSON.parse(settings.Format) as Record<string, string>;
+    expect(format).toMatchObject({
+      requestId: '$context.requestId',
+      routeKey: '$context.routeKey',
+      status: '$context.status',
+      ip: '$context.identity.sourceIp',
+      latency: '$context.responseLatency',
+    });
+    expect(settings.Format.toLowerCase()).not.toContain('authorization');
+    expect(settings.Format).not.toContain('$context.path');
+  });
+});
+
+describe('functions (derived from FUNCTIONS)', () => {
+  it('creates one Lambda function per FUNCTIONS entry and no others', () => {
+    expect(ofType('AWS::Lambda::Function')).toHaveLength(functionEntries.length);
+  });
+
+  it.each(functionEntries)(
+    '%s runs nodejs24.x on arm64 with tracing, source maps and its spec limits',
+    (name, spec) => {
+      expect(functionProps(name)).toMatchObject({
+        Runtime: 'nodejs24.x',
+        Architectures: ['arm64'],
+        TracingConfig: { Mode: 'Active' },
+        MemorySize: spec.memoryMb ?? 256,
+        Timeout: spec.timeoutSeconds ?? 10,
+        Environment: {
+          Variables: expect.objectContaining({
+            NODE_OPTIONS: '--enable-source-maps',
+            POWERTOOLS_SERVICE_NAME: expect.any(String),
+            STAGE: 'dev',
+          }),
+        },
+      });
+    },
+  );
+
+  it.each(functionEntries)('%s logs to its own log group kept for a month', (name) => {
+    const logGroupId = logicalId(stack.functions[name]!.logGroup);
+    expect(functionProps(name).LoggingConfig).toEqual({ LogGroup: { Ref: logGroupId } });
+    expect(resources[logGroupId]?.Properties?.RetentionInDays).toBe(30);
+  });
+
+  it.each(functionEntries)('%s gets TABLE_NAME exactly when it has table access', (name, spec) => {
+    const variables = (functionProps(name).Environment as { Variables: Record<string, unknown> }).Variables;
+    if (spec.tableAccess === 'none' && !CUSTOM_ACCESS[name]) expect(variables.TABLE_NAME).toBeUndefined();
+    else expect(variables.TABLE_NAME).toEqual({ Ref: logicalId(stack.table) });
+  });
+
+  it.each(functionEntries)('%s gets the deployment settings it reads', (name, spec) => {
+    const variables = (functionProps(name).Environment as { Variables: Record<string, unknown> }).Variables;
+    const expected = new Set<string>([
+      ...(httpFunctions.has(name) ? ['PUBLIC_BASE_URL', 'CHECKOUT_URL_TEMPLATE'] : []),
+      ...(spec.env ?? []),
+    ]);
+    for (const setting of ['PUBLIC_BASE_URL', 'CHECKOUT_URL_TEMPLATE', 'DIRECTORY_BASE_URL']) {
+      expect([setting, setting in variables]).toEqual([setting, expected.has(setting)]);
+    }
+    if (expected.has('PUBLIC_BASE_URL')) {
+      // Without publicBaseUrl in context, links point at the API itself.
+      expect(variables.PUBLIC_BASE_URL).toEqual({ 'Fn::GetAtt': [logicalId(stack.api), 'ApiEndpoint'] });
+    }
+  });
+});
+
+describe('least privilege (derived from each spec.tableAccess)', () => {
+  it.each(functionEntries)('%s may do only what its table access allows', (name, spec) => {
+    const actions = actionsOf(name);
+    const dynamo = actions.filter((action) => action.startsWith('dynamodb:'));
+    expect(actions).not.toContain('*');
+    expect(actions.filter((action) => action.endsWith(':*'))).toEqual([]);
+    if (CUSTOM_ACCESS[name]) {
+      // Narrower than a TableAccess level: every table statement is limited to its partition keys.
+      const tableStatements = statementsOf(name).filter((statement) =>
+        actionsIn(statement).some((a) => a.startsWith('dynamodb:')),
+      );
+      expect(tableStatements.length).toBeGreaterThan(0);
+      for (const statement of tableStatements) {
+        expect(statement.Resource).toEqual({ 'Fn::GetAtt': [logicalId(stack.table), 'Arn'] });
+        expect(statement.Condition).toEqual({
+          'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': OFFICE_SYNC_LEADING_KEYS },
+        });
+      }
+      expect(dynamo).not.toContain('dynamodb:DeleteItem');
+      expect(dynamo).not.toContain('dynamodb:Scan');
+    } else if (spec.tableAccess === 'none') {
+      expect(dynamo).toEqual([]);
+    } else if (spec.tableAccess === 'read') {
+      expect(dynamo).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:Query']));
+      expect(dynamo.filter((action) => WRITE_ACTIONS.includes(action))).toEqual([]);
+    } else {
+      expect(dynamo).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']));
+    }
+  });
+
+  it('attaches no managed policies to any role (they grant more than one function needs)', () => {
+    for (const [, role] of ofType('AWS::IAM::Role')) expect(role.Properties?.ManagedPolicyArns).toBeUndefined();
+  });
+});
+
+describe('alarms and outputs', () => {
+  it('alarms on errors of every function and on API 5xx', () => {
+    const alarms = ofType('AWS::CloudWatch::Alarm').map(([, alarm]) => alarm.Properties ?? {});
+    for (const [name] of functionEntries) {
+      const fnId = logicalId(stack.functions[name]!.function);
+      expect(
+        alarms.some(
+          (alarm) => alarm.MetricName === 'Errors' && JSON.stringify(alarm.Dimensions).includes(`"Ref":"${fnId}"`),
+        ),
+      ).toBe(true);
+    }
+    expect(alarms.some((alarm) => alarm.MetricName === '5xx' && alarm.Namespace === 'AWS/ApiGateway')).toBe(true);
+  });
+
+  it('outputs the API URL and the table name', () => {
+    template.hasOutput('ApiUrl', { Value: { 'Fn::GetAtt': [logicalId(stack.api), 'ApiEndpoint'] } });
+    template.hasOutput('TableName', { Value: { Ref: logicalId(stack.table) } });
+  });
+
+  it('hard-codes no physical resource names', () => {
+    const nameProps: Record<string, string> = {
+      'AWS::DynamoDB::Table': 'TableName',
+      'AWS::Lambda::Function': 'FunctionName',
+      'AWS::IAM::Role': 'RoleName',
+      'AWS::Logs::LogGroup': 'LogGroupName',
+      'AWS::SQS::Queue': 'QueueName',
+      'AWS::CloudWatch::Alarm': 'AlarmName',
+      'AWS::Scheduler::Schedule': 'Name',
+    };
+    for (const [id, resource] of Object.entries(resources)) {
+      const prop = nameProps[resource.Type];
+      if (prop) expect([id, resource.Properties?.[prop]]).toEqual([id, undefined]);
+    }
+  });
+});
+
+describe('deployment context', () => {
+  it('points offer links at publicBaseUrl when given', () => {
+    const custom = synth({ stage: 'prod', publicBaseUrl: 'https://offers.example.com/' });
+    expect(custom.stack.stackName).toBe('PurchaseOffers-prod');
+    for (const name of httpFunctions) {
+      const props =
+        custom.template.toJSON().Resources[
+          custom.stack.getLogicalId(custom.stack.functions[name]!.function.node.defaultChild as never)
+        ].Properties;
+      expect(props.Environment.Variables).toMatchObject({
+        PUBLIC_BASE_URL: 'https://offers.example.com',
+        STAGE: 'prod',
+      });
+    }
+  });
+
+  it('rejects an invalid stage or sync rate', () => {
+    expect(() => createApp({ context: { ...SKIP_BUNDLING, stage: 'Prod!' } })).toThrow(/stage/);
+    expect(() => createApp({ context: { ...SKIP_BUNDLING, officeSyncRate: '0' } })).toThrow(/officeSyncRate/);
+  });
+});
+
+describe('scheduled functions (derived from FUNCTIONS)', () => {
+  const scheduledEntries = functionEntries.filter(([, spec]) => spec.schedule);
+
+  it('schedules exactly the functions that declare a schedule', () => {
+    template.resourceCountIs('AWS::Scheduler::Schedule', scheduledEntries.length);
+  });
+
+  it.each(scheduledEntries)('%s runs on its schedule, and failed runs reach an alarmed dead-letter queue', (name) => {
+    const fnId = logicalId(stack.functions[name]!.function);
+    const schedule = ofType('AWS::Scheduler::Schedule')
+      .map(([, resource]) => resource.Properties ?? {})
+      .find((props) => JSON.stringify(props.Target).includes(`"${fnId}"`));
+    expect(schedule).toMatchObject({
+      ScheduleExpression: 'rate(10 minutes)',
+      Target: { DeadLetterConfig: { Arn: expect.anything() }, RetryPolicy: expect.any(Object) },
+    });
+    const scheduleQueue = JSON.stringify(
+      (schedule?.Target as { DeadLetterConfig?: unknown } | undefined)?.DeadLetterConfig,
+    );
+    const queueId = /"Fn::GetAtt":\["([^"]+)"/.exec(scheduleQueue)?.[1] ?? '';
+    expect(resources[queueId]?.Type).toBe('AWS::SQS::Queue');
+    // Lambda's own asynchronous failures go to the same queue.
+    expect(functionProps(name).DeadLetterConfig).toEqual({ TargetArn: { 'Fn::GetAtt': [queueId, 'Arn'] } });
+    const alarms = ofType('AWS::CloudWatch::Alarm').map(([, alarm]) => alarm.Properties ?? {});
+    expect(
+      alarms.some(
+        (alarm) =>
+          alarm.Namespace === 'AWS/SQS' && JSON.stringify(alarm.Dimensions).includes(`"Fn::GetAtt":["${queueId}"`),
+      ),
+    ).toBe(true);
+  });
+
+  it('takes the office sync rate from context', () => {
+    const custom = synth({ officeSyncRate: '5' });
+    custom.template.hasResourceProperties('AWS::Scheduler::Schedule', { ScheduleExpression: 'rate(5 minutes)' });
+  });
+});
