@@ -103,7 +103,8 @@ export function validateRequest(schemas: RequestSchemas): Middleware {
         value: unknown,
       ) => {
         if (!schema) return;
-        const result = schema.safeParse(value);
+        // reportInput lets a wrong-typed field be told apart from a missing one (rule invalid_type vs required).
+        const result = schema.safeParse(value, { reportInput: true });
         if (result.success) input[location] = result.data;
         else errors.push(...toFieldErrors(prefix, result.error.issues));
       };

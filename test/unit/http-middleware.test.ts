@@ -75,6 +75,21 @@ describe('partner route middleware', () => {
     );
   });
 
+  it('tells a wrong-typed field from a missing one', async () => {
+    const result = await echo(
+      apiEvent({
+        authorizer: partner,
+        headers: jsonHeaders,
+        query: { usageLocation: 'BR' },
+        body: '{"name":"a","count":"2"}',
+      }),
+      lambdaContext,
+    );
+    expect(problemOf(result).errors).toEqual([
+      { field: 'body.count', rule: 'invalid_type', message: 'must be a number' },
+    ]);
+  });
+
   it.each([
     [undefined, jsonHeaders, 400, 'missing-body'],
     ['{"name":', jsonHeaders, 400, 'malformed-json'],
