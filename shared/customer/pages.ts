@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { findSubscription } from '../catalog/catalog.ts';
-import type { Offer, OfferStatus } from '../domain/offer.ts';
+import { type Offer, type OfferStatus, offerContact, offerLogoUrl } from '../domain/offer.ts';
 import type { Locale } from '../i18n/locale.ts';
 import { disclosures } from '../render/disclosures.ts';
 import { html, SafeHtml } from '../render/html.ts';
@@ -99,7 +99,7 @@ ${fieldError(id, error)}</div>`;
 }
 
 function partnerHeader(offer: Offer, locale: Locale, text: PageText, title: string): SafeHtml {
-  const logo = offer.customization.logoUrl ?? offer.partner.logoUrl;
+  const logo = offerLogoUrl(offer);
   const otherLocale: Locale = locale === 'en' ? 'pt-BR' : 'en';
   return html`<header>
 ${logo ? html`<img src="${logo}" alt="${offer.partner.name}">` : ''}
@@ -109,7 +109,7 @@ ${logo ? html`<img src="${logo}" alt="${offer.partner.name}">` : ''}
 }
 
 function contactFooter(offer: Offer, text: PageText): SafeHtml {
-  const contact = offer.customization.contact ?? offer.partner.contact;
+  const contact = offerContact(offer);
   return html`<footer>
 <h2>${text.contactHeading}</h2>
 <p>${offer.partner.name}<br>${contact.name}<br><a href="mailto:${contact.email}">${contact.email}</a>${contact.phone ? html`<br>${contact.phone}` : ''}</p>
@@ -128,7 +128,7 @@ export interface OfferPageInput {
 export function offerPage({ offer, locale, submissionId, form = EMPTY_FORM, formError }: OfferPageInput): string {
   const text = PAGE_TEXT[locale];
   const partner = offer.partner.name;
-  const contact = offer.customization.contact ?? offer.partner.contact;
+  const contact = offerContact(offer);
   const hasErrors = formError !== undefined || Object.keys(form.errors).length > 0;
   const items = offer.items.map((item) => {
     const subscription = findSubscription(item.sku);
