@@ -1,0 +1,202 @@
+import { Template } from 'aws-cdk-lib/assertions';
+import { createApp } from '../../infra/app.ts';
+import {
+  OFFICE_SYNC_LEADING_KEYS,
+  OFFICE_SYNC_STALE_ALARM_ID,
+  OFFICE_SYNC_TABLE_ACTIONS,
+} from '../../infra/constructs/office-sync.ts';
+import { OFFICE_SYNC_METRICS } from '../../shared/sync/metrics.ts';
+
+/** The office sync as deployed: the real app, its schedule, dead-letter path, alarms and policy. */
+const SKIP_BUNDLING = { 'aws:cdk:bundling-stacks': [] };
+type Resource = { Type: string; Properties: Record<string, unknown> };
+type Statement = { Effect: string; Action: string | string[]; Resource: unknown; Condition?: unknown };
+
+function synth(context: Record<string, unknown> = {}) {
+  const { stack } = createApp({ context: { ...SKIP_BUNDLING, ...context } });
+  const resources = Template.fromStack(stack).toJSON().Resources as Record<string, Resource>;
+  const id = (construct: { node: { defaultChild?: unknown } }) =>
+    stack.getLogicalId(construct.node.defaultChild as never);
+  const sync = stack.functions.officeSync;
+  if (!sync) throw new Error('no officeSync function');
+  const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
+  const statementsOfRole = (roleId: string): Statement[] =>
+    ofType('AWS::IAM::Policy')
+      .filter(([, p]) => JSON.stringify(p.Properties.Roles).includes(`"${roleId}"`))
+      .flatMap(([, p]) => (p.Properties.PolicyDocument as { Statement: Statement[] }).Statement);
+  return { stack, resources, id, sync, ofType, statementsOfRole };
+}
+
+const deployed = synth();
+const { resources, id, sync, ofType, statementsOfRole } = deployed;
+const fnId = id(sync.function);
+const fnArn = { 'Fn::GetAtt': [fnId, 'Arn'] };
+const fn = resources[fnId]?.Properties ?? {};
+const schedules = ofType('AWS::Scheduler::Schedule').filter(([, s]) =>
+  JSON.stringify((s.Properties.Target as { Arn: unknown }).Arn).includes(`"${fnId}"`),
+);
+const schedule = schedules[0]?.[1].Properties ?? {};
+const queueId = /"Fn::GetAtt":\["([^"]+)"/.exec(JSON.stringify(fn.DeadLetterConfig))?.[1] ?? '';
+const alarms = ofType('AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
+const actions = (s: Statement) => (Array.isArray(s.Action) ? s.Action : [s.Action]);
+
+describe('office sync schedule', () => {
+  it('runs the sync function every 10 minutes by default', () => {
+    expect(schedules).toHaveLength(1);
+    expect(schedule).toMatchObject({
+      ScheduleExpression: 'rate(10 minutes)',
+      State: 'ENABLED',
+      FlexibleTimeWindow: { Mode: 'OFF' },
+      Target: { Arn: fnArn, RetryPolicy: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 600 } },
+    });
+  });
+
+  it('takes its rate from context (officeSyncRate)', () => {
+    const custom = synth({ officeSyncRate: '3' });
+    const rates = custom
+      .ofType('AWS::Scheduler::Schedule')
+      .map(([, s]) => s.Properties.ScheduleExpression)
+      .filter((expression) => expression !== undefined);
+    expect(rates).toContain('rate(3 minutes)');
+    expect(() => synth({ officeSyncRate: 'often' })).toThrow(/officeSyncRate/);
+  });
+
+  it('invokes with a role that may invoke only the sync function and write only to its dead-letter queue', () => {
+    const roleId = /"Fn::GetAtt":\["([^"]+)"/.exec(
+      JSON.stringify((schedule.Target as { RoleArn: unknown }).RoleArn),
+    )?.[1];
+    const statements = statementsOfRole(roleId ?? '');
+    expect(statements).toHaveLength(2);
+    const invoke = statements.find((s) => actions(s).includes('lambda:InvokeFunction'));
+    expect(actions(invoke!)).toEqual(['lambda:InvokeFunction']);
+    expect(JSON.stringify(invoke?.Resource)).not.toMatch(/"\*"/);
+    expect(JSON.stringify(invoke?.Resource)).toContain(`"${fnId}"`);
+    const send = statements.find((s) => actions(s).includes('sqs:SendMessage'));
+    expect(send?.Resource).toEqual({ 'Fn::GetAtt': [queueId, 'Arn'] });
+  });
+});
+
+describe('office sync dead-letter queue', () => {
+  it('receives failed runs from Lambda and undeliverable ones from the scheduler', () => {
+    expect(resources[queueId]?.Type).toBe('AWS::SQS::Queue');
+    expect((schedule.Target as { DeadLetterConfig: unknown }).DeadLetterConfig).toEqual({
+      Arn: { 'Fn::GetAtt': [queueId, 'Arn'] },
+    });
+    const invokeConfig = ofType('AWS::Lambda::EventInvokeConfig').find(
+      ([, c]) => JSON.stringify(c.Properties.FunctionName) === JSON.stringify({ Ref: fnId }),
+    );
+    // No Lambda retry: the next scheduled run resumes from the same cursor.
+    expect(invokeConfig?.[1].Properties.MaximumRetryAttempts).toBe(0);
+  });
+
+  it('is encrypted, keeps messages 14 days and refuses requests without TLS', () => {
+    expect(resources[queueId]?.Properties).toMatchObject({
+      SqsManagedSseEnabled: true,
+      MessageRetentionPeriod: 1209600,
+    });
+    const policy = ofType('AWS::SQS::QueuePolicy').find(([, p]) =>
+      JSON.stringify(p.Properties.Queues).includes(`"${queueId}"`),
+    );
+    const document = policy?.[1].Properties.PolicyDocument as { Statement: Statement[] } | undefined;
+    expect(document?.Statement).toContainEqual(
+      expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+    );
+  });
+});
+
+describe('office sync alarms', () => {
+  it('alarms as soon as a failed run reaches the dead-letter queue', () => {
+    expect(alarms).toContainEqual(
+      expect.objectContaining({
+        Namespace: 'AWS/SQS',
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queueId, 'QueueName'] } }],
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      }),
+    );
+  });
+
+  it('alarms on errors of the sync function', () => {
+    expect(alarms).toContainEqual(
+      expect.objectContaining({
+        Namespace: 'AWS/Lambda',
+        MetricName: 'Errors',
+        Dimensions: [{ Name: 'FunctionName', Value: { Ref: fnId } }],
+        Threshold: 1,
+      }),
+    );
+  });
+
+  it('alarms when no run has succeeded for 30 minutes, including when no run happens at all', () => {
+    const stale = resources[id(sync.node.findChild(OFFICE_SYNC_STALE_ALARM_ID))]?.Properties;
+    expect(stale).toMatchObject({
+      Namespace: OFFICE_SYNC_METRICS.namespace,
+      MetricName: OFFICE_SYNC_METRICS.succeeded,
+      Dimensions: [{ Name: 'service', Value: OFFICE_SYNC_METRICS.service }],
+      Statistic: 'Sum',
+      Period: 1800,
+      Threshold: 1,
+      ComparisonOperator: 'LessThanThreshold',
+      TreatMissingData: 'breaching',
+    });
+  });
+});
+
+describe('office sync least privilege', () => {
+  const statements = statementsOfRole(id(sync.role)).filter((s) => s.Effect === 'Allow');
+  const tableArn = { 'Fn::GetAtt': [id(deployed.stack.table), 'Arn'] };
+
+  it('may only read and conditionally write items in partner partitions and the sync state, by key', () => {
+    const table = statements.filter((s) => actions(s).some((a) => a.startsWith('dynamodb:')));
+    expect(table).toEqual([
+      {
+        Effect: 'Allow',
+        Action: [...OFFICE_SYNC_TABLE_ACTIONS],
+        Resource: tableArn,
+        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['PARTNER#*', 'SYNC#OFFICES'] } },
+      },
+    ]);
+    expect(OFFICE_SYNC_LEADING_KEYS).toEqual(['PARTNER#*', 'SYNC#OFFICES']);
+    // No Scan, no deletes, no batch writes, no PartiQL, no indexes.
+    expect([...OFFICE_SYNC_TABLE_ACTIONS].sort()).toEqual(
+      ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'].sort(),
+    );
+  });
+
+  it('may read the directory credential parameter and nothing else in SSM', () => {
+    const ssm = statements.filter((s) => actions(s).some((a) => a.startsWith('ssm:')));
+    expect(ssm).toHaveLength(1);
+    expect(actions(ssm[0]!)).not.toContain('ssm:PutParameter');
+    expect(JSON.stringify(ssm[0]?.Resource)).toContain(':parameter/purchase-offers/dev/directory-credential"');
+    expect(fn.Environment).toMatchObject({
+      Variables: {
+        DIRECTORY_CREDENTIAL_PARAMETER: '/purchase-offers/dev/directory-credential',
+        DIRECTORY_BASE_URL: expect.stringMatching(/^https:\/\//),
+        TABLE_NAME: { Ref: id(deployed.stack.table) },
+      },
+    });
+  });
+
+  it('has nothing beyond that, its logs, traces and its dead-letter queue', () => {
+    const services = new Set(statements.flatMap(actions).map((a) => a.split(':')[0]));
+    expect([...services].sort()).toEqual(['dynamodb', 'logs', 'sqs', 'ssm', 'xray']);
+    expect(statements.flatMap(actions).filter((a) => a.startsWith('sqs:'))).toEqual(['sqs:SendMessage']);
+  });
+
+  it('is the only function that can read the credential, and GET /v1/offices only reads', () => {
+    for (const [name, other] of Object.entries(deployed.stack.functions)) {
+      if (name === 'officeSync') continue;
+      const otherActions = statementsOfRole(id(other.role)).flatMap(actions);
+      expect([name, otherActions.filter((a) => a.startsWith('ssm:'))]).toEqual([name, []]);
+    }
+    const offices = deployed.stack.functions.offices;
+    const officeActions = statementsOfRole(id(offices!.role)).flatMap(actions);
+    expect(officeActions).toEqual(expect.arrayContaining(['dynamodb:Query', 'dynamodb:BatchGetItem']));
+    expect(officeActions.filter((a) => a.startsWith('dynamodb:') && /Put|Update|Delete|Write/.test(a))).toEqual([]);
+  });
+
+  it('has the time and memory for a large run', () => {
+    expect(fn).toMatchObject({ Timeout: 300, MemorySize: 512, Runtime: 'nodejs24.x', Architectures: ['arm64'] });
+  });
+});
