@@ -130,6 +130,8 @@ export class PurchaseOffersStack extends Stack {
       CUSTOM_ACCESS[name]?.(fn, {
         table: this.table,
         credentialParameterName: props.directoryCredentialParameter,
+        // Two missed runs at the least; at the default rate (10 min) that is the 30-minute default.
+        staleAfter: Duration.minutes(Math.max(30, 2 * props.scheduleRateMinutes.officeSync)),
       });
       functions[name] = fn;
 

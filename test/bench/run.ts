@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -35,10 +34,6 @@ async function main(): Promise<void> {
     parts.push('', markdown.trimEnd());
   }
   writeFileSync(RESULTS, `${parts.join('\n')}\n`);
-  // `npm run lint` checks markdown too: align the tables the way Biome would, so a fresh run
-  // commits as is.
-  const biome = spawnSync('npx', ['biome', 'format', '--write', RESULTS], { stdio: 'ignore' });
-  if (biome.status !== 0) console.warn('biome could not format RESULTS.md; run `npm run format`');
   console.log(`Written to ${RESULTS}`);
 }
 

@@ -4,6 +4,7 @@ import { OFFICE_SYNC_LEADING_KEYS } from '../../infra/constructs/office-sync.ts'
 import { AUTHORIZER_CACHE_TTL, CUSTOM_ACCESS, DEFAULT_THROTTLE } from '../../infra/stack.ts';
 import { GSI1, TABLE_KEYS, TTL_ATTRIBUTE } from '../../shared/db/table.ts';
 import { FUNCTIONS, type FunctionSpec, ROUTES, type Route, routeKey } from '../../shared/routes.ts';
+import { OFFICE_SYNC_METRICS } from '../../shared/sync/metrics.ts';
 
 // Assertions look at the template only; bundling every function would just slow them down.
 const SKIP_BUNDLING = { 'aws:cdk:bundling-stacks': [] };
@@ -377,5 +378,17 @@ describe('scheduled functions (derived from FUNCTIONS)', () => {
   it('takes the office sync rate from context', () => {
     const custom = synth({ officeSyncRate: '5' });
     custom.template.hasResourceProperties('AWS::Scheduler::Schedule', { ScheduleExpression: 'rate(5 minutes)' });
+  });
+
+  it('alarms when no office sync has succeeded for 30 minutes, missing data included', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: OFFICE_SYNC_METRICS.namespace,
+      MetricName: OFFICE_SYNC_METRICS.succeeded,
+      Dimensions: [{ Name: 'service', Value: OFFICE_SYNC_METRICS.service }],
+      ComparisonOperator: 'LessThanThreshold',
+      Threshold: 1,
+      Period: 1800,
+      TreatMissingData: 'breaching',
+    });
   });
 });
