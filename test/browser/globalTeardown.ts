@@ -1,0 +1,18 @@
+import type { ChildProcess } from 'node:child_process';
+
+/** Ctrl-C, as a person would: start.ts stops its gateway and DynamoDB Local on SIGINT. */
+export default async function globalTeardown(): Promise<void> {
+  const child = (globalThis as { __NPM_START__?: ChildProcess }).__NPM_START__;
+  if (!child || child.exitCode !== null) return;
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      resolve();
+    }, 10_000);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill('SIGINT');
+  });
+}
