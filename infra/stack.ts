@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { Annotations, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
   type CfnStage,
@@ -12,9 +12,11 @@ import {
 import { HttpLambdaAuthorizer, HttpLambdaResponseType } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
-import { AttributeType, BillingMode, ProjectionType, Table } from 'aws-cdk-lib/aws-dynamodb';
+import { AttributeType, BillingMode, ProjectionType, StreamViewType, Table } from 'aws-cdk-lib/aws-dynamodb';
+import { EventBus } from 'aws-cdk-lib/aws-events';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
+import { type CfnFunction, FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Schedule, ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
@@ -31,15 +33,21 @@ import {
   type ScheduleName,
 } from '../shared/routes.ts';
 import { AppFunction } from './constructs/app-function.ts';
-import { type DeploymentSettings, environmentFor } from './constructs/environment.ts';
+import { API_KEY_CACHE_SECONDS, type DeploymentSettings, environmentFor } from './constructs/environment.ts';
 import { bindOfficeSync, type OfficeSyncAccessProps } from './constructs/office-sync.ts';
 
 const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 /** Stage-wide throttling; routes may override it (`Route.throttle`). */
 export const DEFAULT_THROTTLE = { rateLimit: 50, burstLimit: 100 } as const;
-/** Long enough to spare the table a key lookup per request; a revoked key stops within it. */
-export const AUTHORIZER_CACHE_TTL = Duration.minutes(5);
+/**
+ * API Gateway's own authorizer cache is off: it needs an identity source, and a request without
+ * that header would then get API Gateway's bare `{"message":"Unauthorized"}` instead of our
+ * problem+json. The authorizer caches key lookups itself (API_KEY_CACHE_SECONDS).
+ */
+export const AUTHORIZER_CACHE_TTL = Duration.seconds(0);
+/** The freshness promise for offices (DESIGN.md): a new office is usable within this. */
+export const OFFICE_FRESHNESS_PROMISE = Duration.minutes(15);
 /**
  * Functions whose access is narrower than any TableAccess level: their spec declares 'none' and
  * these grant the rest. Keyed by FUNCTIONS name.
@@ -74,6 +82,7 @@ function pascal(name: string): string {
  */
 export class PurchaseOffersStack extends Stack {
   readonly table: Table;
+  readonly offerEvents: EventBus;
   readonly api: HttpApi;
   readonly apiStage: HttpStage;
   /** By FUNCTIONS key. */
@@ -93,6 +102,9 @@ export class PurchaseOffersStack extends Stack {
       // Offers, acceptances and partner keys outlive any one deployment of the stack.
       removalPolicy: RemovalPolicy.RETAIN,
       timeToLiveAttribute: TTL_ATTRIBUTE,
+      // New acceptances and declines become events from here (the offerEvents function), so an
+      // event exists exactly when the response was committed.
+      stream: StreamViewType.NEW_IMAGE,
     });
     this.table.addGlobalSecondaryIndex({
       indexName: GSI1.indexName,
@@ -110,29 +122,46 @@ export class PurchaseOffersStack extends Stack {
       createDefaultStage: false,
     });
 
+    // Partners' integrations subscribe to acceptances and declines here (rules on this bus).
+    this.offerEvents = new EventBus(this, 'OfferEvents', {
+      description: 'Purchase offers: OfferAccepted and OfferDeclined events',
+    });
+
     const settings: DeploymentSettings = {
       PUBLIC_BASE_URL: props.publicBaseUrl ?? this.api.apiEndpoint,
       CHECKOUT_URL_TEMPLATE: props.checkoutUrlTemplate,
       DIRECTORY_BASE_URL: props.directoryBaseUrl,
+      EVENT_BUS_NAME: this.offerEvents.eventBusName,
+      API_KEY_CACHE_SECONDS: String(API_KEY_CACHE_SECONDS),
     };
-    const httpFunctions = new Set<string>(routes.map((route) => route.function));
+
+    const officeSyncRate = props.scheduleRateMinutes.officeSync;
+    if (officeSyncRate > OFFICE_FRESHNESS_PROMISE.toMinutes() - 5) {
+      Annotations.of(this).addWarning(
+        `officeSyncRate ${officeSyncRate} min: a new office may take longer than the promised ` +
+          `${OFFICE_FRESHNESS_PROMISE.toMinutes()} minutes to become usable.`,
+      );
+    }
 
     const functions: Record<string, AppFunction> = {};
     for (const [name, spec] of Object.entries(specs)) {
-      const deadLetterQueue = spec.schedule ? this.deadLetterQueueFor(name) : undefined;
+      const deadLetterQueue = spec.schedule ? this.deadLetterQueueFor(name, 'a scheduled run failed') : undefined;
       const fn = new AppFunction(this, `${pascal(name)}Function`, {
         spec,
         projectRoot: PROJECT_ROOT,
-        environment: environmentFor({ spec, stage: props.stage, servesHttp: httpFunctions.has(name), settings }),
+        environment: environmentFor({ spec, stage: props.stage, settings }),
         deadLetterQueue,
       });
-      fn.bindTable(this.table, spec.tableAccess);
+      fn.bindTable(this.table, spec.table);
       CUSTOM_ACCESS[name]?.(fn, {
         table: this.table,
         credentialParameterName: props.directoryCredentialParameter,
-        // Two missed runs at the least; at the default rate (10 min) that is the 30-minute default.
-        staleAfter: Duration.minutes(Math.max(30, 2 * props.scheduleRateMinutes.officeSync)),
+        // Two missed intervals, and never less than the freshness promise: by then new offices
+        // are late, whatever the reason.
+        staleAfter: Duration.minutes(Math.max(OFFICE_FRESHNESS_PROMISE.toMinutes(), 2 * officeSyncRate)),
       });
+      if (spec.env?.includes('EVENT_BUS_NAME')) this.offerEvents.grantPutEventsTo(fn.function);
+      if (spec.streamEntities) this.subscribeToTableStream(name, fn, spec.streamEntities);
       functions[name] = fn;
 
       new Alarm(this, `${pascal(name)}ErrorsAlarm`, {
@@ -215,7 +244,9 @@ export class PurchaseOffersStack extends Stack {
     if (!authorizerFunction) throw new Error(`FUNCTIONS must define "${AUTHORIZER}" for partner routes`);
     const authorizer = new HttpLambdaAuthorizer('PartnerApiKey', authorizerFunction.function, {
       responseTypes: [HttpLambdaResponseType.SIMPLE],
-      identitySource: ['$request.header.Authorization'],
+      // No identity source, so the authorizer also runs for requests without a key (see
+      // AUTHORIZER_CACHE_TTL) and the route answers them with problem+json.
+      identitySource: [],
       resultsCacheTtl: AUTHORIZER_CACHE_TTL,
     });
 
@@ -252,8 +283,33 @@ export class PurchaseOffersStack extends Stack {
     }
   }
 
-  /** Failed scheduled runs land here (from the scheduler and from Lambda's async retries). */
-  private deadLetterQueueFor(name: string): Queue {
+  /**
+   * New items of the given entities, from the table stream, in order per offer. A batch that keeps
+   * failing is split to isolate the bad record, retried, then recorded in a dead-letter queue.
+   */
+  private subscribeToTableStream(name: string, fn: AppFunction, entities: readonly string[]): void {
+    const deadLetterQueue = this.deadLetterQueueFor(name, 'stream records could not be processed');
+    fn.function.addEventSource(
+      new DynamoEventSource(this.table, {
+        startingPosition: StartingPosition.TRIM_HORIZON,
+        batchSize: 10,
+        maxBatchingWindow: Duration.seconds(1),
+        bisectBatchOnError: true,
+        retryAttempts: 10,
+        reportBatchItemFailures: true,
+        onFailure: new SqsDlq(deadLetterQueue),
+        filters: [
+          FilterCriteria.filter({
+            eventName: FilterRule.isEqual('INSERT'),
+            dynamodb: { NewImage: { entity: { S: FilterRule.or(...entities) } } },
+          }),
+        ],
+      }),
+    );
+  }
+
+  /** Failed runs land here (scheduler, Lambda's async retries, or a stream event source). */
+  private deadLetterQueueFor(name: string, what: string): Queue {
     const queue = new Queue(this, `${pascal(name)}DeadLetterQueue`, {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
@@ -261,10 +317,10 @@ export class PurchaseOffersStack extends Stack {
     });
     Validations.of(queue).acknowledge({
       id: 'AwsSolutions-SQS3',
-      reason: 'This queue is itself the dead-letter queue of a scheduled function; failed runs stop here.',
+      reason: 'This queue is itself a dead-letter queue; failed invocations stop here.',
     });
     new Alarm(this, `${pascal(name)}DeadLetterAlarm`, {
-      alarmDescription: `${name}: a scheduled run failed after its retries (see the dead-letter queue)`,
+      alarmDescription: `${name}: ${what} after retries (see the dead-letter queue)`,
       metric: queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }),
       threshold: 1,
       evaluationPeriods: 1,

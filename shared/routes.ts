@@ -4,15 +4,32 @@
  * routes with the same handlers, so the two cannot drift.
  */
 
-/** How much of the table a function may touch; the CDK stack grants exactly this. */
-export type TableAccess = 'none' | 'read' | 'readWrite';
+/**
+ * DynamoDB data-plane actions. A transaction needs the action of each item it writes (PutItem,
+ * UpdateItem, ConditionCheckItem): IAM has no separate TransactWriteItems action.
+ */
+export type TableAction = 'GetItem' | 'BatchGetItem' | 'Query' | 'PutItem' | 'UpdateItem' | 'ConditionCheckItem';
+
+/**
+ * What a function may do to the table: exactly these actions on the table, and Query on GSI1 only
+ * where `queriesIndex` is set. The CDK stack grants this and nothing more.
+ */
+export interface TableAccess {
+  readonly actions: readonly TableAction[];
+  readonly queriesIndex?: boolean;
+}
 
 /**
  * Deployment settings the CDK stack passes to functions as environment variables of the same
  * name. Every function behind an HTTP route gets PUBLIC_BASE_URL and CHECKOUT_URL_TEMPLATE; other
  * settings are listed per function in `env`, so a function only sees what it reads.
  */
-export type DeploymentSetting = 'PUBLIC_BASE_URL' | 'CHECKOUT_URL_TEMPLATE' | 'DIRECTORY_BASE_URL';
+export type DeploymentSetting =
+  | 'PUBLIC_BASE_URL'
+  | 'CHECKOUT_URL_TEMPLATE'
+  | 'DIRECTORY_BASE_URL'
+  | 'EVENT_BUS_NAME'
+  | 'API_KEY_CACHE_SECONDS';
 
 /** Named schedules; each one's rate is a per-stage deployment setting (cdk.json context). */
 export type ScheduleName = 'officeSync';
@@ -21,7 +38,8 @@ export interface FunctionSpec {
   /** Entry file relative to the repository root; it must export `handler`. */
   readonly entry: string;
   readonly description: string;
-  readonly tableAccess: TableAccess;
+  /** Absent: no table access at all (and no TABLE_NAME). */
+  readonly table?: TableAccess;
   readonly memoryMb?: number;
   readonly timeoutSeconds?: number;
   /** Deployment settings this function reads beyond the ones every HTTP function gets. */
@@ -31,51 +49,66 @@ export interface FunctionSpec {
    * Failed runs end in a dead-letter queue with an alarm on it.
    */
   readonly schedule?: ScheduleName;
+  /**
+   * Invoked by the table's stream for new items of these entities (`entity` attribute). The stack
+   * filters the stream on them; failed batches end in a dead-letter queue with an alarm on it.
+   */
+  readonly streamEntities?: readonly string[];
 }
 
 export const FUNCTIONS = {
   authorizer: {
     entry: 'functions/authorizer/handler.ts',
     description: 'Identifies the partner behind an API key (Lambda REQUEST authorizer)',
-    tableAccess: 'read',
+    table: { actions: ['GetItem'] },
+    env: ['API_KEY_CACHE_SECONDS'],
   },
   catalog: {
     entry: 'functions/catalog/handler.ts',
     description: 'Usage locations and the subscriptions sold in each (bundled catalog, no table access)',
-    tableAccess: 'none',
   },
   offerPage: {
     entry: 'functions/offer-page/handler.ts',
     description: 'Customer offer pages: view (counts the view), accept and decline',
-    // A view is one UpdateItem that counts it and returns the offer; accept and decline are transactions.
-    tableAccess: 'readWrite',
+    // A view reads the offer and bumps its view counter; accept and decline are transactions that
+    // update the offer's counters and put the response item.
+    table: { actions: ['GetItem', 'UpdateItem', 'PutItem'] },
+    env: ['CHECKOUT_URL_TEMPLATE'],
   },
   offers: {
     entry: 'functions/offers/handler.ts',
     description: 'Partner offers: create (idempotent) and deactivate',
-    tableAccess: 'readWrite',
+    // Create: one BatchGetItem, then a transaction of puts; deactivate: one UpdateItem.
+    table: { actions: ['BatchGetItem', 'GetItem', 'PutItem', 'UpdateItem'] },
+    env: ['PUBLIC_BASE_URL'],
   },
   offersRead: {
     entry: 'functions/offers-read/handler.ts',
     description: 'Partner offers, read-only: list, get with counters, message, QR code, acceptances',
-    tableAccess: 'read',
+    table: { actions: ['GetItem', 'BatchGetItem', 'Query'], queriesIndex: true },
+    env: ['PUBLIC_BASE_URL'],
   },
   offices: {
     entry: 'functions/offices/handler.ts',
     description: "A partner's offices as synced from the partner network directory",
-    tableAccess: 'read',
+    table: { actions: ['Query', 'BatchGetItem'] },
   },
   officeSync: {
     entry: 'functions/office-sync/handler.ts',
     description: 'Syncs partner offices from the partner network directory: scheduled, and on demand per partner',
-    // Narrower than 'readWrite': infra/constructs/office-sync.ts grants TABLE_NAME and item reads
-    // and conditional writes on office and sync-state keys only, plus the directory credential.
-    tableAccess: 'none',
+    // No `table`: infra/constructs/office-sync.ts grants TABLE_NAME and item reads and writes
+    // limited to the office and sync-state partition keys, plus the directory credential.
     env: ['DIRECTORY_BASE_URL'],
     schedule: 'officeSync',
     memoryMb: 512,
     // The scheduled run's budget; the on-demand route keeps its own 20 s budget (HTTP API: 30 s).
     timeoutSeconds: 300,
+  },
+  offerEvents: {
+    entry: 'functions/offer-events/handler.ts',
+    description: 'Publishes each recorded acceptance and decline to the offer events bus (from the table stream)',
+    env: ['EVENT_BUS_NAME'],
+    streamEntities: ['acceptance', 'decline'],
   },
 } as const satisfies Record<string, FunctionSpec>;
 
@@ -83,7 +116,7 @@ export type FunctionName = keyof typeof FUNCTIONS;
 
 /** Partner routes pass through the API key authorizer; public routes are open and throttled. */
 export type RouteAuth = 'partner' | 'public';
-export type HttpMethod = 'GET' | 'POST';
+export type HttpMethod = 'GET' | 'HEAD' | 'POST';
 
 export interface Route {
   readonly method: HttpMethod;
@@ -101,8 +134,11 @@ export interface RouteThrottle {
   readonly burstLimit: number;
 }
 
-const CUSTOMER_PAGE_THROTTLE: RouteThrottle = { rateLimit: 20, burstLimit: 40 };
-const CUSTOMER_FORM_THROTTLE: RouteThrottle = { rateLimit: 10, burstLimit: 20 };
+// Route throttles are shared by every caller of the route (HTTP APIs have no per-client limits):
+// sized for a partner's mailing going out to many customers at once, far below what the table
+// and the account's Lambda concurrency take, so a flood stops at the gateway.
+const CUSTOMER_PAGE_THROTTLE: RouteThrottle = { rateLimit: 100, burstLimit: 200 };
+const CUSTOMER_FORM_THROTTLE: RouteThrottle = { rateLimit: 50, burstLimit: 200 };
 
 export const ROUTES: readonly Route[] = [
   { method: 'GET', path: '/v1/usage-locations', function: 'catalog', auth: 'partner' },
@@ -118,6 +154,8 @@ export const ROUTES: readonly Route[] = [
   { method: 'POST', path: '/v1/offers/{summaryId}/deactivate', function: 'offers', auth: 'partner' },
   // Customer pages are public: tighter throttling than the partner API, per route.
   { method: 'GET', path: '/o/{code}', function: 'offerPage', auth: 'public', throttle: CUSTOMER_PAGE_THROTTLE },
+  // Link checkers and mail scanners probe links with HEAD: answered like GET, without a body or a view.
+  { method: 'HEAD', path: '/o/{code}', function: 'offerPage', auth: 'public', throttle: CUSTOMER_PAGE_THROTTLE },
   { method: 'POST', path: '/o/{code}/accept', function: 'offerPage', auth: 'public', throttle: CUSTOMER_FORM_THROTTLE },
   {
     method: 'POST',

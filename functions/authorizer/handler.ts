@@ -1,11 +1,16 @@
 import type { APIGatewayRequestAuthorizerEventV2, APIGatewaySimpleAuthorizerWithContextResult } from 'aws-lambda';
+import { optionalEnv } from '../../shared/config/env.ts';
 import { DynamoApiKeyStore } from '../../shared/db/api-keys.ts';
 import { tableFromEnv } from '../../shared/db/client.ts';
-import { identifyPartner } from '../../shared/domain/api-key.ts';
+import { CachingKeyLookup, identifyPartner } from '../../shared/domain/api-key.ts';
 import type { PartnerAuthorizerContext } from '../../shared/http/types.ts';
 import { logger } from '../../shared/observability/logger.ts';
 
-const keys = new DynamoApiKeyStore(tableFromEnv());
+const cacheSeconds = Number(optionalEnv('API_KEY_CACHE_SECONDS') ?? 0);
+if (!Number.isInteger(cacheSeconds) || cacheSeconds < 0 || cacheSeconds > 3600) {
+  throw new Error('API_KEY_CACHE_SECONDS must be a whole number of seconds between 0 and 3600');
+}
+const keys = new CachingKeyLookup(new DynamoApiKeyStore(tableFromEnv()), cacheSeconds * 1000);
 
 /**
  * Identifies the partner behind the bearer key. It lets every request through with either a
@@ -15,6 +20,8 @@ const keys = new DynamoApiKeyStore(tableFromEnv());
 export async function handler(
   event: APIGatewayRequestAuthorizerEventV2,
 ): Promise<APIGatewaySimpleAuthorizerWithContextResult<PartnerAuthorizerContext>> {
+  // The same request id as the route's own log lines, so a denial can be traced to its request.
+  logger.appendKeys({ requestId: event.requestContext.requestId });
   const identification = await identifyPartner(event.headers?.authorization, keys);
   if ('denied' in identification)
     logger.info('api key denied', { reason: identification.denied, routeKey: event.routeKey });

@@ -1,18 +1,21 @@
 import { join } from 'node:path';
-import { Duration, Stack, Validations } from 'aws-cdk-lib';
-import type { CfnTable, ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Duration, Validations } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { GSI1 } from '../../shared/db/table.ts';
 import type { FunctionSpec, TableAccess } from '../../shared/routes.ts';
 import { LAMBDA_BUNDLING } from '../bundling.ts';
 
 /** Spec defaults (DESIGN.md): enough for a DynamoDB round trip or two behind an HTTP API. */
 export const DEFAULT_MEMORY_MB = 256;
 export const DEFAULT_TIMEOUT_SECONDS = 10;
+/** Lambda's asynchronous retries of a failed scheduled run (its maximum). */
+export const SCHEDULED_RUN_RETRIES = 2;
 
 export interface AppFunctionProps {
   readonly spec: FunctionSpec;
@@ -66,9 +69,11 @@ export class AppFunction extends Construct {
       environment: props.environment,
       bundling: LAMBDA_BUNDLING,
       deadLetterQueue: props.deadLetterQueue,
-      // No Lambda retries for scheduled runs: the next run comes within one interval and would
-      // overlap a retry; a failed run goes straight to the dead-letter queue and its alarm.
-      retryAttempts: props.deadLetterQueue ? 0 : undefined,
+      // A failed scheduled run is retried by Lambda about one and three minutes later, so a passing
+      // upstream hiccup does not cost a whole interval of freshness; runs that overlap are safe
+      // (conditional writes, and the cursor only moves after a run's last page). A run that still
+      // fails goes to the dead-letter queue and its alarm.
+      retryAttempts: props.deadLetterQueue ? SCHEDULED_RUN_RETRIES : undefined,
     });
 
     // X-Ray's PutTraceSegments and PutTelemetryRecords support no resource-level permissions, so
@@ -80,24 +85,23 @@ export class AppFunction extends Construct {
   }
 
   /**
-   * Gives the function the table's name and exactly the access its spec declares: data-plane
-   * reads for 'read', reads and writes for 'readWrite', nothing at all for 'none'.
+   * Gives the function the table's name and exactly the actions its spec declares (see
+   * TableAccess), on the table, plus Query on GSI1 when it queries the index. Nothing when the
+   * spec declares no access.
    */
-  bindTable(table: ITable, access: TableAccess): void {
-    if (access === 'none') return;
+  bindTable(table: ITable, access: TableAccess | undefined): void {
+    if (!access) return;
     this.function.addEnvironment('TABLE_NAME', table.tableName);
-    if (access === 'read') table.grantReadData(this.function);
-    else table.grantReadWriteData(this.function);
-
-    // The grants include `<table arn>/index/*` so that the functions can query GSI1; the wildcard
-    // covers the table's own indexes, nothing else.
-    const cfnTable = table.node.defaultChild as CfnTable | undefined;
-    if (cfnTable) {
-      const logicalId = Stack.of(table).getLogicalId(cfnTable);
-      Validations.of(this.role).acknowledge({
-        id: `AwsSolutions-IAM5[Resource::<${logicalId}.Arn>/index/*]`,
-        reason: "Grants on the table include its indexes (GSI1) by ARN wildcard; it matches only this table's indexes.",
-      });
+    this.role.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: access.actions.map((action) => `dynamodb:${action}`),
+        resources: [table.tableArn],
+      }),
+    );
+    if (access.queriesIndex) {
+      this.role.addToPrincipalPolicy(
+        new PolicyStatement({ actions: ['dynamodb:Query'], resources: [`${table.tableArn}/index/${GSI1.indexName}`] }),
+      );
     }
   }
 }

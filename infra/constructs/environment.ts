@@ -7,9 +7,6 @@ import type { DeploymentSetting, FunctionSpec } from '../../shared/routes.ts';
  */
 export type DeploymentSettings = Readonly<Record<DeploymentSetting, string>>;
 
-/** Every function behind an HTTP route builds links to offers and checkout URLs. */
-const HTTP_SETTINGS: readonly DeploymentSetting[] = ['PUBLIC_BASE_URL', 'CHECKOUT_URL_TEMPLATE'];
-
 export const DEFAULT_CHECKOUT_URL_TEMPLATE =
   'https://checkout.example.com/purchase?advisor={advisorCode}&offer={summaryId}&items={items}&delegatedAdmin={delegatedAdmin}';
 export const DEFAULT_DIRECTORY_BASE_URL = 'https://partner-directory.example.com';
@@ -17,23 +14,28 @@ export const DEFAULT_DIRECTORY_BASE_URL = 'https://partner-directory.example.com
 /** The structured logger's service name (shared/observability/logger.ts uses it as its default too). */
 export const SERVICE_NAME = 'purchase-offers';
 
+/** How long the authorizer trusts a key lookup: a revoked key stops working within this. */
+export const API_KEY_CACHE_SECONDS = 60;
+
 export interface EnvironmentInput {
   readonly spec: FunctionSpec;
   readonly stage: string;
-  /** Whether any route in ROUTES targets the function. */
-  readonly servesHttp: boolean;
   readonly settings: DeploymentSettings;
 }
 
-/** Settings only; TABLE_NAME comes from `AppFunction.bindTable`, which also grants the access. */
-export function environmentFor({ spec, stage, servesHttp, settings }: EnvironmentInput): Record<string, string> {
-  const names = new Set<DeploymentSetting>([...(servesHttp ? HTTP_SETTINGS : []), ...(spec.env ?? [])]);
+/**
+ * Settings only, and only those the function's spec lists (`env`); TABLE_NAME comes from
+ * `AppFunction.bindTable`, which also grants the access.
+ */
+export function environmentFor({ spec, stage, settings }: EnvironmentInput): Record<string, string> {
   const environment: Record<string, string> = {
     STAGE: stage,
     POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
+    // INFO: one line per request and per sync run; DEBUG would log more than ops needs to keep.
+    POWERTOOLS_LOG_LEVEL: 'INFO',
     // Stack traces from the minified bundle point at the TypeScript sources.
     NODE_OPTIONS: '--enable-source-maps',
   };
-  for (const name of [...names].sort()) environment[name] = settings[name];
+  for (const name of [...(spec.env ?? [])].sort()) environment[name] = settings[name];
   return environment;
 }

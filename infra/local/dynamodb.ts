@@ -6,10 +6,12 @@ import { dirname, join, resolve } from 'node:path';
 import {
   CreateTableCommand,
   DescribeTableCommand,
-  DynamoDBClient,
+  type DynamoDBClient,
   ListTablesCommand,
+  UpdateTableCommand,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
+import { createDynamoClient } from '../../shared/db/client.ts';
 import { createTableInput, TTL_ATTRIBUTE } from '../../shared/db/table.ts';
 
 const require = createRequire(import.meta.url);
@@ -31,13 +33,9 @@ export function freePort(): Promise<number> {
   });
 }
 
+/** A low-level client for table administration; one attempt, as start-up polls until it answers. */
 export function localClient(endpoint: string): DynamoDBClient {
-  return new DynamoDBClient({
-    endpoint,
-    region: 'local',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    maxAttempts: 1,
-  });
+  return createDynamoClient(endpoint, { maxAttempts: 1 });
 }
 
 /**
@@ -116,7 +114,16 @@ export async function startDynamoDbLocal(options: { port?: number; dataDir?: str
 export async function ensureTable(endpoint: string, tableName: string): Promise<void> {
   const client = localClient(endpoint);
   try {
-    await client.send(new DescribeTableCommand({ TableName: tableName }));
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    // Tables persisted by an older version of the local runtime predate the stream.
+    if (!Table?.StreamSpecification?.StreamEnabled) {
+      await client.send(
+        new UpdateTableCommand({
+          TableName: tableName,
+          StreamSpecification: createTableInput(tableName).StreamSpecification,
+        }),
+      );
+    }
   } catch (error) {
     if (!(error instanceof Error && error.name === 'ResourceNotFoundException')) throw error;
     await client.send(new CreateTableCommand(createTableInput(tableName)));

@@ -2,8 +2,9 @@
  * `npm start`: DynamoDB Local + the table + a demo partner and key + the local gateway, all on
  * this machine. Data persists in .local/ unless --in-memory is given. Ctrl-C stops everything.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createDocumentClient } from '../../shared/db/client.ts';
@@ -11,9 +12,10 @@ import { generateApiKey, isWellFormedApiKey } from '../../shared/domain/api-key.
 import { FUNCTIONS } from '../../shared/routes.ts';
 import { createDemoCheckout, demoCheckoutTemplate } from './checkout.ts';
 import { startLocalOfficeSync } from './directory.ts';
-import { ensureTable, startDynamoDbLocal } from './dynamodb.ts';
+import { ensureTable, localClient, startDynamoDbLocal } from './dynamodb.ts';
 import { createLocalGateway } from './gateway.ts';
 import { seedDemo } from './seed.ts';
+import { startTableStreamPoller } from './table-stream.ts';
 
 const LOCAL_DIR = '.local';
 const TABLE_NAME = 'purchase-offers-local';
@@ -41,15 +43,23 @@ function demoApiKey(): string {
   return key;
 }
 
-const dynamo = await startDynamoDbLocal(inMemory ? {} : { dataDir: join(LOCAL_DIR, 'dynamodb') });
-const checkout = createDemoCheckout();
-const officeSync = await startLocalOfficeSync(LOCAL_DIR);
+// Everything started is stopped again, on Ctrl-C or when start-up fails half-way.
+const stops: (() => Promise<void> | void)[] = [];
 const stopAll = async () => {
-  checkout.close();
-  await officeSync.stop();
-  await dynamo.stop();
+  for (const stop of stops.reverse()) await stop();
 };
 try {
+  // In memory, the editable directory file lives in a temporary folder too: nothing is left behind.
+  const workDir = inMemory ? mkdtempSync(join(tmpdir(), 'purchase-offers-')) : LOCAL_DIR;
+  if (inMemory) stops.push(() => rmSync(workDir, { recursive: true, force: true }));
+
+  const dynamo = await startDynamoDbLocal(inMemory ? {} : { dataDir: join(LOCAL_DIR, 'dynamodb') });
+  stops.push(() => dynamo.stop());
+  const checkout = createDemoCheckout();
+  stops.push(() => void checkout.close());
+  const officeSync = await startLocalOfficeSync(workDir);
+  stops.push(() => officeSync.stop());
+
   await ensureTable(dynamo.endpoint, TABLE_NAME);
   await new Promise<void>((resolveListen) => checkout.listen(0, '127.0.0.1', resolveListen));
   const checkoutPort = (checkout.address() as AddressInfo).port;
@@ -74,6 +84,25 @@ try {
     gateway.once('error', reject);
     gateway.listen(port, '127.0.0.1', resolveListen);
   });
+  stops.push(() => {
+    gateway.close();
+    gateway.closeAllConnections();
+  });
+  // Acceptances and declines become events from the table stream, through the same handler as
+  // on AWS; without EVENT_BUS_NAME it logs each event instead of sending it to EventBridge.
+  const { handler: publishOfferEvents } = await import('../../functions/offer-events/handler.ts');
+  const streamClient = localClient(dynamo.endpoint);
+  const stream = await startTableStreamPoller(streamClient, {
+    endpoint: dynamo.endpoint,
+    tableName: TABLE_NAME,
+    deliver: publishOfferEvents,
+    onError: (error) => console.error('table stream error', error),
+  });
+  stops.push(async () => {
+    await stream.stop();
+    streamClient.destroy();
+  });
+
   // The scheduled office sync: the same handler EventBridge Scheduler invokes on AWS.
   officeSync.schedule(async () => {
     const { handler } = (await import('../../functions/office-sync/handler.ts')) as {
@@ -105,8 +134,6 @@ Press Ctrl-C to stop.
   const shutdown = () => {
     if (stopping) return;
     stopping = true;
-    gateway.close();
-    gateway.closeAllConnections();
     stopAll().then(() => process.exit(0));
   };
   process.on('SIGINT', shutdown);

@@ -1,54 +1,64 @@
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import type { Acceptance, Decline } from '../domain/acceptance.ts';
 import { logger } from '../observability/logger.ts';
 
-/** Events partners can later be notified by; the detail carries no more personal data than needed. */
+/**
+ * Events partners can later be notified by. They are made from the table's stream (see
+ * functions/offer-events), so an event exists exactly when its acceptance or decline was recorded.
+ */
 export type OfferEvent =
   | { readonly type: 'OfferAccepted'; readonly partnerId: string; readonly acceptance: Acceptance }
   | { readonly type: 'OfferDeclined'; readonly partnerId: string; readonly decline: Decline };
 
 export interface OfferEventPublisher {
-  publish(event: OfferEvent): Promise<void>;
+  /** Publishes the events in order; resolves with the indexes of those that were not published. */
+  publish(events: readonly OfferEvent[]): Promise<number[]>;
 }
 
 export const EVENT_SOURCE = 'purchase-offers';
+/** PutEvents takes at most this many entries per request. */
+const MAX_ENTRIES_PER_REQUEST = 10;
 
-/** Local runtime and tests: the event is a structured log line. */
+/** Local runtime: each event is a structured log line (ids only: the detail holds personal data). */
 export class LogEventPublisher implements OfferEventPublisher {
-  readonly published: OfferEvent[] = [];
-  async publish(event: OfferEvent): Promise<void> {
-    this.published.push(event);
-    logger.info('offer event', { eventType: event.type, partnerId: event.partnerId });
+  async publish(events: readonly OfferEvent[]): Promise<number[]> {
+    for (const event of events) {
+      const summaryId = event.type === 'OfferAccepted' ? event.acceptance.summaryId : event.decline.summaryId;
+      logger.info('offer event', { eventType: event.type, partnerId: event.partnerId, summaryId });
+    }
+    return [];
   }
 }
 
-/**
- * AWS: one PutEvents per response. The SDK client is imported on first use, so page views never
- * pay for loading it (esbuild keeps a dynamic import lazy inside the single-file bundle).
- */
+/** AWS: PutEvents to the offer events bus, up to ten entries a request. */
 export class EventBridgePublisher implements OfferEventPublisher {
-  private client?: Promise<{ send: (command: unknown) => Promise<{ FailedEntryCount?: number }> }>;
-  private commandClass?: new (
-    input: unknown,
-  ) => unknown;
+  constructor(
+    private readonly busName: string,
+    private readonly client = new EventBridgeClient({}),
+  ) {}
 
-  constructor(private readonly busName: string) {}
-
-  async publish(event: OfferEvent): Promise<void> {
-    this.client ??= import('@aws-sdk/client-eventbridge').then((sdk) => {
-      this.commandClass = sdk.PutEventsCommand as unknown as new (input: unknown) => unknown;
-      return new sdk.EventBridgeClient({}) as never;
-    });
-    const client = await this.client;
-    const Command = this.commandClass as new (input: unknown) => unknown;
-    const { type, ...detail } = event;
-    const result = await client.send(
-      new Command({
-        Entries: [
-          { EventBusName: this.busName, Source: EVENT_SOURCE, DetailType: type, Detail: JSON.stringify(detail) },
-        ],
-      }),
-    );
-    if (result.FailedEntryCount) throw new Error(`EventBridge rejected the ${type} event`);
+  async publish(events: readonly OfferEvent[]): Promise<number[]> {
+    const failed: number[] = [];
+    for (let start = 0; start < events.length; start += MAX_ENTRIES_PER_REQUEST) {
+      const batch = events.slice(start, start + MAX_ENTRIES_PER_REQUEST);
+      const result = await this.client.send(
+        new PutEventsCommand({
+          Entries: batch.map(({ type, ...detail }) => ({
+            EventBusName: this.busName,
+            Source: EVENT_SOURCE,
+            DetailType: type,
+            Detail: JSON.stringify(detail),
+          })),
+        }),
+      );
+      if (!result.FailedEntryCount) continue;
+      // Entries come back in request order; a failed one carries an ErrorCode.
+      batch.forEach((_event, index) => {
+        const entry = result.Entries?.[index];
+        if (!entry || entry.ErrorCode) failed.push(start + index);
+      });
+    }
+    return failed;
   }
 }
 

@@ -8,21 +8,26 @@ export interface TableRef {
   readonly name: string;
 }
 
+/** DynamoDB Local accepts any credentials; fixed ones keep the SDK from searching for real ones. */
+export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' } as const;
+
 /**
- * DDB_ENDPOINT points the client at DynamoDB Local (local runtime, tests, ops CLI with --endpoint);
- * on AWS it is unset and the SDK resolves the regional endpoint and credentials itself.
+ * The one place DynamoDB clients are made. `endpoint` points the client at DynamoDB Local (local
+ * runtime, tests, ops CLI with --endpoint); on AWS it is unset and the SDK resolves the regional
+ * endpoint and credentials itself.
  */
-export function createDocumentClient(endpoint?: string): DynamoDBDocumentClient {
-  const client = new DynamoDBClient(
+export function createDynamoClient(endpoint?: string, options: { maxAttempts?: number } = {}): DynamoDBClient {
+  return new DynamoDBClient(
     endpoint
-      ? {
-          endpoint,
-          region: optionalEnv('AWS_REGION') ?? 'local',
-          credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-        }
-      : {},
+      ? { endpoint, region: optionalEnv('AWS_REGION') ?? 'local', credentials: LOCAL_CREDENTIALS, ...options }
+      : options,
   );
-  return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+}
+
+export function createDocumentClient(endpoint?: string): DynamoDBDocumentClient {
+  return DynamoDBDocumentClient.from(createDynamoClient(endpoint), {
+    marshallOptions: { removeUndefinedValues: true },
+  });
 }
 
 /**

@@ -32,6 +32,8 @@ export function createTableInput(tableName: string) {
       { AttributeName: TABLE_KEYS.partitionKey, KeyType: 'HASH' as const },
       { AttributeName: TABLE_KEYS.sortKey, KeyType: 'RANGE' as const },
     ],
+    // As deployed: new acceptances and declines become events from the stream.
+    StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_IMAGE' as const },
     GlobalSecondaryIndexes: [
       {
         IndexName: GSI1.indexName,

@@ -65,3 +65,35 @@ export async function identifyPartner(
   if (record.revokedAt) return { denied: 'revoked' };
   return { partnerId: record.partnerId };
 }
+
+/**
+ * Remembers key lookups for `ttlMs`, so a partner's burst of calls costs one table read per
+ * execution environment rather than one per call. A revoked key therefore stops working within
+ * `ttlMs`. Unknown keys are remembered too (a client retrying with a wrong key costs no reads);
+ * a freshly issued key is never looked up before it exists, so that cannot hide it. The map is
+ * bounded: past `maxEntries` the oldest lookup is dropped.
+ */
+export class CachingKeyLookup implements Pick<ApiKeyStore, 'getByHash'> {
+  private readonly entries = new Map<string, { record: ApiKeyRecord | undefined; expiresAt: number }>();
+
+  constructor(
+    private readonly keys: Pick<ApiKeyStore, 'getByHash'>,
+    private readonly ttlMs: number,
+    private readonly now: () => number = Date.now,
+    private readonly maxEntries = 1000,
+  ) {}
+
+  async getByHash(keyHash: string): Promise<ApiKeyRecord | undefined> {
+    const cached = this.entries.get(keyHash);
+    if (cached && cached.expiresAt > this.now()) return cached.record;
+    const record = await this.keys.getByHash(keyHash);
+    if (this.ttlMs <= 0) return record;
+    this.entries.delete(keyHash);
+    this.entries.set(keyHash, { record, expiresAt: this.now() + this.ttlMs });
+    if (this.entries.size > this.maxEntries) {
+      const oldest = this.entries.keys().next().value;
+      if (oldest !== undefined) this.entries.delete(oldest);
+    }
+    return record;
+  }
+}

@@ -124,6 +124,7 @@ export function validateRequest(schemas: RequestSchemas): Middleware {
             'body-too-large',
             'Request body too large',
             `The body may be at most ${MAX_BODY_BYTES} bytes.`,
+            [{ field: 'body', rule: 'max_bytes', message: `must be at most ${MAX_BODY_BYTES} bytes` }],
           );
         }
         const contentType = header(event, 'content-type') ?? '';

@@ -6,7 +6,7 @@ import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 import { esbuildOptionsFor } from '../../infra/bundling.ts';
 import { environmentFor } from '../../infra/constructs/environment.ts';
-import { FUNCTIONS, type FunctionSpec, ROUTES } from '../../shared/routes.ts';
+import { FUNCTIONS, type FunctionSpec } from '../../shared/routes.ts';
 
 /**
  * Bundle size and module init cost of every function, built with the deployed esbuild options.
@@ -22,7 +22,7 @@ const BENCH_DIR = resolve('.bench');
 const TIMEOUT_MS = 15_000;
 
 /** Enough for every module's load-time configuration; nothing here talks to AWS at import. */
-function initEnvironment(name: string, spec: FunctionSpec): NodeJS.ProcessEnv {
+function initEnvironment(spec: FunctionSpec): NodeJS.ProcessEnv {
   return {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
@@ -34,11 +34,12 @@ function initEnvironment(name: string, spec: FunctionSpec): NodeJS.ProcessEnv {
     ...environmentFor({
       spec,
       stage: 'bench',
-      servesHttp: ROUTES.some((route) => route.function === name),
       settings: {
         PUBLIC_BASE_URL: 'https://offers.example.com',
         CHECKOUT_URL_TEMPLATE: 'https://checkout.example.com/?offer={summaryId}',
         DIRECTORY_BASE_URL: 'https://directory.example.com',
+        EVENT_BUS_NAME: 'bench-offer-events',
+        API_KEY_CACHE_SECONDS: '60',
       },
     }),
   };
@@ -116,7 +117,7 @@ async function measure(outDir: string): Promise<string> {
     const base = timeProcess(['-e', '0'], baselineEnv);
     if (round > 0) baseline.push(base.ms);
     for (const { name, spec, outfile } of runnable) {
-      const env = initEnvironment(name, spec);
+      const env = initEnvironment(spec);
       const mapped = timeProcess([outfile!], env);
       const plain = timeProcess([outfile!], { ...env, NODE_OPTIONS: '' });
       if (round === 0) continue;

@@ -1,5 +1,7 @@
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { createApp } from '../../infra/app.ts';
+import { SCHEDULED_RUN_RETRIES } from '../../infra/constructs/app-function.ts';
+import { API_KEY_CACHE_SECONDS } from '../../infra/constructs/environment.ts';
 import { OFFICE_SYNC_LEADING_KEYS } from '../../infra/constructs/office-sync.ts';
 import { AUTHORIZER_CACHE_TTL, CUSTOM_ACCESS, DEFAULT_THROTTLE } from '../../infra/stack.ts';
 import { GSI1, TABLE_KEYS, TTL_ATTRIBUTE } from '../../shared/db/table.ts';
@@ -20,6 +22,13 @@ const WRITE_ACTIONS = [
   'dynamodb:PartiQLInsert',
   'dynamodb:PartiQLUpdate',
   'dynamodb:PartiQLDelete',
+];
+
+const STREAM_ACTIONS = [
+  'dynamodb:DescribeStream',
+  'dynamodb:GetRecords',
+  'dynamodb:GetShardIterator',
+  'dynamodb:ListStreams',
 ];
 
 function synth(context: Record<string, unknown> = {}) {
@@ -65,7 +74,6 @@ function actionsOf(name: string): string[] {
 }
 
 const functionEntries = Object.entries(FUNCTIONS) as [string, FunctionSpec][];
-const httpFunctions = new Set(ROUTES.map((route) => route.function as string));
 
 describe('API routes (derived from ROUTES)', () => {
   const routes = ofType('AWS::ApiGatewayV2::Route').map(([, route]) => route.Properties ?? {});
@@ -103,18 +111,22 @@ describe('API routes (derived from ROUTES)', () => {
 });
 
 describe('authorizer', () => {
-  it('is a cached REQUEST authorizer with simple responses keyed on the Authorization header', () => {
-    template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
-      AuthorizerType: 'REQUEST',
-      EnableSimpleResponses: true,
-      IdentitySource: ['$request.header.Authorization'],
-      AuthorizerResultTtlInSeconds: AUTHORIZER_CACHE_TTL.toSeconds(),
-    });
+  it('is a REQUEST authorizer with simple responses that runs even without an Authorization header', () => {
     const [[, authorizer]] = ofType('AWS::ApiGatewayV2::Authorizer') as [[string, Resource]];
-    expect(authorizer.Properties?.AuthorizerResultTtlInSeconds).toBeGreaterThan(0);
+    expect(authorizer.Properties).toMatchObject({ AuthorizerType: 'REQUEST', EnableSimpleResponses: true });
+    // An identity source would make API Gateway answer a missing header itself, not as problem+json.
+    expect(authorizer.Properties?.IdentitySource ?? []).toEqual([]);
+    expect(authorizer.Properties?.AuthorizerResultTtlInSeconds ?? 0).toBe(AUTHORIZER_CACHE_TTL.toSeconds());
     expect(JSON.stringify(authorizer.Properties?.AuthorizerUri)).toContain(
       `"${logicalId(stack.functions.authorizer!.function)}"`,
     );
+  });
+
+  it('caches key lookups inside the function instead, for a bounded time', () => {
+    const variables = (functionProps('authorizer').Environment as { Variables: Record<string, unknown> }).Variables;
+    expect(variables.API_KEY_CACHE_SECONDS).toBe(String(API_KEY_CACHE_SECONDS));
+    expect(API_KEY_CACHE_SECONDS).toBeGreaterThan(0);
+    expect(API_KEY_CACHE_SECONDS).toBeLessThanOrEqual(300);
   });
 });
 
@@ -230,19 +242,23 @@ describe('functions (derived from FUNCTIONS)', () => {
 
   it.each(functionEntries)('%s gets TABLE_NAME exactly when it has table access', (name, spec) => {
     const variables = (functionProps(name).Environment as { Variables: Record<string, unknown> }).Variables;
-    if (spec.tableAccess === 'none' && !CUSTOM_ACCESS[name]) expect(variables.TABLE_NAME).toBeUndefined();
+    if (!spec.table && !CUSTOM_ACCESS[name]) expect(variables.TABLE_NAME).toBeUndefined();
     else expect(variables.TABLE_NAME).toEqual({ Ref: logicalId(stack.table) });
   });
 
-  it.each(functionEntries)('%s gets the deployment settings it reads', (name, spec) => {
+  it.each(functionEntries)('%s gets the deployment settings it reads, and no others', (name, spec) => {
     const variables = (functionProps(name).Environment as { Variables: Record<string, unknown> }).Variables;
-    const expected = new Set<string>([
-      ...(httpFunctions.has(name) ? ['PUBLIC_BASE_URL', 'CHECKOUT_URL_TEMPLATE'] : []),
-      ...(spec.env ?? []),
-    ]);
-    for (const setting of ['PUBLIC_BASE_URL', 'CHECKOUT_URL_TEMPLATE', 'DIRECTORY_BASE_URL']) {
+    const expected = new Set<string>(spec.env ?? []);
+    for (const setting of [
+      'PUBLIC_BASE_URL',
+      'CHECKOUT_URL_TEMPLATE',
+      'DIRECTORY_BASE_URL',
+      'EVENT_BUS_NAME',
+      'API_KEY_CACHE_SECONDS',
+    ]) {
       expect([setting, setting in variables]).toEqual([setting, expected.has(setting)]);
     }
+    expect(variables.POWERTOOLS_LOG_LEVEL).toBe('INFO');
     if (expected.has('PUBLIC_BASE_URL')) {
       // Without publicBaseUrl in context, links point at the API itself.
       expect(variables.PUBLIC_BASE_URL).toEqual({ 'Fn::GetAtt': [logicalId(stack.api), 'ApiEndpoint'] });
@@ -250,10 +266,13 @@ describe('functions (derived from FUNCTIONS)', () => {
   });
 });
 
-describe('least privilege (derived from each spec.tableAccess)', () => {
+describe('least privilege (derived from each spec.table)', () => {
+  const tableArn = () => ({ 'Fn::GetAtt': [logicalId(stack.table), 'Arn'] });
+
   it.each(functionEntries)('%s may do only what its table access allows', (name, spec) => {
     const actions = actionsOf(name);
-    const dynamo = actions.filter((action) => action.startsWith('dynamodb:'));
+    // Stream reads are the event source's, checked with the offer events below.
+    const dynamo = actions.filter((action) => action.startsWith('dynamodb:') && !STREAM_ACTIONS.includes(action));
     expect(actions).not.toContain('*');
     expect(actions.filter((action) => action.endsWith(':*'))).toEqual([]);
     if (CUSTOM_ACCESS[name]) {
@@ -270,14 +289,30 @@ describe('least privilege (derived from each spec.tableAccess)', () => {
       }
       expect(dynamo).not.toContain('dynamodb:DeleteItem');
       expect(dynamo).not.toContain('dynamodb:Scan');
-    } else if (spec.tableAccess === 'none') {
+    } else if (!spec.table) {
       expect(dynamo).toEqual([]);
-    } else if (spec.tableAccess === 'read') {
-      expect(dynamo).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:Query']));
-      expect(dynamo.filter((action) => WRITE_ACTIONS.includes(action))).toEqual([]);
     } else {
-      expect(dynamo).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']));
+      // Exactly the declared actions on the table, and Query on GSI1 only when declared.
+      const onTable = statementsOf(name).filter((st) => JSON.stringify(st.Resource) === JSON.stringify(tableArn()));
+      expect(onTable.flatMap(actionsIn).sort()).toEqual(spec.table.actions.map((a) => `dynamodb:${a}`).sort());
+      const onIndex = statementsOf(name).filter((st) => JSON.stringify(st.Resource).includes('/index/'));
+      expect(onIndex.flatMap(actionsIn)).toEqual(spec.table.queriesIndex ? ['dynamodb:Query'] : []);
+      expect(JSON.stringify(onIndex.map((st) => st.Resource))).not.toContain('/index/*');
+      expect(dynamo.length).toBe(onTable.flatMap(actionsIn).length + onIndex.flatMap(actionsIn).length);
     }
+  });
+
+  it('lets the authorizer read single keys only: no Query or Scan over other partners’ data', () => {
+    const dynamo = actionsOf('authorizer').filter((action) => action.startsWith('dynamodb:'));
+    expect(dynamo).toEqual(['dynamodb:GetItem']);
+  });
+
+  it.each(
+    functionEntries.filter(
+      ([, spec]) => spec.table && !spec.table.actions.some((a) => WRITE_ACTIONS.includes(`dynamodb:${a}`)),
+    ),
+  )('read-only function %s has no write action', (name) => {
+    expect(actionsOf(name).filter((action) => WRITE_ACTIONS.includes(action))).toEqual([]);
   });
 
   it('attaches no managed policies to any role (they grant more than one function needs)', () => {
@@ -325,7 +360,9 @@ describe('deployment context', () => {
   it('points offer links at publicBaseUrl when given', () => {
     const custom = synth({ stage: 'prod', publicBaseUrl: 'https://offers.example.com/' });
     expect(custom.stack.stackName).toBe('PurchaseOffers-prod');
-    for (const name of httpFunctions) {
+    const linking = functionEntries.filter(([, spec]) => spec.env?.includes('PUBLIC_BASE_URL')).map(([name]) => name);
+    expect(linking.length).toBeGreaterThan(0);
+    for (const name of linking) {
       const props =
         custom.template.toJSON().Resources[
           custom.stack.getLogicalId(custom.stack.functions[name]!.function.node.defaultChild as never)
@@ -380,15 +417,98 @@ describe('scheduled functions (derived from FUNCTIONS)', () => {
     custom.template.hasResourceProperties('AWS::Scheduler::Schedule', { ScheduleExpression: 'rate(5 minutes)' });
   });
 
-  it('alarms when no office sync has succeeded for 30 minutes, missing data included', () => {
+  it('retries a failed scheduled run in Lambda before it reaches the dead-letter queue', () => {
+    for (const [name] of scheduledEntries) {
+      const fnId = logicalId(stack.functions[name]!.function);
+      template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+        FunctionName: { Ref: fnId },
+        MaximumRetryAttempts: SCHEDULED_RUN_RETRIES,
+      });
+    }
+    expect(SCHEDULED_RUN_RETRIES).toBeGreaterThan(0);
+  });
+
+  it('warns when the office sync rate cannot keep the 15-minute promise', () => {
+    const slow = synth({ officeSyncRate: '30' });
+    const warnings = Annotations.fromStack(slow.stack).findWarning('*', Match.stringLikeRegexp('officeSyncRate 30'));
+    expect(warnings).toHaveLength(1);
+    expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('officeSyncRate'))).toHaveLength(0);
+  });
+
+  it('alarms when no office sync has succeeded for 20 minutes (two intervals), missing data included', () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Namespace: OFFICE_SYNC_METRICS.namespace,
       MetricName: OFFICE_SYNC_METRICS.succeeded,
       Dimensions: [{ Name: 'service', Value: OFFICE_SYNC_METRICS.service }],
       ComparisonOperator: 'LessThanThreshold',
       Threshold: 1,
-      Period: 1800,
+      Period: 1200,
       TreatMissingData: 'breaching',
     });
+  });
+});
+
+describe('offer events (table stream → offerEvents → event bus)', () => {
+  const streamEntries = functionEntries.filter(([, spec]) => spec.streamEntities);
+
+  it('streams new images from the table', () => {
+    template.hasResourceProperties('AWS::DynamoDB::Table', { StreamSpecification: { StreamViewType: 'NEW_IMAGE' } });
+  });
+
+  it.each(streamEntries)(
+    '%s reads the stream, filtered to new items of its entities, with a dead-letter queue',
+    (name, spec) => {
+      const fnId = logicalId(stack.functions[name]!.function);
+      const mappings = ofType('AWS::Lambda::EventSourceMapping')
+        .map(([, resource]) => resource.Properties ?? {})
+        .filter((props) => JSON.stringify(props.FunctionName).includes(`"${fnId}"`));
+      expect(mappings).toHaveLength(1);
+      const [mapping] = mappings as [Record<string, unknown>];
+      expect(mapping).toMatchObject({
+        EventSourceArn: { 'Fn::GetAtt': [logicalId(stack.table), 'StreamArn'] },
+        BisectBatchOnFunctionError: true,
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+        DestinationConfig: { OnFailure: { Destination: expect.anything() } },
+      });
+      const filters = (mapping.FilterCriteria as { Filters: { Pattern: string }[] }).Filters;
+      expect(filters.map((filter) => JSON.parse(filter.Pattern))).toEqual([
+        { eventName: ['INSERT'], dynamodb: { NewImage: { entity: { S: [...(spec.streamEntities ?? [])] } } } },
+      ]);
+      const queueId = /"Fn::GetAtt":\["([^"]+)"/.exec(JSON.stringify(mapping.DestinationConfig))?.[1] ?? '';
+      expect(resources[queueId]?.Type).toBe('AWS::SQS::Queue');
+      const alarms = ofType('AWS::CloudWatch::Alarm').map(([, alarm]) => alarm.Properties ?? {});
+      expect(alarms.some((alarm) => JSON.stringify(alarm.Dimensions).includes(`"Fn::GetAtt":["${queueId}"`))).toBe(
+        true,
+      );
+    },
+  );
+
+  it('lets only the functions that publish events put them on the offer events bus, and nowhere else', () => {
+    const busArn = JSON.stringify({ 'Fn::GetAtt': [logicalId(stack.offerEvents), 'Arn'] });
+    for (const [name, spec] of functionEntries) {
+      const statements = statementsOf(name).filter((st) => actionsIn(st).includes('events:PutEvents'));
+      const publishes = spec.env?.includes('EVENT_BUS_NAME') ?? false;
+      expect([name, statements.map((st) => JSON.stringify(st.Resource))]).toEqual([name, publishes ? [busArn] : []]);
+    }
+    const variables = (functionProps('offerEvents').Environment as { Variables: Record<string, unknown> }).Variables;
+    expect(variables.EVENT_BUS_NAME).toEqual({ Ref: logicalId(stack.offerEvents) });
+  });
+
+  it('lets only stream consumers read the stream, and only the table’s own stream', () => {
+    const streamArn = JSON.stringify({ 'Fn::GetAtt': [logicalId(stack.table), 'StreamArn'] });
+    for (const [name, spec] of functionEntries) {
+      const statements = statementsOf(name).filter((st) => actionsIn(st).some((a) => STREAM_ACTIONS.includes(a)));
+      const resources = statements.map((st) => JSON.stringify(st.Resource));
+      if (spec.streamEntities) {
+        expect(resources.length).toBeGreaterThan(0);
+        // ListStreams supports no resource; the rest must name this table's stream.
+        for (const st of statements.filter((st) => !actionsIn(st).every((a) => a === 'dynamodb:ListStreams')))
+          expect(JSON.stringify(st.Resource)).toBe(streamArn);
+      } else expect([name, resources]).toEqual([name, []]);
+    }
+  });
+
+  it('keeps the customer page function free of the events SDK: it only writes to the table', () => {
+    expect(actionsOf('offerPage').filter((action) => action.startsWith('events:'))).toEqual([]);
   });
 });

@@ -22,9 +22,20 @@ describe('partner API keys through the local gateway', () => {
     );
   });
 
-  it('answers 401 without an Authorization header', async () => {
+  it('answers 401 problem+json without an Authorization header', async () => {
     const response = await get('/v1/catalog?usageLocation=BR');
     expect(response.status).toBe(401);
+    expect(response.headers.get('content-type')).toBe('application/problem+json');
+    const problem = await bodyOf(response);
+    expect(problem).toMatchObject({ type: 'urn:purchase-offers:problem:unauthorized', status: 401 });
+    expect(problem.errors[0]).toMatchObject({ field: 'header.authorization', rule: 'missing' });
+  });
+
+  it('answers a malformed percent-escape in a path parameter with a 404, not a gateway error', async () => {
+    const { key } = await newPartner();
+    const response = await get('/v1/offers/%E0%A4%A', bearer(key));
+    expect(response.status).toBe(404);
+    expect(response.headers.get('content-type')).toBe('application/problem+json');
   });
 
   it.each([

@@ -1,6 +1,7 @@
 import {
   type ApiKeyRecord,
   apiKeyIdOf,
+  CachingKeyLookup,
   generateApiKey,
   hashApiKey,
   identifyPartner,
@@ -61,5 +62,71 @@ describe('API keys', () => {
     await expect(identifyPartner(`Bearer ${generateApiKey()}`, store)).resolves.toEqual({ denied: 'unknown' });
     await expect(identifyPartner(`Bearer ${revoked}`, store)).resolves.toEqual({ denied: 'revoked' });
     await expect(identifyPartner(undefined, store)).resolves.toEqual({ denied: 'missing' });
+  });
+});
+
+describe('cached key lookups', () => {
+  function countingStore(...records: ApiKeyRecord[]) {
+    const store = storeWith(...records);
+    const calls: string[] = [];
+    return {
+      calls,
+      getByHash: async (hash: string) => {
+        calls.push(hash);
+        return store.getByHash(hash);
+      },
+    };
+  }
+
+  it('reads a key once within the time to live, and again after it', async () => {
+    const key = generateApiKey();
+    const store = countingStore(recordFor(key));
+    let now = 1_000;
+    const lookup = new CachingKeyLookup(store, 60_000, () => now);
+
+    await identifyPartner(`Bearer ${key}`, lookup);
+    now += 59_999;
+    await identifyPartner(`Bearer ${key}`, lookup);
+    expect(store.calls).toHaveLength(1);
+
+    now += 1;
+    await identifyPartner(`Bearer ${key}`, lookup);
+    expect(store.calls).toHaveLength(2);
+  });
+
+  it('sees a revocation once the cached lookup expires', async () => {
+    const key = generateApiKey();
+    const records = [recordFor(key)];
+    let now = 0;
+    const lookup = new CachingKeyLookup({ getByHash: async () => records[0] }, 60_000, () => now);
+    await expect(identifyPartner(`Bearer ${key}`, lookup)).resolves.toEqual({ partnerId: 'p-1' });
+
+    records[0] = recordFor(key, { revokedAt: '2026-01-01T00:00:00Z' });
+    now = 60_000;
+
+    await expect(identifyPartner(`Bearer ${key}`, lookup)).resolves.toEqual({ denied: 'revoked' });
+  });
+
+  it('does not cache with a time to live of zero', async () => {
+    const key = generateApiKey();
+    const store = countingStore(recordFor(key));
+    const lookup = new CachingKeyLookup(store, 0);
+    await identifyPartner(`Bearer ${key}`, lookup);
+    await identifyPartner(`Bearer ${key}`, lookup);
+    expect(store.calls).toHaveLength(2);
+  });
+
+  it('keeps at most maxEntries lookups, dropping the oldest', async () => {
+    const keys = [generateApiKey(), generateApiKey(), generateApiKey()];
+    const store = countingStore(...keys.map((key) => recordFor(key)));
+    const lookup = new CachingKeyLookup(store, 60_000, () => 0, 2);
+    for (const key of keys) await identifyPartner(`Bearer ${key}`, lookup);
+
+    await identifyPartner(`Bearer ${keys[2]}`, lookup);
+    await identifyPartner(`Bearer ${keys[0]}`, lookup);
+
+    // keys[2] was still cached; keys[0] had been dropped and was read again.
+    expect(store.calls).toHaveLength(4);
+    expect(store.calls[3]).toBe(hashApiKey(keys[0] as string));
   });
 });

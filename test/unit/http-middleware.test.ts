@@ -1,7 +1,10 @@
+import { jest } from '@jest/globals';
 import * as z from 'zod/mini';
+import { generateApiKey } from '../../shared/domain/api-key.ts';
 import { ConflictError, ForbiddenError, NotFoundError, UnprocessableError } from '../../shared/domain/errors.ts';
 import { mapError, PROBLEM_CONTENT_TYPE } from '../../shared/http/problem.ts';
 import { json, partnerRoute, publicRoute } from '../../shared/http/route.ts';
+import { logger } from '../../shared/observability/logger.ts';
 import { usageLocationSchema } from '../../shared/schemas/common.ts';
 import { apiEvent, lambdaContext } from '../support/events.ts';
 
@@ -101,7 +104,18 @@ describe('partner route middleware', () => {
       lambdaContext,
     );
     expect(result.statusCode).toBe(status);
-    expect(problemOf(result).type).toBe(`urn:purchase-offers:problem:${type}`);
+    const problem = problemOf(result);
+    expect(problem.type).toBe(`urn:purchase-offers:problem:${type}`);
+    expect(problem.errors?.length).toBeGreaterThan(0);
+  });
+
+  it('names the body and its size limit in a 413', async () => {
+    const body = JSON.stringify({ name: 'x'.repeat(70_000) });
+    const result = await echo(
+      apiEvent({ authorizer: partner, headers: jsonHeaders, query: { usageLocation: 'BR' }, body }),
+      lambdaContext,
+    );
+    expect(problemOf(result).errors).toEqual([expect.objectContaining({ field: 'body', rule: 'max_bytes' })]);
   });
 
   it('turns an unexpected error into a 500 that leaks nothing', async () => {
@@ -130,5 +144,61 @@ describe('mapError', () => {
     expect(mapped.problem.status).toBe(status);
     expect(mapped.problem.type).toBe(`urn:purchase-offers:problem:${error.type}`);
     expect(mapped.unexpected).toBe(false);
+  });
+});
+
+describe('logs', () => {
+  let lines: string[] = [];
+  let restore: () => void = () => undefined;
+  beforeEach(() => {
+    lines = [];
+    const capture = (chunk: string | Uint8Array) => {
+      lines.push(String(chunk));
+      return true;
+    };
+    // Powertools writes INFO to stdout and ERROR to stderr.
+    const spies = [
+      jest.spyOn(process.stdout, 'write').mockImplementation(capture),
+      jest.spyOn(process.stderr, 'write').mockImplementation(capture),
+    ];
+    const level = logger.getLevelName();
+    logger.setLogLevel('DEBUG');
+    restore = () => {
+      for (const spy of spies) spy.mockRestore();
+      logger.setLogLevel(level);
+    };
+  });
+  afterEach(() => restore());
+
+  it('keep API keys and request bodies out, on success, denial and unexpected errors alike', async () => {
+    // Arrange
+    const key = generateApiKey();
+    const secretBody = '{"name":"a","count":1,"password":"hunter2-secret"}';
+    const failing = partnerRoute({}, async () => {
+      throw new Error('boom');
+    });
+    const authorized = apiEvent({
+      authorizer: partner,
+      headers: { ...jsonHeaders, authorization: `Bearer ${key}` },
+      query: { usageLocation: 'BR' },
+      body: secretBody,
+    });
+
+    // Act
+    await echo(authorized, lambdaContext);
+    await echo(
+      apiEvent({ authorizer: { denied: 'unknown' }, headers: { authorization: `Bearer ${key}` } }),
+      lambdaContext,
+    );
+    await failing(authorized, lambdaContext);
+
+    // Assert: the request lines were written, and none holds the key or the body.
+    const output = lines.join('');
+    expect(output).toContain('"message":"request"');
+    expect(output).toContain('unhandled error');
+    expect(output).not.toContain(key);
+    expect(output).not.toContain(key.slice(4, 20));
+    expect(output).not.toContain('hunter2-secret');
+    expect(output.toLowerCase()).not.toContain('bearer');
   });
 });

@@ -1,37 +1,175 @@
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { EventBridgePublisher, LogEventPublisher, publisherFromEnv } from '../../shared/customer/events.ts';
-import type { Decline } from '../../shared/domain/acceptance.ts';
+import {
+  EventBridgePublisher,
+  LogEventPublisher,
+  type OfferEvent,
+  publisherFromEnv,
+} from '../../shared/customer/events.ts';
+import { acceptanceToItem, declineToItem } from '../../shared/db/customer-responses.ts';
+import { offerEventFromItem } from '../../shared/db/offer-events.ts';
+import type { Acceptance, Decline } from '../../shared/domain/acceptance.ts';
 
 const eventBridge = mockClient(EventBridgeClient);
-const decline: Decline = {
-  summaryId: 'ABCD',
-  submissionId: 'sub',
-  reason: 'No budget',
-  declinedAt: '2026-11-24T00:00:00Z',
-};
+
+function aDecline(overrides: Partial<Decline> = {}): Decline {
+  return {
+    summaryId: 'ABCD-EFGH-JKMN-PQRS-TVWX',
+    submissionId: 'sub-1',
+    reason: 'No budget',
+    declinedAt: '2026-11-24T00:00:00.000Z',
+    ...overrides,
+  };
+}
+
+function anAcceptance(overrides: Partial<Acceptance> = {}): Acceptance {
+  return {
+    summaryId: 'ABCD-EFGH-JKMN-PQRS-TVWX',
+    submissionId: 'sub-2',
+    companyName: 'Fabrikam Ltda',
+    contactName: 'Ana Souza',
+    email: 'ana@fabrikam.example',
+    items: [{ sku: 'M365_BUSINESS_STANDARD', licenses: 12 }],
+    delegatedAdmin: true,
+    acceptedAt: '2026-11-24T00:00:01.000Z',
+    ...overrides,
+  };
+}
+
+const declined = (n: number): OfferEvent => ({
+  type: 'OfferDeclined',
+  partnerId: 'p-1',
+  decline: aDecline({ submissionId: `sub-${n}` }),
+});
 
 beforeEach(() => eventBridge.reset());
 
-describe('offer events', () => {
+describe('EventBridge publisher', () => {
   it('publishes to the configured bus with the event type as detail type', async () => {
+    // Arrange
     eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: '1' }] });
-    await new EventBridgePublisher('offers-bus').publish({ type: 'OfferDeclined', partnerId: 'p-1', decline });
+    const decline = aDecline();
+
+    // Act
+    const failed = await new EventBridgePublisher('offers-bus').publish([
+      { type: 'OfferDeclined', partnerId: 'p-1', decline },
+    ]);
+
+    // Assert
+    expect(failed).toEqual([]);
     const [call] = eventBridge.commandCalls(PutEventsCommand);
     const entry = call?.args[0].input.Entries?.[0];
     expect(entry).toMatchObject({ EventBusName: 'offers-bus', Source: 'purchase-offers', DetailType: 'OfferDeclined' });
     expect(JSON.parse(entry?.Detail ?? '{}')).toEqual({ partnerId: 'p-1', decline });
   });
 
-  it('fails when EventBridge rejects the entry, so the caller can log it', async () => {
-    eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 1, Entries: [{ ErrorCode: 'InternalFailure' }] });
-    await expect(
-      new EventBridgePublisher('offers-bus').publish({ type: 'OfferDeclined', partnerId: 'p-1', decline }),
-    ).rejects.toThrow('EventBridge rejected the OfferDeclined event');
+  it('sends at most ten entries a request, in order', async () => {
+    eventBridge.on(PutEventsCommand).callsFake(({ Entries }) => ({
+      FailedEntryCount: 0,
+      Entries: Entries.map(() => ({ EventId: 'x' })),
+    }));
+    const events = Array.from({ length: 23 }, (_, n) => declined(n));
+
+    await new EventBridgePublisher('offers-bus').publish(events);
+
+    const sizes = eventBridge.commandCalls(PutEventsCommand).map((call) => call.args[0].input.Entries?.length);
+    expect(sizes).toEqual([10, 10, 3]);
+    const order = eventBridge
+      .commandCalls(PutEventsCommand)
+      .flatMap((call) => call.args[0].input.Entries ?? [])
+      .map((entry) => JSON.parse(entry.Detail ?? '{}').decline.submissionId);
+    expect(order).toEqual(events.map((event) => (event.type === 'OfferDeclined' ? event.decline.submissionId : '')));
   });
 
-  it('logs events locally when no bus is configured', () => {
+  it('reports the indexes of the entries EventBridge rejected', async () => {
+    eventBridge
+      .on(PutEventsCommand)
+      .resolvesOnce({ FailedEntryCount: 0, Entries: Array.from({ length: 10 }, () => ({ EventId: 'x' })) })
+      .resolvesOnce({ FailedEntryCount: 1, Entries: [{ EventId: 'y' }, { ErrorCode: 'InternalFailure' }] });
+    const events = Array.from({ length: 12 }, (_, n) => declined(n));
+
+    await expect(new EventBridgePublisher('offers-bus').publish(events)).resolves.toEqual([11]);
+  });
+
+  it('logs events locally when no bus is configured', async () => {
     expect(publisherFromEnv({})).toBeInstanceOf(LogEventPublisher);
     expect(publisherFromEnv({ EVENT_BUS_NAME: 'bus' })).toBeInstanceOf(EventBridgePublisher);
+    await expect(new LogEventPublisher().publish([declined(1)])).resolves.toEqual([]);
+  });
+});
+
+describe('events from stored items', () => {
+  it('turns an acceptance item into OfferAccepted with its partner', () => {
+    const acceptance = anAcceptance();
+    const item = { ...acceptanceToItem(acceptance), partnerId: 'p-9' };
+    expect(offerEventFromItem(item)).toEqual({ type: 'OfferAccepted', partnerId: 'p-9', acceptance });
+  });
+
+  it('turns a decline item into OfferDeclined with its partner', () => {
+    const decline = aDecline();
+    const item = { ...declineToItem(decline), partnerId: 'p-9' };
+    expect(offerEventFromItem(item)).toEqual({ type: 'OfferDeclined', partnerId: 'p-9', decline });
+  });
+
+  it('ignores other items', () => {
+    expect(offerEventFromItem({ PK: 'OFFER#X', SK: 'OFFER', entity: 'offer', partnerId: 'p-9' })).toBeUndefined();
+  });
+});
+
+describe('offerEvents handler (stream → bus)', () => {
+  let sequence = 0;
+  function streamRecord(item: Record<string, unknown>, eventName: DynamoDBRecord['eventName'] = 'INSERT') {
+    sequence += 1;
+    return {
+      eventName,
+      dynamodb: { SequenceNumber: String(sequence), NewImage: marshall(item) as never },
+    } satisfies DynamoDBRecord;
+  }
+
+  async function loadHandler() {
+    process.env.EVENT_BUS_NAME = 'offers-bus';
+    const module = await import('../../functions/offer-events/handler.ts');
+    return module.handler;
+  }
+
+  it('publishes new acceptances and declines, skips other changes and reports nothing failed', async () => {
+    eventBridge.on(PutEventsCommand).callsFake(({ Entries }) => ({
+      FailedEntryCount: 0,
+      Entries: Entries.map(() => ({ EventId: 'x' })),
+    }));
+    const handler = await loadHandler();
+    const event: DynamoDBStreamEvent = {
+      Records: [
+        streamRecord({ ...acceptanceToItem(anAcceptance()), partnerId: 'p-1' }),
+        streamRecord({ PK: 'OFFER#X', SK: 'OFFER', entity: 'offer', partnerId: 'p-1' }),
+        streamRecord({ ...declineToItem(aDecline()), partnerId: 'p-1' }, 'MODIFY'),
+        streamRecord({ ...declineToItem(aDecline()), partnerId: 'p-1' }),
+      ],
+    };
+
+    const result = await handler(event);
+
+    expect(result).toEqual({ batchItemFailures: [] });
+    const types = eventBridge
+      .commandCalls(PutEventsCommand)
+      .flatMap((call) => call.args[0].input.Entries ?? [])
+      .map((entry) => entry.DetailType);
+    expect(types).toEqual(['OfferAccepted', 'OfferDeclined']);
+  });
+
+  it('reports the records whose events were rejected, so Lambda retries them', async () => {
+    eventBridge.on(PutEventsCommand).resolves({
+      FailedEntryCount: 1,
+      Entries: [{ EventId: 'x' }, { ErrorCode: 'ThrottlingException' }],
+    });
+    const handler = await loadHandler();
+    const first = streamRecord({ ...acceptanceToItem(anAcceptance()), partnerId: 'p-1' });
+    const second = streamRecord({ ...declineToItem(aDecline()), partnerId: 'p-1' });
+
+    const result = await handler({ Records: [first, second] });
+
+    expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: second.dynamodb.SequenceNumber }] });
   });
 });

@@ -1,0 +1,40 @@
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { type OfferEvent, type OfferEventPublisher, publisherFromEnv } from '../../shared/customer/events.ts';
+import { offerEventFromItem } from '../../shared/db/offer-events.ts';
+import { logger } from '../../shared/observability/logger.ts';
+
+/** The event a new stream record stands for; undefined for every other change to the table. */
+function offerEventOf(record: DynamoDBRecord): OfferEvent | undefined {
+  const image = record.dynamodb?.NewImage;
+  if (record.eventName !== 'INSERT' || !image) return undefined;
+  // aws-lambda's AttributeValue and the SDK's describe the same wire format.
+  return offerEventFromItem(unmarshall(image as Parameters<typeof unmarshall>[0]));
+}
+
+/**
+ * Turns newly recorded acceptances and declines into events on the offer events bus. The stack
+ * filters the stream down to those items; anything else that arrives is skipped. Records whose
+ * event was not published are reported as failures, so Lambda retries from the first of them
+ * (events are delivered at least once; consumers dedupe on the submission id).
+ */
+export function createHandler(publisher: OfferEventPublisher) {
+  return async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
+    const pending = event.Records.flatMap((record) => {
+      const offerEvent = offerEventOf(record);
+      return offerEvent ? [{ record, offerEvent }] : [];
+    });
+    if (pending.length === 0) return { batchItemFailures: [] };
+
+    const failed = await publisher.publish(pending.map(({ offerEvent }) => offerEvent));
+    const batchItemFailures = failed.flatMap((index) => {
+      const sequenceNumber = pending[index]?.record.dynamodb?.SequenceNumber;
+      return sequenceNumber ? [{ itemIdentifier: sequenceNumber }] : [];
+    });
+    logger.info('offer events', { received: event.Records.length, published: pending.length - failed.length });
+    if (batchItemFailures.length > 0) logger.warn('offer events not published', { failed: batchItemFailures.length });
+    return { batchItemFailures };
+  };
+}
+
+export const handler = createHandler(publisherFromEnv());

@@ -1,0 +1,108 @@
+import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  DescribeStreamCommand,
+  DynamoDBStreamsClient,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+  type _Record as StreamRecord,
+} from '@aws-sdk/client-dynamodb-streams';
+import type { DynamoDBStreamEvent } from 'aws-lambda';
+import { LOCAL_CREDENTIALS } from '../../shared/db/client.ts';
+
+export interface TableStreamPoller {
+  stop(): Promise<void>;
+}
+
+export interface TableStreamOptions {
+  readonly endpoint: string;
+  readonly tableName: string;
+  /** Called with each non-empty batch, as Lambda's event source mapping would invoke the function. */
+  readonly deliver: (event: DynamoDBStreamEvent) => Promise<unknown>;
+  readonly intervalMs?: number;
+  readonly onError?: (error: unknown) => void;
+}
+
+/**
+ * The local stand-in for the Lambda event source mapping on the table stream: it follows every
+ * shard of DynamoDB Local's stream and hands new records to the same handler that runs on AWS.
+ * It starts at the stream's end (records written before `npm start` are not replayed); shards
+ * that appear later are read from their start. Unlike AWS it does not retry failed batches.
+ */
+export async function startTableStreamPoller(
+  dynamo: DynamoDBClient,
+  { endpoint, tableName, deliver, intervalMs = 200, onError }: TableStreamOptions,
+): Promise<TableStreamPoller> {
+  const { Table } = await dynamo.send(new DescribeTableCommand({ TableName: tableName }));
+  const streamArn = Table?.LatestStreamArn;
+  if (!streamArn) throw new Error(`Table ${tableName} has no stream`);
+  const streams = new DynamoDBStreamsClient({ endpoint, region: 'local', credentials: LOCAL_CREDENTIALS });
+
+  // Shard id → next iterator; undefined once a closed shard is read to its end.
+  const iterators = new Map<string, string | undefined>();
+  let firstDiscovery = true;
+
+  const discoverShards = async () => {
+    const { StreamDescription } = await streams.send(new DescribeStreamCommand({ StreamArn: streamArn }));
+    for (const shard of StreamDescription?.Shards ?? []) {
+      if (!shard.ShardId || iterators.has(shard.ShardId)) continue;
+      const open = shard.SequenceNumberRange?.EndingSequenceNumber === undefined;
+      const { ShardIterator } = await streams.send(
+        new GetShardIteratorCommand({
+          StreamArn: streamArn,
+          ShardId: shard.ShardId,
+          ShardIteratorType: firstDiscovery && open ? 'LATEST' : 'TRIM_HORIZON',
+        }),
+      );
+      iterators.set(shard.ShardId, firstDiscovery && !open ? undefined : ShardIterator);
+    }
+    firstDiscovery = false;
+  };
+
+  const pollShards = async () => {
+    for (const [shardId, iterator] of iterators) {
+      if (!iterator) continue;
+      const { Records = [], NextShardIterator } = await streams.send(
+        new GetRecordsCommand({ ShardIterator: iterator }),
+      );
+      iterators.set(shardId, NextShardIterator);
+      if (Records.length > 0) await deliver({ Records: Records.map(toLambdaRecord) });
+    }
+  };
+
+  let stopped = false;
+  let running: Promise<void> = Promise.resolve();
+  let timer: NodeJS.Timeout | undefined;
+  const tick = () => {
+    running = (async () => {
+      try {
+        await discoverShards();
+        await pollShards();
+      } catch (error) {
+        onError?.(error);
+      }
+      if (!stopped) timer = setTimeout(tick, intervalMs);
+    })();
+  };
+  await discoverShards();
+  timer = setTimeout(tick, intervalMs);
+
+  return {
+    stop: async () => {
+      stopped = true;
+      clearTimeout(timer);
+      await running;
+      streams.destroy();
+    },
+  };
+}
+
+/** The Streams API record and Lambda's stream record carry the same fields. */
+function toLambdaRecord(record: StreamRecord): DynamoDBStreamEvent['Records'][number] {
+  return {
+    eventID: record.eventID,
+    eventName: record.eventName,
+    eventSource: 'aws:dynamodb',
+    awsRegion: 'local',
+    dynamodb: record.dynamodb as DynamoDBStreamEvent['Records'][number]['dynamodb'],
+  };
+}
