@@ -258,9 +258,16 @@ export class LocalDirectory {
   }
 
   /**
-   * Pages are cut from a consistent view: the first page fixes the high-water sequence number,
-   * the page token carries it with the position, and every page returns it as the cursor. A change
-   * made during the listing falls after the high-water mark: the next listing brings it.
+   * Every page returns the listing's high-water sequence number (fixed by its first page, carried
+   * in the page token) as the cursor: a change made during the listing falls after it, and the next
+   * incremental listing brings it.
+   *
+   * Incremental listings walk the change log in sequence order up to the high-water mark. Full
+   * listings walk the current offices in key order instead: a change during the listing moves an
+   * office's entry past the high-water mark, and a walk in sequence order would then skip the
+   * office altogether, so a full listing would omit an office that exists (and the on-demand sync
+   * would take it for gone). In key order, every office that exists throughout the listing is
+   * listed, in the version current when its page is cut.
    */
   private page(
     url: URL,
@@ -271,34 +278,47 @@ export class LocalDirectory {
     );
     if (!Number.isInteger(pageSize) || pageSize < 1) return { error: 'pageSize must be a positive integer' };
     const partnerId = url.searchParams.get('partnerId') ?? undefined;
-    const token = url.searchParams.get('pageToken');
-    let highWater = this.seq;
-    let after = 0;
-    if (token) {
-      const match = /^(\d+)\.(\d+)$/.exec(token);
-      if (!match) return { error: 'invalid pageToken' };
-      highWater = Number(match[1]);
-      after = Number(match[2]);
-    }
+    const ofPartner = (entry: LogEntry) => partnerId === undefined || entry.record.partnerId === partnerId;
     const changedSince = url.searchParams.get('changedSince');
     // A cursor of this instance: changes after it. Anything else (first run, a cursor from before
     // a restart): a full listing, which is always a safe answer.
     const since = changedSince ? this.cursorSeq(changedSince) : undefined;
-    const source =
-      since !== undefined
-        ? this.log.filter((entry) => entry.seq > since)
-        : // Full listings include tombstones: a client that lost its cursor still learns of removals.
-          [...this.current.values()];
-    const selected = source
-      .filter((entry) => entry.seq > after && entry.seq <= highWater)
-      .filter((entry) => partnerId === undefined || entry.record.partnerId === partnerId)
-      .sort((a, b) => a.seq - b.seq);
+    const token = url.searchParams.get('pageToken');
+    const position = token ? parsePageToken(token) : { highWater: this.seq };
+    if (!position) return { error: 'invalid pageToken' };
+    const { highWater } = position;
+    const cursor = `${this.instance}-${highWater}`;
+
+    if (since !== undefined) {
+      if (position.afterKey !== undefined) return { error: 'invalid pageToken' };
+      const after = position.afterSeq ?? 0;
+      const selected = this.log
+        .filter((entry) => entry.seq > since && entry.seq > after && entry.seq <= highWater)
+        .filter(ofPartner)
+        .sort((a, b) => a.seq - b.seq);
+      const pageEntries = selected.slice(0, pageSize);
+      const last = pageEntries.at(-1);
+      return {
+        offices: pageEntries.map((entry) => entry.record),
+        ...(selected.length > pageSize && last ? { nextPageToken: `${highWater}.${last.seq}` } : {}),
+        cursor,
+      };
+    }
+
+    if (position.afterSeq !== undefined) return { error: 'invalid pageToken' };
+    const afterKey = position.afterKey;
+    // Full listings include tombstones: a client that lost its cursor still learns of removals.
+    const selected = [...this.current.entries()]
+      .filter(([k, entry]) => (afterKey === undefined || k > afterKey) && ofPartner(entry))
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     const pageEntries = selected.slice(0, pageSize);
-    const last = pageEntries.at(-1);
+    const lastKey = pageEntries.at(-1)?.[0];
     return {
-      offices: pageEntries.map((entry) => entry.record),
-      ...(selected.length > pageSize && last ? { nextPageToken: `${highWater}.${last.seq}` } : {}),
-      cursor: `${this.instance}-${highWater}`,
+      offices: pageEntries.map(([, entry]) => entry.record),
+      ...(selected.length > pageSize && lastKey !== undefined
+        ? { nextPageToken: `${highWater}~${Buffer.from(lastKey).toString('base64url')}` }
+        : {}),
+      cursor,
     };
   }
 
@@ -306,6 +326,15 @@ export class LocalDirectory {
     const match = /^([0-9a-f]{8})-(\d+)$/.exec(cursor);
     return match && match[1] === this.instance ? Number(match[2]) : undefined;
   }
+}
+
+/** `<highWater>.<seq>` (incremental listings) or `<highWater>~<base64url key>` (full listings). */
+function parsePageToken(token: string): { highWater: number; afterSeq?: number; afterKey?: string } | undefined {
+  const bySeq = /^(\d+)\.(\d+)$/.exec(token);
+  if (bySeq) return { highWater: Number(bySeq[1]), afterSeq: Number(bySeq[2]) };
+  const byKey = /^(\d+)~([A-Za-z0-9_-]+)$/.exec(token);
+  if (byKey) return { highWater: Number(byKey[1]), afterKey: Buffer.from(byKey[2] ?? '', 'base64url').toString() };
+  return undefined;
 }
 
 function sameContent(a: Record<string, unknown>, b: Record<string, unknown>): boolean {

@@ -42,13 +42,19 @@ export const officeSyncKeys = {
   partnerSk: () => 'SYNC#OFFICES',
 };
 
-type OfficeItem = Office & { PK: string; SK: string; entity: 'office' };
+/**
+ * An office as stored. `missingUpstream` is set only when an on-demand sync deactivated the office
+ * because the partner's full listing did not have it: unlike a deactivation the directory sent,
+ * that one is our inference, so a later record of the very same version may undo it.
+ */
+export type StoredOffice = Office & { readonly missingUpstream?: true };
+type OfficeItem = StoredOffice & { PK: string; SK: string; entity: 'office' };
 
 export function officeToItem(office: Office): OfficeItem {
   return { PK: officeKeys.pk(office.partnerId), SK: officeKeys.sk(office.officeId), entity: 'office', ...office };
 }
 
-export function officeFromItem(item: Record<string, unknown>): Office {
+export function officeFromItem(item: Record<string, unknown>): StoredOffice {
   const { PK: _pk, SK: _sk, entity: _entity, ...office } = item as unknown as OfficeItem;
   return office;
 }
@@ -56,7 +62,7 @@ export function officeFromItem(item: Record<string, unknown>): Office {
 export class DynamoOfficeReader implements OfficeReader {
   constructor(protected readonly table: TableRef) {}
 
-  async get(partnerId: string, officeId: string): Promise<Office | undefined> {
+  async get(partnerId: string, officeId: string): Promise<StoredOffice | undefined> {
     const { Item } = await this.table.client.send(
       new GetCommand({
         TableName: this.table.name,
@@ -66,15 +72,15 @@ export class DynamoOfficeReader implements OfficeReader {
     return Item ? officeFromItem(Item) : undefined;
   }
 
-  async listForPartner(partnerId: string): Promise<Office[]> {
+  async listForPartner(partnerId: string): Promise<StoredOffice[]> {
     return this.queryOffices({
       KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
       ExpressionAttributeValues: { ':pk': officeKeys.pk(partnerId), ':prefix': officeKeys.skPrefix },
     });
   }
 
-  protected async queryOffices(input: Omit<QueryCommandInput, 'TableName'>): Promise<Office[]> {
-    const offices: Office[] = [];
+  protected async queryOffices(input: Omit<QueryCommandInput, 'TableName'>): Promise<StoredOffice[]> {
+    const offices: StoredOffice[] = [];
     const pages = paginateQuery({ client: this.table.client }, { TableName: this.table.name, ...input });
     for await (const page of pages) offices.push(...(page.Items ?? []).map(officeFromItem));
     return offices;
@@ -94,6 +100,20 @@ async function forEachLimited<T>(items: readonly T[], limit: number, fn: (item: 
 }
 
 const keyOf = (partnerId: string, officeId: string) => `${partnerId}\u0000${officeId}`;
+
+interface StoredVersion {
+  readonly sourceUpdatedAt: string;
+  readonly missingUpstream: boolean;
+}
+
+/**
+ * Whether a directory record should be written over what is stored: a strictly newer version, or
+ * the same version of an office we deactivated only because a listing did not have it.
+ */
+function mayReplace(record: DirectoryOffice, stored: StoredVersion | undefined): boolean {
+  if (isNewerVersion(record.updatedAt, stored?.sourceUpdatedAt)) return true;
+  return stored?.missingUpstream === true && Date.parse(record.updatedAt) === Date.parse(stored.sourceUpdatedAt);
+}
 const BATCH_GET_LIMIT = 100;
 const WRITE_CONCURRENCY = 16;
 
@@ -122,7 +142,7 @@ export class DynamoOfficeStore extends DynamoOfficeReader implements OfficeSyncS
     }
     const unique = [...newest.values()];
     const stored = await this.storedVersions(unique);
-    const candidates = unique.filter((r) => isNewerVersion(r.updatedAt, stored.get(keyOf(r.partnerId, r.officeId))));
+    const candidates = unique.filter((r) => mayReplace(r, stored.get(keyOf(r.partnerId, r.officeId))));
     let written = 0;
     await forEachLimited(candidates, this.options.writeConcurrency ?? WRITE_CONCURRENCY, async (record) => {
       if (await this.putIfNewer(record, syncedAt)) written++;
@@ -130,9 +150,9 @@ export class DynamoOfficeStore extends DynamoOfficeReader implements OfficeSyncS
     return { written, skipped: records.length - written };
   }
 
-  /** `sourceUpdatedAt` of each stored office among `records` (absent: not stored). */
-  private async storedVersions(records: readonly DirectoryOffice[]): Promise<Map<string, string>> {
-    const versions = new Map<string, string>();
+  /** The stored version of each office among `records` (absent: not stored). */
+  private async storedVersions(records: readonly DirectoryOffice[]): Promise<Map<string, StoredVersion>> {
+    const versions = new Map<string, StoredVersion>();
     for (let i = 0; i < records.length; i += BATCH_GET_LIMIT) {
       let keys: Record<string, unknown>[] = records
         .slice(i, i + BATCH_GET_LIMIT)
@@ -145,14 +165,17 @@ export class DynamoOfficeStore extends DynamoOfficeReader implements OfficeSyncS
             RequestItems: {
               [this.table.name]: {
                 Keys: keys,
-                ProjectionExpression: 'partnerId, officeId, sourceUpdatedAt',
+                ProjectionExpression: 'partnerId, officeId, sourceUpdatedAt, missingUpstream',
                 ConsistentRead: true,
               },
             },
           }),
         );
         for (const item of Responses?.[this.table.name] ?? []) {
-          versions.set(keyOf(String(item.partnerId), String(item.officeId)), String(item.sourceUpdatedAt));
+          versions.set(keyOf(String(item.partnerId), String(item.officeId)), {
+            sourceUpdatedAt: String(item.sourceUpdatedAt),
+            missingUpstream: item.missingUpstream === true,
+          });
         }
         keys = (UnprocessedKeys?.[this.table.name]?.Keys ?? []) as Record<string, unknown>[];
       }
@@ -166,8 +189,13 @@ export class DynamoOfficeStore extends DynamoOfficeReader implements OfficeSyncS
         new PutCommand({
           TableName: this.table.name,
           Item: officeToItem(officeFromDirectory(record, syncedAt)),
-          ConditionExpression: 'attribute_not_exists(PK) OR sourceUpdatedAt < :updatedAt',
-          ExpressionAttributeValues: { ':updatedAt': record.updatedAt },
+          // The read above is only a filter: another run may store a version between it and this
+          // write, so the condition decides. An equal version may replace one deactivated as missing
+          // upstream: the directory has it after all (the whole item is replaced, flag included).
+          ConditionExpression:
+            'attribute_not_exists(PK) OR sourceUpdatedAt < :updatedAt OR ' +
+            '(missingUpstream = :true AND sourceUpdatedAt = :updatedAt)',
+          ExpressionAttributeValues: { ':updatedAt': record.updatedAt, ':true': true },
         }),
       );
       return true;
@@ -178,19 +206,50 @@ export class DynamoOfficeStore extends DynamoOfficeReader implements OfficeSyncS
     }
   }
 
+  /**
+   * The port's deactivation: only if the office is still exactly as `office` shows it (same version,
+   * same last sync). Callers that read the office after a listing should use markMissingUpstream.
+   */
   async markInactive(office: Office, at: string): Promise<boolean> {
+    return this.deactivateMissing(office, at, 'lastSyncedAt = :seenSyncedAt', { ':seenSyncedAt': office.lastSyncedAt });
+  }
+
+  /**
+   * Marks an office that a full listing did not have inactive and `missingUpstream`, unless it was
+   * written or synced at or after `notSyncedSince` (when that listing started): such an office may
+   * have appeared upstream after the listing began and been stored by a concurrent run, and its
+   * absence from the listing then proves nothing. Decided by the condition, not by what the caller
+   * read, so a write between the caller's read and this update is respected too.
+   */
+  async markMissingUpstream(office: Office, notSyncedSince: string, at: string): Promise<boolean> {
+    return this.deactivateMissing(office, at, 'lastSyncedAt < :notSyncedSince', { ':notSyncedSince': notSyncedSince });
+  }
+
+  private async deactivateMissing(
+    office: Office,
+    at: string,
+    condition: string,
+    values: Record<string, unknown>,
+  ): Promise<boolean> {
     try {
       await this.table.client.send(
         new UpdateCommand({
           TableName: this.table.name,
           Key: { PK: officeKeys.pk(office.partnerId), SK: officeKeys.sk(office.officeId) },
-          UpdateExpression: 'SET active = :false, lastSyncedAt = :at',
-          ConditionExpression: 'sourceUpdatedAt = :seen AND active = :true',
-          ExpressionAttributeValues: { ':false': false, ':true': true, ':at': at, ':seen': office.sourceUpdatedAt },
+          UpdateExpression: 'SET active = :false, missingUpstream = :true, lastSyncedAt = :at',
+          ConditionExpression: `active = :true AND sourceUpdatedAt = :seen AND ${condition}`,
+          ExpressionAttributeValues: {
+            ':false': false,
+            ':true': true,
+            ':at': at,
+            ':seen': office.sourceUpdatedAt,
+            ...values,
+          },
         }),
       );
       return true;
     } catch (error) {
+      // Changed since it was read (a newer version, a later sync, already inactive): leave it.
       if (isConditionalCheckFailed(error)) return false;
       throw error;
     }

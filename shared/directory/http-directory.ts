@@ -1,3 +1,4 @@
+import { ConfigError } from '../config/env.ts';
 import type { DirectoryOffice } from '../domain/office.ts';
 import type { Credential } from './credential.ts';
 import { DirectoryError, type DirectoryPage, type DirectoryQuery, type OfficeDirectory } from './directory.ts';
@@ -50,6 +51,21 @@ export function parseRetryAfter(value: string | null, now: number = Date.now()):
   if (!/^[A-Za-z]{3}, /.test(trimmed)) return undefined;
   const at = Date.parse(trimmed);
   return Number.isNaN(at) ? undefined : Math.max(0, Math.ceil((at - now) / 1000));
+}
+
+/**
+ * Describes a failed fetch by error name and cause code (`TypeError (ECONNREFUSED)`), never by its
+ * message: fetch quotes an invalid header, the bearer credential included, in its message, and
+ * these descriptions end up in logs, the sync state and the dead-letter queue.
+ */
+export function describeFetchError(error: unknown): string {
+  const safe = (value: unknown) =>
+    typeof value === 'string' && /^[A-Za-z0-9_.-]{1,64}$/.test(value) ? value : undefined;
+  // Duck-typed: errors from another realm (fetch's own, under a test VM) are not `instanceof Error`.
+  const name = safe((error as { name?: unknown } | undefined)?.name) ?? 'Error';
+  const cause = (error as { cause?: { code?: unknown; name?: unknown } } | undefined)?.cause;
+  const code = safe(cause?.code) ?? safe((error as { code?: unknown } | undefined)?.code) ?? safe(cause?.name);
+  return code ? `${name} (${code})` : name;
 }
 
 /** A failed attempt: whether to try again, and how long the directory asked us to wait. */
@@ -109,8 +125,10 @@ export class HttpDirectory implements OfficeDirectory {
         return await this.attempt(url, signal);
       } catch (error) {
         if (signal?.aborted) throw signal.reason ?? error;
+        // Our own misconfiguration (a malformed credential, say): retrying cannot fix it.
+        if (error instanceof ConfigError) throw error;
         const failure =
-          error instanceof AttemptError ? error : new AttemptError(`network error: ${(error as Error).message}`, true);
+          error instanceof AttemptError ? error : new AttemptError(`network error: ${describeFetchError(error)}`, true);
         // A rotated credential: fetch it again once before giving up.
         if ((failure.status === 401 || failure.status === 403) && !refreshedCredential) {
           refreshedCredential = true;
@@ -138,7 +156,14 @@ export class HttpDirectory implements OfficeDirectory {
   private async attempt(url: string, outer?: AbortSignal): Promise<DirectoryPage> {
     const timeout = AbortSignal.timeout(this.timeoutMs);
     const signal = outer ? AbortSignal.any([outer, timeout]) : timeout;
-    const credential = await this.options.credential.get();
+    let credential: string;
+    try {
+      credential = await this.options.credential.get();
+    } catch (error) {
+      if (error instanceof ConfigError) throw error;
+      // SSM throttled or unreachable: transient, retried like the directory itself.
+      throw new AttemptError(`credential unavailable: ${describeFetchError(error)}`, true);
+    }
     let status: number;
     let text: string;
     let retryAfter: string | null;

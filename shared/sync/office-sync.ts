@@ -6,6 +6,12 @@ import type { InvalidDirectoryRecord, Office, OfficeSyncStats, OfficeSyncStore }
 export const ON_DEMAND_SYNC_INTERVAL_SECONDS = 60;
 /** How many invalid records a run keeps in the state item (all of them are logged). */
 const INVALID_SAMPLE = 20;
+/**
+ * Clocks of two function instances may disagree a little. An office written by another run this
+ * close before our listing started may still have been written after it: we leave it alone (a
+ * later on-demand sync deactivates it if it really is gone) rather than risk deactivating it.
+ */
+const CLOCK_SKEW_ALLOWANCE_MS = 1_000;
 
 export interface SyncLog {
   info(message: string, data?: Record<string, unknown>): void;
@@ -13,9 +19,18 @@ export interface SyncLog {
   error(message: string, data?: Record<string, unknown>): void;
 }
 
+/**
+ * What the on-demand sync needs beyond the domain port (shared/db/offices.ts implements it): a
+ * deactivation conditioned on when the office was last written or synced, not on what was read.
+ */
+export interface MissingOfficeMarker {
+  /** Deactivates `office` as missing upstream unless written or synced at or after `notSyncedSince`. */
+  markMissingUpstream(office: Office, notSyncedSince: string, at: string): Promise<boolean>;
+}
+
 export interface OfficeSyncDeps {
   readonly directory: OfficeDirectory;
-  readonly store: OfficeSyncStore;
+  readonly store: OfficeSyncStore & MissingOfficeMarker;
   readonly now?: () => Date;
   readonly log?: SyncLog;
 }
@@ -125,9 +140,10 @@ export interface PartnerSyncResult extends OfficeSyncStats {
 /**
  * A partner's on-demand sync: a full listing of its offices (a partner has few), stored like the
  * scheduled run stores changes. A full listing also shows which stored offices the directory no
- * longer has: those are marked inactive. At most once a minute per partner (TooManyRequestsError
- * with the seconds to wait); the claim is spent even if the directory then fails, so an outage
- * upstream is not hammered by retries.
+ * longer has: those are marked inactive (and `missingUpstream`, so the same version seen again
+ * reactivates them). At most once a minute per partner (TooManyRequestsError with the seconds to
+ * wait); the claim is spent even if the directory then fails, so an outage upstream is not
+ * hammered by retries.
  */
 export async function syncPartnerOffices(
   deps: OfficeSyncDeps,
@@ -147,6 +163,9 @@ export async function syncPartnerOffices(
   }
   const stats = new StatsCounter();
   const present = new Set<string>();
+  // The listing proves absence only for offices stored before it started: one that appears
+  // upstream meanwhile may be missing from it yet stored by a concurrent scheduled run.
+  const listingStartedAt = now();
   for await (const page of listAllPages(deps.directory, { partnerId }, options.signal)) {
     // The directory answers for the partner asked about; anything else is not ours to store here.
     const foreign = page.offices.filter((o) => o.partnerId !== partnerId);
@@ -159,9 +178,14 @@ export async function syncPartnerOffices(
     for (const record of page.invalid) if (record.officeId !== undefined) present.add(record.officeId);
   }
   const syncedAt = now().toISOString();
+  const notSyncedSince = new Date(listingStartedAt.getTime() - CLOCK_SKEW_ALLOWANCE_MS).toISOString();
   const stored = await deps.store.listForPartner(partnerId);
   for (const office of stored) {
-    if (office.active && !present.has(office.officeId) && (await deps.store.markInactive(office, syncedAt))) {
+    if (
+      office.active &&
+      !present.has(office.officeId) &&
+      (await deps.store.markMissingUpstream(office, notSyncedSince, syncedAt))
+    ) {
       stats.deactivatedMissing++;
     }
   }

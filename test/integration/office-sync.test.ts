@@ -1,9 +1,11 @@
 import { spawn } from 'node:child_process';
 import type { LocalDirectory } from '../../infra/local/directory.ts';
-import type { TableRef } from '../../shared/db/client.ts';
+import { createDocumentClient, type TableRef } from '../../shared/db/client.ts';
 import { DynamoOfficeStore } from '../../shared/db/offices.ts';
-import { DirectoryError } from '../../shared/directory/directory.ts';
-import { runScheduledSync, syncPartnerOffices } from '../../shared/sync/office-sync.ts';
+import type { Credential } from '../../shared/directory/credential.ts';
+import { DirectoryError, listAllPages, type OfficeDirectory } from '../../shared/directory/directory.ts';
+import { HttpDirectory } from '../../shared/directory/http-directory.ts';
+import { runScheduledSync, type SyncLog, syncPartnerOffices } from '../../shared/sync/office-sync.ts';
 import {
   DIRECTORY_CREDENTIAL,
   directoryClient,
@@ -281,5 +283,223 @@ describe('on-demand sync of one partner', () => {
     expect(second.offices.find((o) => o.officeId === 'o2')?.active).toBe(false);
     // Only p0 was touched.
     expect((await storedOffices(table)).map((o) => o.partnerId)).toEqual(['p0', 'p0', 'p0']);
+  });
+});
+
+/** A SyncLog that keeps every line, to assert on what would reach CloudWatch. */
+function captureLog() {
+  const lines: { level: string; message: string; data?: Record<string, unknown> }[] = [];
+  const log: SyncLog = {
+    info: (message, data) => lines.push({ level: 'info', message, ...(data ? { data } : {}) }),
+    warn: (message, data) => lines.push({ level: 'warn', message, ...(data ? { data } : {}) }),
+    error: (message, data) => lines.push({ level: 'error', message, ...(data ? { data } : {}) }),
+  };
+  return { log, lines };
+}
+
+describe('on-demand sync races and edge cases', () => {
+  it('does not deactivate an office that appeared upstream during the listing and was stored by a concurrent run', async () => {
+    // Arrange: p0 has 'kept' and 'gone'; 'gone' then vanishes upstream without a tombstone.
+    directory = await startDirectory([office('p0', 'kept'), office('p0', 'gone')]);
+    await syncPartnerOffices(
+      { directory: directoryClient(directory), store, now: () => new Date('2026-03-01T10:00:00Z') },
+      'p0',
+    );
+    directory.forget('p0', 'gone');
+    const late = office('p0', 'late');
+    const http = directoryClient(directory);
+    // The on-demand listing is cut before 'late' exists upstream; once its last page is in hand, and
+    // before the sync reads what is stored, 'late' appears and a scheduled run stores it.
+    const racing: OfficeDirectory = {
+      async listOffices(query, pageToken, signal) {
+        const page = await http.listOffices(query, pageToken, signal);
+        if (page.nextPageToken === undefined) {
+          directory.put(late);
+          await runScheduledSync({
+            directory: directoryClient(directory),
+            store,
+            now: () => new Date('2026-03-01T10:05:02Z'),
+          });
+        }
+        return page;
+      },
+    };
+
+    // Act
+    const result = await syncPartnerOffices(
+      { directory: racing, store, now: () => new Date('2026-03-01T10:05:00Z') },
+      'p0',
+    );
+
+    // Assert: the concurrently stored office survives; the one really gone is still deactivated.
+    expect(result.offices.map((o) => o.officeId).sort()).toEqual(['gone', 'kept', 'late']);
+    expect(await store.get('p0', 'late')).toMatchObject({ active: true, sourceUpdatedAt: late.updatedAt });
+    expect(await store.get('p0', 'late')).not.toHaveProperty('missingUpstream');
+    expect(await store.get('p0', 'gone')).toMatchObject({ active: false, missingUpstream: true });
+    expect(result.deactivatedMissing).toBe(1);
+  });
+
+  it('reactivates an office deactivated as missing when the directory has the same version again', async () => {
+    // Arrange: 'hq' is stored, then a listing lacks it (a lagging replica, a purge undone).
+    const hq = office('p0', 'hq');
+    directory = await startDirectory([hq, office('p0', 'branch')]);
+    let now = new Date('2026-03-01T10:00:00Z');
+    const deps = { directory: directoryClient(directory), store, now: () => now };
+    await syncPartnerOffices(deps, 'p0');
+    directory.forget('p0', 'hq');
+    now = new Date('2026-03-01T10:01:01Z');
+    await syncPartnerOffices(deps, 'p0');
+    expect(await store.get('p0', 'hq')).toMatchObject({ active: false, missingUpstream: true });
+    directory.put(hq);
+
+    // Act: the scheduled run brings the very same version (same updatedAt) back.
+    const back = await run();
+
+    // Assert: written over the inference, flag gone; after that, equal versions are duplicates again.
+    expect(back.written).toBe(1);
+    const stored = await store.get('p0', 'hq');
+    expect(stored).toMatchObject({ active: true, sourceUpdatedAt: hq.updatedAt });
+    expect(stored).not.toHaveProperty('missingUpstream');
+    expect(await store.applyDirectoryRecords([hq], new Date().toISOString())).toEqual({ written: 0, skipped: 1 });
+  });
+
+  it('keeps a newer version written between the stored-version read and the PutItem (the write condition decides)', async () => {
+    // Arrange: v1 stored; a second writer will store v3 right before our PutItem of v2 is sent.
+    const v1 = office('p0', 'hq', { name: 'v1' });
+    const v2 = office('p0', 'hq', { name: 'v2' });
+    const v3 = office('p0', 'hq', { name: 'v3' });
+    await store.applyDirectoryRecords([v1], tick());
+    const endpoint = process.env.DDB_ENDPOINT as string;
+    const otherRun = new DynamoOfficeStore({ name: table.name, client: createDocumentClient(endpoint) });
+    let interleaved = false;
+    table.client.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (/^Put(Item)?Command$/.test(String(context.commandName)) && !interleaved) {
+          interleaved = true;
+          await otherRun.applyDirectoryRecords([v3], tick());
+        }
+        return next(args);
+      },
+      { step: 'initialize', name: 'interleaveNewerWrite' },
+    );
+
+    // Act
+    const applied = await store.applyDirectoryRecords([v2], tick());
+
+    // Assert: the read saw v1 and let v2 through; only the condition can have stopped it.
+    expect(interleaved).toBe(true);
+    expect(applied).toEqual({ written: 0, skipped: 1 });
+    expect(await store.get('p0', 'hq')).toMatchObject({ name: 'v3', sourceUpdatedAt: v3.updatedAt });
+  });
+
+  it('stores only the asked partner’s offices when the directory answers with other partners’ too', async () => {
+    // Arrange: a directory that ignores partnerId and answers with everyone's offices.
+    directory = await startDirectory([office('p0', 'mine'), office('p1', 'theirs'), office('p0', 'also-mine')]);
+    const http = directoryClient(directory);
+    const leaky: OfficeDirectory = {
+      listOffices: ({ partnerId: _ignored, ...rest }, pageToken, signal) => http.listOffices(rest, pageToken, signal),
+    };
+    const { log, lines } = captureLog();
+
+    // Act
+    const result = await syncPartnerOffices({ directory: leaky, store, log }, 'p0');
+
+    // Assert
+    expect(directory.requests.every((url) => !url.searchParams.has('partnerId'))).toBe(true);
+    expect(result).toMatchObject({ received: 2, written: 2 });
+    expect((await storedOffices(table)).map((o) => `${o.partnerId}/${o.officeId}`)).toEqual([
+      'p0/also-mine',
+      'p0/mine',
+    ]);
+    expect(lines).toContainEqual({
+      level: 'warn',
+      message: 'directory returned offices of other partners',
+      data: { partnerId: 'p0', count: 1 },
+    });
+  });
+
+  it('lists every office in a full listing even if one changes while it is paged through', async () => {
+    // Arrange: seven offices over three pages, all stored by a first sync.
+    directory = await startDirectory(manyOffices(7, 1));
+    let now = new Date('2026-03-01T10:00:00Z');
+    const deps = { directory: directoryClient(directory), store, now: () => now };
+    await syncPartnerOffices(deps, 'p0');
+    now = new Date('2026-03-01T10:01:01Z');
+    // The last office (key order and change order alike) is renamed once the first page is served.
+    let renamed = false;
+    directory.onRequest = (url) => {
+      if (url.searchParams.has('pageToken') && !renamed) {
+        renamed = true;
+        directory.put(office('p0', 'o6', { name: 'Renamed' }));
+      }
+    };
+
+    // Act
+    const result = await syncPartnerOffices(deps, 'p0');
+
+    // Assert: not taken for gone; listed (in its new version) and stored.
+    expect(renamed).toBe(true);
+    expect(result.deactivatedMissing).toBe(0);
+    expect(result.received).toBe(7);
+    expect(await store.get('p0', 'o6')).toMatchObject({ active: true, name: 'Renamed' });
+  });
+
+  it('lists each office of a full listing once, and brings changes made during it in the next listing', async () => {
+    // Arrange
+    directory = await startDirectory(manyOffices(9, 1));
+    const http = directoryClient(directory);
+    let changed = false;
+    directory.onRequest = (url) => {
+      if (url.searchParams.has('pageToken') && !changed) {
+        changed = true;
+        directory.put(office('p0', 'o0', { name: 'Renamed behind the listing' }));
+        directory.put(office('p0', 'o8', { name: 'Renamed ahead of the listing' }));
+      }
+    };
+
+    // Act
+    const ids: string[] = [];
+    let cursor = '';
+    for await (const page of listAllPages(http, {})) {
+      ids.push(...page.offices.map((o) => o.officeId));
+      cursor = page.cursor;
+    }
+    const next = await http.listOffices({ changedSince: cursor });
+
+    // Assert
+    expect(ids.sort()).toEqual(['o0', 'o1', 'o2', 'o3', 'o4', 'o5', 'o6', 'o7', 'o8']);
+    expect(next.offices.map((o) => o.name)).toEqual(['Renamed behind the listing', 'Renamed ahead of the listing']);
+  });
+});
+
+describe('the directory credential stays secret', () => {
+  it('keeps a credential that fetch rejects as a header out of logs, the thrown error and the sync state', async () => {
+    // Arrange: a credential with CR/LF that got past load-time checks (they are tested apart); Node's
+    // fetch then throws an error whose message quotes the whole Authorization header.
+    directory = await startDirectory(manyOffices(2, 1));
+    const secret = 'Sup3r-S3cret-Value\r\nX-Injected: yes';
+    const credential: Credential = { get: async () => secret, invalidate: () => undefined };
+    const { log, lines } = captureLog();
+    const http = new HttpDirectory({
+      baseUrl: directory.baseUrl,
+      credential,
+      maxAttempts: 3,
+      baseDelayMs: 1,
+      maxDelayMs: 2,
+      onRetry: (info) => log.warn('directory request retried', info),
+    });
+
+    // Act
+    const error = (await runScheduledSync({ directory: http, store, log }).catch((e: unknown) => e)) as Error;
+
+    // Assert
+    const state = await store.getSyncState();
+    expect(state).toMatchObject({ lastRunStatus: 'failed' });
+    expect(state?.lastError).toContain('network error: TypeError');
+    expect(lines.filter((l) => l.message === 'directory request retried')).toHaveLength(2);
+    const everything = JSON.stringify({ lines, state, error: `${error.name}: ${error.message}`, stack: error.stack });
+    expect(everything).not.toContain('Sup3r-S3cret-Value');
+    expect(everything).not.toContain('X-Injected');
+    expect(directory.requests).toHaveLength(0);
   });
 });
