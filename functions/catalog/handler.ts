@@ -24,7 +24,11 @@ export const getCatalog = partnerRoute({ query: z.object({ usageLocation: usageL
       catalogVersion: CATALOG_VERSION,
       usageLocation: query.usageLocation,
       subscriptions: subscriptionsFor(query.usageLocation).map(
-        ({ countries: _countries, ...subscription }) => subscription,
+        ({ countries: _countries, existingSubscribersOnly, ...subscription }) => ({
+          ...subscription,
+          // Always present, so a client can filter on it without guessing what absent means.
+          existingSubscribersOnly: existingSubscribersOnly ?? false,
+        }),
       ),
     },
     CACHE_FOR_AN_HOUR,

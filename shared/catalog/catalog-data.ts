@@ -5,7 +5,7 @@
  * below and bump CATALOG_VERSION in the same commit: the version is reported to API clients so they
  * can tell when a cached catalog is stale, and offers record the version they were created against.
  */
-export const CATALOG_VERSION = '2026-11-01';
+export const CATALOG_VERSION = '2026-11-25';
 
 export type SubscriptionFamily =
   | 'microsoft-365'
@@ -27,6 +27,11 @@ export interface Subscription {
   readonly maxLicenses: number;
   /** ISO 3166-1 alpha-2 usage locations where the subscription is sold. */
   readonly countries: readonly string[];
+  /**
+   * Sold only to customers who already subscribe to it (adding licenses), not to new ones: the
+   * enterprise suites with Teams since 2024-04-01.
+   */
+  readonly existingSubscribersOnly?: true;
 }
 
 /** The usage locations this service supports (ISO 3166-1 alpha-2), a subset of where Microsoft sells. */
@@ -132,8 +137,10 @@ const OUTSIDE_EEA_AND_SWITZERLAND: readonly string[] = Object.freeze(
 
 /**
  * Suites "(no Teams)" are sold in every supported location, not only in the EEA and Switzerland:
- * Microsoft has offered them worldwide since 2024-04-01, and partners outside Europe use them for
- * customers that run another meeting tool. The with-Teams suites stay outside the EEA and Switzerland.
+ * Microsoft has offered them worldwide since 2024-04-01. Outside the EEA and Switzerland the
+ * Business and Frontline suites are still sold with Teams too; the Enterprise suites with Teams
+ * (Microsoft 365 E3/E5, Office 365 E1/E3/E5) only to customers who already have them, which a
+ * purchase offer for more licenses may still serve (see existingSubscribersOnly).
  */
 const NO_TEAMS_COUNTRIES = ALL;
 const WITH_TEAMS_COUNTRIES = OUTSIDE_EEA_AND_SWITZERLAND;
@@ -152,6 +159,11 @@ function business(sku: string, name: string, family: SubscriptionFamily, countri
 
 function enterprise(sku: string, name: string, family: SubscriptionFamily, countries: readonly string[]): Subscription {
   return { sku, name, family, minLicenses: 1, maxLicenses: ENTERPRISE_MAX_LICENSES, countries };
+}
+
+/** An Enterprise suite with Teams: more licenses for existing subscribers, outside the EEA and Switzerland. */
+function enterpriseWithTeams(sku: string, name: string, family: SubscriptionFamily): Subscription {
+  return { ...enterprise(sku, name, family, WITH_TEAMS_COUNTRIES), existingSubscribersOnly: true };
 }
 
 export const SUBSCRIPTIONS: readonly Subscription[] = Object.freeze(
@@ -182,19 +194,21 @@ export const SUBSCRIPTIONS: readonly Subscription[] = Object.freeze(
 
     // Microsoft 365 for enterprise and frontline
     enterprise('M365_APPS_FOR_ENTERPRISE', 'Microsoft 365 Apps for enterprise', 'microsoft-365', ALL),
-    enterprise('M365_E3', 'Microsoft 365 E3', 'microsoft-365', WITH_TEAMS_COUNTRIES),
+    enterpriseWithTeams('M365_E3', 'Microsoft 365 E3', 'microsoft-365'),
     enterprise('M365_E3_NO_TEAMS', 'Microsoft 365 E3 (no Teams)', 'microsoft-365', NO_TEAMS_COUNTRIES),
-    enterprise('M365_E5', 'Microsoft 365 E5', 'microsoft-365', WITH_TEAMS_COUNTRIES),
+    enterpriseWithTeams('M365_E5', 'Microsoft 365 E5', 'microsoft-365'),
     enterprise('M365_E5_NO_TEAMS', 'Microsoft 365 E5 (no Teams)', 'microsoft-365', NO_TEAMS_COUNTRIES),
-    enterprise('M365_F1', 'Microsoft 365 F1', 'microsoft-365', ALL),
-    enterprise('M365_F3', 'Microsoft 365 F3', 'microsoft-365', ALL),
+    enterprise('M365_F1', 'Microsoft 365 F1', 'microsoft-365', WITH_TEAMS_COUNTRIES),
+    enterprise('M365_F1_NO_TEAMS', 'Microsoft 365 F1 (no Teams)', 'microsoft-365', NO_TEAMS_COUNTRIES),
+    enterprise('M365_F3', 'Microsoft 365 F3', 'microsoft-365', WITH_TEAMS_COUNTRIES),
+    enterprise('M365_F3_NO_TEAMS', 'Microsoft 365 F3 (no Teams)', 'microsoft-365', NO_TEAMS_COUNTRIES),
 
     // Office 365
-    enterprise('O365_E1', 'Office 365 E1', 'office-365', WITH_TEAMS_COUNTRIES),
+    enterpriseWithTeams('O365_E1', 'Office 365 E1', 'office-365'),
     enterprise('O365_E1_NO_TEAMS', 'Office 365 E1 (no Teams)', 'office-365', NO_TEAMS_COUNTRIES),
-    enterprise('O365_E3', 'Office 365 E3', 'office-365', WITH_TEAMS_COUNTRIES),
+    enterpriseWithTeams('O365_E3', 'Office 365 E3', 'office-365'),
     enterprise('O365_E3_NO_TEAMS', 'Office 365 E3 (no Teams)', 'office-365', NO_TEAMS_COUNTRIES),
-    enterprise('O365_E5', 'Office 365 E5', 'office-365', WITH_TEAMS_COUNTRIES),
+    enterpriseWithTeams('O365_E5', 'Office 365 E5', 'office-365'),
     enterprise('O365_E5_NO_TEAMS', 'Office 365 E5 (no Teams)', 'office-365', NO_TEAMS_COUNTRIES),
 
     // Exchange

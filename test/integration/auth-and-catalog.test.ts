@@ -20,6 +20,10 @@ describe('partner API keys through the local gateway', () => {
     expect(body.subscriptions[0]).toEqual(
       expect.objectContaining({ sku: expect.any(String), name: expect.any(String), minLicenses: expect.any(Number) }),
     );
+    const bySku = new Map(body.subscriptions.map((s: { sku: string }) => [s.sku, s]));
+    expect(bySku.get('M365_E3')).toMatchObject({ existingSubscribersOnly: true, maxLicenses: 10_000 });
+    expect(bySku.get('M365_BUSINESS_BASIC')).toMatchObject({ existingSubscribersOnly: false, maxLicenses: 300 });
+    expect(bySku.get('M365_BUSINESS_BASIC')).not.toHaveProperty('countries');
   });
 
   it('answers 401 problem+json without an Authorization header', async () => {

@@ -81,6 +81,23 @@ describe('catalog data', () => {
   });
 });
 
+describe('Teams unbundling outside Europe (2024-04-01)', () => {
+  it('sells the Enterprise suites with Teams only to existing subscribers, and their no-Teams twins to anyone', () => {
+    for (const sku of ['M365_E3', 'M365_E5', 'O365_E1', 'O365_E3', 'O365_E5']) {
+      expect([sku, findSubscription(sku)?.existingSubscribersOnly]).toEqual([sku, true]);
+      expect([sku, findSubscription(`${sku}_NO_TEAMS`)?.existingSubscribersOnly]).toEqual([sku, undefined]);
+    }
+  });
+
+  it('still sells Business and Frontline suites with Teams to new customers outside Europe', () => {
+    for (const sku of ['M365_BUSINESS_BASIC', 'M365_BUSINESS_PREMIUM', 'M365_F1', 'M365_F3']) {
+      const suite = findSubscription(sku);
+      expect([sku, suite?.existingSubscribersOnly]).toEqual([sku, undefined]);
+      expect(suite?.countries).toContain('BR');
+    }
+  });
+});
+
 describe('isUsageLocation', () => {
   it.each(['BR', 'US', 'DE', 'GB', 'CH'])('accepts %s', (code) => {
     expect(isUsageLocation(code)).toBe(true);
