@@ -5,9 +5,79 @@ import { SUBMISSION_ID_PATTERN } from '../../shared/customer/visitors.ts';
 import type { Offer, OfferLine } from '../../shared/domain/offer.ts';
 import { queryInt } from '../../shared/http/middleware.ts';
 
-const text = (max: number) => z.string().check(z.trim(), z.minLength(1), z.maxLength(max));
+/**
+ * Control characters and bidi overrides/isolates have no place in a name or a reason, and the
+ * overrides can make what a partner reads differ from what was stored (a reversed company name).
+ * The reason is a textarea, so it keeps tabs and line breaks.
+ */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
+const PLAIN_LINE = /^[^\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]*$/;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
+const PLAIN_TEXT = /^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]*$/;
+
+const text = (max: number) => z.string().check(z.trim(), z.minLength(1), z.maxLength(max), z.regex(PLAIN_LINE));
 const submission = z.string().check(z.regex(SUBMISSION_ID_PATTERN));
 const MAX_REASON = 500;
+export const MAX_FORM_BYTES = 16 * 1024;
+
+/** Why a posted body could not be read as our form, before any field is looked at. */
+export type UnreadableForm = 'mediaType' | 'encoding' | 'tooLarge' | 'duplicate';
+
+export type ReadFormResult =
+  | { readonly ok: true; readonly fields: Record<string, string> }
+  | { readonly ok: false; readonly problem: UnreadableForm; readonly fields: Record<string, string> };
+
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+const FORM_TYPE = /^application\/x-www-form-urlencoded\s*(?:;|$)/i;
+const CHARSET = /;\s*charset\s*=\s*"?([^";\s]+)/i;
+
+/** Percent-decoding works on bytes (latin1 maps them 1:1), then the bytes must be UTF-8. */
+function decodeComponent(latin1: string): string {
+  const bytes = latin1
+    .replace(/\+/g, ' ')
+    .replace(/%([0-9a-f]{2})/gi, (_m, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)));
+  return STRICT_UTF8.decode(Buffer.from(bytes, 'latin1'));
+}
+
+/**
+ * Reads an `application/x-www-form-urlencoded` body strictly: the WHATWG parser would turn bad
+ * UTF-8 into U+FFFD and keep the last of repeated keys; here either makes the form unreadable.
+ * A browser posting our form sends neither, so such a body is forged, mangled or not ours.
+ */
+export function readFormBody(
+  body: string | undefined,
+  isBase64Encoded: boolean,
+  contentType: string | undefined,
+): ReadFormResult {
+  const none: Record<string, string> = {};
+  if (!body) return { ok: true, fields: none };
+  if (!FORM_TYPE.test(contentType ?? '')) return { ok: false, problem: 'mediaType', fields: none };
+  const charset = CHARSET.exec(contentType ?? '')?.[1]?.toLowerCase();
+  if (charset && charset !== 'utf-8' && charset !== 'utf8') return { ok: false, problem: 'mediaType', fields: none };
+  // Base64 is 4/3 of the bytes: refuse a huge body before decoding it.
+  if (body.length > (MAX_FORM_BYTES * 4) / 3 + 4) return { ok: false, problem: 'tooLarge', fields: none };
+  if (!isBase64Encoded && !body.isWellFormed()) return { ok: false, problem: 'encoding', fields: none };
+  const bytes = Buffer.from(body, isBase64Encoded ? 'base64' : 'utf8');
+  if (bytes.byteLength > MAX_FORM_BYTES) return { ok: false, problem: 'tooLarge', fields: none };
+  const fields = new Map<string, string>();
+  let duplicate = false;
+  try {
+    STRICT_UTF8.decode(bytes);
+    for (const pair of bytes.toString('latin1').split('&')) {
+      if (pair === '') continue;
+      const at = pair.indexOf('=');
+      const name = decodeComponent(at < 0 ? pair : pair.slice(0, at));
+      const value = decodeComponent(at < 0 ? '' : pair.slice(at + 1));
+      if (fields.has(name)) duplicate = true;
+      else fields.set(name, value);
+    }
+  } catch {
+    return { ok: false, problem: 'encoding', fields: none };
+  }
+  // fromEntries defines own properties: a field named __proto__ stays a field (and an unknown key).
+  const read = Object.fromEntries(fields);
+  return duplicate ? { ok: false, problem: 'duplicate', fields: read } : { ok: true, fields: read };
+}
 
 function licenseLimits(sku: string, offered: number): { min: number; max: number } {
   const subscription = findSubscription(sku);
@@ -35,7 +105,7 @@ function acceptSchema(offer: Offer) {
 const declineSchema = z.strictObject({
   submission,
   lang: z.optional(z.string()),
-  reason: z.optional(z.string().check(z.trim(), z.maxLength(MAX_REASON))),
+  reason: z.optional(z.string().check(z.trim(), z.maxLength(MAX_REASON), z.regex(PLAIN_TEXT))),
 });
 
 export type FormResult<T> =
@@ -76,6 +146,7 @@ function customerErrors(
     else if (missing) errors[field] = text.errors.required;
     else if (issue.code === 'too_big') errors[field] = text.errors.tooLong(Number(issue.maximum));
     else if (field === 'email') errors[field] = text.errors.email;
+    else if (issue.code === 'invalid_format') errors[field] = text.errors.hiddenCharacters;
     else errors[field] = text.errors.required;
   }
   return formError ? { errors, formError } : { errors };

@@ -2,7 +2,6 @@ import middy, { type MiddlewareObj } from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { requiredEnv } from '../../shared/config/env.ts';
 import { buildCheckoutUrl, parseCheckoutTemplate } from '../../shared/customer/checkout.ts';
-import { publisherFromEnv } from '../../shared/customer/events.ts';
 import { PAGE_TEXT } from '../../shared/customer/page-text.ts';
 import { declinedPage, messagePage, offerPage, pageCsp, statusPage } from '../../shared/customer/pages.ts';
 import { isAutomatedVisitor, newSubmissionId } from '../../shared/customer/visitors.ts';
@@ -15,16 +14,15 @@ import { accessLog, securityHeaders } from '../../shared/http/middleware.ts';
 import type { ApiEvent, ApiResult } from '../../shared/http/types.ts';
 import { isLocale, type Locale, negotiateLocale } from '../../shared/i18n/locale.ts';
 import { logger } from '../../shared/observability/logger.ts';
-import { parseAcceptForm, parseDeclineForm } from './form.ts';
+import { parseAcceptForm, parseDeclineForm, readFormBody, type UnreadableForm } from './form.ts';
 
 // Read once per execution environment: a bad template fails the cold start, not a customer.
+// Acceptance and decline events are published from the table's stream, not from here.
 const store = new DynamoCustomerResponseStore(tableFromEnv());
 const checkout = parseCheckoutTemplate(requiredEnv('CHECKOUT_URL_TEMPLATE'));
-const events = publisherFromEnv();
 const CSP = pageCsp(checkout.origin);
-const MAX_FORM_BYTES = 16 * 1024;
 
-function page(statusCode: number, body: string): ApiResult {
+function page(statusCode: number, body: string, extraHeaders: Record<string, string> = {}): ApiResult {
   return {
     statusCode,
     headers: {
@@ -33,6 +31,7 @@ function page(statusCode: number, body: string): ApiResult {
       // Personalised and stateful: never stored by browsers or shared caches.
       'cache-control': 'no-store, private',
       vary: 'Accept-Language',
+      ...extraHeaders,
     },
     body,
   };
@@ -49,13 +48,6 @@ function pageLocale(event: ApiEvent, offerLocale: Locale | undefined, chosen?: s
   const preferred = negotiateLocale(accepted, offerLocale);
   const mentionsOffer = accepted?.toLowerCase().includes(offerLocale.slice(0, 2).toLowerCase()) ?? false;
   return mentionsOffer ? offerLocale : preferred;
-}
-
-function readForm(event: ApiEvent): Record<string, string> | undefined {
-  if (!event.body) return {};
-  const raw = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
-  if (Buffer.byteLength(raw) > MAX_FORM_BYTES) return undefined;
-  return Object.fromEntries(new URLSearchParams(raw));
 }
 
 function notFound(event: ApiEvent): ApiResult {
@@ -77,12 +69,13 @@ function redirectToCheckout(offer: Offer, acceptance: Acceptance): ApiResult {
   return { statusCode: 303, headers: { location, 'cache-control': 'no-store' }, body: '' };
 }
 
-async function viewOffer(event: ApiEvent): Promise<ApiResult> {
+/** `countable` is false for HEAD: link checkers and mail scanners send it, people never do. */
+async function viewOffer(event: ApiEvent, countable = true): Promise<ApiResult> {
   const summaryId = normalizeSummaryId(event.pathParameters?.code ?? '');
   // Unknown and malformed codes take the same path as known ones: one request, then a page.
   const offer = await store.viewOffer(
     summaryId ?? '0000-0000-0000-0000-0000',
-    !isAutomatedVisitor(event.headers ?? {}),
+    countable && !isAutomatedVisitor(event.headers ?? {}),
   );
   if (!offer || !summaryId) return notFound(event);
   const locale = pageLocale(event, offer.locale, event.queryStringParameters?.lang);
@@ -90,33 +83,59 @@ async function viewOffer(event: ApiEvent): Promise<ApiResult> {
   return inactive(offer, locale, now) ?? page(200, offerPage({ offer, locale, submissionId: newSubmissionId(now) }));
 }
 
-/** The offer behind a posted form, plus the parsed form fields and the page language. */
-async function formContext(event: ApiEvent) {
+/** The same status and headers as GET, no body, and never a counted view. */
+async function headOffer(event: ApiEvent): Promise<ApiResult> {
+  return { ...(await viewOffer(event, false)), body: '' };
+}
+
+const UNREADABLE_STATUS: Record<UnreadableForm, number> = {
+  mediaType: 415,
+  encoding: 400,
+  tooLarge: 413,
+  duplicate: 422,
+};
+
+type FormContext =
+  | { readonly done: ApiResult }
+  | { readonly done?: undefined; offer: Offer; fields: Record<string, string>; locale: Locale; now: Date };
+
+/**
+ * The offer behind a posted form, the form's fields and the page language; or the page to answer
+ * with when there is no such offer, it no longer takes answers, or the body is not our form.
+ */
+async function formContext(event: ApiEvent, declining: boolean): Promise<FormContext> {
   const summaryId = normalizeSummaryId(event.pathParameters?.code ?? '');
-  const fields = readForm(event);
+  const read = readFormBody(event.body, event.isBase64Encoded, event.headers?.['content-type']);
   const offer = summaryId ? await store.viewOffer(summaryId, false) : undefined;
-  const locale = pageLocale(event, offer?.locale, fields?.lang);
-  return { offer, fields, locale };
+  if (!offer) return { done: notFound(event) };
+  const locale = pageLocale(event, offer.locale, read.fields.lang);
+  const now = new Date();
+  const gone = inactive(offer, locale, now);
+  if (gone) return { done: gone };
+  if (!read.ok) {
+    const formError = PAGE_TEXT[locale].errors[read.problem];
+    const form = { values: read.fields, errors: {} };
+    const submissionId = newSubmissionId(now);
+    return {
+      done: page(
+        UNREADABLE_STATUS[read.problem],
+        offerPage({ offer, locale, submissionId, form, formError, declining }),
+      ),
+    };
+  }
+  return { offer, fields: read.fields, locale, now };
 }
 
 async function accept(event: ApiEvent): Promise<ApiResult> {
-  const { offer, fields, locale } = await formContext(event);
-  if (!offer) return notFound(event);
-  if (!fields)
-    return page(
-      413,
-      offerPage({ offer, locale, submissionId: newSubmissionId(), formError: PAGE_TEXT[locale].errors.stale }),
-    );
-  const now = new Date();
+  const context = await formContext(event, false);
+  if (context.done) return context.done;
+  const { offer, fields, locale, now } = context;
   const form = parseAcceptForm(fields, offer, PAGE_TEXT[locale]);
   if (!form.ok) {
     const submissionId = fields.submission && !form.formError ? fields.submission : newSubmissionId(now);
-    return (
-      inactive(offer, locale, now) ??
-      page(
-        422,
-        offerPage({ offer, locale, submissionId, form, ...(form.formError ? { formError: form.formError } : {}) }),
-      )
+    return page(
+      422,
+      offerPage({ offer, locale, submissionId, form, ...(form.formError ? { formError: form.formError } : {}) }),
     );
   }
   const acceptance: Acceptance = { summaryId: offer.summaryId, acceptedAt: now.toISOString(), ...form.value };
@@ -129,30 +148,26 @@ async function accept(event: ApiEvent): Promise<ApiResult> {
     case 'replayed':
       return redirectToCheckout(offer, outcome.record);
     case 'recorded':
-      await publishQuietly(() => events.publish({ type: 'OfferAccepted', partnerId: offer.partnerId, acceptance }));
       return redirectToCheckout(offer, acceptance);
   }
 }
 
 async function decline(event: ApiEvent): Promise<ApiResult> {
-  const { offer, fields, locale } = await formContext(event);
-  if (!offer) return notFound(event);
-  const now = new Date();
-  const form = fields ? parseDeclineForm(fields, offer, PAGE_TEXT[locale]) : undefined;
-  if (!form?.ok) {
-    const formError = form?.formError ?? (form ? undefined : PAGE_TEXT[locale].errors.stale);
-    return (
-      inactive(offer, locale, now) ??
-      page(
-        422,
-        offerPage({
-          offer,
-          locale,
-          submissionId: newSubmissionId(now),
-          ...(form ? { form } : {}),
-          ...(formError ? { formError } : {}),
-        }),
-      )
+  const context = await formContext(event, true);
+  if (context.done) return context.done;
+  const { offer, fields, locale, now } = context;
+  const form = parseDeclineForm(fields, offer, PAGE_TEXT[locale]);
+  if (!form.ok) {
+    return page(
+      422,
+      offerPage({
+        offer,
+        locale,
+        submissionId: newSubmissionId(now),
+        form,
+        declining: true,
+        ...(form.formError ? { formError: form.formError } : {}),
+      }),
     );
   }
   const record = { summaryId: offer.summaryId, declinedAt: now.toISOString(), ...form.value };
@@ -163,21 +178,8 @@ async function decline(event: ApiEvent): Promise<ApiResult> {
     case 'not-active':
       return inactive(outcome.offer, locale, now) ?? page(409, statusPage(outcome.offer, 'exhausted', locale));
     case 'replayed':
-      return page(200, declinedPage(offer, locale));
     case 'recorded':
-      await publishQuietly(() =>
-        events.publish({ type: 'OfferDeclined', partnerId: offer.partnerId, decline: record }),
-      );
       return page(200, declinedPage(offer, locale));
-  }
-}
-
-/** The response is recorded; a failed notification must not turn the customer's success into an error. */
-async function publishQuietly(publish: () => Promise<void>): Promise<void> {
-  try {
-    await publish();
-  } catch (error) {
-    logger.error('offer event not published', error as Error);
   }
 }
 
@@ -193,6 +195,7 @@ function htmlErrors(): MiddlewareObj<ApiEvent, ApiResult, Error, Context> {
 
 const ROUTES: Record<string, (event: ApiEvent) => Promise<ApiResult>> = {
   'GET /o/{code}': viewOffer,
+  'HEAD /o/{code}': headOffer,
   'POST /o/{code}/accept': accept,
   'POST /o/{code}/decline': decline,
 };

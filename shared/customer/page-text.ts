@@ -22,14 +22,23 @@ export interface PageText {
   readonly contactHeading: string;
   readonly offerRef: (summaryId: string) => string;
   readonly switchLanguage: string;
-  readonly formHasErrors: string;
+  /** The document title of a page whose form has errors: screen readers announce it first. */
+  readonly titleWithErrors: (title: string) => string;
+  readonly errorSummaryTitle: string;
   readonly errors: {
     readonly required: string;
     readonly licenses: (min: number, max: number) => string;
     readonly email: string;
     readonly tooLong: (max: number) => string;
     readonly choice: string;
+    readonly hiddenCharacters: string;
+    /** Form-level: the form is not the one this page rendered (missing/forged fields, repeated keys). */
     readonly stale: string;
+    readonly duplicate: string;
+    readonly mediaType: string;
+    readonly encoding: string;
+    readonly tooLarge: string;
+    readonly busy: string;
   };
   readonly declinedTitle: string;
   readonly declinedBody: (partner: string) => string;
@@ -39,6 +48,8 @@ export interface PageText {
   readonly notFoundBody: string;
   readonly errorTitle: string;
   readonly errorBody: string;
+  readonly busyTitle: string;
+  readonly busyBody: string;
 }
 
 export const PAGE_TEXT: Record<Locale, PageText> = {
@@ -47,7 +58,7 @@ export const PAGE_TEXT: Record<Locale, PageText> = {
     offerLead: (partner) =>
       `${partner} prepared these Microsoft cloud subscriptions for you. Check the counts, then accept or decline.`,
     subscriptions: 'Subscriptions',
-    licensesFor: (name) => `${name}: licenses`,
+    licensesFor: (name) => `${name} licenses`,
     licenseRange: (min, max) => `From ${min} to ${max} licenses.`,
     yourDetails: 'Your details',
     companyName: 'Company name',
@@ -64,14 +75,23 @@ export const PAGE_TEXT: Record<Locale, PageText> = {
     contactHeading: 'Contact',
     offerRef: (id) => `Offer ${id}`,
     switchLanguage: 'Ver em português',
-    formHasErrors: 'Some answers need your attention; see the messages below.',
+    titleWithErrors: (title) => `Error: ${title}`,
+    errorSummaryTitle: 'There is a problem',
     errors: {
       required: 'Fill in this field.',
       licenses: (min, max) => `Enter a whole number from ${min} to ${max}.`,
       email: 'Enter an email address such as name@example.com.',
       tooLong: (max) => `Use at most ${max} characters.`,
       choice: 'Choose one of the options.',
+      hiddenCharacters: 'Remove the hidden control or text-direction characters (retyping the text is easiest).',
       stale: 'This form is out of date. Please check the offer and submit it again.',
+      duplicate: 'This form is out of date. Please check the offer and submit it again.',
+      mediaType:
+        'We could not read the form in the format it was sent. Please use the form on this page and submit it again.',
+      encoding:
+        'We could not read the form: it contained characters that are not valid text. Please check your answers and submit again.',
+      tooLarge: 'The form sent was too large. Please check your answers and submit again.',
+      busy: 'Many people are answering this offer right now and your answer was not saved yet. Please submit it again in a few seconds.',
     },
     declinedTitle: 'Thank you for your answer',
     declinedBody: (partner) => `We have told ${partner} that you declined this offer. You can close this page.`,
@@ -89,13 +109,16 @@ export const PAGE_TEXT: Record<Locale, PageText> = {
     notFoundBody: 'We could not find this offer. Check that the link is complete, or ask the sender for a new one.',
     errorTitle: 'Something went wrong',
     errorBody: 'We could not load this page right now. Please try again in a moment.',
+    busyTitle: 'Please try again in a moment',
+    busyBody:
+      'Many people are answering this offer right now and your answer was not saved. Go back and submit it again in a few seconds.',
   },
   'pt-BR': {
     offerTitle: (partner) => `Sua oferta de assinaturas de ${partner}`,
     offerLead: (partner) =>
       `${partner} preparou estas assinaturas de nuvem da Microsoft para você. Confira as quantidades e aceite ou recuse.`,
     subscriptions: 'Assinaturas',
-    licensesFor: (name) => `${name}: licenças`,
+    licensesFor: (name) => `Licenças de ${name}`,
     licenseRange: (min, max) => `De ${min} a ${max} licenças.`,
     yourDetails: 'Seus dados',
     companyName: 'Nome da empresa',
@@ -112,14 +135,24 @@ export const PAGE_TEXT: Record<Locale, PageText> = {
     contactHeading: 'Contato',
     offerRef: (id) => `Oferta ${id}`,
     switchLanguage: 'View in English',
-    formHasErrors: 'Algumas respostas precisam de atenção; veja as mensagens abaixo.',
+    titleWithErrors: (title) => `Erro: ${title}`,
+    errorSummaryTitle: 'Há um problema',
     errors: {
       required: 'Preencha este campo.',
       licenses: (min, max) => `Informe um número inteiro de ${min} a ${max}.`,
       email: 'Informe um e-mail como nome@exemplo.com.',
       tooLong: (max) => `Use no máximo ${max} caracteres.`,
       choice: 'Escolha uma das opções.',
+      hiddenCharacters:
+        'Remova os caracteres invisíveis de controle ou de direção do texto (o mais fácil é digitar o texto de novo).',
       stale: 'Este formulário está desatualizado. Confira a oferta e envie novamente.',
+      duplicate: 'Este formulário está desatualizado. Confira a oferta e envie novamente.',
+      mediaType:
+        'Não conseguimos ler o formulário no formato em que foi enviado. Use o formulário desta página e envie novamente.',
+      encoding:
+        'Não conseguimos ler o formulário: ele continha caracteres que não são texto válido. Confira suas respostas e envie novamente.',
+      tooLarge: 'O formulário enviado era grande demais. Confira suas respostas e envie novamente.',
+      busy: 'Muitas pessoas estão respondendo a esta oferta agora e sua resposta ainda não foi salva. Envie novamente em alguns segundos.',
     },
     declinedTitle: 'Obrigado pela resposta',
     declinedBody: (partner) => `Avisamos ${partner} que você recusou esta oferta. Você pode fechar esta página.`,
@@ -137,5 +170,8 @@ export const PAGE_TEXT: Record<Locale, PageText> = {
     notFoundBody: 'Não encontramos esta oferta. Confira se o link está completo ou peça um novo a quem o enviou.',
     errorTitle: 'Algo deu errado',
     errorBody: 'Não conseguimos carregar esta página agora. Tente novamente em instantes.',
+    busyTitle: 'Tente novamente em instantes',
+    busyBody:
+      'Muitas pessoas estão respondendo a esta oferta agora e sua resposta não foi salva. Volte e envie novamente em alguns segundos.',
   },
 };

@@ -28,9 +28,16 @@ legend{font-weight:600;padding:0 .25rem}
 .choice{display:flex;gap:.5rem;align-items:flex-start;margin:.4rem 0;font-weight:400}
 .choice input{margin-top:.35rem;width:1.1rem;height:1.1rem}
 .disclosures li{margin:.3rem 0}
-.alert{border-left:4px solid #b3261e;background:#fdecea;padding:.75rem}
+.alert{border-left:4px solid #b3261e;background:#fdecea;padding:.75rem;margin:1rem 0}
+.alert h2{margin:0 0 .25rem;font-size:1.1rem}
+.alert p{margin:0}
+.alert ul{margin:.25rem 0 0;padding-left:1.25rem}
+.alert li{margin:.25rem 0}
+.alert a{color:#8c1d18}
+.alert:focus{outline:3px solid #ffb300;outline-offset:2px}
 button{font:inherit;font-weight:600;padding:.75rem 1.25rem;border-radius:.4rem;border:0;background:#0b57d0;color:#fff;cursor:pointer;width:100%}
 button.secondary{background:#e3e3e8;color:#1b1b1f}
+a{overflow-wrap:anywhere}
 button:focus-visible,input:focus-visible,textarea:focus-visible,a:focus-visible,summary:focus-visible{outline:3px solid #ffb300;outline-offset:2px}
 details{margin:1.5rem 0}
 summary{cursor:pointer;color:#0b57d0}
@@ -98,23 +105,56 @@ function textField(
 ${fieldError(id, error)}</div>`;
 }
 
-function partnerHeader(offer: Offer, locale: Locale, text: PageText, title: string): SafeHtml {
+/**
+ * The language switch links to the offer page itself (absolute path): the same page may be the
+ * answer to a POST to /o/{code}/accept, where a relative `?lang=` would point at the form action.
+ * `before` goes above the heading (the error summary).
+ */
+function partnerHeader(offer: Offer, locale: Locale, text: PageText, title: string, before?: SafeHtml): SafeHtml {
   const logo = offerLogoUrl(offer);
   const otherLocale: Locale = locale === 'en' ? 'pt-BR' : 'en';
   return html`<header>
 ${logo ? html`<img src="${logo}" alt="${offer.partner.name}">` : ''}
-<a class="lang" href="?lang=${otherLocale}" hreflang="${otherLocale}" lang="${otherLocale}">${text.switchLanguage}</a>
+<a class="lang" href="/o/${offer.summaryId}?lang=${otherLocale}" hreflang="${otherLocale}" lang="${otherLocale}">${text.switchLanguage}</a>
 </header>
-<h1>${title}</h1>`;
+${before ?? ''}<h1>${title}</h1>`;
+}
+
+/** Text the partner wrote is in the offer's language, which the page's may not be. */
+function partnerLang(offer: Offer, locale: Locale): SafeHtml {
+  return offer.locale === locale ? html`` : html` lang="${offer.locale}"`;
 }
 
 function contactFooter(offer: Offer, text: PageText): SafeHtml {
   const contact = offerContact(offer);
+  // Phone numbers were checked to be digits, spaces, ( ) . - and a leading +; the link keeps + and digits.
+  const phone = contact.phone
+    ? html`<br><a href="tel:${contact.phone.replace(/[^\d+]/g, '')}">${contact.phone}</a>`
+    : '';
   return html`<footer>
 <h2>${text.contactHeading}</h2>
-<p>${offer.partner.name}<br>${contact.name}<br><a href="mailto:${contact.email}">${contact.email}</a>${contact.phone ? html`<br>${contact.phone}` : ''}</p>
+<p>${offer.partner.name}<br>${contact.name}<br><a href="mailto:${contact.email}">${contact.email}</a>${phone}</p>
 <p>${text.offerRef(offer.summaryId)}</p>
 </footer>`;
+}
+
+/**
+ * At the top of a page whose form has errors: what went wrong for the whole form, and a link to
+ * each invalid field. Focused on load (no script needed), so the keyboard and screen readers start here.
+ */
+function errorSummary(text: PageText, formError: string | undefined, invalid: readonly InvalidField[]): SafeHtml {
+  return html`<div class="alert" role="alert" tabindex="-1" autofocus aria-labelledby="error-summary-title">
+<h2 id="error-summary-title">${text.errorSummaryTitle}</h2>
+${formError ? html`<p>${formError}</p>` : ''}
+${invalid.length > 0 ? html`<ul>${invalid.map((field) => html`<li><a href="#${field.id}">${field.label}: ${field.message}</a></li>`)}</ul>` : ''}
+</div>
+`;
+}
+
+interface InvalidField {
+  readonly id: string;
+  readonly label: string;
+  readonly message: string;
 }
 
 export interface OfferPageInput {
@@ -123,13 +163,27 @@ export interface OfferPageInput {
   readonly submissionId: string;
   readonly form?: FormState;
   readonly formError?: string;
+  /** The form posted was the decline form: its section opens, whatever the errors. */
+  readonly declining?: boolean;
 }
 
-export function offerPage({ offer, locale, submissionId, form = EMPTY_FORM, formError }: OfferPageInput): string {
+export function offerPage({
+  offer,
+  locale,
+  submissionId,
+  form = EMPTY_FORM,
+  formError,
+  declining = false,
+}: OfferPageInput): string {
   const text = PAGE_TEXT[locale];
   const partner = offer.partner.name;
   const contact = offerContact(offer);
-  const hasErrors = formError !== undefined || Object.keys(form.errors).length > 0;
+  // In page order, so the summary lists the fields as the customer meets them.
+  const invalid: InvalidField[] = [];
+  const check = (name: string, id: string, label: string) => {
+    const message = form.errors[name];
+    if (message) invalid.push({ id, label, message });
+  };
   const items = offer.items.map((item) => {
     const subscription = findSubscription(item.sku);
     const min = subscription?.minLicenses ?? 1;
@@ -137,19 +191,28 @@ export function offerPage({ offer, locale, submissionId, form = EMPTY_FORM, form
     const id = `licenses-${item.sku}`;
     const name = `licenses.${item.sku}`;
     const error = form.errors[name];
-    return html`<div class="field"><label for="${id}">${text.licensesFor(subscription?.name ?? item.sku)}</label>
+    const label = text.licensesFor(subscription?.name ?? item.sku);
+    check(name, id, label);
+    return html`<div class="field"><label for="${id}">${label}</label>
 <input id="${id}" name="${name}" type="number" inputmode="numeric" min="${min}" max="${max}" step="1" required value="${form.values[name] ?? String(item.licenses)}" aria-describedby="${describedBy(id, true, error)}"${error ? html` aria-invalid="true"` : ''}>
 <p class="hint" id="${id}-hint">${text.licenseRange(min, max)}</p>
 ${fieldError(id, error)}</div>`;
   });
   const notes = disclosures(locale, { partnerName: partner, contact, delegatedAdmin: offer.delegatedAdmin });
+  check('company', 'company', text.companyName);
+  check('name', 'contact-name', text.contactName);
+  check('email', 'email', text.email);
   const daError = form.errors.delegatedAdmin;
+  if (offer.delegatedAdmin) check('delegatedAdmin', 'delegated-admin', text.delegatedAdminLegend);
+  check('reason', 'reason', text.declineReason);
+  const hasErrors = formError !== undefined || invalid.length > 0;
+  const title = text.offerTitle(partner);
   const daInvalid = daError ? html` aria-invalid="true"` : '';
   const daChoice = offer.delegatedAdmin
     ? html`<fieldset${daError ? html` aria-describedby="delegated-admin-error"` : ''}>
 <legend>${text.delegatedAdminLegend}</legend>
 <p>${notes.find((note) => note.id === 'delegated-admin')?.text}</p>
-<label class="choice"><input type="radio" name="delegatedAdmin" value="yes" required${form.values.delegatedAdmin === 'yes' ? html` checked` : ''}${daInvalid}> ${text.delegatedAdminYes}</label>
+<label class="choice"><input type="radio" id="delegated-admin" name="delegatedAdmin" value="yes" required${form.values.delegatedAdmin === 'yes' ? html` checked` : ''}${daInvalid}> ${text.delegatedAdminYes}</label>
 <label class="choice"><input type="radio" name="delegatedAdmin" value="no"${form.values.delegatedAdmin === 'no' ? html` checked` : ''}${daInvalid}> ${text.delegatedAdminNo}</label>
 ${fieldError('delegated-admin', daError)}
 </fieldset>`
@@ -158,11 +221,10 @@ ${fieldError('delegated-admin', daError)}
 
   return layout(
     locale,
-    text.offerTitle(partner),
-    html`${partnerHeader(offer, locale, text, text.offerTitle(partner))}
+    hasErrors ? text.titleWithErrors(title) : title,
+    html`${partnerHeader(offer, locale, text, title, hasErrors ? errorSummary(text, formError, invalid) : undefined)}
 <p>${text.offerLead(partner)}</p>
-${offer.customization.intro ? html`<p class="intro">${offer.customization.intro}</p>` : ''}
-${hasErrors ? html`<p class="alert" role="alert">${formError ?? text.formHasErrors}</p>` : ''}
+${offer.customization.intro ? html`<p class="intro"${partnerLang(offer, locale)}>${offer.customization.intro}</p>` : ''}
 <form method="post" action="${action('accept')}">
 <input type="hidden" name="submission" value="${submissionId}">
 <input type="hidden" name="lang" value="${locale}">
@@ -177,7 +239,7 @@ ${daChoice}
 <ul class="disclosures">${notes.filter((n) => n.id !== 'delegated-admin').map((n) => html`<li>${n.text}</li>`)}</ul>
 <button type="submit">${text.accept}</button>
 </form>
-<details${form.errors.reason ? html` open` : ''}><summary>${text.declineSummary}</summary>
+<details${declining || form.errors.reason ? html` open` : ''}><summary>${text.declineSummary}</summary>
 <form method="post" action="${action('decline')}">
 <input type="hidden" name="submission" value="${submissionId}">
 <input type="hidden" name="lang" value="${locale}">
@@ -186,7 +248,7 @@ ${daChoice}
 ${fieldError('reason', form.errors.reason)}</div>
 <button type="submit" class="secondary">${text.decline}</button>
 </form></details>
-${offer.customization.closing ? html`<p class="closing">${offer.customization.closing}</p>` : ''}
+${offer.customization.closing ? html`<p class="closing"${partnerLang(offer, locale)}>${offer.customization.closing}</p>` : ''}
 ${contactFooter(offer, text)}`,
   );
 }
@@ -200,7 +262,7 @@ export function statusPage(offer: Offer, status: Exclude<OfferStatus, 'active'>,
     text.statusTitle[status],
     html`${partnerHeader(offer, locale, text, text.statusTitle[status])}
 <p>${text.statusBody[status](offer.partner.name)}</p>
-${message ? html`<blockquote class="deactivation-message"><p>${message}</p></blockquote>` : ''}
+${message ? html`<blockquote class="deactivation-message"${partnerLang(offer, locale)}><p>${message}</p></blockquote>` : ''}
 ${contactFooter(offer, text)}`,
   );
 }
@@ -216,9 +278,13 @@ ${contactFooter(offer, text)}`,
   );
 }
 
-export function messagePage(locale: Locale, kind: 'notFound' | 'error'): string {
+export function messagePage(locale: Locale, kind: 'notFound' | 'error' | 'busy'): string {
   const text = PAGE_TEXT[locale];
-  const [title, body] =
-    kind === 'notFound' ? [text.notFoundTitle, text.notFoundBody] : [text.errorTitle, text.errorBody];
+  const pages: Record<typeof kind, readonly [string, string]> = {
+    notFound: [text.notFoundTitle, text.notFoundBody],
+    error: [text.errorTitle, text.errorBody],
+    busy: [text.busyTitle, text.busyBody],
+  };
+  const [title, body] = pages[kind];
   return layout(locale, title, html`<h1>${title}</h1><p>${body}</p>`);
 }
