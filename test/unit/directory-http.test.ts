@@ -13,7 +13,7 @@ const record = (officeId: string, overrides: Record<string, unknown> = {}) => ({
   ...overrides,
 });
 
-type Reply = Response | Error | (() => Promise<Response>);
+type Reply = Response | Error | ((init: RequestInit) => Promise<Response>);
 const page = (body: unknown, init: ResponseInit = {}) =>
   new Response(typeof body === 'string' ? body : JSON.stringify(body), { status: 200, ...init });
 
@@ -32,7 +32,7 @@ function setup(replies: Reply[], options: Partial<HttpDirectoryOptions> = {}) {
     const reply = replies.shift();
     if (!reply) throw new Error('no more replies');
     if (reply instanceof Error) throw reply;
-    return typeof reply === 'function' ? reply() : reply;
+    return typeof reply === 'function' ? reply(init) : reply;
   }) as unknown as typeof fetch;
   const directory = new HttpDirectory({
     baseUrl: 'https://directory.example/',
@@ -112,16 +112,43 @@ describe('HttpDirectory', () => {
     expect(sleeps).toHaveLength(1);
   });
 
-  it('backs off exponentially with full jitter, capped', async () => {
+  it.each([
+    [1, [100, 200, 400, 800, 1000, 1000]],
+    [0.5, [50, 100, 200, 400, 500, 500]],
+    [0, [0, 0, 0, 0, 0, 0]],
+  ])('backs off exponentially with full jitter, capped (random %p)', async (random, expected) => {
+    // Arrange
     const failures = Array.from({ length: 6 }, () => new Response('', { status: 500 }));
     const { directory, sleeps } = setup([...failures, page({ offices: [], cursor: 'c' })], {
       maxAttempts: 7,
       baseDelayMs: 100,
       maxDelayMs: 1000,
-      random: () => 1,
+      random: () => random,
     });
+
+    // Act
     await directory.listOffices({});
-    expect(sleeps).toEqual([100, 200, 400, 800, 1000, 1000]);
+
+    // Assert: the delay is the random fraction of the capped exponential ceiling.
+    expect(sleeps).toEqual(expected);
+  });
+
+  it('draws a fresh jitter for every retry', async () => {
+    // Arrange
+    const draws = [0.25, 0.75, 0.1];
+    const failures = Array.from({ length: 3 }, () => new Response('', { status: 503 }));
+    const { directory, sleeps } = setup([...failures, page({ offices: [], cursor: 'c' })], {
+      maxAttempts: 4,
+      baseDelayMs: 400,
+      maxDelayMs: 10_000,
+      random: () => draws.shift() ?? 0,
+    });
+
+    // Act
+    await directory.listOffices({});
+
+    // Assert
+    expect(sleeps).toEqual([100, 600, 160]);
   });
 
   it('waits at least what Retry-After asks (seconds or an HTTP date)', async () => {
@@ -151,15 +178,26 @@ describe('HttpDirectory', () => {
   });
 
   it('times out a request that does not answer, and retries it', async () => {
-    const never = () =>
+    // Arrange: like a server that never answers, this fetch settles only when its signal aborts,
+    // so only the client's own timeout can end the attempt.
+    const hangsUntilAborted = (init: RequestInit) =>
       new Promise<Response>((_resolve, reject) => {
-        // What fetch does when its signal aborts.
-        setTimeout(() => reject(new DOMException('aborted', 'TimeoutError')), 100);
+        init.signal?.addEventListener('abort', () => reject(init.signal?.reason), { once: true });
       });
-    const { directory, sleeps } = setup([never, page({ offices: [], cursor: 'c' })], { timeoutMs: 20 });
-    await expect(directory.listOffices({})).resolves.toMatchObject({ cursor: 'c' });
+    const reasons: string[] = [];
+    const { directory, sleeps } = setup([hangsUntilAborted, page({ offices: [], cursor: 'c' })], {
+      timeoutMs: 20,
+      onRetry: ({ reason }) => reasons.push(reason),
+    });
+
+    // Act
+    const result = await directory.listOffices({});
+
+    // Assert
+    expect(result).toMatchObject({ cursor: 'c' });
+    expect(reasons).toEqual(['timed out after 20 ms']);
     expect(sleeps).toHaveLength(1);
-  });
+  }, 2_000);
 
   it('fails after maxAttempts with a retryable DirectoryError', async () => {
     const { directory, calls } = setup(
