@@ -36,6 +36,14 @@ export interface OfficeSyncAccessProps {
 
 /** The office sync's freshness alarm: the schedule may be running and failing, or not running. */
 export const OFFICE_SYNC_STALE_ALARM_ID = 'SyncStaleAlarm';
+/** Fires when the directory sent records that failed validation (skipped, so their offices are stale). */
+export const OFFICE_SYNC_INVALID_RECORDS_ALARM_ID = 'InvalidRecordsAlarm';
+/**
+ * Window of the invalid-records alarm. A malformed record is reported by one run only (the cursor
+ * moves past it), so a window of one run would raise the alarm and clear it at the next run; an
+ * hour keeps it up long enough to be noticed.
+ */
+export const OFFICE_SYNC_INVALID_RECORDS_WINDOW = Duration.hours(1);
 
 /**
  * The office sync's access, narrower than any TableAccess level (its spec says 'none' and defers
@@ -76,5 +84,25 @@ export function bindOfficeSync(
     evaluationPeriods: 1,
     comparisonOperator: ComparisonOperator.LESS_THAN_THRESHOLD,
     treatMissingData: TreatMissingData.BREACHING,
+  });
+
+  // A malformed record does not fail the run: it is skipped, logged and counted, and the cursor
+  // moves past it, so the office it describes stays out of date until the directory sends it again.
+  // Someone has to tell the directory's owners; this is how they learn of it. No run, no data: fine.
+  new Alarm(fn, OFFICE_SYNC_INVALID_RECORDS_ALARM_ID, {
+    alarmDescription:
+      'officeSync: the partner network directory sent records that failed validation; they were skipped ' +
+      '(see the "skipped invalid directory record" log lines and lastInvalidRecords in the sync state)',
+    metric: new Metric({
+      namespace: OFFICE_SYNC_METRICS.namespace,
+      metricName: OFFICE_SYNC_METRICS.invalid,
+      dimensionsMap: { service: OFFICE_SYNC_METRICS.service },
+      statistic: 'Sum',
+      period: OFFICE_SYNC_INVALID_RECORDS_WINDOW,
+    }),
+    threshold: 1,
+    evaluationPeriods: 1,
+    comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+    treatMissingData: TreatMissingData.NOT_BREACHING,
   });
 }

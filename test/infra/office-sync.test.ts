@@ -2,6 +2,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { createApp } from '../../infra/app.ts';
 import { SCHEDULED_RUN_RETRIES } from '../../infra/constructs/app-function.ts';
 import {
+  OFFICE_SYNC_INVALID_RECORDS_ALARM_ID,
   OFFICE_SYNC_LEADING_KEYS,
   OFFICE_SYNC_STALE_ALARM_ID,
   OFFICE_SYNC_TABLE_ACTIONS,
@@ -141,6 +142,27 @@ describe('office sync alarms', () => {
       ComparisonOperator: 'LessThanThreshold',
       TreatMissingData: 'breaching',
     });
+  });
+});
+
+describe('office sync invalid records', () => {
+  it('alarms as soon as a run skipped any record that failed validation', () => {
+    // Arrange: the alarm the construct created, by its id.
+    const invalid = resources[id(sync.node.findChild(OFFICE_SYNC_INVALID_RECORDS_ALARM_ID))]?.Properties;
+
+    // Assert: on the metric the handler publishes (same names), one record is enough.
+    expect(invalid).toMatchObject({
+      Namespace: OFFICE_SYNC_METRICS.namespace,
+      MetricName: OFFICE_SYNC_METRICS.invalid,
+      Dimensions: [{ Name: 'service', Value: OFFICE_SYNC_METRICS.service }],
+      Statistic: 'Sum',
+      Period: 3600,
+      EvaluationPeriods: 1,
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+    });
+    expect(OFFICE_SYNC_METRICS.invalid).toBe('OfficeRecordsInvalid');
   });
 });
 
