@@ -5,7 +5,8 @@ import {
   type CfnStage,
   HttpApi,
   HttpMethod,
-  type HttpRoute,
+  HttpRoute,
+  HttpRouteKey,
   HttpStage,
   LogGroupLogDestination,
 } from 'aws-cdk-lib/aws-apigatewayv2';
@@ -24,6 +25,7 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { GSI1, TABLE_KEYS, TTL_ATTRIBUTE } from '../shared/db/table.ts';
 import {
+  FALLBACK_FUNCTION,
   FUNCTIONS,
   type FunctionName,
   type FunctionSpec,
@@ -281,6 +283,18 @@ export class PurchaseOffersStack extends Stack {
         });
       }
     }
+
+    // Everything no route matches: a problem+json 404/405 (or a 404 page under /o/) instead of
+    // API Gateway's bare `{"message":"Not Found"}`.
+    const fallback = new HttpRoute(this, 'DefaultRoute', {
+      httpApi: this.api,
+      routeKey: HttpRouteKey.DEFAULT,
+      integration: integrationFor(FALLBACK_FUNCTION),
+    });
+    Validations.of(fallback).acknowledge({
+      id: 'AwsSolutions-APIG4',
+      reason: 'The $default route only answers 404/405 for requests no route matches; it reads no data.',
+    });
   }
 
   /**

@@ -104,6 +104,10 @@ export const FUNCTIONS = {
     // The scheduled run's budget; the on-demand route keeps its own 20 s budget (HTTP API: 30 s).
     timeoutSeconds: 300,
   },
+  fallback: {
+    entry: 'functions/fallback/handler.ts',
+    description: "Answers requests no route matches (API Gateway's $default route): 404, or 405 with Allow",
+  },
   offerEvents: {
     entry: 'functions/offer-events/handler.ts',
     description: 'Publishes each recorded acceptance and decline to the offer events bus (from the table stream)',
@@ -165,6 +169,34 @@ export const ROUTES: readonly Route[] = [
     throttle: CUSTOMER_FORM_THROTTLE,
   },
 ];
+
+/**
+ * API Gateway's `$default` route goes to this function: requests for an unknown path, or with a
+ * method the path does not take, get a proper 404 or 405 instead of API Gateway's bare JSON.
+ */
+export const FALLBACK_FUNCTION: FunctionName = 'fallback';
+
+/** `/v1/offers/{summaryId}` → a regex with one capture per path parameter, as API Gateway matches. */
+export function routePattern(path: string): { pattern: RegExp; params: string[] } {
+  const params: string[] = [];
+  const source = path
+    .split('/')
+    .map((segment) => {
+      const param = /^\{(\w+)\}$/.exec(segment);
+      if (!param?.[1]) return segment.replace(/[.*+?^$()|[\]\\]/g, '\\$&');
+      params.push(param[1]);
+      return '([^/]+)';
+    })
+    .join('/');
+  return { pattern: new RegExp(`^${source}$`), params };
+}
+
+const PATTERNS = ROUTES.map((route) => ({ route, pattern: routePattern(route.path).pattern }));
+
+/** The methods routes take on this concrete path (empty: no route has the path). */
+export function methodsForPath(path: string): HttpMethod[] {
+  return [...new Set(PATTERNS.filter(({ pattern }) => pattern.test(path)).map(({ route }) => route.method))];
+}
 
 /** `GET /v1/offers/{summaryId}` → the route key API Gateway and our handlers both use. */
 export function routeKey(route: Pick<Route, 'method' | 'path'>): string {

@@ -4,7 +4,15 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { APIGatewayRequestAuthorizerEventV2, Context } from 'aws-lambda';
 import type { ApiEvent, ApiResult, PartnerAuthorizerContext } from '../../shared/http/types.ts';
-import { FUNCTIONS, type FunctionName, ROUTES, type Route, routeKey } from '../../shared/routes.ts';
+import {
+  FALLBACK_FUNCTION,
+  FUNCTIONS,
+  type FunctionName,
+  ROUTES,
+  type Route,
+  routeKey,
+  routePattern,
+} from '../../shared/routes.ts';
 
 type Handler = (event: never, context: Context) => Promise<unknown>;
 
@@ -14,19 +22,8 @@ interface CompiledRoute {
   readonly params: string[];
 }
 
-/** `/v1/offers/{summaryId}` → a regex with one capture per path parameter, as API Gateway matches. */
 function compile(route: Route): CompiledRoute {
-  const params: string[] = [];
-  const source = route.path
-    .split('/')
-    .map((segment) => {
-      const param = /^\{(\w+)\}$/.exec(segment);
-      if (!param?.[1]) return segment.replace(/[.*+?^$()|[\]\\]/g, '\\$&');
-      params.push(param[1]);
-      return '([^/]+)';
-    })
-    .join('/');
-  return { route, pattern: new RegExp(`^${source}$`), params };
+  return { route, ...routePattern(route.path) };
 }
 
 function lambdaContext(functionName: string, requestId: string): Context {
@@ -114,16 +111,13 @@ export function createLocalGateway(options: LocalGatewayOptions = {}): Server {
       .map((compiled) => ({ compiled, match: compiled.pattern.exec(url.pathname) }))
       .filter((candidate) => candidate.match !== null);
     const found = matches.find((candidate) => candidate.compiled.route.method === method);
-    if (!found?.match) {
-      // API Gateway answers unmatched routes itself, with this body.
-      return send({
-        statusCode: 404,
-        headers: { 'content-type': 'application/json' },
-        body: '{"message":"Not Found"}',
-      });
-    }
-    const { route, params } = found.compiled;
-    const key = routeKey(route);
+    // Unmatched requests take API Gateway's `$default` route, as deployed.
+    const route: Pick<Route, 'function' | 'auth'> = found?.compiled.route ?? {
+      function: FALLBACK_FUNCTION as Route['function'],
+      auth: 'public',
+    };
+    const params = found?.compiled.params ?? [];
+    const key = found ? routeKey(found.compiled.route) : '$default';
 
     // API Gateway v2: lower-cased header names, repeated headers and query values joined by commas.
     const headers: Record<string, string> = {};
@@ -134,7 +128,7 @@ export function createLocalGateway(options: LocalGatewayOptions = {}): Server {
     for (const [name, value] of url.searchParams) query[name] = name in query ? `${query[name]},${value}` : value;
     const pathParameters: Record<string, string> = {};
     params.forEach((name, index) => {
-      pathParameters[name] = decodePathSegment(found.match?.[index + 1] ?? '');
+      pathParameters[name] = decodePathSegment(found?.match?.[index + 1] ?? '');
     });
     const raw = await readBody(req);
     const textual = isTextual(headers['content-type']);

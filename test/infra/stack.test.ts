@@ -5,7 +5,7 @@ import { API_KEY_CACHE_SECONDS } from '../../infra/constructs/environment.ts';
 import { OFFICE_SYNC_LEADING_KEYS } from '../../infra/constructs/office-sync.ts';
 import { AUTHORIZER_CACHE_TTL, CUSTOM_ACCESS, DEFAULT_THROTTLE } from '../../infra/stack.ts';
 import { GSI1, TABLE_KEYS, TTL_ATTRIBUTE } from '../../shared/db/table.ts';
-import { FUNCTIONS, type FunctionSpec, ROUTES, type Route, routeKey } from '../../shared/routes.ts';
+import { FALLBACK_FUNCTION, FUNCTIONS, type FunctionSpec, ROUTES, type Route, routeKey } from '../../shared/routes.ts';
 import { OFFICE_SYNC_METRICS } from '../../shared/sync/metrics.ts';
 
 // Assertions look at the template only; bundling every function would just slow them down.
@@ -80,8 +80,17 @@ describe('API routes (derived from ROUTES)', () => {
   const routeFor = (route: Route) => routes.find((candidate) => candidate.RouteKey === routeKey(route));
   const [authorizerId] = ofType('AWS::ApiGatewayV2::Authorizer').map(([id]) => id);
 
-  it('has exactly one API route per ROUTES entry', () => {
-    expect(routes.map((route) => route.RouteKey).sort()).toEqual(ROUTES.map(routeKey).sort());
+  it('has exactly one API route per ROUTES entry, plus $default', () => {
+    expect(routes.map((route) => route.RouteKey).sort()).toEqual([...ROUTES.map(routeKey), '$default'].sort());
+  });
+
+  it('sends requests no route matches to the fallback function, without the authorizer', () => {
+    const fallback = routes.find((route) => route.RouteKey === '$default');
+    expect(fallback?.AuthorizerId).toBeUndefined();
+    const integrationId = /"Ref":"([^"]+)"/.exec(JSON.stringify(fallback?.Target))?.[1] ?? '';
+    expect(JSON.stringify(resources[integrationId]?.Properties?.IntegrationUri)).toContain(
+      `"${logicalId(stack.functions[FALLBACK_FUNCTION]!.function)}"`,
+    );
   });
 
   it.each(ROUTES.filter((route) => route.auth === 'partner').map((route) => [routeKey(route), route] as const))(
