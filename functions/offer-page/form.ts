@@ -124,6 +124,7 @@ export interface AcceptForm {
 /** Turns zod issues into one customer-facing message per field, in the page's language. */
 function customerErrors(
   issues: readonly z.core.$ZodIssue[],
+  fields: Record<string, string>,
   offer: Offer,
   text: PageText,
 ): { errors: Record<string, string>; formError?: string } {
@@ -137,7 +138,8 @@ function customerErrors(
       continue;
     }
     if (errors[field]) continue;
-    const missing = issue.code === 'invalid_type' || (issue.code === 'too_small' && issue.origin === 'string');
+    // An empty email is missing, not malformed: say "fill in", not "enter an address such as".
+    const missing = issue.code === 'invalid_type' || !fields[field]?.trim();
     if (field.startsWith('licenses.')) {
       const sku = field.slice('licenses.'.length);
       const { min, max } = licenseLimits(sku, offer.items.find((item) => item.sku === sku)?.licenses ?? 1);
@@ -154,7 +156,8 @@ function customerErrors(
 
 export function parseAcceptForm(fields: Record<string, string>, offer: Offer, text: PageText): FormResult<AcceptForm> {
   const parsed = acceptSchema(offer).safeParse(fields);
-  if (!parsed.success) return { ok: false, values: fields, ...customerErrors(parsed.error.issues, offer, text) };
+  if (!parsed.success)
+    return { ok: false, values: fields, ...customerErrors(parsed.error.issues, fields, offer, text) };
   const data = parsed.data as Record<string, unknown> & z.output<ReturnType<typeof acceptSchema>>;
   return {
     ok: true,
@@ -175,7 +178,8 @@ export function parseDeclineForm(
   text: PageText,
 ): FormResult<{ submissionId: string; reason?: string }> {
   const parsed = declineSchema.safeParse(fields);
-  if (!parsed.success) return { ok: false, values: fields, ...customerErrors(parsed.error.issues, offer, text) };
+  if (!parsed.success)
+    return { ok: false, values: fields, ...customerErrors(parsed.error.issues, fields, offer, text) };
   const { submission: submissionId, reason } = parsed.data;
   return { ok: true, value: reason ? { submissionId, reason } : { submissionId } };
 }

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
  * hints; a human browser sends neither.
  */
 const AUTOMATED_AGENT =
-  /bot\b|crawler|spider|slurp|preview|facebookexternalhit|whatsapp|telegram|slack|discord|skypeuripreview|microsoftpreview|teams|linkedin|pinterest|embedly|quora link|outlook|google-?(?:inspectiontool|read-aloud)|bingpreview|headless|curl\/|wget\/|python-requests|python-urllib|go-http-client|java\/|okhttp|axios|node-fetch|undici|libwww|httpclient|scanner|monitor|proofpoint|mimecast|barracuda/i;
+  /bot\b|crawler|spider|slurp|preview|facebookexternalhit|whatsapp|telegram|slack|discord|skypeuripreview|microsoftpreview|teams|linkedin|pinterest|embedly|quora link|outlook|google-?(?:inspectiontool|read-aloud)|bingpreview|headless|curl\/|wget\/|python-requests|python-urllib|aiohttp|scrapy|go-http-client|java\/|okhttp|axios|node-fetch|undici|^node(?:\/|$)|^deno\/|^bun\/|postmanruntime|httpie|libwww|httpclient|scanner|monitor|proofpoint|mimecast|barracuda/i;
 
 export function isAutomatedVisitor(headers: Record<string, string | undefined>): boolean {
   const agent = headers['user-agent'];

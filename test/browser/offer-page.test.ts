@@ -3,7 +3,10 @@ import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { PartnerAdmin } from '../../infra/ops/partner-admin.ts';
 import { createDocumentClient } from '../../shared/db/client.ts';
+import { offerToItem } from '../../shared/db/offers.ts';
 import { officeToItem } from '../../shared/db/offices.ts';
+import type { Offer } from '../../shared/domain/offer.ts';
+import { generateSummaryId } from '../../shared/domain/summary-id.ts';
 
 const BASE = process.env.LOCAL_BASE_URL ?? '';
 const KEY = process.env.LOCAL_API_KEY ?? '';
@@ -87,6 +90,27 @@ beforeEach(async () => {
 });
 afterEach(() => page.context().close());
 
+/** The link as a customer would open it, on the local gateway. */
+function localUrl(offer: { url: string }): string {
+  return offer.url.replace(/^https?:\/\/[^/]+/, BASE);
+}
+
+async function views(summaryId: string): Promise<number> {
+  return (await api(`/v1/offers/${summaryId}`)).counters.views;
+}
+
+/** Submits the accept form with the browser's own checks off, as a script-less old browser would. */
+async function submitWithoutBrowserChecks(): Promise<void> {
+  await page
+    .locator('form')
+    .first()
+    .evaluate((form) => form.setAttribute('novalidate', ''));
+  await Promise.all([
+    page.waitForURL(/\/accept$/),
+    page.getByRole('button', { name: /Accept and go to checkout|Aceitar e ir para o pagamento/ }).click(),
+  ]);
+}
+
 function checkoutParams(): URLSearchParams {
   const url = new URL(page.url());
   expect(url.pathname).toBe('/checkout');
@@ -100,7 +124,7 @@ describe('the customer offer page in Chromium', () => {
     await expect(page.title()).resolves.toContain('Contoso Cloud Advisors');
     await page.screenshot({ path: `${ARTIFACTS}/offer-page.png`, fullPage: true });
 
-    await page.getByLabel('Microsoft 365 Business Standard: licenses').fill('25');
+    await page.getByLabel('Microsoft 365 Business Standard licenses').fill('25');
     await page.getByLabel('Company name').fill('Tailwind Traders');
     await page.getByLabel('Your name').fill('Rita Alves');
     await page.getByLabel('Email').fill('rita@tailwind.example');
@@ -144,14 +168,16 @@ describe('the customer offer page in Chromium', () => {
       .locator('form')
       .first()
       .evaluate((form) => form.setAttribute('novalidate', ''));
-    await page.getByLabel('Microsoft 365 Business Standard: licenses').fill('500');
+    await page.getByLabel('Microsoft 365 Business Standard licenses').fill('500');
     await page.getByLabel('Company name').fill('Tailwind Traders');
     await page.getByLabel('Your name').fill('Rita Alves');
     await page.getByLabel('Email').fill('rita@tailwind.example');
     await page.getByLabel('Accept with delegated administration').check();
     await page.getByRole('button', { name: 'Accept and go to checkout' }).click();
-    await expect(page.getByText('Enter a whole number from 1 to 300.').isVisible()).resolves.toBe(true);
-    await expect(page.getByLabel('Microsoft 365 Business Standard: licenses').inputValue()).resolves.toBe('500');
+    await expect(page.locator('#licenses-M365_BUSINESS_STANDARD-error').textContent()).resolves.toBe(
+      'Enter a whole number from 1 to 300.',
+    );
+    await expect(page.getByLabel('Microsoft 365 Business Standard licenses').inputValue()).resolves.toBe('500');
     expect((await api(`/v1/offers/${offer.summaryId}`)).counters.acceptances).toBe(0);
   });
 
@@ -185,6 +211,84 @@ describe('the customer offer page in Chromium', () => {
     await page.goto(offer.url.replace(/^https?:\/\/[^/]+/, BASE));
     await expect(page.getByRole('heading', { name: 'This offer has expired' }).isVisible()).resolves.toBe(true);
     await expect(page.locator('form').count()).resolves.toBe(0);
+  });
+
+  it('puts an error summary first on a 422 page: Error: title, focused, each link moving to its field', async () => {
+    const offer = await createOffer();
+    await page.goto(localUrl(offer));
+    await page.getByLabel('Company name').fill('Tailwind Traders');
+    await submitWithoutBrowserChecks();
+    await expect(page.title()).resolves.toBe('Error: Your subscription offer from Contoso Cloud Advisors');
+    const summary = page.getByRole('alert');
+    await expect(summary.getByRole('heading', { name: 'There is a problem' }).isVisible()).resolves.toBe(true);
+    await expect(
+      page.evaluate(() =>
+        (
+          globalThis as unknown as { document: { activeElement?: { getAttribute(name: string): string | null } } }
+        ).document.activeElement?.getAttribute('role'),
+      ),
+    ).resolves.toBe('alert');
+    const links = summary.getByRole('link');
+    await expect(links.allTextContents()).resolves.toEqual([
+      'Your name: Fill in this field.',
+      'Email: Fill in this field.',
+      'Delegated administration: Choose one of the options.',
+    ]);
+    await summary.getByRole('link', { name: 'Email: Fill in this field.' }).click();
+    await page.keyboard.type('rita@tailwind.example');
+    await expect(page.getByLabel('Email').inputValue()).resolves.toBe('rita@tailwind.example');
+    await expect(page.getByLabel('Company name').inputValue()).resolves.toBe('Tailwind Traders');
+    await expect(page.getByRole('textbox', { name: 'Your name' }).getAttribute('aria-describedby')).resolves.toBe(
+      'contact-name-error',
+    );
+    expect((await api(`/v1/offers/${offer.summaryId}`)).counters.acceptances).toBe(0);
+  });
+
+  it('switches language from a 422 error page to the offer page in the other language', async () => {
+    const offer = await createOffer({
+      locale: 'pt-BR',
+      customization: { intro: 'Dimensionamos para sua equipe de dez.', closing: 'Até breve!' },
+    });
+    // This browser asks for English (Accept-Language en-US): the visitor picks Portuguese first.
+    await page.goto(`${localUrl(offer)}?lang=pt-BR`);
+    await expect(page.locator('html').getAttribute('lang')).resolves.toBe('pt-BR');
+    await page.getByLabel('Nome da empresa').fill('Tailwind Traders');
+    await submitWithoutBrowserChecks();
+    await expect(page.title()).resolves.toMatch(/^Erro: /);
+    await Promise.all([page.waitForURL(/\?lang=en$/), page.getByRole('link', { name: 'View in English' }).click()]);
+    const url = new URL(page.url());
+    expect(url.pathname).toBe(`/o/${offer.summaryId}`);
+    await expect(page.locator('html').getAttribute('lang')).resolves.toBe('en');
+    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe(
+      'Your subscription offer from Contoso Cloud Advisors',
+    );
+    // The partner wrote in the offer's language: marked as such on the English page only.
+    await expect(page.locator('.intro').getAttribute('lang')).resolves.toBe('pt-BR');
+    await expect(page.locator('.closing').getAttribute('lang')).resolves.toBe('pt-BR');
+    await Promise.all([page.waitForURL(/\?lang=pt-BR$/), page.getByRole('link', { name: 'Ver em português' }).click()]);
+    await expect(page.locator('.intro').getAttribute('lang')).resolves.toBeNull();
+  });
+
+  it('counts a person’s view but never a link previewer’s, a mail scanner’s or a HEAD request', async () => {
+    const offer = await createOffer();
+    for (const userAgent of [
+      'Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)',
+      'Mozilla/5.0 (compatible; Microsoft Outlook 16.0; ms-office)',
+      'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/131.0 Safari/537.36',
+    ]) {
+      const bot = await browser.newContext({ userAgent });
+      const botPage = await bot.newPage();
+      const response = await botPage.goto(localUrl(offer));
+      expect(response?.status()).toBe(200);
+      await bot.close();
+    }
+    const head = await page.request.head(localUrl(offer));
+    expect(head.status()).toBe(200);
+    expect(await head.body()).toHaveLength(0);
+    expect(await views(offer.summaryId)).toBe(0);
+    await page.goto(localUrl(offer));
+    await page.reload();
+    expect(await views(offer.summaryId)).toBe(2);
   });
 
   it('shows XSS payloads in every partner text field as text and never runs them', async () => {
@@ -230,6 +334,12 @@ describe('the customer offer page in Chromium', () => {
     await page.goto(offer.url.replace(/^https?:\/\/[^/]+/, BASE));
     await expect(page.getByText(payload('intro')).isVisible()).resolves.toBe(true);
     await expect(page.getByText(payload('closing')).isVisible()).resolves.toBe(true);
+    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe(
+      `Your subscription offer from ${payload('partner-name')}`,
+    );
+    await expect(page.locator('footer').textContent()).resolves.toContain(payload('partner-name'));
+    await expect(page.locator('footer').textContent()).resolves.toContain(payload('contact-name'));
+    await expect(page.locator('header img').getAttribute('alt')).resolves.toBe(payload('partner-name'));
     await expect(page.locator('script').count()).resolves.toBe(0);
     await api(`/v1/offers/${offer.summaryId}/deactivate`, {
       method: 'POST',
@@ -238,6 +348,73 @@ describe('the customer offer page in Chromium', () => {
     });
     await page.reload();
     await expect(page.getByText(payload('deactivation')).isVisible()).resolves.toBe(true);
+    await expect(page.locator('script').count()).resolves.toBe(0);
+    expect(await page.evaluate(() => (globalThis as { __xss?: string }).__xss)).toBeUndefined();
+    expect(dialogs).toEqual([]);
+  });
+
+  it('shows hostile text in every field of a stored offer, and in the customer’s own answers, as text', async () => {
+    // Straight into the table: even values the partner API would refuse (email, phone, logo URL).
+    const payload = (field: string) => `"><script>__xss='${field}'</script><img src=x onerror="alert('${field}')">`;
+    const offer: Offer = {
+      summaryId: generateSummaryId(),
+      partnerId: 'xss-direct',
+      officeId: 'o',
+      officeName: payload('office'),
+      usageLocation: 'BR',
+      items: [{ sku: 'M365_BUSINESS_STANDARD', licenses: 3 }],
+      delegatedAdmin: true,
+      locale: 'pt-BR',
+      customization: {
+        intro: payload('intro'),
+        closing: payload('closing'),
+        logoUrl: `javascript:alert('logo')//${payload('logo')}`,
+        contact: {
+          name: payload('contact-name'),
+          email: `${payload('contact-email')}@example.com`,
+          phone: `+55 ${payload('contact-phone')}`,
+        },
+      },
+      partner: {
+        name: payload('partner-name'),
+        advisorCode: '4400098',
+        contact: { name: payload('partner-contact'), email: 'p@example.com' },
+      },
+      createdAt: new Date().toISOString(),
+      views: 0,
+      acceptances: 0,
+      declines: 0,
+    };
+    await localTable.client.send(new PutCommand({ TableName: localTable.name, Item: offerToItem(offer) }));
+    const url = `${BASE}/o/${offer.summaryId}?lang=en`;
+    await page.goto(url);
+    for (const field of ['partner-name', 'intro', 'closing', 'contact-name', 'contact-email', 'contact-phone']) {
+      await expect(page.locator('body').textContent()).resolves.toContain(payload(field));
+    }
+    await expect(page.locator('footer a[href^="mailto:"]').textContent()).resolves.toBe(
+      `${payload('contact-email')}@example.com`,
+    );
+    await expect(page.locator('footer a[href^="tel:"]').getAttribute('href')).resolves.toBe('tel:+55');
+    // The customer's own answers come back on the error page as values, not markup.
+    await page.getByLabel('Company name').fill(payload('company'));
+    await page.getByLabel('Your name').fill(payload('customer-name'));
+    await submitWithoutBrowserChecks();
+    await expect(page.getByLabel('Company name').inputValue()).resolves.toBe(payload('company'));
+    await expect(page.getByLabel('Your name').inputValue()).resolves.toBe(payload('customer-name'));
+    await expect(page.locator('script').count()).resolves.toBe(0);
+    await localTable.client.send(
+      new PutCommand({
+        TableName: localTable.name,
+        Item: offerToItem({
+          ...offer,
+          deactivatedAt: new Date().toISOString(),
+          deactivationMessage: payload('deactivation'),
+        }),
+      }),
+    );
+    await page.goto(url);
+    await expect(page.locator('.deactivation-message').textContent()).resolves.toBe(payload('deactivation'));
+    await expect(page.locator('.deactivation-message').getAttribute('lang')).resolves.toBe('pt-BR');
     await expect(page.locator('script').count()).resolves.toBe(0);
     expect(await page.evaluate(() => (globalThis as { __xss?: string }).__xss)).toBeUndefined();
     expect(dialogs).toEqual([]);

@@ -108,6 +108,8 @@ describe('automated visitors', () => {
     'Mozilla/5.0 (compatible; Googlebot/2.1)',
     'Mozilla/5.0 (Windows NT 10.0) SkypeUriPreview Preview/0.5',
     'curl/8.5.0',
+    'node',
+    'PostmanRuntime/7.36.0',
   ])('does not count %s', (agent) => {
     expect(isAutomatedVisitor({ 'user-agent': agent })).toBe(true);
   });
@@ -382,6 +384,13 @@ describe('form fields', () => {
       expect(form.errors).toEqual({ [field]: text.errors.hiddenCharacters });
       expect(form.formError).toBeUndefined();
     }
+  });
+
+  it('says an empty or blank email is missing, not malformed', () => {
+    for (const email of ['', '   ']) {
+      expect(accept({ email })).toMatchObject({ ok: false, errors: { email: text.errors.required } });
+    }
+    expect(accept({ email: 'rita@' })).toMatchObject({ ok: false, errors: { email: text.errors.email } });
   });
 
   it('accepts ordinary accented and non-Latin names', () => {
