@@ -21,11 +21,14 @@ const service = new OffersService({
 });
 
 export const listOffers = partnerRoute({ query: listOffersQuery }, async ({ partnerId, query }) => {
+  // One instant for the filter and for each offer's status: an offer expiring between two clock
+  // reads would otherwise be listed under ?status=expired and shown as active (or the reverse).
   const now = new Date();
   const page = await service.list(partnerId, {
     ...(query.limit !== undefined ? { limit: query.limit } : {}),
     ...(query.cursor ? { after: query.cursor } : {}),
     ...(query.status ? { status: query.status } : {}),
+    now,
   });
   return json(200, {
     offers: page.offers.map((offer) => offerView(offer, PUBLIC_BASE_URL, now)),

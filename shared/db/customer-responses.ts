@@ -1,20 +1,26 @@
 import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import type {
-  Acceptance,
-  AcceptancePage,
-  CustomerResponseStore,
-  Decline,
-  RecordOutcome,
+import {
+  type Acceptance,
+  type AcceptancePage,
+  type CustomerResponseStore,
+  type Decline,
+  OfferBusyError,
+  type RecordOutcome,
 } from '../domain/acceptance.ts';
 import type { Offer } from '../domain/offer.ts';
+import { logger } from '../observability/logger.ts';
 import type { TableRef } from './client.ts';
 import { isConditionalCheckFailed, isTransactionCanceled } from './errors.ts';
-import { offerFromItem, offerKeys } from './offers.ts';
+import { offerFromItem, offerKeys, offerViewsKeys } from './offers.ts';
 
 /**
- * Acceptances and declines live in their offer's partition, keyed by the form submission id: a
- * replayed submission hits `attribute_not_exists` on the same key and records nothing twice.
+ * Acceptances and declines live in their offer's partition (PK `OFFER#<summaryId>`), keyed by the
+ * form submission id (SK `ACCEPT#<submissionId>` / `DECLINE#<submissionId>`, entity `acceptance` /
+ * `decline`): a replayed submission hits `attribute_not_exists` on the same key and records nothing
+ * twice. Each is written in one transaction with the offer item's `acceptances` / `declines`
+ * counter. Views are not counted here on the offer item but on its views counter item
+ * (offerViewsKeys), which the transactions never touch.
  */
 export const customerResponseKeys = {
   acceptanceSk: (submissionId: string) => `ACCEPT#${submissionId}`,
@@ -48,7 +54,7 @@ export function declineToItem(decline: Decline): DeclineItem {
   };
 }
 
-function declineFromItem(item: Record<string, unknown>): Decline {
+export function declineFromItem(item: Record<string, unknown>): Decline {
   const { PK: _pk, SK: _sk, entity: _entity, ...decline } = item as unknown as DeclineItem;
   return decline;
 }
@@ -63,34 +69,88 @@ const OFFER_IS_ACTIVE =
   ' AND (attribute_not_exists(expiresAt) OR expiresAt > :now)' +
   ' AND (attribute_not_exists(maxAcceptances) OR acceptances < maxAcceptances)';
 
-const MAX_CONFLICT_ATTEMPTS = 10;
+/** Attempts of one accept/decline transaction before giving up with OfferBusyError. */
+export const MAX_CONFLICT_ATTEMPTS = 10;
+
+export interface CustomerResponseStoreOptions {
+  /** Backoff between conflicting attempts; tests pass a no-op. */
+  readonly sleep?: (ms: number) => Promise<void>;
+}
+
+function isTransactionConflict(error: unknown): boolean {
+  return (
+    isTransactionCanceled(error) && (error.CancellationReasons ?? []).some((r) => r.Code === 'TransactionConflict')
+  );
+}
 
 export class DynamoCustomerResponseStore implements CustomerResponseStore {
-  constructor(private readonly table: TableRef) {}
+  private readonly sleep: (ms: number) => Promise<void>;
 
+  constructor(
+    private readonly table: TableRef,
+    options: CustomerResponseStoreOptions = {},
+  ) {
+    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+  }
+
+  /**
+   * The offer (GetItem, strongly consistent: a link opened right after it was created must work)
+   * and, for a person, `ADD views :one` on its counter item, sent together so a view costs one
+   * round trip. The counter update is conditioned on the counter existing, so an unknown code
+   * writes nothing; it never touches the offer item, so it cannot conflict with an accept
+   * transaction. A failed count is logged and the page is still served.
+   */
   async viewOffer(summaryId: string, countView: boolean): Promise<Offer | undefined> {
-    const Key = { PK: offerKeys.pk(summaryId), SK: offerKeys.sk() };
-    if (!countView) {
-      const { Item } = await this.table.client.send(new GetCommand({ TableName: this.table.name, Key }));
-      return Item ? offerFromItem(Item) : undefined;
+    const read = this.table.client.send(
+      new GetCommand({
+        TableName: this.table.name,
+        Key: { PK: offerKeys.pk(summaryId), SK: offerKeys.sk() },
+        ConsistentRead: true,
+      }),
+    );
+    const count = countView ? this.countView(summaryId, true) : Promise.resolve(0);
+    const [offerRead, counted] = await Promise.allSettled([read, count]);
+    if (offerRead.status === 'rejected') throw offerRead.reason;
+    const item = offerRead.value.Item;
+    if (!item) return undefined;
+    if (counted.status === 'fulfilled') return offerFromItem(item, counted.value);
+    if (isConditionalCheckFailed(counted.reason)) {
+      // An offer without a counter item was created before views moved off the offer item: give
+      // it its counter now (its old views stay on the offer item and offerFromItem adds them).
+      return offerFromItem(item, await this.countViewQuietly(summaryId, false));
     }
-    // Counting and reading in one UpdateItem: a view costs one request, and no extra round trip.
+    logger.warn('offer view not counted', { summaryId, error: errorName(counted.reason) });
+    return offerFromItem(item);
+  }
+
+  /** The counter after this view. */
+  private async countView(summaryId: string, onlyIfCounterExists: boolean): Promise<number> {
+    const { Attributes } = await this.table.client.send(
+      new UpdateCommand({
+        TableName: this.table.name,
+        Key: { PK: offerViewsKeys.pk(summaryId), SK: offerViewsKeys.sk() },
+        UpdateExpression: onlyIfCounterExists
+          ? 'ADD #views :one'
+          : 'ADD #views :one SET entity = :entity, summaryId = :summaryId',
+        ...(onlyIfCounterExists ? { ConditionExpression: 'attribute_exists(PK)' } : {}),
+        ExpressionAttributeNames: { '#views': 'views' },
+        ExpressionAttributeValues: {
+          ':one': 1,
+          ...(onlyIfCounterExists ? {} : { ':entity': 'offerViews', ':summaryId': summaryId }),
+        },
+        ReturnValues: 'UPDATED_NEW',
+      }),
+    );
+    const views = Attributes?.views;
+    return typeof views === 'number' ? views : 0;
+  }
+
+  private async countViewQuietly(summaryId: string, onlyIfCounterExists: boolean): Promise<number> {
     try {
-      const { Attributes } = await this.table.client.send(
-        new UpdateCommand({
-          TableName: this.table.name,
-          Key,
-          UpdateExpression: 'ADD #views :one',
-          ConditionExpression: 'attribute_exists(PK)',
-          ExpressionAttributeNames: { '#views': 'views' },
-          ExpressionAttributeValues: { ':one': 1 },
-          ReturnValues: 'ALL_NEW',
-        }),
-      );
-      return Attributes ? offerFromItem(Attributes) : undefined;
+      return await this.countView(summaryId, onlyIfCounterExists);
     } catch (error) {
-      if (isConditionalCheckFailed(error)) return undefined;
-      throw error;
+      logger.warn('offer view not counted', { summaryId, error: errorName(error) });
+      return 0;
     }
   }
 
@@ -105,6 +165,7 @@ export class DynamoCustomerResponseStore implements CustomerResponseStore {
   /**
    * Concurrent transactions on one offer item cancel each other with TransactionConflict; the SDK
    * does not retry those, so retry here with jittered backoff (a popular offer's burst of accepts).
+   * After MAX_CONFLICT_ATTEMPTS, OfferBusyError: nothing was recorded and the customer may retry.
    */
   private async record<T extends Acceptance | Decline>(
     record: T,
@@ -117,11 +178,11 @@ export class DynamoCustomerResponseStore implements CustomerResponseStore {
       try {
         return await this.recordOnce(record, counter, item, fromItem, now);
       } catch (error) {
-        const conflict =
-          isTransactionCanceled(error) &&
-          (error.CancellationReasons ?? []).some((r) => r.Code === 'TransactionConflict');
-        if (!conflict || attempt >= MAX_CONFLICT_ATTEMPTS) throw error;
-        await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(1000, 20 * 2 ** attempt)));
+        if (!isTransactionConflict(error)) throw error;
+        if (attempt >= MAX_CONFLICT_ATTEMPTS) {
+          throw new OfferBusyError(record.summaryId, attempt, { cause: error });
+        }
+        await this.sleep(Math.random() * Math.min(1000, 20 * 2 ** attempt));
       }
     }
   }
@@ -192,4 +253,9 @@ export class DynamoCustomerResponseStore implements CustomerResponseStore {
     const last = acceptances.at(-1);
     return LastEvaluatedKey && last ? { acceptances, next: last.submissionId } : { acceptances };
   }
+}
+
+/** Logs name the error, never its message: SDK messages can echo keys and values. */
+function errorName(error: unknown): string {
+  return error instanceof Error ? error.name : typeof error;
 }

@@ -30,8 +30,12 @@ export function idempotencyFromItem(item: Record<string, unknown>): IdempotencyR
   return record;
 }
 
-/** The condition under which a new record may take the key: none yet, or the old one has expired. */
-export const IDEMPOTENCY_FREE_CONDITION = `attribute_not_exists(PK) OR ${TTL_ATTRIBUTE} < :nowEpoch`;
+/**
+ * The condition under which a new record may take the key: none yet, or the old one has expired.
+ * `:nowEpoch` is epochSeconds(now); `<=` is exactly the negation of isLive(), so the service and the
+ * table never disagree about a record in its last second.
+ */
+export const IDEMPOTENCY_FREE_CONDITION = `attribute_not_exists(PK) OR ${TTL_ATTRIBUTE} <= :nowEpoch`;
 
 export async function getIdempotencyRecord(
   table: TableRef,

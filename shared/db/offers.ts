@@ -7,16 +7,17 @@ import {
   type TransactWriteCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { ConflictError } from '../domain/errors.ts';
-import type { IdempotencyRecord } from '../domain/idempotency.ts';
-import type {
-  Offer,
-  OfferCreationContext,
-  OfferPage,
-  OfferPosition,
-  OfferStatus,
-  OfferStore,
-  OfferWriteOutcome,
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { epochSeconds, type IdempotencyRecord } from '../domain/idempotency.ts';
+import {
+  DuplicateReferenceError,
+  type Offer,
+  type OfferCreationContext,
+  type OfferPage,
+  type OfferPosition,
+  type OfferStatus,
+  type OfferStore,
+  type OfferWriteOutcome,
 } from '../domain/offer.ts';
 import type { TableRef } from './client.ts';
 import { isConditionalCheckFailed, isTransactionCanceled } from './errors.ts';
@@ -32,43 +33,133 @@ import { partnerFromItem, partnerKeys } from './partners.ts';
 import { GSI1 } from './table.ts';
 
 /**
- * An offer is keyed by its summary ID, so a link view is one GetItem/UpdateItem. GSI1 lists a
- * partner's offers newest first; the summary ID in the sort key keeps equal timestamps distinct.
- * Acceptances and declines share the offer's partition, written in one transaction with its counters.
+ * An offer is keyed by its summary ID. Its partition holds:
+ * - the offer item (SK `OFFER`): what the partner sent, the partner snapshot, timestamps and the
+ *   acceptance/decline counters, which the accept/decline transactions update under the
+ *   offer-is-active condition. GSI1 lists a partner's offers newest first; the summary ID in the
+ *   sort key keeps equal timestamps distinct.
+ * - the views counter (SK `OFFER#VIEWS`, see offerViewsKeys);
+ * - acceptances and declines (`ACCEPT#…`, `DECLINE#…`, see shared/db/customer-responses.ts).
+ * Offer and counter share the `OFFER` prefix, so one strongly consistent Query
+ * (`begins_with(SK, 'OFFER')`) reads both and nothing else.
  */
 export const offerKeys = {
   pk: (summaryId: string) => `OFFER#${summaryId}`,
   sk: () => 'OFFER',
+  /** Matches the offer item and its views counter, not the responses. */
+  skPrefix: 'OFFER',
   gsi1pk: (partnerId: string) => partnerKeys.pk(partnerId),
   gsi1sk: (createdAt: string, summaryId: string) => `OFFER#${createdAt}#${summaryId}`,
   gsi1skPrefix: 'OFFER#',
 };
 
-export type OfferItem = Offer & { PK: string; SK: string; GSI1PK: string; GSI1SK: string; entity: 'offer' };
+/**
+ * Views are counted on a small item of their own rather than on the offer item: a view is then an
+ * UpdateItem of ~100 bytes (1 WCU, not ~5 for a 4-5 KB offer), and it never touches the item the
+ * accept/decline transactions hold, so a burst of views neither fails with
+ * TransactionConflictException (which the SDK does not retry) nor cancels those transactions.
+ * Created with `views: 0` in the create transaction; views are only ADDed to an existing counter
+ * (`attribute_exists(PK)`), so an unknown code writes nothing. It has no GSI1 keys: lists never
+ * see it.
+ */
+export const offerViewsKeys = {
+  pk: (summaryId: string) => offerKeys.pk(summaryId),
+  sk: () => 'OFFER#VIEWS',
+};
+
+/**
+ * The offer item. `views` is not stored on it (the counter item has them); offer items written
+ * before the counter item existed still carry the views they counted, and offerFromItem adds them.
+ */
+export type OfferItem = Omit<Offer, 'views'> & {
+  PK: string;
+  SK: string;
+  GSI1PK: string;
+  GSI1SK: string;
+  entity: 'offer';
+  /** Legacy: views counted on the offer item itself, before the counter item. */
+  views?: number;
+};
+
+export interface OfferViewsItem {
+  PK: string;
+  SK: string;
+  entity: 'offerViews';
+  summaryId: string;
+  views: number;
+}
 
 export function offerToItem(offer: Offer): OfferItem {
+  const { views: _views, ...stored } = offer;
   return {
     PK: offerKeys.pk(offer.summaryId),
     SK: offerKeys.sk(),
     GSI1PK: offerKeys.gsi1pk(offer.partnerId),
     GSI1SK: offerKeys.gsi1sk(offer.createdAt, offer.summaryId),
     entity: 'offer',
-    ...offer,
+    ...stored,
   };
 }
 
-export function offerFromItem(item: Record<string, unknown>): Offer {
-  const { PK: _pk, SK: _sk, GSI1PK: _g1pk, GSI1SK: _g1sk, entity: _entity, ...offer } = item as unknown as OfferItem;
-  return offer;
+/** The offer with its views: `counted` from the counter item (0 when it was not read or is absent). */
+export function offerFromItem(item: Record<string, unknown>, counted = 0): Offer {
+  const {
+    PK: _pk,
+    SK: _sk,
+    GSI1PK: _g1pk,
+    GSI1SK: _g1sk,
+    entity: _entity,
+    views: legacyViews,
+    ...offer
+  } = item as unknown as OfferItem;
+  return { ...offer, views: (legacyViews ?? 0) + counted };
 }
 
-/** A partner reference is claimed by its own item, so uniqueness holds under concurrency. */
+export function offerViewsToItem(summaryId: string, views: number): OfferViewsItem {
+  return { PK: offerViewsKeys.pk(summaryId), SK: offerViewsKeys.sk(), entity: 'offerViews', summaryId, views };
+}
+
+export function viewsFromItem(item: Record<string, unknown> | undefined): number {
+  const views = item?.views;
+  return typeof views === 'number' ? views : 0;
+}
+
+/** Both items of an offer as the create transaction writes them, for seeding tables directly. */
+export function offerItems(offer: Offer): [OfferItem, OfferViewsItem] {
+  return [offerToItem(offer), offerViewsToItem(offer.summaryId, offer.views)];
+}
+
+/**
+ * A partner reference is claimed by its own item, so uniqueness holds under concurrency. It names
+ * the offer that holds it (`summaryId`), which a 409 duplicate-reference hands back to the partner.
+ */
 export const offerReferenceKeys = {
   pk: (partnerId: string) => partnerKeys.pk(partnerId),
   sk: (reference: string) => `OFFERREF#${reference}`,
 };
 
-/** Status filters evaluated by DynamoDB, mirroring offerStatus() (ISO-8601 UTC strings compare as text). */
+export interface OfferReferenceItem {
+  PK: string;
+  SK: string;
+  entity: 'offerReference';
+  summaryId: string;
+  createdAt: string;
+}
+
+export function offerReferenceToItem(offer: Offer & { reference: string }): OfferReferenceItem {
+  return {
+    PK: offerReferenceKeys.pk(offer.partnerId),
+    SK: offerReferenceKeys.sk(offer.reference),
+    entity: 'offerReference',
+    summaryId: offer.summaryId,
+    createdAt: offer.createdAt,
+  };
+}
+
+/**
+ * Status filters evaluated by DynamoDB, mirroring offerStatus(). Expiries are ISO-8601 UTC strings
+ * with four-digit years (checkExpiry caps them), so text order is time order.
+ */
 const NOT_DEACTIVATED = 'attribute_not_exists(deactivatedAt)';
 const NOT_EXPIRED = '(attribute_not_exists(expiresAt) OR expiresAt > :now)';
 const STATUS_FILTERS: Record<OfferStatus, string> = {
@@ -77,9 +168,18 @@ const STATUS_FILTERS: Record<OfferStatus, string> = {
   exhausted: `${NOT_DEACTIVATED} AND ${NOT_EXPIRED} AND acceptances >= maxAcceptances`,
   active: `${NOT_DEACTIVATED} AND ${NOT_EXPIRED} AND (attribute_not_exists(maxAcceptances) OR acceptances < maxAcceptances)`,
 };
-/** A filtered page reads at most this many query pages before handing back a cursor. */
-const MAX_FILTERED_ROUNDS = 10;
-const FILTERED_PAGE_SIZE = 100;
+/**
+ * The cost bound of one status-filtered page: at most MAX_FILTERED_ROUNDS queries of
+ * FILTERED_PAGE_SIZE index entries (1,000 entries, ~10 requests). A partner whose recent offers
+ * mostly do not match gets a short, possibly empty page with a cursor rather than one request that
+ * scans its whole history; the cursor resumes right after the last entry read.
+ */
+export const MAX_FILTERED_ROUNDS = 10;
+export const FILTERED_PAGE_SIZE = 100;
+
+/** BatchGetItem takes at most 100 keys; a list page holds at most 100 offers. */
+const BATCH_GET_MAX_KEYS = 100;
+const BATCH_GET_MAX_ATTEMPTS = 8;
 
 function positionOf(gsi1sk: string): OfferPosition | undefined {
   const match = /^OFFER#([^#]+)#(.+)$/.exec(gsi1sk);
@@ -98,29 +198,43 @@ function startKey(partnerId: string, after: OfferPosition): Record<string, strin
 export class DynamoOfferStore implements OfferStore {
   constructor(private readonly table: TableRef) {}
 
+  /**
+   * Every item under `keys` (≤ 100) in one BatchGetItem, plus retries for the keys DynamoDB left
+   * unprocessed (throttling), with backoff.
+   */
+  private async batchGet(keys: Record<string, string>[], consistentRead: boolean): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
+    let pending = keys.slice(0, BATCH_GET_MAX_KEYS);
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      if (attempt >= BATCH_GET_MAX_ATTEMPTS) throw new Error('BatchGetItem kept returning unprocessed keys');
+      if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** attempt)));
+      const { Responses, UnprocessedKeys } = await this.table.client.send(
+        new BatchGetCommand({
+          RequestItems: { [this.table.name]: { Keys: pending, ...(consistentRead ? { ConsistentRead: true } : {}) } },
+        }),
+      );
+      items.push(...(Responses?.[this.table.name] ?? []));
+      pending = (UnprocessedKeys?.[this.table.name]?.Keys as Record<string, string>[] | undefined) ?? [];
+    }
+    return items;
+  }
+
   /** Partner, office and idempotency record in one BatchGetItem (strongly consistent). */
   async loadCreationContext(
     partnerId: string,
     officeId: string,
     idempotencyKey?: string,
   ): Promise<OfferCreationContext> {
-    let keys: Record<string, string>[] = [
-      { PK: partnerKeys.pk(partnerId), SK: partnerKeys.sk() },
-      { PK: officeKeys.pk(partnerId), SK: officeKeys.sk(officeId) },
-      ...(idempotencyKey !== undefined
-        ? [{ PK: idempotencyKeys.pk(partnerId), SK: idempotencyKeys.sk(idempotencyKey) }]
-        : []),
-    ];
-    const items: Record<string, unknown>[] = [];
-    for (let attempt = 0; keys.length > 0; attempt++) {
-      if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** attempt)));
-      if (attempt > 8) throw new Error('BatchGetItem kept returning unprocessed keys');
-      const { Responses, UnprocessedKeys } = await this.table.client.send(
-        new BatchGetCommand({ RequestItems: { [this.table.name]: { Keys: keys, ConsistentRead: true } } }),
-      );
-      items.push(...(Responses?.[this.table.name] ?? []));
-      keys = (UnprocessedKeys?.[this.table.name]?.Keys as Record<string, string>[] | undefined) ?? [];
-    }
+    const items = await this.batchGet(
+      [
+        { PK: partnerKeys.pk(partnerId), SK: partnerKeys.sk() },
+        { PK: officeKeys.pk(partnerId), SK: officeKeys.sk(officeId) },
+        ...(idempotencyKey !== undefined
+          ? [{ PK: idempotencyKeys.pk(partnerId), SK: idempotencyKeys.sk(idempotencyKey) }]
+          : []),
+      ],
+      true,
+    );
     const context: { -readonly [K in keyof OfferCreationContext]: OfferCreationContext[K] } = {};
     for (const item of items) {
       if (item.SK === partnerKeys.sk()) context.partner = partnerFromItem(item);
@@ -132,8 +246,9 @@ export class DynamoOfferStore implements OfferStore {
   }
 
   /**
-   * One TransactWriteItems: the offer (new summary ID), the reference claim (new reference) and
-   * the idempotency record (key free or expired). Exactly one of concurrent duplicates commits.
+   * One TransactWriteItems: the offer (new summary ID), its views counter, the reference claim
+   * (new reference) and the idempotency record (key free or expired). Exactly one of concurrent
+   * duplicates commits, and a failed create leaves none of them behind.
    */
   async create(offer: Offer, idempotency?: IdempotencyRecord): Promise<OfferWriteOutcome> {
     type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
@@ -141,20 +256,20 @@ export class DynamoOfferStore implements OfferStore {
       {
         Put: { TableName: this.table.name, Item: offerToItem(offer), ConditionExpression: 'attribute_not_exists(PK)' },
       },
+      {
+        // Same partition as the offer, whose condition already guards a fresh summary ID.
+        Put: { TableName: this.table.name, Item: offerViewsToItem(offer.summaryId, offer.views) },
+      },
     ];
     const referenceIndex = offer.reference !== undefined ? items.length : -1;
     if (offer.reference !== undefined) {
       items.push({
         Put: {
           TableName: this.table.name,
-          Item: {
-            PK: offerReferenceKeys.pk(offer.partnerId),
-            SK: offerReferenceKeys.sk(offer.reference),
-            entity: 'offerReference',
-            summaryId: offer.summaryId,
-            createdAt: offer.createdAt,
-          },
+          Item: offerReferenceToItem({ ...offer, reference: offer.reference }),
           ConditionExpression: 'attribute_not_exists(PK)',
+          // The claim names the offer holding the reference: the 409 hands it to the partner.
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         },
       });
     }
@@ -165,7 +280,7 @@ export class DynamoOfferStore implements OfferStore {
           TableName: this.table.name,
           Item: idempotencyToItem(idempotency),
           ConditionExpression: IDEMPOTENCY_FREE_CONDITION,
-          ExpressionAttributeValues: { ':nowEpoch': Math.floor(Date.parse(offer.createdAt) / 1000) },
+          ExpressionAttributeValues: { ':nowEpoch': epochSeconds(new Date(offer.createdAt)) },
         },
       });
     }
@@ -174,16 +289,14 @@ export class DynamoOfferStore implements OfferStore {
       return { ok: true };
     } catch (error) {
       if (!isTransactionCanceled(error)) throw error;
-      const codes = (error.CancellationReasons ?? []).map((reason) => reason.Code ?? 'None');
+      const reasons = error.CancellationReasons ?? [];
+      const codes = reasons.map((reason) => reason.Code ?? 'None');
       // The idempotency key wins over the rest: a replay must not be reported as a duplicate reference.
       if (codes[idempotencyIndex] === 'ConditionalCheckFailed') return { ok: false, reason: 'idempotency-key-taken' };
       if (codes[referenceIndex] === 'ConditionalCheckFailed' && offer.reference !== undefined) {
-        throw new ConflictError(
-          'duplicate-reference',
-          'Duplicate offer reference',
-          `You already have an offer with reference "${offer.reference}". References are unique per partner: use another one, or look the existing offer up in GET /v1/offers.`,
-          [{ field: 'body.reference', rule: 'unique', message: 'is already used by another of your offers' }],
-        );
+        const claim = reasons[referenceIndex]?.Item;
+        const holder = claim ? unmarshall(claim).summaryId : undefined;
+        throw new DuplicateReferenceError(offer.reference, typeof holder === 'string' ? holder : undefined);
       }
       if (codes[0] === 'ConditionalCheckFailed') return { ok: false, reason: 'summary-id-taken' };
       if (codes.includes('TransactionConflict')) return { ok: false, reason: 'contention' };
@@ -195,17 +308,26 @@ export class DynamoOfferStore implements OfferStore {
     return getIdempotencyRecord(this.table, partnerId, key);
   }
 
+  /** The offer and its views counter in one strongly consistent Query of the offer's partition. */
   async get(summaryId: string): Promise<Offer | undefined> {
-    const { Item } = await this.table.client.send(
-      new GetCommand({
+    const { Items = [] } = await this.table.client.send(
+      new QueryCommand({
         TableName: this.table.name,
-        Key: { PK: offerKeys.pk(summaryId), SK: offerKeys.sk() },
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+        ExpressionAttributeValues: { ':pk': offerKeys.pk(summaryId), ':prefix': offerKeys.skPrefix },
         ConsistentRead: true,
       }),
     );
-    return Item ? offerFromItem(Item) : undefined;
+    const offer = Items.find((item) => item.SK === offerKeys.sk());
+    const counter = Items.find((item) => item.SK === offerViewsKeys.sk());
+    return offer ? offerFromItem(offer, viewsFromItem(counter)) : undefined;
   }
 
+  /**
+   * Newest first from GSI1, then the page's view counters in one BatchGetItem (eventually
+   * consistent, like the index). A status-filtered page reads at most MAX_FILTERED_ROUNDS query
+   * pages and may come back short or empty with a cursor (see OfferPage).
+   */
   async listForPartner(
     partnerId: string,
     options: { limit: number; after?: OfferPosition; status?: OfferStatus; now: Date },
@@ -213,7 +335,7 @@ export class DynamoOfferStore implements OfferStore {
     const { limit, after, status, now } = options;
     // One more than asked tells whether another page exists without an empty last page.
     const want = limit + 1;
-    const collected: Offer[] = [];
+    const collected: Record<string, unknown>[] = [];
     let start: Record<string, unknown> | undefined = after ? startKey(partnerId, after) : undefined;
     let rounds = 0;
     do {
@@ -233,42 +355,65 @@ export class DynamoOfferStore implements OfferStore {
         }
       }
       const { Items = [], LastEvaluatedKey } = await this.table.client.send(new QueryCommand(input));
-      collected.push(...Items.map(offerFromItem));
+      collected.push(...Items);
       start = LastEvaluatedKey;
       rounds++;
     } while (collected.length < want && start && rounds < MAX_FILTERED_ROUNDS);
 
+    const pageItems = collected.slice(0, limit);
+    const offers = await this.withViews(pageItems);
     if (collected.length > limit) {
-      const offers = collected.slice(0, limit);
       const last = offers[offers.length - 1] as Offer;
       return { offers, next: { createdAt: last.createdAt, summaryId: last.summaryId } };
     }
-    // Stopped on the round cap with nothing more to fill: hand back where the scan stopped.
+    // Stopped on the round cap with fewer than `limit` matches: resume after the last entry read.
     const next = start && typeof start.GSI1SK === 'string' ? positionOf(start.GSI1SK) : undefined;
-    return { offers: collected, ...(next ? { next } : {}) };
+    return { offers, ...(next ? { next } : {}) };
+  }
+
+  /** Offer items with their view counters, read in one BatchGetItem (none for an empty page). */
+  private async withViews(items: Record<string, unknown>[]): Promise<Offer[]> {
+    if (items.length === 0) return [];
+    const counters = await this.batchGet(
+      items.map((item) => ({ PK: String(item.PK), SK: offerViewsKeys.sk() })),
+      false,
+    );
+    const viewsByPk = new Map(counters.map((counter) => [counter.PK, viewsFromItem(counter)]));
+    return items.map((item) => offerFromItem(item, viewsByPk.get(item.PK) ?? 0));
   }
 
   async deactivate(partnerId: string, summaryId: string, at: string, message?: string): Promise<Offer | undefined> {
-    try {
-      const { Attributes } = await this.table.client.send(
-        new UpdateCommand({
-          TableName: this.table.name,
-          Key: { PK: offerKeys.pk(summaryId), SK: offerKeys.sk() },
-          // Deactivating again keeps the first time; a new message replaces the old one.
-          UpdateExpression: `SET deactivatedAt = if_not_exists(deactivatedAt, :at)${message !== undefined ? ', deactivationMessage = :message' : ''}`,
-          ConditionExpression: 'attribute_exists(PK) AND partnerId = :partnerId',
-          ExpressionAttributeValues: {
-            ':at': at,
-            ':partnerId': partnerId,
-            ...(message !== undefined ? { ':message': message } : {}),
-          },
-          ReturnValues: 'ALL_NEW',
-        }),
-      );
-      return Attributes ? offerFromItem(Attributes) : undefined;
-    } catch (error) {
-      if (isConditionalCheckFailed(error)) return undefined;
-      throw error;
+    const update = this.table.client.send(
+      new UpdateCommand({
+        TableName: this.table.name,
+        Key: { PK: offerKeys.pk(summaryId), SK: offerKeys.sk() },
+        // Deactivating again keeps the first time; a new message replaces the old one.
+        UpdateExpression: `SET deactivatedAt = if_not_exists(deactivatedAt, :at)${message !== undefined ? ', deactivationMessage = :message' : ''}`,
+        ConditionExpression: 'attribute_exists(PK) AND partnerId = :partnerId',
+        ExpressionAttributeValues: {
+          ':at': at,
+          ':partnerId': partnerId,
+          ...(message !== undefined ? { ':message': message } : {}),
+        },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    // Read alongside, not after, the update: the answer reports the views too. Its result is thrown
+    // away unless the update proves the offer is the caller's.
+    const counter = this.table.client.send(
+      new GetCommand({
+        TableName: this.table.name,
+        Key: { PK: offerViewsKeys.pk(summaryId), SK: offerViewsKeys.sk() },
+        ConsistentRead: true,
+      }),
+    );
+    const [updated, views] = await Promise.allSettled([update, counter]);
+    if (updated.status === 'rejected') {
+      if (isConditionalCheckFailed(updated.reason)) return undefined;
+      throw updated.reason;
     }
+    if (views.status === 'rejected') throw views.reason;
+    const { Attributes } = updated.value;
+    return Attributes ? offerFromItem(Attributes, viewsFromItem(views.value.Item)) : undefined;
   }
 }

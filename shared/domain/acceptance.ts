@@ -28,11 +28,38 @@ export type RecordOutcome<T> =
   | { readonly kind: 'not-active'; readonly offer: Offer }
   | { readonly kind: 'not-found' };
 
+/**
+ * An acceptance or decline could not be recorded because other customers' responses to the same
+ * offer kept winning the write, even after retries: nothing was recorded, and the customer should
+ * simply try again shortly (the page answers 503 with Retry-After). Not a DomainError: it is no
+ * partner-facing problem type, only a customer page outcome.
+ */
+export class OfferBusyError extends Error {
+  /** A suggested Retry-After, in seconds. */
+  readonly retryAfterSeconds: number;
+  constructor(
+    readonly summaryId: string,
+    readonly attempts: number,
+    options: { cause?: unknown; retryAfterSeconds?: number } = {},
+  ) {
+    super(`Offer ${summaryId} stayed busy for ${attempts} attempts`, { cause: options.cause });
+    this.name = 'OfferBusyError';
+    this.retryAfterSeconds = options.retryAfterSeconds ?? 2;
+  }
+}
+
 /** Port for customer responses; the adapter writes each one and the offer's counter in one transaction. */
 export interface CustomerResponseStore {
-  /** Counts a view and returns the offer in one request; undefined when no such offer. */
+  /**
+   * The offer for its customer page, undefined when there is no such offer; counts a view when
+   * `countView` (a person, not a link previewer). Counting is best effort: a view that could not be
+   * counted still returns the offer. The returned `views` is not for display (it is only complete
+   * when the view was counted).
+   */
   viewOffer(summaryId: string, countView: boolean): Promise<Offer | undefined>;
+  /** OfferBusyError when concurrent responses to the same offer keep conflicting. */
   accept(acceptance: Acceptance, now: Date): Promise<RecordOutcome<Acceptance>>;
+  /** OfferBusyError when concurrent responses to the same offer keep conflicting. */
   decline(decline: Decline, now: Date): Promise<RecordOutcome<Decline>>;
   /** Oldest first (by when the form was opened); `after` is the last submission id of the previous page. */
   listAcceptances(summaryId: string, page: { limit: number; after?: string }): Promise<AcceptancePage>;

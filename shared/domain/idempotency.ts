@@ -24,8 +24,19 @@ export interface IdempotencyRecord {
   readonly expiresAtEpoch: number;
 }
 
+/** Whole seconds since the epoch: the unit of `expiresAtEpoch` (DynamoDB TTL's unit). */
+export function epochSeconds(at: Date): number {
+  return Math.floor(at.getTime() / 1000);
+}
+
+/**
+ * A record is live until the second `expiresAtEpoch` begins. Written in whole seconds on purpose:
+ * the table's write condition (IDEMPOTENCY_FREE_CONDITION, `expiresAtEpoch <= :nowEpoch`) can only
+ * compare seconds, and the two must agree to the second, or a retry in the expiry second finds the
+ * record dead here but still taken in the table and ends in 409 concurrent-request.
+ */
 export function isLive(record: Pick<IdempotencyRecord, 'expiresAtEpoch'>, now: Date): boolean {
-  return record.expiresAtEpoch * 1000 > now.getTime();
+  return record.expiresAtEpoch > epochSeconds(now);
 }
 
 /** JSON with object keys sorted at every level, so `{a,b}` and `{b,a}` hash alike. */

@@ -1,4 +1,5 @@
 import type { Locale } from '../i18n/locale.ts';
+import { ConflictError } from './errors.ts';
 import type { IdempotencyRecord } from './idempotency.ts';
 import type { Office } from './office.ts';
 import type { Partner, PartnerContact } from './partner.ts';
@@ -46,6 +47,10 @@ export interface Offer {
   readonly deactivatedAt?: string;
   /** Shown to customers who open a deactivated offer. */
   readonly deactivationMessage?: string;
+  /**
+   * Customer page views by people (link previewers are not counted). Kept on a counter item of its
+   * own, not on the offer item: see offerViewsKeys in shared/db/offers.ts.
+   */
   readonly views: number;
   readonly acceptances: number;
   readonly declines: number;
@@ -80,12 +85,21 @@ export function offerLogoUrl(offer: Pick<Offer, 'customization' | 'partner'>): s
   return offer.customization.logoUrl ?? offer.partner.logoUrl;
 }
 
+/** The longest an offer may stay open: a year and a day, so "this day next year" always fits. */
+export const MAX_OFFER_LIFETIME_DAYS = 366;
+
 /** Where a partner's offer list stands: the newest-first position of the last offer returned. */
 export interface OfferPosition {
   readonly createdAt: string;
   readonly summaryId: string;
 }
 
+/**
+ * One page of a partner's offers. A status-filtered page may hold fewer than `limit` offers, even
+ * none, while `next` is present: the store reads a bounded number of index entries per page so a
+ * partner with thousands of non-matching offers cannot make one request arbitrarily expensive.
+ * Following `next` until it is absent yields every matching offer exactly once.
+ */
 export interface OfferPage {
   readonly offers: Offer[];
   /** Present when more offers may follow. */
@@ -106,17 +120,37 @@ export type OfferWriteOutcome =
   /** The random summary ID already exists (not a real case at 100 bits; handled anyway). */
   | { readonly ok: false; readonly reason: 'summary-id-taken' };
 
+/**
+ * The partner already used this reference for another offer. Carries that offer's summary ID so the
+ * partner can look it up (or deactivate it) instead of guessing which offer holds the reference.
+ */
+export class DuplicateReferenceError extends ConflictError {
+  constructor(
+    readonly reference: string,
+    readonly existingSummaryId: string | undefined,
+  ) {
+    super(
+      'duplicate-reference',
+      'Duplicate offer reference',
+      existingSummaryId !== undefined
+        ? `You already have an offer with reference "${reference}": ${existingSummaryId} (GET /v1/offers/${existingSummaryId}). References are unique per partner: use another one, or use that offer.`
+        : `You already have an offer with reference "${reference}". References are unique per partner: use another one, or look the existing offer up in GET /v1/offers.`,
+      [{ field: 'body.reference', rule: 'unique', message: 'is already used by another of your offers' }],
+    );
+  }
+}
+
 /** Port for offers; the DynamoDB adapter lives in shared/db/offers.ts. */
 export interface OfferStore {
   loadCreationContext(partnerId: string, officeId: string, idempotencyKey?: string): Promise<OfferCreationContext>;
   /**
-   * Writes the offer, its reference claim and its idempotency record atomically.
-   * ConflictError `duplicate-reference` when the partner already used the reference.
+   * Writes the offer, its views counter, its reference claim and its idempotency record atomically.
+   * DuplicateReferenceError when the partner already used the reference.
    */
   create(offer: Offer, idempotency?: IdempotencyRecord): Promise<OfferWriteOutcome>;
   getIdempotencyRecord(partnerId: string, key: string): Promise<IdempotencyRecord | undefined>;
   get(summaryId: string): Promise<Offer | undefined>;
-  /** Newest first; `status` filters on the status derived at `now`. */
+  /** Newest first; `status` filters on the status derived at `now` (a filtered page may be short: see OfferPage). */
   listForPartner(
     partnerId: string,
     options: { limit: number; after?: OfferPosition; status?: OfferStatus; now: Date },

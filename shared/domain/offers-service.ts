@@ -1,15 +1,22 @@
 import { findSubscription } from '../catalog/catalog.ts';
 import type { Locale } from '../i18n/locale.ts';
 import { ConflictError, type FieldError, ForbiddenError, NotFoundError, UnprocessableError } from './errors.ts';
-import { IDEMPOTENCY_WINDOW_SECONDS, type IdempotencyRecord, isLive, requestHash } from './idempotency.ts';
-import type {
-  Offer,
-  OfferCustomization,
-  OfferLine,
-  OfferPage,
-  OfferPosition,
-  OfferStatus,
-  OfferStore,
+import {
+  epochSeconds,
+  IDEMPOTENCY_WINDOW_SECONDS,
+  type IdempotencyRecord,
+  isLive,
+  requestHash,
+} from './idempotency.ts';
+import {
+  MAX_OFFER_LIFETIME_DAYS,
+  type Offer,
+  type OfferCustomization,
+  type OfferLine,
+  type OfferPage,
+  type OfferPosition,
+  type OfferStatus,
+  type OfferStore,
 } from './offer.ts';
 import type { Office } from './office.ts';
 import { MAX_CUSTOMERS_FOR_OFFERS, mayCreateOffers, type Partner } from './partner.ts';
@@ -188,18 +195,42 @@ export function checkItems(usageLocation: string, items: readonly OfferLine[]): 
   }
 }
 
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * In the future and at most MAX_OFFER_LIFETIME_DAYS ahead. The cap is not only a product rule: an
+ * instant past year 9999 (say "9999-12-31T23:59:59-14:00") turns into "+010000-…" in toISOString,
+ * which sorts before every "2…" date, so the text comparisons in list filters and the acceptance
+ * condition would call the offer expired while offerStatus() calls it active.
+ */
 export function checkExpiry(expiresAt: string | undefined, now: Date): string | undefined {
   if (expiresAt === undefined) return undefined;
   const at = Date.parse(expiresAt);
   if (!(at > now.getTime())) {
     throw new UnprocessableError(
       'invalid-expiry',
-      'Expiry in the past',
+      'Invalid expiry',
       `expiresAt (${expiresAt}) must be in the future.`,
       [{ field: 'body.expiresAt', rule: 'in_future', message: 'must be in the future' }],
     );
   }
-  // Stored in UTC ISO form so that stored expiries compare as text (status filters in DynamoDB).
+  const latest = new Date(now.getTime() + MAX_OFFER_LIFETIME_DAYS * DAY_MS);
+  if (at > latest.getTime()) {
+    throw new UnprocessableError(
+      'invalid-expiry',
+      'Invalid expiry',
+      `expiresAt (${expiresAt.slice(0, 40)}) is too far ahead: an offer may stay open for at most ${MAX_OFFER_LIFETIME_DAYS} days, so expire it by ${latest.toISOString()} at the latest, or leave expiresAt out and deactivate the offer when you no longer want it.`,
+      [
+        {
+          field: 'body.expiresAt',
+          rule: 'too_far',
+          message: `must be at most ${MAX_OFFER_LIFETIME_DAYS} days from now`,
+        },
+      ],
+    );
+  }
+  // Stored in UTC ISO form so that stored expiries compare as text (status filters in DynamoDB);
+  // the cap above keeps the year at four digits, where text order is time order.
   return new Date(at).toISOString();
 }
 
@@ -282,7 +313,7 @@ export class OffersService {
               responseBody: result.body,
               ...(result.location !== undefined ? { location: result.location } : {}),
               createdAt: offer.createdAt,
-              expiresAtEpoch: Math.floor(now.getTime() / 1000) + IDEMPOTENCY_WINDOW_SECONDS,
+              expiresAtEpoch: epochSeconds(now) + IDEMPOTENCY_WINDOW_SECONDS,
             }
           : undefined;
 
@@ -321,15 +352,20 @@ export class OffersService {
     return offer;
   }
 
+  /**
+   * `now` is the instant the status filter is evaluated at; a caller that also derives each offer's
+   * status (the list view) passes the same instant, so an offer expiring in between is not listed
+   * under one status and shown with another.
+   */
   list(
     partnerId: string,
-    options: { limit?: number; after?: OfferPosition; status?: OfferStatus } = {},
+    options: { limit?: number; after?: OfferPosition; status?: OfferStatus; now?: Date } = {},
   ): Promise<OfferPage> {
     return this.store.listForPartner(partnerId, {
       limit: options.limit ?? 25,
       ...(options.after ? { after: options.after } : {}),
       ...(options.status ? { status: options.status } : {}),
-      now: this.now(),
+      now: options.now ?? this.now(),
     });
   }
 

@@ -13,4 +13,22 @@ export const usageLocationSchema = z.string().check(
   }),
 );
 
-export const acceptLanguageHeaders = z.object({ 'accept-language': z.optional(z.string().check(z.maxLength(256))) });
+/** Longer Accept-Language headers are cut to this (at an entry boundary): plenty for real browsers. */
+export const MAX_ACCEPT_LANGUAGE_LENGTH = 256;
+
+/**
+ * Locale negotiation never fails, so neither does this header: an over-long value is not a 400 but
+ * is cut after its last whole entry within MAX_ACCEPT_LANGUAGE_LENGTH characters (the caller's
+ * first, usually preferred, languages), or dropped when even its first entry is longer. The cut
+ * bounds the work negotiateLocale does on a hostile header.
+ */
+export function boundedAcceptLanguage(value: string): string | undefined {
+  if (value.length <= MAX_ACCEPT_LANGUAGE_LENGTH) return value;
+  const head = value.slice(0, MAX_ACCEPT_LANGUAGE_LENGTH + 1);
+  const cut = head.lastIndexOf(',');
+  return cut > 0 ? head.slice(0, cut) : undefined;
+}
+
+export const acceptLanguageHeaders = z.object({
+  'accept-language': z.optional(z.pipe(z.string(), z.transform(boundedAcceptLanguage))),
+});

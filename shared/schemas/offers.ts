@@ -84,14 +84,42 @@ export const contactSchema = z.strictObject({
   ),
 });
 
-/** Only https: the logo is loaded by the customer's mail client and browser. */
-export const logoUrlSchema = z.string().check(
-  z.maxLength(TEXT_LIMITS.logoUrl),
-  z.refine((value) => URL.canParse(value), { error: 'must be an absolute URL', params: { rule: 'url' }, abort: true }),
-  z.refine((value) => new URL(value).protocol === 'https:', {
-    error: 'must be an https:// URL',
-    params: { rule: 'https_only' },
-  }),
+/**
+ * Only https: the logo is loaded by the customer's mail client and browser. The URL parser
+ * silently drops tabs and line breaks anywhere and control characters and spaces around the URL,
+ * so "https://x/a\nb\t\u0001" would parse while being stored, and sent, as written: such input is
+ * refused instead, and what is stored is the parser's normalised href (the URL browsers will load),
+ * checked again for length since normalising can percent-encode it longer.
+ */
+export const logoUrlSchema = z.pipe(
+  z.pipe(
+    z.string().check(
+      z.maxLength(TEXT_LIMITS.logoUrl),
+      z.refine((value) => !CONTROL_CHARS.test(value), {
+        error: 'must not contain control characters (tabs, line breaks, …)',
+        params: { rule: 'no_control_characters' },
+        abort: true,
+      }),
+      z.refine((value) => value.trim() === value, {
+        error: 'must not start or end with spaces',
+        params: { rule: 'no_surrounding_whitespace' },
+        abort: true,
+      }),
+      z.refine((value) => URL.canParse(value), {
+        error: 'must be an absolute URL',
+        params: { rule: 'url' },
+        abort: true,
+      }),
+      z.refine((value) => new URL(value).protocol === 'https:', {
+        error: 'must be an https:// URL',
+        params: { rule: 'https_only' },
+      }),
+    ),
+    z.transform((value) => new URL(value).href),
+  ),
+  z
+    .string()
+    .check(z.maxLength(TEXT_LIMITS.logoUrl, `must be at most ${TEXT_LIMITS.logoUrl} characters long once normalised`)),
 );
 
 export const customizationSchema = z.strictObject({

@@ -1,5 +1,7 @@
-import { bearer, bodyOf, newPartner, seedOffice, startLocalApi } from '../support/local-api.ts';
-import { seedOffer } from '../support/offer-fixtures.ts';
+import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { FILTERED_PAGE_SIZE, MAX_FILTERED_ROUNDS, offerToItem } from '../../shared/db/offers.ts';
+import { bearer, bodyOf, newPartner, seedOffice, startLocalApi, table } from '../support/local-api.ts';
+import { offerFixture, seedOffer } from '../support/offer-fixtures.ts';
 
 let api: Awaited<ReturnType<typeof startLocalApi>>;
 beforeAll(async () => {
@@ -152,4 +154,47 @@ describe('GET /v1/offers?status=', () => {
     const all = (await allPages(key, '')).flat();
     expect(all).toHaveLength(7);
   });
+});
+
+/** Offer items written 25 at a time, straight to the table (no counters: they are never listed). */
+async function putOfferItems(items: Record<string, unknown>[]): Promise<void> {
+  for (let start = 0; start < items.length; start += 25) {
+    let requests: unknown[] = items.slice(start, start + 25).map((Item) => ({ PutRequest: { Item } }));
+    while (requests.length > 0) {
+      const { UnprocessedItems } = await table.client.send(
+        new BatchWriteCommand({ RequestItems: { [table.name]: requests as never } }),
+      );
+      requests = UnprocessedItems?.[table.name] ?? [];
+    }
+  }
+}
+
+describe('GET /v1/offers?status= over many non-matching offers', () => {
+  it('may answer short or empty pages with a cursor; following it yields every match once, in order', async () => {
+    // Arrange: newest first, one active offer, then more non-matching (deactivated) offers than one
+    // page may read, then two active ones.
+    const { partner, key } = await newPartner();
+    const partnerId = partner.partnerId;
+    const readPerPage = MAX_FILTERED_ROUNDS * FILTERED_PAGE_SIZE;
+    const fillers = 2 * readPerPage + 100;
+    const at = (index: number) => new Date(Date.UTC(2026, 0, 1) - index * 1000).toISOString();
+    const newest = await seedOffer({ partnerId, createdAt: at(0) });
+    await putOfferItems(
+      Array.from({ length: fillers }, (_, i) =>
+        offerToItem(offerFixture({ partnerId, createdAt: at(i + 1), deactivatedAt: at(0) })),
+      ),
+    );
+    const older = await seedOffer({ partnerId, createdAt: at(fillers + 1) });
+    const oldest = await seedOffer({ partnerId, createdAt: at(fillers + 2) });
+
+    // Act
+    const pages = await allPages(key, 'status=active&limit=2');
+
+    // Assert: every active offer exactly once, newest first, with no page over the limit…
+    expect(pages.flat().map((o) => o.summaryId)).toEqual([newest.summaryId, older.summaryId, oldest.summaryId]);
+    expect(pages.every((page) => page.length <= 2)).toBe(true);
+    // …and the cost bound shows: a page that read its share of entries without a match comes back
+    // empty (yet with a cursor, since allPages went on), instead of reading on to the next match.
+    expect(pages.map((page) => page.length)).toEqual([1, 0, 2]);
+  }, 60_000);
 });

@@ -1,7 +1,7 @@
 import type { IdempotencyRecord } from '../../shared/domain/idempotency.ts';
-import { canonicalJson, requestHash } from '../../shared/domain/idempotency.ts';
+import { canonicalJson, isLive, requestHash } from '../../shared/domain/idempotency.ts';
 import type { Offer, OfferStore, OfferWriteOutcome } from '../../shared/domain/offer.ts';
-import { type CreateOfferInput, checkItems, OffersService } from '../../shared/domain/offers-service.ts';
+import { type CreateOfferInput, checkExpiry, checkItems, OffersService } from '../../shared/domain/offers-service.ts';
 import type { Office } from '../../shared/domain/office.ts';
 import type { Partner } from '../../shared/domain/partner.ts';
 import { decodeCursor, encodeCursor } from '../../shared/schemas/offers.ts';
@@ -138,6 +138,65 @@ describe('checkItems', () => {
         expect.objectContaining({ field: 'body.items[2].sku', rule: 'duplicate_sku' }),
       ]);
     }
+  });
+});
+
+describe('checkExpiry', () => {
+  const DAY_MS = 86_400_000;
+
+  it('stores an accepted expiry in UTC with a four-digit year', () => {
+    expect(checkExpiry('2027-11-24T09:00:00-03:00', NOW)).toBe('2027-11-24T12:00:00.000Z');
+    expect(checkExpiry(undefined, NOW)).toBeUndefined();
+  });
+
+  it('accepts exactly 366 days ahead and refuses a millisecond more with rule too_far', () => {
+    const cap = new Date(NOW.getTime() + 366 * DAY_MS).toISOString();
+    expect(checkExpiry(cap, NOW)).toBe(cap);
+    const beyond = new Date(NOW.getTime() + 366 * DAY_MS + 1).toISOString();
+    expect(() => checkExpiry(beyond, NOW)).toThrow(
+      expect.objectContaining({
+        type: 'invalid-expiry',
+        errors: [expect.objectContaining({ field: 'body.expiresAt', rule: 'too_far' })],
+      }),
+    );
+  });
+
+  it('refuses an instant past year 9999, which toISOString cannot write as a four-digit year', () => {
+    expect(() => checkExpiry('9999-12-31T23:59:59-14:00', NOW)).toThrow(
+      expect.objectContaining({ errors: [expect.objectContaining({ rule: 'too_far' })] }),
+    );
+  });
+
+  it('refuses now and the past with rule in_future', () => {
+    expect(() => checkExpiry(NOW.toISOString(), NOW)).toThrow(
+      expect.objectContaining({ errors: [expect.objectContaining({ rule: 'in_future' })] }),
+    );
+  });
+});
+
+describe('OffersService.list', () => {
+  it('filters at the instant it is given, so the caller can show statuses as of the same instant', async () => {
+    const seen: Date[] = [];
+    const { store } = fakeStore([]);
+    store.listForPartner = async (_partnerId, options) => {
+      seen.push(options.now);
+      return { offers: [] };
+    };
+    const at = new Date('2026-11-24T12:34:56.789Z');
+
+    await service(store).list('p-1', { status: 'expired', now: at });
+
+    expect(seen).toEqual([at]);
+  });
+});
+
+describe('idempotency record expiry', () => {
+  // The integration suite checks the table's write condition agrees (offers.test.ts, Idempotency-Key).
+  it('is live before its expiry second and dead from its first millisecond', () => {
+    const expiresAtEpoch = NOW.getTime() / 1000;
+    expect(isLive({ expiresAtEpoch }, new Date(NOW.getTime() - 1))).toBe(true);
+    expect(isLive({ expiresAtEpoch }, NOW)).toBe(false);
+    expect(isLive({ expiresAtEpoch }, new Date(NOW.getTime() + 999))).toBe(false);
   });
 });
 

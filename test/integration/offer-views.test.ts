@@ -1,0 +1,179 @@
+import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { offerKeys, offerToItem } from '../../shared/db/offers.ts';
+import type { Offer } from '../../shared/domain/offer.ts';
+import { bearer, bodyOf, newPartner, startLocalApi, table } from '../support/local-api.ts';
+import { offerFixture, seedOffer, viewsOf } from '../support/offer-fixtures.ts';
+
+/**
+ * Views are counted on the offer's own counter item, apart from the offer item that accept and
+ * decline transactions update (see offerViewsKeys in shared/db/offers.ts).
+ */
+const BROWSER = { 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/131.0 Safari/537.36' };
+const BOT = { 'user-agent': 'Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)' };
+
+let api: Awaited<ReturnType<typeof startLocalApi>>;
+beforeAll(async () => {
+  api = await startLocalApi();
+});
+afterAll(() => api.close());
+
+function view(code: string, headers: Record<string, string> = BROWSER) {
+  return fetch(`${api.baseUrl}/o/${code}`, { headers });
+}
+
+/** Opens the page as a person (one view) and returns the submission id its form carries. */
+async function openForm(offer: Offer): Promise<string> {
+  const response = await view(offer.summaryId);
+  expect(response.status).toBe(200);
+  return /name="submission" value="([^"]+)"/.exec(await response.text())?.[1] ?? '';
+}
+
+function accept(offer: Offer, submission: string) {
+  return fetch(`${api.baseUrl}/o/${offer.summaryId}/accept`, {
+    method: 'POST',
+    headers: { ...BROWSER, 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({
+      submission,
+      company: 'Tailwind Traders',
+      name: 'Rita Alves',
+      email: 'rita@tailwind.example',
+      'licenses.M365_BUSINESS_STANDARD': '12',
+      'licenses.TEAMS_ESSENTIALS': '3',
+      delegatedAdmin: 'yes',
+    }).toString(),
+    redirect: 'manual',
+  });
+}
+
+/** Every item stored under an offer's partition key. */
+async function partitionOf(summaryId: string) {
+  const { Items = [] } = await table.client.send(
+    new QueryCommand({
+      TableName: table.name,
+      KeyConditionExpression: 'PK = :pk',
+      ExpressionAttributeValues: { ':pk': offerKeys.pk(summaryId) },
+      ConsistentRead: true,
+    }),
+  );
+  return Items;
+}
+
+describe('counting customer page views', () => {
+  it('counts a person’s view on the counter item, leaving the offer item untouched', async () => {
+    const offer = await seedOffer();
+
+    const response = await view(offer.summaryId);
+
+    expect(response.status).toBe(200);
+    expect(await viewsOf(offer.summaryId)).toBe(1);
+    const offerItem = (await partitionOf(offer.summaryId)).find((item) => item.SK === offerKeys.sk());
+    expect(offerItem).toEqual(offerToItem(offer));
+  });
+
+  it('does not count a link previewer’s view', async () => {
+    const offer = await seedOffer();
+
+    const response = await view(offer.summaryId, BOT);
+
+    expect(response.status).toBe(200);
+    expect(await viewsOf(offer.summaryId)).toBe(0);
+  });
+
+  it.each([
+    ['an unknown code', 'ZZZZ-ZZZZ-ZZZZ-ZZZZ-ZZZZ'],
+    ['a malformed code (looked up as 0000-…)', 'not-a-code'],
+  ])('writes no item for %s', async (_label, code) => {
+    const response = await view(code);
+
+    expect(response.status).toBe(404);
+    expect(await partitionOf('ZZZZ-ZZZZ-ZZZZ-ZZZZ-ZZZZ')).toEqual([]);
+    expect(await partitionOf('0000-0000-0000-0000-0000')).toEqual([]);
+  });
+
+  it('keeps counting an offer stored before the counter item existed, from its old count', async () => {
+    // Arrange: an offer item as it was written before views moved off it, with no counter item.
+    const legacy = offerFixture();
+    await table.client.send(new PutCommand({ TableName: table.name, Item: { ...offerToItem(legacy), views: 7 } }));
+
+    // Act
+    const responses = await Promise.all([view(legacy.summaryId), view(legacy.summaryId)]);
+
+    // Assert: both views are counted on a new counter item; the old 7 stay on the offer item.
+    expect(responses.map((r) => r.status)).toEqual([200, 200]);
+    expect(await viewsOf(legacy.summaryId)).toBe(2);
+    const offerItem = (await partitionOf(legacy.summaryId)).find((item) => item.SK === offerKeys.sk());
+    expect(offerItem?.views).toBe(7);
+  });
+
+  it('serves every view and records every acceptance while both hit the same offer at once', async () => {
+    // Arrange: 30 customers have the form open (30 views).
+    const offer = await seedOffer();
+    const submissions = await Promise.all(Array.from({ length: 30 }, () => openForm(offer)));
+
+    // Act: they all accept while 60 more people open the link.
+    const [accepts, views] = await Promise.all([
+      Promise.all(submissions.map((submission) => accept(offer, submission))),
+      Promise.all(Array.from({ length: 60 }, () => view(offer.summaryId))),
+    ]);
+
+    // Assert
+    expect(accepts.map((r) => r.status)).toEqual(Array(30).fill(303));
+    expect(views.map((r) => r.status)).toEqual(Array(60).fill(200));
+    expect(await viewsOf(offer.summaryId)).toBe(90);
+    const offerItem = (await partitionOf(offer.summaryId)).find((item) => item.SK === offerKeys.sk());
+    expect(offerItem?.acceptances).toBe(30);
+  }, 60_000);
+});
+
+describe('views in the partner API', () => {
+  it('reports views with acceptances and declines in GET /v1/offers/{summaryId} and in the list', async () => {
+    // Arrange: three views by people, one by a link previewer, one acceptance.
+    const { partner, key } = await newPartner();
+    const offer = await seedOffer({ partnerId: partner.partnerId });
+    const submission = await openForm(offer);
+    await view(offer.summaryId);
+    await view(offer.summaryId);
+    await view(offer.summaryId, BOT);
+    expect((await accept(offer, submission)).status).toBe(303);
+    // Another offer of the same partner, never viewed.
+    const unseen = await seedOffer({ partnerId: partner.partnerId, createdAt: '2025-01-01T00:00:00.000Z' });
+
+    // Act
+    const single = await bodyOf(await fetch(`${api.baseUrl}/v1/offers/${offer.summaryId}`, { headers: bearer(key) }));
+    const list = await bodyOf(await fetch(`${api.baseUrl}/v1/offers`, { headers: bearer(key) }));
+
+    // Assert
+    expect(single.counters).toEqual({ views: 3, acceptances: 1, declines: 0 });
+    expect(list.offers.map((o: { summaryId: string; counters: unknown }) => [o.summaryId, o.counters])).toEqual([
+      [offer.summaryId, { views: 3, acceptances: 1, declines: 0 }],
+      [unseen.summaryId, { views: 0, acceptances: 0, declines: 0 }],
+    ]);
+  });
+
+  it('adds the views an older offer counted on its own item to those on its counter', async () => {
+    const { partner, key } = await newPartner();
+    const legacy = offerFixture({ partnerId: partner.partnerId });
+    await table.client.send(new PutCommand({ TableName: table.name, Item: { ...offerToItem(legacy), views: 7 } }));
+    await view(legacy.summaryId);
+
+    const single = await bodyOf(await fetch(`${api.baseUrl}/v1/offers/${legacy.summaryId}`, { headers: bearer(key) }));
+    const list = await bodyOf(await fetch(`${api.baseUrl}/v1/offers`, { headers: bearer(key) }));
+
+    expect(single.counters.views).toBe(8);
+    expect(list.offers[0].counters.views).toBe(8);
+  });
+
+  it('reports views in the answer to a deactivation', async () => {
+    const { partner, key } = await newPartner();
+    const offer = await seedOffer({ partnerId: partner.partnerId });
+    await view(offer.summaryId);
+
+    const response = await fetch(`${api.baseUrl}/v1/offers/${offer.summaryId}/deactivate`, {
+      method: 'POST',
+      headers: bearer(key),
+    });
+
+    expect(response.status).toBe(200);
+    expect((await bodyOf(response)).counters).toEqual({ views: 1, acceptances: 0, declines: 0 });
+  });
+});
