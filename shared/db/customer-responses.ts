@@ -119,7 +119,7 @@ export class DynamoCustomerResponseStore implements CustomerResponseStore {
       // it its counter now (its old views stay on the offer item and offerFromItem adds them).
       return offerFromItem(item, await this.countViewQuietly(summaryId, false));
     }
-    logger.warn('offer view not counted', { summaryId, error: errorName(counted.reason) });
+    logger.warn('offer view not counted', { error: errorName(counted.reason) });
     return offerFromItem(item);
   }
 
@@ -149,7 +149,7 @@ export class DynamoCustomerResponseStore implements CustomerResponseStore {
     try {
       return await this.countView(summaryId, onlyIfCounterExists);
     } catch (error) {
-      logger.warn('offer view not counted', { summaryId, error: errorName(error) });
+      logger.warn('offer view not counted', { error: errorName(error) });
       return 0;
     }
   }
@@ -180,7 +180,7 @@ export class DynamoCustomerResponseStore implements CustomerResponseStore {
       } catch (error) {
         if (!isTransactionConflict(error)) throw error;
         if (attempt >= MAX_CONFLICT_ATTEMPTS) {
-          throw new OfferBusyError(record.summaryId, attempt, { cause: error });
+          throw new OfferBusyError(attempt, { cause: error });
         }
         await this.sleep(Math.random() * Math.min(1000, 20 * 2 ** attempt));
       }
@@ -255,7 +255,10 @@ export class DynamoCustomerResponseStore implements CustomerResponseStore {
   }
 }
 
-/** Logs name the error, never its message: SDK messages can echo keys and values. */
+/**
+ * Logs name the error, never its message, and never the summary ID: it is the customer's link
+ * credential (access logs leave offer paths out for the same reason), and SDK messages can echo keys.
+ */
 function errorName(error: unknown): string {
   return error instanceof Error ? error.name : typeof error;
 }

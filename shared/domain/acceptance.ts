@@ -37,12 +37,12 @@ export type RecordOutcome<T> =
 export class OfferBusyError extends Error {
   /** A suggested Retry-After, in seconds. */
   readonly retryAfterSeconds: number;
+  // No summary ID here: it is the customer's link credential and errors end up in logs.
   constructor(
-    readonly summaryId: string,
     readonly attempts: number,
     options: { cause?: unknown; retryAfterSeconds?: number } = {},
   ) {
-    super(`Offer ${summaryId} stayed busy for ${attempts} attempts`, { cause: options.cause });
+    super(`The offer stayed busy for ${attempts} attempts`, { cause: options.cause });
     this.name = 'OfferBusyError';
     this.retryAfterSeconds = options.retryAfterSeconds ?? 2;
   }

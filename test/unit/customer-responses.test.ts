@@ -187,7 +187,7 @@ describe('DynamoCustomerResponseStore.accept under contention', () => {
     const outcome = responses.accept(acceptance(), NOW);
 
     await expect(outcome).rejects.toBeInstanceOf(OfferBusyError);
-    await expect(outcome).rejects.toMatchObject({ summaryId: SUMMARY_ID, attempts: MAX_CONFLICT_ATTEMPTS });
+    await expect(outcome).rejects.toMatchObject({ attempts: MAX_CONFLICT_ATTEMPTS, retryAfterSeconds: 2 });
     expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(MAX_CONFLICT_ATTEMPTS);
   });
 
