@@ -2,8 +2,10 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoCustomerResponseStore } from '../../shared/db/customer-responses.ts';
 import { offerKeys } from '../../shared/db/offers.ts';
 import type { Offer } from '../../shared/domain/offer.ts';
+import { escapeHtml } from '../../shared/render/html.ts';
+import { apiEvent, lambdaContext } from '../support/events.ts';
 import { bearer, bodyOf, newPartner, startLocalApi, table } from '../support/local-api.ts';
-import { seedOffer } from '../support/offer-fixtures.ts';
+import { seedOffer, viewsOf } from '../support/offer-fixtures.ts';
 
 const BROWSER = { 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/131.0 Safari/537.36' };
 const store = new DynamoCustomerResponseStore(table);
@@ -74,7 +76,7 @@ describe('viewing an offer link', () => {
     expect(page).toContain('Fabrikam Partners');
     expect(page).toContain('name="licenses.M365_BUSINESS_STANDARD"');
     expect(page).toContain('max="300"');
-    expect((await storedOffer(offer.summaryId)).views).toBe(1);
+    expect(await viewsOf(offer.summaryId)).toBe(1);
   });
 
   it.each([
@@ -84,7 +86,45 @@ describe('viewing an offer link', () => {
   ])('does not count a view by %s', async (agent) => {
     const offer = await seedOffer();
     expect((await view(offer, { 'user-agent': agent })).status).toBe(200);
-    expect((await storedOffer(offer.summaryId)).views).toBe(0);
+    expect(await viewsOf(offer.summaryId)).toBe(0);
+  });
+
+  it('answers HEAD like GET (status, headers), with no body and no view, even from a person’s browser', async () => {
+    const offer = await seedOffer();
+    const head = await fetch(`${api.baseUrl}/o/${offer.summaryId}`, { method: 'HEAD', headers: BROWSER });
+    expect(head.status).toBe(200);
+    expect(await head.text()).toBe('');
+    const get = await view(offer, { 'user-agent': 'Slackbot 1.0' });
+    for (const name of ['content-type', 'content-security-policy', 'cache-control', 'vary']) {
+      expect(head.headers.get(name)).toBe(get.headers.get(name));
+    }
+    const unknown = await fetch(`${api.baseUrl}/o/ZZZZ-ZZZZ-ZZZZ-ZZZZ-ZZZZ`, { method: 'HEAD', headers: BROWSER });
+    expect(unknown.status).toBe(404);
+    const gone = await seedOffer({ deactivatedAt: '2026-01-01T00:00:00.000Z' });
+    expect((await fetch(`${api.baseUrl}/o/${gone.summaryId}`, { method: 'HEAD', headers: BROWSER })).status).toBe(410);
+    expect(await viewsOf(offer.summaryId)).toBe(0);
+  });
+
+  it('counts only the person: not HEAD, link previewers, mail scanners, prefetches or a missing user agent', async () => {
+    const offer = await seedOffer();
+    const automated: Record<string, string>[] = [
+      { 'user-agent': 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)' },
+      { 'user-agent': 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) Chrome/120.0 Safari/537.36 Proofpoint URL Defense' },
+      { 'user-agent': 'Mozilla/5.0 (compatible; Microsoft Office/16.0; Microsoft Outlook 16.0)' },
+      { 'user-agent': 'curl/8.5.0' },
+      { ...BROWSER, 'sec-purpose': 'prefetch;prerender' },
+      { 'user-agent': '' },
+      // Node's own fetch sends `user-agent: node`.
+      {},
+    ];
+    for (const headers of automated) {
+      expect((await view(offer, headers)).status).toBe(200);
+      expect({ headers, views: await viewsOf(offer.summaryId) }).toEqual({ headers, views: 0 });
+    }
+    await fetch(`${api.baseUrl}/o/${offer.summaryId}`, { method: 'HEAD', headers: BROWSER });
+    expect(await viewsOf(offer.summaryId)).toBe(0);
+    await view(offer);
+    expect(await viewsOf(offer.summaryId)).toBe(1);
   });
 
   it('accepts the code typed loosely (lower case, no hyphens, O for 0)', async () => {
@@ -203,6 +243,122 @@ describe('accepting an offer', () => {
     expect(await acceptancesOf(offer)).toHaveLength(10);
     expect(await (await view(offer)).text()).toContain('This offer has been fully taken');
   }, 60_000);
+});
+
+describe('form hygiene', () => {
+  function postRaw(offer: Offer, verb: 'accept' | 'decline', body: string | FormData, contentType?: string) {
+    return fetch(`${api.baseUrl}/o/${offer.summaryId}/${verb}`, {
+      method: 'POST',
+      headers: { ...BROWSER, ...(contentType ? { 'content-type': contentType } : {}) },
+      body,
+      redirect: 'manual',
+    });
+  }
+  const urlencoded = 'application/x-www-form-urlencoded';
+
+  it('refuses invalid UTF-8 with the page and a form-level error, never U+FFFD in a record', async () => {
+    const offer = await seedOffer();
+    const body = `${new URLSearchParams(acceptFields(await openForm(offer), { company: 'x' }))}`.replace(
+      'company=x',
+      'company=Caf%E9',
+    );
+    const response = await postRaw(offer, 'accept', body, urlencoded);
+    expect(response.status).toBe(400);
+    const page = await response.text();
+    expect(page).toContain('<title>Error: ');
+    expect(page).toContain('it contained characters that are not valid text');
+    expect(await acceptancesOf(offer)).toHaveLength(0);
+  });
+
+  it('refuses repeated keys (delegatedAdmin=yes&delegatedAdmin=no) as a stale form', async () => {
+    const offer = await seedOffer();
+    const body = `${new URLSearchParams(acceptFields(await openForm(offer)))}&delegatedAdmin=no`;
+    const response = await postRaw(offer, 'accept', body, urlencoded);
+    expect(response.status).toBe(422);
+    expect(await response.text()).toContain('This form is out of date.');
+    expect(await acceptancesOf(offer)).toHaveLength(0);
+  });
+
+  it('answers multipart and JSON bodies with 415 and a clear form-level message', async () => {
+    const offer = await seedOffer();
+    const multipart = new FormData();
+    for (const [name, value] of Object.entries(acceptFields(await openForm(offer)))) multipart.append(name, value);
+    const fromMultipart = await postRaw(offer, 'accept', multipart);
+    const fromJson = await postRaw(
+      offer,
+      'decline',
+      JSON.stringify({ submission: await openForm(offer) }),
+      'application/json',
+    );
+    for (const response of [fromMultipart, fromJson]) {
+      expect(response.status).toBe(415);
+      const page = await response.text();
+      expect(page).toContain('We could not read the form in the format it was sent.');
+      expect(page).not.toContain('out of date');
+    }
+    expect(await acceptancesOf(offer)).toHaveLength(0);
+    expect((await storedOffer(offer.summaryId)).declines).toBe(0);
+  });
+
+  it.each([
+    ['company', 'Tailwind\u202E sredarT'],
+    ['name', 'Rita\u0000Alves'],
+    ['name', 'Rita \u2067Alves\u2069'],
+  ])('refuses control or bidi characters in %s (%j) with the error next to the field', async (field, value) => {
+    const offer = await seedOffer();
+    const response = await post(offer, 'accept', acceptFields(await openForm(offer), { [field]: value }));
+    expect(response.status).toBe(422);
+    const page = await response.text();
+    const id = field === 'name' ? 'contact-name' : field;
+    expect(page).toContain(`<p class="error" id="${id}-error">Remove the hidden control or text-direction characters`);
+    expect(page).toContain(`<a href="#${id}">`);
+    expect(await acceptancesOf(offer)).toHaveLength(0);
+  });
+
+  it('shows an inactive offer’s status page for an oversized body, not the form', async () => {
+    const offer = await seedOffer({ expiresAt: '2020-01-01T00:00:00.000Z' });
+    const response = await post(offer, 'accept', { reason: 'x'.repeat(20_000) });
+    expect(response.status).toBe(410);
+    const page = await response.text();
+    expect(page).toContain('This offer has expired');
+    expect(page).not.toContain('<form');
+  });
+
+  it('records a base64-encoded form body sent to the handler (API Gateway encodes some form posts)', async () => {
+    const { handler } = await import('../../functions/offer-page/handler.ts');
+    const offer = await seedOffer();
+    const body = new URLSearchParams(acceptFields(await openForm(offer), { company: 'Açaí & Cia' })).toString();
+    const result = await handler(
+      {
+        ...apiEvent({
+          routeKey: 'POST /o/{code}/accept',
+          pathParameters: { code: offer.summaryId },
+          headers: { ...BROWSER, 'content-type': 'application/x-www-form-urlencoded' },
+          body: Buffer.from(body).toString('base64'),
+        }),
+        isBase64Encoded: true,
+      },
+      lambdaContext,
+    );
+    expect(result.statusCode).toBe(303);
+    expect(await acceptancesOf(offer)).toEqual([expect.objectContaining({ companyName: 'Açaí & Cia' })]);
+  });
+});
+
+describe('the language switch on answer pages', () => {
+  it('points at the offer page from a 422 error page and a thank-you page, not at the form action', async () => {
+    const offer = await seedOffer({ locale: 'pt-BR' });
+    const invalid = await post(offer, 'accept', { ...acceptFields(await openForm(offer), { email: 'x' }), lang: 'en' });
+    expect(invalid.status).toBe(422);
+    const errorPage = await invalid.text();
+    const href = /<a class="lang" href="([^"]+)"/.exec(errorPage)?.[1] ?? '';
+    expect(href).toBe(`/o/${offer.summaryId}?lang=pt-BR`);
+    const switched = await fetch(new URL(escapeHtml(href), api.baseUrl), { headers: BROWSER });
+    expect(switched.status).toBe(200);
+    expect(await switched.text()).toContain('<html lang="pt-BR">');
+    const thanks = await (await post(offer, 'decline', { submission: await openForm(offer), lang: 'en' })).text();
+    expect(thanks).toContain(`href="/o/${offer.summaryId}?lang=pt-BR"`);
+  });
 });
 
 describe('offers that are no longer active', () => {
