@@ -7,7 +7,7 @@ import { declinedPage, messagePage, offerPage, pageCsp, statusPage } from '../..
 import { isAutomatedVisitor, newSubmissionId } from '../../shared/customer/visitors.ts';
 import { tableFromEnv } from '../../shared/db/client.ts';
 import { DynamoCustomerResponseStore } from '../../shared/db/customer-responses.ts';
-import type { Acceptance } from '../../shared/domain/acceptance.ts';
+import { type Acceptance, OfferBusyError } from '../../shared/domain/acceptance.ts';
 import { type Offer, offerStatus } from '../../shared/domain/offer.ts';
 import { normalizeSummaryId } from '../../shared/domain/summary-id.ts';
 import { accessLog, securityHeaders } from '../../shared/http/middleware.ts';
@@ -88,6 +88,30 @@ async function headOffer(event: ApiEvent): Promise<ApiResult> {
   return { ...(await viewOffer(event, false)), body: '' };
 }
 
+/**
+ * Other customers' answers kept winning the write: nothing was recorded. The same form comes back,
+ * filled in and with the same submission id (a resubmission records once), with a 503 and
+ * Retry-After: the customer only has to submit again.
+ */
+async function unlessBusy<T>(
+  record: () => Promise<T>,
+  retry: { offer: Offer; locale: Locale; fields: Record<string, string>; submissionId: string; declining: boolean },
+): Promise<T | ApiResult> {
+  try {
+    return await record();
+  } catch (error) {
+    if (!(error instanceof OfferBusyError)) throw error;
+    // No summary id in logs: it is the customer's link credential.
+    logger.warn('offer busy', { attempts: error.attempts });
+    const { fields, ...input } = retry;
+    return page(
+      503,
+      offerPage({ ...input, form: { values: fields, errors: {} }, formError: PAGE_TEXT[retry.locale].errors.busy }),
+      { 'retry-after': String(error.retryAfterSeconds) },
+    );
+  }
+}
+
 const UNREADABLE_STATUS: Record<UnreadableForm, number> = {
   mediaType: 415,
   encoding: 400,
@@ -139,7 +163,14 @@ async function accept(event: ApiEvent): Promise<ApiResult> {
     );
   }
   const acceptance: Acceptance = { summaryId: offer.summaryId, acceptedAt: now.toISOString(), ...form.value };
-  const outcome = await store.accept(acceptance, now);
+  const outcome = await unlessBusy(() => store.accept(acceptance, now), {
+    offer,
+    locale,
+    fields,
+    submissionId: acceptance.submissionId,
+    declining: false,
+  });
+  if (!('kind' in outcome)) return outcome; // the busy page
   switch (outcome.kind) {
     case 'not-found':
       return notFound(event);
@@ -171,7 +202,14 @@ async function decline(event: ApiEvent): Promise<ApiResult> {
     );
   }
   const record = { summaryId: offer.summaryId, declinedAt: now.toISOString(), ...form.value };
-  const outcome = await store.decline(record, now);
+  const outcome = await unlessBusy(() => store.decline(record, now), {
+    offer,
+    locale,
+    fields,
+    submissionId: record.submissionId,
+    declining: true,
+  });
+  if (!('kind' in outcome)) return outcome; // the busy page
   switch (outcome.kind) {
     case 'not-found':
       return notFound(event);
@@ -187,8 +225,15 @@ async function decline(event: ApiEvent): Promise<ApiResult> {
 function htmlErrors(): MiddlewareObj<ApiEvent, ApiResult, Error, Context> {
   return {
     onError: (request) => {
+      const locale = pageLocale(request.event, undefined);
+      if (request.error instanceof OfferBusyError) {
+        request.response = page(503, messagePage(locale, 'busy'), {
+          'retry-after': String(request.error.retryAfterSeconds),
+        });
+        return;
+      }
       logger.error('unhandled error', request.error as Error);
-      request.response = page(500, messagePage(pageLocale(request.event, undefined), 'error'));
+      request.response = page(500, messagePage(locale, 'error'));
     },
   };
 }

@@ -530,6 +530,50 @@ describe('the offer page handler', () => {
     expect(writes()).toHaveLength(0);
   });
 
+  it('answers an acceptance that stays in conflict with a 503: the same form, filled in, Retry-After, no-store', async () => {
+    const conflict = Object.assign(new Error('Transaction cancelled'), {
+      name: 'TransactionCanceledException',
+      CancellationReasons: [{ Code: 'TransactionConflict' }, { Code: 'None' }],
+    });
+    ddb.on(TransactWriteCommand).rejects(conflict);
+    const random = Math.random;
+    Math.random = () => 0; // no backoff between the store's retries
+    try {
+      const result = await handler(post('accept', acceptBody), lambdaContext);
+      expect(result.statusCode).toBe(503);
+      expect(result.headers?.['retry-after']).toMatch(/^\d+$/);
+      expect(result.headers?.['cache-control']).toContain('no-store');
+      expect(result.headers?.['content-security-policy']).toBe(pageCsp('https://checkout.example.com'));
+      expect(result.body).toContain(PAGE_TEXT.en.errors.busy);
+      // Nothing was recorded: the same submission id lets a resubmission record exactly once.
+      expect(result.body).toContain(`name="submission" value="${submission}"`);
+      expect(result.body).toContain('value="Tailwind"');
+      expect(result.body).toContain('value="7"');
+      expect(ddb.commandCalls(TransactWriteCommand).length).toBeGreaterThan(1);
+    } finally {
+      Math.random = random;
+    }
+  });
+
+  it('answers a busy decline with a 503 page that keeps the decline section open with the reason', async () => {
+    const { OfferBusyError } = await import('../../shared/domain/acceptance.ts');
+    const { DynamoCustomerResponseStore } = await import('../../shared/db/customer-responses.ts');
+    const decline = DynamoCustomerResponseStore.prototype.decline;
+    DynamoCustomerResponseStore.prototype.decline = async () => {
+      throw new OfferBusyError(10, { retryAfterSeconds: 3 });
+    };
+    try {
+      const result = await handler(post('decline', `submission=${submission}&reason=Too+pricey`), lambdaContext);
+      expect(result.statusCode).toBe(503);
+      expect(result.headers?.['retry-after']).toBe('3');
+      expect(result.body).toContain('<details open>');
+      expect(result.body).toContain('>Too pricey</textarea>');
+      expect(result.body).toContain(PAGE_TEXT.en.errors.busy);
+    } finally {
+      DynamoCustomerResponseStore.prototype.decline = decline;
+    }
+  });
+
   it('never answers caller input with a 500', async () => {
     const odd: ApiEvent[] = [
       apiEvent({ routeKey: 'GET /o/{code}', pathParameters: { code: '%00<script>' }, headers: {} }),
