@@ -44,6 +44,8 @@ export interface PageText {
   readonly declinedBody: (partner: string) => string;
   readonly statusTitle: Record<'deactivated' | 'expired' | 'exhausted', string>;
   readonly statusBody: Record<'deactivated' | 'expired' | 'exhausted', (partner: string) => string>;
+  /** Introduces the partner's own words on a deactivated offer. */
+  readonly partnerMessage: (partner: string) => string;
   readonly notFoundTitle: string;
   readonly notFoundBody: string;
   readonly errorTitle: string;
@@ -105,6 +107,7 @@ export const PAGE_TEXT: Record<Locale, PageText> = {
       expired: (partner) => `The offer's validity has ended. Contact ${partner} for a new one.`,
       exhausted: (partner) => `This offer has reached its limit of acceptances. Contact ${partner} for a new one.`,
     },
+    partnerMessage: (partner) => `Message from ${partner}:`,
     notFoundTitle: 'Offer not found',
     notFoundBody: 'We could not find this offer. Check that the link is complete, or ask the sender for a new one.',
     errorTitle: 'Something went wrong',
@@ -118,7 +121,7 @@ export const PAGE_TEXT: Record<Locale, PageText> = {
     offerLead: (partner) =>
       `${partner} preparou estas assinaturas de nuvem da Microsoft para você. Confira as quantidades e aceite ou recuse.`,
     subscriptions: 'Assinaturas',
-    licensesFor: (name) => `Licenças de ${name}`,
+    licensesFor: (name) => `Licenças do ${name}`,
     licenseRange: (min, max) => `De ${min} a ${max} licenças.`,
     yourDetails: 'Seus dados',
     companyName: 'Nome da empresa',
@@ -166,6 +169,7 @@ export const PAGE_TEXT: Record<Locale, PageText> = {
       expired: (partner) => `A validade da oferta terminou. Fale com ${partner} para receber uma nova.`,
       exhausted: (partner) => `Esta oferta atingiu o limite de aceites. Fale com ${partner} para receber uma nova.`,
     },
+    partnerMessage: (partner) => `Mensagem de ${partner}:`,
     notFoundTitle: 'Oferta não encontrada',
     notFoundBody: 'Não encontramos esta oferta. Confira se o link está completo ou peça um novo a quem o enviou.',
     errorTitle: 'Algo deu errado',

@@ -10,7 +10,7 @@ import { PAGE_TEXT, type PageText } from './page-text.ts';
 const STYLE = `
 *{box-sizing:border-box}
 body{margin:0;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1b1b1f;background:#f4f5f7}
-main{max-width:40rem;margin:0 auto;padding:1rem;background:#fff;min-height:100vh}
+main{max-width:40rem;margin:0 auto;padding:1rem;background:#fff;min-height:100vh;overflow-wrap:break-word}
 header{display:flex;gap:1rem;align-items:center;flex-wrap:wrap}
 header img{max-height:3rem;max-width:10rem}
 h1{font-size:1.5rem;line-height:1.25;margin:.5rem 0}
@@ -40,6 +40,9 @@ button.secondary{background:#e3e3e8;color:#1b1b1f}
 a{overflow-wrap:anywhere}
 button:focus-visible,input:focus-visible,textarea:focus-visible,a:focus-visible,summary:focus-visible{outline:3px solid #ffb300;outline-offset:2px}
 details{margin:1.5rem 0}
+.quote-by{margin-bottom:.25rem;color:#45464f;font-size:.9rem}
+blockquote{margin:0 0 1rem;padding:.5rem .75rem;border-left:4px solid #c6c6d0;background:#f4f5f7}
+blockquote p{margin:0;white-space:pre-line}
 summary{cursor:pointer;color:#0b57d0}
 footer{margin-top:2rem;font-size:.9rem;color:#45464f}
 @media (min-width:40rem){button{width:auto}}
@@ -262,7 +265,12 @@ export function statusPage(offer: Offer, status: Exclude<OfferStatus, 'active'>,
     text.statusTitle[status],
     html`${partnerHeader(offer, locale, text, text.statusTitle[status])}
 <p>${text.statusBody[status](offer.partner.name)}</p>
-${message ? html`<blockquote class="deactivation-message"${partnerLang(offer, locale)}><p>${message}</p></blockquote>` : ''}
+${
+  message
+    ? html`<p class="quote-by">${text.partnerMessage(offer.partner.name)}</p>
+<blockquote class="deactivation-message"${partnerLang(offer, locale)}><p>${message}</p></blockquote>`
+    : ''
+}
 ${contactFooter(offer, text)}`,
   );
 }

@@ -82,6 +82,11 @@ afterAll(() => browser?.close());
 
 beforeEach(async () => {
   const context = await browser.newContext({ userAgent: USER_AGENT, viewport: { width: 390, height: 844 } });
+  // Hermetic: partner logos live on other hosts (https://….example); only the local servers answer.
+  await context.route(
+    (url) => url.hostname !== '127.0.0.1',
+    (route) => route.abort(),
+  );
   page = await context.newPage();
   page.on('dialog', (dialog) => {
     dialogs.push(dialog.message());
@@ -277,6 +282,10 @@ describe('the customer offer page in Chromium', () => {
       'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/131.0 Safari/537.36',
     ]) {
       const bot = await browser.newContext({ userAgent });
+      await bot.route(
+        (url) => url.hostname !== '127.0.0.1',
+        (route) => route.abort(),
+      );
       const botPage = await bot.newPage();
       const response = await botPage.goto(localUrl(offer));
       expect(response?.status()).toBe(200);
