@@ -163,7 +163,7 @@ async function accept(event: ApiEvent): Promise<ApiResult> {
     );
   }
   const acceptance: Acceptance = { summaryId: offer.summaryId, acceptedAt: now.toISOString(), ...form.value };
-  const outcome = await unlessBusy(() => store.accept(acceptance, now), {
+  const outcome = await unlessBusy(() => store.accept(acceptance, offer.partnerId, now), {
     offer,
     locale,
     fields,
@@ -202,7 +202,7 @@ async function decline(event: ApiEvent): Promise<ApiResult> {
     );
   }
   const record = { summaryId: offer.summaryId, declinedAt: now.toISOString(), ...form.value };
-  const outcome = await unlessBusy(() => store.decline(record, now), {
+  const outcome = await unlessBusy(() => store.decline(record, offer.partnerId, now), {
     offer,
     locale,
     fields,

@@ -28,34 +28,40 @@ export const customerResponseKeys = {
   acceptancePrefix: 'ACCEPT#',
 };
 
-type AcceptanceItem = Acceptance & { PK: string; SK: string; entity: 'acceptance' };
-type DeclineItem = Decline & { PK: string; SK: string; entity: 'decline' };
+/**
+ * Response items also name the partner whose offer they answer: the table stream turns new ones
+ * into events for that partner (shared/db/offer-events.ts) without reading the offer.
+ */
+type AcceptanceItem = Acceptance & { PK: string; SK: string; entity: 'acceptance'; partnerId: string };
+type DeclineItem = Decline & { PK: string; SK: string; entity: 'decline'; partnerId: string };
 
-export function acceptanceToItem(acceptance: Acceptance): AcceptanceItem {
+export function acceptanceToItem(acceptance: Acceptance, partnerId: string): AcceptanceItem {
   return {
     PK: offerKeys.pk(acceptance.summaryId),
     SK: customerResponseKeys.acceptanceSk(acceptance.submissionId),
     entity: 'acceptance',
+    partnerId,
     ...acceptance,
   };
 }
 
 export function acceptanceFromItem(item: Record<string, unknown>): Acceptance {
-  const { PK: _pk, SK: _sk, entity: _entity, ...acceptance } = item as unknown as AcceptanceItem;
+  const { PK: _pk, SK: _sk, entity: _entity, partnerId: _partnerId, ...acceptance } = item as unknown as AcceptanceItem;
   return acceptance;
 }
 
-export function declineToItem(decline: Decline): DeclineItem {
+export function declineToItem(decline: Decline, partnerId: string): DeclineItem {
   return {
     PK: offerKeys.pk(decline.summaryId),
     SK: customerResponseKeys.declineSk(decline.submissionId),
     entity: 'decline',
+    partnerId,
     ...decline,
   };
 }
 
 export function declineFromItem(item: Record<string, unknown>): Decline {
-  const { PK: _pk, SK: _sk, entity: _entity, ...decline } = item as unknown as DeclineItem;
+  const { PK: _pk, SK: _sk, entity: _entity, partnerId: _partnerId, ...decline } = item as unknown as DeclineItem;
   return decline;
 }
 
@@ -154,12 +160,12 @@ export class DynamoCustomerResponseStore implements CustomerResponseStore {
     }
   }
 
-  accept(acceptance: Acceptance, now: Date): Promise<RecordOutcome<Acceptance>> {
-    return this.record(acceptance, 'acceptances', acceptanceToItem(acceptance), acceptanceFromItem, now);
+  accept(acceptance: Acceptance, partnerId: string, now: Date): Promise<RecordOutcome<Acceptance>> {
+    return this.record(acceptance, 'acceptances', acceptanceToItem(acceptance, partnerId), acceptanceFromItem, now);
   }
 
-  decline(decline: Decline, now: Date): Promise<RecordOutcome<Decline>> {
-    return this.record(decline, 'declines', declineToItem(decline), declineFromItem, now);
+  decline(decline: Decline, partnerId: string, now: Date): Promise<RecordOutcome<Decline>> {
+    return this.record(decline, 'declines', declineToItem(decline, partnerId), declineFromItem, now);
   }
 
   /**

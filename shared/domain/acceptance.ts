@@ -58,9 +58,10 @@ export interface CustomerResponseStore {
    */
   viewOffer(summaryId: string, countView: boolean): Promise<Offer | undefined>;
   /** OfferBusyError when concurrent responses to the same offer keep conflicting. */
-  accept(acceptance: Acceptance, now: Date): Promise<RecordOutcome<Acceptance>>;
+  /** `partnerId`: whose offer it answers (the offer's partner), recorded with the response. */
+  accept(acceptance: Acceptance, partnerId: string, now: Date): Promise<RecordOutcome<Acceptance>>;
   /** OfferBusyError when concurrent responses to the same offer keep conflicting. */
-  decline(decline: Decline, now: Date): Promise<RecordOutcome<Decline>>;
+  decline(decline: Decline, partnerId: string, now: Date): Promise<RecordOutcome<Decline>>;
   /** Oldest first (by when the form was opened); `after` is the last submission id of the previous page. */
   listAcceptances(summaryId: string, page: { limit: number; after?: string }): Promise<AcceptancePage>;
 }

@@ -434,9 +434,10 @@ describe('the offer page handler', () => {
   const writes = () => [...ddb.commandCalls(UpdateCommand), ...ddb.commandCalls(TransactWriteCommand)];
 
   beforeAll(async () => {
-    process.env.TABLE_NAME ??= 'unit-table';
-    process.env.AWS_REGION ??= 'local';
-    process.env.CHECKOUT_URL_TEMPLATE ??= 'https://checkout.example.com/buy?offer={summaryId}&items={items}';
+    // Set, not defaulted: in a whole `npm test` run the integration setup has exported its own.
+    process.env.TABLE_NAME = 'unit-table';
+    process.env.AWS_REGION = 'local';
+    process.env.CHECKOUT_URL_TEMPLATE = 'https://checkout.example.com/buy?offer={summaryId}&items={items}';
     ({ handler } = await import('../../functions/offer-page/handler.ts'));
   });
   beforeEach(() => {

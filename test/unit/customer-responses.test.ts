@@ -173,7 +173,7 @@ describe('DynamoCustomerResponseStore.accept under contention', () => {
       .rejectsOnce(canceled('TransactionConflict', 'None'))
       .resolves({});
 
-    const outcome = await responses.accept(acceptance(), NOW);
+    const outcome = await responses.accept(acceptance(), 'p-1', NOW);
 
     expect(outcome).toEqual({ kind: 'recorded', record: acceptance() });
     expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(3);
@@ -184,7 +184,7 @@ describe('DynamoCustomerResponseStore.accept under contention', () => {
     const { store: responses } = store();
     ddb.on(TransactWriteCommand).rejects(canceled('TransactionConflict', 'None'));
 
-    const outcome = responses.accept(acceptance(), NOW);
+    const outcome = responses.accept(acceptance(), 'p-1', NOW);
 
     await expect(outcome).rejects.toBeInstanceOf(OfferBusyError);
     await expect(outcome).rejects.toMatchObject({ attempts: MAX_CONFLICT_ATTEMPTS, retryAfterSeconds: 2 });
@@ -197,6 +197,7 @@ describe('DynamoCustomerResponseStore.accept under contention', () => {
 
     const outcome = responses.decline(
       { summaryId: SUMMARY_ID, submissionId: acceptance().submissionId, declinedAt: NOW.toISOString() },
+      'p-1',
       NOW,
     );
 
@@ -208,7 +209,7 @@ describe('DynamoCustomerResponseStore.accept under contention', () => {
     const { store: responses } = store();
     ddb.on(TransactWriteCommand).rejects(new ProvisionedThroughputExceededException({ message: 'x', $metadata: {} }));
 
-    await expect(responses.accept(acceptance(), NOW)).rejects.toMatchObject({
+    await expect(responses.accept(acceptance(), 'p-1', NOW)).rejects.toMatchObject({
       name: 'ProvisionedThroughputExceededException',
     });
     expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(1);

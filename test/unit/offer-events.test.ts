@@ -103,13 +103,13 @@ describe('EventBridge publisher', () => {
 describe('events from stored items', () => {
   it('turns an acceptance item into OfferAccepted with its partner', () => {
     const acceptance = anAcceptance();
-    const item = { ...acceptanceToItem(acceptance), partnerId: 'p-9' };
+    const item = acceptanceToItem(acceptance, 'p-9');
     expect(offerEventFromItem(item)).toEqual({ type: 'OfferAccepted', partnerId: 'p-9', acceptance });
   });
 
   it('turns a decline item into OfferDeclined with its partner', () => {
     const decline = aDecline();
-    const item = { ...declineToItem(decline), partnerId: 'p-9' };
+    const item = declineToItem(decline, 'p-9');
     expect(offerEventFromItem(item)).toEqual({ type: 'OfferDeclined', partnerId: 'p-9', decline });
   });
 
@@ -120,11 +120,11 @@ describe('events from stored items', () => {
 
 describe('offerEvents handler (stream → bus)', () => {
   let sequence = 0;
-  function streamRecord(item: Record<string, unknown>, eventName: DynamoDBRecord['eventName'] = 'INSERT') {
+  function streamRecord(item: object, eventName: DynamoDBRecord['eventName'] = 'INSERT') {
     sequence += 1;
     return {
       eventName,
-      dynamodb: { SequenceNumber: String(sequence), NewImage: marshall(item) as never },
+      dynamodb: { SequenceNumber: String(sequence), NewImage: marshall(item as Record<string, unknown>) as never },
     } satisfies DynamoDBRecord;
   }
 
@@ -142,10 +142,10 @@ describe('offerEvents handler (stream → bus)', () => {
     const handler = await loadHandler();
     const event: DynamoDBStreamEvent = {
       Records: [
-        streamRecord({ ...acceptanceToItem(anAcceptance()), partnerId: 'p-1' }),
+        streamRecord(acceptanceToItem(anAcceptance(), 'p-1')),
         streamRecord({ PK: 'OFFER#X', SK: 'OFFER', entity: 'offer', partnerId: 'p-1' }),
-        streamRecord({ ...declineToItem(aDecline()), partnerId: 'p-1' }, 'MODIFY'),
-        streamRecord({ ...declineToItem(aDecline()), partnerId: 'p-1' }),
+        streamRecord(declineToItem(aDecline(), 'p-1'), 'MODIFY'),
+        streamRecord(declineToItem(aDecline(), 'p-1')),
       ],
     };
 
@@ -165,8 +165,8 @@ describe('offerEvents handler (stream → bus)', () => {
       Entries: [{ EventId: 'x' }, { ErrorCode: 'ThrottlingException' }],
     });
     const handler = await loadHandler();
-    const first = streamRecord({ ...acceptanceToItem(anAcceptance()), partnerId: 'p-1' });
-    const second = streamRecord({ ...declineToItem(aDecline()), partnerId: 'p-1' });
+    const first = streamRecord(acceptanceToItem(anAcceptance(), 'p-1'));
+    const second = streamRecord(declineToItem(aDecline(), 'p-1'));
 
     const result = await handler({ Records: [first, second] });
 

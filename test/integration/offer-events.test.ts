@@ -1,0 +1,121 @@
+import { createHandler } from '../../functions/offer-events/handler.ts';
+import { startTableStreamPoller, type TableStreamPoller } from '../../infra/local/table-stream.ts';
+import type { OfferEvent, OfferEventPublisher } from '../../shared/customer/events.ts';
+import { createDynamoClient } from '../../shared/db/client.ts';
+import type { Offer } from '../../shared/domain/offer.ts';
+import { startLocalApi, table } from '../support/local-api.ts';
+import { seedOffer } from '../support/offer-fixtures.ts';
+
+const BROWSER = { 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/131.0 Safari/537.36' };
+
+/** Keeps what the handler publishes, as EventBridge would receive it. */
+class RecordingPublisher implements OfferEventPublisher {
+  readonly events: OfferEvent[] = [];
+  async publish(events: readonly OfferEvent[]): Promise<number[]> {
+    this.events.push(...events);
+    return [];
+  }
+}
+
+const dynamo = createDynamoClient(process.env.DDB_ENDPOINT);
+const publisher = new RecordingPublisher();
+let api: Awaited<ReturnType<typeof startLocalApi>>;
+let stream: TableStreamPoller;
+
+beforeAll(async () => {
+  api = await startLocalApi();
+  // The table stream → offerEvents handler path, as the event source mapping runs it on AWS.
+  stream = await startTableStreamPoller(dynamo, {
+    endpoint: process.env.DDB_ENDPOINT ?? '',
+    tableName: table.name,
+    deliver: createHandler(publisher),
+    intervalMs: 50,
+  });
+});
+afterAll(async () => {
+  await stream.stop();
+  dynamo.destroy();
+  await api.close();
+});
+
+async function openForm(offer: Offer): Promise<string> {
+  const page = await (await fetch(`${api.baseUrl}/o/${offer.summaryId}`, { headers: BROWSER })).text();
+  return /name="submission" value="([^"]+)"/.exec(page)?.[1] ?? '';
+}
+
+function post(offer: Offer, verb: 'accept' | 'decline', fields: Record<string, string>) {
+  return fetch(`${api.baseUrl}/o/${offer.summaryId}/${verb}`, {
+    method: 'POST',
+    headers: { ...BROWSER, 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams(fields).toString(),
+    redirect: 'manual',
+  });
+}
+
+async function eventsFor(summaryId: string, count: number): Promise<OfferEvent[]> {
+  const mine = () =>
+    publisher.events.filter(
+      (event) => (event.type === 'OfferAccepted' ? event.acceptance : event.decline).summaryId === summaryId,
+    );
+  for (let waited = 0; mine().length < count && waited < 10_000; waited += 50) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return mine();
+}
+
+describe('offer events from the table stream', () => {
+  it('publishes one OfferAccepted, for the offer’s partner, per recorded acceptance (a replay adds none)', async () => {
+    // Arrange
+    const offer = await seedOffer({ partnerId: `p-events-${Date.now()}` });
+    const submission = await openForm(offer);
+    const fields = {
+      submission,
+      company: 'Tailwind Traders',
+      name: 'Rita Alves',
+      email: 'rita@tailwind.example',
+      'licenses.M365_BUSINESS_STANDARD': '12',
+      'licenses.TEAMS_ESSENTIALS': '3',
+      delegatedAdmin: 'no',
+    };
+
+    // Act
+    expect((await post(offer, 'accept', fields)).status).toBe(303);
+    expect((await post(offer, 'accept', fields)).status).toBe(303);
+
+    // Assert
+    const events = await eventsFor(offer.summaryId, 1);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await eventsFor(offer.summaryId, 1)).toHaveLength(1);
+    expect(events[0]).toMatchObject({
+      type: 'OfferAccepted',
+      partnerId: offer.partnerId,
+      acceptance: {
+        summaryId: offer.summaryId,
+        submissionId: submission,
+        companyName: 'Tailwind Traders',
+        delegatedAdmin: false,
+        items: [
+          { sku: 'M365_BUSINESS_STANDARD', licenses: 12 },
+          { sku: 'TEAMS_ESSENTIALS', licenses: 3 },
+        ],
+      },
+    });
+    // The event carries the customer's answer, not the table's keys.
+    expect(JSON.stringify(events[0])).not.toContain('ACCEPT#');
+  });
+
+  it('publishes OfferDeclined with the reason, and nothing for views', async () => {
+    const offer = await seedOffer({ partnerId: `p-events-${Date.now()}` });
+    const submission = await openForm(offer);
+
+    expect((await post(offer, 'decline', { submission, reason: 'Budget is frozen' })).status).toBe(200);
+
+    const [event, ...more] = await eventsFor(offer.summaryId, 1);
+    expect(more).toEqual([]);
+    expect(event).toMatchObject({
+      type: 'OfferDeclined',
+      partnerId: offer.partnerId,
+      decline: { summaryId: offer.summaryId, reason: 'Budget is frozen' },
+    });
+  });
+});
