@@ -195,6 +195,10 @@ export class PurchaseOffersStack extends Stack {
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.apiEndpoint, description: 'Base URL of the HTTP API' });
     new CfnOutput(this, 'TableName', { value: this.table.tableName, description: 'The DynamoDB table' });
+    new CfnOutput(this, 'OfferEventsBusName', {
+      value: this.offerEvents.eventBusName,
+      description: 'EventBridge bus with OfferAccepted and OfferDeclined events (add rules here)',
+    });
   }
 
   /** The `$default` stage: JSON access logs and throttling, with per-route overrides. */

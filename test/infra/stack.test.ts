@@ -343,9 +343,10 @@ describe('alarms and outputs', () => {
     expect(alarms.some((alarm) => alarm.MetricName === '5xx' && alarm.Namespace === 'AWS/ApiGateway')).toBe(true);
   });
 
-  it('outputs the API URL and the table name', () => {
+  it('outputs the API URL, the table name and the offer events bus', () => {
     template.hasOutput('ApiUrl', { Value: { 'Fn::GetAtt': [logicalId(stack.api), 'ApiEndpoint'] } });
     template.hasOutput('TableName', { Value: { Ref: logicalId(stack.table) } });
+    template.hasOutput('OfferEventsBusName', { Value: { Ref: logicalId(stack.offerEvents) } });
   });
 
   it('hard-codes no physical resource names', () => {
