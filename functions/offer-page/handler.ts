@@ -5,8 +5,8 @@ import { buildCheckoutUrl, parseCheckoutTemplate } from '../../shared/customer/c
 import { PAGE_TEXT } from '../../shared/customer/page-text.ts';
 import { declinedPage, messagePage, offerPage, pageCsp, statusPage } from '../../shared/customer/pages.ts';
 import { isAutomatedVisitor, newSubmissionId } from '../../shared/customer/visitors.ts';
-import { tableFromEnv } from '../../shared/db/client.ts';
 import { DynamoCustomerResponseStore } from '../../shared/db/customer-responses.ts';
+import { liteTableFromEnv } from '../../shared/db/dynamodb-lite.ts';
 import { type Acceptance, OfferBusyError } from '../../shared/domain/acceptance.ts';
 import { type Offer, offerStatus } from '../../shared/domain/offer.ts';
 import { normalizeSummaryId } from '../../shared/domain/summary-id.ts';
@@ -17,8 +17,10 @@ import { logger } from '../../shared/observability/logger.ts';
 import { parseAcceptForm, parseDeclineForm, readFormBody, type UnreadableForm } from './form.ts';
 
 // Read once per execution environment: a bad template fails the cold start, not a customer.
-// Acceptance and decline events are published from the table's stream, not from here.
-const store = new DynamoCustomerResponseStore(tableFromEnv());
+// Acceptance and decline events are published from the table's stream, not from here. The table is
+// reached through DynamoDbLite, not the AWS SDK: this function's cold start is what customers wait
+// for, and the SDK was most of its bundle and init (test/bench/RESULTS.md).
+const store = new DynamoCustomerResponseStore(liteTableFromEnv());
 const checkout = parseCheckoutTemplate(requiredEnv('CHECKOUT_URL_TEMPLATE'));
 const CSP = pageCsp(checkout.origin);
 

@@ -1,7 +1,7 @@
 import { requiredEnv } from '../../shared/config/env.ts';
+import { DynamoAcceptanceReader } from '../../shared/db/acceptance-reader.ts';
 import { tableFromEnv } from '../../shared/db/client.ts';
-import { DynamoCustomerResponseStore } from '../../shared/db/customer-responses.ts';
-import { DynamoOfferStore } from '../../shared/db/offers.ts';
+import { DynamoOfferStore } from '../../shared/db/offer-store.ts';
 import { OffersService } from '../../shared/domain/offers-service.ts';
 import { json, partnerRoute, routeGroup } from '../../shared/http/route.ts';
 import { buildOfferMessage } from '../../shared/render/offer-message.ts';
@@ -70,14 +70,14 @@ export const getOfferQr = partnerRoute({ path: summaryIdPath }, async ({ partner
   };
 });
 
-const responses = new DynamoCustomerResponseStore(table);
+const acceptanceReader = new DynamoAcceptanceReader(table);
 
 /** The offer's acceptances, oldest first, for the partner that owns it (another partner's offer is a 404). */
 export const listAcceptances = partnerRoute(
   { path: summaryIdPath, query: listAcceptancesQuery },
   async ({ partnerId, path, query }) => {
     const offer = await service.get(partnerId, path.summaryId);
-    const page = await responses.listAcceptances(offer.summaryId, {
+    const page = await acceptanceReader.listAcceptances(offer.summaryId, {
       limit: query.limit ?? 50,
       ...(query.cursor ? { after: query.cursor } : {}),
     });

@@ -1,7 +1,7 @@
 import { CATALOG_VERSION } from '../../shared/catalog/catalog-data.ts';
 import { requiredEnv } from '../../shared/config/env.ts';
 import { tableFromEnv } from '../../shared/db/client.ts';
-import { DynamoOfferStore } from '../../shared/db/offers.ts';
+import { DynamoOfferStore } from '../../shared/db/offer-store.ts';
 import { DuplicateReferenceError } from '../../shared/domain/offer.ts';
 import { OffersService } from '../../shared/domain/offers-service.ts';
 import { mapError, type ProblemDetails, problemResponse } from '../../shared/http/problem.ts';

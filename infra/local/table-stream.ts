@@ -7,7 +7,7 @@ import {
   type _Record as StreamRecord,
 } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
-import { LOCAL_CREDENTIALS } from '../../shared/db/client.ts';
+import { LOCAL_CREDENTIALS } from '../../shared/db/local-credentials.ts';
 
 export interface TableStreamPoller {
   stop(): Promise<void>;

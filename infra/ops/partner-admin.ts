@@ -1,6 +1,6 @@
 import { DynamoApiKeyStore } from '../../shared/db/api-keys.ts';
 import type { TableRef } from '../../shared/db/client.ts';
-import { DynamoPartnerStore } from '../../shared/db/partners.ts';
+import { DynamoPartnerStore } from '../../shared/db/partner-store.ts';
 import { type ApiKeyRecord, apiKeyIdOf, generateApiKey, hashApiKey } from '../../shared/domain/api-key.ts';
 import { NotFoundError } from '../../shared/domain/errors.ts';
 import type { Partner, PartnerContact } from '../../shared/domain/partner.ts';

@@ -1,6 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { optionalEnv, requiredEnv } from '../config/env.ts';
+import { LOCAL_CREDENTIALS } from './local-credentials.ts';
 
 /** A document client bound to the table it works on; stores take one of these. */
 export interface TableRef {
@@ -8,11 +9,9 @@ export interface TableRef {
   readonly name: string;
 }
 
-/** DynamoDB Local accepts any credentials; fixed ones keep the SDK from searching for real ones. */
-export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' } as const;
-
 /**
- * The one place DynamoDB clients are made. `endpoint` points the client at DynamoDB Local (local
+ * The one place the SDK's DynamoDB clients are made (the customer page has its own client,
+ * dynamodb-lite.ts, without the SDK). `endpoint` points the client at DynamoDB Local (local
  * runtime, tests, ops CLI with --endpoint); on AWS it is unset and the SDK resolves the regional
  * endpoint and credentials itself.
  */

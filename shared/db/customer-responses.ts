@@ -1,8 +1,6 @@
-import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import {
   type Acceptance,
-  type AcceptancePage,
   type CustomerResponseStore,
   type Decline,
   OfferBusyError,
@@ -10,7 +8,7 @@ import {
 } from '../domain/acceptance.ts';
 import type { Offer } from '../domain/offer.ts';
 import { logger } from '../observability/logger.ts';
-import type { TableRef } from './client.ts';
+import type { DocumentTableRef } from './document-db.ts';
 import { isConditionalCheckFailed, isTransactionCanceled } from './errors.ts';
 import { offerFromItem, offerKeys, offerViewsKeys } from './offers.ts';
 
@@ -89,11 +87,15 @@ function isTransactionConflict(error: unknown): boolean {
   );
 }
 
+/**
+ * The customer page's store. It works through the DocumentDb port, not the AWS SDK: the page
+ * function gives it DynamoDbLite (shared/db/dynamodb-lite.ts) to keep the SDK out of its bundle.
+ */
 export class DynamoCustomerResponseStore implements CustomerResponseStore {
   private readonly sleep: (ms: number) => Promise<void>;
 
   constructor(
-    private readonly table: TableRef,
+    private readonly table: DocumentTableRef,
     options: CustomerResponseStoreOptions = {},
   ) {
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
@@ -107,13 +109,11 @@ export class DynamoCustomerResponseStore implements CustomerResponseStore {
    * transaction. A failed count is logged and the page is still served.
    */
   async viewOffer(summaryId: string, countView: boolean): Promise<Offer | undefined> {
-    const read = this.table.client.send(
-      new GetCommand({
-        TableName: this.table.name,
-        Key: { PK: offerKeys.pk(summaryId), SK: offerKeys.sk() },
-        ConsistentRead: true,
-      }),
-    );
+    const read = this.table.db.getItem({
+      TableName: this.table.name,
+      Key: { PK: offerKeys.pk(summaryId), SK: offerKeys.sk() },
+      ConsistentRead: true,
+    });
     const count = countView ? this.countView(summaryId, true) : Promise.resolve(0);
     const [offerRead, counted] = await Promise.allSettled([read, count]);
     if (offerRead.status === 'rejected') throw offerRead.reason;
@@ -131,22 +131,20 @@ export class DynamoCustomerResponseStore implements CustomerResponseStore {
 
   /** The counter after this view. */
   private async countView(summaryId: string, onlyIfCounterExists: boolean): Promise<number> {
-    const { Attributes } = await this.table.client.send(
-      new UpdateCommand({
-        TableName: this.table.name,
-        Key: { PK: offerViewsKeys.pk(summaryId), SK: offerViewsKeys.sk() },
-        UpdateExpression: onlyIfCounterExists
-          ? 'ADD #views :one'
-          : 'ADD #views :one SET entity = :entity, summaryId = :summaryId',
-        ...(onlyIfCounterExists ? { ConditionExpression: 'attribute_exists(PK)' } : {}),
-        ExpressionAttributeNames: { '#views': 'views' },
-        ExpressionAttributeValues: {
-          ':one': 1,
-          ...(onlyIfCounterExists ? {} : { ':entity': 'offerViews', ':summaryId': summaryId }),
-        },
-        ReturnValues: 'UPDATED_NEW',
-      }),
-    );
+    const { Attributes } = await this.table.db.updateItem({
+      TableName: this.table.name,
+      Key: { PK: offerViewsKeys.pk(summaryId), SK: offerViewsKeys.sk() },
+      UpdateExpression: onlyIfCounterExists
+        ? 'ADD #views :one'
+        : 'ADD #views :one SET entity = :entity, summaryId = :summaryId',
+      ...(onlyIfCounterExists ? { ConditionExpression: 'attribute_exists(PK)' } : {}),
+      ExpressionAttributeNames: { '#views': 'views' },
+      ExpressionAttributeValues: {
+        ':one': 1,
+        ...(onlyIfCounterExists ? {} : { ':entity': 'offerViews', ':summaryId': summaryId }),
+      },
+      ReturnValues: 'UPDATED_NEW',
+    });
     const views = Attributes?.views;
     return typeof views === 'number' ? views : 0;
   }
@@ -169,9 +167,10 @@ export class DynamoCustomerResponseStore implements CustomerResponseStore {
   }
 
   /**
-   * Concurrent transactions on one offer item cancel each other with TransactionConflict; the SDK
-   * does not retry those, so retry here with jittered backoff (a popular offer's burst of accepts).
-   * After MAX_CONFLICT_ATTEMPTS, OfferBusyError: nothing was recorded and the customer may retry.
+   * Concurrent transactions on one offer item cancel each other with TransactionConflict; neither
+   * the SDK nor DynamoDbLite retries those, so retry here with jittered backoff (a popular offer's
+   * burst of accepts). After MAX_CONFLICT_ATTEMPTS, OfferBusyError: nothing was recorded and the
+   * customer may retry.
    */
   private async record<T extends Acceptance | Decline>(
     record: T,
@@ -201,31 +200,29 @@ export class DynamoCustomerResponseStore implements CustomerResponseStore {
     now: Date,
   ): Promise<RecordOutcome<T>> {
     try {
-      await this.table.client.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Update: {
-                TableName: this.table.name,
-                Key: { PK: offerKeys.pk(record.summaryId), SK: offerKeys.sk() },
-                UpdateExpression: 'ADD #counter :one',
-                ConditionExpression: OFFER_IS_ACTIVE,
-                ExpressionAttributeNames: { '#counter': counter },
-                ExpressionAttributeValues: { ':one': 1, ':now': now.toISOString() },
-                ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-              },
+      await this.table.db.transactWriteItems({
+        TransactItems: [
+          {
+            Update: {
+              TableName: this.table.name,
+              Key: { PK: offerKeys.pk(record.summaryId), SK: offerKeys.sk() },
+              UpdateExpression: 'ADD #counter :one',
+              ConditionExpression: OFFER_IS_ACTIVE,
+              ExpressionAttributeNames: { '#counter': counter },
+              ExpressionAttributeValues: { ':one': 1, ':now': now.toISOString() },
+              ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
             },
-            {
-              Put: {
-                TableName: this.table.name,
-                Item: item,
-                ConditionExpression: 'attribute_not_exists(PK)',
-                ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-              },
+          },
+          {
+            Put: {
+              TableName: this.table.name,
+              Item: item,
+              ConditionExpression: 'attribute_not_exists(PK)',
+              ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
             },
-          ],
-        }),
-      );
+          },
+        ],
+      });
       return { kind: 'recorded', record };
     } catch (error) {
       if (!isTransactionCanceled(error)) throw error;
@@ -243,27 +240,12 @@ export class DynamoCustomerResponseStore implements CustomerResponseStore {
       throw error;
     }
   }
-
-  async listAcceptances(summaryId: string, page: { limit: number; after?: string }): Promise<AcceptancePage> {
-    const pk = offerKeys.pk(summaryId);
-    const { Items = [], LastEvaluatedKey } = await this.table.client.send(
-      new QueryCommand({
-        TableName: this.table.name,
-        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-        ExpressionAttributeValues: { ':pk': pk, ':prefix': customerResponseKeys.acceptancePrefix },
-        Limit: page.limit,
-        ...(page.after ? { ExclusiveStartKey: { PK: pk, SK: customerResponseKeys.acceptanceSk(page.after) } } : {}),
-      }),
-    );
-    const acceptances = Items.map(acceptanceFromItem);
-    const last = acceptances.at(-1);
-    return LastEvaluatedKey && last ? { acceptances, next: last.submissionId } : { acceptances };
-  }
 }
 
 /**
  * Logs name the error, never its message, and never the summary ID: it is the customer's link
- * credential (access logs leave offer paths out for the same reason), and SDK messages can echo keys.
+ * credential (access logs leave offer paths out for the same reason), and DynamoDB's messages can
+ * echo keys.
  */
 function errorName(error: unknown): string {
   return error instanceof Error ? error.name : typeof error;

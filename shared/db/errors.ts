@@ -1,6 +1,9 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 
-/** SDK errors are matched by name so the check works for both the plain and document clients. */
+/**
+ * Errors are matched by name, so the checks work for the SDK's plain and document clients and for
+ * the customer page's DynamoDbLite alike.
+ */
 export function isConditionalCheckFailed(error: unknown): boolean {
   return error instanceof Error && error.name === 'ConditionalCheckFailedException';
 }

@@ -62,6 +62,13 @@ export interface CustomerResponseStore {
   accept(acceptance: Acceptance, partnerId: string, now: Date): Promise<RecordOutcome<Acceptance>>;
   /** OfferBusyError when concurrent responses to the same offer keep conflicting. */
   decline(decline: Decline, partnerId: string, now: Date): Promise<RecordOutcome<Decline>>;
+}
+
+/**
+ * The partner's side of the same records, apart from the store: the customer page never lists
+ * acceptances, so its store need not carry a Query.
+ */
+export interface AcceptanceReader {
   /** Oldest first (by when the form was opened); `after` is the last submission id of the previous page. */
   listAcceptances(summaryId: string, page: { limit: number; after?: string }): Promise<AcceptancePage>;
 }

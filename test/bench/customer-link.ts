@@ -82,8 +82,8 @@ export async function run(): Promise<string> {
     CHECKOUT_URL_TEMPLATE: 'https://checkout.example.com/buy?offer={summaryId}&items={items}&da={delegatedAdmin}',
   });
   const { createDocumentClient } = await import('../../shared/db/client.ts');
-  const { DynamoCustomerResponseStore } = await import('../../shared/db/customer-responses.ts');
-  const { DynamoOfferStore } = await import('../../shared/db/offers.ts');
+  const { DynamoAcceptanceReader } = await import('../../shared/db/acceptance-reader.ts');
+  const { DynamoOfferStore } = await import('../../shared/db/offer-store.ts');
   // Seeding and checking go straight to DynamoDB Local, past the counter.
   const direct: TableRef = { name: TABLE, client: createDocumentClient(dynamo.endpoint) };
   try {
@@ -215,7 +215,7 @@ export async function run(): Promise<string> {
     if (JSON.stringify(actual) !== JSON.stringify(expected)) {
       throw new Error(`offer counters ${JSON.stringify(actual)}, expected ${JSON.stringify(expected)}`);
     }
-    const records = await new DynamoCustomerResponseStore(direct).listAcceptances(active.summaryId, { limit: 1000 });
+    const records = await new DynamoAcceptanceReader(direct).listAcceptances(active.summaryId, { limit: 1000 });
     if (records.acceptances.length !== RUNS + 1) {
       throw new Error(`${records.acceptances.length} acceptance records, expected ${RUNS + 1}`);
     }

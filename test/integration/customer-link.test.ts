@@ -1,5 +1,5 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { DynamoCustomerResponseStore } from '../../shared/db/customer-responses.ts';
+import { DynamoAcceptanceReader } from '../../shared/db/acceptance-reader.ts';
 import { offerKeys } from '../../shared/db/offers.ts';
 import type { Offer } from '../../shared/domain/offer.ts';
 import { escapeHtml } from '../../shared/render/html.ts';
@@ -8,7 +8,7 @@ import { bearer, bodyOf, newPartner, startLocalApi, table } from '../support/loc
 import { seedOffer, viewsOf } from '../support/offer-fixtures.ts';
 
 const BROWSER = { 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/131.0 Safari/537.36' };
-const store = new DynamoCustomerResponseStore(table);
+const acceptances = new DynamoAcceptanceReader(table);
 
 let api: Awaited<ReturnType<typeof startLocalApi>>;
 beforeAll(async () => {
@@ -24,7 +24,7 @@ async function storedOffer(summaryId: string): Promise<Offer> {
 }
 
 async function acceptancesOf(offer: Offer) {
-  return (await store.listAcceptances(offer.summaryId, { limit: 1000 })).acceptances;
+  return (await acceptances.listAcceptances(offer.summaryId, { limit: 1000 })).acceptances;
 }
 
 function view(offer: Offer, headers: Record<string, string> = BROWSER) {

@@ -1,16 +1,17 @@
-import { DynamoDBDocumentClient, GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
+import { jest } from '@jest/globals';
 import { parseAcceptForm, parseDeclineForm, readFormBody } from '../../functions/offer-page/form.ts';
 import { buildCheckoutUrl, parseCheckoutTemplate } from '../../shared/customer/checkout.ts';
 import { PAGE_TEXT } from '../../shared/customer/page-text.ts';
 import { declinedPage, offerPage, pageCsp, statusPage } from '../../shared/customer/pages.ts';
 import { isAutomatedVisitor, newSubmissionId, SUBMISSION_ID_PATTERN } from '../../shared/customer/visitors.ts';
-import * as offersModule from '../../shared/db/offers.ts';
+import { DynamoDbError } from '../../shared/db/dynamodb-lite.ts';
+import { offerToItem } from '../../shared/db/offers.ts';
 import { type Offer, offerStatus } from '../../shared/domain/offer.ts';
 import { generateSummaryId, normalizeSummaryId } from '../../shared/domain/summary-id.ts';
 import type { ApiEvent, ApiResult } from '../../shared/http/types.ts';
 import { escapeHtml, html } from '../../shared/render/html.ts';
 import { apiEvent, lambdaContext } from '../support/events.ts';
+import { FakeDocumentDb, putAt } from '../support/fake-document-db.ts';
 
 function offer(overrides: Partial<Offer> = {}): Offer {
   return {
@@ -409,7 +410,7 @@ describe('form fields', () => {
 });
 
 describe('the offer page handler', () => {
-  const ddb = mockClient(DynamoDBDocumentClient);
+  const db = new FakeDocumentDb();
   const BROWSER = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/131.0 Safari/537.36';
   let handler: (event: ApiEvent, context: typeof lambdaContext) => Promise<ApiResult>;
   const stored = offer({ summaryId: 'ABCD-EFGH-JKMN-PQRS-TVWX', items: [{ sku: 'M365_BUSINESS_BASIC', licenses: 4 }] });
@@ -431,22 +432,21 @@ describe('the offer page handler', () => {
     }),
     isBase64Encoded: base64,
   });
-  const writes = () => [...ddb.commandCalls(UpdateCommand), ...ddb.commandCalls(TransactWriteCommand)];
+  const writes = () => db.writes();
 
   beforeAll(async () => {
     // Set, not defaulted: in a whole `npm test` run the integration setup has exported its own.
-    process.env.TABLE_NAME = 'unit-table';
-    process.env.AWS_REGION = 'local';
     process.env.CHECKOUT_URL_TEMPLATE = 'https://checkout.example.com/buy?offer={summaryId}&items={items}';
+    // The handler makes its table at module load: it gets the fake port instead of DynamoDbLite.
+    jest.unstable_mockModule('../../shared/db/dynamodb-lite.ts', () => ({
+      liteTableFromEnv: () => ({ db, name: 'unit-table' }),
+    }));
     ({ handler } = await import('../../functions/offer-page/handler.ts'));
   });
   beforeEach(() => {
-    ddb.reset();
-    const { offerToItem } = offersModule;
-    ddb.on(GetCommand).resolves({ Item: offerToItem(stored) });
-    ddb.on(TransactWriteCommand).resolves({});
+    db.reset();
+    db.answers.getItem = () => ({ Item: offerToItem(stored) });
   });
-  afterAll(() => ddb.restore());
 
   it('answers HEAD with GET’s status and headers, an empty body, and no view counted', async () => {
     const head = await handler(
@@ -469,7 +469,7 @@ describe('the offer page handler', () => {
   });
 
   it('answers HEAD for an unknown code with 404, like GET', async () => {
-    ddb.on(GetCommand).resolves({});
+    db.answers.getItem = () => ({});
     const head = await handler(
       apiEvent({ routeKey: 'HEAD /o/{code}', pathParameters: { code: 'ZZZZ' }, headers: { 'user-agent': BROWSER } }),
       lambdaContext,
@@ -483,8 +483,14 @@ describe('the offer page handler', () => {
     expect(result.headers?.location).toBe(
       'https://checkout.example.com/buy?offer=ABCD-EFGH-JKMN-PQRS-TVWX&items=M365_BUSINESS_BASIC%3A7',
     );
-    const [write] = ddb.commandCalls(TransactWriteCommand);
-    expect(write?.args[0].input.TransactItems?.[1]?.Put?.Item).toMatchObject({ companyName: 'Tailwind' });
+    expect(db.calls.getItem).toEqual([
+      { TableName: 'unit-table', Key: { PK: `OFFER#${stored.summaryId}`, SK: 'OFFER' }, ConsistentRead: true },
+    ]);
+    const [write] = db.calls.transactWriteItems;
+    expect(putAt(write, 1)).toMatchObject({
+      TableName: 'unit-table',
+      Item: { entity: 'acceptance', companyName: 'Tailwind', items: [{ sku: 'M365_BUSINESS_BASIC', licenses: 7 }] },
+    });
   });
 
   it.each([
@@ -519,9 +525,7 @@ describe('the offer page handler', () => {
   );
 
   it('shows an inactive offer’s status page, not the form, whatever the body (even oversized)', async () => {
-    ddb
-      .on(GetCommand)
-      .resolves({ Item: offersModule.offerToItem({ ...stored, deactivatedAt: '2026-01-01T00:00:00Z' }) });
+    db.answers.getItem = () => ({ Item: offerToItem({ ...stored, deactivatedAt: '2026-01-01T00:00:00Z' }) });
     for (const body of [`reason=${'x'.repeat(20_000)}`, '{}']) {
       const result = await handler(post('decline', body), lambdaContext);
       expect(result.statusCode).toBe(410);
@@ -532,11 +536,12 @@ describe('the offer page handler', () => {
   });
 
   it('answers an acceptance that stays in conflict with a 503: the same form, filled in, Retry-After, no-store', async () => {
-    const conflict = Object.assign(new Error('Transaction cancelled'), {
-      name: 'TransactionCanceledException',
-      CancellationReasons: [{ Code: 'TransactionConflict' }, { Code: 'None' }],
-    });
-    ddb.on(TransactWriteCommand).rejects(conflict);
+    db.answers.transactWriteItems = () => {
+      throw new DynamoDbError('TransactionCanceledException', 'Transaction cancelled', {
+        statusCode: 400,
+        CancellationReasons: [{ Code: 'TransactionConflict' }, { Code: 'None' }],
+      });
+    };
     const random = Math.random;
     Math.random = () => 0; // no backoff between the store's retries
     try {
@@ -550,7 +555,7 @@ describe('the offer page handler', () => {
       expect(result.body).toContain(`name="submission" value="${submission}"`);
       expect(result.body).toContain('value="Tailwind"');
       expect(result.body).toContain('value="7"');
-      expect(ddb.commandCalls(TransactWriteCommand).length).toBeGreaterThan(1);
+      expect(db.calls.transactWriteItems.length).toBeGreaterThan(1);
     } finally {
       Math.random = random;
     }
@@ -596,6 +601,6 @@ describe('the offer page handler', () => {
       expect(result.statusCode).toBeLessThan(500);
       expect(result.headers?.['content-type']).toBe('text/html; charset=utf-8');
     }
-    expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(0);
+    expect(db.calls.transactWriteItems).toHaveLength(0);
   });
 });

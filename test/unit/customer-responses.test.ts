@@ -1,22 +1,14 @@
+import { marshall } from '@aws-sdk/util-dynamodb';
 import {
-  ConditionalCheckFailedException,
-  DynamoDBClient,
-  ProvisionedThroughputExceededException,
-  TransactionCanceledException,
-  TransactionConflictException,
-} from '@aws-sdk/client-dynamodb';
-import {
-  DynamoDBDocumentClient,
-  GetCommand,
-  TransactWriteCommand,
-  UpdateCommand,
-  type UpdateCommandInput,
-} from '@aws-sdk/lib-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
-import { DynamoCustomerResponseStore, MAX_CONFLICT_ATTEMPTS } from '../../shared/db/customer-responses.ts';
+  acceptanceToItem,
+  DynamoCustomerResponseStore,
+  MAX_CONFLICT_ATTEMPTS,
+} from '../../shared/db/customer-responses.ts';
+import { DynamoDbError } from '../../shared/db/dynamodb-lite.ts';
 import { offerKeys, offerToItem, offerViewsKeys } from '../../shared/db/offers.ts';
 import { type Acceptance, OfferBusyError } from '../../shared/domain/acceptance.ts';
 import type { Offer } from '../../shared/domain/offer.ts';
+import { FakeDocumentDb, inTurn, putAt } from '../support/fake-document-db.ts';
 
 const SUMMARY_ID = 'ABCD-EFGH-JKMN-PQRS-TVWX';
 const NOW = new Date('2026-11-24T12:00:00.000Z');
@@ -53,24 +45,24 @@ function acceptance(): Acceptance {
   };
 }
 
-function canceled(...codes: string[]): TransactionCanceledException {
-  return new TransactionCanceledException({
-    message: 'Transaction cancelled',
-    $metadata: {},
-    CancellationReasons: codes.map((Code) => ({ Code })),
-  });
+/** DynamoDB's failures as DynamoDbLite throws them. */
+function failure(name: string, details: ConstructorParameters<typeof DynamoDbError>[2] = {}): () => never {
+  return () => {
+    throw new DynamoDbError(name, name, { statusCode: 400, ...details });
+  };
 }
 
-const ddb = mockClient(DynamoDBDocumentClient);
+function canceled(...codes: string[]): () => never {
+  return failure('TransactionCanceledException', { CancellationReasons: codes.map((Code) => ({ Code })) });
+}
+
+const db = new FakeDocumentDb();
 
 function store(): { store: DynamoCustomerResponseStore; sleeps: number[] } {
   const sleeps: number[] = [];
-  const client = DynamoDBDocumentClient.from(
-    new DynamoDBClient({ region: 'local', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } }),
-  );
   return {
     store: new DynamoCustomerResponseStore(
-      { client, name: 'Table' },
+      { db, name: 'Table' },
       {
         sleep: async (ms) => {
           sleeps.push(ms);
@@ -84,116 +76,115 @@ function store(): { store: DynamoCustomerResponseStore; sleeps: number[] } {
 const offerKey = { PK: offerKeys.pk(SUMMARY_ID), SK: offerKeys.sk() };
 const counterKey = { PK: offerViewsKeys.pk(SUMMARY_ID), SK: offerViewsKeys.sk() };
 
-beforeEach(() => ddb.reset());
+beforeEach(() => db.reset());
 
 describe('DynamoCustomerResponseStore.viewOffer', () => {
   it('reads the offer and bumps only its counter item, conditioned on the counter existing', async () => {
-    ddb.on(GetCommand).resolves({ Item: offerToItem(offer()) });
-    ddb.on(UpdateCommand).resolves({ Attributes: { views: 5 } });
+    db.answers.getItem = () => ({ Item: offerToItem(offer()) });
+    db.answers.updateItem = () => ({ Attributes: { views: 5 } });
 
     const viewed = await store().store.viewOffer(SUMMARY_ID, true);
 
     expect(viewed).toEqual({ ...offer(), views: 5 });
-    expect(ddb.commandCalls(GetCommand).map((c) => c.args[0].input)).toEqual([
-      expect.objectContaining({ Key: offerKey, ConsistentRead: true }),
-    ]);
-    const updates = ddb.commandCalls(UpdateCommand).map((c) => c.args[0].input as UpdateCommandInput);
-    expect(updates).toEqual([
+    expect(db.calls.getItem).toEqual([{ TableName: 'Table', Key: offerKey, ConsistentRead: true }]);
+    expect(db.calls.updateItem).toEqual([
       expect.objectContaining({
+        TableName: 'Table',
         Key: counterKey,
         UpdateExpression: 'ADD #views :one',
         ConditionExpression: 'attribute_exists(PK)',
+        ExpressionAttributeValues: { ':one': 1 },
+        ReturnValues: 'UPDATED_NEW',
       }),
     ]);
-    expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(0);
+    expect(db.calls.transactWriteItems).toHaveLength(0);
   });
 
   it('does not count a view when told not to (link previewers)', async () => {
-    ddb.on(GetCommand).resolves({ Item: offerToItem(offer()) });
+    db.answers.getItem = () => ({ Item: offerToItem(offer()) });
 
     const viewed = await store().store.viewOffer(SUMMARY_ID, false);
 
     expect(viewed?.summaryId).toBe(SUMMARY_ID);
-    expect(ddb.commandCalls(UpdateCommand)).toHaveLength(0);
+    expect(db.calls.updateItem).toHaveLength(0);
   });
 
   it.each([
-    // What DynamoDB answers an UpdateItem on an item an accept transaction holds: the SDK does not retry it.
-    ['a transaction conflict', new TransactionConflictException({ message: 'conflict', $metadata: {} })],
-    ['throttling', new ProvisionedThroughputExceededException({ message: 'slow down', $metadata: {} })],
-  ])('still returns the offer when counting fails with %s', async (_label, failure) => {
-    ddb.on(GetCommand).resolves({ Item: offerToItem(offer()) });
-    ddb.on(UpdateCommand).rejects(failure);
+    // What DynamoDB answers an UpdateItem on an item an accept transaction holds: clients do not retry it.
+    ['a transaction conflict', 'TransactionConflictException'],
+    // What DynamoDbLite throws once its own retries are spent.
+    ['throttling', 'ProvisionedThroughputExceededException'],
+    ['a timeout', 'TimeoutError'],
+  ])('still returns the offer when counting fails with %s', async (_label, name) => {
+    db.answers.getItem = () => ({ Item: offerToItem(offer()) });
+    db.answers.updateItem = failure(name);
 
     const viewed = await store().store.viewOffer(SUMMARY_ID, true);
 
     expect(viewed).toEqual(offer());
-    expect(ddb.commandCalls(UpdateCommand)).toHaveLength(1);
+    expect(db.calls.updateItem).toHaveLength(1);
   });
 
   it('answers an unknown code with undefined and writes nothing', async () => {
-    ddb.on(GetCommand).resolves({});
-    ddb
-      .on(UpdateCommand)
-      .rejects(new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} }));
+    db.answers.updateItem = failure('ConditionalCheckFailedException');
 
     const viewed = await store().store.viewOffer(SUMMARY_ID, true);
 
     expect(viewed).toBeUndefined();
     // Only the conditioned update, which wrote nothing; no fallback creates a counter.
-    expect(ddb.commandCalls(UpdateCommand)).toHaveLength(1);
+    expect(db.calls.updateItem).toHaveLength(1);
   });
 
   it('gives an offer stored before counter items its counter on its first view', async () => {
-    ddb.on(GetCommand).resolves({ Item: { ...offerToItem(offer()), views: 7 } });
-    ddb
-      .on(UpdateCommand, { ConditionExpression: 'attribute_exists(PK)' })
-      .rejects(new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} }));
-    ddb
-      .on(UpdateCommand, { UpdateExpression: 'ADD #views :one SET entity = :entity, summaryId = :summaryId' })
-      .resolves({
-        Attributes: { views: 1 },
-      });
+    db.answers.getItem = () => ({ Item: { ...offerToItem(offer()), views: 7 } });
+    db.answers.updateItem = (input) => {
+      if (input.ConditionExpression === 'attribute_exists(PK)') return failure('ConditionalCheckFailedException')();
+      return { Attributes: { views: 1 } };
+    };
 
     const viewed = await store().store.viewOffer(SUMMARY_ID, true);
 
     expect(viewed?.views).toBe(8);
-    const fallback = ddb.commandCalls(UpdateCommand)[1]?.args[0].input as UpdateCommandInput;
-    expect(fallback).toMatchObject({ Key: counterKey });
-    expect(fallback.ConditionExpression).toBeUndefined();
+    const fallback = db.calls.updateItem[1];
+    expect(fallback).toMatchObject({
+      Key: counterKey,
+      UpdateExpression: 'ADD #views :one SET entity = :entity, summaryId = :summaryId',
+      ExpressionAttributeValues: { ':one': 1, ':entity': 'offerViews', ':summaryId': SUMMARY_ID },
+    });
+    expect(fallback?.ConditionExpression).toBeUndefined();
   });
 });
 
 describe('DynamoCustomerResponseStore.accept under contention', () => {
   it('retries a transaction conflict and records the acceptance', async () => {
     const { store: responses, sleeps } = store();
-    ddb
-      .on(TransactWriteCommand)
-      .rejectsOnce(canceled('TransactionConflict', 'None'))
-      .rejectsOnce(canceled('TransactionConflict', 'None'))
-      .resolves({});
+    db.answers.transactWriteItems = inTurn(
+      canceled('TransactionConflict', 'None'),
+      canceled('TransactionConflict', 'None'),
+      () => undefined,
+    );
 
     const outcome = await responses.accept(acceptance(), 'p-1', NOW);
 
     expect(outcome).toEqual({ kind: 'recorded', record: acceptance() });
-    expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(3);
+    expect(db.calls.transactWriteItems).toHaveLength(3);
     expect(sleeps).toHaveLength(2);
   });
 
   it(`gives up with OfferBusyError after ${MAX_CONFLICT_ATTEMPTS} conflicting attempts`, async () => {
     const { store: responses } = store();
-    ddb.on(TransactWriteCommand).rejects(canceled('TransactionConflict', 'None'));
+    db.answers.transactWriteItems = canceled('TransactionConflict', 'None');
 
     const outcome = responses.accept(acceptance(), 'p-1', NOW);
 
     await expect(outcome).rejects.toBeInstanceOf(OfferBusyError);
     await expect(outcome).rejects.toMatchObject({ attempts: MAX_CONFLICT_ATTEMPTS, retryAfterSeconds: 2 });
-    expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(MAX_CONFLICT_ATTEMPTS);
+    expect(db.calls.transactWriteItems).toHaveLength(MAX_CONFLICT_ATTEMPTS);
   });
 
   it('gives up on declines the same way', async () => {
     const { store: responses } = store();
-    ddb.on(TransactWriteCommand).rejects(canceled('None', 'TransactionConflict'));
+    db.answers.transactWriteItems = canceled('None', 'TransactionConflict');
 
     const outcome = responses.decline(
       { summaryId: SUMMARY_ID, submissionId: acceptance().submissionId, declinedAt: NOW.toISOString() },
@@ -202,16 +193,74 @@ describe('DynamoCustomerResponseStore.accept under contention', () => {
     );
 
     await expect(outcome).rejects.toBeInstanceOf(OfferBusyError);
-    expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(MAX_CONFLICT_ATTEMPTS);
+    expect(db.calls.transactWriteItems).toHaveLength(MAX_CONFLICT_ATTEMPTS);
   });
 
   it('does not retry other failures', async () => {
     const { store: responses } = store();
-    ddb.on(TransactWriteCommand).rejects(new ProvisionedThroughputExceededException({ message: 'x', $metadata: {} }));
+    db.answers.transactWriteItems = failure('ProvisionedThroughputExceededException');
 
     await expect(responses.accept(acceptance(), 'p-1', NOW)).rejects.toMatchObject({
       name: 'ProvisionedThroughputExceededException',
     });
-    expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(1);
+    expect(db.calls.transactWriteItems).toHaveLength(1);
+  });
+});
+
+describe('DynamoCustomerResponseStore.accept outcomes', () => {
+  it('writes the offer counter under the offer-is-active condition and the record, in one transaction', async () => {
+    const outcome = await store().store.accept(acceptance(), 'p-1', NOW);
+
+    expect(outcome).toEqual({ kind: 'recorded', record: acceptance() });
+    const [write] = db.calls.transactWriteItems;
+    expect(write?.TransactItems).toHaveLength(2);
+    expect(write?.TransactItems[0]).toEqual({
+      Update: expect.objectContaining({
+        TableName: 'Table',
+        Key: offerKey,
+        UpdateExpression: 'ADD #counter :one',
+        ConditionExpression: expect.stringContaining('acceptances < maxAcceptances'),
+        ExpressionAttributeNames: { '#counter': 'acceptances' },
+        ExpressionAttributeValues: { ':one': 1, ':now': NOW.toISOString() },
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      }),
+    });
+    expect(putAt(write, 1)).toEqual({
+      TableName: 'Table',
+      Item: acceptanceToItem(acceptance(), 'p-1'),
+      ConditionExpression: 'attribute_not_exists(PK)',
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+    });
+  });
+
+  // Cancellation reasons carry the failed items marshalled, as DynamoDB (and the SDK) hand them over.
+  it('answers a replayed submission with the first record, unchanged', async () => {
+    const first = { ...acceptance(), companyName: 'First Try Ltd' };
+    db.answers.transactWriteItems = failure('TransactionCanceledException', {
+      CancellationReasons: [
+        { Code: 'None' },
+        { Code: 'ConditionalCheckFailed', Item: marshall(acceptanceToItem(first, 'p-1')) },
+      ],
+    });
+
+    expect(await store().store.accept(acceptance(), 'p-1', NOW)).toEqual({ kind: 'replayed', record: first });
+  });
+
+  it('answers an offer that no longer takes answers with its stored state', async () => {
+    const closed = { ...offer(), deactivatedAt: '2026-11-20T00:00:00.000Z', acceptances: 3 };
+    db.answers.transactWriteItems = failure('TransactionCanceledException', {
+      CancellationReasons: [
+        { Code: 'ConditionalCheckFailed', Item: marshall(offerToItem(closed), { removeUndefinedValues: true }) },
+        { Code: 'None' },
+      ],
+    });
+
+    expect(await store().store.accept(acceptance(), 'p-1', NOW)).toEqual({ kind: 'not-active', offer: closed });
+  });
+
+  it('answers an unknown offer (condition failed, no old item) with not-found', async () => {
+    db.answers.transactWriteItems = canceled('ConditionalCheckFailed', 'None');
+
+    expect(await store().store.accept(acceptance(), 'p-1', NOW)).toEqual({ kind: 'not-found' });
   });
 });

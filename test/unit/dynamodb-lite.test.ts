@@ -1,0 +1,297 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ConfigError } from '../../shared/config/env.ts';
+import { DynamoDbError, DynamoDbLite, liteTableFromEnv } from '../../shared/db/dynamodb-lite.ts';
+import { isConditionalCheckFailed, isTransactionCanceled } from '../../shared/db/errors.ts';
+
+/** One request as the fake DynamoDB saw it. */
+interface Seen {
+  readonly headers: IncomingMessage['headers'];
+  readonly body: Record<string, unknown>;
+  /** Which TCP connection carried it (1 = the first one accepted). */
+  readonly connection: number;
+}
+
+type Reply = (res: ServerResponse) => void;
+
+const json =
+  (status: number, body: unknown): Reply =>
+  (res) => {
+    res.writeHead(status, { 'content-type': 'application/x-amz-json-1.0' }).end(JSON.stringify(body));
+  };
+const dynamoError = (status: number, type: string, extra: Record<string, unknown> = {}) =>
+  json(status, { __type: `com.amazonaws.dynamodb.v20120810#${type}`, message: `${type} happened`, ...extra });
+/** Never answers: the client's timeout has to end the attempt. */
+const hang: Reply = () => {};
+/** Drops the connection without an answer. */
+const reset: Reply = (res) => res.socket?.destroy();
+
+let server: Server;
+let endpoint: string;
+let replies: Reply[];
+let seen: Seen[];
+let sleeps: number[];
+const clients: DynamoDbLite[] = [];
+
+beforeAll(async () => {
+  let connections = 0;
+  const ids = new WeakMap<object, number>();
+  server = createServer((req, res) => {
+    if (!ids.has(req.socket)) ids.set(req.socket, ++connections);
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      seen.push({
+        headers: req.headers,
+        body: JSON.parse(Buffer.concat(chunks).toString('utf8')),
+        connection: ids.get(req.socket) ?? 0,
+      });
+      // The last reply repeats, so "always fails" needs one entry.
+      const reply = replies.length > 1 ? replies.shift() : replies[0];
+      (reply ?? json(200, {}))(res);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  for (const client of clients) client.destroy();
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+});
+
+const random = Math.random;
+beforeEach(() => {
+  replies = [];
+  seen = [];
+  sleeps = [];
+  // The upper bound of each jittered delay, so the test sees the backoff schedule itself.
+  Math.random = () => 1;
+});
+afterEach(() => {
+  Math.random = random;
+});
+
+function client(options: { timeoutMs?: number } = {}): DynamoDbLite {
+  const made = new DynamoDbLite({
+    endpoint,
+    region: 'local',
+    credentials: () => ({ accessKeyId: 'local', secretAccessKey: 'local' }),
+    timeoutMs: options.timeoutMs ?? 1_000,
+    sleep: async (ms) => {
+      sleeps.push(ms);
+    },
+  });
+  clients.push(made);
+  return made;
+}
+
+const KEY = { PK: 'OFFER#ABCD', SK: 'OFFER' };
+
+describe('DynamoDbLite requests', () => {
+  it('POSTs signed DynamoDB JSON with marshalled inputs, and unmarshals the answer', async () => {
+    replies = [json(200, { Item: { PK: { S: 'OFFER#ABCD' }, views: { N: '3' }, tags: { L: [{ S: 'a' }] } } })];
+
+    const out = await client().getItem({ TableName: 'T', Key: KEY, ConsistentRead: true });
+
+    expect(out).toEqual({ Item: { PK: 'OFFER#ABCD', views: 3, tags: ['a'] } });
+    const [request] = seen;
+    expect(request?.headers['x-amz-target']).toBe('DynamoDB_20120810.GetItem');
+    expect(request?.headers['content-type']).toBe('application/x-amz-json-1.0');
+    expect(request?.headers.authorization).toMatch(
+      /^AWS4-HMAC-SHA256 Credential=local\/\d{8}\/local\/dynamodb\/aws4_request, SignedHeaders=content-type;host;x-amz-date;x-amz-target, Signature=[0-9a-f]{64}$/,
+    );
+    expect(request?.body).toEqual({
+      TableName: 'T',
+      Key: { PK: { S: 'OFFER#ABCD' }, SK: { S: 'OFFER' } },
+      ConsistentRead: true,
+    });
+  });
+
+  it('marshals update values (dropping undefined ones) and unmarshals the returned attributes', async () => {
+    replies = [json(200, { Attributes: { views: { N: '8' } } })];
+
+    const out = await client().updateItem({
+      TableName: 'T',
+      Key: KEY,
+      UpdateExpression: 'ADD #views :one SET note = :note',
+      ExpressionAttributeNames: { '#views': 'views' },
+      ExpressionAttributeValues: { ':one': 1, ':note': { ok: true, gone: undefined, none: null } },
+      ReturnValues: 'UPDATED_NEW',
+    });
+
+    expect(out).toEqual({ Attributes: { views: 8 } });
+    expect(seen[0]?.body.ExpressionAttributeValues).toEqual({
+      ':one': { N: '1' },
+      ':note': { M: { ok: { BOOL: true }, none: { NULL: true } } },
+    });
+    expect(seen[0]?.body.ExpressionAttributeNames).toEqual({ '#views': 'views' });
+  });
+
+  it('keeps connections alive between requests', async () => {
+    const db = client();
+    await db.getItem({ TableName: 'T', Key: KEY });
+    await db.getItem({ TableName: 'T', Key: KEY });
+    expect(seen.map((s) => s.connection)).toEqual([seen[0]?.connection, seen[0]?.connection]);
+  });
+});
+
+describe('DynamoDbLite errors', () => {
+  it('names a condition failure after its __type and keeps the old item as DynamoDB sent it', async () => {
+    const old = { PK: { S: 'OFFER#ABCD' }, acceptances: { N: '10' } };
+    replies = [dynamoError(400, 'ConditionalCheckFailedException', { Item: old })];
+
+    const failure = await client()
+      .updateItem({
+        TableName: 'T',
+        Key: KEY,
+        UpdateExpression: 'ADD n :one',
+        ExpressionAttributeValues: { ':one': 1 },
+      })
+      .catch((error: unknown) => error);
+
+    expect(failure).toBeInstanceOf(DynamoDbError);
+    expect(isConditionalCheckFailed(failure)).toBe(true);
+    expect(failure).toMatchObject({ statusCode: 400, Item: old, message: 'ConditionalCheckFailedException happened' });
+    expect(seen).toHaveLength(1);
+  });
+
+  it('keeps a cancelled transaction’s reasons, in request order, with their items marshalled', async () => {
+    const reasons = [
+      { Code: 'ConditionalCheckFailed', Message: 'The conditional request failed', Item: { views: { N: '1' } } },
+      { Code: 'None' },
+    ];
+    replies = [dynamoError(400, 'TransactionCanceledException', { CancellationReasons: reasons })];
+
+    const failure = await client()
+      .transactWriteItems({ TransactItems: [{ Put: { TableName: 'T', Item: { ...KEY } } }] })
+      .catch((error: unknown) => error);
+
+    expect(isTransactionCanceled(failure)).toBe(true);
+    expect((failure as DynamoDbError).CancellationReasons).toEqual(reasons);
+    expect(seen).toHaveLength(1);
+  });
+
+  it('names an answer that is not DynamoDB JSON by its status', async () => {
+    replies = [(res) => res.writeHead(403, { 'content-type': 'text/html' }).end('<html>denied</html>')];
+
+    await expect(client().getItem({ TableName: 'T', Key: KEY })).rejects.toMatchObject({
+      name: 'HttpError',
+      statusCode: 403,
+    });
+  });
+});
+
+describe('DynamoDbLite retries', () => {
+  it('retries throttling with the longer throttling backoff, then succeeds', async () => {
+    replies = [dynamoError(400, 'ThrottlingException'), json(200, { Item: { PK: { S: 'x' } } })];
+
+    expect(await client().getItem({ TableName: 'T', Key: KEY })).toEqual({ Item: { PK: 'x' } });
+    expect(seen).toHaveLength(2);
+    expect(sleeps).toEqual([500]);
+  });
+
+  it.each(['ProvisionedThroughputExceededException', 'RequestLimitExceeded'])('retries %s', async (type) => {
+    replies = [dynamoError(400, type), json(200, {})];
+    await client().getItem({ TableName: 'T', Key: KEY });
+    expect(seen).toHaveLength(2);
+  });
+
+  it('retries a 5xx, then succeeds', async () => {
+    replies = [dynamoError(500, 'InternalServerError'), json(200, {})];
+
+    expect(await client().getItem({ TableName: 'T', Key: KEY })).toEqual({});
+    expect(seen).toHaveLength(2);
+    expect(sleeps).toEqual([100]);
+  });
+
+  it('gives up after 3 attempts with exponential backoff, throwing the last failure', async () => {
+    replies = [dynamoError(503, 'ServiceUnavailable')];
+
+    await expect(client().getItem({ TableName: 'T', Key: KEY })).rejects.toMatchObject({
+      name: 'ServiceUnavailable',
+      statusCode: 503,
+    });
+    expect(seen).toHaveLength(3);
+    expect(sleeps).toEqual([100, 200]);
+  });
+
+  it.each([
+    ['ValidationException', 400],
+    ['ConditionalCheckFailedException', 400],
+    ['TransactionCanceledException', 400],
+    ['AccessDeniedException', 400],
+    ['UnrecognizedClientException', 400],
+  ])('never retries %s', async (type, status) => {
+    replies = [dynamoError(status, type), json(200, {})];
+    await expect(client().getItem({ TableName: 'T', Key: KEY })).rejects.toMatchObject({ name: type });
+    expect(seen).toHaveLength(1);
+    expect(sleeps).toEqual([]);
+  });
+
+  it('ends an attempt that gets no answer with a timeout, and retries it', async () => {
+    replies = [hang, json(200, { Item: { PK: { S: 'late' } } })];
+
+    const started = performance.now();
+    expect(await client({ timeoutMs: 100 }).getItem({ TableName: 'T', Key: KEY })).toEqual({ Item: { PK: 'late' } });
+    expect(performance.now() - started).toBeGreaterThanOrEqual(95);
+    expect(seen).toHaveLength(2);
+  });
+
+  it('throws TimeoutError when every attempt hangs', async () => {
+    replies = [hang];
+
+    await expect(client({ timeoutMs: 50 }).getItem({ TableName: 'T', Key: KEY })).rejects.toMatchObject({
+      name: 'TimeoutError',
+      statusCode: undefined,
+    });
+    expect(seen).toHaveLength(3);
+  });
+
+  it('retries a dropped connection', async () => {
+    replies = [reset, json(200, {})];
+
+    await client().getItem({ TableName: 'T', Key: KEY });
+    expect(seen).toHaveLength(2);
+  });
+
+  it('sends every attempt of a transaction with the same ClientRequestToken, so a retry cannot apply it twice', async () => {
+    replies = [dynamoError(500, 'InternalServerError'), json(200, {})];
+    const db = client();
+
+    await db.transactWriteItems({ TransactItems: [{ Put: { TableName: 'T', Item: { ...KEY } } }] });
+    await db.transactWriteItems({ TransactItems: [{ Put: { TableName: 'T', Item: { ...KEY } } }] });
+
+    const tokens = seen.map((s) => s.body.ClientRequestToken);
+    expect(tokens).toHaveLength(3);
+    expect(tokens[0]).toEqual(expect.any(String));
+    expect(tokens[1]).toBe(tokens[0]);
+    // A new operation is a new transaction.
+    expect(tokens[2]).not.toBe(tokens[0]);
+    expect(seen[0]?.body.TransactItems).toEqual([
+      { Put: { TableName: 'T', Item: { PK: { S: 'OFFER#ABCD' }, SK: { S: 'OFFER' } } } },
+    ]);
+  });
+});
+
+describe('liteTableFromEnv', () => {
+  it('points at DDB_ENDPOINT with the fixed local credentials', async () => {
+    const table = liteTableFromEnv({ TABLE_NAME: 'Local', DDB_ENDPOINT: endpoint, AWS_REGION: 'sa-east-1' });
+    clients.push(table.db);
+    replies = [json(200, {})];
+
+    await table.db.getItem({ TableName: table.name, Key: KEY });
+
+    expect(table.name).toBe('Local');
+    expect(seen[0]?.headers.authorization).toContain('Credential=local/');
+    expect(seen[0]?.headers.authorization).toContain('/sa-east-1/dynamodb/aws4_request');
+  });
+
+  it('needs TABLE_NAME, and AWS_REGION without an endpoint, when the function loads', () => {
+    expect(() => liteTableFromEnv({ AWS_REGION: 'sa-east-1' })).toThrow(ConfigError);
+    expect(() => liteTableFromEnv({ TABLE_NAME: 'T' })).toThrow(ConfigError);
+    // Credentials are read per request, so loading needs none.
+    expect(liteTableFromEnv({ TABLE_NAME: 'T', AWS_REGION: 'sa-east-1' }).name).toBe('T');
+  });
+});
