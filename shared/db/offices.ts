@@ -207,14 +207,6 @@ export class DynamoOfficeStore extends DynamoOfficeReader implements OfficeSyncS
   }
 
   /**
-   * The port's deactivation: only if the office is still exactly as `office` shows it (same version,
-   * same last sync). Callers that read the office after a listing should use markMissingUpstream.
-   */
-  async markInactive(office: Office, at: string): Promise<boolean> {
-    return this.deactivateMissing(office, at, 'lastSyncedAt = :seenSyncedAt', { ':seenSyncedAt': office.lastSyncedAt });
-  }
-
-  /**
    * Marks an office that a full listing did not have inactive and `missingUpstream`, unless it was
    * written or synced at or after `notSyncedSince` (when that listing started): such an office may
    * have appeared upstream after the listing began and been stored by a concurrent run, and its
@@ -222,28 +214,19 @@ export class DynamoOfficeStore extends DynamoOfficeReader implements OfficeSyncS
    * read, so a write between the caller's read and this update is respected too.
    */
   async markMissingUpstream(office: Office, notSyncedSince: string, at: string): Promise<boolean> {
-    return this.deactivateMissing(office, at, 'lastSyncedAt < :notSyncedSince', { ':notSyncedSince': notSyncedSince });
-  }
-
-  private async deactivateMissing(
-    office: Office,
-    at: string,
-    condition: string,
-    values: Record<string, unknown>,
-  ): Promise<boolean> {
     try {
       await this.table.client.send(
         new UpdateCommand({
           TableName: this.table.name,
           Key: { PK: officeKeys.pk(office.partnerId), SK: officeKeys.sk(office.officeId) },
           UpdateExpression: 'SET active = :false, missingUpstream = :true, lastSyncedAt = :at',
-          ConditionExpression: `active = :true AND sourceUpdatedAt = :seen AND ${condition}`,
+          ConditionExpression: 'active = :true AND sourceUpdatedAt = :seen AND lastSyncedAt < :notSyncedSince',
           ExpressionAttributeValues: {
             ':false': false,
             ':true': true,
             ':at': at,
             ':seen': office.sourceUpdatedAt,
-            ...values,
+            ':notSyncedSince': notSyncedSince,
           },
         }),
       );

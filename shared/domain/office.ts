@@ -122,8 +122,12 @@ export interface OfficeSyncStore extends OfficeReader {
    * `sourceUpdatedAt`, so concurrent runs cannot overwrite a newer version either). Idempotent.
    */
   applyDirectoryRecords(records: readonly DirectoryOffice[], syncedAt: string): Promise<OfficeApplyResult>;
-  /** Marks a stored office inactive if it is still the version seen (`sourceUpdatedAt`). */
-  markInactive(office: Office, at: string): Promise<boolean>;
+  /**
+   * Deactivates `office` as missing upstream (a full listing did not have it), unless it was
+   * written or synced at or after `notSyncedSince`, when that listing started: an office stored
+   * meanwhile by a concurrent run may simply be newer than the listing. False when it was kept.
+   */
+  markMissingUpstream(office: Office, notSyncedSince: string, at: string): Promise<boolean>;
   getSyncState(): Promise<OfficeSyncState | undefined>;
   /** Advances the cursor and records a successful run. */
   recordRunSucceeded(

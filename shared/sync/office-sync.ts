@@ -19,18 +19,9 @@ export interface SyncLog {
   error(message: string, data?: Record<string, unknown>): void;
 }
 
-/**
- * What the on-demand sync needs beyond the domain port (shared/db/offices.ts implements it): a
- * deactivation conditioned on when the office was last written or synced, not on what was read.
- */
-export interface MissingOfficeMarker {
-  /** Deactivates `office` as missing upstream unless written or synced at or after `notSyncedSince`. */
-  markMissingUpstream(office: Office, notSyncedSince: string, at: string): Promise<boolean>;
-}
-
 export interface OfficeSyncDeps {
   readonly directory: OfficeDirectory;
-  readonly store: OfficeSyncStore & MissingOfficeMarker;
+  readonly store: OfficeSyncStore;
   readonly now?: () => Date;
   readonly log?: SyncLog;
 }
