@@ -3,11 +3,11 @@ import { DynamoAcceptanceReader } from '../../shared/db/acceptance-reader.ts';
 import { offerKeys } from '../../shared/db/offers.ts';
 import type { Offer } from '../../shared/domain/offer.ts';
 import { escapeHtml } from '../../shared/render/html.ts';
+import { acceptFields, BROWSER, customerAt } from '../support/customer-forms.ts';
 import { apiEvent, lambdaContext } from '../support/events.ts';
 import { bearer, bodyOf, newPartner, startLocalApi, table } from '../support/local-api.ts';
 import { seedOffer, viewsOf } from '../support/offer-fixtures.ts';
 
-const BROWSER = { 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/131.0 Safari/537.36' };
 const acceptances = new DynamoAcceptanceReader(table);
 
 let api: Awaited<ReturnType<typeof startLocalApi>>;
@@ -15,6 +15,7 @@ beforeAll(async () => {
   api = await startLocalApi();
 });
 afterAll(() => api.close());
+const customer = () => customerAt(api.baseUrl);
 
 async function storedOffer(summaryId: string): Promise<Offer> {
   const { Item } = await table.client.send(
@@ -27,37 +28,10 @@ async function acceptancesOf(offer: Offer) {
   return (await acceptances.listAcceptances(offer.summaryId, { limit: 1000 })).acceptances;
 }
 
-function view(offer: Offer, headers: Record<string, string> = BROWSER) {
-  return fetch(`${api.baseUrl}/o/${offer.summaryId}`, { headers });
-}
-
-/** The submission id the page rendered into its form. */
-async function openForm(offer: Offer): Promise<string> {
-  const page = await (await view(offer)).text();
-  return /name="submission" value="([^"]+)"/.exec(page)?.[1] ?? '';
-}
-
-function post(offer: Offer, verb: 'accept' | 'decline', fields: Record<string, string>) {
-  return fetch(`${api.baseUrl}/o/${offer.summaryId}/${verb}`, {
-    method: 'POST',
-    headers: { ...BROWSER, 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams(fields).toString(),
-    redirect: 'manual',
-  });
-}
-
-function acceptFields(submission: string, extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    submission,
-    company: 'Tailwind Traders',
-    name: 'Rita Alves',
-    email: 'rita@tailwind.example',
-    'licenses.M365_BUSINESS_STANDARD': '12',
-    'licenses.TEAMS_ESSENTIALS': '3',
-    delegatedAdmin: 'yes',
-    ...extra,
-  };
-}
+const view = (offer: Offer, headers?: Record<string, string>) => customer().view(offer, headers);
+const openForm = (offer: Offer) => customer().openForm(offer);
+const post = (offer: Offer, verb: 'accept' | 'decline', fields: Record<string, string>) =>
+  customer().post(offer, verb, fields);
 
 describe('viewing an offer link', () => {
   it('renders the offer with strict security headers and counts the view in the same request', async () => {

@@ -2,11 +2,9 @@ import { createHandler } from '../../functions/offer-events/handler.ts';
 import { startTableStreamPoller, type TableStreamPoller } from '../../infra/local/table-stream.ts';
 import type { OfferEvent, OfferEventPublisher } from '../../shared/customer/events.ts';
 import { createDynamoClient } from '../../shared/db/client.ts';
-import type { Offer } from '../../shared/domain/offer.ts';
+import { acceptFields, customerAt } from '../support/customer-forms.ts';
 import { startLocalApi, table } from '../support/local-api.ts';
 import { seedOffer } from '../support/offer-fixtures.ts';
-
-const BROWSER = { 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/131.0 Safari/537.36' };
 
 /** Keeps what the handler publishes, as EventBridge would receive it. */
 class RecordingPublisher implements OfferEventPublisher {
@@ -21,9 +19,12 @@ const dynamo = createDynamoClient(process.env.DDB_ENDPOINT);
 const publisher = new RecordingPublisher();
 let api: Awaited<ReturnType<typeof startLocalApi>>;
 let stream: TableStreamPoller;
+let openForm: ReturnType<typeof customerAt>['openForm'];
+let post: ReturnType<typeof customerAt>['post'];
 
 beforeAll(async () => {
   api = await startLocalApi();
+  ({ openForm, post } = customerAt(api.baseUrl));
   // The table stream → offerEvents handler path, as the event source mapping runs it on AWS.
   stream = await startTableStreamPoller(dynamo, {
     endpoint: process.env.DDB_ENDPOINT ?? '',
@@ -37,20 +38,6 @@ afterAll(async () => {
   dynamo.destroy();
   await api.close();
 });
-
-async function openForm(offer: Offer): Promise<string> {
-  const page = await (await fetch(`${api.baseUrl}/o/${offer.summaryId}`, { headers: BROWSER })).text();
-  return /name="submission" value="([^"]+)"/.exec(page)?.[1] ?? '';
-}
-
-function post(offer: Offer, verb: 'accept' | 'decline', fields: Record<string, string>) {
-  return fetch(`${api.baseUrl}/o/${offer.summaryId}/${verb}`, {
-    method: 'POST',
-    headers: { ...BROWSER, 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams(fields).toString(),
-    redirect: 'manual',
-  });
-}
 
 async function eventsFor(summaryId: string, count: number): Promise<OfferEvent[]> {
   const mine = () =>
@@ -68,15 +55,7 @@ describe('offer events from the table stream', () => {
     // Arrange
     const offer = await seedOffer({ partnerId: `p-events-${Date.now()}` });
     const submission = await openForm(offer);
-    const fields = {
-      submission,
-      company: 'Tailwind Traders',
-      name: 'Rita Alves',
-      email: 'rita@tailwind.example',
-      'licenses.M365_BUSINESS_STANDARD': '12',
-      'licenses.TEAMS_ESSENTIALS': '3',
-      delegatedAdmin: 'no',
-    };
+    const fields = acceptFields(submission, { delegatedAdmin: 'no' });
 
     // Act
     expect((await post(offer, 'accept', fields)).status).toBe(303);

@@ -1,6 +1,7 @@
 import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { offerKeys, offerToItem } from '../../shared/db/offers.ts';
 import type { Offer } from '../../shared/domain/offer.ts';
+import { acceptFields, customerAt } from '../support/customer-forms.ts';
 import { bearer, bodyOf, newPartner, startLocalApi, table } from '../support/local-api.ts';
 import { offerFixture, seedOffer, viewsOf } from '../support/offer-fixtures.ts';
 
@@ -8,42 +9,19 @@ import { offerFixture, seedOffer, viewsOf } from '../support/offer-fixtures.ts';
  * Views are counted on the offer's own counter item, apart from the offer item that accept and
  * decline transactions update (see offerViewsKeys in shared/db/offers.ts).
  */
-const BROWSER = { 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/131.0 Safari/537.36' };
 const BOT = { 'user-agent': 'Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)' };
 
 let api: Awaited<ReturnType<typeof startLocalApi>>;
+let customer: ReturnType<typeof customerAt>;
 beforeAll(async () => {
   api = await startLocalApi();
+  customer = customerAt(api.baseUrl);
 });
 afterAll(() => api.close());
 
-function view(code: string, headers: Record<string, string> = BROWSER) {
-  return fetch(`${api.baseUrl}/o/${code}`, { headers });
-}
-
-/** Opens the page as a person (one view) and returns the submission id its form carries. */
-async function openForm(offer: Offer): Promise<string> {
-  const response = await view(offer.summaryId);
-  expect(response.status).toBe(200);
-  return /name="submission" value="([^"]+)"/.exec(await response.text())?.[1] ?? '';
-}
-
-function accept(offer: Offer, submission: string) {
-  return fetch(`${api.baseUrl}/o/${offer.summaryId}/accept`, {
-    method: 'POST',
-    headers: { ...BROWSER, 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({
-      submission,
-      company: 'Tailwind Traders',
-      name: 'Rita Alves',
-      email: 'rita@tailwind.example',
-      'licenses.M365_BUSINESS_STANDARD': '12',
-      'licenses.TEAMS_ESSENTIALS': '3',
-      delegatedAdmin: 'yes',
-    }).toString(),
-    redirect: 'manual',
-  });
-}
+const view = (code: string, headers?: Record<string, string>) => customer.view({ summaryId: code }, headers);
+const openForm = (offer: Offer) => customer.openForm(offer);
+const accept = (offer: Offer, submission: string) => customer.post(offer, 'accept', acceptFields(submission));
 
 /** Every item stored under an offer's partition key. */
 async function partitionOf(summaryId: string) {
