@@ -2,9 +2,9 @@ import type { Context } from 'aws-lambda';
 import { ensureTable, startDynamoDbLocal } from '../../infra/local/dynamodb.ts';
 import type { TableRef } from '../../shared/db/client.ts';
 import type { Offer } from '../../shared/domain/offer.ts';
-import { generateSummaryId } from '../../shared/domain/summary-id.ts';
 import type { ApiEvent, ApiResult } from '../../shared/http/types.ts';
 import { apiEvent } from '../support/events.ts';
+import { offerFixture } from '../support/offer.ts';
 import { describeCounts, startDynamoDbCounter } from './ddb-counter.ts';
 
 const TABLE = 'bench-customer-link';
@@ -40,25 +40,10 @@ function median(values: number[]): number {
 }
 
 function offer(): Offer {
-  return {
-    summaryId: generateSummaryId(),
+  return offerFixture({
     partnerId: 'bench',
-    officeId: 'o1',
-    officeName: 'HQ',
-    usageLocation: 'BR',
-    items: [
-      { sku: 'M365_BUSINESS_STANDARD', licenses: 10 },
-      { sku: 'TEAMS_ESSENTIALS', licenses: 3 },
-    ],
-    delegatedAdmin: true,
-    locale: 'en',
-    customization: { intro: 'Hello from your advisor.' },
     partner: { name: 'Bench Partner', advisorCode: '4400000', contact: { name: 'B', email: 'b@example.com' } },
-    createdAt: new Date().toISOString(),
-    views: 0,
-    acceptances: 0,
-    declines: 0,
-  };
+  });
 }
 
 /** A submission id as the page renders them (time first, 22 random-looking characters). */

@@ -12,25 +12,21 @@ import type { ApiEvent, ApiResult } from '../../shared/http/types.ts';
 import { escapeHtml, html } from '../../shared/render/html.ts';
 import { apiEvent, lambdaContext } from '../support/events.ts';
 import { FakeDocumentDb, putAt } from '../support/fake-document-db.ts';
+import { offerFixture } from '../support/offer.ts';
 
 function offer(overrides: Partial<Offer> = {}): Offer {
-  return {
+  return offerFixture({
     summaryId: 'ABCD-EFGH-JKMN-PQRS-TVWX',
     partnerId: 'p',
     officeId: 'o',
     officeName: 'HQ',
-    usageLocation: 'BR',
     items: [{ sku: 'M365_BUSINESS_BASIC', licenses: 4 }],
     delegatedAdmin: false,
-    locale: 'en',
     customization: {},
     partner: { name: 'Fabrikam', advisorCode: '4400001', contact: { name: 'Pat', email: 'pat@example.com' } },
     createdAt: '2026-11-01T00:00:00.000Z',
-    views: 0,
-    acceptances: 0,
-    declines: 0,
     ...overrides,
-  };
+  });
 }
 
 describe('summary IDs', () => {

@@ -9,27 +9,23 @@ import { offerKeys, offerToItem, offerViewsKeys } from '../../shared/db/offers.t
 import { type Acceptance, OfferBusyError } from '../../shared/domain/acceptance.ts';
 import type { Offer } from '../../shared/domain/offer.ts';
 import { FakeDocumentDb, inTurn, putAt } from '../support/fake-document-db.ts';
+import { offerFixture } from '../support/offer.ts';
 
 const SUMMARY_ID = 'ABCD-EFGH-JKMN-PQRS-TVWX';
 const NOW = new Date('2026-11-24T12:00:00.000Z');
 
 function offer(): Offer {
-  return {
+  return offerFixture({
     summaryId: SUMMARY_ID,
     partnerId: 'p-1',
     officeId: 'o-1',
     officeName: 'HQ',
-    usageLocation: 'BR',
     items: [{ sku: 'M365_BUSINESS_BASIC', licenses: 4 }],
     delegatedAdmin: false,
-    locale: 'en',
     customization: {},
     partner: { name: 'Fabrikam', advisorCode: '4400001', contact: { name: 'Pat', email: 'pat@example.com' } },
     createdAt: '2026-11-01T00:00:00.000Z',
-    views: 0,
-    acceptances: 0,
-    declines: 0,
-  };
+  });
 }
 
 function acceptance(): Acceptance {

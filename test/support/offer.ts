@@ -1,0 +1,30 @@
+import type { Offer } from '../../shared/domain/offer.ts';
+import { generateSummaryId } from '../../shared/domain/summary-id.ts';
+
+/** An offer as the create transaction would have made it (no items written). */
+export function offerFixture(overrides: Partial<Offer> = {}): Offer {
+  return {
+    summaryId: generateSummaryId(),
+    partnerId: 'p-fixture',
+    officeId: 'office-1',
+    officeName: 'São Paulo HQ',
+    usageLocation: 'BR',
+    items: [
+      { sku: 'M365_BUSINESS_STANDARD', licenses: 10 },
+      { sku: 'TEAMS_ESSENTIALS', licenses: 3 },
+    ],
+    delegatedAdmin: true,
+    locale: 'en',
+    customization: { intro: 'Hello from your advisor.' },
+    partner: {
+      name: 'Fabrikam Partners',
+      advisorCode: '4400001',
+      contact: { name: 'Pat Doe', email: 'pat@fabrikam.example', phone: '+55 11 4000-0000' },
+    },
+    createdAt: new Date().toISOString(),
+    views: 0,
+    acceptances: 0,
+    declines: 0,
+    ...overrides,
+  };
+}
