@@ -1,5 +1,14 @@
 import { fileURLToPath } from 'node:url';
-import { Annotations, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import {
+  Annotations,
+  CfnOutput,
+  type CfnResource,
+  Duration,
+  RemovalPolicy,
+  Stack,
+  type StackProps,
+  Validations,
+} from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
   type CfnStage,
@@ -287,6 +296,12 @@ export class PurchaseOffersStack extends Stack {
         });
       }
     }
+
+    // The construct writes `IdentitySource: []`; CreateAuthorizer wants the property left out when
+    // there is none (optional for REQUEST authorizers without caching), not an empty list.
+    const cfnAuthorizer = this.api.node.tryFindChild('PartnerApiKey')?.node.defaultChild as CfnResource | undefined;
+    if (!cfnAuthorizer) throw new Error('The partner authorizer was not created');
+    cfnAuthorizer.addPropertyDeletionOverride('IdentitySource');
 
     // Everything no route matches: a problem+json 404/405 (or a 404 page under /o/) instead of
     // API Gateway's bare `{"message":"Not Found"}`.
