@@ -85,7 +85,8 @@ export const FUNCTIONS = {
   offersRead: {
     entry: 'functions/offers-read/handler.ts',
     description: 'Partner offers, read-only: list, get with counters, message, QR code, acceptances',
-    table: { actions: ['GetItem', 'BatchGetItem', 'Query'], queriesIndex: true },
+    // get is a Query (offer + views counter), list a GSI1 Query plus a BatchGetItem of counters.
+    table: { actions: ['Query', 'BatchGetItem'], queriesIndex: true },
     env: ['PUBLIC_BASE_URL'],
   },
   offices: {

@@ -6,7 +6,7 @@ import { PAGE_TEXT } from '../../shared/customer/page-text.ts';
 import { declinedPage, messagePage, offerPage, pageCsp, statusPage } from '../../shared/customer/pages.ts';
 import { isAutomatedVisitor, newSubmissionId } from '../../shared/customer/visitors.ts';
 import { DynamoCustomerResponseStore } from '../../shared/db/customer-responses.ts';
-import { liteTableFromEnv } from '../../shared/db/dynamodb-lite.ts';
+import { isTransientFailure, liteTableFromEnv } from '../../shared/db/dynamodb-lite.ts';
 import { type Acceptance, OfferBusyError } from '../../shared/domain/acceptance.ts';
 import { type Offer, offerStatus } from '../../shared/domain/offer.ts';
 import { normalizeSummaryId } from '../../shared/domain/summary-id.ts';
@@ -224,6 +224,8 @@ async function decline(event: ApiEvent): Promise<ApiResult> {
 }
 
 /** Pages fail as pages: a generic HTML error that leaks nothing, never a JSON problem. */
+const UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
+
 function htmlErrors(): MiddlewareObj<ApiEvent, ApiResult, Error, Context> {
   return {
     onError: (request) => {
@@ -231,6 +233,14 @@ function htmlErrors(): MiddlewareObj<ApiEvent, ApiResult, Error, Context> {
       if (request.error instanceof OfferBusyError) {
         request.response = page(503, messagePage(locale, 'busy'), {
           'retry-after': String(request.error.retryAfterSeconds),
+        });
+        return;
+      }
+      if (isTransientFailure(request.error)) {
+        // DynamoDB slow or unavailable, retries spent: the customer can simply try again.
+        logger.warn('table unavailable', { errorName: (request.error as Error).name });
+        request.response = page(503, messagePage(locale, 'busy'), {
+          'retry-after': String(UNAVAILABLE_RETRY_AFTER_SECONDS),
         });
         return;
       }

@@ -26,7 +26,8 @@ export interface TableStreamOptions {
  * The local stand-in for the Lambda event source mapping on the table stream: it follows every
  * shard of DynamoDB Local's stream and hands new records to the same handler that runs on AWS.
  * It starts at the stream's end (records written before `npm start` are not replayed); shards
- * that appear later are read from their start. Unlike AWS it does not retry failed batches.
+ * that appear later are read from their start. A shard that fails is picked up again after its
+ * last delivered record. Unlike AWS it does not retry a batch the handler failed.
  */
 export async function startTableStreamPoller(
   dynamo: DynamoDBClient,
@@ -39,6 +40,8 @@ export async function startTableStreamPoller(
 
   // Shard id → next iterator; undefined once a closed shard is read to its end.
   const iterators = new Map<string, string | undefined>();
+  // Shard id → the last record delivered, so a shard whose iterator failed resumes right after it.
+  const delivered = new Map<string, string>();
   let firstDiscovery = true;
 
   const discoverShards = async () => {
@@ -46,14 +49,17 @@ export async function startTableStreamPoller(
     for (const shard of StreamDescription?.Shards ?? []) {
       if (!shard.ShardId || iterators.has(shard.ShardId)) continue;
       const open = shard.SequenceNumberRange?.EndingSequenceNumber === undefined;
+      const after = delivered.get(shard.ShardId);
       const { ShardIterator } = await streams.send(
         new GetShardIteratorCommand({
           StreamArn: streamArn,
           ShardId: shard.ShardId,
-          ShardIteratorType: firstDiscovery && open ? 'LATEST' : 'TRIM_HORIZON',
+          ...(after
+            ? { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: after }
+            : { ShardIteratorType: firstDiscovery && open ? 'LATEST' : 'TRIM_HORIZON' }),
         }),
       );
-      iterators.set(shard.ShardId, firstDiscovery && !open ? undefined : ShardIterator);
+      iterators.set(shard.ShardId, firstDiscovery && !open && !after ? undefined : ShardIterator);
     }
     firstDiscovery = false;
   };
@@ -61,11 +67,20 @@ export async function startTableStreamPoller(
   const pollShards = async () => {
     for (const [shardId, iterator] of iterators) {
       if (!iterator) continue;
-      const { Records = [], NextShardIterator } = await streams.send(
-        new GetRecordsCommand({ ShardIterator: iterator }),
-      );
-      iterators.set(shardId, NextShardIterator);
-      if (Records.length > 0) await deliver({ Records: Records.map(toLambdaRecord) });
+      try {
+        const { Records = [], NextShardIterator } = await streams.send(
+          new GetRecordsCommand({ ShardIterator: iterator }),
+        );
+        iterators.set(shardId, NextShardIterator);
+        if (Records.length > 0) await deliver({ Records: Records.map(toLambdaRecord) });
+        const last = Records.at(-1)?.dynamodb?.SequenceNumber;
+        if (last) delivered.set(shardId, last);
+      } catch (error) {
+        // An expired iterator (the machine slept) or a hiccup: forget the shard, so the next
+        // discovery picks it up again after its last delivered record, and go on with the others.
+        iterators.delete(shardId);
+        onError?.(error);
+      }
     }
   };
 

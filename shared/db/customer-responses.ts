@@ -75,10 +75,14 @@ const OFFER_IS_ACTIVE =
 
 /** Attempts of one accept/decline transaction before giving up with OfferBusyError. */
 export const MAX_CONFLICT_ATTEMPTS = 10;
+/** Conflict retries stop after this long too, so the customer gets an answer, not a timeout. */
+export const CONFLICT_BUDGET_MS = 3_000;
 
 export interface CustomerResponseStoreOptions {
   /** Backoff between conflicting attempts; tests pass a no-op. */
   readonly sleep?: (ms: number) => Promise<void>;
+  /** Milliseconds, for the conflict budget; tests pass a fake clock. */
+  readonly clock?: () => number;
 }
 
 function isTransactionConflict(error: unknown): boolean {
@@ -93,12 +97,14 @@ function isTransactionConflict(error: unknown): boolean {
  */
 export class DynamoCustomerResponseStore implements CustomerResponseStore {
   private readonly sleep: (ms: number) => Promise<void>;
+  private readonly clock: () => number;
 
   constructor(
     private readonly table: DocumentTableRef,
     options: CustomerResponseStoreOptions = {},
   ) {
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.clock = options.clock ?? Date.now;
   }
 
   /**
@@ -179,15 +185,17 @@ export class DynamoCustomerResponseStore implements CustomerResponseStore {
     fromItem: (item: Record<string, unknown>) => T,
     now: Date,
   ): Promise<RecordOutcome<T>> {
+    const startedAt = this.clock();
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.recordOnce(record, counter, item, fromItem, now);
       } catch (error) {
         if (!isTransactionConflict(error)) throw error;
-        if (attempt >= MAX_CONFLICT_ATTEMPTS) {
+        const delay = Math.random() * Math.min(1000, 20 * 2 ** attempt);
+        if (attempt >= MAX_CONFLICT_ATTEMPTS || this.clock() - startedAt + delay > CONFLICT_BUDGET_MS) {
           throw new OfferBusyError(attempt, { cause: error });
         }
-        await this.sleep(Math.random() * Math.min(1000, 20 * 2 ** attempt));
+        await this.sleep(delay);
       }
     }
   }

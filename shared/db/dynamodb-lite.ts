@@ -36,6 +36,8 @@ export interface DynamoDbLiteOptions {
   readonly timeoutMs?: number;
   /** Attempts per operation, the first included (the SDK's standard mode: 3). */
   readonly maxAttempts?: number;
+  /** No attempt starts, and none runs on, past this much time since the operation began. */
+  readonly budgetMs?: number;
   /** Backoff between attempts; tests pass a recorder. */
   readonly sleep?: (ms: number) => Promise<void>;
 }
@@ -46,8 +48,15 @@ export interface DynamoDbLiteOptions {
  */
 export const DEFAULT_TIMEOUT_MS = 2_000;
 export const DEFAULT_MAX_ATTEMPTS = 3;
+/**
+ * One operation, retries included, ends within this: a page makes at most a read and a few
+ * transaction attempts, and must answer (if only with a "try again" page) well inside the
+ * function's timeout rather than be cut off by it.
+ */
+export const DEFAULT_BUDGET_MS = 3_000;
 /** The SDK's standard-mode bases: throttling backs off longer than transient failures. */
 const BACKOFF_BASE_MS = 100;
+const MIN_ATTEMPT_MS = 100;
 const THROTTLING_BACKOFF_BASE_MS = 500;
 const MAX_BACKOFF_MS = 20_000;
 
@@ -91,6 +100,11 @@ export class DynamoDbError extends Error {
   }
 }
 
+/** DynamoDB did not answer, failed on its side, or throttled: worth trying again a little later. */
+export function isTransientFailure(error: unknown): boolean {
+  return backoffBase(error) !== undefined;
+}
+
 /** The backoff base for a failure worth another attempt; undefined for one that would fail again. */
 function backoffBase(error: unknown): number | undefined {
   if (!(error instanceof DynamoDbError)) return undefined;
@@ -98,6 +112,17 @@ function backoffBase(error: unknown): number | undefined {
   // No answer at all (timeout, reset connection) or a server-side failure.
   if (error.statusCode === undefined || error.statusCode >= 500) return BACKOFF_BASE_MS;
   return undefined;
+}
+
+/**
+ * Error messages end up in logs. DynamoDB's signature errors quote the canonical request, session
+ * token included, after a blank line; validation errors may quote key values. Keep the first
+ * paragraph, and not much of it.
+ */
+const MAX_MESSAGE_LENGTH = 200;
+export function loggableMessage(message: string): string {
+  const [first = ''] = message.split(/\r?\n\s*\r?\n/);
+  return first.length > MAX_MESSAGE_LENGTH ? `${first.slice(0, MAX_MESSAGE_LENGTH)}…` : first;
 }
 
 function errorFromAnswer(statusCode: number, text: string): DynamoDbError {
@@ -111,7 +136,7 @@ function errorFromAnswer(statusCode: number, text: string): DynamoDbError {
   const type = typeof body.__type === 'string' ? body.__type : '';
   const name = type.split('#').pop()?.split(':')[0] || 'HttpError';
   const message = body.message ?? body.Message;
-  return new DynamoDbError(name, typeof message === 'string' ? message : `HTTP ${statusCode}`, {
+  return new DynamoDbError(name, typeof message === 'string' ? loggableMessage(message) : `HTTP ${statusCode}`, {
     statusCode,
     ...(Array.isArray(body.CancellationReasons)
       ? { CancellationReasons: body.CancellationReasons as CancellationReason[] }
@@ -151,6 +176,7 @@ export class DynamoDbLite implements DocumentDb {
   private readonly region: string;
   private readonly credentials: () => AwsCredentials;
   private readonly timeoutMs: number;
+  private readonly budgetMs: number;
   private readonly maxAttempts: number;
   private readonly sleep: (ms: number) => Promise<void>;
 
@@ -161,6 +187,7 @@ export class DynamoDbLite implements DocumentDb {
     this.credentials = options.credentials;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
+    this.budgetMs = options.budgetMs ?? DEFAULT_BUDGET_MS;
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
   }
 
@@ -197,19 +224,23 @@ export class DynamoDbLite implements DocumentDb {
 
   private async call(operation: string, input: object): Promise<Record<string, unknown>> {
     const body = JSON.stringify(input);
+    const deadline = Date.now() + this.budgetMs;
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.attempt(operation, body);
+        return await this.attempt(operation, body, Math.min(this.timeoutMs, deadline - Date.now()));
       } catch (error) {
         const base = backoffBase(error);
         if (base === undefined || attempt >= this.maxAttempts) throw error;
         // Full jitter: clients that failed together do not retry together.
-        await this.sleep(Math.random() * Math.min(MAX_BACKOFF_MS, base * 2 ** (attempt - 1)));
+        const delay = Math.random() * Math.min(MAX_BACKOFF_MS, base * 2 ** (attempt - 1));
+        // Not worth starting an attempt that would have almost no time to answer.
+        if (Date.now() + delay > deadline - MIN_ATTEMPT_MS) throw error;
+        await this.sleep(delay);
       }
     }
   }
 
-  private attempt(operation: string, body: string): Promise<Record<string, unknown>> {
+  private attempt(operation: string, body: string, timeoutMs: number): Promise<Record<string, unknown>> {
     const headers = {
       'content-type': 'application/x-amz-json-1.0',
       'x-amz-target': `DynamoDB_20120810.${operation}`,
@@ -236,9 +267,9 @@ export class DynamoDbLite implements DocumentDb {
         headers: { ...headers, ...signed, host: this.url.host, 'content-length': Buffer.byteLength(body) },
       });
       const timer = setTimeout(() => {
-        settle(() => reject(new DynamoDbError('TimeoutError', `No answer within ${this.timeoutMs} ms`)));
+        settle(() => reject(new DynamoDbError('TimeoutError', `No answer within ${timeoutMs} ms`)));
         req.destroy();
-      }, this.timeoutMs);
+      }, timeoutMs);
       req.on('error', noAnswer);
       req.on('response', (res: IncomingMessage) => {
         const chunks: Buffer[] = [];

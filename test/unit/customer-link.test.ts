@@ -434,7 +434,9 @@ describe('the offer page handler', () => {
     // Set, not defaulted: in a whole `npm test` run the integration setup has exported its own.
     process.env.CHECKOUT_URL_TEMPLATE = 'https://checkout.example.com/buy?offer={summaryId}&items={items}';
     // The handler makes its table at module load: it gets the fake port instead of DynamoDbLite.
+    const lite = await import('../../shared/db/dynamodb-lite.ts');
     jest.unstable_mockModule('../../shared/db/dynamodb-lite.ts', () => ({
+      ...lite,
       liteTableFromEnv: () => ({ db, name: 'unit-table' }),
     }));
     ({ handler } = await import('../../functions/offer-page/handler.ts'));
@@ -529,6 +531,36 @@ describe('the offer page handler', () => {
       expect(result.body).not.toContain('<form');
     }
     expect(writes()).toHaveLength(0);
+  });
+
+  it.each([
+    ['times out', new DynamoDbError('TimeoutError', 'No answer within 2000 ms')],
+    ['keeps throttling', new DynamoDbError('ThrottlingException', 'Rate exceeded', { statusCode: 400 })],
+    ['fails on its side', new DynamoDbError('InternalServerError', 'Internal error', { statusCode: 500 })],
+  ])('answers a view with a 503 "try again" page when DynamoDB %s, not a 500', async (_label, error) => {
+    db.answers.getItem = () => {
+      throw error;
+    };
+    const result = await handler(
+      apiEvent({ routeKey: 'GET /o/{code}', pathParameters: code, headers: { 'user-agent': BROWSER } }),
+      lambdaContext,
+    );
+    expect(result.statusCode).toBe(503);
+    expect(result.headers?.['retry-after']).toBe('5');
+    expect(result.headers?.['content-type']).toBe('text/html; charset=utf-8');
+    expect(result.body).toContain(PAGE_TEXT.en.busyTitle);
+  });
+
+  it('still answers a request DynamoDB refuses for good (a bug of ours) with the 500 page', async () => {
+    db.answers.getItem = () => {
+      throw new DynamoDbError('ValidationException', 'One or more parameter values were invalid', { statusCode: 400 });
+    };
+    const result = await handler(
+      apiEvent({ routeKey: 'GET /o/{code}', pathParameters: code, headers: { 'user-agent': BROWSER } }),
+      lambdaContext,
+    );
+    expect(result.statusCode).toBe(500);
+    expect(result.body).toContain(PAGE_TEXT.en.errorTitle);
   });
 
   it('answers an acceptance that stays in conflict with a 503: the same form, filled in, Retry-After, no-store', async () => {

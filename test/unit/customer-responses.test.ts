@@ -1,6 +1,8 @@
 import { marshall } from '@aws-sdk/util-dynamodb';
+import { jest } from '@jest/globals';
 import {
   acceptanceToItem,
+  CONFLICT_BUDGET_MS,
   DynamoCustomerResponseStore,
   MAX_CONFLICT_ATTEMPTS,
 } from '../../shared/db/customer-responses.ts';
@@ -53,19 +55,25 @@ function canceled(...codes: string[]): () => never {
 }
 
 const db = new FakeDocumentDb();
+afterEach(() => jest.restoreAllMocks());
 
-function store(): { store: DynamoCustomerResponseStore; sleeps: number[] } {
+/** A store whose backoff sleeps only move a fake clock (`clock.now`, which tests may move too). */
+function store(): { store: DynamoCustomerResponseStore; sleeps: number[]; clock: { now: number } } {
   const sleeps: number[] = [];
+  const clock = { now: 0 };
   return {
     store: new DynamoCustomerResponseStore(
       { db, name: 'Table' },
       {
         sleep: async (ms) => {
           sleeps.push(ms);
+          clock.now += ms;
         },
+        clock: () => clock.now,
       },
     ),
     sleeps,
+    clock,
   };
 }
 
@@ -168,6 +176,8 @@ describe('DynamoCustomerResponseStore.accept under contention', () => {
   });
 
   it(`gives up with OfferBusyError after ${MAX_CONFLICT_ATTEMPTS} conflicting attempts`, async () => {
+    // No backoff at all, so the time budget is not what stops it.
+    jest.spyOn(Math, 'random').mockReturnValue(0);
     const { store: responses } = store();
     db.answers.transactWriteItems = canceled('TransactionConflict', 'None');
 
@@ -178,7 +188,22 @@ describe('DynamoCustomerResponseStore.accept under contention', () => {
     expect(db.calls.transactWriteItems).toHaveLength(MAX_CONFLICT_ATTEMPTS);
   });
 
+  it(`gives up with OfferBusyError once ${CONFLICT_BUDGET_MS} ms have gone, however few the attempts`, async () => {
+    const { store: responses, clock } = store();
+    // Each conflicting transaction takes a second to come back.
+    db.answers.transactWriteItems = () => {
+      clock.now += 1_000;
+      return canceled('TransactionConflict', 'None')();
+    };
+
+    await expect(responses.accept(acceptance(), 'p-1', NOW)).rejects.toBeInstanceOf(OfferBusyError);
+
+    expect(db.calls.transactWriteItems.length).toBeLessThan(MAX_CONFLICT_ATTEMPTS);
+    expect(clock.now).toBeLessThanOrEqual(CONFLICT_BUDGET_MS + 1_000);
+  });
+
   it('gives up on declines the same way', async () => {
+    jest.spyOn(Math, 'random').mockReturnValue(0);
     const { store: responses } = store();
     db.answers.transactWriteItems = canceled('None', 'TransactionConflict');
 

@@ -73,12 +73,13 @@ afterEach(() => {
   Math.random = random;
 });
 
-function client(options: { timeoutMs?: number } = {}): DynamoDbLite {
+function client(options: { timeoutMs?: number; budgetMs?: number } = {}): DynamoDbLite {
   const made = new DynamoDbLite({
     endpoint,
     region: 'local',
     credentials: () => ({ accessKeyId: 'local', secretAccessKey: 'local' }),
     timeoutMs: options.timeoutMs ?? 1_000,
+    ...(options.budgetMs ? { budgetMs: options.budgetMs } : {}),
     sleep: async (ms) => {
       sleeps.push(ms);
     },
@@ -173,6 +174,33 @@ describe('DynamoDbLite errors', () => {
     expect(seen).toHaveLength(1);
   });
 
+  it('keeps a signature error’s quoted canonical request, session token included, out of its message', async () => {
+    replies = [
+      json(400, {
+        __type: 'com.amazon.coral.service#InvalidSignatureException',
+        message:
+          'The request signature we calculated does not match the signature you provided.\n\n' +
+          "The Canonical String for this request should have been\n'POST\n/\n\nx-amz-security-token:SECRET-SESSION-TOKEN'",
+      }),
+    ];
+
+    const failure = (await client()
+      .getItem({ TableName: 'T', Key: KEY })
+      .catch((error: unknown) => error)) as DynamoDbError;
+
+    expect(failure.name).toBe('InvalidSignatureException');
+    expect(failure.message).toBe('The request signature we calculated does not match the signature you provided.');
+    expect(JSON.stringify({ message: failure.message, stack: failure.stack })).not.toContain('SECRET-SESSION-TOKEN');
+  });
+
+  it('caps a long message', async () => {
+    replies = [dynamoError(400, 'ValidationException', { message: 'x'.repeat(5_000) })];
+    const failure = (await client()
+      .getItem({ TableName: 'T', Key: KEY })
+      .catch((error: unknown) => error)) as DynamoDbError;
+    expect(failure.message.length).toBeLessThanOrEqual(201);
+  });
+
   it('names an answer that is not DynamoDB JSON by its status', async () => {
     replies = [(res) => res.writeHead(403, { 'content-type': 'text/html' }).end('<html>denied</html>')];
 
@@ -247,6 +275,21 @@ describe('DynamoDbLite retries', () => {
       statusCode: undefined,
     });
     expect(seen).toHaveLength(3);
+  });
+
+  it('ends the whole operation within its time budget, cutting the last attempt short', async () => {
+    replies = [hang];
+
+    const started = performance.now();
+    const failure = await client({ timeoutMs: 300, budgetMs: 550 })
+      .getItem({ TableName: 'T', Key: KEY })
+      .catch((error: unknown) => error as DynamoDbError);
+
+    // A full first attempt (300 ms), then one given only what was left of the 550 ms, and no third.
+    expect(failure).toMatchObject({ name: 'TimeoutError' });
+    expect((failure as DynamoDbError).message).toMatch(/^No answer within 2\d\d ms$/);
+    expect(seen).toHaveLength(2);
+    expect(performance.now() - started).toBeLessThan(1_000);
   });
 
   it('retries a dropped connection', async () => {
