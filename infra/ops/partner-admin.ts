@@ -1,4 +1,4 @@
-import { DynamoApiKeyStore } from '../../shared/db/api-keys.ts';
+import { DynamoApiKeyStore } from '../../shared/db/api-key-store.ts';
 import type { TableRef } from '../../shared/db/client.ts';
 import { DynamoPartnerStore } from '../../shared/db/partner-store.ts';
 import { type ApiKeyRecord, apiKeyIdOf, generateApiKey, hashApiKey } from '../../shared/domain/api-key.ts';

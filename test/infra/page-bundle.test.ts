@@ -3,21 +3,38 @@ import { esbuildOptionsFor } from '../../infra/bundling.ts';
 import { FUNCTIONS } from '../../shared/routes.ts';
 
 /**
- * The customer page function's bundle, as deployed, must not contain the AWS SDK: its cold start is
- * what customers wait for, and the SDK clients were most of its size and init (test/bench/RESULTS.md).
- * Only @aws-sdk/util-dynamodb (marshalling, a few KB, no SDK core) may come along.
+ * The customer page's and the authorizer's bundles, as deployed, must not contain the AWS SDK: the
+ * page's cold start is what customers wait for, the authorizer's is on every partner request's
+ * path, and the SDK clients were most of their size and init (test/bench/RESULTS.md). Only
+ * @aws-sdk/util-dynamodb (marshalling, a few KB, no SDK core) may come along.
  */
 const SDK_PACKAGE = /node_modules\/(@smithy\/[^/]+|@aws-sdk\/(?!util-dynamodb\/)[^/]+)\//;
 
 let metafile: Metafile;
-beforeAll(async () => {
+let authorizer: Metafile;
+async function metafileOf(entry: string): Promise<Metafile> {
   const result = await build({
-    ...esbuildOptionsFor(FUNCTIONS.offerPage.entry, 'page-bundle/index.mjs'),
+    ...esbuildOptionsFor(entry, 'lite-bundle/index.mjs'),
     metafile: true,
     write: false,
     logLevel: 'silent',
   });
-  metafile = result.metafile;
+  return result.metafile;
+}
+beforeAll(async () => {
+  [metafile, authorizer] = await Promise.all([
+    metafileOf(FUNCTIONS.offerPage.entry),
+    metafileOf(FUNCTIONS.authorizer.entry),
+  ]);
+});
+
+describe('the authorizer bundle', () => {
+  it('contains no AWS SDK client either, and looks keys up through DynamoDbLite', () => {
+    const inputs = Object.keys(authorizer.inputs);
+    expect([...new Set(inputs.map((path) => SDK_PACKAGE.exec(path)?.[1]).filter(Boolean))]).toEqual([]);
+    expect(inputs).toContain('shared/db/dynamodb-lite.ts');
+    expect(inputs).toContain('shared/db/api-keys.ts');
+  });
 });
 
 describe('the offer page bundle', () => {
