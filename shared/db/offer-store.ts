@@ -1,5 +1,4 @@
 import {
-  BatchGetCommand,
   GetCommand,
   QueryCommand,
   type QueryCommandInput,
@@ -19,6 +18,7 @@ import {
   type OfferStore,
   type OfferWriteOutcome,
 } from '../domain/offer.ts';
+import { batchGetAll } from './batch-get.ts';
 import type { TableRef } from './client.ts';
 import { isConditionalCheckFailed, isTransactionCanceled } from './errors.ts';
 import {
@@ -29,6 +29,7 @@ import {
   idempotencyToItem,
 } from './idempotency.ts';
 import {
+  OFFER_STATUS_CONDITIONS,
   offerFromItem,
   offerKeys,
   offerReferenceToItem,
@@ -48,18 +49,6 @@ import { GSI1 } from './table.ts';
  */
 
 /**
- * Status filters evaluated by DynamoDB, mirroring offerStatus(). Expiries are ISO-8601 UTC strings
- * with four-digit years (checkExpiry caps them), so text order is time order.
- */
-const NOT_DEACTIVATED = 'attribute_not_exists(deactivatedAt)';
-const NOT_EXPIRED = '(attribute_not_exists(expiresAt) OR expiresAt > :now)';
-const STATUS_FILTERS: Record<OfferStatus, string> = {
-  deactivated: 'attribute_exists(deactivatedAt)',
-  expired: `${NOT_DEACTIVATED} AND expiresAt <= :now`,
-  exhausted: `${NOT_DEACTIVATED} AND ${NOT_EXPIRED} AND acceptances >= maxAcceptances`,
-  active: `${NOT_DEACTIVATED} AND ${NOT_EXPIRED} AND (attribute_not_exists(maxAcceptances) OR acceptances < maxAcceptances)`,
-};
-/**
  * The cost bound of one status-filtered page: at most MAX_FILTERED_ROUNDS queries of
  * FILTERED_PAGE_SIZE index entries (1,000 entries, ~10 requests). A partner whose recent offers
  * mostly do not match gets a short, possibly empty page with a cursor rather than one request that
@@ -67,10 +56,6 @@ const STATUS_FILTERS: Record<OfferStatus, string> = {
  */
 export const MAX_FILTERED_ROUNDS = 10;
 export const FILTERED_PAGE_SIZE = 100;
-
-/** BatchGetItem takes at most 100 keys; a list page holds at most 100 offers. */
-const BATCH_GET_MAX_KEYS = 100;
-const BATCH_GET_MAX_ATTEMPTS = 8;
 
 function positionOf(gsi1sk: string): OfferPosition | undefined {
   const match = /^OFFER#([^#]+)#(.+)$/.exec(gsi1sk);
@@ -89,34 +74,14 @@ function startKey(partnerId: string, after: OfferPosition): Record<string, strin
 export class DynamoOfferStore implements OfferStore {
   constructor(private readonly table: TableRef) {}
 
-  /**
-   * Every item under `keys` (≤ 100) in one BatchGetItem, plus retries for the keys DynamoDB left
-   * unprocessed (throttling), with backoff.
-   */
-  private async batchGet(keys: Record<string, string>[], consistentRead: boolean): Promise<Record<string, unknown>[]> {
-    const items: Record<string, unknown>[] = [];
-    let pending = keys.slice(0, BATCH_GET_MAX_KEYS);
-    for (let attempt = 0; pending.length > 0; attempt++) {
-      if (attempt >= BATCH_GET_MAX_ATTEMPTS) throw new Error('BatchGetItem kept returning unprocessed keys');
-      if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** attempt)));
-      const { Responses, UnprocessedKeys } = await this.table.client.send(
-        new BatchGetCommand({
-          RequestItems: { [this.table.name]: { Keys: pending, ...(consistentRead ? { ConsistentRead: true } : {}) } },
-        }),
-      );
-      items.push(...(Responses?.[this.table.name] ?? []));
-      pending = (UnprocessedKeys?.[this.table.name]?.Keys as Record<string, string>[] | undefined) ?? [];
-    }
-    return items;
-  }
-
   /** Partner, office and idempotency record in one BatchGetItem (strongly consistent). */
   async loadCreationContext(
     partnerId: string,
     officeId: string,
     idempotencyKey?: string,
   ): Promise<OfferCreationContext> {
-    const items = await this.batchGet(
+    const items = await batchGetAll(
+      this.table,
       [
         { PK: partnerKeys.pk(partnerId), SK: partnerKeys.sk() },
         { PK: officeKeys.pk(partnerId), SK: officeKeys.sk(officeId) },
@@ -124,7 +89,7 @@ export class DynamoOfferStore implements OfferStore {
           ? [{ PK: idempotencyKeys.pk(partnerId), SK: idempotencyKeys.sk(idempotencyKey) }]
           : []),
       ],
-      true,
+      { consistentRead: true },
     );
     const context: { -readonly [K in keyof OfferCreationContext]: OfferCreationContext[K] } = {};
     for (const item of items) {
@@ -240,7 +205,7 @@ export class DynamoOfferStore implements OfferStore {
         ...(start ? { ExclusiveStartKey: start } : {}),
       };
       if (status) {
-        input.FilterExpression = STATUS_FILTERS[status];
+        input.FilterExpression = OFFER_STATUS_CONDITIONS[status];
         if (status !== 'deactivated') {
           input.ExpressionAttributeValues = { ...input.ExpressionAttributeValues, ':now': now.toISOString() };
         }
@@ -265,9 +230,9 @@ export class DynamoOfferStore implements OfferStore {
   /** Offer items with their view counters, read in one BatchGetItem (none for an empty page). */
   private async withViews(items: Record<string, unknown>[]): Promise<Offer[]> {
     if (items.length === 0) return [];
-    const counters = await this.batchGet(
+    const counters = await batchGetAll(
+      this.table,
       items.map((item) => ({ PK: String(item.PK), SK: offerViewsKeys.sk() })),
-      false,
     );
     const viewsByPk = new Map(counters.map((counter) => [counter.PK, viewsFromItem(counter)]));
     return items.map((item) => offerFromItem(item, viewsByPk.get(item.PK) ?? 0));

@@ -1,11 +1,4 @@
-import {
-  BatchGetCommand,
-  GetCommand,
-  PutCommand,
-  paginateQuery,
-  type QueryCommandInput,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, paginateQuery, type QueryCommandInput, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import {
   type DirectoryOffice,
   type InvalidDirectoryRecord,
@@ -20,6 +13,7 @@ import {
   type SyncClaim,
   type SyncFreshness,
 } from '../domain/office.ts';
+import { batchGetAll } from './batch-get.ts';
 import type { TableRef } from './client.ts';
 import { isConditionalCheckFailed } from './errors.ts';
 import { partnerKeys } from './partners.ts';
@@ -114,7 +108,6 @@ function mayReplace(record: DirectoryOffice, stored: StoredVersion | undefined):
   if (isNewerVersion(record.updatedAt, stored?.sourceUpdatedAt)) return true;
   return stored?.missingUpstream === true && Date.parse(record.updatedAt) === Date.parse(stored.sourceUpdatedAt);
 }
-const BATCH_GET_LIMIT = 100;
 const WRITE_CONCURRENCY = 16;
 
 /**
@@ -152,35 +145,17 @@ export class DynamoOfficeStore extends DynamoOfficeReader implements OfficeSyncS
 
   /** The stored version of each office among `records` (absent: not stored). */
   private async storedVersions(records: readonly DirectoryOffice[]): Promise<Map<string, StoredVersion>> {
-    const versions = new Map<string, StoredVersion>();
-    for (let i = 0; i < records.length; i += BATCH_GET_LIMIT) {
-      let keys: Record<string, unknown>[] = records
-        .slice(i, i + BATCH_GET_LIMIT)
-        .map((r) => ({ PK: officeKeys.pk(r.partnerId), SK: officeKeys.sk(r.officeId) }));
-      for (let attempt = 0; keys.length > 0; attempt++) {
-        if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 50 * 2 ** attempt) * Math.random()));
-        if (attempt > 8) throw new Error('BatchGetItem kept returning unprocessed keys');
-        const { Responses, UnprocessedKeys } = await this.table.client.send(
-          new BatchGetCommand({
-            RequestItems: {
-              [this.table.name]: {
-                Keys: keys,
-                ProjectionExpression: 'partnerId, officeId, sourceUpdatedAt, missingUpstream',
-                ConsistentRead: true,
-              },
-            },
-          }),
-        );
-        for (const item of Responses?.[this.table.name] ?? []) {
-          versions.set(keyOf(String(item.partnerId), String(item.officeId)), {
-            sourceUpdatedAt: String(item.sourceUpdatedAt),
-            missingUpstream: item.missingUpstream === true,
-          });
-        }
-        keys = (UnprocessedKeys?.[this.table.name]?.Keys ?? []) as Record<string, unknown>[];
-      }
-    }
-    return versions;
+    const items = await batchGetAll(
+      this.table,
+      records.map((r) => ({ PK: officeKeys.pk(r.partnerId), SK: officeKeys.sk(r.officeId) })),
+      { consistentRead: true, projection: 'partnerId, officeId, sourceUpdatedAt, missingUpstream' },
+    );
+    return new Map(
+      items.map((item) => [
+        keyOf(String(item.partnerId), String(item.officeId)),
+        { sourceUpdatedAt: String(item.sourceUpdatedAt), missingUpstream: item.missingUpstream === true },
+      ]),
+    );
   }
 
   private async putIfNewer(record: DirectoryOffice, syncedAt: string): Promise<boolean> {
@@ -337,18 +312,9 @@ export class DynamoOfficeStore extends DynamoOfficeReader implements OfficeSyncS
   async syncFreshness(partnerId: string): Promise<SyncFreshness> {
     const stateKey = { PK: officeSyncKeys.statePk(), SK: officeSyncKeys.stateSk() };
     const partnerKey = { PK: officeSyncKeys.partnerPk(partnerId), SK: officeSyncKeys.partnerSk() };
-    const { Responses } = await this.table.client.send(
-      new BatchGetCommand({
-        RequestItems: {
-          [this.table.name]: {
-            Keys: [stateKey, partnerKey],
-            ProjectionExpression: 'PK, lastSuccessAt, lastCompletedAt',
-          },
-        },
-      }),
-    );
-    // Two tiny items: unprocessed keys are not worth a retry loop, freshness is best effort.
-    const items = Responses?.[this.table.name] ?? [];
+    const items = await batchGetAll(this.table, [stateKey, partnerKey], {
+      projection: 'PK, lastSuccessAt, lastCompletedAt',
+    });
     const state = items.find((item) => item.PK === stateKey.PK);
     const partner = items.find((item) => item.PK === partnerKey.PK);
     return {
