@@ -9,8 +9,8 @@ import {
 import type { Offer } from '../domain/offer.ts';
 import { logger } from '../observability/logger.ts';
 import type { DocumentTableRef } from './document-db.ts';
-import { isConditionalCheckFailed, isTransactionCanceled } from './errors.ts';
-import { offerFromItem, offerKeys, offerViewsKeys } from './offers.ts';
+import { isTransactionCanceled } from './errors.ts';
+import { OFFER_STATUS_CONDITIONS, offerFromItem, offerKeys, offerViewsKeys, viewsFromItem } from './offers.ts';
 
 /**
  * Acceptances and declines live in their offer's partition (PK `OFFER#<summaryId>`), keyed by the
@@ -64,14 +64,10 @@ export function declineFromItem(item: Record<string, unknown>): Decline {
 }
 
 /**
- * The offer accepts responses while it is active: the same rule as offerStatus(), written as a
- * condition so that it is enforced atomically with the counter (ISO-8601 UTC strings compare in
- * time order). `acceptances < maxAcceptances` makes the last acceptance race-free.
+ * The offer accepts responses while it exists and is active, enforced atomically with the counter;
+ * `acceptances < maxAcceptances` in the active condition makes the last acceptance race-free.
  */
-const OFFER_IS_ACTIVE =
-  'attribute_exists(PK) AND attribute_not_exists(deactivatedAt)' +
-  ' AND (attribute_not_exists(expiresAt) OR expiresAt > :now)' +
-  ' AND (attribute_not_exists(maxAcceptances) OR acceptances < maxAcceptances)';
+const OFFER_ACCEPTS_RESPONSES = `attribute_exists(PK) AND ${OFFER_STATUS_CONDITIONS.active}`;
 
 /** Attempts of one accept/decline transaction before giving up with OfferBusyError. */
 export const MAX_CONFLICT_ATTEMPTS = 10;
@@ -120,48 +116,28 @@ export class DynamoCustomerResponseStore implements CustomerResponseStore {
       Key: { PK: offerKeys.pk(summaryId), SK: offerKeys.sk() },
       ConsistentRead: true,
     });
-    const count = countView ? this.countView(summaryId, true) : Promise.resolve(0);
+    const count = countView ? this.countView(summaryId) : Promise.resolve(0);
     const [offerRead, counted] = await Promise.allSettled([read, count]);
     if (offerRead.status === 'rejected') throw offerRead.reason;
     const item = offerRead.value.Item;
     if (!item) return undefined;
     if (counted.status === 'fulfilled') return offerFromItem(item, counted.value);
-    if (isConditionalCheckFailed(counted.reason)) {
-      // An offer without a counter item was created before views moved off the offer item: give
-      // it its counter now (its old views stay on the offer item and offerFromItem adds them).
-      return offerFromItem(item, await this.countViewQuietly(summaryId, false));
-    }
     logger.warn('offer view not counted', { error: errorName(counted.reason) });
     return offerFromItem(item);
   }
 
   /** The counter after this view. */
-  private async countView(summaryId: string, onlyIfCounterExists: boolean): Promise<number> {
+  private async countView(summaryId: string): Promise<number> {
     const { Attributes } = await this.table.db.updateItem({
       TableName: this.table.name,
       Key: { PK: offerViewsKeys.pk(summaryId), SK: offerViewsKeys.sk() },
-      UpdateExpression: onlyIfCounterExists
-        ? 'ADD #views :one'
-        : 'ADD #views :one SET entity = :entity, summaryId = :summaryId',
-      ...(onlyIfCounterExists ? { ConditionExpression: 'attribute_exists(PK)' } : {}),
+      UpdateExpression: 'ADD #views :one',
+      ConditionExpression: 'attribute_exists(PK)',
       ExpressionAttributeNames: { '#views': 'views' },
-      ExpressionAttributeValues: {
-        ':one': 1,
-        ...(onlyIfCounterExists ? {} : { ':entity': 'offerViews', ':summaryId': summaryId }),
-      },
+      ExpressionAttributeValues: { ':one': 1 },
       ReturnValues: 'UPDATED_NEW',
     });
-    const views = Attributes?.views;
-    return typeof views === 'number' ? views : 0;
-  }
-
-  private async countViewQuietly(summaryId: string, onlyIfCounterExists: boolean): Promise<number> {
-    try {
-      return await this.countView(summaryId, onlyIfCounterExists);
-    } catch (error) {
-      logger.warn('offer view not counted', { error: errorName(error) });
-      return 0;
-    }
+    return viewsFromItem(Attributes);
   }
 
   accept(acceptance: Acceptance, partnerId: string, now: Date): Promise<RecordOutcome<Acceptance>> {
@@ -215,7 +191,7 @@ export class DynamoCustomerResponseStore implements CustomerResponseStore {
               TableName: this.table.name,
               Key: { PK: offerKeys.pk(record.summaryId), SK: offerKeys.sk() },
               UpdateExpression: 'ADD #counter :one',
-              ConditionExpression: OFFER_IS_ACTIVE,
+              ConditionExpression: OFFER_ACCEPTS_RESPONSES,
               ExpressionAttributeNames: { '#counter': counter },
               ExpressionAttributeValues: { ':one': 1, ':now': now.toISOString() },
               ReturnValuesOnConditionCheckFailure: 'ALL_OLD',

@@ -1,4 +1,4 @@
-import type { Offer } from '../domain/offer.ts';
+import type { Offer, OfferStatus } from '../domain/offer.ts';
 import { partnerKeys } from './partners.ts';
 
 // Keys and item mapping only: the customer page function imports this module, and its bundle must
@@ -26,6 +26,21 @@ export const offerKeys = {
 };
 
 /**
+ * Each status as a DynamoDB condition on the offer item, the same rules as offerStatus(): list
+ * filters use them, and accept/decline transactions are conditioned on `active`, so the status a
+ * page shows and the one the write enforces cannot drift apart. `:now` is an ISO-8601 UTC instant;
+ * expiries have four-digit years (checkExpiry caps them), so text order is time order.
+ */
+const NOT_DEACTIVATED = 'attribute_not_exists(deactivatedAt)';
+const NOT_EXPIRED = '(attribute_not_exists(expiresAt) OR expiresAt > :now)';
+export const OFFER_STATUS_CONDITIONS: Readonly<Record<OfferStatus, string>> = {
+  deactivated: 'attribute_exists(deactivatedAt)',
+  expired: `${NOT_DEACTIVATED} AND expiresAt <= :now`,
+  exhausted: `${NOT_DEACTIVATED} AND ${NOT_EXPIRED} AND acceptances >= maxAcceptances`,
+  active: `${NOT_DEACTIVATED} AND ${NOT_EXPIRED} AND (attribute_not_exists(maxAcceptances) OR acceptances < maxAcceptances)`,
+};
+
+/**
  * Views are counted on a small item of their own rather than on the offer item: a view is then an
  * UpdateItem of ~100 bytes (1 WCU, not ~5 for a 4-5 KB offer), and it never touches the item the
  * accept/decline transactions hold, so a burst of views neither fails with
@@ -39,18 +54,13 @@ export const offerViewsKeys = {
   sk: () => 'OFFER#VIEWS',
 };
 
-/**
- * The offer item. `views` is not stored on it (the counter item has them); offer items written
- * before the counter item existed still carry the views they counted, and offerFromItem adds them.
- */
+/** The offer item. Its views are on the counter item (offerViewsKeys), not here. */
 export type OfferItem = Omit<Offer, 'views'> & {
   PK: string;
   SK: string;
   GSI1PK: string;
   GSI1SK: string;
   entity: 'offer';
-  /** Legacy: views counted on the offer item itself, before the counter item. */
-  views?: number;
 };
 
 export interface OfferViewsItem {
@@ -73,18 +83,10 @@ export function offerToItem(offer: Offer): OfferItem {
   };
 }
 
-/** The offer with its views: `counted` from the counter item (0 when it was not read or is absent). */
-export function offerFromItem(item: Record<string, unknown>, counted = 0): Offer {
-  const {
-    PK: _pk,
-    SK: _sk,
-    GSI1PK: _g1pk,
-    GSI1SK: _g1sk,
-    entity: _entity,
-    views: legacyViews,
-    ...offer
-  } = item as unknown as OfferItem;
-  return { ...offer, views: (legacyViews ?? 0) + counted };
+/** The offer with its `views`, as read from its counter item (0 when not read). */
+export function offerFromItem(item: Record<string, unknown>, views = 0): Offer {
+  const { PK: _pk, SK: _sk, GSI1PK: _g1pk, GSI1SK: _g1sk, entity: _entity, ...offer } = item as unknown as OfferItem;
+  return { ...offer, views };
 }
 
 export function offerViewsToItem(summaryId: string, views: number): OfferViewsItem {

@@ -1,9 +1,9 @@
-import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { offerKeys, offerToItem } from '../../shared/db/offers.ts';
 import type { Offer } from '../../shared/domain/offer.ts';
 import { acceptFields, customerAt } from '../support/customer-forms.ts';
 import { bearer, bodyOf, newPartner, startLocalApi, table } from '../support/local-api.ts';
-import { offerFixture, seedOffer, viewsOf } from '../support/offer-fixtures.ts';
+import { seedOffer, viewsOf } from '../support/offer-fixtures.ts';
 
 /**
  * Views are counted on the offer's own counter item, apart from the offer item that accept and
@@ -68,21 +68,6 @@ describe('counting customer page views', () => {
     expect(await partitionOf('0000-0000-0000-0000-0000')).toEqual([]);
   });
 
-  it('keeps counting an offer stored before the counter item existed, from its old count', async () => {
-    // Arrange: an offer item as it was written before views moved off it, with no counter item.
-    const legacy = offerFixture();
-    await table.client.send(new PutCommand({ TableName: table.name, Item: { ...offerToItem(legacy), views: 7 } }));
-
-    // Act
-    const responses = await Promise.all([view(legacy.summaryId), view(legacy.summaryId)]);
-
-    // Assert: both views are counted on a new counter item; the old 7 stay on the offer item.
-    expect(responses.map((r) => r.status)).toEqual([200, 200]);
-    expect(await viewsOf(legacy.summaryId)).toBe(2);
-    const offerItem = (await partitionOf(legacy.summaryId)).find((item) => item.SK === offerKeys.sk());
-    expect(offerItem?.views).toBe(7);
-  });
-
   it('serves every view and records every acceptance while both hit the same offer at once', async () => {
     // Arrange: 30 customers have the form open (30 views).
     const offer = await seedOffer();
@@ -126,19 +111,6 @@ describe('views in the partner API', () => {
       [offer.summaryId, { views: 3, acceptances: 1, declines: 0 }],
       [unseen.summaryId, { views: 0, acceptances: 0, declines: 0 }],
     ]);
-  });
-
-  it('adds the views an older offer counted on its own item to those on its counter', async () => {
-    const { partner, key } = await newPartner();
-    const legacy = offerFixture({ partnerId: partner.partnerId });
-    await table.client.send(new PutCommand({ TableName: table.name, Item: { ...offerToItem(legacy), views: 7 } }));
-    await view(legacy.summaryId);
-
-    const single = await bodyOf(await fetch(`${api.baseUrl}/v1/offers/${legacy.summaryId}`, { headers: bearer(key) }));
-    const list = await bodyOf(await fetch(`${api.baseUrl}/v1/offers`, { headers: bearer(key) }));
-
-    expect(single.counters.views).toBe(8);
-    expect(list.offers[0].counters.views).toBe(8);
   });
 
   it('reports views in the answer to a deactivation', async () => {
