@@ -175,7 +175,7 @@ export const ROUTES: readonly Route[] = [
  * API Gateway's `$default` route goes to this function: requests for an unknown path, or with a
  * method the path does not take, get a proper 404 or 405 instead of API Gateway's bare JSON.
  */
-export const FALLBACK_FUNCTION: FunctionName = 'fallback';
+export const FALLBACK_FUNCTION: Route['function'] = 'fallback';
 
 /** `/v1/offers/{summaryId}` → a regex with one capture per path parameter, as API Gateway matches. */
 export function routePattern(path: string): { pattern: RegExp; params: string[] } {

@@ -3,7 +3,7 @@ import type { Context } from 'aws-lambda';
 import { requiredEnv } from '../../shared/config/env.ts';
 import { buildCheckoutUrl, parseCheckoutTemplate } from '../../shared/customer/checkout.ts';
 import { PAGE_TEXT } from '../../shared/customer/page-text.ts';
-import { declinedPage, messagePage, offerPage, pageCsp, statusPage } from '../../shared/customer/pages.ts';
+import { declinedPage, messagePage, offerPage, pageResponse, statusPage } from '../../shared/customer/pages.ts';
 import { isAutomatedVisitor, newSubmissionId } from '../../shared/customer/visitors.ts';
 import { DynamoCustomerResponseStore } from '../../shared/db/customer-responses.ts';
 import { isTransientFailure, liteTableFromEnv } from '../../shared/db/dynamodb-lite.ts';
@@ -22,21 +22,9 @@ import { parseAcceptForm, parseDeclineForm, readFormBody, type UnreadableForm } 
 // for, and the SDK was most of its bundle and init (test/bench/RESULTS.md).
 const store = new DynamoCustomerResponseStore(liteTableFromEnv());
 const checkout = parseCheckoutTemplate(requiredEnv('CHECKOUT_URL_TEMPLATE'));
-const CSP = pageCsp(checkout.origin);
 
-function page(statusCode: number, body: string, extraHeaders: Record<string, string> = {}): ApiResult {
-  return {
-    statusCode,
-    headers: {
-      'content-type': 'text/html; charset=utf-8',
-      'content-security-policy': CSP,
-      // Personalised and stateful: never stored by browsers or shared caches.
-      'cache-control': 'no-store, private',
-      vary: 'Accept-Language',
-      ...extraHeaders,
-    },
-    body,
-  };
+function page(statusCode: number, body: string, headers: Record<string, string> = {}): ApiResult {
+  return pageResponse(statusCode, body, { checkoutOrigin: checkout.origin, headers });
 }
 
 /**
@@ -223,21 +211,17 @@ async function decline(event: ApiEvent): Promise<ApiResult> {
   }
 }
 
-/** Pages fail as pages: a generic HTML error that leaks nothing, never a JSON problem. */
 const UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
 
+/**
+ * Pages fail as pages, never as a JSON problem: DynamoDB slow or unavailable (its retries spent) is
+ * a 503 "try again" page; anything else a generic 500 page that leaks nothing.
+ */
 function htmlErrors(): MiddlewareObj<ApiEvent, ApiResult, Error, Context> {
   return {
     onError: (request) => {
       const locale = pageLocale(request.event, undefined);
-      if (request.error instanceof OfferBusyError) {
-        request.response = page(503, messagePage(locale, 'busy'), {
-          'retry-after': String(request.error.retryAfterSeconds),
-        });
-        return;
-      }
       if (isTransientFailure(request.error)) {
-        // DynamoDB slow or unavailable, retries spent: the customer can simply try again.
         logger.warn('table unavailable', { errorName: (request.error as Error).name });
         request.response = page(503, messagePage(locale, 'busy'), {
           'retry-after': String(UNAVAILABLE_RETRY_AFTER_SECONDS),

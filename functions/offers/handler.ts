@@ -2,11 +2,9 @@ import { CATALOG_VERSION } from '../../shared/catalog/catalog-data.ts';
 import { requiredEnv } from '../../shared/config/env.ts';
 import { tableFromEnv } from '../../shared/db/client.ts';
 import { DynamoOfferStore } from '../../shared/db/offer-store.ts';
-import { DuplicateReferenceError } from '../../shared/domain/offer.ts';
 import { OffersService } from '../../shared/domain/offers-service.ts';
-import { mapError, type ProblemDetails, problemResponse } from '../../shared/http/problem.ts';
 import { json, partnerRoute, routeGroup } from '../../shared/http/route.ts';
-import type { ApiHandler, ApiResult } from '../../shared/http/types.ts';
+import type { ApiHandler } from '../../shared/http/types.ts';
 import { buildOfferMessage } from '../../shared/render/offer-message.ts';
 import { offerUrl, offerView } from '../../shared/render/offer-view.ts';
 import { createOfferBody, createOfferHeaders, deactivateBody, summaryIdPath } from '../../shared/schemas/offers.ts';
@@ -24,29 +22,10 @@ const service = new OffersService({
   }),
 });
 
-/**
- * 409 duplicate-reference with the RFC 9457 extension member `existingSummaryId`: the offer that
- * holds the reference, so a partner's integration can use it without parsing `detail`.
- */
-function duplicateReference(error: DuplicateReferenceError, requestId: string): ApiResult {
-  const { problem, headers } = mapError(error, requestId);
-  const withHolder: ProblemDetails & { existingSummaryId?: string } = {
-    ...problem,
-    ...(error.existingSummaryId !== undefined ? { existingSummaryId: error.existingSummaryId } : {}),
-  };
-  return problemResponse(withHolder, headers);
-}
-
 export const createOffer = partnerRoute(
   { headers: createOfferHeaders, body: createOfferBody },
-  async ({ partnerId, headers, body, requestId }) => {
-    let result: Awaited<ReturnType<typeof service.create>>;
-    try {
-      result = await service.create(partnerId, body, headers['idempotency-key']);
-    } catch (error) {
-      if (error instanceof DuplicateReferenceError) return duplicateReference(error, requestId);
-      throw error;
-    }
+  async ({ partnerId, headers, body }) => {
+    const result = await service.create(partnerId, body, headers['idempotency-key']);
     return {
       statusCode: result.statusCode,
       headers: {

@@ -113,7 +113,7 @@ export function createLocalGateway(options: LocalGatewayOptions = {}): Server {
     const found = matches.find((candidate) => candidate.compiled.route.method === method);
     // Unmatched requests take API Gateway's `$default` route, as deployed.
     const route: Pick<Route, 'function' | 'auth'> = found?.compiled.route ?? {
-      function: FALLBACK_FUNCTION as Route['function'],
+      function: FALLBACK_FUNCTION,
       auth: 'public',
     };
     const params = found?.compiled.params ?? [];

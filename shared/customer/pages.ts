@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { findSubscription } from '../catalog/catalog.ts';
 import { type Offer, type OfferStatus, offerContact, offerLogoUrl } from '../domain/offer.ts';
+import type { ApiResult } from '../http/types.ts';
 import type { Locale } from '../i18n/locale.ts';
 import { disclosures } from '../render/disclosures.ts';
 import { html, SafeHtml } from '../render/html.ts';
@@ -50,16 +51,38 @@ footer{margin-top:2rem;font-size:.9rem;color:#45464f}
 const STYLE_HASH = createHash('sha256').update(STYLE).digest('base64');
 
 /** No script, no frames, styles by hash; forms post here and may only redirect to the checkout origin. */
-export function pageCsp(checkoutOrigin: string): string {
+export function pageCsp(checkoutOrigin?: string): string {
   return [
     "default-src 'none'",
     `style-src 'sha256-${STYLE_HASH}'`,
     // Partner logos are https URLs validated when the offer was made.
     'img-src https:',
-    `form-action 'self' ${checkoutOrigin}`,
+    checkoutOrigin ? `form-action 'self' ${checkoutOrigin}` : "form-action 'self'",
     "base-uri 'none'",
     "frame-ancestors 'none'",
   ].join('; ');
+}
+
+/**
+ * A page as the HTTP response customers get: under the page CSP (`checkoutOrigin`, when the page's
+ * forms lead to the checkout), and never cached, since pages are personalised and stateful.
+ */
+export function pageResponse(
+  statusCode: number,
+  body: string,
+  { checkoutOrigin, headers = {} }: { checkoutOrigin?: string; headers?: Record<string, string> } = {},
+): ApiResult {
+  return {
+    statusCode,
+    headers: {
+      'content-type': 'text/html; charset=utf-8',
+      'content-security-policy': pageCsp(checkoutOrigin),
+      'cache-control': 'no-store, private',
+      vary: 'Accept-Language',
+      ...headers,
+    },
+    body,
+  };
 }
 
 function layout(locale: Locale, title: string, body: SafeHtml): string {

@@ -6,6 +6,7 @@ export type DomainErrorKind =
   | 'unauthorized'
   | 'forbidden'
   | 'not-found'
+  | 'method-not-allowed'
   | 'conflict'
   | 'unprocessable'
   | 'too-many-requests';
@@ -28,6 +29,11 @@ export abstract class DomainError extends Error {
     /** What happened this time and what to do about it (RFC 9457 `detail`). */
     readonly detail: string,
     readonly errors: readonly FieldError[] = [],
+    /**
+     * RFC 9457 extension members: more machine-readable facts about this occurrence (say, the
+     * offer that already holds a reference), added to the problem document as top-level members.
+     */
+    readonly extensions: Readonly<Record<string, unknown>> = {},
   ) {
     super(detail);
     this.name = new.target.name;
@@ -42,6 +48,20 @@ export class ForbiddenError extends DomainError {
 }
 export class NotFoundError extends DomainError {
   readonly kind = 'not-found';
+}
+/** The path exists, but not with this method; `allowed` becomes the Allow header. */
+export class MethodNotAllowedError extends DomainError {
+  readonly kind = 'method-not-allowed';
+  constructor(
+    method: string,
+    readonly allowed: readonly string[],
+  ) {
+    super(
+      'method-not-allowed',
+      'Method not allowed',
+      `${method} is not supported here; this path takes ${allowed.join(', ')}.`,
+    );
+  }
 }
 export class ConflictError extends DomainError {
   readonly kind = 'conflict';

@@ -1,11 +1,20 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { DomainError, type DomainErrorKind, type FieldError, TooManyRequestsError } from '../domain/errors.ts';
+import {
+  DomainError,
+  type DomainErrorKind,
+  type FieldError,
+  MethodNotAllowedError,
+  TooManyRequestsError,
+} from '../domain/errors.ts';
 
 /** Problem types are URNs: stable identifiers that do not pretend to be documentation URLs. */
 export const PROBLEM_TYPE_PREFIX = 'urn:purchase-offers:problem:';
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
-/** RFC 9457 problem details, plus the field errors and the request id to quote to support. */
+/**
+ * RFC 9457 problem details, plus the field errors, the request id to quote to support, and any
+ * extension members the error carries (DomainError.extensions).
+ */
 export interface ProblemDetails {
   readonly type: string;
   readonly title: string;
@@ -13,6 +22,7 @@ export interface ProblemDetails {
   readonly detail: string;
   readonly errors?: readonly FieldError[];
   readonly requestId?: string;
+  readonly [extension: string]: unknown;
 }
 
 /**
@@ -36,6 +46,7 @@ const STATUS_BY_KIND: Record<DomainErrorKind, number> = {
   unauthorized: 401,
   forbidden: 403,
   'not-found': 404,
+  'method-not-allowed': 405,
   conflict: 409,
   unprocessable: 422,
   'too-many-requests': 429,
@@ -55,8 +66,10 @@ export function mapError(error: unknown, requestId: string): MappedError {
     const headers: Record<string, string> = {};
     if (error instanceof TooManyRequestsError) headers['retry-after'] = String(error.retryAfterSeconds);
     if (status === 401) headers['www-authenticate'] = 'Bearer realm="purchase-offers"';
+    if (error instanceof MethodNotAllowedError) headers.allow = error.allowed.join(', ');
     return {
       problem: {
+        ...(error instanceof DomainError ? error.extensions : {}),
         type: PROBLEM_TYPE_PREFIX + error.type,
         title: error.title,
         status,

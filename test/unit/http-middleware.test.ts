@@ -1,7 +1,13 @@
 import { jest } from '@jest/globals';
 import * as z from 'zod/mini';
 import { generateApiKey } from '../../shared/domain/api-key.ts';
-import { ConflictError, ForbiddenError, NotFoundError, UnprocessableError } from '../../shared/domain/errors.ts';
+import {
+  ConflictError,
+  ForbiddenError,
+  MethodNotAllowedError,
+  NotFoundError,
+  UnprocessableError,
+} from '../../shared/domain/errors.ts';
 import { mapError, PROBLEM_CONTENT_TYPE } from '../../shared/http/problem.ts';
 import { json, partnerRoute, publicRoute } from '../../shared/http/route.ts';
 import { logger } from '../../shared/observability/logger.ts';
@@ -134,6 +140,26 @@ describe('partner route middleware', () => {
 });
 
 describe('mapError', () => {
+  it('answers a wrong method with 405 and the Allow header', () => {
+    const mapped = mapError(new MethodNotAllowedError('DELETE', ['GET', 'POST']), 'r');
+    expect(mapped.problem).toMatchObject({ status: 405, type: 'urn:purchase-offers:problem:method-not-allowed' });
+    expect(mapped.headers).toEqual({ allow: 'GET, POST' });
+  });
+
+  it('adds an error’s extension members to the problem, never over its standard members', () => {
+    const error = new ConflictError('duplicate-reference', 'Duplicate', 'd', [], {
+      existingSummaryId: 'ABCD',
+      status: 200,
+      type: 'spoofed',
+    });
+    const { problem } = mapError(error, 'r');
+    expect(problem).toMatchObject({
+      existingSummaryId: 'ABCD',
+      status: 409,
+      type: 'urn:purchase-offers:problem:duplicate-reference',
+    });
+  });
+
   it.each([
     [new NotFoundError('offer-not-found', 'Offer not found', 'd'), 404],
     [new ForbiddenError('too-many-customers', 'Not allowed', 'd'), 403],
