@@ -4,18 +4,10 @@ import type { PageText } from '../../shared/customer/page-text.ts';
 import { SUBMISSION_ID_PATTERN } from '../../shared/customer/visitors.ts';
 import type { Offer, OfferLine } from '../../shared/domain/offer.ts';
 import { queryInt } from '../../shared/http/middleware.ts';
+import { noUnsafeCharacters, UNSAFE_IN_LINE, UNSAFE_IN_TEXT } from '../../shared/schemas/text.ts';
 
-/**
- * Control characters and bidi overrides/isolates have no place in a name or a reason, and the
- * overrides can make what a partner reads differ from what was stored (a reversed company name).
- * The reason is a textarea, so it keeps tabs and line breaks.
- */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
-const PLAIN_LINE = /^[^\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]*$/;
-// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
-const PLAIN_TEXT = /^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]*$/;
-
-const text = (max: number) => z.string().check(z.trim(), z.minLength(1), z.maxLength(max), z.regex(PLAIN_LINE));
+const text = (max: number) =>
+  z.string().check(z.trim(), z.minLength(1), z.maxLength(max), noUnsafeCharacters(UNSAFE_IN_LINE));
 const submission = z.string().check(z.regex(SUBMISSION_ID_PATTERN));
 const MAX_REASON = 500;
 export const MAX_FORM_BYTES = 16 * 1024;
@@ -105,7 +97,8 @@ function acceptSchema(offer: Offer) {
 const declineSchema = z.strictObject({
   submission,
   lang: z.optional(z.string()),
-  reason: z.optional(z.string().check(z.trim(), z.maxLength(MAX_REASON), z.regex(PLAIN_TEXT))),
+  // The reason is a textarea: it keeps tabs and line breaks.
+  reason: z.optional(z.string().check(z.trim(), z.maxLength(MAX_REASON), noUnsafeCharacters(UNSAFE_IN_TEXT))),
 });
 
 export type FormResult<T> =
@@ -148,7 +141,7 @@ function customerErrors(
     else if (missing) errors[field] = text.errors.required;
     else if (issue.code === 'too_big') errors[field] = text.errors.tooLong(Number(issue.maximum));
     else if (field === 'email') errors[field] = text.errors.email;
-    else if (issue.code === 'invalid_format') errors[field] = text.errors.hiddenCharacters;
+    else if (issue.code === 'custom') errors[field] = text.errors.hiddenCharacters;
     else errors[field] = text.errors.required;
   }
   return formError ? { errors, formError } : { errors };

@@ -4,6 +4,7 @@ import { normalizeSummaryId } from '../domain/summary-id.ts';
 import { queryInt } from '../http/middleware.ts';
 import { LOCALES } from '../i18n/locale.ts';
 import { usageLocationSchema } from './common.ts';
+import { noUnsafeCharacters, UNSAFE_IN_LINE, UNSAFE_IN_TEXT } from './text.ts';
 
 /**
  * Request schemas for the offers API. Everything here is shape and size: a failure is a 400
@@ -11,8 +12,9 @@ import { usageLocationSchema } from './common.ts';
  * (SKU sold in the country, licenses within limits, 1..20 items, office usable, expiry in the
  * future) are business rules checked by the offers service and answered with their own 422/403.
  *
- * Every text field has a length cap; single-line fields reject control characters, multi-line
- * fields (intro, closing, deactivation message) allow line breaks only.
+ * Every text field has a length cap; single-line fields reject control and text-direction
+ * characters (shared/schemas/text.ts), multi-line fields (intro, closing, deactivation message)
+ * allow tabs and line breaks only.
  */
 export const TEXT_LIMITS = {
   officeId: 64,
@@ -31,23 +33,12 @@ export const TEXT_LIMITS = {
 
 export const MAX_ACCEPTANCES_LIMIT = 100_000;
 
-// biome-ignore lint/suspicious/noControlCharactersInRegex: the point is to find them
-const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
-// biome-ignore lint/suspicious/noControlCharactersInRegex: the point is to find them
-const CONTROL_CHARS_BUT_LINE_BREAKS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
-
-const noControlChars = (pattern: RegExp) =>
-  z.refine<string>((value) => !pattern.test(value), {
-    error: 'must not contain control characters',
-    params: { rule: 'no_control_characters' },
-  });
-
 /** A required single-line string, 1..max characters, not only whitespace. */
 const line = (max: number) =>
   z.string().check(
     z.maxLength(max),
     z.refine((value) => value.trim().length > 0, { error: 'must not be empty', params: { rule: 'not_blank' } }),
-    noControlChars(CONTROL_CHARS),
+    noUnsafeCharacters(UNSAFE_IN_LINE),
   );
 
 /** A multi-line text (line breaks allowed), 1..max characters, not only whitespace. */
@@ -55,7 +46,7 @@ const paragraph = (max: number) =>
   z.string().check(
     z.maxLength(max),
     z.refine((value) => value.trim().length > 0, { error: 'must not be empty', params: { rule: 'not_blank' } }),
-    noControlChars(CONTROL_CHARS_BUT_LINE_BREAKS),
+    noUnsafeCharacters(UNSAFE_IN_TEXT),
   );
 
 /** Office ids and references are identifiers: printable ASCII, no surrounding spaces. */
@@ -95,11 +86,7 @@ export const logoUrlSchema = z.pipe(
   z.pipe(
     z.string().check(
       z.maxLength(TEXT_LIMITS.logoUrl),
-      z.refine((value) => !CONTROL_CHARS.test(value), {
-        error: 'must not contain control characters (tabs, line breaks, …)',
-        params: { rule: 'no_control_characters' },
-        abort: true,
-      }),
+      noUnsafeCharacters(UNSAFE_IN_LINE),
       z.refine((value) => value.trim() === value, {
         error: 'must not start or end with spaces',
         params: { rule: 'no_surrounding_whitespace' },

@@ -506,6 +506,18 @@ describe('POST /v1/offers', () => {
         'body.customization.intro',
         'no_control_characters',
       ],
+      [
+        'a right-to-left override in the intro (text shown reversed to customers)',
+        { customization: { intro: 'Pay \u202Eenola uoy' } },
+        'body.customization.intro',
+        'no_control_characters',
+      ],
+      [
+        'a C1 control character in the contact name',
+        { customization: { contact: { name: 'Pat\u0085Doe', email: 'pat@fabrikam.example' } } },
+        'body.customization.contact.name',
+        'no_control_characters',
+      ],
       ['a delegatedAdmin that is not a boolean', { delegatedAdmin: 'yes' }, 'body.delegatedAdmin', 'invalid_type'],
     ])('400 invalid-request for %s', async (_label, change, field, rule) => {
       const { key, office, partner } = await readyPartner();
