@@ -3,6 +3,7 @@ import { ensureTable, startDynamoDbLocal } from '../../infra/local/dynamodb.ts';
 import type { TableRef } from '../../shared/db/client.ts';
 import type { Offer } from '../../shared/domain/offer.ts';
 import type { ApiEvent, ApiResult } from '../../shared/http/types.ts';
+import { acceptFields } from '../support/customer-forms.ts';
 import { apiEvent } from '../support/events.ts';
 import { offerFixture } from '../support/offer.ts';
 import { describeCounts, startDynamoDbCounter } from './ddb-counter.ts';
@@ -90,16 +91,7 @@ export async function run(): Promise<string> {
         headers: PERSON,
         ...extra,
       });
-    const acceptBody = (id: string) =>
-      new URLSearchParams({
-        submission: id,
-        company: 'Tailwind Traders',
-        name: 'Rita Alves',
-        email: 'rita@tailwind.example',
-        'licenses.M365_BUSINESS_STANDARD': '12',
-        'licenses.TEAMS_ESSENTIALS': '3',
-        delegatedAdmin: 'yes',
-      }).toString();
+    const acceptBody = (id: string) => new URLSearchParams(acceptFields(id)).toString();
     const replayed = submission('replay', 0);
     const declinedOnce = submission('declined', 0);
 

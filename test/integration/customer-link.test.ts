@@ -402,4 +402,22 @@ describe('GET /v1/offers/{summaryId}/acceptances', () => {
     expect(badCursor.status).toBe(400);
     expect((await bodyOf(badCursor)).errors[0]).toMatchObject({ field: 'query.cursor', rule: 'invalid_cursor' });
   });
+
+  it.each([
+    ['?limit=0', 'query.limit', 'too_small'],
+    ['?limit=101', 'query.limit', 'too_big'],
+    ['?limit=ten', 'query.limit', 'pattern'],
+    ['?cursor=bm90LWEtY3Vyc29y', 'query.cursor', 'invalid_cursor'],
+  ])('answers %s with a 400 problem naming the parameter', async (query, field, rule) => {
+    const { partner, key } = await newPartner();
+    const offer = await seedOffer({ partnerId: partner.partnerId });
+
+    const response = await fetch(`${api.baseUrl}/v1/offers/${offer.summaryId}/acceptances${query}`, {
+      headers: bearer(key),
+    });
+
+    expect(response.status).toBe(400);
+    expect(response.headers.get('content-type')).toBe('application/problem+json');
+    expect((await bodyOf(response)).errors).toEqual([expect.objectContaining({ field, rule })]);
+  });
 });

@@ -1,4 +1,8 @@
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ensureTable, startDynamoDbLocal } from '../../infra/local/dynamodb.ts';
+import { ENV_FILE_VARIABLE } from './env-file.ts';
 
 /** One DynamoDB Local (in memory) for the whole integration run; every test file shares the table. */
 export const INTEGRATION_TABLE = 'IntegrationTable';
@@ -8,12 +12,20 @@ export default async function globalSetup(): Promise<void> {
   const dynamo = await startDynamoDbLocal();
   await ensureTable(dynamo.endpoint, INTEGRATION_TABLE);
   (globalThis as { __DYNAMODB_LOCAL__?: typeof dynamo }).__DYNAMODB_LOCAL__ = dynamo;
-  process.env.DDB_ENDPOINT = dynamo.endpoint;
-  process.env.TABLE_NAME = INTEGRATION_TABLE;
-  process.env.AWS_REGION = 'local';
-  process.env.PUBLIC_BASE_URL ??= 'https://offers.example.com';
-  process.env.CHECKOUT_URL_TEMPLATE ??=
-    'https://checkout.example.com/buy?advisor={advisorCode}&offer={summaryId}&items={items}&da={delegatedAdmin}';
+  const file = join(tmpdir(), `purchase-offers-integration-${process.pid}.json`);
+  writeFileSync(
+    file,
+    JSON.stringify({
+      DDB_ENDPOINT: dynamo.endpoint,
+      TABLE_NAME: INTEGRATION_TABLE,
+      AWS_REGION: 'local',
+      PUBLIC_BASE_URL: process.env.PUBLIC_BASE_URL ?? 'https://offers.example.com',
+      CHECKOUT_URL_TEMPLATE:
+        process.env.CHECKOUT_URL_TEMPLATE ??
+        'https://checkout.example.com/buy?advisor={advisorCode}&offer={summaryId}&items={items}&da={delegatedAdmin}',
+    }),
+  );
+  process.env[ENV_FILE_VARIABLE] = file;
   console.log(
     `\nDynamoDB Local on ${dynamo.endpoint}, table ready after ${Math.round(performance.now() - startedAt)} ms`,
   );

@@ -28,3 +28,19 @@ export function offerFixture(overrides: Partial<Offer> = {}): Offer {
     ...overrides,
   };
 }
+
+/** The small offer unit tests use: one Business Basic line, no delegated admin, no customization. */
+export function basicOffer(overrides: Partial<Offer> = {}): Offer {
+  return offerFixture({
+    summaryId: 'ABCD-EFGH-JKMN-PQRS-TVWX',
+    partnerId: 'p-1',
+    officeId: 'o-1',
+    officeName: 'HQ',
+    items: [{ sku: 'M365_BUSINESS_BASIC', licenses: 4 }],
+    delegatedAdmin: false,
+    customization: {},
+    partner: { name: 'Fabrikam', advisorCode: '4400001', contact: { name: 'Pat', email: 'pat@example.com' } },
+    createdAt: '2026-11-01T00:00:00.000Z',
+    ...overrides,
+  });
+}

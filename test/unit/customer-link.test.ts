@@ -12,21 +12,10 @@ import type { ApiEvent, ApiResult } from '../../shared/http/types.ts';
 import { escapeHtml, html } from '../../shared/render/html.ts';
 import { apiEvent, lambdaContext } from '../support/events.ts';
 import { FakeDocumentDb, putAt } from '../support/fake-document-db.ts';
-import { offerFixture } from '../support/offer.ts';
+import { basicOffer } from '../support/offer.ts';
 
 function offer(overrides: Partial<Offer> = {}): Offer {
-  return offerFixture({
-    summaryId: 'ABCD-EFGH-JKMN-PQRS-TVWX',
-    partnerId: 'p',
-    officeId: 'o',
-    officeName: 'HQ',
-    items: [{ sku: 'M365_BUSINESS_BASIC', licenses: 4 }],
-    delegatedAdmin: false,
-    customization: {},
-    partner: { name: 'Fabrikam', advisorCode: '4400001', contact: { name: 'Pat', email: 'pat@example.com' } },
-    createdAt: '2026-11-01T00:00:00.000Z',
-    ...overrides,
-  });
+  return basicOffer(overrides);
 }
 
 describe('summary IDs', () => {
@@ -431,7 +420,7 @@ describe('the offer page handler', () => {
   const writes = () => db.writes();
 
   beforeAll(async () => {
-    // Set, not defaulted: in a whole `npm test` run the integration setup has exported its own.
+    // The checkout template these tests assert redirects against.
     process.env.CHECKOUT_URL_TEMPLATE = 'https://checkout.example.com/buy?offer={summaryId}&items={items}';
     // The handler makes its table at module load: it gets the fake port instead of DynamoDbLite.
     const lite = await import('../../shared/db/dynamodb-lite.ts');

@@ -1,19 +1,18 @@
 import type { Offer } from '../../shared/domain/offer.ts';
 import { buildOfferMessage } from '../../shared/render/offer-message.ts';
 import { qrSvg } from '../../shared/render/qr.ts';
+import { offerFixture } from '../support/offer.ts';
 
-const offer: Offer = {
+const offer: Offer = offerFixture({
   summaryId: '7K3M-Q9TX-ABCD-EFGH-JKMN',
   partnerId: 'p-1',
   officeId: 'o-1',
   officeName: 'HQ',
-  usageLocation: 'BR',
   items: [
     { sku: 'M365_BUSINESS_STANDARD', licenses: 1 },
     { sku: 'M365_E3', licenses: 25 },
   ],
   delegatedAdmin: false,
-  locale: 'en',
   customization: { intro: 'Hello Ana,\nhere is the offer.\n\nSecond paragraph.' },
   partner: {
     name: 'Fabrikam',
@@ -23,10 +22,7 @@ const offer: Offer = {
   },
   createdAt: '2026-11-24T12:00:00.000Z',
   expiresAt: '2026-12-31T23:59:00.000Z',
-  views: 0,
-  acceptances: 0,
-  declines: 0,
-};
+});
 const URL = 'https://offers.example.com/o/7K3M-Q9TX-ABCD-EFGH-JKMN';
 
 describe('buildOfferMessage', () => {

@@ -5,7 +5,7 @@ import { offerToItem } from '../../shared/db/offers.ts';
 import type { Offer } from '../../shared/domain/offer.ts';
 import type { ApiEvent, ApiResult } from '../../shared/http/types.ts';
 import { apiEvent, lambdaContext } from '../support/events.ts';
-import { offerFixture } from '../support/offer.ts';
+import { basicOffer } from '../support/offer.ts';
 
 type Handler = (event: ApiEvent, context: Context) => Promise<ApiResult>;
 
@@ -24,18 +24,7 @@ function tickingDate(start: number): DateConstructor {
 }
 
 function offer(expiresAt: string): Offer {
-  return offerFixture({
-    summaryId: 'ABCD-EFGH-JKMN-PQRS-TVWX',
-    partnerId: 'p-1',
-    officeId: 'o-1',
-    officeName: 'HQ',
-    items: [{ sku: 'M365_BUSINESS_BASIC', licenses: 4 }],
-    delegatedAdmin: false,
-    customization: {},
-    partner: { name: 'Fabrikam', advisorCode: '4400001', contact: { name: 'Pat', email: 'pat@example.com' } },
-    createdAt: '2026-01-01T00:00:00.000Z',
-    expiresAt,
-  });
+  return basicOffer({ createdAt: '2026-01-01T00:00:00.000Z', expiresAt });
 }
 
 const ddb = mockClient(DynamoDBDocumentClient);
