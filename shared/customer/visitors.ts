@@ -1,19 +1,41 @@
 import { randomBytes } from 'node:crypto';
+import { createIsbotFromList, list as isbotPatterns } from 'isbot';
 
 /**
- * Link previewers (chat apps, mail scanners) and crawlers fetch the page too; counting them would
- * tell a partner the customer looked when nobody did. Matched on the user agent and on prefetch
- * hints; a human browser sends neither.
+ * Link fetchers that isbot 5.2.3 (checked 2026-11-29) lets through: Microsoft Office's link
+ * discovery and previews (`Microsoft Office/16.0 (…Microsoft Outlook…)`, `ms-office`) and Teams'
+ * in-app unfurling. A person clicking a link in these apps gets their default browser instead.
  */
-const AUTOMATED_AGENT =
-  /bot\b|crawler|spider|slurp|preview|facebookexternalhit|whatsapp|telegram|slack|discord|skypeuripreview|microsoftpreview|teams|linkedin|pinterest|embedly|quora link|outlook|google-?(?:inspectiontool|read-aloud)|bingpreview|headless|curl\/|wget\/|python-requests|python-urllib|aiohttp|scrapy|go-http-client|java\/|okhttp|axios|node-fetch|undici|^node(?:\/|$)|^deno\/|^bun\/|postmanruntime|httpie|libwww|httpclient|scanner|monitor|proofpoint|mimecast|barracuda/i;
+const EXTRA_AUTOMATED_AGENTS = ['ms-office', 'microsoft office', 'microsoft outlook', 'teams/'];
 
+const isBotAgent = createIsbotFromList([...isbotPatterns, ...EXTRA_AUTOMATED_AGENTS]);
+
+/** Speculative loads announce themselves: Chromium `Sec-Purpose: prefetch;prerender`, older `Purpose`/`X-Purpose`/`X-Moz`. */
+const SPECULATIVE = /prefetch|prerender|preview/i;
+
+/**
+ * Whether a request comes from software acting on its own rather than from a person's browser:
+ * such requests are not counted as views and their answers are not recorded.
+ *
+ * A person's browser is a request that
+ * - has a user agent that isbot (plus EXTRA_AUTOMATED_AGENTS) does not know as a bot, previewer,
+ *   scanner, HTTP library or headless browser;
+ * - is not a prefetch or prerender;
+ * - carries browser fetch metadata for a top-level navigation: `Sec-Fetch-Mode: navigate` and
+ *   `Sec-Fetch-Dest: document`. Chromium (76+), Firefox (90+) and Safari (16.4+) send these on
+ *   every navigation to an https or loopback origin; mail scanners that borrow a desktop Chrome
+ *   user agent do not, and a page embedded in a frame or fetched by a script has another mode or
+ *   destination.
+ * `Sec-Fetch-User` is not required (a click tracker's script redirect loses it) and any
+ * `Sec-Fetch-Site` passes (links come from mail apps, `none`, and webmail, `cross-site`); whether
+ * a form post may come from another site is the form's own check.
+ */
 export function isAutomatedVisitor(headers: Record<string, string | undefined>): boolean {
-  const agent = headers['user-agent'];
-  if (!agent) return true;
-  const purpose = `${headers['sec-purpose'] ?? ''} ${headers.purpose ?? ''} ${headers['x-purpose'] ?? ''}`;
-  if (/prefetch|preview/i.test(purpose)) return true;
-  return AUTOMATED_AGENT.test(agent);
+  const agent = headers['user-agent']?.trim();
+  if (!agent || isBotAgent(agent)) return true;
+  const purpose = [headers['sec-purpose'], headers.purpose, headers['x-purpose'], headers['x-moz']].join(' ');
+  if (SPECULATIVE.test(purpose)) return true;
+  return headers['sec-fetch-mode'] !== 'navigate' || headers['sec-fetch-dest'] !== 'document';
 }
 
 /**

@@ -3,7 +3,7 @@ import { parseAcceptForm, parseDeclineForm, readFormBody } from '../../functions
 import { buildCheckoutUrl, parseCheckoutTemplate } from '../../shared/customer/checkout.ts';
 import { PAGE_TEXT } from '../../shared/customer/page-text.ts';
 import { declinedPage, offerPage, pageCsp, statusPage } from '../../shared/customer/pages.ts';
-import { isAutomatedVisitor, newSubmissionId, SUBMISSION_ID_PATTERN } from '../../shared/customer/visitors.ts';
+import { newSubmissionId, SUBMISSION_ID_PATTERN } from '../../shared/customer/visitors.ts';
 import { DynamoDbError } from '../../shared/db/dynamodb-lite.ts';
 import { offerToItem } from '../../shared/db/offers.ts';
 import { type Offer, offerStatus } from '../../shared/domain/offer.ts';
@@ -86,27 +86,7 @@ describe('checkout URL', () => {
   });
 });
 
-describe('automated visitors', () => {
-  it.each([
-    'Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)',
-    'WhatsApp/2.23.20.0',
-    'facebookexternalhit/1.1',
-    'Mozilla/5.0 (compatible; Googlebot/2.1)',
-    'Mozilla/5.0 (Windows NT 10.0) SkypeUriPreview Preview/0.5',
-    'curl/8.5.0',
-    'node',
-    'PostmanRuntime/7.36.0',
-  ])('does not count %s', (agent) => {
-    expect(isAutomatedVisitor({ 'user-agent': agent })).toBe(true);
-  });
-
-  it('counts a person’s browser, but not its prefetches or a missing user agent', () => {
-    const chrome = 'Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 Chrome/131.0 Mobile Safari/537.36';
-    expect(isAutomatedVisitor({ 'user-agent': chrome })).toBe(false);
-    expect(isAutomatedVisitor({ 'user-agent': chrome, 'sec-purpose': 'prefetch' })).toBe(true);
-    expect(isAutomatedVisitor({})).toBe(true);
-  });
-
+describe('submission ids', () => {
   it('makes submission ids that the form schema accepts', () => {
     expect(newSubmissionId()).toMatch(SUBMISSION_ID_PATTERN);
   });

@@ -1,0 +1,60 @@
+import { BROWSER, customerAt } from '../support/customer-forms.ts';
+import { startLocalApi } from '../support/local-api.ts';
+import { seedOffer, viewsOf } from '../support/offer-fixtures.ts';
+import { AUTOMATED_AGENTS, DESKTOP_CHROME, NAVIGATION } from '../support/user-agents.ts';
+
+let api: Awaited<ReturnType<typeof startLocalApi>>;
+let customer: ReturnType<typeof customerAt>;
+beforeAll(async () => {
+  api = await startLocalApi();
+  customer = customerAt(api.baseUrl);
+});
+afterAll(() => api.close());
+
+describe('which visits count as views', () => {
+  it.each(Object.entries(AUTOMATED_AGENTS))('serves %s the page without counting a view', async (_name, agent) => {
+    const offer = await seedOffer();
+
+    // Even with a browser's navigation metadata: the user agent alone gives it away.
+    const response = await customer.view(offer, { 'user-agent': agent, ...NAVIGATION });
+
+    expect(response.status).toBe(200);
+    expect(await response.text()).toContain('<form');
+    expect(await viewsOf(offer.summaryId)).toBe(0);
+  });
+
+  it('does not count a mail scanner that sends a desktop Chrome user agent and no fetch metadata', async () => {
+    const offer = await seedOffer();
+
+    const response = await customer.view(offer, { 'user-agent': DESKTOP_CHROME });
+
+    expect(response.status).toBe(200);
+    expect(await viewsOf(offer.summaryId)).toBe(0);
+  });
+
+  it('does not count a prerender of the link', async () => {
+    const offer = await seedOffer();
+
+    await customer.view(offer, { ...BROWSER, 'sec-purpose': 'prefetch;prerender' });
+
+    expect(await viewsOf(offer.summaryId)).toBe(0);
+  });
+
+  it('does not count HEAD, even from a browser', async () => {
+    const offer = await seedOffer();
+
+    const response = await fetch(`${api.baseUrl}/o/${offer.summaryId}`, { method: 'HEAD', headers: BROWSER });
+
+    expect(response.status).toBe(200);
+    expect(await viewsOf(offer.summaryId)).toBe(0);
+  });
+
+  it('counts a desktop browser’s top-level navigation once', async () => {
+    const offer = await seedOffer();
+
+    const response = await customer.view(offer, { 'user-agent': DESKTOP_CHROME, ...NAVIGATION });
+
+    expect(response.status).toBe(200);
+    expect(await viewsOf(offer.summaryId)).toBe(1);
+  });
+});
