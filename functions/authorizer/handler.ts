@@ -2,7 +2,8 @@ import type { APIGatewayRequestAuthorizerEventV2, APIGatewaySimpleAuthorizerWith
 import { optionalEnv } from '../../shared/config/env.ts';
 import { ApiKeyLookup } from '../../shared/db/api-keys.ts';
 import { liteTableFromEnv } from '../../shared/db/dynamodb-lite.ts';
-import { CachingKeyLookup, identifyPartner } from '../../shared/domain/api-key.ts';
+import { errorForLog, isServiceUnavailable } from '../../shared/db/errors.ts';
+import { CachingKeyLookup, type Identification, identifyPartner } from '../../shared/domain/api-key.ts';
 import type { PartnerAuthorizerContext } from '../../shared/http/types.ts';
 import { logger } from '../../shared/observability/logger.ts';
 
@@ -18,13 +19,26 @@ const keys = new CachingKeyLookup(new ApiKeyLookup(liteTableFromEnv()), cacheSec
  * Identifies the partner behind the bearer key. It lets every request through with either a
  * partner id or a denial reason, because an HTTP API cannot shape its own deny response: the
  * partner route middleware (requirePartner) then answers 401 problem+json and fails closed.
+ * For the same reason it never throws: a throwing (or timed-out) authorizer makes API Gateway
+ * answer a bare `{"message":"Internal Server Error"}`. When the key cannot be read (table
+ * unavailable) it passes `keyLookupUnavailable` and the route answers 503 problem+json with
+ * Retry-After; the lookup's own budget (dynamodb-lite.ts, 3 s) stays well inside this function's
+ * timeout.
  */
 export async function handler(
   event: APIGatewayRequestAuthorizerEventV2,
 ): Promise<APIGatewaySimpleAuthorizerWithContextResult<PartnerAuthorizerContext>> {
   // The same request id as the route's own log lines, so a denial can be traced to its request.
   logger.appendKeys({ requestId: event.requestContext.requestId });
-  const identification = await identifyPartner(event.headers?.authorization, keys);
+  let identification: Identification;
+  try {
+    identification = await identifyPartner(event.headers?.authorization, keys);
+  } catch (error) {
+    // Unavailable or not, the partner can only retry: a lookup failure is never a denial.
+    if (isServiceUnavailable(error)) logger.warn('api key lookup unavailable', { error: errorForLog(error) });
+    else logger.error('api key lookup failed', { error: errorForLog(error) });
+    return { isAuthorized: true, context: { keyLookupUnavailable: true } };
+  }
   if ('denied' in identification)
     logger.info('api key denied', { reason: identification.denied, routeKey: event.routeKey });
   return { isAuthorized: true, context: identification };

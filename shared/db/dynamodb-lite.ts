@@ -14,7 +14,7 @@ import type {
   UpdateItemInput,
   UpdateItemOutput,
 } from './document-db.ts';
-import type { CancellationReason } from './errors.ts';
+import { type CancellationReason, loggableMessage, THROTTLING_ERRORS } from './errors.ts';
 import { LOCAL_CREDENTIALS } from './local-credentials.ts';
 import { type AwsCredentials, signRequest } from './sigv4.ts';
 
@@ -22,8 +22,10 @@ import { type AwsCredentials, signRequest } from './sigv4.ts';
  * A DynamoDB client for the customer page function, on Node's own https and crypto: the AWS SDK
  * clients cost that function most of its bundle and module init (test/bench/RESULTS.md), and its
  * cold starts are what customers wait for. It speaks DynamoDB's JSON protocol (POST, X-Amz-Target,
- * SigV4) for the few operations in DocumentDb, retrying like the SDK's standard mode. The SDK
- * stays the client everywhere else (shared/db/client.ts).
+ * SigV4) for the few operations in DocumentDb, retrying like the SDK's standard mode, except that
+ * a write without an idempotency token (UpdateItem) is retried only when it provably never reached
+ * DynamoDB. Like the SDK it corrects its clock from DynamoDB's `Date` header. The SDK stays the
+ * client everywhere else (shared/db/client.ts).
  */
 
 export interface DynamoDbLiteOptions {
@@ -40,6 +42,10 @@ export interface DynamoDbLiteOptions {
   readonly budgetMs?: number;
   /** Backoff between attempts; tests pass a recorder. */
   readonly sleep?: (ms: number) => Promise<void>;
+  /** An answer longer than this (bytes) fails with ResponseTooLarge and its connection is dropped. */
+  readonly maxResponseBytes?: number;
+  /** The machine's clock (ms since the epoch); tests pass a skewed one. */
+  readonly now?: () => number;
 }
 
 /**
@@ -54,22 +60,37 @@ export const DEFAULT_MAX_ATTEMPTS = 3;
  * function's timeout rather than be cut off by it.
  */
 export const DEFAULT_BUDGET_MS = 3_000;
+/**
+ * The largest answer these operations can legitimately get is one with the items DynamoDB returns
+ * on a failed condition: a transaction of ours touches at most 3 items, each at most 400 KB
+ * (DynamoDB's item size limit, AWS docs "Service, account, and table quotas", 2026-11), and the
+ * typed JSON roughly doubles that: 2.4 MB. Another MiB of margin on top.
+ */
+export const DEFAULT_MAX_RESPONSE_BYTES = 3 * 400 * 1024 * 2 + 1024 * 1024;
+/**
+ * A clock this far (ms) from DynamoDB's is corrected, as the SDK does: SigV4 signatures are
+ * refused 5 minutes off.
+ */
+const CLOCK_SKEW_THRESHOLD_MS = 5 * 60 * 1000;
+/** DynamoDB's names for a signature refused because of the time it carries (as the SDK lists them). */
+const CLOCK_SKEW_ERRORS = new Set([
+  'AuthFailure',
+  'InvalidSignatureException',
+  'RequestExpired',
+  'RequestInTheFuture',
+  'RequestTimeTooSkewed',
+  'SignatureDoesNotMatch',
+]);
+/** Socket errors that happen before any byte of the request can have left the machine. */
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ENETDOWN']);
+/** Operations that are safe to send twice: reads, and transactions carrying a ClientRequestToken. */
+const IDEMPOTENT_OPERATIONS = new Set(['GetItem', 'TransactWriteItems']);
+
 /** The SDK's standard-mode bases: throttling backs off longer than transient failures. */
 const BACKOFF_BASE_MS = 100;
 const MIN_ATTEMPT_MS = 100;
 const THROTTLING_BACKOFF_BASE_MS = 500;
 const MAX_BACKOFF_MS = 20_000;
-
-/**
- * DynamoDB's throttling answers. TransactionInProgressException joins them because of
- * ClientRequestToken: a retry that overtakes its own first attempt still in flight gets it.
- */
-const THROTTLING_ERRORS = new Set([
-  'ProvisionedThroughputExceededException',
-  'ThrottlingException',
-  'RequestLimitExceeded',
-  'TransactionInProgressException',
-]);
 
 /**
  * A failed operation, named after DynamoDB's exception (the part of `__type` after `#`), or
@@ -81,6 +102,13 @@ export class DynamoDbError extends Error {
   readonly statusCode: number | undefined;
   readonly CancellationReasons?: CancellationReason[];
   readonly Item?: Record<string, AttributeValue>;
+  /**
+   * True when the request provably never reached DynamoDB (connection refused, name not resolved,
+   * no connection within the timeout): even a non-idempotent write may then be sent again.
+   */
+  readonly notSent: boolean;
+  /** DynamoDB's clock (its `Date` header, ms since the epoch), when it answered. */
+  readonly serverTime: number | undefined;
 
   constructor(
     name: string,
@@ -90,11 +118,15 @@ export class DynamoDbError extends Error {
       CancellationReasons?: CancellationReason[];
       Item?: Record<string, AttributeValue>;
       cause?: unknown;
+      notSent?: boolean;
+      serverTime?: number;
     } = {},
   ) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
     this.name = name;
     this.statusCode = details.statusCode;
+    this.notSent = details.notSent === true;
+    this.serverTime = details.serverTime;
     if (details.CancellationReasons) this.CancellationReasons = details.CancellationReasons;
     if (details.Item) this.Item = details.Item;
   }
@@ -114,18 +146,7 @@ function backoffBase(error: unknown): number | undefined {
   return undefined;
 }
 
-/**
- * Error messages end up in logs. DynamoDB's signature errors quote the canonical request, session
- * token included, after a blank line; validation errors may quote key values. Keep the first
- * paragraph, and not much of it.
- */
-const MAX_MESSAGE_LENGTH = 200;
-export function loggableMessage(message: string): string {
-  const [first = ''] = message.split(/\r?\n\s*\r?\n/);
-  return first.length > MAX_MESSAGE_LENGTH ? `${first.slice(0, MAX_MESSAGE_LENGTH)}…` : first;
-}
-
-function errorFromAnswer(statusCode: number, text: string): DynamoDbError {
+function errorFromAnswer(statusCode: number, text: string, serverTime: number | undefined): DynamoDbError {
   let body: Record<string, unknown> = {};
   try {
     body = JSON.parse(text) as Record<string, unknown>;
@@ -138,6 +159,7 @@ function errorFromAnswer(statusCode: number, text: string): DynamoDbError {
   const message = body.message ?? body.Message;
   return new DynamoDbError(name, typeof message === 'string' ? loggableMessage(message) : `HTTP ${statusCode}`, {
     statusCode,
+    ...(serverTime === undefined ? {} : { serverTime }),
     ...(Array.isArray(body.CancellationReasons)
       ? { CancellationReasons: body.CancellationReasons as CancellationReason[] }
       : {}),
@@ -179,6 +201,10 @@ export class DynamoDbLite implements DocumentDb {
   private readonly budgetMs: number;
   private readonly maxAttempts: number;
   private readonly sleep: (ms: number) => Promise<void>;
+  private readonly maxResponseBytes: number;
+  private readonly now: () => number;
+  /** DynamoDB's clock minus ours (ms), learnt from its `Date` header and kept for later requests. */
+  private clockOffsetMs = 0;
 
   constructor(options: DynamoDbLiteOptions) {
     this.url = new URL(options.endpoint);
@@ -189,6 +215,8 @@ export class DynamoDbLite implements DocumentDb {
     this.maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
     this.budgetMs = options.budgetMs ?? DEFAULT_BUDGET_MS;
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+    this.now = options.now ?? Date.now;
   }
 
   async getItem(input: GetItemInput): Promise<GetItemOutput> {
@@ -225,18 +253,44 @@ export class DynamoDbLite implements DocumentDb {
   private async call(operation: string, input: object): Promise<Record<string, unknown>> {
     const body = JSON.stringify(input);
     const deadline = Date.now() + this.budgetMs;
+    let skewCorrected = false;
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.attempt(operation, body, Math.min(this.timeoutMs, deadline - Date.now()));
       } catch (error) {
+        // A signature refused for its time, from a clock now corrected: once more at once, as the
+        // SDK does. DynamoDB refused it, so even a write was not applied.
+        if (!skewCorrected && this.correctedClockFrom(error)) {
+          skewCorrected = true;
+          continue;
+        }
         const base = backoffBase(error);
         if (base === undefined || attempt >= this.maxAttempts) throw error;
+        if (!IDEMPOTENT_OPERATIONS.has(operation) && !reachedNothing(error)) throw error;
         // Full jitter: clients that failed together do not retry together.
         const delay = Math.random() * Math.min(MAX_BACKOFF_MS, base * 2 ** (attempt - 1));
         // Not worth starting an attempt that would have almost no time to answer.
         if (Date.now() + delay > deadline - MIN_ATTEMPT_MS) throw error;
         await this.sleep(delay);
       }
+    }
+  }
+
+  /**
+   * Moves the clock offset to DynamoDB's time when an answer shows the two clocks 5 minutes or
+   * more apart; true when the error was a refused signature and the offset changed.
+   */
+  private correctedClockFrom(error: unknown): boolean {
+    if (!(error instanceof DynamoDbError) || error.serverTime === undefined) return false;
+    const before = this.clockOffsetMs;
+    this.adjustClock(error.serverTime);
+    return CLOCK_SKEW_ERRORS.has(error.name) && this.clockOffsetMs !== before;
+  }
+
+  private adjustClock(serverTime: number): void {
+    const local = this.now();
+    if (Math.abs(serverTime - (local + this.clockOffsetMs)) >= CLOCK_SKEW_THRESHOLD_MS) {
+      this.clockOffsetMs = serverTime - local;
     }
   }
 
@@ -248,38 +302,77 @@ export class DynamoDbLite implements DocumentDb {
     // Signed per attempt: the signature carries the time, and DynamoDB refuses stale ones.
     const signed = signRequest(
       { method: 'POST', host: this.url.host, path: this.url.pathname, headers, body },
-      { credentials: this.credentials(), region: this.region, service: 'dynamodb', date: new Date() },
+      {
+        credentials: this.credentials(),
+        region: this.region,
+        service: 'dynamodb',
+        date: new Date(this.now() + this.clockOffsetMs),
+      },
     );
     return new Promise((resolve, reject) => {
       let settled = false;
+      // Until the socket is connected, no byte of the request can have reached DynamoDB.
+      let connected = false;
       const settle = (outcome: () => void) => {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
         outcome();
       };
-      const noAnswer = (error: Error) =>
-        settle(() => reject(new DynamoDbError('NetworkError', error.message, { cause: error })));
+      const noAnswer = (error: Error & { code?: string }) =>
+        settle(() =>
+          reject(
+            new DynamoDbError('NetworkError', loggableMessage(error.message), {
+              cause: error,
+              notSent: !connected || (error.code !== undefined && NOT_SENT_CODES.has(error.code)),
+            }),
+          ),
+        );
 
       const req = this.transport.request(this.url, {
         method: 'POST',
         agent: this.transport.agent,
         headers: { ...headers, ...signed, host: this.url.host, 'content-length': Buffer.byteLength(body) },
       });
+      req.on('socket', (socket) => {
+        if (socket.connecting) socket.once('connect', () => (connected = true));
+        else connected = true; // a kept-alive connection
+      });
       const timer = setTimeout(() => {
-        settle(() => reject(new DynamoDbError('TimeoutError', `No answer within ${timeoutMs} ms`)));
+        settle(() =>
+          reject(new DynamoDbError('TimeoutError', `No answer within ${timeoutMs} ms`, { notSent: !connected })),
+        );
         req.destroy();
       }, timeoutMs);
       req.on('error', noAnswer);
       req.on('response', (res: IncomingMessage) => {
+        const status = res.statusCode ?? 0;
+        const date = Date.parse(res.headers.date ?? '');
+        const serverTime = Number.isNaN(date) ? undefined : date;
+        if (serverTime !== undefined) this.adjustClock(serverTime);
+        const tooLarge = () =>
+          settle(() => {
+            // Nothing more of it is read: the connection goes, and with it the rest of the answer.
+            req.destroy();
+            reject(
+              new DynamoDbError('ResponseTooLarge', `Answer longer than ${this.maxResponseBytes} bytes`, {
+                statusCode: status,
+              }),
+            );
+          });
+        if (Number(res.headers['content-length'] ?? 0) > this.maxResponseBytes) return tooLarge();
         const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        let received = 0;
+        res.on('data', (chunk: Buffer) => {
+          received += chunk.length;
+          if (received > this.maxResponseBytes) return tooLarge();
+          chunks.push(chunk);
+        });
         res.on('error', noAnswer);
         res.on('end', () =>
           settle(() => {
-            const status = res.statusCode ?? 0;
             const text = Buffer.concat(chunks).toString('utf8');
-            if (status < 200 || status >= 300) return reject(errorFromAnswer(status, text));
+            if (status < 200 || status >= 300) return reject(errorFromAnswer(status, text, serverTime));
             try {
               resolve(text ? (JSON.parse(text) as Record<string, unknown>) : {});
             } catch (error) {
@@ -291,6 +384,16 @@ export class DynamoDbLite implements DocumentDb {
       req.end(body);
     });
   }
+}
+
+/**
+ * Whether a failed write may be sent again: DynamoDB refused it before doing anything (throttling
+ * is answered before any write), or it never reached DynamoDB. A timeout or a dropped connection
+ * after sending may have been applied, and a view counted twice is a wrong count.
+ */
+function reachedNothing(error: unknown): boolean {
+  if (!(error instanceof DynamoDbError)) return false;
+  return error.notSent || THROTTLING_ERRORS.has(error.name) || error.statusCode === 429;
 }
 
 /** Lambda's role credentials, as the runtime puts them in the environment. */

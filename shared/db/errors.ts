@@ -19,3 +19,144 @@ export function isTransactionCanceled(error: unknown): error is Error & {
 } {
   return error instanceof Error && error.name === 'TransactionCanceledException';
 }
+
+/**
+ * DynamoDB's throttling answers, as exception names. TransactionInProgressException joins them
+ * because of ClientRequestToken: a retry that overtakes its own first attempt still in flight gets it.
+ */
+export const THROTTLING_ERRORS: ReadonlySet<string> = new Set([
+  'ProvisionedThroughputExceededException',
+  'ThrottlingException',
+  'RequestLimitExceeded',
+  'TransactionInProgressException',
+]);
+
+/**
+ * Node's socket errors meaning no answer came: refused, reset, unreachable, name not resolved, or
+ * timed out.
+ */
+const NETWORK_ERROR_CODES: ReadonlySet<string> = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENETDOWN',
+  'ECONNABORTED',
+  'UND_ERR_SOCKET',
+]);
+
+/**
+ * Names of failures that mean "DynamoDB did not answer in time": the SDK's and DynamoDbLite's
+ * timeouts, the per-operation budget's abort (shared/db/client.ts), DynamoDbLite's NetworkError.
+ */
+const NO_ANSWER_ERRORS: ReadonlySet<string> = new Set(['TimeoutError', 'AbortError', 'NetworkError', 'RequestTimeout']);
+
+interface ErrorShape {
+  name?: unknown;
+  code?: unknown;
+  statusCode?: unknown;
+  cause?: unknown;
+  $fault?: unknown;
+  $metadata?: { httpStatusCode?: unknown };
+}
+
+/**
+ * True when DynamoDB was unavailable rather than the request wrong: a timeout, throttling, a 5xx,
+ * a refused or dropped connection, a budget exhausted. Works for the SDK clients' errors and for
+ * DynamoDbLite's alike (both are read by name, status and socket code). Callers answer these with
+ * 503 and Retry-After; anything else stays a bug or a caller error.
+ */
+export function isServiceUnavailable(error: unknown): boolean {
+  for (let current = error, depth = 0; current instanceof Error && depth < 4; depth++) {
+    const shape = current as ErrorShape;
+    const status = typeof shape.statusCode === 'number' ? shape.statusCode : shape.$metadata?.httpStatusCode;
+    if (THROTTLING_ERRORS.has(current.name) || NO_ANSWER_ERRORS.has(current.name)) return true;
+    if (typeof status === 'number' && (status >= 500 || status === 429)) return true;
+    if (shape.$fault === 'server') return true;
+    if (typeof shape.code === 'string' && NETWORK_ERROR_CODES.has(shape.code)) return true;
+    // The SDK wraps some socket errors; the cause carries the code.
+    current = shape.cause;
+  }
+  return false;
+}
+
+/** What a log line may say about an error. */
+export interface LoggableError {
+  readonly name: string;
+  readonly code?: string;
+  /** HTTP status of the service's answer, when there was one. */
+  readonly statusCode?: number;
+  readonly message: string;
+  /** Stack frames only (`at …` lines): the first line of a stack repeats the message. */
+  readonly stack?: readonly string[];
+}
+
+/** Characters of an error message kept in logs. */
+export const MAX_LOGGED_MESSAGE_LENGTH = 200;
+const MAX_STACK_FRAMES = 8;
+
+/**
+ * Things that must never reach a log, even inside an error message: DynamoDB's signature errors
+ * quote the whole canonical request (session token included) after a blank line; some errors
+ * quote `Credential=AKIA…/…`, `Signature=…` or an `X-Amz-Security-Token` header or query value;
+ * API keys have a recognisable prefix.
+ */
+const SECRET_PATTERNS: readonly RegExp[] = [
+  /x-amz-security-token[:=]\s*\S+/gi,
+  /x-amz-credential[:=]\s*\S+/gi,
+  /x-amz-signature[:=]\s*\S+/gi,
+  /authorization[:=]\s*[^\n,]+/gi,
+  /Credential=[^\s,]+/g,
+  /Signature=[0-9a-f]+/gi,
+  /\b(?:AKIA|ASIA)[A-Z0-9]{12,}\b/g,
+  /\bpok_[A-Za-z0-9_-]{10,}/g,
+];
+
+/**
+ * An error message fit for a log: its first paragraph only (DynamoDB quotes the canonical request
+ * after a blank line), without quoted text after "should have been", credential-like strings
+ * replaced by `[redacted]`, at most MAX_LOGGED_MESSAGE_LENGTH characters.
+ */
+export function loggableMessage(message: string): string {
+  let text = message.split(/\r?\n\s*\r?\n/)[0] ?? '';
+  // "The Canonical String for this request should have been\n'POST\n/…'": the quote is the request.
+  text = text.replace(/(should have been)[\s\S]*$/i, '$1 [redacted]');
+  for (const pattern of SECRET_PATTERNS) text = text.replace(pattern, '[redacted]');
+  text = text.replace(/\s+/g, ' ').trim();
+  return text.length > MAX_LOGGED_MESSAGE_LENGTH ? `${text.slice(0, MAX_LOGGED_MESSAGE_LENGTH)}…` : text;
+}
+
+/**
+ * The one way an error goes into a log line: name, code, status and a trimmed, redacted message
+ * (loggableMessage), never the error object itself, whose message, cause or `$response` may quote
+ * a signed request. Use as `logger.error('…', { error: errorForLog(error) })`.
+ */
+export function errorForLog(error: unknown): LoggableError {
+  if (!(error instanceof Error)) {
+    return { name: typeof error, message: loggableMessage(String(error)) };
+  }
+  const shape = error as ErrorShape;
+  const status = typeof shape.statusCode === 'number' ? shape.statusCode : shape.$metadata?.httpStatusCode;
+  const frames = (error.stack ?? '')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line.startsWith('at '))
+    .slice(0, MAX_STACK_FRAMES);
+  return {
+    name: error.name,
+    ...(typeof shape.code === 'string' ? { code: shape.code } : {}),
+    ...(typeof status === 'number' ? { statusCode: status } : {}),
+    message: loggableMessage(error.message),
+    ...(frames.length > 0 ? { stack: frames } : {}),
+  };
+}
+
+/** `Name: message` from errorForLog, for places that store or log one string. */
+export function errorSummary(error: unknown): string {
+  const { name, code, message } = errorForLog(error);
+  return `${name}${code ? ` (${code})` : ''}: ${message}`;
+}

@@ -1,9 +1,10 @@
 import type { MiddlewareObj } from '@middy/core';
 import type { Context } from 'aws-lambda';
 import * as z from 'zod/mini';
+import { errorForLog } from '../db/errors.ts';
 import { type FieldError, UnauthorizedError } from '../domain/errors.ts';
 import { logger } from '../observability/logger.ts';
-import { mapError, problemResponse, RequestError } from './problem.ts';
+import { mapError, problemResponse, RequestError, ServiceUnavailableError } from './problem.ts';
 import type { ApiEvent, ApiResult } from './types.ts';
 import { toFieldErrors } from './validation.ts';
 
@@ -76,9 +77,22 @@ export function securityHeaders(): Middleware {
   };
 }
 
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * API Gateway base64-encodes a body it cannot pass as text; a JSON body must still be UTF-8
+ * (RFC 8259), so bytes that are not are refused rather than turned into U+FFFD.
+ */
 function decodeBody(event: ApiEvent): string | undefined {
   if (event.body === undefined || event.body === null) return undefined;
-  return event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+  if (!event.isBase64Encoded) return event.body;
+  try {
+    return strictUtf8.decode(Buffer.from(event.body, 'base64'));
+  } catch {
+    throw new RequestError(400, 'malformed-json', 'Malformed JSON', 'The request body is not valid UTF-8.', [
+      { field: 'body', rule: 'utf8', message: 'is not valid UTF-8' },
+    ]);
+  }
 }
 
 function header(event: ApiEvent, name: string): string | undefined {
@@ -173,6 +187,8 @@ export function requirePartner(): Middleware {
   return {
     before: ({ event }) => {
       const auth = event.requestContext.authorizer?.lambda;
+      // The authorizer could not read the key: an outage, not a caller error.
+      if (auth?.keyLookupUnavailable) throw new ServiceUnavailableError('The API key lookup failed');
       if (!auth?.partnerId) {
         const reason = auth?.denied ?? 'missing';
         throw new UnauthorizedError(
@@ -191,7 +207,8 @@ export function problemErrors(): Middleware {
   return {
     onError: (request) => {
       const mapped = mapError(request.error, request.event.requestContext.requestId);
-      if (mapped.unexpected) logger.error('unhandled error', request.error as Error);
+      if (mapped.unexpected) logger.error('unhandled error', { error: errorForLog(request.error) });
+      else if (mapped.problem.status === 503) logger.warn('table unavailable', { error: errorForLog(request.error) });
       request.response = problemResponse(mapped.problem, mapped.headers);
     },
   };

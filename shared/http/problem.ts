@@ -1,4 +1,5 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { isServiceUnavailable } from '../db/errors.ts';
 import {
   DomainError,
   type DomainErrorKind,
@@ -42,6 +43,24 @@ export class RequestError extends Error {
   }
 }
 
+/**
+ * The table could not be reached although the request was fine: thrown where no DynamoDB error
+ * is at hand, e.g. when the authorizer could not look the API key up (it flags the request with
+ * `keyLookupUnavailable`, as an HTTP API authorizer cannot shape its own response).
+ */
+export class ServiceUnavailableError extends Error {
+  constructor(message = 'The table did not answer') {
+    super(message);
+    this.name = 'ServiceUnavailableError';
+  }
+}
+
+/**
+ * Seconds a client should wait after a 503: DynamoDB throttling and brief outages usually pass
+ * within seconds; a shorter wait would only add load while it recovers.
+ */
+export const SERVICE_UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
+
 const STATUS_BY_KIND: Record<DomainErrorKind, number> = {
   unauthorized: 401,
   forbidden: 403,
@@ -78,6 +97,19 @@ export function mapError(error: unknown, requestId: string): MappedError {
         requestId,
       },
       headers,
+      unexpected: false,
+    };
+  }
+  if (error instanceof ServiceUnavailableError || isServiceUnavailable(error)) {
+    return {
+      problem: {
+        type: `${PROBLEM_TYPE_PREFIX}service-unavailable`,
+        title: 'Service unavailable',
+        status: 503,
+        detail: `Our database did not answer in time. Retry after ${SERVICE_UNAVAILABLE_RETRY_AFTER_SECONDS} seconds; a create retried with the same Idempotency-Key is never applied twice.`,
+        requestId,
+      },
+      headers: { 'retry-after': String(SERVICE_UNAVAILABLE_RETRY_AFTER_SECONDS) },
       unexpected: false,
     };
   }

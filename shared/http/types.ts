@@ -12,6 +12,8 @@ import type {
 export interface PartnerAuthorizerContext {
   readonly partnerId?: string;
   readonly denied?: 'missing' | 'malformed' | 'unknown' | 'revoked';
+  /** The key could not be looked up (table unavailable): the route answers 503, not 401. */
+  readonly keyLookupUnavailable?: boolean;
 }
 
 export type ApiEvent = APIGatewayProxyEventV2WithLambdaAuthorizer<PartnerAuthorizerContext>;
