@@ -4,10 +4,9 @@ import type { PageText } from '../../shared/customer/page-text.ts';
 import { SUBMISSION_ID_PATTERN } from '../../shared/customer/visitors.ts';
 import type { Offer, OfferLine } from '../../shared/domain/offer.ts';
 import { queryInt } from '../../shared/http/middleware.ts';
-import { noUnsafeCharacters, UNSAFE_IN_LINE, UNSAFE_IN_TEXT } from '../../shared/schemas/text.ts';
+import { emailAddress, MAX_EMAIL_OCTETS } from '../../shared/schemas/email.ts';
+import { nameText, paragraphText } from '../../shared/schemas/text.ts';
 
-const text = (max: number) =>
-  z.string().check(z.trim(), z.minLength(1), z.maxLength(max), noUnsafeCharacters(UNSAFE_IN_LINE));
 const submission = z.string().check(z.regex(SUBMISSION_ID_PATTERN));
 const MAX_REASON = 500;
 export const MAX_FORM_BYTES = 16 * 1024;
@@ -86,9 +85,11 @@ function acceptSchema(offer: Offer) {
   return z.strictObject({
     submission,
     lang: z.optional(z.string()),
-    company: text(120),
-    name: text(120),
-    email: z.email().check(z.maxLength(254)),
+    // The same text and email rules as partner fields (shared/schemas): stored NFC, trimmed, the
+    // email's domain as lower-case ASCII.
+    company: nameText(120),
+    name: nameText(120),
+    email: emailAddress,
     ...licenses,
     ...(offer.delegatedAdmin ? { delegatedAdmin: z.enum(['yes', 'no']) } : {}),
   });
@@ -98,7 +99,7 @@ const declineSchema = z.strictObject({
   submission,
   lang: z.optional(z.string()),
   // The reason is a textarea: it keeps tabs and line breaks.
-  reason: z.optional(z.string().check(z.trim(), z.maxLength(MAX_REASON), noUnsafeCharacters(UNSAFE_IN_TEXT))),
+  reason: z.optional(paragraphText(MAX_REASON, { trim: true, allowEmpty: true })),
 });
 
 export type FormResult<T> =
@@ -112,6 +113,18 @@ export interface AcceptForm {
   readonly email: string;
   readonly items: OfferLine[];
   readonly delegatedAdmin: boolean;
+}
+
+/** The message for a text or email rule (shared/schemas) a filled-in field broke. */
+function ruleMessage(field: string, issue: z.core.$ZodIssue, text: PageText): string {
+  const rule = issue.code === 'custom' ? issue.params?.rule : undefined;
+  if (rule === 'email_local_part_too_long') return text.errors.emailLocalPartTooLong;
+  if (rule === 'email_too_long') return text.errors.tooLong(MAX_EMAIL_OCTETS);
+  if (field === 'email') return text.errors.email;
+  if (rule === 'needs_letter_or_digit') return text.errors.needsLetterOrDigit;
+  if (rule === 'not_blank') return text.errors.required;
+  if (issue.code === 'custom') return text.errors.hiddenCharacters;
+  return text.errors.required;
 }
 
 /** Turns zod issues into one customer-facing message per field, in the page's language. */
@@ -140,9 +153,7 @@ function customerErrors(
     } else if (field === 'delegatedAdmin') errors[field] = text.errors.choice;
     else if (missing) errors[field] = text.errors.required;
     else if (issue.code === 'too_big') errors[field] = text.errors.tooLong(Number(issue.maximum));
-    else if (field === 'email') errors[field] = text.errors.email;
-    else if (issue.code === 'custom') errors[field] = text.errors.hiddenCharacters;
-    else errors[field] = text.errors.required;
+    else errors[field] = ruleMessage(field, issue, text);
   }
   return formError ? { errors, formError } : { errors };
 }

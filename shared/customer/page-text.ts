@@ -32,6 +32,8 @@ export interface PageText {
     readonly tooLong: (max: number) => string;
     readonly choice: string;
     readonly hiddenCharacters: string;
+    readonly needsLetterOrDigit: string;
+    readonly emailLocalPartTooLong: string;
     /** Form-level: the form is not the one this page rendered (missing/forged fields, repeated keys). */
     readonly stale: string;
     readonly duplicate: string;
@@ -85,7 +87,10 @@ export const PAGE_TEXT: Record<Locale, PageText> = {
       email: 'Enter an email address such as name@example.com.',
       tooLong: (max) => `Use at most ${max} characters.`,
       choice: 'Choose one of the options.',
-      hiddenCharacters: 'Remove the hidden control or text-direction characters (retyping the text is easiest).',
+      hiddenCharacters:
+        'Remove the hidden characters: invisible, control or text-direction characters (retyping the text is easiest).',
+      needsLetterOrDigit: 'Use at least one letter or digit.',
+      emailLocalPartTooLong: 'Use at most 64 characters before the @ (fewer with accented letters).',
       stale: 'This form is out of date. Please check the offer and submit it again.',
       duplicate: 'This form is out of date. Please check the offer and submit it again.',
       mediaType:
@@ -147,7 +152,9 @@ export const PAGE_TEXT: Record<Locale, PageText> = {
       tooLong: (max) => `Use no máximo ${max} caracteres.`,
       choice: 'Escolha uma das opções.',
       hiddenCharacters:
-        'Remova os caracteres invisíveis de controle ou de direção do texto (o mais fácil é digitar o texto de novo).',
+        'Remova os caracteres ocultos: invisíveis, de controle ou de direção do texto (o mais fácil é digitar o texto de novo).',
+      needsLetterOrDigit: 'Use pelo menos uma letra ou um número.',
+      emailLocalPartTooLong: 'Use no máximo 64 caracteres antes do @ (menos se houver letras acentuadas).',
       stale: 'Este formulário está desatualizado. Confira a oferta e envie novamente.',
       duplicate: 'Este formulário está desatualizado. Confira a oferta e envie novamente.',
       mediaType:

@@ -32,3 +32,25 @@ export function boundedAcceptLanguage(value: string): string | undefined {
 export const acceptLanguageHeaders = z.object({
   'accept-language': z.optional(z.pipe(z.string(), z.transform(boundedAcceptLanguage))),
 });
+
+/**
+ * A strict object whose optional fields (optional or with a default) may also be sent as `null`,
+ * which many JSON clients do for "not set": such a field is dropped before parsing, so it is
+ * absent (or takes its default). A required field sent as `null` is still an error
+ * (`invalid_type`), and a value that is not an object is reported by the object as usual.
+ */
+export function nullAsAbsent<Shape extends z.core.$ZodLooseShape>(shape: Shape) {
+  const optional = Object.keys(shape).filter((key) => shape[key]?._zod.optin === 'optional');
+  return z.pipe(
+    z.transform((input: unknown) => {
+      if (typeof input !== 'object' || input === null || Array.isArray(input)) return input;
+      const record = input as Record<string, unknown>;
+      if (!optional.some((key) => Object.hasOwn(record, key) && record[key] === null)) return input;
+      // A copy keeps the caller's value as sent; spread defines own properties (a `__proto__` key stays a key).
+      const copy = { ...record };
+      for (const key of optional) if (copy[key] === null) delete copy[key];
+      return copy;
+    }),
+    z.strictObject(shape),
+  );
+}

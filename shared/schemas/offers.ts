@@ -3,8 +3,9 @@ import type { OfferPosition } from '../domain/offer.ts';
 import { normalizeSummaryId } from '../domain/summary-id.ts';
 import { queryInt } from '../http/middleware.ts';
 import { LOCALES } from '../i18n/locale.ts';
-import { usageLocationSchema } from './common.ts';
-import { noUnsafeCharacters, UNSAFE_IN_LINE, UNSAFE_IN_TEXT } from './text.ts';
+import { nullAsAbsent, usageLocationSchema } from './common.ts';
+import { emailAddress } from './email.ts';
+import { nameText, noUnsafeCharacters, paragraphText, UNSAFE_IN_LINE } from './text.ts';
 
 /**
  * Request schemas for the offers API. Everything here is shape and size: a failure is a 400
@@ -12,9 +13,10 @@ import { noUnsafeCharacters, UNSAFE_IN_LINE, UNSAFE_IN_TEXT } from './text.ts';
  * (SKU sold in the country, licenses within limits, 1..20 items, office usable, expiry in the
  * future) are business rules checked by the offers service and answered with their own 422/403.
  *
- * Every text field has a length cap; single-line fields reject control and text-direction
- * characters (shared/schemas/text.ts), multi-line fields (intro, closing, deactivation message)
- * allow tabs and line breaks only.
+ * Every text field has a length cap and follows the text rules of shared/schemas/text.ts (no
+ * control, text-direction or invisible characters, well-formed, stored NFC; the contact name needs
+ * a letter or digit); multi-line fields (intro, closing, deactivation message) may hold tabs and
+ * line breaks. Optional fields sent as `null` are treated as absent (many JSON clients send them).
  */
 export const TEXT_LIMITS = {
   officeId: 64,
@@ -33,22 +35,6 @@ export const TEXT_LIMITS = {
 
 export const MAX_ACCEPTANCES_LIMIT = 100_000;
 
-/** A required single-line string, 1..max characters, not only whitespace. */
-const line = (max: number) =>
-  z.string().check(
-    z.maxLength(max),
-    z.refine((value) => value.trim().length > 0, { error: 'must not be empty', params: { rule: 'not_blank' } }),
-    noUnsafeCharacters(UNSAFE_IN_LINE),
-  );
-
-/** A multi-line text (line breaks allowed), 1..max characters, not only whitespace. */
-const paragraph = (max: number) =>
-  z.string().check(
-    z.maxLength(max),
-    z.refine((value) => value.trim().length > 0, { error: 'must not be empty', params: { rule: 'not_blank' } }),
-    noUnsafeCharacters(UNSAFE_IN_TEXT),
-  );
-
 /** Office ids and references are identifiers: printable ASCII, no surrounding spaces. */
 const identifier = (max: number) =>
   z
@@ -59,9 +45,9 @@ const identifier = (max: number) =>
       z.regex(/^[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?$/, 'must be printable ASCII without surrounding spaces'),
     );
 
-export const contactSchema = z.strictObject({
-  name: line(TEXT_LIMITS.contactName),
-  email: z.string().check(z.maxLength(TEXT_LIMITS.email), z.email('must be an email address')),
+export const contactSchema = nullAsAbsent({
+  name: nameText(TEXT_LIMITS.contactName),
+  email: emailAddress,
   phone: z.optional(
     z
       .string()
@@ -109,20 +95,24 @@ export const logoUrlSchema = z.pipe(
     .check(z.maxLength(TEXT_LIMITS.logoUrl, `must be at most ${TEXT_LIMITS.logoUrl} characters long once normalised`)),
 );
 
-export const customizationSchema = z.strictObject({
+export const customizationSchema = nullAsAbsent({
   logoUrl: z.optional(logoUrlSchema),
-  intro: z.optional(paragraph(TEXT_LIMITS.intro)),
-  closing: z.optional(paragraph(TEXT_LIMITS.closing)),
+  intro: z.optional(paragraphText(TEXT_LIMITS.intro)),
+  closing: z.optional(paragraphText(TEXT_LIMITS.closing)),
   contact: z.optional(contactSchema),
 });
 
 export const offerLineSchema = z.strictObject({
   sku: z.string().check(z.minLength(1), z.maxLength(TEXT_LIMITS.sku), z.regex(/^[A-Z0-9_]+$/, 'must be a catalog SKU')),
-  // The SKU's own min/max is a business rule (422 licenses-out-of-range); here only "a whole number".
-  licenses: z.int(),
+  // Only "a whole number" here: the SKU's own min/max is a business rule (422
+  // licenses-out-of-range naming that range), which any whole number outside it breaks, 1e308
+  // included, rather than a generic "at most 9007199254740991" from a safe-integer check.
+  licenses: z
+    .number()
+    .check(z.refine(Number.isInteger, { error: 'must be a whole number', params: { rule: 'integer' } })),
 });
 
-export const createOfferBody = z.strictObject({
+export const createOfferBody = nullAsAbsent({
   officeId: identifier(TEXT_LIMITS.officeId),
   usageLocation: usageLocationSchema,
   // 1..20 items is a business rule (422 item-count-out-of-range); the body size cap bounds the array.
@@ -193,6 +183,6 @@ export const listOffersQuery = z.strictObject({
 
 export const messageQuery = z.strictObject({ locale: z.optional(z.enum(LOCALES)) });
 
-export const deactivateBody = z.strictObject({
-  message: z.optional(paragraph(TEXT_LIMITS.deactivationMessage)),
+export const deactivateBody = nullAsAbsent({
+  message: z.optional(paragraphText(TEXT_LIMITS.deactivationMessage)),
 });

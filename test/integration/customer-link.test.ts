@@ -284,7 +284,9 @@ describe('form hygiene', () => {
     expect(response.status).toBe(422);
     const page = await response.text();
     const id = field === 'name' ? 'contact-name' : field;
-    expect(page).toContain(`<p class="error" id="${id}-error">Remove the hidden control or text-direction characters`);
+    expect(page).toContain(
+      `<p class="error" id="${id}-error">Remove the hidden characters: invisible, control or text-direction characters`,
+    );
     expect(page).toContain(`<a href="#${id}">`);
     expect(await acceptancesOf(offer)).toHaveLength(0);
   });

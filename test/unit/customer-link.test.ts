@@ -144,7 +144,7 @@ describe('the offer page with errors', () => {
   const errors = {
     'licenses.M365_BUSINESS_BASIC': 'Enter a whole number from 1 to 300.',
     company: 'Fill in this field.',
-    name: 'Remove the hidden control or text-direction characters (retyping the text is easiest).',
+    name: 'Remove the hidden characters: invisible, control or text-direction characters (retyping the text is easiest).',
     email: 'Enter an email address such as name@example.com.',
     delegatedAdmin: 'Choose one of the options.',
     reason: 'Use at most 500 characters.',
