@@ -17,6 +17,8 @@ export default {
     {
       ...common,
       displayName: 'integration',
+      // Tests never assert times; this only bounds a hung test on a loaded 2-core machine.
+      testTimeout: 30_000,
       testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
       globalSetup: '<rootDir>/test/integration/globalSetup.ts',
       globalTeardown: '<rootDir>/test/integration/globalTeardown.ts',
@@ -26,6 +28,8 @@ export default {
     {
       ...common,
       displayName: 'browser',
+      // A browser test drives several page loads; 5 s is too tight when the machine is busy.
+      testTimeout: 60_000,
       testMatch: ['<rootDir>/test/browser/**/*.test.ts'],
       globalSetup: '<rootDir>/test/browser/globalSetup.ts',
       globalTeardown: '<rootDir>/test/browser/globalTeardown.ts',
