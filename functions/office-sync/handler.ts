@@ -2,6 +2,7 @@ import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import { optionalEnv, requiredEnv } from '../../shared/config/env.ts';
 import { tableFromEnv } from '../../shared/db/client.ts';
+import { errorForLog } from '../../shared/db/errors.ts';
 import { DynamoOfficeStore } from '../../shared/db/offices.ts';
 import { credentialFromEnv } from '../../shared/directory/credential.ts';
 import { DirectoryError } from '../../shared/directory/directory.ts';
@@ -93,7 +94,7 @@ export const postSync = partnerRoute({}, async ({ partnerId, requestId }): Promi
   } catch (error) {
     const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
     if (!(error instanceof DirectoryError) && !timedOut) throw error;
-    logger.warn('on-demand office sync could not reach the directory', { partnerId, error: String(error) });
+    logger.warn('on-demand office sync could not reach the directory', { partnerId, error: errorForLog(error) });
     return problemResponse(
       {
         type: `${PROBLEM_TYPE_PREFIX}directory-unavailable`,

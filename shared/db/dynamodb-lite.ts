@@ -349,7 +349,8 @@ export class DynamoDbLite implements DocumentDb {
         const status = res.statusCode ?? 0;
         const date = Date.parse(res.headers.date ?? '');
         const serverTime = Number.isNaN(date) ? undefined : date;
-        if (serverTime !== undefined) this.adjustClock(serverTime);
+        // A refused signature is corrected (and retried) by `call`; any other answer adjusts here.
+        if (serverTime !== undefined && status >= 200 && status < 300) this.adjustClock(serverTime);
         const tooLarge = () =>
           settle(() => {
             // Nothing more of it is read: the connection goes, and with it the rest of the answer.

@@ -1,3 +1,4 @@
+import { errorForLog, errorSummary } from '../db/errors.ts';
 import { listAllPages, type OfficeDirectory } from '../directory/directory.ts';
 import { TooManyRequestsError } from '../domain/errors.ts';
 import type { InvalidDirectoryRecord, Office, OfficeSyncStats, OfficeSyncStore } from '../domain/office.ts';
@@ -91,12 +92,13 @@ export async function runScheduledSync(
     log.info('office sync run succeeded', { ...result, fromCursor: state?.cursor, toCursor: next });
     return { ...result, cursor: next, invalidRecords: stats.invalidRecords };
   } catch (error) {
-    const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    // Stored with the run and logged: name and a redacted, trimmed message only.
+    const message = errorSummary(error);
     log.error('office sync run failed', { error: message, ...stats.snapshot() });
     try {
       await deps.store.recordRunFailed(message, stats.snapshot(), now().toISOString());
     } catch (recordError) {
-      log.error('could not record the failed run', { error: String(recordError) });
+      log.error('could not record the failed run', { error: errorForLog(recordError) });
     }
     throw error;
   }

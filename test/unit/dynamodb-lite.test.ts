@@ -73,9 +73,19 @@ afterEach(() => {
   Math.random = random;
 });
 
-function client(options: { timeoutMs?: number; budgetMs?: number } = {}): DynamoDbLite {
+function client(
+  options: {
+    timeoutMs?: number;
+    budgetMs?: number;
+    maxResponseBytes?: number;
+    now?: () => number;
+    endpoint?: string;
+  } = {},
+): DynamoDbLite {
   const made = new DynamoDbLite({
-    endpoint,
+    endpoint: options.endpoint ?? endpoint,
+    ...(options.maxResponseBytes ? { maxResponseBytes: options.maxResponseBytes } : {}),
+    ...(options.now ? { now: options.now } : {}),
     region: 'local',
     credentials: () => ({ accessKeyId: 'local', secretAccessKey: 'local' }),
     timeoutMs: options.timeoutMs ?? 1_000,
@@ -336,5 +346,190 @@ describe('liteTableFromEnv', () => {
     expect(() => liteTableFromEnv({ TABLE_NAME: 'T' })).toThrow(ConfigError);
     // Credentials are read per request, so loading needs none.
     expect(liteTableFromEnv({ TABLE_NAME: 'T', AWS_REGION: 'sa-east-1' }).name).toBe('T');
+  });
+});
+
+/** A port nothing listens on: connecting is refused, so no request can have been sent. */
+async function refusingEndpoint(): Promise<string> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise((resolve) => probe.close(resolve));
+  return `http://127.0.0.1:${port}`;
+}
+
+describe('DynamoDbLite writes without an idempotency token', () => {
+  const update = (db: DynamoDbLite) =>
+    db.updateItem({
+      TableName: 'T',
+      Key: KEY,
+      UpdateExpression: 'ADD #v :one',
+      ExpressionAttributeNames: { '#v': 'views' },
+      ExpressionAttributeValues: { ':one': 1 },
+    });
+
+  it.each([
+    ['a 5xx', dynamoError(500, 'InternalServerError')],
+    ['a dropped connection', reset],
+  ])('are not sent again after %s: DynamoDB may have applied them', async (_case, reply) => {
+    replies = [reply, json(200, {})];
+
+    await expect(update(client())).rejects.toBeInstanceOf(DynamoDbError);
+    expect(seen).toHaveLength(1);
+  });
+
+  it('are not sent again after a timeout', async () => {
+    replies = [hang, json(200, {})];
+
+    await expect(update(client({ timeoutMs: 100 }))).rejects.toMatchObject({ name: 'TimeoutError', notSent: false });
+    expect(seen).toHaveLength(1);
+  });
+
+  it('are sent again after throttling, which DynamoDB answers before writing anything', async () => {
+    replies = [dynamoError(400, 'ThrottlingException'), json(200, { Attributes: { views: { N: '1' } } })];
+
+    expect(await update(client())).toEqual({ Attributes: { views: 1 } });
+    expect(seen).toHaveLength(2);
+  });
+
+  it('are tried again when the connection was refused, as no byte reached DynamoDB', async () => {
+    const db = client({ endpoint: await refusingEndpoint() });
+
+    const failure = await update(db).catch((error: unknown) => error);
+
+    expect(failure).toMatchObject({ name: 'NetworkError', notSent: true });
+    expect(sleeps).toHaveLength(2); // three attempts in all
+  });
+
+  it('reads are still retried after an ambiguous failure', async () => {
+    replies = [reset, json(200, {})];
+
+    await client().getItem({ TableName: 'T', Key: KEY });
+    expect(seen).toHaveLength(2);
+  });
+});
+
+describe('DynamoDbLite answer size', () => {
+  it('fails an answer longer than the cap and drops its connection', async () => {
+    let closed = false;
+    replies = [
+      (res) => {
+        res.socket?.once('close', () => {
+          closed = true;
+        });
+        res.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' });
+        // No content-length: the cap must hold while streaming, not only on the header.
+        res.write(`{"Item":{"PK":{"S":"${'x'.repeat(4_000)}`);
+        res.write('x'.repeat(4_000));
+      },
+    ];
+
+    const failure = await client({ maxResponseBytes: 5_000 })
+      .getItem({ TableName: 'T', Key: KEY })
+      .catch((error: unknown) => error);
+
+    expect(failure).toMatchObject({ name: 'ResponseTooLarge' });
+    expect(seen).toHaveLength(1); // not retried: the same answer would come again
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(closed).toBe(true);
+  });
+
+  it('refuses an announced oversized answer before reading it', async () => {
+    replies = [
+      (res) => {
+        res.writeHead(200, { 'content-type': 'application/x-amz-json-1.0', 'content-length': '80000000' });
+        res.write('{');
+      },
+    ];
+
+    await expect(client({ maxResponseBytes: 5_000 }).getItem({ TableName: 'T', Key: KEY })).rejects.toMatchObject({
+      name: 'ResponseTooLarge',
+    });
+  });
+
+  it('accepts an answer right at the cap', async () => {
+    const body = JSON.stringify({ Item: { PK: { S: 'x'.repeat(100) } } });
+    replies = [json(200, JSON.parse(body))];
+
+    expect(await client({ maxResponseBytes: Buffer.byteLength(body) }).getItem({ TableName: 'T', Key: KEY })).toEqual({
+      Item: { PK: 'x'.repeat(100) },
+    });
+  });
+});
+
+describe('DynamoDbLite clock skew', () => {
+  const HOUR = 3_600_000;
+  const amzDateOf = (request: Seen | undefined) => {
+    const value = String(request?.headers['x-amz-date']);
+    return Date.parse(
+      `${value.slice(0, 4)}-${value.slice(4, 6)}-${value.slice(6, 11)}:${value.slice(11, 13)}:${value.slice(13, 15)}Z`,
+    );
+  };
+  /** DynamoDB's clock: one hour ahead of the machine's (the machine's clock is behind). */
+  const serverNow = () => Date.now() + HOUR;
+  const skewedRefusal: Reply = (res) => {
+    res
+      .writeHead(400, { 'content-type': 'application/x-amz-json-1.0', date: new Date(serverNow()).toUTCString() })
+      .end(
+        JSON.stringify({ __type: 'com.amazon.coral.service#InvalidSignatureException', message: 'Signature expired' }),
+      );
+  };
+  const okWithDate: Reply = (res) => {
+    res
+      .writeHead(200, { 'content-type': 'application/x-amz-json-1.0', date: new Date(serverNow()).toUTCString() })
+      .end('{}');
+  };
+
+  it('re-signs with the server’s time from the Date header and tries once more, even a write', async () => {
+    replies = [skewedRefusal, okWithDate];
+
+    await client().updateItem({
+      TableName: 'T',
+      Key: KEY,
+      UpdateExpression: 'SET a = :a',
+      ExpressionAttributeValues: { ':a': 1 },
+    });
+
+    expect(seen).toHaveLength(2);
+    expect(Math.abs(amzDateOf(seen[0]) - Date.now())).toBeLessThan(60_000);
+    expect(Math.abs(amzDateOf(seen[1]) - serverNow())).toBeLessThan(60_000);
+    expect(sleeps).toEqual([]);
+  });
+
+  it('keeps the correction for the next operations', async () => {
+    replies = [skewedRefusal, okWithDate];
+    const db = client();
+
+    await db.getItem({ TableName: 'T', Key: KEY });
+    await db.getItem({ TableName: 'T', Key: KEY });
+
+    expect(seen).toHaveLength(3);
+    expect(Math.abs(amzDateOf(seen[2]) - serverNow())).toBeLessThan(60_000);
+  });
+
+  it('corrects only once per operation: a signature refused again is the error', async () => {
+    replies = [skewedRefusal];
+
+    await expect(client().getItem({ TableName: 'T', Key: KEY })).rejects.toMatchObject({
+      name: 'InvalidSignatureException',
+    });
+    expect(seen).toHaveLength(2);
+  });
+
+  it('leaves a clock within 5 minutes of the server’s alone', async () => {
+    replies = [
+      (res) =>
+        res
+          .writeHead(400, {
+            'content-type': 'application/x-amz-json-1.0',
+            date: new Date(Date.now() + 60_000).toUTCString(),
+          })
+          .end(JSON.stringify({ __type: 'com.amazon.coral.service#InvalidSignatureException', message: 'bad' })),
+    ];
+
+    await expect(client().getItem({ TableName: 'T', Key: KEY })).rejects.toMatchObject({
+      name: 'InvalidSignatureException',
+    });
+    expect(seen).toHaveLength(1);
   });
 });
