@@ -1,5 +1,7 @@
+import { canonicalOfferRedirect } from '../../shared/customer/links.ts';
 import { messagePage, pageResponse } from '../../shared/customer/pages.ts';
 import { MethodNotAllowedError, NotFoundError } from '../../shared/domain/errors.ts';
+import { summaryIdFromLink } from '../../shared/domain/summary-id.ts';
 import { publicRoute } from '../../shared/http/route.ts';
 import { negotiateLocale } from '../../shared/i18n/locale.ts';
 import { methodsForPath } from '../../shared/routes.ts';
@@ -16,6 +18,10 @@ export const handler = publicRoute({}, async ({ event }) => {
   const allowed = methodsForPath(path);
   if (allowed.length > 0) throw new MethodNotAllowedError(event.requestContext.http.method, allowed);
   if (path.startsWith(CUSTOMER_PATH_PREFIX)) {
+    // `/o/CODE/` and `/o/CODE/.` match no route: a pasted link with a trailing slash still lands.
+    const method = event.requestContext.http.method;
+    const summaryId = summaryIdFromLink(path.slice(CUSTOMER_PATH_PREFIX.length));
+    if (summaryId && (method === 'GET' || method === 'HEAD')) return canonicalOfferRedirect(summaryId, event);
     return pageResponse(404, messagePage(negotiateLocale(event.headers?.['accept-language']), 'notFound'));
   }
   throw new NotFoundError(

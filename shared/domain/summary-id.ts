@@ -33,3 +33,34 @@ export function normalizeSummaryId(input: string): string | undefined {
   const canonical = group(symbols);
   return CANONICAL.test(canonical) ? canonical : undefined;
 }
+
+// A pasted link's path segment is never longer than this; more is not worth decoding.
+const MAX_LINK_SEGMENT = 200;
+// Everything after the last letter or digit: punctuation and symbols of every script (`)`, `。`, `”`, `…`).
+const TRAILING_JUNK = /[^\p{L}\p{N}]+$/u;
+
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    // A broken escape (`%E2%80`) at the end is junk too: cut the trailing escapes instead.
+    return segment.replace(/(?:%[0-9A-Fa-f]{0,2})+$/, '');
+  }
+}
+
+/**
+ * The summary ID in a link's code, forgiving what mail and chat add to a pasted link: trailing
+ * punctuation, quotes, brackets, slashes and spaces (`CODE)`, `CODE.`, `CODE/`, `CODE%29`), raw or
+ * percent-encoded (twice, at most, as some link rewriters do). Anything else about the code follows
+ * normalizeSummaryId. Undefined when no summary ID is left.
+ */
+export function summaryIdFromLink(code: string): string | undefined {
+  if (code.length > MAX_LINK_SEGMENT) return undefined;
+  let segment = code;
+  for (let round = 0; round < 3; round++) {
+    const next = decodeSegment(segment).replace(TRAILING_JUNK, '');
+    if (next === segment) break;
+    segment = next;
+  }
+  return normalizeSummaryId(segment);
+}

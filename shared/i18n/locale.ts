@@ -46,30 +46,75 @@ function parse(acceptLanguage: string): Preference[] {
   return preferences;
 }
 
+/** How much the client wants a locale, and where in the header it said so (ties go to the earlier). */
+interface Weight {
+  readonly q: number;
+  readonly position: number;
+  /** Named by a language range of its own, not only reached through `*`. */
+  readonly explicit: boolean;
+}
+
 /**
- * Picks the response locale from an Accept-Language header: the highest q wins, ties go to the
- * earlier entry, q=0 keeps a locale out of what '*' may pick (an explicit positive range such as en-GB
- * still counts even beside en-US;q=0), and anything unusable yields the fallback.
- * Never throws: a bad header must not turn a page view into an error.
+ * Each locale's weight: the highest q of the ranges naming its language (so en-GB still counts
+ * beside en-US;q=0), else the weight of `*`, else none (the client did not mention it).
  */
-export function negotiateLocale(acceptLanguage: string | undefined, fallback: Locale = DEFAULT_LOCALE): Locale {
-  if (!acceptLanguage) return fallback;
-  const preferences = parse(acceptLanguage);
-
-  const excluded = new Set<Locale>();
-  for (const { range, q } of preferences) {
+function weigh(preferences: readonly Preference[]): Map<Locale, Weight> {
+  const weights = new Map<Locale, Weight>();
+  let wildcard: Weight | undefined;
+  preferences.forEach(({ range, q }, position) => {
+    if (range === '*') {
+      if (wildcard === undefined || q > wildcard.q) wildcard = { q, position, explicit: false };
+      return;
+    }
     const locale = localeFor(range);
-    if (q === 0 && locale !== undefined) excluded.add(locale);
+    if (locale === undefined) return;
+    const known = weights.get(locale);
+    if (known === undefined || q > known.q) weights.set(locale, { q, position, explicit: true });
+  });
+  if (wildcard !== undefined) {
+    for (const locale of LOCALES) if (!weights.has(locale)) weights.set(locale, wildcard);
   }
-  const wildcard = [fallback, ...LOCALES].find((locale) => !excluded.has(locale));
+  return weights;
+}
 
-  let best: { locale: Locale; q: number } | undefined;
-  for (const { range, q } of preferences) {
-    if (q === 0) continue;
-    const locale = range === '*' ? wildcard : localeFor(range);
-    if (locale === undefined) continue;
-    // Strictly greater, so the earlier entry keeps a tie.
-    if (best === undefined || q > best.q) best = { locale, q };
+export interface NegotiationOptions {
+  /**
+   * Serve the fallback whenever the client names its language with q > 0, even below another
+   * language we have: the offer page keeps the offer's language for a bilingual reader.
+   */
+  readonly keepFallbackIfAccepted?: boolean;
+}
+
+/**
+ * Picks the response locale from an Accept-Language header (RFC 9110 §12.5.4): the highest q wins,
+ * ties go to the earlier entry (and to the fallback when both come from the same `*`). A locale
+ * refused with q=0, by name or through `*;q=0`, is never served while another one is not refused:
+ * when the client accepts none of ours, the fallback comes back unless it was refused, then the
+ * first locale that was not. With `keepFallbackIfAccepted`, a fallback the client names with q > 0
+ * wins outright. Never throws: a bad header must not turn a page view into an error.
+ */
+export function negotiateLocale(
+  acceptLanguage: string | undefined,
+  fallback: Locale = DEFAULT_LOCALE,
+  { keepFallbackIfAccepted = false }: NegotiationOptions = {},
+): Locale {
+  if (!acceptLanguage) return fallback;
+  const weights = weigh(parse(acceptLanguage));
+  const fallbackWeight = weights.get(fallback);
+  if (keepFallbackIfAccepted && fallbackWeight?.explicit && fallbackWeight.q > 0) return fallback;
+
+  // The fallback first, so it keeps a tie within the same entry.
+  const candidates = [fallback, ...LOCALES.filter((locale) => locale !== fallback)];
+  let best: { locale: Locale; weight: Weight } | undefined;
+  for (const locale of candidates) {
+    const weight = weights.get(locale);
+    if (weight === undefined || weight.q === 0) continue;
+    const better =
+      best === undefined ||
+      weight.q > best.weight.q ||
+      (weight.q === best.weight.q && weight.position < best.weight.position);
+    if (better) best = { locale, weight };
   }
-  return best?.locale ?? fallback;
+  if (best) return best.locale;
+  return candidates.find((locale) => weights.get(locale)?.q !== 0) ?? fallback;
 }

@@ -36,7 +36,48 @@ describe('negotiateLocale', () => {
   it('skips locales refused with q=0', () => {
     expect(negotiateLocale('pt;q=0, en;q=0.1')).toBe('en');
     expect(negotiateLocale('en;q=0, *', 'en')).toBe('pt-BR');
-    expect(negotiateLocale('pt-BR;q=0', 'pt-BR')).toBe('pt-BR');
+  });
+
+  it('never serves a refused locale while another one is not refused, even as the fallback', () => {
+    expect(negotiateLocale('pt-BR;q=0', 'pt-BR')).toBe('en');
+    expect(negotiateLocale('en;q=0')).toBe('pt-BR');
+    expect(negotiateLocale('fr, en;q=0')).toBe('pt-BR');
+    expect(negotiateLocale('pt-BR, *;q=0', 'en')).toBe('pt-BR');
+    expect(negotiateLocale('fr, *;q=0', 'en')).toBe('en');
+  });
+
+  it('serves the fallback when every locale we have was refused (something must be served)', () => {
+    expect(negotiateLocale('en;q=0, pt;q=0', 'pt-BR')).toBe('pt-BR');
+    expect(negotiateLocale('*;q=0', 'en')).toBe('en');
+  });
+
+  it('lets a positive range for a language win over a refused variant of it', () => {
+    expect(negotiateLocale('en-US;q=0, en-GB', 'pt-BR')).toBe('en');
+    expect(negotiateLocale('pt-PT;q=0, pt-BR;q=0.5, en;q=0.1')).toBe('pt-BR');
+  });
+});
+
+describe('negotiateLocale keeping the fallback when accepted (the offer page)', () => {
+  const keep = { keepFallbackIfAccepted: true };
+
+  it.each([
+    ['pt-BR, en;q=0', 'en', 'pt-BR'],
+    ['pt-BR, en;q=0.5', 'en', 'en'],
+    ['en-GB, pt;q=0.9', 'pt-BR', 'pt-BR'],
+    ['pt-BR', 'en', 'pt-BR'],
+    ['pt-BR, *;q=0.1', 'en', 'pt-BR'],
+    ['*', 'pt-BR', 'pt-BR'],
+    ['fr', 'pt-BR', 'pt-BR'],
+    ['en;q=0, fr', 'en', 'pt-BR'],
+    ['pt;q=0, *', 'pt-BR', 'en'],
+    ['en;q=0.001, pt;q=1', 'en', 'en'],
+  ] as const)('for %j on a %s offer serves %s', (header, offerLocale, expected) => {
+    expect(negotiateLocale(header, offerLocale, keep)).toBe(expected);
+  });
+
+  it('keeps the fallback without a header', () => {
+    expect(negotiateLocale(undefined, 'pt-BR', keep)).toBe('pt-BR');
+    expect(negotiateLocale('', 'en', keep)).toBe('en');
   });
 
   it('resolves * to the fallback unless the fallback was refused', () => {
