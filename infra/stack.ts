@@ -24,9 +24,9 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { AttributeType, BillingMode, ProjectionType, StreamViewType, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { EventBus } from 'aws-cdk-lib/aws-events';
-import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Policy, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { type CfnFunction, FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
-import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Schedule, ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
@@ -60,11 +60,14 @@ export const AUTHORIZER_CACHE_TTL = Duration.seconds(0);
 /** The freshness promise for offices (DESIGN.md): a new office is usable within this. */
 export const OFFICE_FRESHNESS_PROMISE = Duration.minutes(15);
 /**
- * Functions whose access is narrower than any TableAccess level: their spec declares 'none' and
- * these grant the rest. Keyed by FUNCTIONS name.
+ * Functions that need more than their spec's table grants (the office sync: the directory
+ * credential and its alarms). Keyed by FUNCTIONS name.
  */
 export const CUSTOM_ACCESS: Readonly<Partial<Record<string, (fn: AppFunction, props: OfficeSyncAccessProps) => void>>> =
   { officeSync: bindOfficeSync };
+
+/** The policy holding a stream consumer's ListStreams grant (on "*"), apart from its default policy. */
+export const STREAM_LIST_POLICY_ID = 'StreamListPolicy';
 
 /** The FUNCTIONS entry that serves as the partner routes' Lambda authorizer. */
 const AUTHORIZER: FunctionName = 'authorizer';
@@ -77,6 +80,8 @@ export interface PurchaseOffersStackProps extends StackProps {
   readonly directoryBaseUrl: string;
   /** SecureString SSM parameter with the directory credential (created by ops). */
   readonly directoryCredentialParameter: string;
+  /** SecureString SSM parameter with the form-token keys (created and rotated by ops). */
+  readonly formTokenKeysParameter: string;
   /** How often each named schedule runs. */
   readonly scheduleRateMinutes: Readonly<Record<ScheduleName, number>>;
 }
@@ -144,6 +149,7 @@ export class PurchaseOffersStack extends Stack {
       DIRECTORY_BASE_URL: props.directoryBaseUrl,
       EVENT_BUS_NAME: this.offerEvents.eventBusName,
       API_KEY_CACHE_SECONDS: String(API_KEY_CACHE_SECONDS),
+      FORM_TOKEN_KEYS_PARAMETER: props.formTokenKeysParameter,
     };
 
     const officeSyncRate = props.scheduleRateMinutes.officeSync;
@@ -165,13 +171,13 @@ export class PurchaseOffersStack extends Stack {
       });
       fn.bindTable(this.table, spec.table);
       CUSTOM_ACCESS[name]?.(fn, {
-        table: this.table,
         credentialParameterName: props.directoryCredentialParameter,
         // Two missed intervals, and never less than the freshness promise: by then new offices
         // are late, whatever the reason.
         staleAfter: Duration.minutes(Math.max(OFFICE_FRESHNESS_PROMISE.toMinutes(), 2 * officeSyncRate)),
       });
       if (spec.env?.includes('EVENT_BUS_NAME')) this.offerEvents.grantPutEventsTo(fn.function);
+      if (spec.env?.includes('FORM_TOKEN_KEYS_PARAMETER')) this.grantFormTokenKeys(fn, props.formTokenKeysParameter);
       if (spec.streamEntities) this.subscribeToTableStream(name, fn, spec.streamEntities);
       functions[name] = fn;
 
@@ -322,19 +328,58 @@ export class PurchaseOffersStack extends Stack {
    */
   private subscribeToTableStream(name: string, fn: AppFunction, entities: readonly string[]): void {
     const deadLetterQueue = this.deadLetterQueueFor(name, 'stream records could not be processed');
-    fn.function.addEventSource(
-      new DynamoEventSource(this.table, {
-        startingPosition: StartingPosition.TRIM_HORIZON,
-        batchSize: 10,
-        maxBatchingWindow: Duration.seconds(1),
-        bisectBatchOnError: true,
-        retryAttempts: 10,
-        reportBatchItemFailures: true,
-        onFailure: new SqsDlq(deadLetterQueue),
-        filters: [
-          FilterCriteria.filter({
-            eventName: FilterRule.isEqual('INSERT'),
-            dynamodb: { NewImage: { entity: { S: FilterRule.or(...entities) } } },
+    // The mapping and its grants are made here rather than by DynamoEventSource, which puts
+    // ListStreams (on "*") into the role's default policy, where acknowledging that finding would
+    // also silence any other wildcard added there later.
+    const streamArn = this.table.tableStreamArn;
+    if (!streamArn) throw new Error('The table has no stream');
+    fn.function.addEventSourceMapping('TableStream', {
+      eventSourceArn: streamArn,
+      startingPosition: StartingPosition.TRIM_HORIZON,
+      batchSize: 10,
+      maxBatchingWindow: Duration.seconds(1),
+      bisectBatchOnError: true,
+      retryAttempts: 10,
+      reportBatchItemFailures: true,
+      onFailure: new SqsDlq(deadLetterQueue),
+      filters: [
+        FilterCriteria.filter({
+          eventName: FilterRule.isEqual('INSERT'),
+          dynamodb: { NewImage: { entity: { S: FilterRule.or(...entities) } } },
+        }),
+      ],
+    });
+    fn.role.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator'],
+        resources: [streamArn],
+      }),
+    );
+    const listStreams = new Policy(fn, STREAM_LIST_POLICY_ID, {
+      roles: [fn.role],
+      statements: [new PolicyStatement({ actions: ['dynamodb:ListStreams'], resources: ['*'] })],
+    });
+    Validations.of(listStreams).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'dynamodb:ListStreams (Lambda reading the table stream) supports no resource-level permissions.',
+    });
+  }
+
+  /**
+   * GetParameter on the one parameter, nothing else: no GetParameters, history or path reads.
+   * A SecureString under the default aws/ssm key needs no KMS grant (its key policy lets SSM decrypt
+   * for principals of the account). The stack cannot create the parameter (CloudFormation makes no
+   * SecureStrings), so ops creates it before the first deploy.
+   */
+  private grantFormTokenKeys(fn: AppFunction, parameterName: string): void {
+    fn.function.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['ssm:GetParameter'],
+        resources: [
+          this.formatArn({
+            service: 'ssm',
+            resource: 'parameter',
+            resourceName: parameterName.replace(/^\//, ''),
           }),
         ],
       }),

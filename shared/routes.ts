@@ -4,6 +4,8 @@
  * routes with the same handlers, so the two cannot drift.
  */
 
+import { PARTITIONS, type PartitionPattern } from './db/partitions.ts';
+
 /**
  * DynamoDB data-plane actions. A transaction needs the action of each item it writes (PutItem,
  * UpdateItem, ConditionCheckItem): IAM has no separate TransactWriteItems action.
@@ -11,12 +13,15 @@
 export type TableAction = 'GetItem' | 'BatchGetItem' | 'Query' | 'PutItem' | 'UpdateItem' | 'ConditionCheckItem';
 
 /**
- * What a function may do to the table: exactly these actions on the table, and Query on GSI1 only
- * where `queriesIndex` is set. The CDK stack grants this and nothing more.
+ * One grant on the table: these actions, only on items whose partition key matches one of
+ * `partitions` (IAM `dynamodb:LeadingKeys`, `ForAllValues:StringLike`). With `index`, Query on
+ * GSI1 instead of the table; IAM then matches the index's partition key (GSI1PK) against
+ * `partitions`. List the partitions the function's code reads or writes with these actions, no more.
  */
-export interface TableAccess {
+export interface TableGrant {
   readonly actions: readonly TableAction[];
-  readonly queriesIndex?: boolean;
+  readonly partitions: readonly PartitionPattern[];
+  readonly index?: 'GSI1';
 }
 
 /**
@@ -29,7 +34,9 @@ export type DeploymentSetting =
   | 'CHECKOUT_URL_TEMPLATE'
   | 'DIRECTORY_BASE_URL'
   | 'EVENT_BUS_NAME'
-  | 'API_KEY_CACHE_SECONDS';
+  | 'API_KEY_CACHE_SECONDS'
+  /** SSM SecureString parameter holding the form-token keys (current and previous); read at cold start. */
+  | 'FORM_TOKEN_KEYS_PARAMETER';
 
 /** Named schedules; each one's rate is a per-stage deployment setting (cdk.json context). */
 export type ScheduleName = 'officeSync';
@@ -38,8 +45,8 @@ export interface FunctionSpec {
   /** Entry file relative to the repository root; it must export `handler`. */
   readonly entry: string;
   readonly description: string;
-  /** Absent: no table access at all (and no TABLE_NAME). */
-  readonly table?: TableAccess;
+  /** The function's table grants, each its own IAM statement. Absent: no table access (and no TABLE_NAME). */
+  readonly table?: readonly TableGrant[];
   readonly memoryMb?: number;
   readonly timeoutSeconds?: number;
   /** Deployment settings this function reads beyond the ones every HTTP function gets. */
@@ -60,7 +67,8 @@ export const FUNCTIONS = {
   authorizer: {
     entry: 'functions/authorizer/handler.ts',
     description: 'Identifies the partner behind an API key (Lambda REQUEST authorizer)',
-    table: { actions: ['GetItem'] },
+    // One GetItem of the key's hash: API keys only, not the partner data beside them.
+    table: [{ actions: ['GetItem'], partitions: [PARTITIONS.apiKey] }],
     env: ['API_KEY_CACHE_SECONDS'],
   },
   catalog: {
@@ -71,34 +79,58 @@ export const FUNCTIONS = {
     entry: 'functions/offer-page/handler.ts',
     description: 'Customer offer pages: view (counts the view), accept and decline',
     // A view reads the offer and bumps its view counter; accept and decline are transactions that
-    // update the offer's counters and put the response item.
-    table: { actions: ['GetItem', 'UpdateItem', 'PutItem'] },
-    env: ['CHECKOUT_URL_TEMPLATE'],
+    // update the offer's counters and put the response item: all in the offer's partition (the offer
+    // item carries the partner details the page shows), so no API key or partner item is reachable.
+    table: [{ actions: ['GetItem', 'UpdateItem', 'PutItem'], partitions: [PARTITIONS.offer] }],
+    // PUBLIC_BASE_URL: the origin form posts must come from. The stack grants ssm:GetParameter on
+    // the form-token keys parameter.
+    env: ['CHECKOUT_URL_TEMPLATE', 'PUBLIC_BASE_URL', 'FORM_TOKEN_KEYS_PARAMETER'],
   },
   offers: {
     entry: 'functions/offers/handler.ts',
     description: 'Partner offers: create (idempotent) and deactivate',
-    // Create: one BatchGetItem, then a transaction of puts; deactivate: one UpdateItem.
-    table: { actions: ['BatchGetItem', 'GetItem', 'PutItem', 'UpdateItem'] },
+    // Create: one BatchGetItem (profile, office, idempotency record), then a transaction of puts
+    // (offer and views counter; reference claim and idempotency record in the partner's partition),
+    // and after a lost race a GetItem of the idempotency record. Deactivate: one UpdateItem of the
+    // offer, one GetItem of its views counter.
+    table: [
+      { actions: ['BatchGetItem'], partitions: [PARTITIONS.partner, PARTITIONS.offices] },
+      { actions: ['GetItem'], partitions: [PARTITIONS.partner, PARTITIONS.offer] },
+      { actions: ['PutItem'], partitions: [PARTITIONS.offer, PARTITIONS.partner] },
+      { actions: ['UpdateItem'], partitions: [PARTITIONS.offer] },
+    ],
     env: ['PUBLIC_BASE_URL'],
   },
   offersRead: {
     entry: 'functions/offers-read/handler.ts',
     description: 'Partner offers, read-only: list, get with counters, message, QR code, acceptances',
-    // get is a Query (offer + views counter), list a GSI1 Query plus a BatchGetItem of counters.
-    table: { actions: ['Query', 'BatchGetItem'], queriesIndex: true },
+    // get is a Query of the offer's partition (offer + views counter), acceptances another; list is
+    // a GSI1 Query of the partner's offers (GSI1PK `PARTNER#<id>`) plus a BatchGetItem of counters.
+    table: [
+      { actions: ['Query', 'BatchGetItem'], partitions: [PARTITIONS.offer] },
+      { actions: ['Query'], partitions: [PARTITIONS.partner], index: 'GSI1' },
+    ],
     env: ['PUBLIC_BASE_URL'],
   },
   offices: {
     entry: 'functions/offices/handler.ts',
     description: "A partner's offices as synced from the partner network directory",
-    table: { actions: ['Query', 'BatchGetItem'] },
+    // The partner's offices (one Query), its sync marker and the sync state (one BatchGetItem).
+    table: [
+      { actions: ['Query'], partitions: [PARTITIONS.offices] },
+      { actions: ['BatchGetItem'], partitions: [PARTITIONS.offices, PARTITIONS.officeSyncState] },
+    ],
   },
   officeSync: {
     entry: 'functions/office-sync/handler.ts',
     description: 'Syncs partner offices from the partner network directory: scheduled, and on demand per partner',
-    // No `table`: infra/constructs/office-sync.ts grants TABLE_NAME and item reads and writes
-    // limited to the office and sync-state partition keys, plus the directory credential.
+    // Offices and the partners' sync markers (their own partitions), and the sync state; never a
+    // partner profile, an API key or an offer. infra/constructs/office-sync.ts adds the credential.
+    table: [
+      { actions: ['GetItem'], partitions: [PARTITIONS.officeSyncState] },
+      { actions: ['BatchGetItem', 'Query', 'PutItem'], partitions: [PARTITIONS.offices] },
+      { actions: ['UpdateItem'], partitions: [PARTITIONS.offices, PARTITIONS.officeSyncState] },
+    ],
     env: ['DIRECTORY_BASE_URL'],
     schedule: 'officeSync',
     memoryMb: 512,
@@ -168,6 +200,20 @@ export const ROUTES: readonly Route[] = [
     function: 'offerPage',
     auth: 'public',
     throttle: CUSTOMER_FORM_THROTTLE,
+  },
+  // The forms' addresses opened in a browser (refresh, history): 303 to the offer page.
+  ...(['GET', 'HEAD'] as const).flatMap((method) =>
+    ['/o/{code}/accept', '/o/{code}/decline'].map(
+      (path): Route => ({ method, path, function: 'offerPage', auth: 'public', throttle: CUSTOMER_PAGE_THROTTLE }),
+    ),
+  ),
+  // After accepting: the acceptance's confirmation page, addressed by the form's submission token.
+  {
+    method: 'GET',
+    path: '/o/{code}/accepted/{token}',
+    function: 'offerPage',
+    auth: 'public',
+    throttle: CUSTOMER_PAGE_THROTTLE,
   },
 ];
 

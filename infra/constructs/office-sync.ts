@@ -1,30 +1,14 @@
 import { Duration } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
-import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { StringParameter } from 'aws-cdk-lib/aws-ssm';
-import { officeKeys, officeSyncKeys } from '../../shared/db/offices.ts';
 import { OFFICE_SYNC_METRICS } from '../../shared/sync/metrics.ts';
 import type { AppFunction } from './app-function.ts';
 
-/** The item operations shared/db/offices.ts performs; no Scan, Delete or index access. */
-export const OFFICE_SYNC_TABLE_ACTIONS = [
-  'dynamodb:GetItem',
-  'dynamodb:BatchGetItem',
-  'dynamodb:Query',
-  'dynamodb:PutItem',
-  'dynamodb:UpdateItem',
-] as const;
-
-/**
- * Partition keys the office sync may touch, from the same key builders the store uses: the
- * partners' partitions (offices and per-partner sync markers) and the sync state. IAM can only
- * constrain partition keys, so partner profiles in the same partitions remain reachable.
- */
-export const OFFICE_SYNC_LEADING_KEYS = [`${officeKeys.pk('')}*`, officeSyncKeys.statePk()];
+/** The only SSM action the office sync may use, on its credential parameter only. */
+export const OFFICE_SYNC_SSM_ACTIONS = ['ssm:GetParameter'] as const;
 
 export interface OfficeSyncAccessProps {
-  readonly table: ITable;
   /** SecureString parameter holding the directory credential; created by ops, not by the stack. */
   readonly credentialParameterName: string;
   /**
@@ -46,28 +30,24 @@ export const OFFICE_SYNC_INVALID_RECORDS_ALARM_ID = 'InvalidRecordsAlarm';
 export const OFFICE_SYNC_INVALID_RECORDS_WINDOW = Duration.hours(1);
 
 /**
- * The office sync's access, narrower than any TableAccess level (its spec says 'none' and defers
- * to this): item reads and writes on its own partition keys only, and the directory credential.
- * It is the one function that holds that credential.
+ * What the office sync needs beyond its table grants (declared with its spec in shared/routes.ts):
+ * the directory credential, which no other function can read, and its alarms.
  */
 export function bindOfficeSync(
   fn: AppFunction,
-  { table, credentialParameterName, staleAfter = Duration.minutes(30) }: OfficeSyncAccessProps,
+  { credentialParameterName, staleAfter = Duration.minutes(30) }: OfficeSyncAccessProps,
 ): void {
-  fn.function.addEnvironment('TABLE_NAME', table.tableName);
   fn.function.addEnvironment('DIRECTORY_CREDENTIAL_PARAMETER', credentialParameterName);
-  fn.function.addToRolePolicy(
-    new PolicyStatement({
-      actions: [...OFFICE_SYNC_TABLE_ACTIONS],
-      resources: [table.tableArn],
-      conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': OFFICE_SYNC_LEADING_KEYS } },
-    }),
-  );
   // SecureString parameters cannot be created by CloudFormation; the stack only references it.
-  // Decryption with the default aws/ssm key needs no KMS grant.
-  StringParameter.fromSecureStringParameterAttributes(fn, 'DirectoryCredential', {
+  // GetParameter is the one call the credential loader makes (grantRead would add GetParameters,
+  // GetParameterHistory and DescribeParameters). Decryption with the default aws/ssm key needs no
+  // KMS grant.
+  const parameter = StringParameter.fromSecureStringParameterAttributes(fn, 'DirectoryCredential', {
     parameterName: credentialParameterName,
-  }).grantRead(fn.function);
+  });
+  fn.role.addToPrincipalPolicy(
+    new PolicyStatement({ actions: [...OFFICE_SYNC_SSM_ACTIONS], resources: [parameter.parameterArn] }),
+  );
 
   // Errors and the dead-letter queue catch runs that fail; this catches runs that stop happening
   // or stop succeeding for any other reason (a disabled schedule, throttling, a stuck directory).

@@ -16,23 +16,29 @@ import {
 import { batchGetAll } from './batch-get.ts';
 import type { TableRef } from './client.ts';
 import { isConditionalCheckFailed } from './errors.ts';
-import { partnerKeys } from './partners.ts';
+import { PARTITIONS, partitionPrefix } from './partitions.ts';
 
-/** Offices live in the partner's partition, so "all offices of a partner" is one Query. */
+/**
+ * A partner's offices share one partition, so "all offices of a partner" is one Query. It is not the
+ * partner's own partition (`PARTNER#`): the office sync's IAM grant is limited to `OFFICES#` keys,
+ * so it cannot write partner profiles, idempotency records or reference claims.
+ */
 export const officeKeys = {
-  pk: (partnerId: string) => partnerKeys.pk(partnerId),
+  pk: (partnerId: string) => `${partitionPrefix(PARTITIONS.offices)}${partnerId}`,
   sk: (officeId: string) => `OFFICE#${officeId}`,
   skPrefix: 'OFFICE#',
 };
 
 /**
- * The scheduled sync's state is one item; each partner's on-demand sync marker sits in the
- * partner's partition (it doubles as the once-a-minute rate limit).
+ * The scheduled sync's state is one item; each partner's on-demand sync marker sits with the
+ * partner's offices (it doubles as the once-a-minute rate limit). The state's sort key names the
+ * layout: a table synced before offices had partitions of their own (`STATE`) has no state under
+ * this key, so its first run makes a full listing and fills the office partitions.
  */
 export const officeSyncKeys = {
-  statePk: () => 'SYNC#OFFICES',
-  stateSk: () => 'STATE',
-  partnerPk: (partnerId: string) => partnerKeys.pk(partnerId),
+  statePk: () => PARTITIONS.officeSyncState,
+  stateSk: () => 'STATE#OFFICES-PARTITIONS',
+  partnerPk: (partnerId: string) => officeKeys.pk(partnerId),
   partnerSk: () => 'SYNC#OFFICES',
 };
 

@@ -5,7 +5,7 @@ import { describeIssue, fieldPath } from '../http/validation.ts';
 /**
  * The directory's wire format, validated strictly. Unknown fields are ignored (the directory may
  * add some), but every field we store must be present and well formed. Ids become key parts
- * (`PARTNER#<id>`, `OFFICE#<id>`), so they may not contain `#` or whitespace.
+ * (`OFFICES#<partnerId>`, `OFFICE#<officeId>`), so they may not contain `#` or whitespace.
  */
 const idSchema = z
   .string()

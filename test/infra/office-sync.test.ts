@@ -3,9 +3,8 @@ import { createApp } from '../../infra/app.ts';
 import { SCHEDULED_RUN_RETRIES } from '../../infra/constructs/app-function.ts';
 import {
   OFFICE_SYNC_INVALID_RECORDS_ALARM_ID,
-  OFFICE_SYNC_LEADING_KEYS,
+  OFFICE_SYNC_SSM_ACTIONS,
   OFFICE_SYNC_STALE_ALARM_ID,
-  OFFICE_SYNC_TABLE_ACTIONS,
 } from '../../infra/constructs/office-sync.ts';
 import { OFFICE_SYNC_METRICS } from '../../shared/sync/metrics.ts';
 
@@ -170,28 +169,49 @@ describe('office sync least privilege', () => {
   const statements = statementsOfRole(id(sync.role)).filter((s) => s.Effect === 'Allow');
   const tableArn = { 'Fn::GetAtt': [id(deployed.stack.table), 'Arn'] };
 
-  it('may only read and conditionally write items in partner partitions and the sync state, by key', () => {
+  it('may only read and conditionally write office partitions and the sync state, by key', () => {
     const table = statements.filter((s) => actions(s).some((a) => a.startsWith('dynamodb:')));
+    const onKeys = (keys: string[]) => ({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': keys } });
     expect(table).toEqual([
+      { Effect: 'Allow', Action: 'dynamodb:GetItem', Resource: tableArn, Condition: onKeys(['SYNC#OFFICES']) },
       {
         Effect: 'Allow',
-        Action: [...OFFICE_SYNC_TABLE_ACTIONS],
+        Action: ['dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:PutItem'],
         Resource: tableArn,
-        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['PARTNER#*', 'SYNC#OFFICES'] } },
+        Condition: onKeys(['OFFICES#*']),
+      },
+      {
+        Effect: 'Allow',
+        Action: 'dynamodb:UpdateItem',
+        Resource: tableArn,
+        Condition: onKeys(['OFFICES#*', 'SYNC#OFFICES']),
       },
     ]);
-    expect(OFFICE_SYNC_LEADING_KEYS).toEqual(['PARTNER#*', 'SYNC#OFFICES']);
-    // No Scan, no deletes, no batch writes, no PartiQL, no indexes.
-    expect([...OFFICE_SYNC_TABLE_ACTIONS].sort()).toEqual(
-      ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'].sort(),
-    );
   });
 
-  it('may read the directory credential parameter and nothing else in SSM', () => {
+  it('may read the directory credential parameter with GetParameter, and nothing else in SSM', () => {
     const ssm = statements.filter((s) => actions(s).some((a) => a.startsWith('ssm:')));
-    expect(ssm).toHaveLength(1);
-    expect(actions(ssm[0]!)).not.toContain('ssm:PutParameter');
-    expect(JSON.stringify(ssm[0]?.Resource)).toContain(':parameter/purchase-offers/dev/directory-credential"');
+    expect(ssm).toEqual([
+      {
+        Effect: 'Allow',
+        Action: 'ssm:GetParameter',
+        Resource: {
+          'Fn::Join': [
+            '',
+            [
+              'arn:',
+              { Ref: 'AWS::Partition' },
+              ':ssm:',
+              { Ref: 'AWS::Region' },
+              ':',
+              { Ref: 'AWS::AccountId' },
+              ':parameter/purchase-offers/dev/directory-credential',
+            ],
+          ],
+        },
+      },
+    ]);
+    expect([...OFFICE_SYNC_SSM_ACTIONS]).toEqual(['ssm:GetParameter']);
     expect(fn.Environment).toMatchObject({
       Variables: {
         DIRECTORY_CREDENTIAL_PARAMETER: '/purchase-offers/dev/directory-credential',

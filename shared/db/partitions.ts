@@ -1,0 +1,28 @@
+/**
+ * The table's partition key families, as IAM `dynamodb:LeadingKeys` patterns (StringLike: `*`
+ * matches any run of characters). Each function's grant in shared/routes.ts names the families its
+ * code touches; the key builders of each entity produce keys in exactly one family (checked by
+ * test/infra/partitions.test.ts).
+ */
+export const PARTITIONS = {
+  /** Partner profile, idempotency records, offer reference claims; GSI1PK of offers and API keys. */
+  partner: 'PARTNER#*',
+  /** API keys, by the SHA-256 of the key. */
+  apiKey: 'APIKEY#*',
+  /** An offer, its views counter, its acceptances and declines. */
+  offer: 'OFFER#*',
+  /**
+   * A partner's offices and its on-demand sync marker: a family of their own, so the office sync,
+   * which writes here, cannot write partner profiles, idempotency records or reference claims.
+   */
+  offices: 'OFFICES#*',
+  /** The scheduled office sync's state (one item). */
+  officeSyncState: 'SYNC#OFFICES',
+} as const;
+
+export type PartitionPattern = (typeof PARTITIONS)[keyof typeof PARTITIONS];
+
+/** The key prefix of a `PREFIX#*` family: `OFFICES#*` → `OFFICES#`. */
+export function partitionPrefix(pattern: PartitionPattern): string {
+  return pattern.endsWith('*') ? pattern.slice(0, -1) : pattern;
+}

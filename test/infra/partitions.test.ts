@@ -1,0 +1,123 @@
+import { apiKeyKeys } from '../../shared/db/api-keys.ts';
+import { idempotencyKeys } from '../../shared/db/idempotency.ts';
+import { offerKeys, offerReferenceKeys, offerViewsKeys } from '../../shared/db/offers.ts';
+import { officeKeys, officeSyncKeys } from '../../shared/db/offices.ts';
+import { PARTITIONS, type PartitionPattern } from '../../shared/db/partitions.ts';
+import { partnerKeys } from '../../shared/db/partners.ts';
+import { FUNCTIONS, type FunctionSpec } from '../../shared/routes.ts';
+
+/**
+ * The IAM grants name partition key families (dynamodb:LeadingKeys); the entities' key builders
+ * make the keys. These tests tie the two together, so a key moved to another family cannot leave a
+ * grant that no longer covers it (AccessDenied in production) or covers too much.
+ */
+
+/** IAM StringLike: `*` matches any run of characters, `?` one; everything else literally. */
+function stringLike(pattern: string, value: string): boolean {
+  const source = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
+  return new RegExp(`^${source}$`, 's').test(value);
+}
+
+const ALL = Object.values(PARTITIONS) as PartitionPattern[];
+const familiesOf = (key: string) => ALL.filter((pattern) => stringLike(pattern, key));
+
+// Ids as the directory and the API allow them (letters, digits, . _ : -), including ones that
+// look like other families' prefixes.
+const partnerIds = ['demo-partner', 'OFFICES', 'SYNC', 'a:b.c_d-e'];
+
+describe('key builders and partition families', () => {
+  it.each([
+    ['partner profile', (id: string) => partnerKeys.pk(id), PARTITIONS.partner],
+    ['idempotency record', (id: string) => idempotencyKeys.pk(id), PARTITIONS.partner],
+    ['offer reference claim', (id: string) => offerReferenceKeys.pk(id), PARTITIONS.partner],
+    ['offer GSI1 (a partner’s offers)', (id: string) => offerKeys.gsi1pk(id), PARTITIONS.partner],
+    ['API key GSI1 (a partner’s keys)', (id: string) => apiKeyKeys.gsi1pk(id), PARTITIONS.partner],
+    ['office', (id: string) => officeKeys.pk(id), PARTITIONS.offices],
+    ['on-demand sync marker', (id: string) => officeSyncKeys.partnerPk(id), PARTITIONS.offices],
+  ])('%s keys fall in exactly one family', (_what, key, family) => {
+    for (const id of partnerIds) expect([id, familiesOf(key(id))]).toEqual([id, [family]]);
+  });
+
+  it('puts offers, their counters and answers in the offer family, API keys in theirs', () => {
+    expect(familiesOf(offerKeys.pk('7K3M-Q9TX-4HNC-2RDV-8WJA'))).toEqual([PARTITIONS.offer]);
+    expect(familiesOf(offerViewsKeys.pk('7K3M-Q9TX-4HNC-2RDV-8WJA'))).toEqual([PARTITIONS.offer]);
+    expect(familiesOf(apiKeyKeys.pk('a'.repeat(64)))).toEqual([PARTITIONS.apiKey]);
+    expect(familiesOf(officeSyncKeys.statePk())).toEqual([PARTITIONS.officeSyncState]);
+  });
+
+  it('keeps offices out of the partner family: the office sync cannot reach partner items', () => {
+    expect(stringLike(PARTITIONS.partner, officeKeys.pk('demo-partner'))).toBe(false);
+    expect(stringLike(PARTITIONS.offices, partnerKeys.pk('demo-partner'))).toBe(false);
+    expect(stringLike(PARTITIONS.offices, idempotencyKeys.pk('demo-partner'))).toBe(false);
+    expect(stringLike(PARTITIONS.offices, offerReferenceKeys.pk('demo-partner'))).toBe(false);
+  });
+});
+
+describe('function grants cover the keys their code uses', () => {
+  const specs: Readonly<Record<string, FunctionSpec>> = FUNCTIONS;
+  /** Whether the function may perform `action` on `key` (on the table, or on GSI1 with `index`). */
+  function allows(name: string, action: string, key: string, index = false): boolean {
+    return (specs[name]?.table ?? []).some(
+      (grant) =>
+        grant.actions.includes(action as never) &&
+        (grant.index === 'GSI1') === index &&
+        grant.partitions.some((pattern) => stringLike(pattern, key)),
+    );
+  }
+
+  it('the office sync: offices, markers and state; never a partner, key or offer item', () => {
+    expect(allows('officeSync', 'PutItem', officeKeys.pk('p1'))).toBe(true);
+    expect(allows('officeSync', 'UpdateItem', officeSyncKeys.partnerPk('p1'))).toBe(true);
+    expect(allows('officeSync', 'UpdateItem', officeSyncKeys.statePk())).toBe(true);
+    expect(allows('officeSync', 'GetItem', officeSyncKeys.statePk())).toBe(true);
+    expect(allows('officeSync', 'BatchGetItem', officeKeys.pk('p1'))).toBe(true);
+    expect(allows('officeSync', 'Query', officeKeys.pk('p1'))).toBe(true);
+    for (const key of [partnerKeys.pk('p1'), idempotencyKeys.pk('p1'), apiKeyKeys.pk('h'), offerKeys.pk('S')]) {
+      for (const action of ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem']) {
+        expect([key, action, allows('officeSync', action, key)]).toEqual([key, action, false]);
+      }
+    }
+  });
+
+  it('offers read profiles, offices and idempotency records, and write offers and partner claims', () => {
+    expect(allows('offers', 'BatchGetItem', partnerKeys.pk('p1'))).toBe(true);
+    expect(allows('offers', 'BatchGetItem', officeKeys.pk('p1'))).toBe(true);
+    expect(allows('offers', 'GetItem', idempotencyKeys.pk('p1'))).toBe(true);
+    expect(allows('offers', 'GetItem', offerViewsKeys.pk('S'))).toBe(true);
+    expect(allows('offers', 'PutItem', offerKeys.pk('S'))).toBe(true);
+    expect(allows('offers', 'PutItem', offerReferenceKeys.pk('p1'))).toBe(true);
+    expect(allows('offers', 'UpdateItem', offerKeys.pk('S'))).toBe(true);
+    expect(allows('offers', 'PutItem', officeKeys.pk('p1'))).toBe(false);
+    expect(allows('offers', 'UpdateItem', partnerKeys.pk('p1'))).toBe(false);
+    expect(allows('offers', 'GetItem', apiKeyKeys.pk('h'))).toBe(false);
+  });
+
+  it('offersRead queries offers by partner on GSI1 only, and offer partitions on the table', () => {
+    expect(allows('offersRead', 'Query', offerKeys.gsi1pk('p1'), true)).toBe(true);
+    expect(allows('offersRead', 'Query', offerKeys.pk('S'))).toBe(true);
+    expect(allows('offersRead', 'BatchGetItem', offerViewsKeys.pk('S'))).toBe(true);
+    // The partner's partition on the table (profile, idempotency records) stays out of reach.
+    expect(allows('offersRead', 'Query', partnerKeys.pk('p1'))).toBe(false);
+    expect(allows('offersRead', 'Query', offerKeys.pk('S'), true)).toBe(false);
+  });
+
+  it('the customer page and the authorizer each reach one family only', () => {
+    expect(allows('offerPage', 'GetItem', offerKeys.pk('S'))).toBe(true);
+    expect(allows('offerPage', 'PutItem', offerKeys.pk('S'))).toBe(true);
+    expect(allows('offerPage', 'PutItem', apiKeyKeys.pk('h'))).toBe(false);
+    expect(allows('offerPage', 'UpdateItem', partnerKeys.pk('p1'))).toBe(false);
+    expect(allows('authorizer', 'GetItem', apiKeyKeys.pk('h'))).toBe(true);
+    expect(allows('authorizer', 'GetItem', partnerKeys.pk('p1'))).toBe(false);
+    expect(allows('authorizer', 'GetItem', offerKeys.pk('S'))).toBe(false);
+  });
+
+  it('GET /v1/offices reads offices and sync freshness only', () => {
+    expect(allows('offices', 'Query', officeKeys.pk('p1'))).toBe(true);
+    expect(allows('offices', 'BatchGetItem', officeSyncKeys.partnerPk('p1'))).toBe(true);
+    expect(allows('offices', 'BatchGetItem', officeSyncKeys.statePk())).toBe(true);
+    expect(allows('offices', 'Query', partnerKeys.pk('p1'))).toBe(false);
+  });
+});
