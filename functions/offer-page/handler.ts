@@ -1,20 +1,33 @@
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { requiredEnv } from '../../shared/config/env.ts';
+import { optionalEnv, requiredEnv } from '../../shared/config/env.ts';
 import { buildCheckoutUrl, parseCheckoutTemplate } from '../../shared/customer/checkout.ts';
+import { canonicalOfferRedirect } from '../../shared/customer/links.ts';
 import { PAGE_TEXT } from '../../shared/customer/page-text.ts';
-import { declinedPage, messagePage, offerPage, pageResponse, statusPage } from '../../shared/customer/pages.ts';
-import { isAutomatedVisitor, newSubmissionId } from '../../shared/customer/visitors.ts';
+import {
+  acceptedPage,
+  declinedPage,
+  messagePage,
+  offerPage,
+  pageResponse,
+  statusPage,
+} from '../../shared/customer/pages.ts';
+import { checkToken, issueToken, submissionIdOf, TOKEN_PATTERN } from '../../shared/customer/submission-token.ts';
+import { isAutomatedVisitor } from '../../shared/customer/visitors.ts';
 import { DynamoCustomerResponseStore } from '../../shared/db/customer-responses.ts';
 import { isTransientFailure, liteTableFromEnv } from '../../shared/db/dynamodb-lite.ts';
-import { type Acceptance, OfferBusyError } from '../../shared/domain/acceptance.ts';
+import { errorForLog } from '../../shared/db/errors.ts';
+import { type Acceptance, type Decline, OfferBusyError, type RecordedResponse } from '../../shared/domain/acceptance.ts';
 import { type Offer, offerStatus } from '../../shared/domain/offer.ts';
-import { normalizeSummaryId } from '../../shared/domain/summary-id.ts';
+import { normalizeSummaryId, summaryIdFromLink } from '../../shared/domain/summary-id.ts';
 import { accessLog, securityHeaders } from '../../shared/http/middleware.ts';
+import { headAsGet, withoutBody } from '../../shared/http/route.ts';
 import type { ApiEvent, ApiResult } from '../../shared/http/types.ts';
 import { isLocale, type Locale, negotiateLocale } from '../../shared/i18n/locale.ts';
 import { logger } from '../../shared/observability/logger.ts';
 import { parseAcceptForm, parseDeclineForm, readFormBody, type UnreadableForm } from './form.ts';
+import { isCrossSitePost } from './origin.ts';
+import { FormTokenKeysUnavailableError, tokenKeysFromEnv } from './token-keys.ts';
 
 // Read once per execution environment: a bad template fails the cold start, not a customer.
 // Acceptance and decline events are published from the table's stream, not from here. The table is
@@ -22,22 +35,25 @@ import { parseAcceptForm, parseDeclineForm, readFormBody, type UnreadableForm } 
 // for, and the SDK was most of its bundle and init (test/bench/RESULTS.md).
 const store = new DynamoCustomerResponseStore(liteTableFromEnv());
 const checkout = parseCheckoutTemplate(requiredEnv('CHECKOUT_URL_TEMPLATE'));
+// Form posts must come from this origin (or the one the request was addressed to).
+const publicBaseUrl = optionalEnv('PUBLIC_BASE_URL');
+// The keys that sign submission tokens; on AWS their first read starts here, during the cold start.
+const tokenKeys = tokenKeysFromEnv();
 
 function page(statusCode: number, body: string, headers: Record<string, string> = {}): ApiResult {
-  return pageResponse(statusCode, body, { checkoutOrigin: checkout.origin, headers });
+  return pageResponse(statusCode, body, { headers });
 }
 
 /**
  * The offer's language, unless the visitor asks for another: `?lang=`/the form's `lang` first, then
- * an Accept-Language that does not include the offer's language but does include one we have.
+ * Accept-Language, which keeps the offer's language whenever it accepts it and never gets a
+ * language it refused with q=0.
  */
 function pageLocale(event: ApiEvent, offerLocale: Locale | undefined, chosen?: string): Locale {
   if (chosen && isLocale(chosen)) return chosen;
   const accepted = event.headers?.['accept-language'];
   if (offerLocale === undefined) return negotiateLocale(accepted);
-  const preferred = negotiateLocale(accepted, offerLocale);
-  const mentionsOffer = accepted?.toLowerCase().includes(offerLocale.slice(0, 2).toLowerCase()) ?? false;
-  return mentionsOffer ? offerLocale : preferred;
+  return negotiateLocale(accepted, offerLocale, { keepFallbackIfAccepted: true });
 }
 
 function notFound(event: ApiEvent): ApiResult {
@@ -49,19 +65,32 @@ function inactive(offer: Offer, locale: Locale, now: Date): ApiResult | undefine
   return status === 'active' ? undefined : page(410, statusPage(offer, status, locale));
 }
 
-function redirectToCheckout(offer: Offer, acceptance: Acceptance): ApiResult {
-  const location = buildCheckoutUrl(checkout, {
-    advisorCode: offer.partner.advisorCode,
-    summaryId: offer.summaryId,
-    items: acceptance.items,
-    delegatedAdmin: acceptance.delegatedAdmin,
-  });
+function redirect(location: string): ApiResult {
   return { statusCode: 303, headers: { location, 'cache-control': 'no-store' }, body: '' };
+}
+
+/** The acceptance's confirmation page: addressed by the form's token, which only its holder has. */
+function confirmationPath(summaryId: string, token: string): string {
+  return `/o/${summaryId}/accepted/${token}`;
+}
+
+/**
+ * What a submission that was answered before gets, whichever form it came from: the confirmation
+ * page for an acceptance, the thank-you page for a decline.
+ */
+function recordedOutcome(offer: Offer, response: RecordedResponse, token: string, locale: Locale): ApiResult {
+  return response.kind === 'acceptance'
+    ? redirect(confirmationPath(offer.summaryId, token))
+    : page(200, declinedPage(offer, locale));
 }
 
 /** `countable` is false for HEAD: link checkers and mail scanners send it, people never do. */
 async function viewOffer(event: ApiEvent, countable = true): Promise<ApiResult> {
-  const summaryId = normalizeSummaryId(event.pathParameters?.code ?? '');
+  const code = event.pathParameters?.code ?? '';
+  const summaryId = summaryIdFromLink(code);
+  // A pasted or typed variant (`CODE)`, lower case, no hyphens) moves to the canonical link
+  // before anything is read or counted; the decision rests on the code's spelling alone.
+  if (summaryId !== undefined && summaryId !== code) return canonicalOfferRedirect(summaryId, event);
   // Unknown and malformed codes take the same path as known ones: one request, then a page.
   const offer = await store.viewOffer(
     summaryId ?? '0000-0000-0000-0000-0000',
@@ -70,7 +99,10 @@ async function viewOffer(event: ApiEvent, countable = true): Promise<ApiResult> 
   if (!offer || !summaryId) return notFound(event);
   const locale = pageLocale(event, offer.locale, event.queryStringParameters?.lang);
   const now = new Date();
-  return inactive(offer, locale, now) ?? page(200, offerPage({ offer, locale, submissionId: newSubmissionId(now) }));
+  const gone = inactive(offer, locale, now);
+  if (gone) return gone;
+  const submissionToken = issueToken(await tokenKeys.get(), offer.summaryId, now);
+  return page(200, offerPage({ offer, locale, submissionToken }));
 }
 
 /** The same status and headers as GET, no body, and never a counted view. */
@@ -80,12 +112,12 @@ async function headOffer(event: ApiEvent): Promise<ApiResult> {
 
 /**
  * Other customers' answers kept winning the write: nothing was recorded. The same form comes back,
- * filled in and with the same submission id (a resubmission records once), with a 503 and
+ * filled in and with the same submission token (a resubmission records once), with a 503 and
  * Retry-After: the customer only has to submit again.
  */
 async function unlessBusy<T>(
   record: () => Promise<T>,
-  retry: { offer: Offer; locale: Locale; fields: Record<string, string>; submissionId: string; declining: boolean },
+  retry: { offer: Offer; locale: Locale; fields: Record<string, string>; submissionToken: string; declining: boolean },
 ): Promise<T | ApiResult> {
   try {
     return await record();
@@ -109,106 +141,174 @@ const UNREADABLE_STATUS: Record<UnreadableForm, number> = {
   duplicate: 422,
 };
 
-type FormContext =
-  | { readonly done: ApiResult }
-  | { readonly done?: undefined; offer: Offer; fields: Record<string, string>; locale: Locale; now: Date };
+type Answer = 'accept' | 'decline';
+
+/** A posted answer whose token checked out, still to be validated and recorded. */
+interface CheckedAnswer {
+  readonly offer: Offer;
+  readonly fields: Record<string, string>;
+  readonly locale: Locale;
+  readonly now: Date;
+  readonly token: string;
+  readonly submissionId: string;
+}
 
 /**
- * The offer behind a posted form, the form's fields and the page language; or the page to answer
- * with when there is no such offer, it no longer takes answers, or the body is not our form.
+ * Everything a posted answer goes through before its fields are validated, in this order:
+ * 1. a post the browser says came from another site: 403, nothing read;
+ * 2. no such offer: 404;
+ * 3. a client classified as automated: the page comes back, nothing recorded (nor looked up);
+ * 4. a submission answered before (replay, double click, the form's other button): its recorded
+ *    outcome, even if the offer has become inactive since (perhaps through that very answer);
+ * 5. an inactive offer: its status page;
+ * 6. a body that is not our form, or a token that is missing, forged, for another offer or
+ *    expired: the form again, filled in, with a fresh token and a form-level message.
+ * Either the page to answer with, or the answer to validate and record.
  */
-async function formContext(event: ApiEvent, declining: boolean): Promise<FormContext> {
+async function checkAnswer(event: ApiEvent, answer: Answer): Promise<{ done: ApiResult } | CheckedAnswer> {
+  const headers = event.headers ?? {};
+  if (isCrossSitePost(headers, publicBaseUrl)) {
+    logger.warn('cross-site form post refused', { answer });
+    return { done: page(403, messagePage(pageLocale(event, undefined), 'crossSite')) };
+  }
   const summaryId = normalizeSummaryId(event.pathParameters?.code ?? '');
   const read = readFormBody(event.body, event.isBase64Encoded, event.headers?.['content-type']);
-  const offer = summaryId ? await store.viewOffer(summaryId, false) : undefined;
+  const now = new Date();
+  const keys = await tokenKeys.get();
+  const automated = isAutomatedVisitor(headers);
+  const token = read.fields.submission;
+  const checked = summaryId ? checkToken(keys, token, summaryId, now) : ({ status: 'invalid' } as const);
+  const [offer, earlier] = await Promise.all([
+    summaryId ? store.viewOffer(summaryId, false) : undefined,
+    summaryId && checked.status !== 'invalid' && !automated
+      ? store.findResponse(summaryId, checked.submissionId)
+      : undefined,
+  ]);
   if (!offer) return { done: notFound(event) };
   const locale = pageLocale(event, offer.locale, read.fields.lang);
-  const now = new Date();
-  const gone = inactive(offer, locale, now);
-  if (gone) return { done: gone };
-  if (!read.ok) {
-    const formError = PAGE_TEXT[locale].errors[read.problem];
+  const declining = answer === 'decline';
+  const again = (statusCode: number, formError: string) => {
+    const submissionToken = issueToken(keys, offer.summaryId, now);
     const form = { values: read.fields, errors: {} };
-    const submissionId = newSubmissionId(now);
-    return {
-      done: page(
-        UNREADABLE_STATUS[read.problem],
-        offerPage({ offer, locale, submissionId, form, formError, declining }),
-      ),
-    };
+    return { done: page(statusCode, offerPage({ offer, locale, submissionToken, form, formError, declining })) };
+  };
+  const gone = () => inactive(offer, locale, now);
+  if (automated) {
+    logger.info('automated answer not recorded', { answer });
+    const statusPage = gone();
+    return statusPage ? { done: statusPage } : again(200, PAGE_TEXT[locale].errors.automated);
   }
-  return { offer, fields: read.fields, locale, now };
+  if (earlier && token) return { done: recordedOutcome(offer, earlier, token, locale) };
+  const inactivePage = gone();
+  if (inactivePage) return { done: inactivePage };
+  if (!read.ok) return again(UNREADABLE_STATUS[read.problem], PAGE_TEXT[locale].errors[read.problem]);
+  if (checked.status === 'invalid' || !token) return again(422, PAGE_TEXT[locale].errors.stale);
+  if (checked.status === 'expired') return again(422, PAGE_TEXT[locale].errors.expired);
+  return { offer, fields: read.fields, locale, now, token, submissionId: checked.submissionId };
+}
+
+/** What the store said about a response it was asked to record (other than "recorded"). */
+function notRecorded(
+  event: ApiEvent,
+  outcome: { kind: 'not-found' } | { kind: 'not-active'; offer: Offer } | { kind: 'replayed'; response: RecordedResponse },
+  { offer, locale, now, token }: CheckedAnswer,
+): ApiResult {
+  switch (outcome.kind) {
+    case 'not-found':
+      return notFound(event);
+    case 'not-active':
+      return inactive(outcome.offer, locale, now) ?? page(409, statusPage(outcome.offer, 'exhausted', locale));
+    case 'replayed':
+      return recordedOutcome(offer, outcome.response, token, locale);
+  }
 }
 
 async function accept(event: ApiEvent): Promise<ApiResult> {
-  const context = await formContext(event, false);
-  if (context.done) return context.done;
-  const { offer, fields, locale, now } = context;
+  const checked = await checkAnswer(event, 'accept');
+  if ('done' in checked) return checked.done;
+  const { offer, fields, locale, now, token, submissionId } = checked;
   const form = parseAcceptForm(fields, offer, PAGE_TEXT[locale]);
   if (!form.ok) {
-    const submissionId = fields.submission && !form.formError ? fields.submission : newSubmissionId(now);
-    return page(
-      422,
-      offerPage({ offer, locale, submissionId, form, ...(form.formError ? { formError: form.formError } : {}) }),
-    );
+    const formError = form.formError ? { formError: form.formError } : {};
+    // The token stays: nothing was recorded, and the corrected form is the same submission.
+    return page(422, offerPage({ offer, locale, submissionToken: token, form, ...formError }));
   }
-  const acceptance: Acceptance = { summaryId: offer.summaryId, acceptedAt: now.toISOString(), ...form.value };
+  const acceptance: Acceptance = {
+    summaryId: offer.summaryId,
+    submissionId,
+    acceptedAt: now.toISOString(),
+    ...form.value,
+  };
   const outcome = await unlessBusy(() => store.accept(acceptance, offer.partnerId, now), {
     offer,
     locale,
     fields,
-    submissionId: acceptance.submissionId,
+    submissionToken: token,
     declining: false,
   });
   if (!('kind' in outcome)) return outcome; // the busy page
-  switch (outcome.kind) {
-    case 'not-found':
-      return notFound(event);
-    case 'not-active':
-      return inactive(outcome.offer, locale, now) ?? page(409, statusPage(outcome.offer, 'exhausted', locale));
-    case 'replayed':
-      return redirectToCheckout(offer, outcome.record);
-    case 'recorded':
-      return redirectToCheckout(offer, acceptance);
-  }
+  // Recorded: on to the confirmation page, a same-origin GET (see pageCsp).
+  if (outcome.kind === 'recorded') return redirect(confirmationPath(offer.summaryId, token));
+  return notRecorded(event, outcome, checked);
 }
 
 async function decline(event: ApiEvent): Promise<ApiResult> {
-  const context = await formContext(event, true);
-  if (context.done) return context.done;
-  const { offer, fields, locale, now } = context;
+  const checked = await checkAnswer(event, 'decline');
+  if ('done' in checked) return checked.done;
+  const { offer, fields, locale, now, token, submissionId } = checked;
   const form = parseDeclineForm(fields, offer, PAGE_TEXT[locale]);
   if (!form.ok) {
-    return page(
-      422,
-      offerPage({
-        offer,
-        locale,
-        submissionId: newSubmissionId(now),
-        form,
-        declining: true,
-        ...(form.formError ? { formError: form.formError } : {}),
-      }),
-    );
+    const formError = form.formError ? { formError: form.formError } : {};
+    return page(422, offerPage({ offer, locale, submissionToken: token, form, declining: true, ...formError }));
   }
-  const record = { summaryId: offer.summaryId, declinedAt: now.toISOString(), ...form.value };
+  const record: Decline = { summaryId: offer.summaryId, submissionId, declinedAt: now.toISOString(), ...form.value };
   const outcome = await unlessBusy(() => store.decline(record, offer.partnerId, now), {
     offer,
     locale,
     fields,
-    submissionId: record.submissionId,
+    submissionToken: token,
     declining: true,
   });
   if (!('kind' in outcome)) return outcome; // the busy page
-  switch (outcome.kind) {
-    case 'not-found':
-      return notFound(event);
-    case 'not-active':
-      return inactive(outcome.offer, locale, now) ?? page(409, statusPage(outcome.offer, 'exhausted', locale));
-    case 'replayed':
-    case 'recorded':
-      return page(200, declinedPage(offer, locale));
-  }
+  if (outcome.kind === 'recorded') return page(200, declinedPage(offer, locale));
+  return notRecorded(event, outcome, checked);
+}
+
+/**
+ * `GET /o/{code}/accepted/{token}`: the confirmation of a recorded acceptance, read from the table
+ * each time (so it can be revisited) and never a counted view. The token is not verified with the
+ * keys, so the page outlives key rotations: the acceptance is looked up under the submission id
+ * the token derives to, which only the token that was recorded leads to.
+ */
+async function viewAccepted(event: ApiEvent): Promise<ApiResult> {
+  const summaryId = normalizeSummaryId(event.pathParameters?.code ?? '');
+  const token = event.pathParameters?.token ?? '';
+  if (!summaryId || !TOKEN_PATTERN.test(token)) return notFound(event);
+  const submissionId = submissionIdOf(token);
+  const [offer, acceptance] = await Promise.all([
+    store.viewOffer(summaryId, false),
+    store.findAcceptance(summaryId, submissionId),
+  ]);
+  if (!offer || !acceptance) return notFound(event);
+  const locale = pageLocale(event, offer.locale, event.queryStringParameters?.lang);
+  const checkoutUrl = buildCheckoutUrl(checkout, {
+    advisorCode: offer.partner.advisorCode,
+    summaryId: offer.summaryId,
+    items: acceptance.items,
+    delegatedAdmin: acceptance.delegatedAdmin,
+  });
+  const path = confirmationPath(offer.summaryId, token);
+  return page(200, acceptedPage({ offer, acceptance, locale, checkoutUrl, path }));
+}
+
+/**
+ * The forms' addresses opened in a browser (a refresh after an error page, history, a copied
+ * address): back to the offer page, which has the forms. Nothing is read or counted here.
+ */
+async function formAddressVisited(event: ApiEvent): Promise<ApiResult> {
+  const code = event.pathParameters?.code ?? '';
+  const summaryId = normalizeSummaryId(code);
+  return redirect(`/o/${summaryId ?? encodeURIComponent(code)}`);
 }
 
 const UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
@@ -221,14 +321,14 @@ function htmlErrors(): MiddlewareObj<ApiEvent, ApiResult, Error, Context> {
   return {
     onError: (request) => {
       const locale = pageLocale(request.event, undefined);
-      if (isTransientFailure(request.error)) {
+      if (isTransientFailure(request.error) || request.error instanceof FormTokenKeysUnavailableError) {
         logger.warn('table unavailable', { errorName: (request.error as Error).name });
         request.response = page(503, messagePage(locale, 'busy'), {
           'retry-after': String(UNAVAILABLE_RETRY_AFTER_SECONDS),
         });
         return;
       }
-      logger.error('unhandled error', request.error as Error);
+      logger.error('unhandled error', { error: errorForLog(request.error) });
       request.response = page(500, messagePage(locale, 'error'));
     },
   };
@@ -239,6 +339,11 @@ const ROUTES: Record<string, (event: ApiEvent) => Promise<ApiResult>> = {
   'HEAD /o/{code}': headOffer,
   'POST /o/{code}/accept': accept,
   'POST /o/{code}/decline': decline,
+  'GET /o/{code}/accept': formAddressVisited,
+  'HEAD /o/{code}/accept': formAddressVisited,
+  'GET /o/{code}/decline': formAddressVisited,
+  'HEAD /o/{code}/decline': formAddressVisited,
+  'GET /o/{code}/accepted/{token}': viewAccepted,
 };
 
 export const handler = middy<ApiEvent, ApiResult, Error, Context>()
@@ -247,6 +352,9 @@ export const handler = middy<ApiEvent, ApiResult, Error, Context>()
   .use(htmlErrors())
   .handler(async (event) => {
     const route = ROUTES[event.routeKey];
-    if (!route) throw new Error(`No handler for route ${event.routeKey}`);
-    return route(event);
+    if (route) return route(event);
+    // The HEAD twin of a GET route (shared/routes.ts) without a handler of its own: GET without a body.
+    const get = headAsGet(event.routeKey, ROUTES);
+    if (!get) throw new Error(`No handler for route ${event.routeKey}`);
+    return withoutBody(await get(event));
   });

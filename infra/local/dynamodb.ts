@@ -1,8 +1,9 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import {
   CreateTableCommand,
   DescribeTableCommand,
@@ -38,10 +39,33 @@ export function localClient(endpoint: string): DynamoDBClient {
   return createDynamoClient(endpoint, { maxAttempts: 1 });
 }
 
+/** Launches DynamoDB Local bound to 127.0.0.1 (see the file: the jar has no option for it). */
+const LOOPBACK_LAUNCHER = join(dirname(fileURLToPath(import.meta.url)), 'LoopbackDynamoDbLocal.java');
+
+let sourceLauncherAvailable: boolean | undefined;
+/**
+ * Java runs a `.java` file directly only with the jdk.compiler module (a JDK; a bare JRE lacks it).
+ * Asked once per process (~0.1 s).
+ */
+function canRunJavaSource(): boolean {
+  if (sourceLauncherAvailable === undefined) {
+    const modules = spawnSync('java', ['--list-modules'], { encoding: 'utf8', timeout: 10_000 });
+    sourceLauncherAvailable = modules.status === 0 && /^jdk\.compiler@/m.test(modules.stdout);
+    if (!sourceLauncherAvailable) {
+      console.warn(
+        'DynamoDB Local: this Java has no jdk.compiler module (a JRE, not a JDK), so DynamoDB Local ' +
+          'cannot be bound to 127.0.0.1 and listens on every interface. Install a JDK ' +
+          '(apt-get install openjdk-17-jdk-headless) to keep it local to this machine.',
+      );
+    }
+  }
+  return sourceLauncherAvailable;
+}
+
 /**
  * Starts AWS's DynamoDB Local (shipped inside the amplify-dynamodb-simulator npm package, so no
- * Docker and no download) and waits until it answers. `dataDir` persists the data; without it the
- * database lives in memory.
+ * Docker and no download), listening on 127.0.0.1 only, and waits until it answers. `dataDir`
+ * persists the data; without it the database lives in memory.
  */
 export async function startDynamoDbLocal(options: { port?: number; dataDir?: string } = {}): Promise<DynamoDbLocal> {
   const emulator = join(dirname(require.resolve('amplify-dynamodb-simulator/package.json')), 'emulator');
@@ -56,8 +80,10 @@ export async function startDynamoDbLocal(options: { port?: number; dataDir?: str
       '-XX:TieredStopAtLevel=1',
       '-XX:+UseSerialGC',
       `-Djava.library.path=${join(emulator, 'DynamoDBLocal_lib')}`,
-      '-jar',
-      join(emulator, 'DynamoDBLocal.jar'),
+      // Bound to 127.0.0.1: a dev database with fixed credentials is nobody else's business.
+      ...(canRunJavaSource()
+        ? ['-cp', join(emulator, 'DynamoDBLocal.jar'), LOOPBACK_LAUNCHER]
+        : ['-jar', join(emulator, 'DynamoDBLocal.jar')]),
       ...storage,
       '-disableTelemetry',
       '-port',

@@ -7,6 +7,7 @@ import {
   type _Record as StreamRecord,
 } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
+import { SDK_TIMEOUTS } from '../../shared/db/client.ts';
 import { LOCAL_CREDENTIALS } from '../../shared/db/local-credentials.ts';
 
 export interface TableStreamPoller {
@@ -25,9 +26,12 @@ export interface TableStreamOptions {
 /**
  * The local stand-in for the Lambda event source mapping on the table stream: it follows every
  * shard of DynamoDB Local's stream and hands new records to the same handler that runs on AWS.
- * It starts at the stream's end (records written before `npm start` are not replayed); shards
- * that appear later are read from their start. A shard that fails is picked up again after its
- * last delivered record. Unlike AWS it does not retry a batch the handler failed.
+ * Records already in the stream when it starts are skipped, not replayed; shards that appear later
+ * are read from their start. Every shard keeps its position (the last record read), so after any
+ * failure (DynamoDB Local frozen, killed and restarted, an expired iterator, a batch the handler
+ * failed) the shard is picked up again right after it: nothing is lost, a failed batch is
+ * delivered again. Requests have the SDK clients' time limits, so a frozen DynamoDB Local fails
+ * the poll instead of hanging it.
  */
 export async function startTableStreamPoller(
   dynamo: DynamoDBClient,
@@ -36,49 +40,74 @@ export async function startTableStreamPoller(
   const { Table } = await dynamo.send(new DescribeTableCommand({ TableName: tableName }));
   const streamArn = Table?.LatestStreamArn;
   if (!streamArn) throw new Error(`Table ${tableName} has no stream`);
-  const streams = new DynamoDBStreamsClient({ endpoint, region: 'local', credentials: LOCAL_CREDENTIALS });
+  const streams = new DynamoDBStreamsClient({
+    endpoint,
+    region: 'local',
+    credentials: LOCAL_CREDENTIALS,
+    maxAttempts: 1,
+    requestHandler: {
+      connectionTimeout: SDK_TIMEOUTS.connectionTimeoutMs,
+      requestTimeout: SDK_TIMEOUTS.requestTimeoutMs,
+      throwOnRequestTimeout: true,
+    },
+  });
 
-  // Shard id → next iterator; undefined once a closed shard is read to its end.
-  const iterators = new Map<string, string | undefined>();
-  // Shard id → the last record delivered, so a shard whose iterator failed resumes right after it.
-  const delivered = new Map<string, string>();
+  interface ShardState {
+    /** Undefined until (re)opened, and once a closed shard is read to its end. */
+    iterator: string | undefined;
+    /** The last record read from the shard (delivered, or skipped as existing at start). */
+    position: string | undefined;
+    /** Still reading past the records that were there before the poller started. */
+    skipping: boolean;
+    done: boolean;
+  }
+  const shards = new Map<string, ShardState>();
   let firstDiscovery = true;
 
   const discoverShards = async () => {
     const { StreamDescription } = await streams.send(new DescribeStreamCommand({ StreamArn: streamArn }));
     for (const shard of StreamDescription?.Shards ?? []) {
-      if (!shard.ShardId || iterators.has(shard.ShardId)) continue;
-      const open = shard.SequenceNumberRange?.EndingSequenceNumber === undefined;
-      const after = delivered.get(shard.ShardId);
+      if (!shard.ShardId) continue;
+      let state = shards.get(shard.ShardId);
+      if (!state) {
+        state = { iterator: undefined, position: undefined, skipping: firstDiscovery, done: false };
+        shards.set(shard.ShardId, state);
+      }
+      if (state.iterator || state.done) continue;
       const { ShardIterator } = await streams.send(
         new GetShardIteratorCommand({
           StreamArn: streamArn,
           ShardId: shard.ShardId,
-          ...(after
-            ? { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: after }
-            : { ShardIteratorType: firstDiscovery && open ? 'LATEST' : 'TRIM_HORIZON' }),
+          ...(state.position
+            ? { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: state.position }
+            : { ShardIteratorType: 'TRIM_HORIZON' }),
         }),
       );
-      iterators.set(shard.ShardId, firstDiscovery && !open && !after ? undefined : ShardIterator);
+      state.iterator = ShardIterator;
+      if (!ShardIterator) state.done = true;
     }
     firstDiscovery = false;
   };
 
   const pollShards = async () => {
-    for (const [shardId, iterator] of iterators) {
-      if (!iterator) continue;
+    for (const [, state] of shards) {
+      if (!state.iterator) continue;
       try {
         const { Records = [], NextShardIterator } = await streams.send(
-          new GetRecordsCommand({ ShardIterator: iterator }),
+          new GetRecordsCommand({ ShardIterator: state.iterator }),
         );
-        iterators.set(shardId, NextShardIterator);
-        if (Records.length > 0) await deliver({ Records: Records.map(toLambdaRecord) });
-        const last = Records.at(-1)?.dynamodb?.SequenceNumber;
-        if (last) delivered.set(shardId, last);
+        if (state.skipping) {
+          // An empty read means the records from before the start are behind us.
+          if (Records.length === 0) state.skipping = false;
+        } else if (Records.length > 0) {
+          await deliver({ Records: Records.map(toLambdaRecord) });
+        }
+        state.position = Records.at(-1)?.dynamodb?.SequenceNumber ?? state.position;
+        state.iterator = NextShardIterator;
+        if (!NextShardIterator) state.done = true;
       } catch (error) {
-        // An expired iterator (the machine slept) or a hiccup: forget the shard, so the next
-        // discovery picks it up again after its last delivered record, and go on with the others.
-        iterators.delete(shardId);
+        // Reopened by the next discovery, right after the last record read.
+        state.iterator = undefined;
         onError?.(error);
       }
     }
@@ -99,6 +128,8 @@ export async function startTableStreamPoller(
     })();
   };
   await discoverShards();
+  // Skip what was there before the start now, so the first tick already delivers new records.
+  while ([...shards.values()].some((state) => state.skipping && state.iterator)) await pollShards();
   timer = setTimeout(tick, intervalMs);
 
   return {
