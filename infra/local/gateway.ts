@@ -59,8 +59,24 @@ function decodePathSegment(segment: string): string {
   }
 }
 
-function isTextual(contentType: string | undefined): boolean {
-  return !contentType || /^(text\/|application\/(json|x-www-form-urlencoded|[\w.+-]+\+json|xml))/i.test(contentType);
+/**
+ * As an HTTP API passes a request body to Lambda (payload 2.0): as text only for `text/*`,
+ * `application/json`, `application/xml` and `application/javascript`; every other type, a form
+ * post and a body without Content-Type included, base64-encoded with `isBase64Encoded: true`.
+ * AWS documents the mechanism, not the list; the list is the one measured against a live HTTP API
+ * (ministackorg/ministack pull request 766, 2026-06). Bytes that are not UTF-8 are base64-encoded
+ * whatever the type, so a handler sees exactly what was sent, never U+FFFD in their place.
+ */
+const TEXT_BODY_TYPES = /^(?:text\/[^;\s]*|application\/(?:json|xml|javascript))\s*(?:;|$)/i;
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+function bodyAsText(raw: Buffer, contentType: string | undefined): string | undefined {
+  if (!TEXT_BODY_TYPES.test(contentType ?? '')) return undefined;
+  try {
+    return strictUtf8.decode(raw);
+  } catch {
+    return undefined;
+  }
 }
 
 export interface LocalGatewayOptions {
@@ -69,6 +85,11 @@ export interface LocalGatewayOptions {
   readonly routes?: readonly Route[];
   /** Called with each function's structured output errors (for the console). */
   readonly onError?: (error: unknown) => void;
+  /**
+   * Files served as they are for GET and HEAD at these exact paths, ahead of the routes: local
+   * stand-ins for what lives elsewhere on AWS (the demo partner's logo).
+   */
+  readonly staticFiles?: Readonly<Record<string, { readonly contentType: string; readonly body: string }>>;
 }
 
 const defaultLoader = async (name: FunctionName): Promise<Handler> => {
@@ -107,6 +128,18 @@ export function createLocalGateway(options: LocalGatewayOptions = {}): Server {
       res.end(result.body ? Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8') : undefined);
     };
 
+    const file = options.staticFiles?.[url.pathname];
+    if (file && (method === 'GET' || method === 'HEAD')) {
+      res.writeHead(200, {
+        'content-type': file.contentType,
+        'cache-control': 'no-cache',
+        'x-content-type-options': 'nosniff',
+        'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'",
+      });
+      res.end(method === 'HEAD' ? undefined : file.body);
+      return;
+    }
+
     const matches = routes
       .map((compiled) => ({ compiled, match: compiled.pattern.exec(url.pathname) }))
       .filter((candidate) => candidate.match !== null);
@@ -131,7 +164,7 @@ export function createLocalGateway(options: LocalGatewayOptions = {}): Server {
       pathParameters[name] = decodePathSegment(found?.match?.[index + 1] ?? '');
     });
     const raw = await readBody(req);
-    const textual = isTextual(headers['content-type']);
+    const text = raw.length > 0 ? bodyAsText(raw, headers['content-type']) : undefined;
     const now = new Date();
     const requestContext = {
       accountId: 'local',
@@ -192,8 +225,8 @@ export function createLocalGateway(options: LocalGatewayOptions = {}): Server {
 
     const event = {
       ...base,
-      ...(raw.length > 0 ? { body: textual ? raw.toString('utf8') : raw.toString('base64') } : {}),
-      isBase64Encoded: raw.length > 0 && !textual,
+      ...(raw.length > 0 ? { body: text ?? raw.toString('base64') } : {}),
+      isBase64Encoded: raw.length > 0 && text === undefined,
       requestContext: { ...requestContext, ...(authorizer ? { authorizer } : {}) },
     } as ApiEvent;
     const handler = (await handlerFor(route.function)) as unknown as (e: ApiEvent, c: Context) => Promise<ApiResult>;
