@@ -13,6 +13,8 @@ import { PurchaseOffersStack } from './stack.ts';
  *   directoryBaseUrl    the partner network directory
  *   directoryCredentialParameter  SecureString SSM parameter with the directory credential
  *                       (default /purchase-offers/<stage>/directory-credential; ops creates it)
+ *   formTokenKeysParameter  SecureString SSM parameter with the form-token keys
+ *                       (default /purchase-offers/<stage>/form-token-keys; ops creates and rotates it)
  */
 const DEFAULT_OFFICE_SYNC_RATE_MINUTES = 10;
 
@@ -57,6 +59,7 @@ export function createApp(props: AppProps = {}): { app: App; stack: PurchaseOffe
     directoryBaseUrl: httpsUrl('directoryBaseUrl', context(app, 'directoryBaseUrl') ?? DEFAULT_DIRECTORY_BASE_URL),
     directoryCredentialParameter:
       context(app, 'directoryCredentialParameter') ?? `/purchase-offers/${stage}/directory-credential`,
+    formTokenKeysParameter: context(app, 'formTokenKeysParameter') ?? `/purchase-offers/${stage}/form-token-keys`,
     scheduleRateMinutes: { officeSync: officeSyncRate },
   });
   Tags.of(app).add('project', 'purchase-offers');

@@ -177,7 +177,8 @@ export interface RouteThrottle {
 const CUSTOMER_PAGE_THROTTLE: RouteThrottle = { rateLimit: 100, burstLimit: 200 };
 const CUSTOMER_FORM_THROTTLE: RouteThrottle = { rateLimit: 50, burstLimit: 200 };
 
-export const ROUTES: readonly Route[] = [
+/** The routes as declared; ROUTES adds the HEAD twin of each GET. */
+const DECLARED_ROUTES: readonly Route[] = [
   { method: 'GET', path: '/v1/usage-locations', function: 'catalog', auth: 'partner' },
   { method: 'GET', path: '/v1/catalog', function: 'catalog', auth: 'partner' },
   { method: 'GET', path: '/v1/offices', function: 'offices', auth: 'partner' },
@@ -216,6 +217,22 @@ export const ROUTES: readonly Route[] = [
     throttle: CUSTOMER_PAGE_THROTTLE,
   },
 ];
+
+/**
+ * Every GET route also answers HEAD, like GET without a body (RFC 9110 §9.3.2): link checkers,
+ * monitors and HTTP clients probe with HEAD, and an HTTP API routes HEAD only where a route says
+ * so (no route, no method: the `$default` route's 405). The twin has the GET route's function,
+ * auth and throttle; the handlers answer it through their GET handler (routeGroup).
+ */
+function withHeadTwins(routes: readonly Route[]): readonly Route[] {
+  const declared = new Set(routes.map(routeKey));
+  const twins = routes
+    .filter((route) => route.method === 'GET' && !declared.has(routeKey({ method: 'HEAD', path: route.path })))
+    .map((route): Route => ({ ...route, method: 'HEAD' }));
+  return [...routes, ...twins];
+}
+
+export const ROUTES: readonly Route[] = withHeadTwins(DECLARED_ROUTES);
 
 /**
  * API Gateway's `$default` route goes to this function: requests for an unknown path, or with a

@@ -1,13 +1,13 @@
 import * as z from 'zod/mini';
 import { findSubscription } from '../../shared/catalog/catalog.ts';
 import type { PageText } from '../../shared/customer/page-text.ts';
-import { SUBMISSION_ID_PATTERN } from '../../shared/customer/visitors.ts';
 import type { Offer, OfferLine } from '../../shared/domain/offer.ts';
 import { queryInt } from '../../shared/http/middleware.ts';
 import { emailAddress, MAX_EMAIL_OCTETS } from '../../shared/schemas/email.ts';
 import { nameText, paragraphText } from '../../shared/schemas/text.ts';
 
-const submission = z.string().check(z.regex(SUBMISSION_ID_PATTERN));
+// The submission token is checked (signature, offer, age) before the fields are: see the handler.
+const submission = z.string();
 const MAX_REASON = 500;
 export const MAX_FORM_BYTES = 16 * 1024;
 
@@ -107,7 +107,6 @@ export type FormResult<T> =
   | { ok: false; errors: Record<string, string>; formError?: string; values: Record<string, string> };
 
 export interface AcceptForm {
-  readonly submissionId: string;
   readonly companyName: string;
   readonly contactName: string;
   readonly email: string;
@@ -166,7 +165,6 @@ export function parseAcceptForm(fields: Record<string, string>, offer: Offer, te
   return {
     ok: true,
     value: {
-      submissionId: data.submission,
       companyName: data.company,
       contactName: data.name,
       email: data.email,
@@ -180,10 +178,10 @@ export function parseDeclineForm(
   fields: Record<string, string>,
   offer: Offer,
   text: PageText,
-): FormResult<{ submissionId: string; reason?: string }> {
+): FormResult<{ reason?: string }> {
   const parsed = declineSchema.safeParse(fields);
   if (!parsed.success)
     return { ok: false, values: fields, ...customerErrors(parsed.error.issues, fields, offer, text) };
-  const { submission: submissionId, reason } = parsed.data;
-  return { ok: true, value: reason ? { submissionId, reason } : { submissionId } };
+  const { reason } = parsed.data;
+  return { ok: true, value: reason ? { reason } : {} };
 }

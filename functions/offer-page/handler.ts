@@ -17,7 +17,12 @@ import { isAutomatedVisitor } from '../../shared/customer/visitors.ts';
 import { DynamoCustomerResponseStore } from '../../shared/db/customer-responses.ts';
 import { isTransientFailure, liteTableFromEnv } from '../../shared/db/dynamodb-lite.ts';
 import { errorForLog } from '../../shared/db/errors.ts';
-import { type Acceptance, type Decline, OfferBusyError, type RecordedResponse } from '../../shared/domain/acceptance.ts';
+import {
+  type Acceptance,
+  type Decline,
+  OfferBusyError,
+  type RecordedResponse,
+} from '../../shared/domain/acceptance.ts';
 import { type Offer, offerStatus } from '../../shared/domain/offer.ts';
 import { normalizeSummaryId, summaryIdFromLink } from '../../shared/domain/summary-id.ts';
 import { accessLog, securityHeaders } from '../../shared/http/middleware.ts';
@@ -210,7 +215,10 @@ async function checkAnswer(event: ApiEvent, answer: Answer): Promise<{ done: Api
 /** What the store said about a response it was asked to record (other than "recorded"). */
 function notRecorded(
   event: ApiEvent,
-  outcome: { kind: 'not-found' } | { kind: 'not-active'; offer: Offer } | { kind: 'replayed'; response: RecordedResponse },
+  outcome:
+    | { kind: 'not-found' }
+    | { kind: 'not-active'; offer: Offer }
+    | { kind: 'replayed'; response: RecordedResponse },
   { offer, locale, now, token }: CheckedAnswer,
 ): ApiResult {
   switch (outcome.kind) {

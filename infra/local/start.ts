@@ -7,12 +7,15 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { parseCheckoutTemplate } from '../../shared/customer/checkout.ts';
 import { createDocumentClient } from '../../shared/db/client.ts';
 import { generateApiKey, isWellFormedApiKey } from '../../shared/domain/api-key.ts';
 import { FUNCTIONS } from '../../shared/routes.ts';
 import { createDemoCheckout, demoCheckoutTemplate } from './checkout.ts';
+import { DEMO_LOGO_PATH, DEMO_LOGO_SVG, demoLogoUrl } from './demo-logo.ts';
 import { startLocalOfficeSync } from './directory.ts';
 import { ensureTable, localClient, startDynamoDbLocal } from './dynamodb.ts';
+import { localFormTokenKeys } from './form-token-keys.ts';
 import { createLocalGateway } from './gateway.ts';
 import { seedDemo } from './seed.ts';
 import { startTableStreamPoller } from './table-stream.ts';
@@ -25,6 +28,19 @@ const inMemory = flags['in-memory'] === true;
 const port = Number(process.env.PORT ?? 3000);
 if (!Number.isInteger(port) || port < 1 || port > 65535)
   throw new Error(`PORT must be a TCP port, got ${process.env.PORT}`);
+
+// Set (and not empty): the checkout accepted offers go to, checked by the same parser the
+// functions run at their cold start, so a bad one stops here with the reason, before anything starts.
+const checkoutTemplate = process.env.CHECKOUT_URL_TEMPLATE || undefined;
+if (checkoutTemplate !== undefined) {
+  try {
+    parseCheckoutTemplate(checkoutTemplate);
+  } catch (error) {
+    console.error(`npm start: ${(error as Error).message}: ${JSON.stringify(checkoutTemplate)}.
+Unset CHECKOUT_URL_TEMPLATE to use the local demo checkout.`);
+    process.exit(1);
+  }
+}
 
 /** DEMO_API_KEY wins; otherwise the key made on the first run is kept with the persisted data. */
 function demoApiKey(): string {
@@ -67,7 +83,9 @@ try {
   Object.assign(process.env, {
     // The handlers read these at import, as on AWS where the stack sets them.
     PUBLIC_BASE_URL: base,
-    CHECKOUT_URL_TEMPLATE: demoCheckoutTemplate(checkoutPort),
+    CHECKOUT_URL_TEMPLATE: checkoutTemplate ?? demoCheckoutTemplate(checkoutPort),
+    // The keys that sign the customer forms' submission tokens (an SSM parameter on AWS).
+    FORM_TOKEN_KEYS: process.env.FORM_TOKEN_KEYS ?? localFormTokenKeys(workDir),
     TABLE_NAME,
     DDB_ENDPOINT: dynamo.endpoint,
     AWS_REGION: process.env.AWS_REGION ?? 'local',
@@ -77,9 +95,14 @@ try {
     ...officeSync.env,
   });
   const apiKey = demoApiKey();
-  await seedDemo({ name: TABLE_NAME, client: createDocumentClient(dynamo.endpoint) }, apiKey);
+  await seedDemo({ name: TABLE_NAME, client: createDocumentClient(dynamo.endpoint) }, apiKey, {
+    logoUrl: demoLogoUrl(base),
+  });
 
-  const gateway = createLocalGateway({ onError: (error) => console.error('gateway error', error) });
+  const gateway = createLocalGateway({
+    onError: (error) => console.error('gateway error', error),
+    staticFiles: { [DEMO_LOGO_PATH]: { contentType: 'image/svg+xml', body: DEMO_LOGO_SVG } },
+  });
   await new Promise<void>((resolveListen, reject) => {
     gateway.once('error', reject);
     gateway.listen(port, '127.0.0.1', resolveListen);
@@ -117,7 +140,7 @@ Purchase offers is running locally (${inMemory ? 'in memory' : `data in ${LOCAL_
 
   Partner API     ${base}/v1
   Offer links     ${base}/o/<summary id>   (POST /v1/offers returns the link)
-  Demo checkout   http://127.0.0.1:${checkoutPort}/checkout   (where accepted offers land)
+  Checkout        ${checkoutTemplate ? `${parseCheckoutTemplate(checkoutTemplate).origin}   (CHECKOUT_URL_TEMPLATE)` : `http://127.0.0.1:${checkoutPort}/checkout   (demo: where accepted offers land)`}
   DynamoDB Local  ${dynamo.endpoint} (table ${TABLE_NAME})
   Directory       ${officeSync.directory.baseUrl}   (edit ${officeSync.file}; synced every ${officeSync.intervalMinutes} min)
   Demo API key    ${apiKey}

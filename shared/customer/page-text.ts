@@ -1,3 +1,4 @@
+import { formatNumber } from '../i18n/format.ts';
 import type { Locale } from '../i18n/locale.ts';
 
 /** Every word the customer pages show, per locale; partner-supplied text never goes through here. */
@@ -7,6 +8,10 @@ export interface PageText {
   readonly subscriptions: string;
   readonly licensesFor: (name: string) => string;
   readonly licenseRange: (min: number, max: number) => string;
+  /** Under a subscription sold only to organisations that already have it. */
+  readonly existingSubscribersOnly: (name: string) => string;
+  /** `when` is already formatted (formatDateTime): date, time and the zone's name. */
+  readonly validUntil: (when: string) => string;
   readonly yourDetails: string;
   readonly companyName: string;
   readonly contactName: string;
@@ -41,7 +46,22 @@ export interface PageText {
     readonly encoding: string;
     readonly tooLarge: string;
     readonly busy: string;
+    /** Form-level: the form's token is older than its 24 hours; the page comes back with a fresh one. */
+    readonly expired: string;
+    /** Form-level: the answer came from a client that looks automated; nothing was recorded. */
+    readonly automated: string;
   };
+  readonly acceptedTitle: (partner: string) => string;
+  readonly acceptedNext: (partner: string) => string;
+  readonly acceptedWhat: string;
+  readonly acceptedLicenses: (name: string, count: string) => string;
+  readonly acceptedWithDelegatedAdmin: string;
+  readonly acceptedWithoutDelegatedAdmin: string;
+  readonly acceptedBy: (contactName: string, company: string, email: string) => string;
+  readonly continueToCheckout: string;
+  readonly continuingIn: (seconds: number) => string;
+  readonly crossSiteTitle: string;
+  readonly crossSiteBody: string;
   readonly declinedTitle: string;
   readonly declinedBody: (partner: string) => string;
   readonly statusTitle: Record<'deactivated' | 'expired' | 'exhausted', string>;
@@ -63,7 +83,10 @@ export const PAGE_TEXT: Record<Locale, PageText> = {
       `${partner} prepared these Microsoft cloud subscriptions for you. Check the counts, then accept or decline.`,
     subscriptions: 'Subscriptions',
     licensesFor: (name) => `${name} licenses`,
-    licenseRange: (min, max) => `From ${min} to ${max} licenses.`,
+    licenseRange: (min, max) => `From ${formatNumber('en', min)} to ${formatNumber('en', max)} licenses.`,
+    existingSubscribersOnly: (name) =>
+      `Only for organisations that already subscribe to ${name}: these licenses are added to that subscription.`,
+    validUntil: (when) => `This offer is valid until ${when}.`,
     yourDetails: 'Your details',
     companyName: 'Company name',
     contactName: 'Your name',
@@ -83,7 +106,7 @@ export const PAGE_TEXT: Record<Locale, PageText> = {
     errorSummaryTitle: 'There is a problem',
     errors: {
       required: 'Fill in this field.',
-      licenses: (min, max) => `Enter a whole number from ${min} to ${max}.`,
+      licenses: (min, max) => `Enter a whole number from ${formatNumber('en', min)} to ${formatNumber('en', max)}.`,
       email: 'Enter an email address such as name@example.com.',
       tooLong: (max) => `Use at most ${max} characters.`,
       choice: 'Choose one of the options.',
@@ -99,7 +122,25 @@ export const PAGE_TEXT: Record<Locale, PageText> = {
         'We could not read the form: it contained characters that are not valid text. Please check your answers and submit again.',
       tooLarge: 'The form sent was too large. Please check your answers and submit again.',
       busy: 'Many people are answering this offer right now and your answer was not saved yet. Please submit it again in a few seconds.',
+      expired:
+        'This page was open for more than 24 hours, so your answer was not saved. Please check your answers and submit again.',
+      automated:
+        'Your answer was not saved: this browser did not identify itself as a person’s web browser. Please open the offer link in your usual browser and answer there.',
     },
+    acceptedTitle: (partner) => `You accepted the offer from ${partner}`,
+    acceptedNext: (partner) =>
+      `Next, sign in at Microsoft’s checkout with an administrator account of your organisation to complete the purchase. Microsoft bills you directly; ${partner} is recorded as your advisor.`,
+    acceptedWhat: 'What you accepted',
+    acceptedLicenses: (name, count) => `${name}: ${count} licenses`,
+    acceptedWithDelegatedAdmin: 'With delegated administration',
+    acceptedWithoutDelegatedAdmin: 'Without delegated administration',
+    acceptedBy: (contactName, company, email) => `Accepted by ${contactName} for ${company} (${email}).`,
+    continueToCheckout: 'Continue to checkout',
+    continuingIn: (seconds) =>
+      `You will be taken to the checkout in ${seconds} seconds. You can come back to this page later from your browser history to continue.`,
+    crossSiteTitle: 'This answer was not saved',
+    crossSiteBody:
+      'The form was sent from another website, so we did not save it. Open the offer link you received and answer on that page.',
     declinedTitle: 'Thank you for your answer',
     declinedBody: (partner) => `We have told ${partner} that you declined this offer. You can close this page.`,
     statusTitle: {
@@ -127,7 +168,10 @@ export const PAGE_TEXT: Record<Locale, PageText> = {
       `${partner} preparou estas assinaturas de nuvem da Microsoft para você. Confira as quantidades e aceite ou recuse.`,
     subscriptions: 'Assinaturas',
     licensesFor: (name) => `Licenças do ${name}`,
-    licenseRange: (min, max) => `De ${min} a ${max} licenças.`,
+    licenseRange: (min, max) => `De ${formatNumber('pt-BR', min)} a ${formatNumber('pt-BR', max)} licenças.`,
+    existingSubscribersOnly: (name) =>
+      `Somente para organizações que já assinam o ${name}: estas licenças são adicionadas a essa assinatura.`,
+    validUntil: (when) => `Esta oferta é válida até ${when}.`,
     yourDetails: 'Seus dados',
     companyName: 'Nome da empresa',
     contactName: 'Seu nome',
@@ -147,7 +191,8 @@ export const PAGE_TEXT: Record<Locale, PageText> = {
     errorSummaryTitle: 'Há um problema',
     errors: {
       required: 'Preencha este campo.',
-      licenses: (min, max) => `Informe um número inteiro de ${min} a ${max}.`,
+      licenses: (min, max) =>
+        `Informe um número inteiro de ${formatNumber('pt-BR', min)} a ${formatNumber('pt-BR', max)}.`,
       email: 'Informe um e-mail como nome@exemplo.com.',
       tooLong: (max) => `Use no máximo ${max} caracteres.`,
       choice: 'Escolha uma das opções.',
@@ -163,7 +208,25 @@ export const PAGE_TEXT: Record<Locale, PageText> = {
         'Não conseguimos ler o formulário: ele continha caracteres que não são texto válido. Confira suas respostas e envie novamente.',
       tooLarge: 'O formulário enviado era grande demais. Confira suas respostas e envie novamente.',
       busy: 'Muitas pessoas estão respondendo a esta oferta agora e sua resposta ainda não foi salva. Envie novamente em alguns segundos.',
+      expired:
+        'Esta página ficou aberta por mais de 24 horas, então sua resposta não foi salva. Confira suas respostas e envie novamente.',
+      automated:
+        'Sua resposta não foi salva: este navegador não se identificou como o navegador de uma pessoa. Abra o link da oferta no seu navegador de costume e responda por lá.',
     },
+    acceptedTitle: (partner) => `Você aceitou a oferta de ${partner}`,
+    acceptedNext: (partner) =>
+      `Agora, entre no checkout da Microsoft com uma conta de administrador da sua organização para concluir a compra. A Microsoft cobra diretamente de você; ${partner} fica registrado como seu consultor.`,
+    acceptedWhat: 'O que você aceitou',
+    acceptedLicenses: (name, count) => `${name}: ${count} licenças`,
+    acceptedWithDelegatedAdmin: 'Com administração delegada',
+    acceptedWithoutDelegatedAdmin: 'Sem administração delegada',
+    acceptedBy: (contactName, company, email) => `Aceita por ${contactName} para ${company} (${email}).`,
+    continueToCheckout: 'Continuar para o pagamento',
+    continuingIn: (seconds) =>
+      `Você será levado ao pagamento em ${seconds} segundos. Você pode voltar a esta página depois, pelo histórico do navegador, para continuar.`,
+    crossSiteTitle: 'Esta resposta não foi salva',
+    crossSiteBody:
+      'O formulário foi enviado de outro site, por isso não o salvamos. Abra o link da oferta que você recebeu e responda naquela página.',
     declinedTitle: 'Obrigado pela resposta',
     declinedBody: (partner) => `Avisamos ${partner} que você recusou esta oferta. Você pode fechar esta página.`,
     statusTitle: {

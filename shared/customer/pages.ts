@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import { findSubscription } from '../catalog/catalog.ts';
+import type { Acceptance } from '../domain/acceptance.ts';
 import { type Offer, type OfferStatus, offerContact, offerLogoUrl } from '../domain/offer.ts';
 import type { ApiResult } from '../http/types.ts';
+import { formatDateTime } from '../i18n/format.ts';
 import type { Locale } from '../i18n/locale.ts';
 import { disclosures } from '../render/disclosures.ts';
 import { html, SafeHtml } from '../render/html.ts';
@@ -38,6 +40,7 @@ legend{font-weight:600;padding:0 .25rem}
 .alert:focus{outline:3px solid #ffb300;outline-offset:2px}
 button{font:inherit;font-weight:600;padding:.75rem 1.25rem;border-radius:.4rem;border:0;background:#0b57d0;color:#fff;cursor:pointer;width:100%}
 button.secondary{background:#e3e3e8;color:#1b1b1f}
+a.button{display:inline-block;font-weight:600;padding:.75rem 1.25rem;border-radius:.4rem;background:#0b57d0;color:#fff;text-decoration:none}
 a{overflow-wrap:anywhere}
 button:focus-visible,input:focus-visible,textarea:focus-visible,a:focus-visible,summary:focus-visible{outline:3px solid #ffb300;outline-offset:2px}
 details{margin:1.5rem 0}
@@ -50,34 +53,43 @@ footer{margin-top:2rem;font-size:.9rem;color:#45464f}
 `;
 const STYLE_HASH = createHash('sha256').update(STYLE).digest('base64');
 
-/** No script, no frames, styles by hash; forms post here and may only redirect to the checkout origin. */
-export function pageCsp(checkoutOrigin?: string): string {
+/**
+ * No script, no frames, styles by hash; forms post to this origin only. Accepting leads to the
+ * checkout through a plain GET (the confirmation page's link and meta refresh), which form-action
+ * does not govern: Chromium applies form-action to every redirect after a form post, so a checkout
+ * that redirects on to its sign-in would otherwise be blocked.
+ */
+export function pageCsp(): string {
   return [
     "default-src 'none'",
     `style-src 'sha256-${STYLE_HASH}'`,
-    // Partner logos are https URLs validated when the offer was made.
-    'img-src https:',
-    checkoutOrigin ? `form-action 'self' ${checkoutOrigin}` : "form-action 'self'",
+    // Partner logos are https URLs validated when the offer was made; 'self' for the logo the
+    // local runtime serves for its demo partner (plain http on 127.0.0.1).
+    "img-src https: 'self'",
+    "form-action 'self'",
     "base-uri 'none'",
     "frame-ancestors 'none'",
   ].join('; ');
 }
 
 /**
- * A page as the HTTP response customers get: under the page CSP (`checkoutOrigin`, when the page's
- * forms lead to the checkout), and never cached, since pages are personalised and stateful.
+ * A page as the HTTP response customers get: under the page CSP, and never cached, since pages are
+ * personalised and stateful. `Referrer-Policy: same-origin` (not no-referrer) because under
+ * no-referrer browsers send `Origin: null` with form posts, and the form handler needs the real
+ * origin to refuse cross-site posts; other origins still get no referrer.
  */
 export function pageResponse(
   statusCode: number,
   body: string,
-  { checkoutOrigin, headers = {} }: { checkoutOrigin?: string; headers?: Record<string, string> } = {},
+  { headers = {} }: { headers?: Record<string, string> } = {},
 ): ApiResult {
   return {
     statusCode,
     headers: {
       'content-type': 'text/html; charset=utf-8',
-      'content-security-policy': pageCsp(checkoutOrigin),
+      'content-security-policy': pageCsp(),
       'cache-control': 'no-store, private',
+      'referrer-policy': 'same-origin',
       vary: 'Accept-Language',
       ...headers,
     },
@@ -85,14 +97,15 @@ export function pageResponse(
   };
 }
 
-function layout(locale: Locale, title: string, body: SafeHtml): string {
+/** `head`: extra elements for the head (the confirmation page's refresh). */
+function layout(locale: Locale, title: string, body: SafeHtml, head?: SafeHtml): string {
   return html`<!doctype html>
 <html lang="${locale}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex, nofollow">
-<title>${title}</title>
+${head ?? ''}<title>${title}</title>
 <style>${new SafeHtml(STYLE)}</style>
 </head>
 <body><main>${body}</main></body>
@@ -136,12 +149,19 @@ ${fieldError(id, error)}</div>`;
  * answer to a POST to /o/{code}/accept, where a relative `?lang=` would point at the form action.
  * `before` goes above the heading (the error summary).
  */
-function partnerHeader(offer: Offer, locale: Locale, text: PageText, title: string, before?: SafeHtml): SafeHtml {
+function partnerHeader(
+  offer: Offer,
+  locale: Locale,
+  text: PageText,
+  title: string,
+  before?: SafeHtml,
+  switchPath = `/o/${offer.summaryId}`,
+): SafeHtml {
   const logo = offerLogoUrl(offer);
   const otherLocale: Locale = locale === 'en' ? 'pt-BR' : 'en';
   return html`<header>
 ${logo ? html`<img src="${logo}" alt="${offer.partner.name}">` : ''}
-<a class="lang" href="/o/${offer.summaryId}?lang=${otherLocale}" hreflang="${otherLocale}" lang="${otherLocale}">${text.switchLanguage}</a>
+<a class="lang" href="${switchPath}?lang=${otherLocale}" hreflang="${otherLocale}" lang="${otherLocale}">${text.switchLanguage}</a>
 </header>
 ${before ?? ''}<h1>${title}</h1>`;
 }
@@ -186,7 +206,8 @@ interface InvalidField {
 export interface OfferPageInput {
   readonly offer: Offer;
   readonly locale: Locale;
-  readonly submissionId: string;
+  /** The server-issued submission token both forms carry (shared/customer/submission-token.ts). */
+  readonly submissionToken: string;
   readonly form?: FormState;
   readonly formError?: string;
   /** The form posted was the decline form: its section opens, whatever the errors. */
@@ -196,7 +217,7 @@ export interface OfferPageInput {
 export function offerPage({
   offer,
   locale,
-  submissionId,
+  submissionToken,
   form = EMPTY_FORM,
   formError,
   declining = false,
@@ -219,9 +240,13 @@ export function offerPage({
     const error = form.errors[name];
     const label = text.licensesFor(subscription?.name ?? item.sku);
     check(name, id, label);
+    // Read out with the field, so nobody accepts licenses their organisation cannot buy.
+    const existingOnly = subscription?.existingSubscribersOnly === true;
+    const describedByIds = [describedBy(id, true, error), existingOnly ? `${id}-note` : ''].filter(Boolean).join(' ');
     return html`<div class="field"><label for="${id}">${label}</label>
-<input id="${id}" name="${name}" type="number" inputmode="numeric" min="${min}" max="${max}" step="1" required value="${form.values[name] ?? String(item.licenses)}" aria-describedby="${describedBy(id, true, error)}"${error ? html` aria-invalid="true"` : ''}>
+<input id="${id}" name="${name}" type="number" inputmode="numeric" min="${min}" max="${max}" step="1" required value="${form.values[name] ?? String(item.licenses)}" aria-describedby="${describedByIds}"${error ? html` aria-invalid="true"` : ''}>
 <p class="hint" id="${id}-hint">${text.licenseRange(min, max)}</p>
+${existingOnly ? html`<p class="hint existing-only" id="${id}-note">${text.existingSubscribersOnly(subscription.name)}</p>` : ''}
 ${fieldError(id, error)}</div>`;
   });
   const notes = disclosures(locale, { partnerName: partner, contact, delegatedAdmin: offer.delegatedAdmin });
@@ -250,9 +275,10 @@ ${fieldError('delegated-admin', daError)}
     hasErrors ? text.titleWithErrors(title) : title,
     html`${partnerHeader(offer, locale, text, title, hasErrors ? errorSummary(text, formError, invalid) : undefined)}
 <p>${text.offerLead(partner)}</p>
+${offer.expiresAt ? html`<p class="expires">${text.validUntil(formatDateTime(locale, offer.expiresAt, offer.usageLocation))}</p>` : ''}
 ${offer.customization.intro ? html`<p class="intro"${partnerLang(offer, locale)}>${offer.customization.intro}</p>` : ''}
 <form method="post" action="${action('accept')}">
-<input type="hidden" name="submission" value="${submissionId}">
+<input type="hidden" name="submission" value="${submissionToken}">
 <input type="hidden" name="lang" value="${locale}">
 <h2>${text.subscriptions}</h2>
 ${items}
@@ -267,7 +293,7 @@ ${daChoice}
 </form>
 <details${declining || form.errors.reason ? html` open` : ''}><summary>${text.declineSummary}</summary>
 <form method="post" action="${action('decline')}">
-<input type="hidden" name="submission" value="${submissionId}">
+<input type="hidden" name="submission" value="${submissionToken}">
 <input type="hidden" name="lang" value="${locale}">
 <div class="field"><label for="reason">${text.declineReason}</label>
 <textarea id="reason" name="reason" rows="3" maxlength="500"${form.errors.reason ? html` aria-invalid="true" aria-describedby="reason-error"` : ''}>${form.values.reason ?? ''}</textarea>
@@ -309,9 +335,56 @@ ${contactFooter(offer, text)}`,
   );
 }
 
-export function messagePage(locale: Locale, kind: 'notFound' | 'error' | 'busy'): string {
+/** Seconds the confirmation page shows before it continues to the checkout by itself. */
+export const CHECKOUT_CONTINUE_SECONDS = 5;
+
+export interface AcceptedPageInput {
+  readonly offer: Offer;
+  readonly acceptance: Acceptance;
+  readonly locale: Locale;
+  /** Built from the configured template only (shared/customer/checkout.ts). */
+  readonly checkoutUrl: string;
+  /** This page's own path, for the language switch. */
+  readonly path: string;
+}
+
+/**
+ * After accepting: what was accepted, what happens next, and the way on to the checkout, by a
+ * link and by a meta refresh (a navigation the CSP allows without script). It is reached by a
+ * plain GET and reads the recorded acceptance, so the customer can come back to it.
+ */
+export function acceptedPage({ offer, acceptance, locale, checkoutUrl, path }: AcceptedPageInput): string {
+  const text = PAGE_TEXT[locale];
+  const partner = offer.partner.name;
+  const title = text.acceptedTitle(partner);
+  const count = new Intl.NumberFormat(locale);
+  const lines = acceptance.items.map((item) => {
+    const name = findSubscription(item.sku)?.name ?? item.sku;
+    return html`<li>${text.acceptedLicenses(name, count.format(item.licenses))}</li>`;
+  });
+  const delegatedAdmin = offer.delegatedAdmin
+    ? html`<li>${acceptance.delegatedAdmin ? text.acceptedWithDelegatedAdmin : text.acceptedWithoutDelegatedAdmin}</li>`
+    : '';
+  return layout(
+    locale,
+    title,
+    html`${partnerHeader(offer, locale, text, title, undefined, path)}
+<p>${text.acceptedNext(partner)}</p>
+<p><a class="button" href="${checkoutUrl}">${text.continueToCheckout}</a></p>
+<p class="hint">${text.continuingIn(CHECKOUT_CONTINUE_SECONDS)}</p>
+<h2>${text.acceptedWhat}</h2>
+<ul class="accepted">${lines}${delegatedAdmin}</ul>
+<p>${text.acceptedBy(acceptance.contactName, acceptance.companyName, acceptance.email)}</p>
+${contactFooter(offer, text)}`,
+    html`<meta http-equiv="refresh" content="${CHECKOUT_CONTINUE_SECONDS};url=${checkoutUrl}">
+`,
+  );
+}
+
+export function messagePage(locale: Locale, kind: 'notFound' | 'error' | 'busy' | 'crossSite'): string {
   const text = PAGE_TEXT[locale];
   const pages: Record<typeof kind, readonly [string, string]> = {
+    crossSite: [text.crossSiteTitle, text.crossSiteBody],
     notFound: [text.notFoundTitle, text.notFoundBody],
     error: [text.errorTitle, text.errorBody],
     busy: [text.busyTitle, text.busyBody],

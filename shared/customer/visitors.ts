@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { createIsbotFromList, list as isbotPatterns } from 'isbot';
 
 /**
@@ -37,13 +36,3 @@ export function isAutomatedVisitor(headers: Record<string, string | undefined>):
   if (SPECULATIVE.test(purpose)) return true;
   return headers['sec-fetch-mode'] !== 'navigate' || headers['sec-fetch-dest'] !== 'document';
 }
-
-/**
- * One id per rendered form: a double click or a resubmitted form carries the same id, so the
- * response is recorded once. Time-first so records sort roughly by when the page was opened.
- */
-export function newSubmissionId(now: Date = new Date()): string {
-  return now.getTime().toString(36).padStart(9, '0') + randomBytes(16).toString('base64url');
-}
-
-export const SUBMISSION_ID_PATTERN = /^[0-9a-z]{9}[A-Za-z0-9_-]{22}$/;

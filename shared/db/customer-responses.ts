@@ -4,6 +4,7 @@ import {
   type CustomerResponseStore,
   type Decline,
   OfferBusyError,
+  type RecordedResponse,
   type RecordOutcome,
 } from '../domain/acceptance.ts';
 import type { Offer } from '../domain/offer.ts';
@@ -14,17 +15,39 @@ import { OFFER_STATUS_CONDITIONS, offerFromItem, offerKeys, offerViewsKeys, view
 
 /**
  * Acceptances and declines live in their offer's partition (PK `OFFER#<summaryId>`), keyed by the
- * form submission id (SK `ACCEPT#<submissionId>` / `DECLINE#<submissionId>`, entity `acceptance` /
- * `decline`): a replayed submission hits `attribute_not_exists` on the same key and records nothing
- * twice. Each is written in one transaction with the offer item's `acceptances` / `declines`
- * counter. Views are not counted here on the offer item but on its views counter item
- * (offerViewsKeys), which the transactions never touch.
+ * form's submission id (SK `ACCEPT#<submissionId>` / `DECLINE#<submissionId>`, entity `acceptance` /
+ * `decline`). Each is written in one transaction with the offer item's `acceptances` / `declines`
+ * counter and a claim on the submission (SK `SUBMISSION#<submissionId>`, entity `submission`, naming
+ * the response kind), put only if absent: whichever answer comes first takes the submission, so a
+ * replay records nothing twice and one form cannot both accept and decline. Views are not counted
+ * here on the offer item but on its views counter item (offerViewsKeys), which the transactions
+ * never touch.
  */
 export const customerResponseKeys = {
   acceptanceSk: (submissionId: string) => `ACCEPT#${submissionId}`,
   declineSk: (submissionId: string) => `DECLINE#${submissionId}`,
+  submissionSk: (submissionId: string) => `SUBMISSION#${submissionId}`,
   acceptancePrefix: 'ACCEPT#',
 };
+
+/** The claim on a submission: which kind of answer took it. */
+interface SubmissionClaimItem {
+  PK: string;
+  SK: string;
+  entity: 'submission';
+  kind: RecordedResponse['kind'];
+  submissionId: string;
+}
+
+function claimItem(summaryId: string, submissionId: string, kind: RecordedResponse['kind']): SubmissionClaimItem {
+  return {
+    PK: offerKeys.pk(summaryId),
+    SK: customerResponseKeys.submissionSk(submissionId),
+    entity: 'submission',
+    kind,
+    submissionId,
+  };
+}
 
 /**
  * Response items also name the partner whose offer they answer: the table stream turns new ones
@@ -140,12 +163,54 @@ export class DynamoCustomerResponseStore implements CustomerResponseStore {
     return viewsFromItem(Attributes);
   }
 
+  /**
+   * What the submission was answered with, if anything: the claim (strongly consistent: a double
+   * click's second post must see the first), then the response it names.
+   */
+  async findResponse(summaryId: string, submissionId: string): Promise<RecordedResponse | undefined> {
+    const { Item: claim } = await this.table.db.getItem({
+      TableName: this.table.name,
+      Key: { PK: offerKeys.pk(summaryId), SK: customerResponseKeys.submissionSk(submissionId) },
+      ConsistentRead: true,
+    });
+    if (!claim) return undefined;
+    return claim.kind === 'decline'
+      ? this.readResponse(summaryId, submissionId, 'decline')
+      : this.readResponse(summaryId, submissionId, 'acceptance');
+  }
+
+  /** One recorded acceptance (its confirmation page), read without the claim. */
+  async findAcceptance(summaryId: string, submissionId: string): Promise<Acceptance | undefined> {
+    const response = await this.readResponse(summaryId, submissionId, 'acceptance');
+    return response?.kind === 'acceptance' ? response.acceptance : undefined;
+  }
+
+  private async readResponse(
+    summaryId: string,
+    submissionId: string,
+    kind: RecordedResponse['kind'],
+  ): Promise<RecordedResponse | undefined> {
+    const sk =
+      kind === 'acceptance'
+        ? customerResponseKeys.acceptanceSk(submissionId)
+        : customerResponseKeys.declineSk(submissionId);
+    const { Item } = await this.table.db.getItem({
+      TableName: this.table.name,
+      Key: { PK: offerKeys.pk(summaryId), SK: sk },
+      ConsistentRead: true,
+    });
+    if (!Item) return undefined;
+    return kind === 'acceptance'
+      ? { kind, acceptance: acceptanceFromItem(Item) }
+      : { kind, decline: declineFromItem(Item) };
+  }
+
   accept(acceptance: Acceptance, partnerId: string, now: Date): Promise<RecordOutcome<Acceptance>> {
-    return this.record(acceptance, 'acceptances', acceptanceToItem(acceptance, partnerId), acceptanceFromItem, now);
+    return this.record(acceptance, 'acceptances', acceptanceToItem(acceptance, partnerId), now);
   }
 
   decline(decline: Decline, partnerId: string, now: Date): Promise<RecordOutcome<Decline>> {
-    return this.record(decline, 'declines', declineToItem(decline, partnerId), declineFromItem, now);
+    return this.record(decline, 'declines', declineToItem(decline, partnerId), now);
   }
 
   /**
@@ -158,13 +223,12 @@ export class DynamoCustomerResponseStore implements CustomerResponseStore {
     record: T,
     counter: 'acceptances' | 'declines',
     item: AcceptanceItem | DeclineItem,
-    fromItem: (item: Record<string, unknown>) => T,
     now: Date,
   ): Promise<RecordOutcome<T>> {
     const startedAt = this.clock();
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.recordOnce(record, counter, item, fromItem, now);
+        return await this.recordOnce(record, counter, item, now);
       } catch (error) {
         if (!isTransactionConflict(error)) throw error;
         const delay = Math.random() * Math.min(1000, 20 * 2 ** attempt);
@@ -180,9 +244,9 @@ export class DynamoCustomerResponseStore implements CustomerResponseStore {
     record: T,
     counter: 'acceptances' | 'declines',
     item: AcceptanceItem | DeclineItem,
-    fromItem: (item: Record<string, unknown>) => T,
     now: Date,
   ): Promise<RecordOutcome<T>> {
+    const kind = item.entity;
     try {
       await this.table.db.transactWriteItems({
         TransactItems: [
@@ -202,6 +266,13 @@ export class DynamoCustomerResponseStore implements CustomerResponseStore {
               TableName: this.table.name,
               Item: item,
               ConditionExpression: 'attribute_not_exists(PK)',
+            },
+          },
+          {
+            Put: {
+              TableName: this.table.name,
+              Item: claimItem(record.summaryId, record.submissionId, kind),
+              ConditionExpression: 'attribute_not_exists(PK)',
               ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
             },
           },
@@ -211,9 +282,11 @@ export class DynamoCustomerResponseStore implements CustomerResponseStore {
     } catch (error) {
       if (!isTransactionCanceled(error)) throw error;
       // The reasons come back in request order, with the failed items' old values (marshalled).
-      const [offerReason, recordReason] = error.CancellationReasons ?? [];
-      if (recordReason?.Code === 'ConditionalCheckFailed' && recordReason.Item) {
-        return { kind: 'replayed', record: fromItem(unmarshall(recordReason.Item)) };
+      const [offerReason, responseReason, claimReason] = error.CancellationReasons ?? [];
+      if (claimReason?.Code === 'ConditionalCheckFailed' || responseReason?.Code === 'ConditionalCheckFailed') {
+        // Another post with this submission got there first (the same answer, or the other one).
+        const first = await this.findResponse(record.summaryId, record.submissionId);
+        if (first) return { kind: 'replayed', response: first };
       }
       if (offerReason?.Code === 'ConditionalCheckFailed') {
         return offerReason.Item

@@ -3,7 +3,10 @@ import type { Offer, OfferLine } from './offer.ts';
 /** What a customer submitted when accepting an offer. */
 export interface Acceptance {
   readonly summaryId: string;
-  /** Generated into the page's form: a replayed or double-clicked submission carries the same id. */
+  /**
+   * Derived from the form's server-issued token (issue time first, so ids sort by when the form was
+   * opened): a replayed or double-clicked submission carries the same id.
+   */
   readonly submissionId: string;
   readonly companyName: string;
   readonly contactName: string;
@@ -20,11 +23,19 @@ export interface Decline {
   readonly declinedAt: string;
 }
 
+/** What a form submission was answered with: one answer per submission, whichever came first. */
+export type RecordedResponse =
+  | { readonly kind: 'acceptance'; readonly acceptance: Acceptance }
+  | { readonly kind: 'decline'; readonly decline: Decline };
+
 /** Why an acceptance or decline was not recorded: the offer changed state or does not exist. */
 export type RecordOutcome<T> =
   | { readonly kind: 'recorded'; readonly record: T }
-  /** The same submission was recorded before; this is the first record, unchanged. */
-  | { readonly kind: 'replayed'; readonly record: T }
+  /**
+   * The submission was answered before (the same answer replayed, or the form's other button):
+   * the first answer, unchanged.
+   */
+  | { readonly kind: 'replayed'; readonly response: RecordedResponse }
   | { readonly kind: 'not-active'; readonly offer: Offer }
   | { readonly kind: 'not-found' };
 
@@ -57,6 +68,10 @@ export interface CustomerResponseStore {
    * when the view was counted).
    */
   viewOffer(summaryId: string, countView: boolean): Promise<Offer | undefined>;
+  /** What this submission of the offer's form was answered with, if it was. */
+  findResponse(summaryId: string, submissionId: string): Promise<RecordedResponse | undefined>;
+  /** A recorded acceptance, for its confirmation page. */
+  findAcceptance(summaryId: string, submissionId: string): Promise<Acceptance | undefined>;
   /** OfferBusyError when concurrent responses to the same offer keep conflicting. */
   /** `partnerId`: whose offer it answers (the offer's partner), recorded with the response. */
   accept(acceptance: Acceptance, partnerId: string, now: Date): Promise<RecordOutcome<Acceptance>>;

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { SUBMISSION_ID_PATTERN } from '../customer/visitors.ts';
+import { SUBMISSION_ID_PATTERN } from '../customer/submission-token.ts';
 import { queryInt } from '../http/middleware.ts';
 
 /** Opaque to partners: base64url of the last acceptance's submission id. */

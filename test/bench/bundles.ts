@@ -40,6 +40,7 @@ function initEnvironment(spec: FunctionSpec): NodeJS.ProcessEnv {
         DIRECTORY_BASE_URL: 'https://directory.example.com',
         EVENT_BUS_NAME: 'bench-offer-events',
         API_KEY_CACHE_SECONDS: '60',
+        FORM_TOKEN_KEYS_PARAMETER: '/purchase-offers/bench/form-token-keys',
       },
     }),
   };

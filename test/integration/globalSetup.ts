@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureTable, startDynamoDbLocal } from '../../infra/local/dynamodb.ts';
+import { newFormTokenKeysValue } from '../../shared/customer/submission-token.ts';
 import { ENV_FILE_VARIABLE } from './env-file.ts';
 
 /** One DynamoDB Local (in memory) for the whole integration run; every test file shares the table. */
@@ -20,6 +21,8 @@ export default async function globalSetup(): Promise<void> {
       TABLE_NAME: INTEGRATION_TABLE,
       AWS_REGION: 'local',
       PUBLIC_BASE_URL: process.env.PUBLIC_BASE_URL ?? 'https://offers.example.com',
+      // A test key for the customer forms' submission tokens; tests sign their own tokens with it.
+      FORM_TOKEN_KEYS: newFormTokenKeysValue(),
       CHECKOUT_URL_TEMPLATE:
         process.env.CHECKOUT_URL_TEMPLATE ??
         'https://checkout.example.com/buy?advisor={advisorCode}&offer={summaryId}&items={items}&da={delegatedAdmin}',

@@ -3,7 +3,13 @@ import { parseAcceptForm, parseDeclineForm, readFormBody } from '../../functions
 import { buildCheckoutUrl, parseCheckoutTemplate } from '../../shared/customer/checkout.ts';
 import { PAGE_TEXT } from '../../shared/customer/page-text.ts';
 import { declinedPage, offerPage, pageCsp, statusPage } from '../../shared/customer/pages.ts';
-import { newSubmissionId, SUBMISSION_ID_PATTERN } from '../../shared/customer/visitors.ts';
+import {
+  issueToken,
+  newFormTokenKeysValue,
+  parseFormTokenKeys,
+  submissionIdOf,
+} from '../../shared/customer/submission-token.ts';
+import type { GetItemInput } from '../../shared/db/document-db.ts';
 import { DynamoDbError } from '../../shared/db/dynamodb-lite.ts';
 import { offerToItem } from '../../shared/db/offers.ts';
 import { type Offer, offerStatus } from '../../shared/domain/offer.ts';
@@ -86,12 +92,6 @@ describe('checkout URL', () => {
   });
 });
 
-describe('submission ids', () => {
-  it('makes submission ids that the form schema accepts', () => {
-    expect(newSubmissionId()).toMatch(SUBMISSION_ID_PATTERN);
-  });
-});
-
 describe('customer page rendering', () => {
   it('escapes every interpolated string unless it is already html', () => {
     expect(escapeHtml(`<a href="x">'&'</a>`)).toBe('&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;');
@@ -106,13 +106,13 @@ describe('customer page rendering', () => {
         customization: { intro: xss, closing: xss, logoUrl: 'https://x.example/"onerror="alert(1)' },
       }),
       locale: 'en',
-      submissionId: 'sub',
+      submissionToken: 'sub',
     });
     expect(page).not.toContain('<script>');
     expect(page).not.toContain('"onerror="');
     expect(page).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
     expect(page).not.toContain('name="delegatedAdmin"');
-    const withDa = offerPage({ offer: offer({ delegatedAdmin: true }), locale: 'pt-BR', submissionId: 'sub' });
+    const withDa = offerPage({ offer: offer({ delegatedAdmin: true }), locale: 'pt-BR', submissionToken: 'sub' });
     expect(withDa).toContain('name="delegatedAdmin" value="yes"');
     expect(withDa).toContain('Aceitar sem administração delegada');
   });
@@ -123,11 +123,11 @@ describe('customer page rendering', () => {
     expect(page).toContain('&lt;img src=x onerror=alert(1)&gt;');
   });
 
-  it('allows the page’s own style by hash, no script, and form posts only to itself and the checkout', () => {
-    const csp = pageCsp('https://checkout.example.com');
+  it('allows the page’s own style by hash, no script, and form posts to itself only', () => {
+    const csp = pageCsp();
     expect(csp).toMatch(/style-src 'sha256-[A-Za-z0-9+/=]+'/);
     expect(csp).not.toMatch(/script-src|unsafe/);
-    expect(csp).toContain("form-action 'self' https://checkout.example.com");
+    expect(csp).toContain("form-action 'self';");
   });
 });
 
@@ -153,7 +153,7 @@ describe('the offer page with errors', () => {
     offerPage({
       offer: offer({ delegatedAdmin: true }),
       locale,
-      submissionId: 'sub',
+      submissionToken: 'sub',
       form: { values: { company: '<b>x</b>' }, errors },
       ...(formError ? { formError } : {}),
     });
@@ -161,10 +161,10 @@ describe('the offer page with errors', () => {
   it('prefixes the title with Error/Erro, only when the form has errors', () => {
     expect(withErrors('en')).toContain('<title>Error: Your subscription offer from Fabrikam</title>');
     expect(withErrors('pt-BR')).toContain('<title>Erro: Sua oferta de assinaturas de Fabrikam</title>');
-    expect(offerPage({ offer: offer(), locale: 'en', submissionId: 's' })).toContain(
+    expect(offerPage({ offer: offer(), locale: 'en', submissionToken: 's' })).toContain(
       '<title>Your subscription offer from Fabrikam</title>',
     );
-    const stale = offerPage({ offer: offer(), locale: 'en', submissionId: 's', formError: 'Out of date.' });
+    const stale = offerPage({ offer: offer(), locale: 'en', submissionToken: 's', formError: 'Out of date.' });
     expect(stale).toContain('<title>Error: ');
   });
 
@@ -192,7 +192,7 @@ describe('the offer page with errors', () => {
     for (const page of [
       withErrors('en'),
       withErrors('pt-BR', 'stale'),
-      offerPage({ offer: offer({ delegatedAdmin: true }), locale: 'en', submissionId: 's' }),
+      offerPage({ offer: offer({ delegatedAdmin: true }), locale: 'en', submissionToken: 's' }),
     ]) {
       const { defined, referenced } = idsOf(page);
       expect(new Set(defined).size).toBe(defined.length);
@@ -205,9 +205,9 @@ describe('the offer page with errors', () => {
   });
 
   it('opens the decline section when the decline form was the one posted', () => {
-    const page = offerPage({ offer: offer(), locale: 'en', submissionId: 's', formError: 'busy', declining: true });
+    const page = offerPage({ offer: offer(), locale: 'en', submissionToken: 's', formError: 'busy', declining: true });
     expect(page).toContain('<details open>');
-    expect(offerPage({ offer: offer(), locale: 'en', submissionId: 's' })).toContain('<details>');
+    expect(offerPage({ offer: offer(), locale: 'en', submissionToken: 's' })).toContain('<details>');
   });
 });
 
@@ -215,14 +215,14 @@ describe('language on the customer pages', () => {
   it('links the language switch to the offer page itself, whatever URL answered', () => {
     const id = 'ABCD-EFGH-JKMN-PQRS-TVWX';
     for (const page of [
-      offerPage({ offer: offer(), locale: 'en', submissionId: 's', formError: 'x' }),
+      offerPage({ offer: offer(), locale: 'en', submissionToken: 's', formError: 'x' }),
       declinedPage(offer(), 'en'),
       statusPage(offer({ deactivatedAt: '2026-01-01T00:00:00Z' }), 'deactivated', 'en'),
     ]) {
       expect(page).toContain(`href="/o/${id}?lang=pt-BR" hreflang="pt-BR" lang="pt-BR"`);
       expect(page).not.toContain('href="?lang=');
     }
-    expect(offerPage({ offer: offer(), locale: 'pt-BR', submissionId: 's' })).toContain(`href="/o/${id}?lang=en"`);
+    expect(offerPage({ offer: offer(), locale: 'pt-BR', submissionToken: 's' })).toContain(`href="/o/${id}?lang=en"`);
   });
 
   it('marks the partner’s own text with the offer’s language when the page is in another', () => {
@@ -232,14 +232,14 @@ describe('language on the customer pages', () => {
       deactivatedAt: '2026-01-01T00:00:00Z',
       deactivationMessage: 'Preços mudaram',
     });
-    const english = offerPage({ offer: partnerWrote, locale: 'en', submissionId: 's' });
+    const english = offerPage({ offer: partnerWrote, locale: 'en', submissionToken: 's' });
     expect(english).toContain('<html lang="en">');
     expect(english).toContain('<p class="intro" lang="pt-BR">Olá, equipe!</p>');
     expect(english).toContain('<p class="closing" lang="pt-BR">Abraços</p>');
     expect(statusPage(partnerWrote, 'deactivated', 'en')).toContain(
       '<blockquote class="deactivation-message" lang="pt-BR">',
     );
-    const portuguese = offerPage({ offer: partnerWrote, locale: 'pt-BR', submissionId: 's' });
+    const portuguese = offerPage({ offer: partnerWrote, locale: 'pt-BR', submissionToken: 's' });
     expect(portuguese).toContain('<p class="intro">Olá, equipe!</p>');
     expect(portuguese).toContain('<p class="closing">Abraços</p>');
   });
@@ -248,7 +248,7 @@ describe('language on the customer pages', () => {
     const page = offerPage({
       offer: offer({ customization: { contact: { name: 'A', email: 'a@b.co', phone: '+55 (11) 4000-0000' } } }),
       locale: 'en',
-      submissionId: 's',
+      submissionToken: 's',
     });
     expect(page).toContain('<a href="tel:+551140000000">+55 (11) 4000-0000</a>');
   });
@@ -380,7 +380,8 @@ describe('the offer page handler', () => {
   let handler: (event: ApiEvent, context: typeof lambdaContext) => Promise<ApiResult>;
   const stored = offer({ summaryId: 'ABCD-EFGH-JKMN-PQRS-TVWX', items: [{ sku: 'M365_BUSINESS_BASIC', licenses: 4 }] });
   const code = { code: stored.summaryId };
-  const submission = `mhx000000${'A'.repeat(22)}`;
+  const keysValue = newFormTokenKeysValue();
+  const submission = issueToken(parseFormTokenKeys(keysValue, 'test'), stored.summaryId, new Date());
   const acceptBody = new URLSearchParams({
     submission,
     company: 'Tailwind',
@@ -392,16 +393,28 @@ describe('the offer page handler', () => {
     ...apiEvent({
       routeKey: `POST /o/{code}/${verb}`,
       pathParameters: code,
-      headers: { 'user-agent': BROWSER, 'content-type': 'application/x-www-form-urlencoded', ...headers },
+      // A form post from the page itself, as a browser sends it.
+      headers: {
+        'user-agent': BROWSER,
+        'sec-fetch-mode': 'navigate',
+        'sec-fetch-dest': 'document',
+        'sec-fetch-site': 'same-origin',
+        'content-type': 'application/x-www-form-urlencoded',
+        ...headers,
+      },
       body,
     }),
     isBase64Encoded: base64,
   });
   const writes = () => db.writes();
+  /** The table holds this offer and nothing else (no answer recorded yet). */
+  const offerOnly = (item: Offer) => (input: GetItemInput) =>
+    input.Key.SK === 'OFFER' ? { Item: offerToItem(item) } : {};
 
   beforeAll(async () => {
     // The checkout template these tests assert redirects against.
     process.env.CHECKOUT_URL_TEMPLATE = 'https://checkout.example.com/buy?offer={summaryId}&items={items}';
+    process.env.FORM_TOKEN_KEYS = keysValue;
     // The handler makes its table at module load: it gets the fake port instead of DynamoDbLite.
     const lite = await import('../../shared/db/dynamodb-lite.ts');
     jest.unstable_mockModule('../../shared/db/dynamodb-lite.ts', () => ({
@@ -412,7 +425,7 @@ describe('the offer page handler', () => {
   });
   beforeEach(() => {
     db.reset();
-    db.answers.getItem = () => ({ Item: offerToItem(stored) });
+    db.answers.getItem = offerOnly(stored);
   });
 
   it('answers HEAD with GET’s status and headers, an empty body, and no view counted', async () => {
@@ -447,11 +460,14 @@ describe('the offer page handler', () => {
   it('accepts a base64-encoded form body (as API Gateway sends some form posts)', async () => {
     const result = await handler(post('accept', Buffer.from(acceptBody).toString('base64'), {}, true), lambdaContext);
     expect(result.statusCode).toBe(303);
-    expect(result.headers?.location).toBe(
-      'https://checkout.example.com/buy?offer=ABCD-EFGH-JKMN-PQRS-TVWX&items=M365_BUSINESS_BASIC%3A7',
-    );
+    expect(result.headers?.location).toBe(`/o/ABCD-EFGH-JKMN-PQRS-TVWX/accepted/${submission}`);
     expect(db.calls.getItem).toEqual([
       { TableName: 'unit-table', Key: { PK: `OFFER#${stored.summaryId}`, SK: 'OFFER' }, ConsistentRead: true },
+      {
+        TableName: 'unit-table',
+        Key: { PK: `OFFER#${stored.summaryId}`, SK: `SUBMISSION#${submissionIdOf(submission)}` },
+        ConsistentRead: true,
+      },
     ]);
     const [write] = db.calls.transactWriteItems;
     expect(putAt(write, 1)).toMatchObject({
@@ -492,7 +508,7 @@ describe('the offer page handler', () => {
   );
 
   it('shows an inactive offer’s status page, not the form, whatever the body (even oversized)', async () => {
-    db.answers.getItem = () => ({ Item: offerToItem({ ...stored, deactivatedAt: '2026-01-01T00:00:00Z' }) });
+    db.answers.getItem = offerOnly({ ...stored, deactivatedAt: '2026-01-01T00:00:00Z' });
     for (const body of [`reason=${'x'.repeat(20_000)}`, '{}']) {
       const result = await handler(post('decline', body), lambdaContext);
       expect(result.statusCode).toBe(410);
@@ -546,7 +562,7 @@ describe('the offer page handler', () => {
       expect(result.statusCode).toBe(503);
       expect(result.headers?.['retry-after']).toMatch(/^\d+$/);
       expect(result.headers?.['cache-control']).toContain('no-store');
-      expect(result.headers?.['content-security-policy']).toBe(pageCsp('https://checkout.example.com'));
+      expect(result.headers?.['content-security-policy']).toBe(pageCsp());
       expect(result.body).toContain(PAGE_TEXT.en.errors.busy);
       // Nothing was recorded: the same submission id lets a resubmission record exactly once.
       expect(result.body).toContain(`name="submission" value="${submission}"`);

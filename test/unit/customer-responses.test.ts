@@ -200,12 +200,12 @@ describe('DynamoCustomerResponseStore.accept under contention', () => {
 });
 
 describe('DynamoCustomerResponseStore.accept outcomes', () => {
-  it('writes the offer counter under the offer-is-active condition and the record, in one transaction', async () => {
+  it('writes the offer counter under the offer-is-active condition, the record and the submission claim, in one transaction', async () => {
     const outcome = await store().store.accept(acceptance(), 'p-1', NOW);
 
     expect(outcome).toEqual({ kind: 'recorded', record: acceptance() });
     const [write] = db.calls.transactWriteItems;
-    expect(write?.TransactItems).toHaveLength(2);
+    expect(write?.TransactItems).toHaveLength(3);
     expect(write?.TransactItems[0]).toEqual({
       Update: expect.objectContaining({
         TableName: 'Table',
@@ -221,6 +221,19 @@ describe('DynamoCustomerResponseStore.accept outcomes', () => {
       TableName: 'Table',
       Item: acceptanceToItem(acceptance(), 'p-1'),
       ConditionExpression: 'attribute_not_exists(PK)',
+    });
+    // One claim per submission, whatever the answer: a decline with the same submission would
+    // fail on this item.
+    expect(putAt(write, 2)).toEqual({
+      TableName: 'Table',
+      Item: {
+        PK: offerKey.PK,
+        SK: `SUBMISSION#${acceptance().submissionId}`,
+        entity: 'submission',
+        kind: 'acceptance',
+        submissionId: acceptance().submissionId,
+      },
+      ConditionExpression: 'attribute_not_exists(PK)',
       ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
     });
   });
@@ -229,13 +242,40 @@ describe('DynamoCustomerResponseStore.accept outcomes', () => {
   it('answers a replayed submission with the first record, unchanged', async () => {
     const first = { ...acceptance(), companyName: 'First Try Ltd' };
     db.answers.transactWriteItems = failure('TransactionCanceledException', {
-      CancellationReasons: [
-        { Code: 'None' },
-        { Code: 'ConditionalCheckFailed', Item: marshall(acceptanceToItem(first, 'p-1')) },
-      ],
+      CancellationReasons: [{ Code: 'None' }, { Code: 'ConditionalCheckFailed' }, { Code: 'ConditionalCheckFailed' }],
     });
+    db.answers.getItem = ({ Key }) =>
+      Key.SK === `SUBMISSION#${first.submissionId}`
+        ? { Item: { ...Key, entity: 'submission', kind: 'acceptance' } }
+        : Key.SK === `ACCEPT#${first.submissionId}`
+          ? { Item: { ...acceptanceToItem(first, 'p-1') } }
+          : {};
 
-    expect(await store().store.accept(acceptance(), 'p-1', NOW)).toEqual({ kind: 'replayed', record: first });
+    expect(await store().store.accept(acceptance(), 'p-1', NOW)).toEqual({
+      kind: 'replayed',
+      response: { kind: 'acceptance', acceptance: first },
+    });
+  });
+
+  it('answers a decline of a submission that was accepted with the acceptance', async () => {
+    const accepted = acceptance();
+    db.answers.transactWriteItems = failure('TransactionCanceledException', {
+      CancellationReasons: [{ Code: 'None' }, { Code: 'None' }, { Code: 'ConditionalCheckFailed' }],
+    });
+    db.answers.getItem = ({ Key }) =>
+      Key.SK === `SUBMISSION#${accepted.submissionId}`
+        ? { Item: { ...Key, entity: 'submission', kind: 'acceptance' } }
+        : Key.SK === `ACCEPT#${accepted.submissionId}`
+          ? { Item: { ...acceptanceToItem(accepted, 'p-1') } }
+          : {};
+
+    const outcome = await store().store.decline(
+      { summaryId: accepted.summaryId, submissionId: accepted.submissionId, declinedAt: NOW.toISOString() },
+      'p-1',
+      NOW,
+    );
+
+    expect(outcome).toEqual({ kind: 'replayed', response: { kind: 'acceptance', acceptance: accepted } });
   });
 
   it('answers an offer that no longer takes answers with its stored state', async () => {

@@ -1,0 +1,165 @@
+import { request as httpsRequest } from 'node:https';
+import { optionalEnv, requiredEnv } from '../../shared/config/env.ts';
+import { type FormTokenKeys, parseFormTokenKeys } from '../../shared/customer/submission-token.ts';
+import { credentialsFromEnv } from '../../shared/db/dynamodb-lite.ts';
+import { type AwsCredentials, signRequest } from '../../shared/db/sigv4.ts';
+import { logger } from '../../shared/observability/logger.ts';
+
+/**
+ * The form-token keys: on AWS a SecureString SSM parameter (FORM_TOKEN_KEYS_PARAMETER), locally
+ * and in tests the value itself (FORM_TOKEN_KEYS). The parameter is read with one signed
+ * GetParameter call over node:https (SigV4 from shared/db/sigv4.ts), not the SSM SDK client, which
+ * would bring the SDK back into the page's bundle and cold start.
+ */
+
+/** No answer from SSM within this (ms), connecting included: the call fails and is tried again later. */
+export const SSM_TIMEOUT_MS = 2_000;
+/**
+ * Re-read this often (ms), so that a rotated value reaches warm instances: within this time every
+ * instance signs with the new key, while the previous key still verifies what was issued before.
+ */
+export const KEYS_REFRESH_MS = 10 * 60 * 1000;
+
+/** The keys could not be loaded (SSM unreachable, refused or slow): the page answers "try again". */
+export class FormTokenKeysUnavailableError extends Error {
+  override readonly name = 'FormTokenKeysUnavailableError';
+}
+
+export interface TokenKeySource {
+  /** The keys to sign and verify with; FormTokenKeysUnavailableError when they cannot be had at all. */
+  get(): Promise<FormTokenKeys>;
+}
+
+/** A fixed value (local runtime, tests): parsed at once, so a bad value fails the cold start. */
+export function staticTokenKeys(value: string, source: string): TokenKeySource {
+  const keys = parseFormTokenKeys(value, source);
+  return { get: async () => keys };
+}
+
+export interface SsmParameterRequest {
+  readonly name: string;
+  readonly region: string;
+  readonly credentials: AwsCredentials;
+  readonly timeoutMs?: number;
+  /** `https://ssm.<region>.amazonaws.com/` unless given (tests). */
+  readonly endpoint?: string;
+}
+
+/**
+ * SSM GetParameter with decryption: the decrypted value. Errors carry SSM's error type and the
+ * HTTP status, never the answer's body (a decrypted value must not reach logs).
+ */
+export function getSsmParameter({
+  name,
+  region,
+  credentials,
+  timeoutMs = SSM_TIMEOUT_MS,
+  endpoint = `https://ssm.${region}.amazonaws.com/`,
+}: SsmParameterRequest): Promise<string> {
+  const url = new URL(endpoint);
+  const body = JSON.stringify({ Name: name, WithDecryption: true });
+  const headers = { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'AmazonSSM.GetParameter' };
+  const signed = signRequest(
+    { method: 'POST', host: url.host, path: url.pathname, headers, body },
+    { credentials, region, service: 'ssm', date: new Date() },
+  );
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    const settle = (outcome: () => void) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      outcome();
+    };
+    const req = httpsRequest(url, {
+      method: 'POST',
+      headers: { ...headers, ...signed, host: url.host, 'content-length': Buffer.byteLength(body) },
+    });
+    const timer = setTimeout(() => {
+      settle(() => reject(new FormTokenKeysUnavailableError(`SSM did not answer within ${timeoutMs} ms`)));
+      req.destroy();
+    }, timeoutMs);
+    req.on('error', (error: NodeJS.ErrnoException) =>
+      settle(() => reject(new FormTokenKeysUnavailableError(`SSM request failed (${error.code ?? error.name})`))),
+    );
+    req.on('response', (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () =>
+        settle(() => {
+          let answer: { Parameter?: { Value?: unknown }; __type?: unknown } = {};
+          try {
+            answer = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+          } catch {
+            // Not SSM's JSON (a proxy's page): the status says enough.
+          }
+          const status = res.statusCode ?? 0;
+          if (status !== 200 || typeof answer.Parameter?.Value !== 'string') {
+            const type = typeof answer.__type === 'string' ? answer.__type.split('#').pop() : 'no value';
+            return reject(new FormTokenKeysUnavailableError(`SSM GetParameter answered ${status} (${type})`));
+          }
+          resolve(answer.Parameter.Value);
+        }),
+      );
+    });
+    req.end(body);
+  });
+}
+
+export interface SsmTokenKeysOptions {
+  readonly read: () => Promise<string>;
+  readonly refreshMs?: number;
+  /** ms since the epoch; tests pass a fake clock. */
+  readonly now?: () => number;
+}
+
+/**
+ * Keys from SSM: read at once (during the cold start, so the first customer does not wait for it),
+ * then again once KEYS_REFRESH_MS have passed. A failed refresh keeps the keys it has and tries
+ * again on the next request; only with no keys at all does get() fail.
+ */
+export function ssmTokenKeys(parameterName: string, options: SsmTokenKeysOptions): TokenKeySource {
+  const refreshMs = options.refreshMs ?? KEYS_REFRESH_MS;
+  const now = options.now ?? Date.now;
+  const source = `SSM parameter ${parameterName}`;
+  let keys: { value: FormTokenKeys; readAt: number } | undefined;
+  let pending: Promise<FormTokenKeys> | undefined;
+  const load = () => {
+    pending ??= (async () => {
+      try {
+        const value = parseFormTokenKeys(await options.read(), source);
+        keys = { value, readAt: now() };
+        return value;
+      } finally {
+        pending = undefined;
+      }
+    })();
+    return pending;
+  };
+  // Started now; a failure here is retried by the first request.
+  load().catch((error: Error) =>
+    logger.warn('form token keys not loaded', { errorName: error.name, error: error.message }),
+  );
+  return {
+    async get() {
+      if (!keys) return load();
+      if (now() - keys.readAt > refreshMs) {
+        const stale = keys.value;
+        return load().catch((error: Error) => {
+          logger.warn('form token keys not refreshed', { errorName: error.name, error: error.message });
+          return stale;
+        });
+      }
+      return keys.value;
+    },
+  };
+}
+
+/** FORM_TOKEN_KEYS (the value: local runtime, tests) or FORM_TOKEN_KEYS_PARAMETER (the SSM parameter, AWS). */
+export function tokenKeysFromEnv(env: NodeJS.ProcessEnv = process.env): TokenKeySource {
+  const value = optionalEnv('FORM_TOKEN_KEYS', env);
+  if (value) return staticTokenKeys(value, 'FORM_TOKEN_KEYS');
+  const name = requiredEnv('FORM_TOKEN_KEYS_PARAMETER', env);
+  const region = requiredEnv('AWS_REGION', env);
+  return ssmTokenKeys(name, { read: () => getSsmParameter({ name, region, credentials: credentialsFromEnv(env) }) });
+}
