@@ -2,7 +2,8 @@ import { canonicalOfferRedirect } from '../../shared/customer/links.ts';
 import { messagePage, pageResponse } from '../../shared/customer/pages.ts';
 import { MethodNotAllowedError, NotFoundError } from '../../shared/domain/errors.ts';
 import { summaryIdFromLink } from '../../shared/domain/summary-id.ts';
-import { publicRoute } from '../../shared/http/route.ts';
+import { publicRoute, withoutBody } from '../../shared/http/route.ts';
+import type { ApiHandler } from '../../shared/http/types.ts';
 import { negotiateLocale } from '../../shared/i18n/locale.ts';
 import { methodsForPath } from '../../shared/routes.ts';
 
@@ -11,9 +12,10 @@ const CUSTOMER_PATH_PREFIX = '/o/';
 
 /**
  * API Gateway's `$default` route: the request matched no route. A known path with another
- * method is a 405 naming the methods it takes; anything else is a 404.
+ * method is a 405 naming the methods it takes (`Allow`, HEAD included wherever GET is); anything
+ * else is a 404.
  */
-export const handler = publicRoute({}, async ({ event }) => {
+const answer = publicRoute({}, async ({ event }) => {
   const path = event.rawPath;
   const allowed = methodsForPath(path);
   if (allowed.length > 0) throw new MethodNotAllowedError(event.requestContext.http.method, allowed);
@@ -30,3 +32,9 @@ export const handler = publicRoute({}, async ({ event }) => {
     'There is no such endpoint. The partner API is under /v1 (see GET /v1/catalog, /v1/offers).',
   );
 });
+
+/** A HEAD request gets the same status and headers, without the body (RFC 9110 §9.3.2). */
+export const handler: ApiHandler = async (event, context) => {
+  const result = await answer(event, context);
+  return event.requestContext.http.method === 'HEAD' ? withoutBody(result) : result;
+};

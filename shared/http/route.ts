@@ -64,13 +64,35 @@ export function publicRoute<S extends RequestSchemas>(
     .handler(async (event) => fn(toRequest<S>(event)));
 }
 
-/** Routes one Lambda function's route keys to their handlers (a function serves a route group). */
+/**
+ * Routes one Lambda function's route keys to their handlers (a function serves a route group).
+ * `HEAD <path>` without a handler of its own is answered by `GET <path>`'s, without the body
+ * (shared/routes.ts gives every GET route a HEAD twin).
+ */
 export function routeGroup(handlers: Record<string, ApiHandler>): ApiHandler {
   return async (event, context) => {
     const handler = handlers[event.routeKey];
-    if (!handler) throw new Error(`No handler for route ${event.routeKey}`);
-    return handler(event, context);
+    if (handler) return handler(event, context);
+    const get = headAsGet(event.routeKey, handlers);
+    if (!get) throw new Error(`No handler for route ${event.routeKey}`);
+    return withoutBody(await get(event, context));
   };
+}
+
+/** The GET handler that answers `routeKey` when it is a HEAD route without a handler of its own. */
+export function headAsGet<H>(routeKey: string, handlers: Readonly<Record<string, H>>): H | undefined {
+  return routeKey.startsWith('HEAD ') ? handlers[`GET ${routeKey.slice('HEAD '.length)}`] : undefined;
+}
+
+/**
+ * A GET response as the answer to HEAD: the same status and headers, no body. Content-Length is
+ * dropped rather than made up: the gateway sets it from the (empty) body.
+ */
+export function withoutBody(result: ApiResult): ApiResult {
+  const headers = Object.fromEntries(
+    Object.entries(result.headers ?? {}).filter(([name]) => name.toLowerCase() !== 'content-length'),
+  );
+  return { ...result, headers, body: '', isBase64Encoded: false };
 }
 
 export function json(statusCode: number, body: unknown, headers: Record<string, string> = {}): ApiResult {

@@ -18,14 +18,14 @@ describe('requests no route matches ($default)', () => {
   it('answers a known path with a method it does not take with 405 and Allow', async () => {
     const response = await fetch(`${api.baseUrl}/v1/offers/ABCD-EFGH-JKMN-PQRS-TVWX`, { method: 'DELETE' });
     expect(response.status).toBe(405);
-    expect(response.headers.get('allow')).toBe('GET');
+    expect(response.headers.get('allow')?.split(', ').sort()).toEqual(['GET', 'HEAD']);
     expect(await bodyOf(response)).toMatchObject({ type: 'urn:purchase-offers:problem:method-not-allowed' });
   });
 
   it('lists every method a path takes', async () => {
     const response = await fetch(`${api.baseUrl}/v1/offers`, { method: 'PUT' });
     expect(response.status).toBe(405);
-    expect(response.headers.get('allow')?.split(', ').sort()).toEqual(['GET', 'POST']);
+    expect(response.headers.get('allow')?.split(', ').sort()).toEqual(['GET', 'HEAD', 'POST']);
   });
 
   it('answers a mistyped customer link with a readable 404 page under the page CSP', async () => {
