@@ -1,13 +1,21 @@
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { TableRef } from '../../shared/db/client.ts';
+import { partnerKeys } from '../../shared/db/partners.ts';
 import { hashApiKey } from '../../shared/domain/api-key.ts';
 import { PartnerAdmin } from '../ops/partner-admin.ts';
+import { DEMO_LOGO_PATH } from './demo-logo.ts';
 
 export const DEMO_PARTNER_ID = 'demo-partner';
 
-/** Seeds the demo partner and its key; running it again on persisted data changes nothing. */
-export async function seedDemo(table: TableRef, apiKey: string): Promise<void> {
+/**
+ * Seeds the demo partner and its key; running it again on persisted data changes nothing but the
+ * logo's URL, which follows the local gateway when it moves to another port.
+ * `logoUrl`: the demo logo as the local gateway serves it (demoLogoUrl).
+ */
+export async function seedDemo(table: TableRef, apiKey: string, { logoUrl }: { logoUrl: string }): Promise<void> {
   const admin = new PartnerAdmin(table);
-  if (!(await admin.partners.get(DEMO_PARTNER_ID))) {
+  const partner = await admin.partners.get(DEMO_PARTNER_ID);
+  if (!partner) {
     await admin.createPartner({
       partnerId: DEMO_PARTNER_ID,
       name: 'Contoso Cloud Advisors',
@@ -15,10 +23,24 @@ export async function seedDemo(table: TableRef, apiKey: string): Promise<void> {
       customerCount: 42,
       delegatedAdminCertified: true,
       contact: { name: 'Ana Souza', email: 'ana.souza@contoso-advisors.example', phone: '+55 11 4000-1234' },
-      logoUrl: 'https://contoso-advisors.example/logo.png',
+      logoUrl,
     });
+  } else if (partner.logoUrl !== logoUrl && isDemoLogo(partner.logoUrl)) {
+    await table.client.send(
+      new UpdateCommand({
+        TableName: table.name,
+        Key: { PK: partnerKeys.pk(DEMO_PARTNER_ID), SK: partnerKeys.sk() },
+        UpdateExpression: 'SET logoUrl = :logoUrl',
+        ExpressionAttributeValues: { ':logoUrl': logoUrl },
+      }),
+    );
   }
   if (!(await admin.keys.getByHash(hashApiKey(apiKey)))) {
     await admin.issueKey(DEMO_PARTNER_ID, 'demo key (npm start)', apiKey);
   }
+}
+
+/** A logo the seed put there: this runtime's on another port, or the off-line placeholder of older seeds. */
+function isDemoLogo(url: string | undefined): boolean {
+  return url === 'https://contoso-advisors.example/logo.png' || (url?.endsWith(DEMO_LOGO_PATH) ?? false);
 }

@@ -1,5 +1,6 @@
 import { findSubscription } from '../catalog/catalog.ts';
 import { type Offer, offerContact, offerLogoUrl } from '../domain/offer.ts';
+import { formatDateTime, formatNumber } from '../i18n/format.ts';
 import type { Locale } from '../i18n/locale.ts';
 import { disclosures } from './disclosures.ts';
 import { html, type SafeHtml } from './html.ts';
@@ -33,7 +34,7 @@ const STRINGS: Record<Locale, Strings> = {
     defaultIntro: (partner) =>
       `${partner} has prepared a purchase offer for Microsoft cloud subscriptions for you. Review it and accept it online when you are ready.`,
     itemsHeading: 'Subscriptions in this offer',
-    licenses: (count) => `${count} ${count === 1 ? 'license' : 'licenses'}`,
+    licenses: (count) => `${formatNumber('en', count)} ${count === 1 ? 'license' : 'licenses'}`,
     cta: 'Review the offer',
     linkLead: 'Open your offer:',
     summaryId: (id) => `Offer code: ${id}`,
@@ -47,7 +48,7 @@ const STRINGS: Record<Locale, Strings> = {
     defaultIntro: (partner) =>
       `${partner} preparou uma oferta de compra de assinaturas de nuvem Microsoft para você. Revise e aceite on-line quando estiver pronto.`,
     itemsHeading: 'Assinaturas nesta oferta',
-    licenses: (count) => `${count} ${count === 1 ? 'licença' : 'licenças'}`,
+    licenses: (count) => `${formatNumber('pt-BR', count)} ${count === 1 ? 'licença' : 'licenças'}`,
     cta: 'Ver a oferta',
     linkLead: 'Abra sua oferta:',
     summaryId: (id) => `Código da oferta: ${id}`,
@@ -57,18 +58,6 @@ const STRINGS: Record<Locale, Strings> = {
     signature: (partner) => `— ${partner}`,
   },
 };
-
-function formatInstant(iso: string, locale: Locale): string {
-  return new Intl.DateTimeFormat(locale, {
-    year: 'numeric',
-    month: 'long',
-    day: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-    timeZone: 'UTC',
-    timeZoneName: 'short',
-  }).format(new Date(iso));
-}
 
 /** Paragraphs of partner text: blank lines separate paragraphs, single line breaks become <br>. */
 function paragraphs(text: string, style: string): SafeHtml[] {
@@ -101,7 +90,8 @@ export function buildOfferMessage(offer: Offer, locale: Locale, url: string): Of
     licenses: t.licenses(item.licenses),
   }));
   const notices = disclosures(locale, { partnerName, contact, delegatedAdmin: offer.delegatedAdmin });
-  const expires = offer.expiresAt ? t.expires(formatInstant(offer.expiresAt, locale)) : undefined;
+  // In the usage location's time zone, named, as on the offer page.
+  const expires = offer.expiresAt ? t.expires(formatDateTime(locale, offer.expiresAt, offer.usageLocation)) : undefined;
   const subject = t.subject(partnerName);
 
   const text = [

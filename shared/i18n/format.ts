@@ -1,0 +1,95 @@
+import type { Locale } from './locale.ts';
+
+/**
+ * One representative IANA time zone per usage location: the zone of its largest business centre
+ * (for countries with several zones: US → New York, CA → Toronto, BR → São Paulo, MX → Mexico
+ * City, AU → Sydney). A choice, not a fact about the customer, so every date shown names its zone.
+ * Every code in USAGE_LOCATION_CODES has one (a unit test checks); anything else gets UTC.
+ */
+const USAGE_LOCATION_TIME_ZONES: Readonly<Record<string, string>> = {
+  AR: 'America/Argentina/Buenos_Aires',
+  BR: 'America/Sao_Paulo',
+  CA: 'America/Toronto',
+  CL: 'America/Santiago',
+  CO: 'America/Bogota',
+  EC: 'America/Guayaquil',
+  MX: 'America/Mexico_City',
+  PE: 'America/Lima',
+  US: 'America/New_York',
+  UY: 'America/Montevideo',
+  AT: 'Europe/Vienna',
+  BE: 'Europe/Brussels',
+  CH: 'Europe/Zurich',
+  CZ: 'Europe/Prague',
+  DE: 'Europe/Berlin',
+  DK: 'Europe/Copenhagen',
+  ES: 'Europe/Madrid',
+  FI: 'Europe/Helsinki',
+  FR: 'Europe/Paris',
+  GB: 'Europe/London',
+  GR: 'Europe/Athens',
+  HU: 'Europe/Budapest',
+  IE: 'Europe/Dublin',
+  IT: 'Europe/Rome',
+  LU: 'Europe/Luxembourg',
+  NL: 'Europe/Amsterdam',
+  NO: 'Europe/Oslo',
+  PL: 'Europe/Warsaw',
+  PT: 'Europe/Lisbon',
+  RO: 'Europe/Bucharest',
+  SE: 'Europe/Stockholm',
+  TR: 'Europe/Istanbul',
+  AU: 'Australia/Sydney',
+  IN: 'Asia/Kolkata',
+  JP: 'Asia/Tokyo',
+  KR: 'Asia/Seoul',
+  MY: 'Asia/Kuala_Lumpur',
+  NZ: 'Pacific/Auckland',
+  SG: 'Asia/Singapore',
+  AE: 'Asia/Dubai',
+  IL: 'Asia/Jerusalem',
+  SA: 'Asia/Riyadh',
+  ZA: 'Africa/Johannesburg',
+};
+
+export function timeZoneFor(usageLocation: string): string {
+  return USAGE_LOCATION_TIME_ZONES[usageLocation] ?? 'UTC';
+}
+
+// Formatters are costly to build and pages reuse a handful: one per locale (and zone).
+const numberFormats = new Map<Locale, Intl.NumberFormat>();
+const dateTimeFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** A count as the locale writes it: 10,000 (en), 10.000 (pt-BR). */
+export function formatNumber(locale: Locale, value: number): string {
+  let format = numberFormats.get(locale);
+  if (format === undefined) {
+    format = new Intl.NumberFormat(locale, { maximumFractionDigits: 0 });
+    numberFormats.set(locale, format);
+  }
+  return format.format(value);
+}
+
+/**
+ * An instant (ISO 8601) as a reader in the usage location reads it, in the page's language, with
+ * the zone's name: "December 31, 2026 at 6:59 PM Eastern Standard Time",
+ * "31 de dezembro de 2026 às 20:59 Horário Padrão de Brasília".
+ */
+export function formatDateTime(locale: Locale, iso: string, usageLocation: string): string {
+  const timeZone = timeZoneFor(usageLocation);
+  const key = `${locale} ${timeZone}`;
+  let format = dateTimeFormats.get(key);
+  if (format === undefined) {
+    format = new Intl.DateTimeFormat(locale, {
+      year: 'numeric',
+      month: 'long',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: '2-digit',
+      timeZone,
+      timeZoneName: 'long',
+    });
+    dateTimeFormats.set(key, format);
+  }
+  return format.format(new Date(iso));
+}

@@ -1,0 +1,100 @@
+import { USAGE_LOCATION_CODES } from '../../shared/catalog/catalog-data.ts';
+import { offerPage } from '../../shared/customer/pages.ts';
+import { formatDateTime, formatNumber, timeZoneFor } from '../../shared/i18n/format.ts';
+import { buildOfferMessage } from '../../shared/render/offer-message.ts';
+import { offerFixture } from '../support/offer.ts';
+
+/** ICU separates the time from AM/PM with a narrow no-break space; compare text as a reader sees it. */
+const plain = (text: string) => text.replace(/[\u202f\u00a0]/g, ' ');
+
+const EXPIRES_AT = '2026-12-31T23:59:00.000Z';
+
+function page(locale: 'en' | 'pt-BR', overrides: Parameters<typeof offerFixture>[0] = {}) {
+  const offer = offerFixture({
+    usageLocation: 'BR',
+    expiresAt: EXPIRES_AT,
+    items: [
+      { sku: 'M365_E3', licenses: 2500 },
+      { sku: 'M365_BUSINESS_BASIC', licenses: 10 },
+    ],
+    ...overrides,
+  });
+  return plain(offerPage({ offer, locale, submissionToken: 'token' }));
+}
+
+describe('time zones and formats for usage locations', () => {
+  it.each(USAGE_LOCATION_CODES)('gives %s a time zone of its own that Intl knows', (code) => {
+    const zone = timeZoneFor(code);
+    expect(zone).not.toBe('UTC');
+    expect(new Intl.DateTimeFormat('en', { timeZone: zone }).resolvedOptions().timeZone).toBeTruthy();
+  });
+
+  it('writes the date and time in the page language, in the usage location’s zone, naming it', () => {
+    expect(plain(formatDateTime('pt-BR', EXPIRES_AT, 'BR'))).toBe(
+      '31 de dezembro de 2026 às 20:59 Horário Padrão de Brasília',
+    );
+    expect(plain(formatDateTime('en', EXPIRES_AT, 'US'))).toBe('December 31, 2026 at 6:59 PM Eastern Standard Time');
+    expect(plain(formatDateTime('en', EXPIRES_AT, 'DE'))).toBe(
+      'January 1, 2027 at 12:59 AM Central European Standard Time',
+    );
+  });
+
+  it('writes counts with the locale’s grouping', () => {
+    expect(formatNumber('pt-BR', 10000)).toBe('10.000');
+    expect(formatNumber('en', 10000)).toBe('10,000');
+  });
+});
+
+describe('what the offer page tells the customer', () => {
+  it('says when the offer expires, in the page language and the usage location’s zone', () => {
+    expect(page('pt-BR')).toContain(
+      'Esta oferta é válida até 31 de dezembro de 2026 às 20:59 Horário Padrão de Brasília.',
+    );
+    expect(page('en', { usageLocation: 'US' })).toContain(
+      'This offer is valid until December 31, 2026 at 6:59 PM Eastern Standard Time.',
+    );
+  });
+
+  it('says nothing about expiry for an offer without one', () => {
+    const offer = offerFixture();
+    expect(offer.expiresAt).toBeUndefined();
+    expect(offerPage({ offer, locale: 'en', submissionToken: 'token' })).not.toContain('valid until');
+  });
+
+  it('notes, on items sold only to existing subscribers, that they add to a subscription', () => {
+    const html = page('en');
+
+    expect(html).toContain(
+      '<p class="hint existing-only" id="licenses-M365_E3-note">Only for organisations that already subscribe to Microsoft 365 E3',
+    );
+    expect(html).toContain('aria-describedby="licenses-M365_E3-hint licenses-M365_E3-note"');
+    expect(html).not.toContain('id="licenses-M365_BUSINESS_BASIC-note"');
+    expect(page('pt-BR')).toContain('Somente para organizações que já assinam o Microsoft 365 E3');
+  });
+
+  it('localises the license limits but keeps the fields plain numbers', () => {
+    const portuguese = page('pt-BR');
+    const english = page('en');
+
+    expect(portuguese).toContain('De 1 a 10.000 licenças.');
+    expect(english).toContain('From 1 to 10,000 licenses.');
+    expect(portuguese).toContain('max="10000"');
+    expect(portuguese).toContain('value="2500"');
+  });
+});
+
+describe('what the offer message tells the customer', () => {
+  it('gives the expiry in the usage location’s zone and localised license counts', () => {
+    const offer = offerFixture({
+      usageLocation: 'BR',
+      expiresAt: EXPIRES_AT,
+      items: [{ sku: 'M365_E3', licenses: 2500 }],
+    });
+
+    const message = plain(buildOfferMessage(offer, 'pt-BR', 'https://offers.example.com/o/x').text);
+
+    expect(message).toContain('Esta oferta é válida até 31 de dezembro de 2026 às 20:59 Horário Padrão de Brasília.');
+    expect(message).toContain('Microsoft 365 E3: 2.500 licenças');
+    expect(message).not.toContain('UTC');
+  });
+});
