@@ -1,0 +1,137 @@
+import { type Browser, type BrowserContext, chromium } from 'playwright-core';
+
+const BASE = process.env.LOCAL_BASE_URL ?? '';
+const KEY = process.env.LOCAL_API_KEY ?? '';
+// A person's desktop browser: headless Chromium would otherwise announce itself as HeadlessChrome.
+const DESKTOP_USER_AGENT =
+  'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
+
+async function api(path: string, init: { method?: string; body?: unknown } = {}) {
+  const response = await fetch(BASE + path, {
+    method: init.method ?? 'GET',
+    headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
+    ...(init.body ? { body: JSON.stringify(init.body) } : {}),
+  });
+  // biome-ignore lint/suspicious/noExplicitAny: assertions check the shape
+  const body: any = await response.json();
+  if (!response.ok) throw new Error(`${path}: ${response.status} ${JSON.stringify(body)}`);
+  return body;
+}
+
+/** A fresh offer of the seeded demo partner (its logo is the one the local runtime serves). */
+async function createOffer(): Promise<{ summaryId: string }> {
+  const { offices } = await api('/v1/offices');
+  const office = (offices as { officeId: string; active: boolean }[]).find((o) => o.active);
+  return api('/v1/offers', {
+    method: 'POST',
+    body: {
+      officeId: office?.officeId,
+      usageLocation: 'BR',
+      items: [{ sku: 'M365_BUSINESS_STANDARD', licenses: 10 }],
+      delegatedAdmin: false,
+      locale: 'en',
+    },
+  });
+}
+
+const views = async (summaryId: string): Promise<number> => (await api(`/v1/offers/${summaryId}`)).counters.views;
+
+let browser: Browser;
+beforeAll(async () => {
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+});
+afterAll(() => browser?.close());
+
+let context: BrowserContext;
+afterEach(() => context?.close());
+
+/** A browser profile that only reaches the local servers (hermetic: nothing from the internet). */
+async function openContext(userAgent?: string): Promise<BrowserContext> {
+  context = await browser.newContext(userAgent ? { userAgent } : {});
+  await context.route(
+    (url) => url.hostname !== '127.0.0.1',
+    (route) => route.abort(),
+  );
+  return context;
+}
+
+describe('views in a real browser', () => {
+  it('counts exactly one view per page open by a person’s desktop Chromium', async () => {
+    const offer = await createOffer();
+    const page = await (await openContext(DESKTOP_USER_AGENT)).newPage();
+
+    await page.goto(`${BASE}/o/${offer.summaryId}`);
+    const afterFirstOpen = await views(offer.summaryId);
+    await page.goto(`${BASE}/o/${offer.summaryId}`);
+
+    expect(afterFirstOpen).toBe(1);
+    expect(await views(offer.summaryId)).toBe(2);
+  });
+
+  it('does not count headless Chromium announcing itself', async () => {
+    const offer = await createOffer();
+    const page = await (await openContext()).newPage();
+
+    const response = await page.goto(`${BASE}/o/${offer.summaryId}`);
+
+    expect(await page.evaluate(() => navigator.userAgent)).toContain('HeadlessChrome');
+    expect(response?.status()).toBe(200);
+    expect(await views(offer.summaryId)).toBe(0);
+  });
+});
+
+describe('pasted links in a real browser', () => {
+  it.each([')', '.', ',', '/', ').', '%29', "'", '%3E', '%E2%80%9D'])(
+    'lands on the offer page from /o/<code>%s, at the canonical address, counting one view',
+    async (trailer) => {
+      const offer = await createOffer();
+      const page = await (await openContext(DESKTOP_USER_AGENT)).newPage();
+
+      const response = await page.goto(`${BASE}/o/${offer.summaryId}${trailer}`);
+
+      expect(response?.status()).toBe(200);
+      expect(new URL(page.url()).pathname).toBe(`/o/${offer.summaryId}`);
+      await expect(page.getByRole('button', { name: 'Accept and go to checkout' }).isVisible()).resolves.toBe(true);
+      expect(await views(offer.summaryId)).toBe(1);
+    },
+  );
+
+  it('lands on the offer page from a loosely typed code', async () => {
+    const offer = await createOffer();
+    const page = await (await openContext(DESKTOP_USER_AGENT)).newPage();
+
+    await page.goto(`${BASE}/o/${offer.summaryId.replace(/-/g, '').toLowerCase()}`);
+
+    expect(new URL(page.url()).pathname).toBe(`/o/${offer.summaryId}`);
+  });
+});
+
+describe('the demo partner on a newcomer’s first page', () => {
+  it('shows the logo the local runtime serves, allowed by the page CSP', async () => {
+    const offer = await createOffer();
+    const page = await (await openContext(DESKTOP_USER_AGENT)).newPage();
+    const blocked: string[] = [];
+    page.on('console', (message) => {
+      if (/Content Security Policy/i.test(message.text())) blocked.push(message.text());
+    });
+
+    await page.goto(`${BASE}/o/${offer.summaryId}`);
+    const logo = page.getByRole('img', { name: 'Contoso Cloud Advisors' });
+    await logo.evaluate((img: HTMLImageElement) => img.decode());
+
+    expect(await logo.getAttribute('src')).toBe(`${BASE}/local/demo-logo.svg`);
+    expect(await logo.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0);
+    expect(blocked).toEqual([]);
+  });
+});
