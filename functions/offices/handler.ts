@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import { tableFromEnv } from '../../shared/db/client.ts';
 import { DynamoOfficeStore } from '../../shared/db/offices.ts';
-import { latest } from '../../shared/domain/office.ts';
+import { partnerLastSyncedAt } from '../../shared/domain/office.ts';
 import { json, partnerRoute, routeGroup } from '../../shared/http/route.ts';
 import { officeView, sortOffices } from '../../shared/sync/office-view.ts';
 
@@ -15,7 +15,7 @@ export const listOffices = partnerRoute(
     const wanted = query.active === undefined ? offices : offices.filter((o) => o.active === (query.active === 'true'));
     return json(200, {
       offices: sortOffices(wanted).map((office) => officeView(office, freshness)),
-      lastSyncedAt: latest(freshness.scheduledRunAt, freshness.onDemandAt) ?? null,
+      lastSyncedAt: partnerLastSyncedAt(freshness, offices.length > 0),
     });
   },
 );

@@ -88,7 +88,7 @@ export interface OfficeSyncStats {
   readonly durationMs: number;
 }
 
-/** The scheduled sync's bookkeeping: PK `SYNC#OFFICES`, SK `STATE`. */
+/** The scheduled sync's bookkeeping: one item (officeSyncKeys in shared/db/offices.ts). */
 export interface OfficeSyncState {
   /** The directory's cursor after the last complete run; absent before the first one. */
   readonly cursor?: string;
@@ -150,6 +150,16 @@ export interface SyncFreshness {
   readonly scheduledRunAt?: string;
   /** The partner's last completed on-demand sync. */
   readonly onDemandAt?: string;
+}
+
+/**
+ * When this partner's offices as a whole were last known current, or null before its first sync:
+ * its last on-demand sync (a full listing of its offices), or the last successful scheduled run
+ * (which brings every change) once it has offices stored. A partner with nothing stored and no
+ * on-demand sync has never been synced as far as we know, whatever the scheduled runs did.
+ */
+export function partnerLastSyncedAt(freshness: SyncFreshness, hasStoredOffices: boolean): string | null {
+  return latest(freshness.onDemandAt, hasStoredOffices ? freshness.scheduledRunAt : undefined) ?? null;
 }
 
 /** The later of two optional ISO times. */

@@ -6,7 +6,7 @@ import { type FieldError, UnauthorizedError } from '../domain/errors.ts';
 import { logger } from '../observability/logger.ts';
 import { mapError, problemResponse, RequestError, ServiceUnavailableError } from './problem.ts';
 import type { ApiEvent, ApiResult } from './types.ts';
-import { toFieldErrors } from './validation.ts';
+import { fieldPath, repeatedError, repeatedParameters, toFieldErrors } from './validation.ts';
 
 type Middleware = MiddlewareObj<ApiEvent, ApiResult, Error, Context>;
 
@@ -123,7 +123,16 @@ export function validateRequest(schemas: RequestSchemas): Middleware {
         else errors.push(...toFieldErrors(prefix, result.error.issues));
       };
       check('path', 'path', schemas.path, event.pathParameters ?? {});
-      check('query', 'query', schemas.query, event.queryStringParameters ?? {});
+      if (schemas.query) {
+        // API Gateway joins a repeated parameter's values with commas (`?limit=5&limit=6` arrives
+        // as limit "5,6"): say it was repeated rather than judge the joined value.
+        const repeated = repeatedParameters(event.rawQueryString ?? '');
+        const before = errors.length;
+        check('query', 'query', schemas.query, event.queryStringParameters ?? {});
+        const fields = new Set(repeated.map((name) => fieldPath('query', [name])));
+        const own = errors.splice(before).filter((error) => !fields.has(error.field));
+        errors.push(...repeated.map((name) => repeatedError(name)), ...own);
+      }
       check('headers', 'header', schemas.headers, event.headers ?? {});
       if (schemas.body) {
         const raw = decodeBody(event);
@@ -214,11 +223,14 @@ export function problemErrors(): Middleware {
   };
 }
 
-/** `z.coerce` alternative that keeps query strings strict: "10" → 10, "10abc" → error. */
+/**
+ * `z.coerce` alternative that keeps query strings strict: "10" → 10, "10abc" → error. Any whole
+ * number is one, so "-5" and "99999999999" are told the range (min, max), not "not a number".
+ */
 export const queryInt = (min: number, max: number) =>
   z
     .pipe(
-      z.string().check(z.regex(/^\d{1,9}$/, 'must be a whole number')),
+      z.string().check(z.regex(/^-?\d+$/, 'must be a whole number')),
       z.transform((s) => Number(s)),
     )
     .check(z.minimum(min), z.maximum(max));

@@ -78,6 +78,31 @@ export interface MappedError {
   readonly unexpected: boolean;
 }
 
+/**
+ * A problem document lists at most this many field errors. A request cannot make the answer larger
+ * than its own mistakes are worth: 6,000 unknown keys in a 59 KB body would otherwise answer half a
+ * megabyte. The first errors are enough to fix a request; the count says how many more there are.
+ */
+export const MAX_PROBLEM_ERRORS = 20;
+/** Longer field paths (an unknown key can be as long as the body) are cut, marked with "…". */
+export const MAX_FIELD_LENGTH = 200;
+
+function cut(field: string): string {
+  const head = field.slice(0, MAX_FIELD_LENGTH);
+  // Never end on half of a surrogate pair.
+  return `${head.isWellFormed() ? head : head.slice(0, -1)}…`;
+}
+
+/** `errors` (the first MAX_PROBLEM_ERRORS) and `errorsOmitted` (how many more), or nothing. */
+export function cappedErrors(errors: readonly FieldError[]): { errors?: FieldError[]; errorsOmitted?: number } {
+  if (errors.length === 0) return {};
+  const shown = errors
+    .slice(0, MAX_PROBLEM_ERRORS)
+    .map((error) => (error.field.length > MAX_FIELD_LENGTH ? { ...error, field: cut(error.field) } : error));
+  const omitted = errors.length - shown.length;
+  return omitted > 0 ? { errors: shown, errorsOmitted: omitted } : { errors: shown };
+}
+
 /** The one place an error becomes an HTTP status. Unknown errors leak nothing but the request id. */
 export function mapError(error: unknown, requestId: string): MappedError {
   if (error instanceof DomainError || error instanceof RequestError) {
@@ -93,7 +118,7 @@ export function mapError(error: unknown, requestId: string): MappedError {
         title: error.title,
         status,
         detail: error.detail,
-        ...(error.errors.length > 0 ? { errors: error.errors } : {}),
+        ...cappedErrors(error.errors),
         requestId,
       },
       headers,

@@ -82,3 +82,21 @@ export function toFieldErrors(location: string, issues: readonly Issue[]): Field
     return [{ field: fieldPath(location, issue.path), rule: ruleOf(issue), message: describeIssue(issue) }];
   });
 }
+
+/**
+ * Names of query parameters given more than once in a raw query string (`limit` in
+ * `?limit=5&limit=6`), in order of first appearance. Names are decoded as API Gateway decodes them.
+ */
+export function repeatedParameters(rawQueryString: string): string[] {
+  const seen = new Set<string>();
+  const repeated = new Set<string>();
+  for (const [name] of new URLSearchParams(rawQueryString)) {
+    if (seen.has(name)) repeated.add(name);
+    seen.add(name);
+  }
+  return [...repeated];
+}
+
+export function repeatedError(name: string): FieldError {
+  return { field: fieldPath('query', [name]), rule: 'repeated', message: 'must be given once' };
+}

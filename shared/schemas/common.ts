@@ -40,7 +40,10 @@ export const acceptLanguageHeaders = z.object({
  * (`invalid_type`), and a value that is not an object is reported by the object as usual.
  */
 export function nullAsAbsent<Shape extends z.core.$ZodLooseShape>(shape: Shape) {
-  const optional = Object.keys(shape).filter((key) => shape[key]?._zod.optin === 'optional');
+  const optional = Object.keys(shape).filter((key) => {
+    const optin = shape[key]?._zod.optin;
+    return optin === 'optional' || optin === 'defaulted';
+  });
   return z.pipe(
     z.transform((input: unknown) => {
       if (typeof input !== 'object' || input === null || Array.isArray(input)) return input;
@@ -54,3 +57,21 @@ export function nullAsAbsent<Shape extends z.core.$ZodLooseShape>(shape: Shape) 
     z.strictObject(shape),
   );
 }
+
+/**
+ * A whole number of any size. Range rules come after this one and name their own limits, so
+ * `1e308` is "must be between 1 and 300", not a safe-integer bound nobody asked about; a JSON
+ * number too large for a double (`1e400`, which JSON.parse reads as Infinity) counts as the
+ * largest one rather than as "not a number".
+ */
+export const wholeNumber = () =>
+  z.pipe(
+    z.transform((value: unknown) =>
+      value === Number.POSITIVE_INFINITY
+        ? Number.MAX_VALUE
+        : value === Number.NEGATIVE_INFINITY
+          ? -Number.MAX_VALUE
+          : value,
+    ),
+    z.number().check(z.refine(Number.isInteger, { error: 'must be a whole number', params: { rule: 'integer' } })),
+  );

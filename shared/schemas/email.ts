@@ -1,5 +1,6 @@
 import { domainToASCII } from 'node:url';
-import { analyzeEmail } from '@hapi/address';
+// The email module alone: the package index also loads URI and IP helpers with @hapi/hoek (~15 KB).
+import { analyzeEmail } from '@hapi/address/dist/email.js';
 import * as z from 'zod/mini';
 import { hasInvisibleCharacters, UNSAFE_IN_LINE } from './text.ts';
 
@@ -32,14 +33,19 @@ export function canonicalEmail(input: string): EmailResult {
   }
   const normalized = value.normalize('NFC');
   const at = normalized.lastIndexOf('@');
+  if (at < 1) return { ok: false, rule: 'format:email' };
   const local = normalized.slice(0, at);
-  if (at > 0 && utf8Length(local) > MAX_EMAIL_LOCAL_OCTETS) return { ok: false, rule: 'email_local_part_too_long' };
-  // Lengths are checked here on the stored form, in octets, rather than by the library (UTF-16 units).
-  if (analyzeEmail(normalized, { ignoreLength: true }) !== null) return { ok: false, rule: 'format:email' };
-  const domain = domainToASCII(normalized.slice(at + 1));
-  if (domain === '') return { ok: false, rule: 'format:email' };
-  const email = `${local}@${domain.toLowerCase()}`;
+  const domain = normalized.slice(at + 1);
+  // '' when the domain is not a valid IDNA name; the syntax check below refuses it then.
+  const asciiDomain = domainToASCII(domain).toLowerCase();
+  const email = `${local}@${asciiDomain || domain}`;
+  // Lengths first, so an address that is only too long is told so; they are counted here on the
+  // stored form, in octets, rather than by the library (which counts UTF-16 units).
+  if (utf8Length(local) > MAX_EMAIL_LOCAL_OCTETS) return { ok: false, rule: 'email_local_part_too_long' };
   if (utf8Length(email) > MAX_EMAIL_OCTETS) return { ok: false, rule: 'email_too_long' };
+  if (analyzeEmail(normalized, { ignoreLength: true }) !== null || asciiDomain === '') {
+    return { ok: false, rule: 'format:email' };
+  }
   return { ok: true, email };
 }
 

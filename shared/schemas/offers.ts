@@ -3,7 +3,7 @@ import type { OfferPosition } from '../domain/offer.ts';
 import { normalizeSummaryId } from '../domain/summary-id.ts';
 import { queryInt } from '../http/middleware.ts';
 import { LOCALES } from '../i18n/locale.ts';
-import { nullAsAbsent, usageLocationSchema } from './common.ts';
+import { nullAsAbsent, usageLocationSchema, wholeNumber } from './common.ts';
 import { emailAddress } from './email.ts';
 import { nameText, noUnsafeCharacters, paragraphText, UNSAFE_IN_LINE } from './text.ts';
 
@@ -107,9 +107,7 @@ export const offerLineSchema = z.strictObject({
   // Only "a whole number" here: the SKU's own min/max is a business rule (422
   // licenses-out-of-range naming that range), which any whole number outside it breaks, 1e308
   // included, rather than a generic "at most 9007199254740991" from a safe-integer check.
-  licenses: z
-    .number()
-    .check(z.refine(Number.isInteger, { error: 'must be a whole number', params: { rule: 'integer' } })),
+  licenses: wholeNumber(),
 });
 
 export const createOfferBody = nullAsAbsent({
@@ -122,7 +120,7 @@ export const createOfferBody = nullAsAbsent({
   customization: z.optional(customizationSchema),
   // An instant with an explicit offset; "in the future" is checked at create time (422 invalid-expiry).
   expiresAt: z.optional(z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time with a time zone' })),
-  maxAcceptances: z.optional(z.int().check(z.minimum(1), z.maximum(MAX_ACCEPTANCES_LIMIT))),
+  maxAcceptances: z.optional(wholeNumber().check(z.minimum(1), z.maximum(MAX_ACCEPTANCES_LIMIT))),
   reference: z.optional(identifier(TEXT_LIMITS.reference)),
 });
 export type CreateOfferBody = z.output<typeof createOfferBody>;
