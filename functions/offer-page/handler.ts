@@ -162,12 +162,13 @@ interface CheckedAnswer {
  * Everything a posted answer goes through before its fields are validated, in this order:
  * 1. a post the browser says came from another site: 403, nothing read;
  * 2. no such offer: 404;
- * 3. a client classified as automated: the page comes back, nothing recorded (nor looked up);
- * 4. a submission answered before (replay, double click, the form's other button): its recorded
+ * 3. a submission answered before (replay, double click, the form's other button): its recorded
  *    outcome, even if the offer has become inactive since (perhaps through that very answer);
- * 5. an inactive offer: its status page;
- * 6. a body that is not our form, or a token that is missing, forged, for another offer or
- *    expired: the form again, filled in, with a fresh token and a form-level message.
+ * 4. an inactive offer: its status page;
+ * 5. a body that is not our form, or a token that is missing, forged, for another offer or
+ *    expired: the form again, filled in, with a fresh token and a form-level message;
+ * 6. a client classified as automated (isAutomatedVisitor): the form again with a message,
+ *    nothing recorded.
  * Either the page to answer with, or the answer to validate and record.
  */
 async function checkAnswer(event: ApiEvent, answer: Answer): Promise<{ done: ApiResult } | CheckedAnswer> {
@@ -180,14 +181,11 @@ async function checkAnswer(event: ApiEvent, answer: Answer): Promise<{ done: Api
   const read = readFormBody(event.body, event.isBase64Encoded, event.headers?.['content-type']);
   const now = new Date();
   const keys = await tokenKeys.get();
-  const automated = isAutomatedVisitor(headers);
   const token = read.fields.submission;
   const checked = summaryId ? checkToken(keys, token, summaryId, now) : ({ status: 'invalid' } as const);
   const [offer, earlier] = await Promise.all([
     summaryId ? store.viewOffer(summaryId, false) : undefined,
-    summaryId && checked.status !== 'invalid' && !automated
-      ? store.findResponse(summaryId, checked.submissionId)
-      : undefined,
+    summaryId && checked.status !== 'invalid' ? store.findResponse(summaryId, checked.submissionId) : undefined,
   ]);
   if (!offer) return { done: notFound(event) };
   const locale = pageLocale(event, offer.locale, read.fields.lang);
@@ -197,18 +195,16 @@ async function checkAnswer(event: ApiEvent, answer: Answer): Promise<{ done: Api
     const form = { values: read.fields, errors: {} };
     return { done: page(statusCode, offerPage({ offer, locale, submissionToken, form, formError, declining })) };
   };
-  const gone = () => inactive(offer, locale, now);
-  if (automated) {
-    logger.info('automated answer not recorded', { answer });
-    const statusPage = gone();
-    return statusPage ? { done: statusPage } : again(200, PAGE_TEXT[locale].errors.automated);
-  }
   if (earlier && token) return { done: recordedOutcome(offer, earlier, token, locale) };
-  const inactivePage = gone();
+  const inactivePage = inactive(offer, locale, now);
   if (inactivePage) return { done: inactivePage };
   if (!read.ok) return again(UNREADABLE_STATUS[read.problem], PAGE_TEXT[locale].errors[read.problem]);
   if (checked.status === 'invalid' || !token) return again(422, PAGE_TEXT[locale].errors.stale);
   if (checked.status === 'expired') return again(422, PAGE_TEXT[locale].errors.expired);
+  if (isAutomatedVisitor(headers)) {
+    logger.info('automated answer not recorded', { answer });
+    return again(200, PAGE_TEXT[locale].errors.automated);
+  }
   return { offer, fields: read.fields, locale, now, token, submissionId: checked.submissionId };
 }
 

@@ -1,6 +1,7 @@
 import { createHandler } from '../../functions/offer-events/handler.ts';
 import { startTableStreamPoller, type TableStreamPoller } from '../../infra/local/table-stream.ts';
 import type { OfferEvent, OfferEventPublisher } from '../../shared/customer/events.ts';
+import { submissionIdOf } from '../../shared/customer/submission-token.ts';
 import { createDynamoClient } from '../../shared/db/client.ts';
 import { acceptFields, customerAt } from '../support/customer-forms.ts';
 import { startLocalApi, table } from '../support/local-api.ts';
@@ -70,7 +71,8 @@ describe('offer events from the table stream', () => {
       partnerId: offer.partnerId,
       acceptance: {
         summaryId: offer.summaryId,
-        submissionId: submission,
+        // Derived from the form's token: the id partners dedupe on.
+        submissionId: submissionIdOf(submission),
         companyName: 'Tailwind Traders',
         delegatedAdmin: false,
         items: [
