@@ -1,0 +1,172 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { freePort } from '../../infra/local/dynamodb.ts';
+import { generateApiKey } from '../../shared/domain/api-key.ts';
+import { escapeHtml } from '../../shared/render/html.ts';
+import { acceptFields, BROWSER, browserRequest } from '../support/customer-forms.ts';
+
+/**
+ * `npm start` as a person or a CI job runs it: its own process, environment and DynamoDB Local.
+ * Only what a shell would have: not the settings this test project gives its handlers.
+ */
+function shellEnvironment(extra: Record<string, string>): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  for (const name of ['TABLE_NAME', 'DDB_ENDPOINT', 'PUBLIC_BASE_URL', 'CHECKOUT_URL_TEMPLATE', 'NODE_OPTIONS']) {
+    delete env[name];
+  }
+  for (const name of Object.keys(env)) if (name.startsWith('FORM_TOKEN')) delete env[name];
+  return { ...env, POWERTOOLS_LOG_LEVEL: 'WARN', ...extra };
+}
+
+interface Run {
+  readonly child: ChildProcess;
+  readonly stdout: () => string;
+  readonly stderr: () => string;
+  readonly exited: Promise<number | null>;
+}
+
+function npmStart(extra: Record<string, string>): Run {
+  const child = spawn('node_modules/.bin/tsx', ['infra/local/start.ts', '--in-memory'], {
+    env: shellEnvironment(extra),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    out += chunk.toString();
+  });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    err += chunk.toString();
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, stdout: () => out, stderr: () => err, exited };
+}
+
+async function untilReady(run: Run): Promise<void> {
+  for (let waited = 0; waited < 60_000; waited += 100) {
+    if (run.stdout().includes('Press Ctrl-C')) return;
+    if (run.child.exitCode !== null) throw new Error(`npm start exited:\n${run.stdout()}\n${run.stderr()}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`npm start did not come up in 60 s:\n${run.stdout()}`);
+}
+
+describe('npm start with CHECKOUT_URL_TEMPLATE from the environment', () => {
+  it.each([
+    ['a non-https URL', 'ftp://checkout.example.com/buy?o={summaryId}', 'CHECKOUT_URL_TEMPLATE must use https'],
+    [
+      'an unknown placeholder',
+      'https://checkout.example.com/buy?o={offerId}',
+      'CHECKOUT_URL_TEMPLATE has an unknown placeholder {offerId}',
+    ],
+    ['not a URL', 'checkout', 'CHECKOUT_URL_TEMPLATE must be an absolute URL'],
+  ])(
+    'refuses %s at once, saying why, before starting anything',
+    async (_label, template, reason) => {
+      const run = npmStart({ PORT: String(await freePort()), CHECKOUT_URL_TEMPLATE: template });
+
+      const code = await run.exited;
+
+      expect(code).toBe(1);
+      expect(run.stderr()).toContain(reason);
+      expect(run.stderr()).not.toMatch(/\n\s+at /); // a message, not a stack trace
+      expect(run.stdout()).not.toContain('DynamoDB Local');
+    },
+    30_000,
+  );
+
+  describe('a valid template', () => {
+    let checkout: Server;
+    let run: Run;
+    let base: string;
+    let template: string;
+    const key = generateApiKey();
+
+    beforeAll(async () => {
+      // Another checkout than the demo one, as ops or a test would point the runtime at.
+      checkout = createServer((_req, res) => res.end('elsewhere'));
+      await new Promise<void>((resolve) => checkout.listen(0, '127.0.0.1', resolve));
+      template = `http://127.0.0.1:${(checkout.address() as AddressInfo).port}/buy?o={summaryId}&i={items}`;
+      const port = await freePort();
+      base = `http://127.0.0.1:${port}`;
+      run = npmStart({ PORT: String(port), DEMO_API_KEY: key, CHECKOUT_URL_TEMPLATE: template });
+      await untilReady(run);
+    }, 90_000);
+
+    afterAll(async () => {
+      run?.child.kill('SIGTERM');
+      await run?.exited;
+      checkout?.close();
+    }, 30_000);
+
+    async function createOffer(): Promise<{ summaryId: string }> {
+      const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
+      // The first office sync runs as the runtime comes up: wait for its offices.
+      let office: { officeId: string } | undefined;
+      for (let attempt = 0; attempt < 300 && !office; attempt++) {
+        const { offices } = await (await fetch(`${base}/v1/offices`, { headers })).json();
+        office = offices.find((candidate: { active: boolean }) => candidate.active);
+        if (!office) await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      const response = await fetch(`${base}/v1/offers`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({
+          officeId: office?.officeId,
+          usageLocation: 'BR',
+          items: [{ sku: 'M365_BUSINESS_STANDARD', licenses: 10 }],
+          delegatedAdmin: false,
+          locale: 'en',
+        }),
+      });
+      expect(response.status).toBe(201);
+      return response.json();
+    }
+
+    it('names the configured checkout in its banner', () => {
+      expect(run.stdout()).toContain(`${new URL(template).origin}   (CHECKOUT_URL_TEMPLATE)`);
+    });
+
+    it('sends an accepted offer to the configured checkout', async () => {
+      const offer = await createOffer();
+      const page = await (await browserRequest(`${base}/o/${offer.summaryId}`)).text();
+      const token = /name="submission" value="([^"]+)"/.exec(page)?.[1] ?? '';
+      const { delegatedAdmin: _none, ...fields } = acceptFields(token, { 'licenses.M365_BUSINESS_STANDARD': '7' });
+      delete fields['licenses.TEAMS_ESSENTIALS'];
+
+      const accepted = await browserRequest(`${base}/o/${offer.summaryId}/accept`, {
+        method: 'POST',
+        headers: {
+          ...BROWSER,
+          'sec-fetch-site': 'same-origin',
+          origin: base,
+          'content-type': 'application/x-www-form-urlencoded',
+        },
+        body: new URLSearchParams(fields).toString(),
+      });
+      expect(accepted.status).toBe(303);
+      const confirmation = await (
+        await browserRequest(new URL(accepted.headers.get('location') ?? '', base).href)
+      ).text();
+
+      const expected = template
+        .replace('{summaryId}', offer.summaryId)
+        .replace('{items}', 'M365_BUSINESS_STANDARD%3A7');
+      expect(confirmation).toContain(`href="${escapeHtml(expected)}"`);
+    });
+
+    it('serves the demo partner’s logo itself, under an img-src the page allows', async () => {
+      const offer = await createOffer();
+
+      const page = await browserRequest(`${base}/o/${offer.summaryId}`);
+      const logo = await browserRequest(`${base}/local/demo-logo.svg`);
+
+      expect(await page.text()).toContain(`<img src="${base}/local/demo-logo.svg" alt="Contoso Cloud Advisors">`);
+      expect(page.headers.get('content-security-policy')).toContain("img-src https: 'self'");
+      expect(logo.status).toBe(200);
+      expect(logo.headers.get('content-type')).toBe('image/svg+xml');
+      expect(await logo.text()).toContain('<svg');
+    });
+  });
+});
