@@ -1,3 +1,4 @@
+import { parseRfc7231DateTime } from '@smithy/core/serde';
 import { ConfigError } from '../config/env.ts';
 import type { DirectoryOffice } from '../domain/office.ts';
 import type { Credential } from './credential.ts';
@@ -18,6 +19,11 @@ export interface HttpDirectoryOptions {
   /** A Retry-After longer than this is not waited for: the page fails (the next run resumes). */
   readonly maxRetryAfterSeconds?: number;
   readonly pageSize?: number;
+  /**
+   * Largest page body accepted, in bytes (default 8 MiB: 1,000 offices of about 1 KB each, eight
+   * times over). A larger page is not read further and counts as malformed (retried, then the run fails).
+   */
+  readonly maxPageBytes?: number;
   readonly fetch?: typeof fetch;
   readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   readonly random?: () => number;
@@ -26,6 +32,8 @@ export interface HttpDirectoryOptions {
 }
 
 const RETRYABLE_STATUS = new Set([408, 429, 500, 502, 503, 504]);
+/** 8 MiB. */
+export const DEFAULT_MAX_PAGE_BYTES = 8 * 1024 * 1024;
 
 function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -42,15 +50,60 @@ function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
-/** Retry-After is either delta-seconds or an HTTP date (RFC 9110 §10.2.3). */
+/**
+ * Retry-After (RFC 9110 §10.2.3) in seconds from `now` (ms since the epoch): delay-seconds, or an
+ * HTTP-date in any of the three formats a recipient must accept (§5.6.7): IMF-fixdate
+ * (`Sun, 06 Nov 1994 08:49:37 GMT`), RFC 850 (`Sunday, 06-Nov-94 08:49:37 GMT`, a two-digit year
+ * more than 50 years ahead meaning the past century) and asctime (`Sun Nov  6 08:49:37 1994`, UTC).
+ * Dates are parsed by the AWS SDK's HTTP-date parser; `Date.parse` reads asctime in the machine's
+ * time zone. A date in the past is 0; anything else is undefined (no wait asked).
+ */
 export function parseRetryAfter(value: string | null, now: number = Date.now()): number | undefined {
-  if (value === null || value.trim() === '') return undefined;
-  const trimmed = value.trim();
+  const trimmed = value?.trim();
+  if (!trimmed) return undefined;
   if (/^\d+$/.test(trimmed)) return Number(trimmed);
-  // An HTTP date names the day (`Wed, 21 Oct 2015 07:28:00 GMT`); anything else is garbage.
-  if (!/^[A-Za-z]{3}, /.test(trimmed)) return undefined;
-  const at = Date.parse(trimmed);
-  return Number.isNaN(at) ? undefined : Math.max(0, Math.ceil((at - now) / 1000));
+  let at: Date | undefined;
+  try {
+    at = parseRfc7231DateTime(trimmed);
+  } catch {
+    return undefined;
+  }
+  return at === undefined ? undefined : Math.max(0, Math.ceil((at.getTime() - now) / 1000));
+}
+
+/**
+ * Reads a response body of at most `maxBytes`, as it arrives: past the cap it stops reading and
+ * cancels the body, which closes the connection, so an oversized page is never held in memory.
+ * A Content-Length over the cap is refused before reading. Throws BodyTooLargeError.
+ */
+export async function readCappedBody(response: Response, maxBytes: number): Promise<Uint8Array> {
+  const declared = Number(response.headers.get('content-length') ?? Number.NaN);
+  if (declared > maxBytes) {
+    await response.body?.cancel().catch(() => undefined);
+    throw new BodyTooLargeError(maxBytes);
+  }
+  if (!response.body) return new Uint8Array();
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let received = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    received += value.byteLength;
+    if (received > maxBytes) {
+      await reader.cancel().catch(() => undefined);
+      throw new BodyTooLargeError(maxBytes);
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks, received);
+}
+
+export class BodyTooLargeError extends Error {
+  override readonly name = 'BodyTooLargeError';
+  constructor(readonly maxBytes: number) {
+    super(`response body over ${maxBytes} bytes`);
+  }
 }
 
 /**
@@ -92,6 +145,7 @@ export class HttpDirectory implements OfficeDirectory {
   private readonly maxDelayMs: number;
   private readonly maxRetryAfterSeconds: number;
   private readonly pageSize: number;
+  private readonly maxPageBytes: number;
   private readonly fetch: typeof fetch;
   private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   private readonly random: () => number;
@@ -103,6 +157,7 @@ export class HttpDirectory implements OfficeDirectory {
     this.maxDelayMs = options.maxDelayMs ?? 8_000;
     this.maxRetryAfterSeconds = options.maxRetryAfterSeconds ?? 60;
     this.pageSize = options.pageSize ?? 500;
+    this.maxPageBytes = options.maxPageBytes ?? DEFAULT_MAX_PAGE_BYTES;
     this.fetch = options.fetch ?? globalThis.fetch;
     this.sleep = options.sleep ?? abortableSleep;
     this.random = options.random ?? Math.random;
@@ -165,7 +220,7 @@ export class HttpDirectory implements OfficeDirectory {
       throw new AttemptError(`credential unavailable: ${describeFetchError(error)}`, true);
     }
     let status: number;
-    let text: string;
+    let bytes: Uint8Array;
     let retryAfter: string | null;
     try {
       const response = await this.fetch(url, {
@@ -175,8 +230,13 @@ export class HttpDirectory implements OfficeDirectory {
       status = response.status;
       retryAfter = response.headers.get('retry-after');
       // The body is read under the same timeout: a server that stalls mid-body is a timeout too.
-      text = await response.text();
+      // An error answer's body is not needed: it is dropped unread (and never buffered).
+      if (status !== 200) await response.body?.cancel().catch(() => undefined);
+      bytes = status === 200 ? await readCappedBody(response, this.maxPageBytes) : new Uint8Array();
     } catch (error) {
+      if (error instanceof BodyTooLargeError) {
+        throw new AttemptError(`malformed page: larger than ${error.maxBytes} bytes`, true, 200);
+      }
       if (timeout.aborted && !outer?.aborted) throw new AttemptError(`timed out after ${this.timeoutMs} ms`, true);
       throw error;
     }
@@ -185,7 +245,7 @@ export class HttpDirectory implements OfficeDirectory {
     }
     let body: unknown;
     try {
-      body = JSON.parse(text);
+      body = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
     } catch {
       throw new AttemptError('malformed page: not JSON', true, status);
     }

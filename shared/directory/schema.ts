@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import type { DirectoryOffice } from '../domain/office.ts';
 import { describeIssue, fieldPath } from '../http/validation.ts';
+import { nameText } from '../schemas/text.ts';
 
 /**
  * The directory's wire format, validated strictly. Unknown fields are ignored (the directory may
@@ -10,7 +11,12 @@ import { describeIssue, fieldPath } from '../http/validation.ts';
 const idSchema = z
   .string()
   .check(z.regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/, 'must be an id (1-128 letters, digits, ._:-)'));
-const textSchema = z.string().check(z.trim(), z.minLength(1), z.maxLength(200));
+/**
+ * Office names and cities are shown to partners and, through offers, to customers: the same text
+ * rules as names partners type (no control, text-direction or invisible characters, a letter or
+ * digit, stored trimmed and NFC), 1-200 characters as stored.
+ */
+const textSchema = nameText(200);
 
 export const directoryOfficeSchema = z.object({
   partnerId: idSchema,
@@ -22,10 +28,17 @@ export const directoryOfficeSchema = z.object({
   updatedAt: z.iso.datetime({ offset: true }),
 });
 
-/** The page envelope: if this is wrong the whole page is unusable (and retried as transient). */
+/**
+ * The page envelope: if this is wrong the whole page is unusable (and retried as transient). A
+ * `nextPageToken` that is absent, `null` or `""` means this is the last page: JSON encoders write
+ * an unset field all three ways.
+ */
 export const directoryPageSchema = z.object({
   offices: z.array(z.unknown()).check(z.maxLength(10_000)),
-  nextPageToken: z.optional(z.string().check(z.minLength(1), z.maxLength(4096))),
+  nextPageToken: z.pipe(
+    z.optional(z.nullable(z.string().check(z.maxLength(4096)))),
+    z.transform((token) => (token === null || token === '' ? undefined : token)),
+  ),
   cursor: z.string().check(z.minLength(1), z.maxLength(4096)),
 });
 

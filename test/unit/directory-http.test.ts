@@ -277,4 +277,58 @@ describe('parseRetryAfter', () => {
     expect(parseRetryAfter('Wed, 31 Dec 2025 23:00:00 GMT', now)).toBe(0);
     expect(parseRetryAfter(null, now)).toBeUndefined();
   });
+
+  it.each([
+    ['IMF-fixdate', 'Thu, 01 Jan 2026 00:00:30 GMT'],
+    ['RFC 850', 'Thursday, 01-Jan-26 00:00:30 GMT'],
+    ['asctime', 'Thu Jan  1 00:00:30 2026'],
+  ])('reads an %s date (RFC 9110 §5.6.7)', (_format, value) => {
+    expect(parseRetryAfter(value, Date.parse('2026-01-01T00:00:00Z'))).toBe(30);
+  });
+
+  it('reads an RFC 850 two-digit year as the nearest one not more than 50 years ahead', () => {
+    const now = Date.parse('2026-01-01T00:00:00Z');
+    // 99 → 1999 (2099 would be 73 years ahead): long past, so no wait.
+    expect(parseRetryAfter('Friday, 31-Dec-99 23:59:59 GMT', now)).toBe(0);
+  });
+
+  it.each([
+    'Thu, 01 Jan 2026 00:00:30 PST',
+    'thu, 01 jan 2026 00:00:30 gmt',
+    'Thu Jan 1 00:00:30 2026',
+    '2026-01-01T00:00:30Z',
+  ])('ignores what is not an HTTP-date: %j', (value) => {
+    expect(parseRetryAfter(value, Date.parse('2026-01-01T00:00:00Z'))).toBeUndefined();
+  });
+});
+
+describe('office names and cities from the directory', () => {
+  it.each([
+    ['a text-direction override', { name: 'Contoso \u202eSP' }, 'record.name', 'control or text-direction'],
+    ['a zero-width space', { name: 'Contoso\u200bSP' }, 'record.name', 'invisible'],
+    ['a Hangul filler for a city', { city: '\u3164' }, 'record.city', 'invisible'],
+    ['a line separator', { city: 'São\u2028Paulo' }, 'record.city', 'control or text-direction'],
+    ['no letter or digit', { name: '...' }, 'record.name', 'letter or a digit'],
+    ['a lone surrogate', { name: 'Contoso \ud800' }, 'record.name', 'well-formed'],
+  ])('skips a record whose text holds %s, naming the field', async (_what, overrides, field, problem) => {
+    const { directory } = setup([page({ offices: [record('ok'), record('bad', overrides)], cursor: 'c' })]);
+
+    const result = await directory.listOffices({});
+
+    expect(result.offices.map((o) => o.officeId)).toEqual(['ok']);
+    expect(result.invalid).toHaveLength(1);
+    expect(result.invalid[0]?.problems.join('; ')).toContain(field);
+    expect(result.invalid[0]?.problems.join('; ')).toContain(problem);
+  });
+
+  it('stores names and cities trimmed and in NFC', async () => {
+    const { directory } = setup([
+      page({ offices: [record('o1', { name: '  Sa\u0303o Paulo HQ ', city: 'Sa\u0303o Paulo' })], cursor: 'c' }),
+    ]);
+
+    const [office] = (await directory.listOffices({})).offices;
+
+    expect(office).toMatchObject({ name: 'São Paulo HQ', city: 'São Paulo' });
+    expect(office?.name.length).toBe('São Paulo HQ'.length);
+  });
 });
