@@ -8,6 +8,8 @@ import * as z from 'zod/mini';
 import { createDocumentClient } from '../../shared/db/client.ts';
 import { DomainError } from '../../shared/domain/errors.ts';
 import { toFieldErrors } from '../../shared/http/validation.ts';
+import { emailAddress } from '../../shared/schemas/email.ts';
+import { nameText } from '../../shared/schemas/text.ts';
 import { PartnerAdmin } from './partner-admin.ts';
 
 const USAGE = `Usage: npm run ops -- <command> [options]
@@ -56,11 +58,12 @@ const text = (max: number) => z.string().check(z.trim(), z.minLength(1), z.maxLe
 const schemas = {
   'create-partner': z.object({
     'partner-id': partnerId,
-    name: text(120),
+    // The partner's name and contact reach customers: the same text and email rules as the API's.
+    name: nameText(120),
     'advisor-code': z.string().check(z.regex(/^\d{4,10}$/, 'must be 4-10 digits')),
     'customer-count': count,
-    'contact-name': text(120),
-    'contact-email': z.email(),
+    'contact-name': nameText(120),
+    'contact-email': emailAddress,
     'contact-phone': z.optional(z.string().check(z.regex(/^\+?[0-9 ()-]{6,30}$/, 'must be a phone number'))),
     'delegated-admin-certified': z.boolean(),
     'logo-url': z.optional(z.url({ protocol: /^https$/ })),

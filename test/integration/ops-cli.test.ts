@@ -64,6 +64,24 @@ describe('ops CLI', () => {
     expect(await admin.partners.get(id)).toBeUndefined();
   }, 30_000);
 
+  it('applies the API’s text and email rules: invisible names refused, names NFC, email domains in ASCII', async () => {
+    const refused = `ops-${randomUUID().slice(0, 8)}`;
+    const invisible = await ops('create-partner', ...partnerOptions(refused), '--contact-name', '\u3164');
+    expect(invisible.code).toBe(2);
+    expect(invisible.stderr).toContain('--contact-name must not contain invisible characters');
+    expect(await admin.partners.get(refused)).toBeUndefined();
+
+    const id = `ops-${randomUUID().slice(0, 8)}`;
+    const options = partnerOptions(id);
+    options[options.indexOf('--name') + 1] = 'Informa\u0301tica Sa\u0303o Joa\u0303o';
+    options[options.indexOf('--contact-email') + 1] = 'jo@informática.рф';
+    expect((await ops('create-partner', ...options)).code).toBe(0);
+    expect(await admin.partners.get(id)).toMatchObject({
+      name: 'Informática São João',
+      contact: { email: 'jo@xn--informtica-x4a.xn--p1ai' },
+    });
+  }, 30_000);
+
   it('refuses a key for a partner that does not exist', async () => {
     const result = await ops('issue-key', '--partner-id', 'no-such-partner');
     expect(result.code).toBe(2);
