@@ -12,6 +12,8 @@ export interface PageText {
   readonly existingSubscribersOnly: (name: string) => string;
   /** `when` is already formatted (formatDateTime): date, time and the zone's name. */
   readonly validUntil: (when: string) => string;
+  /** On the expired offer's page; `when` as for validUntil. */
+  readonly wasValidUntil: (when: string) => string;
   readonly yourDetails: string;
   readonly companyName: string;
   readonly contactName: string;
@@ -87,6 +89,7 @@ export const PAGE_TEXT: Record<Locale, PageText> = {
     existingSubscribersOnly: (name) =>
       `Only for organisations that already subscribe to ${name}: these licenses are added to that subscription.`,
     validUntil: (when) => `This offer is valid until ${when}.`,
+    wasValidUntil: (when) => `It was valid until ${when}.`,
     yourDetails: 'Your details',
     companyName: 'Company name',
     contactName: 'Your name',
@@ -172,6 +175,7 @@ export const PAGE_TEXT: Record<Locale, PageText> = {
     existingSubscribersOnly: (name) =>
       `Somente para organizações que já assinam o ${name}: estas licenças são adicionadas a essa assinatura.`,
     validUntil: (when) => `Esta oferta é válida até ${when}.`,
+    wasValidUntil: (when) => `Ela era válida até ${when}.`,
     yourDetails: 'Seus dados',
     companyName: 'Nome da empresa',
     contactName: 'Seu nome',

@@ -3,7 +3,7 @@ import { findSubscription } from '../catalog/catalog.ts';
 import type { Acceptance } from '../domain/acceptance.ts';
 import { type Offer, type OfferStatus, offerContact, offerLogoUrl } from '../domain/offer.ts';
 import type { ApiResult } from '../http/types.ts';
-import { formatDateTime } from '../i18n/format.ts';
+import { formatDateTime, formatNumber } from '../i18n/format.ts';
 import type { Locale } from '../i18n/locale.ts';
 import { disclosures } from '../render/disclosures.ts';
 import { html, SafeHtml } from '../render/html.ts';
@@ -314,6 +314,7 @@ export function statusPage(offer: Offer, status: Exclude<OfferStatus, 'active'>,
     text.statusTitle[status],
     html`${partnerHeader(offer, locale, text, text.statusTitle[status])}
 <p>${text.statusBody[status](offer.partner.name)}</p>
+${status === 'expired' && offer.expiresAt ? html`<p class="expires">${text.wasValidUntil(formatDateTime(locale, offer.expiresAt, offer.usageLocation))}</p>` : ''}
 ${
   message
     ? html`<p class="quote-by">${text.partnerMessage(offer.partner.name)}</p>
@@ -357,10 +358,9 @@ export function acceptedPage({ offer, acceptance, locale, checkoutUrl, path }: A
   const text = PAGE_TEXT[locale];
   const partner = offer.partner.name;
   const title = text.acceptedTitle(partner);
-  const count = new Intl.NumberFormat(locale);
   const lines = acceptance.items.map((item) => {
     const name = findSubscription(item.sku)?.name ?? item.sku;
-    return html`<li>${text.acceptedLicenses(name, count.format(item.licenses))}</li>`;
+    return html`<li>${text.acceptedLicenses(name, formatNumber(locale, item.licenses))}</li>`;
   });
   const delegatedAdmin = offer.delegatedAdmin
     ? html`<li>${acceptance.delegatedAdmin ? text.acceptedWithDelegatedAdmin : text.acceptedWithoutDelegatedAdmin}</li>`

@@ -105,7 +105,9 @@ describe('npm start with CHECKOUT_URL_TEMPLATE from the environment', () => {
       // The first office sync runs as the runtime comes up: wait for its offices.
       let office: { officeId: string } | undefined;
       for (let attempt = 0; attempt < 300 && !office; attempt++) {
-        const { offices } = await (await fetch(`${base}/v1/offices`, { headers })).json();
+        const { offices } = (await (await fetch(`${base}/v1/offices`, { headers })).json()) as {
+          offices: { officeId: string; active: boolean }[];
+        };
         office = offices.find((candidate: { active: boolean }) => candidate.active);
         if (!office) await new Promise((resolve) => setTimeout(resolve, 100));
       }
@@ -121,7 +123,7 @@ describe('npm start with CHECKOUT_URL_TEMPLATE from the environment', () => {
         }),
       });
       expect(response.status).toBe(201);
-      return response.json();
+      return (await response.json()) as { summaryId: string };
     }
 
     it('names the configured checkout in its banner', () => {

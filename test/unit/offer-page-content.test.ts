@@ -1,5 +1,6 @@
 import { USAGE_LOCATION_CODES } from '../../shared/catalog/catalog-data.ts';
-import { offerPage } from '../../shared/customer/pages.ts';
+import { acceptedPage, offerPage, statusPage } from '../../shared/customer/pages.ts';
+import type { Acceptance } from '../../shared/domain/acceptance.ts';
 import { formatDateTime, formatNumber, timeZoneFor } from '../../shared/i18n/format.ts';
 import { buildOfferMessage } from '../../shared/render/offer-message.ts';
 import { offerFixture } from '../support/offer.ts';
@@ -80,6 +81,42 @@ describe('what the offer page tells the customer', () => {
     expect(english).toContain('From 1 to 10,000 licenses.');
     expect(portuguese).toContain('max="10000"');
     expect(portuguese).toContain('value="2500"');
+  });
+});
+
+describe('what the expired offer’s page tells the customer', () => {
+  it('says until when the offer was valid, in the usage location’s zone', () => {
+    const offer = offerFixture({ usageLocation: 'US', expiresAt: EXPIRES_AT });
+
+    const html = plain(statusPage(offer, 'expired', 'en'));
+
+    expect(html).toContain('It was valid until December 31, 2026 at 6:59 PM Eastern Standard Time.');
+  });
+});
+
+describe('what the confirmation page tells the customer', () => {
+  it('writes the accepted license counts as the locale does', () => {
+    const offer = offerFixture({ items: [{ sku: 'M365_E3', licenses: 2500 }] });
+    const acceptance = {
+      summaryId: offer.summaryId,
+      acceptedAt: '2026-11-29T12:00:00.000Z',
+      submissionId: 's',
+      companyName: 'Tailwind',
+      contactName: 'Rita',
+      email: 'rita@tailwind.example',
+      items: [{ sku: 'M365_E3', licenses: 2500 }],
+      delegatedAdmin: false,
+    } as unknown as Acceptance;
+
+    const html = acceptedPage({
+      offer,
+      acceptance,
+      locale: 'pt-BR',
+      checkoutUrl: 'https://checkout.example.com/',
+      path: '/x',
+    });
+
+    expect(html).toContain('Microsoft 365 E3: 2.500 licenças');
   });
 });
 
