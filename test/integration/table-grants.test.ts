@@ -1,0 +1,147 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { pathToFileURL } from 'node:url';
+import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { Context } from 'aws-lambda';
+import type { LocalDirectory } from '../../infra/local/directory.ts';
+import { createLocalGateway } from '../../infra/local/gateway.ts';
+import { createDocumentClient } from '../../shared/db/client.ts';
+import { FUNCTIONS, type FunctionName, type FunctionSpec } from '../../shared/routes.ts';
+import { acceptFields, customerAt } from '../support/customer-forms.ts';
+import { LeadingKeysProxy } from '../support/leading-keys-proxy.ts';
+import { bearer, bodyOf, newPartner } from '../support/local-api.ts';
+import { DIRECTORY_CREDENTIAL, office, startDirectory } from './office-fixtures.ts';
+
+/**
+ * Every function runs its real code, through the local gateway, against DynamoDB Local behind an
+ * IAM stand-in that enforces that function's own table grants (shared/routes.ts: actions and
+ * dynamodb:LeadingKeys). A grant narrower than what the code does fails here as AccessDenied, as
+ * it would on AWS.
+ */
+type Handler = (...args: never[]) => Promise<unknown>;
+const specs: Readonly<Record<string, FunctionSpec>> = FUNCTIONS;
+const proxies = new Map<string, LeadingKeysProxy>();
+const handlers = new Map<string, Handler>();
+let directory: LocalDirectory;
+let gateway: Server;
+let baseUrl: string;
+
+beforeAll(async () => {
+  directory = await startDirectory();
+  process.env.DIRECTORY_BASE_URL = directory.baseUrl;
+  process.env.DIRECTORY_CREDENTIAL = DIRECTORY_CREDENTIAL;
+  process.env.DIRECTORY_TIMEOUT_MS = '2000';
+  const dynamo = process.env.DDB_ENDPOINT as string;
+  // Each handler reads DDB_ENDPOINT when its module loads: loaded one by one, each gets its own proxy.
+  for (const [name, spec] of Object.entries(specs)) {
+    const proxy = new LeadingKeysProxy(dynamo, spec);
+    proxies.set(name, proxy);
+    process.env.DDB_ENDPOINT = await proxy.start();
+    try {
+      const module = (await import(pathToFileURL(`${process.cwd()}/${spec.entry}`).href)) as { handler: Handler };
+      handlers.set(name, module.handler);
+    } finally {
+      process.env.DDB_ENDPOINT = dynamo;
+    }
+  }
+  gateway = createLocalGateway({ loadHandler: async (name: FunctionName) => handlers.get(name) as never });
+  await new Promise<void>((resolve) => gateway.listen(0, '127.0.0.1', resolve));
+  baseUrl = `http://127.0.0.1:${(gateway.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  gateway.closeAllConnections();
+  await new Promise((resolve) => gateway.close(resolve));
+  await Promise.all([...proxies.values()].map((proxy) => proxy.close()));
+  await directory.close();
+});
+
+const json = { 'content-type': 'application/json' };
+
+describe('each function within its own table grants', () => {
+  it('runs a partner’s and a customer’s whole journey without an access denied', async () => {
+    // Arrange: a partner with offices in the directory.
+    const { partner, key } = await newPartner();
+    directory.put(office(partner.partnerId, 'sp', { name: 'São Paulo HQ' }));
+    directory.put(office(partner.partnerId, 'rj', { name: 'Rio' }));
+    const call = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
+      fetch(baseUrl + path, {
+        method,
+        headers: { ...bearer(key), ...(body ? json : {}), ...headers },
+        ...(body ? { body: JSON.stringify(body) } : {}),
+      });
+
+    // Act and assert, step by step: office sync (on demand and scheduled), offices, offers, pages.
+    expect((await call('POST', '/v1/offices/sync')).status).toBe(200);
+    const scheduled = handlers.get('officeSync') as (event: unknown, context: Context) => Promise<unknown>;
+    await expect(scheduled({}, { getRemainingTimeInMillis: () => 60_000 } as Context)).resolves.toMatchObject({
+      received: expect.any(Number),
+    });
+    const offices = await call('GET', '/v1/offices');
+    expect(offices.status).toBe(200);
+    expect((await bodyOf(offices)).offices).toHaveLength(2);
+
+    const create = {
+      officeId: 'sp',
+      usageLocation: 'BR',
+      items: [
+        { sku: 'M365_BUSINESS_STANDARD', licenses: 12 },
+        { sku: 'TEAMS_ESSENTIALS', licenses: 3 },
+      ],
+      delegatedAdmin: true,
+      reference: 'CRM-1',
+    };
+    const created = await call('POST', '/v1/offers', create, { 'idempotency-key': 'k-1' });
+    expect(created.status).toBe(201);
+    const offer = await bodyOf(created);
+    const replayed = await call('POST', '/v1/offers', create, { 'idempotency-key': 'k-1' });
+    expect(replayed.headers.get('idempotent-replayed')).toBe('true');
+    expect((await call('POST', '/v1/offers', create, { 'idempotency-key': 'k-2' })).status).toBe(409);
+
+    for (const path of ['', '/message', '/qr.svg', '/acceptances']) {
+      expect([path, (await call('GET', `/v1/offers/${offer.summaryId}${path}`)).status]).toEqual([path, 200]);
+    }
+    const list = await call('GET', '/v1/offers');
+    expect(list.status).toBe(200);
+    expect((await bodyOf(list)).offers.map((o: { summaryId: string }) => o.summaryId)).toContain(offer.summaryId);
+
+    const customer = customerAt(baseUrl);
+    const accepted = await customer.post(offer, 'accept', acceptFields(await customer.openForm(offer)));
+    expect(accepted.status).toBe(303);
+    const declined = await customer.post(offer, 'decline', { submission: await customer.openForm(offer) });
+    expect(declined.status).toBe(200);
+
+    expect((await call('POST', `/v1/offers/${offer.summaryId}/deactivate`)).status).toBe(200);
+
+    // No function was refused anything, and each one with a table grant used the table.
+    expect(Object.fromEntries([...proxies].map(([name, proxy]) => [name, proxy.denials]))).toEqual(
+      Object.fromEntries([...proxies.keys()].map((name) => [name, []])),
+    );
+    for (const [name, spec] of Object.entries(specs)) {
+      if (spec.table) expect([name, (proxies.get(name)?.allowed.length ?? 0) > 0]).toEqual([name, true]);
+    }
+  }, 30_000);
+
+  it('refuses what a grant does not cover: the stand-in is not a pass-through', async () => {
+    const viaSync = createDocumentClient(proxies.get('officeSync')?.url);
+    const viaRead = createDocumentClient(proxies.get('offersRead')?.url);
+    const viaPage = createDocumentClient(proxies.get('offerPage')?.url);
+
+    await expect(
+      viaSync.send(new PutCommand({ TableName: 'IntegrationTable', Item: { PK: 'PARTNER#x', SK: 'PROFILE' } })),
+    ).rejects.toMatchObject({ name: 'AccessDeniedException' });
+    await expect(
+      viaRead.send(
+        new QueryCommand({
+          TableName: 'IntegrationTable',
+          KeyConditionExpression: 'PK = :pk',
+          ExpressionAttributeValues: { ':pk': 'PARTNER#x' },
+        }),
+      ),
+    ).rejects.toMatchObject({ name: 'AccessDeniedException' });
+    await expect(
+      viaPage.send(new PutCommand({ TableName: 'IntegrationTable', Item: { PK: 'APIKEY#x', SK: 'APIKEY' } })),
+    ).rejects.toMatchObject({ name: 'AccessDeniedException' });
+    expect(proxies.get('officeSync')?.denials).toContainEqual({ action: 'PutItem', keys: ['PARTNER#x'] });
+  });
+});
