@@ -36,6 +36,9 @@ async function createOffer(): Promise<{ summaryId: string }> {
 
 const views = async (summaryId: string): Promise<number> => (await api(`/v1/offers/${summaryId}`)).counters.views;
 
+// A real browser against npm start on a shared 2-core machine: seconds per test, not milliseconds.
+jest.setTimeout(30_000);
+
 let browser: Browser;
 beforeAll(async () => {
   browser = await chromium.launch({
