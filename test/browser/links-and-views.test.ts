@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import { type Browser, type BrowserContext, chromium } from 'playwright-core';
 
 const BASE = process.env.LOCAL_BASE_URL ?? '';
