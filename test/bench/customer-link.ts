@@ -11,7 +11,13 @@ import { describeCounts, startDynamoDbCounter } from './ddb-counter.ts';
 const TABLE = 'bench-customer-link';
 /** Each action runs this many times; the table shows what one run costs. */
 const RUNS = 20;
-const PERSON = { 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/131.0 Safari/537.36' };
+// A person's browser: its user agent and the fetch metadata of a top-level navigation (counted as a view).
+const PERSON = {
+  'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/131.0 Safari/537.36',
+  'sec-fetch-mode': 'navigate',
+  'sec-fetch-dest': 'document',
+  'sec-fetch-site': 'none',
+};
 const PREVIEWER = { 'user-agent': 'Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)' };
 const FORM = { ...PERSON, 'content-type': 'application/x-www-form-urlencoded' };
 const CONTEXT = { awsRequestId: 'bench' } as Context;
