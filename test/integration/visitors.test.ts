@@ -1,5 +1,7 @@
-import { BROWSER, customerAt } from '../support/customer-forms.ts';
-import { startLocalApi } from '../support/local-api.ts';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { offerKeys } from '../../shared/db/offers.ts';
+import { BROWSER, browserRequest, customerAt } from '../support/customer-forms.ts';
+import { startLocalApi, table } from '../support/local-api.ts';
 import { seedOffer, viewsOf } from '../support/offer-fixtures.ts';
 import { AUTOMATED_AGENTS, DESKTOP_CHROME, NAVIGATION } from '../support/user-agents.ts';
 
@@ -56,5 +58,51 @@ describe('which visits count as views', () => {
 
     expect(response.status).toBe(200);
     expect(await viewsOf(offer.summaryId)).toBe(1);
+  });
+});
+
+/** The offer item's answer counters, as the accept and decline transactions keep them. */
+async function answersOf(summaryId: string): Promise<{ acceptances: unknown; declines: unknown }> {
+  const { Item } = await table.client.send(
+    new GetCommand({
+      TableName: table.name,
+      Key: { PK: offerKeys.pk(summaryId), SK: offerKeys.sk() },
+      ConsistentRead: true,
+    }),
+  );
+  return { acceptances: Item?.acceptances, declines: Item?.declines };
+}
+
+describe('answers from automated clients', () => {
+  it.each(Object.entries(AUTOMATED_AGENTS))('records no decline posted by %s', async (_name, agent) => {
+    const offer = await seedOffer();
+    const token = await customer.openForm(offer);
+
+    // The form as a browser would post it from the page, but with the client's own user agent.
+    const response = await browserRequest(`${api.baseUrl}/o/${offer.summaryId}/decline`, {
+      method: 'POST',
+      headers: {
+        ...BROWSER,
+        'user-agent': agent,
+        'sec-fetch-site': 'same-origin',
+        origin: api.baseUrl,
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      body: new URLSearchParams({ submission: token, reason: 'not now' }).toString(),
+    });
+
+    expect(response.status).toBe(200);
+    expect(await response.text()).toContain('<form');
+    expect(await answersOf(offer.summaryId)).toEqual({ acceptances: 0, declines: 0 });
+  });
+
+  it('records the same decline posted by a person’s browser (the check above is not vacuous)', async () => {
+    const offer = await seedOffer();
+    const token = await customer.openForm(offer);
+
+    const response = await customer.post(offer, 'decline', { submission: token, reason: 'not now' });
+
+    expect(response.status).toBe(200);
+    expect(await answersOf(offer.summaryId)).toEqual({ acceptances: 0, declines: 1 });
   });
 });
