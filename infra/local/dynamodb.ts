@@ -164,3 +164,66 @@ export async function ensureTable(endpoint: string, tableName: string): Promise<
     client.destroy();
   }
 }
+
+export interface SupervisedDynamoDbLocal {
+  /** The running instance (a new one after each restart; same endpoint). */
+  current(): DynamoDbLocal;
+  /** Stops watching, then stops the running instance. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Watches DynamoDB Local for the rest of `npm start`: when it dies (killed, out of memory), it
+ * says so loudly through `log` and starts it again on the same port and data directory, so the
+ * handlers and the stream poller (which retry by themselves) carry on. Without a data directory
+ * the data died with the process, and after `maxRestarts` deaths within a minute something is
+ * wrong with the machine: then it calls `onGiveUp` instead, and npm start stops.
+ */
+export function superviseDynamoDbLocal(
+  initial: DynamoDbLocal,
+  options: {
+    readonly dataDir?: string;
+    readonly log: (message: string) => void;
+    readonly onGiveUp: (reason: string) => void;
+    readonly maxRestarts?: number;
+  },
+): SupervisedDynamoDbLocal {
+  let running = initial;
+  let stopped = false;
+  const deaths: number[] = [];
+  const port = Number(new URL(initial.endpoint).port);
+  const maxRestarts = options.maxRestarts ?? 3;
+
+  const watch = (local: DynamoDbLocal) => {
+    local.process.once('exit', (code, signal) => {
+      if (stopped) return;
+      options.log(`!!! DynamoDB Local (${local.endpoint}) stopped unexpectedly: ${signal ?? `exit code ${code}`}.`);
+      const now = Date.now();
+      deaths.push(now);
+      while ((deaths[0] ?? now) < now - 60_000) deaths.shift();
+      if (!options.dataDir) return options.onGiveUp('its in-memory data is gone with it; start again');
+      if (deaths.length > maxRestarts) {
+        return options.onGiveUp(`it stopped ${deaths.length} times within a minute`);
+      }
+      options.log(`!!! Restarting DynamoDB Local on port ${port} with the data in ${options.dataDir} …`);
+      startDynamoDbLocal({ port, dataDir: options.dataDir }).then(
+        (restarted) => {
+          if (stopped) return void restarted.stop();
+          running = restarted;
+          options.log(`!!! DynamoDB Local is back on ${restarted.endpoint}.`);
+          watch(restarted);
+        },
+        (error: unknown) => options.onGiveUp(`it could not be restarted: ${(error as Error).message}`),
+      );
+    });
+  };
+  watch(initial);
+
+  return {
+    current: () => running,
+    stop: async () => {
+      stopped = true;
+      await running.stop();
+    },
+  };
+}

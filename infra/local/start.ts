@@ -14,7 +14,7 @@ import { FUNCTIONS } from '../../shared/routes.ts';
 import { createDemoCheckout, demoCheckoutTemplate } from './checkout.ts';
 import { DEMO_LOGO_PATH, DEMO_LOGO_SVG, demoLogoUrl } from './demo-logo.ts';
 import { startLocalOfficeSync } from './directory.ts';
-import { ensureTable, localClient, startDynamoDbLocal } from './dynamodb.ts';
+import { ensureTable, localClient, startDynamoDbLocal, superviseDynamoDbLocal } from './dynamodb.ts';
 import { localFormTokenKeys } from './form-token-keys.ts';
 import { createLocalGateway } from './gateway.ts';
 import { seedDemo } from './seed.ts';
@@ -69,8 +69,20 @@ try {
   const workDir = inMemory ? mkdtempSync(join(tmpdir(), 'purchase-offers-')) : LOCAL_DIR;
   if (inMemory) stops.push(() => rmSync(workDir, { recursive: true, force: true }));
 
-  const dynamo = await startDynamoDbLocal(inMemory ? {} : { dataDir: join(LOCAL_DIR, 'dynamodb') });
-  stops.push(() => dynamo.stop());
+  const dynamoDataDir = inMemory ? undefined : join(LOCAL_DIR, 'dynamodb');
+  const dynamo = await startDynamoDbLocal(dynamoDataDir ? { dataDir: dynamoDataDir } : {});
+  // If DynamoDB Local dies, npm start says so loudly and restarts it (persisted data), or stops
+  // (in memory: the data is gone). Until then a giving-up stops everything with exit code 1.
+  let giveUp = (reason: string): void => {
+    console.error(`npm start: DynamoDB Local is gone (${reason}).`);
+    process.exit(1);
+  };
+  const supervisor = superviseDynamoDbLocal(dynamo, {
+    ...(dynamoDataDir ? { dataDir: dynamoDataDir } : {}),
+    log: (message) => console.error(message),
+    onGiveUp: (reason) => giveUp(reason),
+  });
+  stops.push(() => supervisor.stop());
   const checkout = createDemoCheckout();
   stops.push(() => void checkout.close());
   const officeSync = await startLocalOfficeSync(workDir);
@@ -157,10 +169,15 @@ Press Ctrl-C to stop.
   const shutdown = () => {
     if (stopping) return;
     stopping = true;
-    stopAll().then(() => process.exit(0));
+    stopAll().then(() => process.exit(process.exitCode ?? 0));
   };
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);
+  giveUp = (reason) => {
+    console.error(`!!! npm start is stopping: DynamoDB Local is gone (${reason}).`);
+    process.exitCode = 1;
+    shutdown();
+  };
 } catch (error) {
   await stopAll();
   throw error;

@@ -1,9 +1,15 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { ListTablesCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
-import { type DynamoDbLocal, ensureTable, localClient, startDynamoDbLocal } from '../../infra/local/dynamodb.ts';
+import {
+  type DynamoDbLocal,
+  ensureTable,
+  localClient,
+  startDynamoDbLocal,
+  superviseDynamoDbLocal,
+} from '../../infra/local/dynamodb.ts';
 import { startTableStreamPoller, type TableStreamPoller } from '../../infra/local/table-stream.ts';
 
 /** Waits (bounded) until `check` holds; the bound only keeps a broken run from hanging. */
@@ -54,14 +60,14 @@ beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'stream-test-'));
   dynamo = await startDynamoDbLocal({ dataDir });
   await ensureTable(dynamo.endpoint, TABLE);
-});
+}, 60_000);
 
 afterAll(async () => {
   await poller?.stop();
   if (dynamo.process.signalCode === null && dynamo.process.exitCode === null) dynamo.process.kill('SIGCONT');
   await dynamo.stop();
   rmSync(dataDir, { recursive: true, force: true });
-});
+}, 30_000);
 
 describe('DynamoDB Local', () => {
   it('listens on 127.0.0.1 only', () => {
@@ -114,4 +120,53 @@ describe('the local table stream poller', () => {
     // Assert: every record written while the poller ran, once each, none from before its start.
     expect(delivered).toEqual(['running', 'after-freeze', 'after-restart']);
   }, 90_000);
+});
+
+describe('npm start’s DynamoDB Local supervisor', () => {
+  it('says loudly that DynamoDB Local died and brings it back on the same port with its data', async () => {
+    // Arrange
+    const dir = mkdtempSync(join(tmpdir(), 'supervised-'));
+    const first = await startDynamoDbLocal({ dataDir: dir });
+    await ensureTable(first.endpoint, 'KeptTable');
+    const said: string[] = [];
+    const gaveUp: string[] = [];
+    const supervisor = superviseDynamoDbLocal(first, {
+      dataDir: dir,
+      log: (message) => said.push(message),
+      onGiveUp: (reason) => gaveUp.push(reason),
+    });
+    try {
+      // Act
+      first.process.kill('SIGKILL');
+      await eventually(() => supervisor.current() !== first, 'the restart');
+
+      // Assert: announced, same endpoint, the table still there.
+      expect(said[0]).toMatch(/^!!! DynamoDB Local .* stopped unexpectedly: SIGKILL\.$/);
+      expect(said.at(-1)).toMatch(/is back on/);
+      expect(supervisor.current().endpoint).toBe(first.endpoint);
+      const client = localClient(first.endpoint);
+      try {
+        expect((await client.send(new ListTablesCommand({}))).TableNames).toEqual(['KeptTable']);
+      } finally {
+        client.destroy();
+      }
+      expect(gaveUp).toEqual([]);
+    } finally {
+      await supervisor.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it('gives up (npm start stops) when the data was in memory', async () => {
+    const inMemory = await startDynamoDbLocal();
+    const gaveUp: string[] = [];
+    const supervisor = superviseDynamoDbLocal(inMemory, { log: () => undefined, onGiveUp: (r) => gaveUp.push(r) });
+
+    inMemory.process.kill('SIGKILL');
+    await eventually(() => gaveUp.length > 0, 'giving up');
+
+    expect(gaveUp[0]).toMatch(/in-memory data is gone/);
+    expect(supervisor.current()).toBe(inMemory);
+    await supervisor.stop();
+  }, 60_000);
 });
