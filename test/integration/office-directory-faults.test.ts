@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Context } from 'aws-lambda';
 import type { TableRef } from '../../shared/db/client.ts';
 import { DynamoOfficeStore } from '../../shared/db/offices.ts';
 import { staticCredential } from '../../shared/directory/credential.ts';
@@ -9,7 +10,9 @@ import {
   HttpDirectory,
   type HttpDirectoryOptions,
 } from '../../shared/directory/http-directory.ts';
+import type { ApiEvent } from '../../shared/http/types.ts';
 import { runScheduledSync } from '../../shared/sync/office-sync.ts';
+import { apiEvent, lambdaContext } from '../support/events.ts';
 import { DIRECTORY_CREDENTIAL, freshTable, office, storedOffices } from './office-fixtures.ts';
 
 /**
@@ -242,5 +245,61 @@ describe('directory fault server: oversized pages', () => {
     expect(await store.getSyncState()).toMatchObject({ lastRunStatus: 'failed' });
     expect((await store.getSyncState())?.cursor).toBeUndefined();
     expect(sent.bytes).toBeLessThan(SIXTY_MB / 2);
+  });
+});
+
+describe('directory fault server: a partner’s on-demand sync', () => {
+  const onDemand = new FaultServer();
+  let postSync: (event: ApiEvent, context: Context) => Promise<{ statusCode: number; headers?: object; body?: string }>;
+
+  beforeAll(async () => {
+    // The handler reads its settings when it loads: point it at this server first.
+    process.env.DIRECTORY_BASE_URL = await onDemand.start();
+    process.env.DIRECTORY_CREDENTIAL = DIRECTORY_CREDENTIAL;
+    process.env.DIRECTORY_TIMEOUT_MS = '5000';
+    ({ handler: postSync } = (await import('../../functions/office-sync/handler.ts')) as never);
+  });
+  afterAll(() => onDemand.close());
+
+  const post = (partnerId: string) =>
+    postSync(apiEvent({ routeKey: 'POST /v1/offices/sync', authorizer: { partnerId } }), lambdaContext);
+
+  it('answers 503 with the Retry-After the directory gave as an RFC 850 date', async () => {
+    const at = new Date(Math.ceil(Date.now() / 1000) * 1000 + 120_000);
+    onDemand.script(status(503, { 'retry-after': HTTP_DATE_FORMATS[1]?.[1](at) ?? '' }));
+
+    const result = await post(`faults-${Date.now()}-a`);
+
+    expect(result.statusCode).toBe(503);
+    expect(JSON.parse(result.body ?? '{}')).toMatchObject({
+      type: 'urn:purchase-offers:problem:directory-unavailable',
+    });
+    const retryAfter = Number((result.headers as Record<string, string>)['retry-after']);
+    expect(retryAfter).toBeGreaterThanOrEqual(118);
+    expect(retryAfter).toBeLessThanOrEqual(121);
+  });
+
+  it('answers 503 when every attempt brings an oversized page', async () => {
+    const partnerId = `faults-${Date.now()}-b`;
+    const oversized: Answer = (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(DEFAULT_MAX_PAGE_BYTES + 1) });
+      res.end();
+    };
+    onDemand.script(oversized, oversized, oversized);
+
+    const refused = await post(partnerId);
+
+    expect(refused.statusCode).toBe(503);
+    expect(onDemand.requests.filter((url) => url.searchParams.get('partnerId') === partnerId)).toHaveLength(3);
+  });
+
+  it('treats a null page token as the end of a partner’s listing', async () => {
+    const partnerId = `faults-${Date.now()}-c`;
+    onDemand.script(page({ offices: [office(partnerId, 'hq')], nextPageToken: null, cursor: 'c' }));
+
+    const synced = await post(partnerId);
+
+    expect(synced.statusCode).toBe(200);
+    expect(JSON.parse(synced.body ?? '{}').offices.map((o: { officeId: string }) => o.officeId)).toEqual(['hq']);
   });
 });
