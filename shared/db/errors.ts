@@ -71,17 +71,31 @@ interface ErrorShape {
  * 503 and Retry-After; anything else stays a bug or a caller error.
  */
 export function isServiceUnavailable(error: unknown): boolean {
-  for (let current = error, depth = 0; current instanceof Error && depth < 4; depth++) {
-    const shape = current as ErrorShape;
+  // Not `instanceof Error`: socket errors made in another realm (a VM context) are errors too.
+  for (let current = error, depth = 0; isErrorLike(current) && depth < 4; depth++) {
+    const shape = current as ErrorShape & { message?: unknown };
+    const name = typeof shape.name === 'string' ? shape.name : '';
     const status = typeof shape.statusCode === 'number' ? shape.statusCode : shape.$metadata?.httpStatusCode;
-    if (THROTTLING_ERRORS.has(current.name) || NO_ANSWER_ERRORS.has(current.name)) return true;
+    if (THROTTLING_ERRORS.has(name) || NO_ANSWER_ERRORS.has(name)) return true;
     if (typeof status === 'number' && (status >= 500 || status === 429)) return true;
     if (shape.$fault === 'server') return true;
     if (typeof shape.code === 'string' && NETWORK_ERROR_CODES.has(shape.code)) return true;
+    // The SDK's retry middleware wraps a throwable it does not take for an Error into
+    // `new Error("AWS SDK error wrapper for Error: connect ECONNREFUSED …")`, dropping its code;
+    // Node's socket errors name their code in the message, so that is what is left to read.
+    if (name === 'Error' && typeof shape.message === 'string' && socketCodeIn(shape.message)) return true;
     // The SDK wraps some socket errors; the cause carries the code.
     current = shape.cause;
   }
   return false;
+}
+
+function isErrorLike(value: unknown): value is object {
+  return typeof value === 'object' && value !== null && ('name' in value || 'code' in value || 'message' in value);
+}
+
+function socketCodeIn(message: string): boolean {
+  return [...message.matchAll(/\bE[A-Z]+\b/g)].some(([code]) => NETWORK_ERROR_CODES.has(code));
 }
 
 /** What a log line may say about an error. */
@@ -136,21 +150,19 @@ export function loggableMessage(message: string): string {
  * a signed request. Use as `logger.error('…', { error: errorForLog(error) })`.
  */
 export function errorForLog(error: unknown): LoggableError {
-  if (!(error instanceof Error)) {
-    return { name: typeof error, message: loggableMessage(String(error)) };
-  }
-  const shape = error as ErrorShape;
+  if (!isErrorLike(error)) return { name: typeof error, message: loggableMessage(String(error)) };
+  const shape = error as ErrorShape & { name?: unknown; message?: unknown; stack?: unknown };
   const status = typeof shape.statusCode === 'number' ? shape.statusCode : shape.$metadata?.httpStatusCode;
-  const frames = (error.stack ?? '')
+  const frames = (typeof shape.stack === 'string' ? shape.stack : '')
     .split('\n')
     .map((line) => line.trim())
     .filter((line) => line.startsWith('at '))
     .slice(0, MAX_STACK_FRAMES);
   return {
-    name: error.name,
+    name: typeof shape.name === 'string' ? shape.name : 'Error',
     ...(typeof shape.code === 'string' ? { code: shape.code } : {}),
     ...(typeof status === 'number' ? { statusCode: status } : {}),
-    message: loggableMessage(error.message),
+    message: loggableMessage(typeof shape.message === 'string' ? shape.message : ''),
     ...(frames.length > 0 ? { stack: frames } : {}),
   };
 }

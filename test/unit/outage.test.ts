@@ -65,6 +65,11 @@ describe('isServiceUnavailable and the 503 problem', () => {
     ['an SDK 5xx', sdkError('InternalServerError', { $fault: 'server', $metadata: { httpStatusCode: 500 } })],
     ['a refused connection', sdkError('Error', { code: 'ECONNREFUSED' })],
     ['a wrapped reset', new Error('socket hang up', { cause: sdkError('Error', { code: 'ECONNRESET' }) })],
+    [
+      'a socket error the SDK wrapped',
+      new Error('AWS SDK error wrapper for Error: connect ECONNREFUSED 127.0.0.1:8000'),
+    ],
+    ['a socket error from another realm', { name: 'Error', code: 'ECONNREFUSED', message: 'connect ECONNREFUSED' }],
     ['the small client’s timeout', new DynamoDbError('TimeoutError', 'No answer within 2000 ms')],
     ['the small client’s 503', new DynamoDbError('ServiceUnavailable', 'x', { statusCode: 503 })],
   ])('answers %s with 503 service-unavailable and Retry-After', (_case, error) => {
@@ -84,6 +89,7 @@ describe('isServiceUnavailable and the 503 problem', () => {
     ['a validation error', sdkError('ValidationException', { $fault: 'client', $metadata: { httpStatusCode: 400 } })],
     ['access denied', new DynamoDbError('AccessDeniedException', 'x', { statusCode: 400 })],
     ['a bug', new TypeError('undefined is not a function')],
+    ['a bug mentioning a code-like word', new Error('EXPECTED one item, got ECONOMY')],
   ])('keeps %s a 500', (_case, error) => {
     expect(isServiceUnavailable(error)).toBe(false);
     expect(mapError(error, 'req-1').problem.status).toBe(500);
