@@ -9,7 +9,7 @@ import org.eclipse.jetty.server.ServerConnector;
  * Starts DynamoDB Local bound to 127.0.0.1 only. DynamoDBLocal.jar has no option for the address
  * (its -help lists -port only) and its Jetty server listens on every interface; this launcher
  * builds the same server from the same command line, sets the connector's host, then starts it.
- * Run with the source launcher: java -cp DynamoDBLocal.jar LoopbackDynamoDbLocal.java <options>
+ * infra/local/dynamodb.ts compiles it once (javac) and runs it with DynamoDBLocal.jar on the class path.
  */
 public class LoopbackDynamoDbLocal {
   public static void main(String[] args) throws Exception {

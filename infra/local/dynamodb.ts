@@ -1,8 +1,10 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
-import { dirname, join, resolve } from 'node:path';
+import { tmpdir } from 'node:os';
+import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   CreateTableCommand,
@@ -42,24 +44,48 @@ export function localClient(endpoint: string): DynamoDBClient {
 /** Launches DynamoDB Local bound to 127.0.0.1 (see the file: the jar has no option for it). */
 const LOOPBACK_LAUNCHER = join(dirname(fileURLToPath(import.meta.url)), 'LoopbackDynamoDbLocal.java');
 
-let sourceLauncherAvailable: boolean | undefined;
+let launcherClasses: string | null | undefined;
 /**
- * Java runs a `.java` file directly only with the jdk.compiler module (a JDK; a bare JRE lacks it).
- * Asked once per process (~0.1 s).
+ * The launcher compiled once per machine into a temporary folder named after its source's hash
+ * (javac ~1 s; running the .java directly would compile it on every start). null without javac
+ * (a JRE rather than a JDK): DynamoDB Local then listens on every interface, with a warning.
  */
-function canRunJavaSource(): boolean {
-  if (sourceLauncherAvailable === undefined) {
-    const modules = spawnSync('java', ['--list-modules'], { encoding: 'utf8', timeout: 10_000 });
-    sourceLauncherAvailable = modules.status === 0 && /^jdk\.compiler@/m.test(modules.stdout);
-    if (!sourceLauncherAvailable) {
-      console.warn(
-        'DynamoDB Local: this Java has no jdk.compiler module (a JRE, not a JDK), so DynamoDB Local ' +
-          'cannot be bound to 127.0.0.1 and listens on every interface. Install a JDK ' +
-          '(apt-get install openjdk-17-jdk-headless) to keep it local to this machine.',
-      );
-    }
+function loopbackLauncherClasses(jar: string): string | null {
+  if (launcherClasses === undefined) launcherClasses = compileLauncher(jar);
+  return launcherClasses;
+}
+
+function compileLauncher(jar: string): string | null {
+  const hash = createHash('sha256').update(readFileSync(LOOPBACK_LAUNCHER)).digest('hex').slice(0, 16);
+  const dir = join(tmpdir(), `purchase-offers-dynamodb-launcher-${hash}`);
+  if (existsSync(join(dir, 'LoopbackDynamoDbLocal.class'))) return dir;
+  const building = `${dir}.${process.pid}`;
+  const javac = spawnSync('javac', ['-nowarn', '-cp', jar, '-d', building, LOOPBACK_LAUNCHER], {
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  if (javac.status !== 0) {
+    rmSync(building, { recursive: true, force: true });
+    console.warn(
+      'DynamoDB Local: no javac here (a JRE, not a JDK), so DynamoDB Local cannot be bound to 127.0.0.1 ' +
+        'and listens on every interface. Install a JDK (apt-get install openjdk-17-jdk-headless) to keep ' +
+        'it local to this machine.',
+    );
+    return null;
   }
-  return sourceLauncherAvailable;
+  try {
+    // Atomic: a parallel start either sees the whole folder or builds its own.
+    renameSync(building, dir);
+  } catch {
+    rmSync(building, { recursive: true, force: true });
+  }
+  return dir;
+}
+
+function launchArguments(jar: string): string[] {
+  const classes = loopbackLauncherClasses(jar);
+  // The jar's manifest puts DynamoDBLocal_lib on the class path in both cases.
+  return classes ? ['-cp', `${jar}${delimiter}${classes}`, 'LoopbackDynamoDbLocal'] : ['-jar', jar];
 }
 
 /**
@@ -81,9 +107,7 @@ export async function startDynamoDbLocal(options: { port?: number; dataDir?: str
       '-XX:+UseSerialGC',
       `-Djava.library.path=${join(emulator, 'DynamoDBLocal_lib')}`,
       // Bound to 127.0.0.1: a dev database with fixed credentials is nobody else's business.
-      ...(canRunJavaSource()
-        ? ['-cp', join(emulator, 'DynamoDBLocal.jar'), LOOPBACK_LAUNCHER]
-        : ['-jar', join(emulator, 'DynamoDBLocal.jar')]),
+      ...launchArguments(join(emulator, 'DynamoDBLocal.jar')),
       ...storage,
       '-disableTelemetry',
       '-port',
