@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseCheckoutTemplate } from '../../shared/customer/checkout.ts';
 import { createDocumentClient } from '../../shared/db/client.ts';
+import { errorSummary } from '../../shared/db/errors.ts';
 import { generateApiKey, isWellFormedApiKey } from '../../shared/domain/api-key.ts';
 import { FUNCTIONS } from '../../shared/routes.ts';
 import { createDemoCheckout, demoCheckoutTemplate } from './checkout.ts';
@@ -131,7 +132,8 @@ try {
     endpoint: dynamo.endpoint,
     tableName: TABLE_NAME,
     deliver: publishOfferEvents,
-    onError: (error) => console.error('table stream error', error),
+    // One line per failed poll (it retries by itself), through the same log rule as the functions.
+    onError: (error) => console.error(`table stream error (retrying): ${errorSummary(error)}`),
   });
   stops.push(async () => {
     await stream.stop();
