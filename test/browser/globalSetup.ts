@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { freePort } from '../../infra/local/dynamodb.ts';
 import { generateApiKey } from '../../shared/domain/api-key.ts';
+import { type RedirectingCheckout, startRedirectingCheckout } from './checkout-servers.ts';
 
 /**
  * Browser tests run against `npm start` itself (in memory), exactly as a newcomer would run it:
@@ -18,8 +19,19 @@ function startEnvironment(): NodeJS.ProcessEnv {
 export default async function globalSetup(): Promise<void> {
   const port = await freePort();
   const apiKey = generateApiKey();
+  // Accepted offers go to a checkout that redirects onward to another origin, as vendors' do.
+  const checkout = await startRedirectingCheckout();
+  (globalThis as { __CHECKOUT__?: RedirectingCheckout }).__CHECKOUT__ = checkout;
+  process.env.CHECKOUT_ENTRY_ORIGIN = checkout.entryOrigin;
+  process.env.CHECKOUT_LANDING_ORIGIN = checkout.landingOrigin;
   const child = spawn('node_modules/.bin/tsx', ['infra/local/start.ts', '--in-memory'], {
-    env: { ...startEnvironment(), PORT: String(port), DEMO_API_KEY: apiKey, POWERTOOLS_LOG_LEVEL: 'WARN' },
+    env: {
+      ...startEnvironment(),
+      PORT: String(port),
+      DEMO_API_KEY: apiKey,
+      POWERTOOLS_LOG_LEVEL: 'WARN',
+      CHECKOUT_URL_TEMPLATE: checkout.template,
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
     detached: false,
   });

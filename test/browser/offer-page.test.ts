@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { jest } from '@jest/globals';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { PartnerAdmin } from '../../infra/ops/partner-admin.ts';
 import { createDocumentClient } from '../../shared/db/client.ts';
@@ -7,6 +8,9 @@ import { offerItems, offerToItem } from '../../shared/db/offers.ts';
 import { officeToItem } from '../../shared/db/offices.ts';
 import type { Offer } from '../../shared/domain/offer.ts';
 import { generateSummaryId } from '../../shared/domain/summary-id.ts';
+
+// Several page loads per test on a busy machine: more than jest's default 5 s.
+jest.setTimeout(60_000);
 
 const BASE = process.env.LOCAL_BASE_URL ?? '';
 const KEY = process.env.LOCAL_API_KEY ?? '';
@@ -116,6 +120,14 @@ async function submitWithoutBrowserChecks(): Promise<void> {
   ]);
 }
 
+/** From the confirmation page, by its link (it also continues by itself after a few seconds). */
+async function continueToCheckout(): Promise<void> {
+  await Promise.all([
+    page.waitForURL(/\/checkout/),
+    page.getByRole('link', { name: /Continue to checkout|Continuar para o pagamento/ }).click(),
+  ]);
+}
+
 function checkoutParams(): URLSearchParams {
   const url = new URL(page.url());
   expect(url.pathname).toBe('/checkout');
@@ -135,9 +147,10 @@ describe('the customer offer page in Chromium', () => {
     await page.getByLabel('Email').fill('rita@tailwind.example');
     await page.getByLabel('Accept with delegated administration').check();
     await Promise.all([
-      page.waitForURL(/\/checkout/),
+      page.waitForURL(/\/accepted\//),
       page.getByRole('button', { name: 'Accept and go to checkout' }).click(),
     ]);
+    await continueToCheckout();
 
     const params = checkoutParams();
     expect(params.get('advisor')).toBe('4412345');
@@ -160,7 +173,8 @@ describe('the customer offer page in Chromium', () => {
     await page.getByLabel('Accept without delegated administration').focus();
     await page.keyboard.press('Space');
     await page.getByRole('button', { name: 'Accept and go to checkout' }).focus();
-    await Promise.all([page.waitForURL(/\/checkout/), page.keyboard.press('Enter')]);
+    await Promise.all([page.waitForURL(/\/accepted\//), page.keyboard.press('Enter')]);
+    await continueToCheckout();
     expect(checkoutParams().get('delegatedAdmin')).toBe('false');
     expect(checkoutParams().get('items')).toBe('M365_BUSINESS_STANDARD:10,TEAMS_ESSENTIALS:2');
   });

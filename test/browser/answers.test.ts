@@ -1,0 +1,212 @@
+import { jest } from '@jest/globals';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+
+// Page loads, a meta refresh of a few seconds and a redirect: more than jest's default 5 s.
+jest.setTimeout(60_000);
+
+/**
+ * Accepting in a real Chromium, against a checkout that redirects onward to another origin (see
+ * checkout-servers.ts and globalSetup.ts): Chromium applies the page's CSP form-action to every
+ * redirect that follows a form post, so the way to the checkout must not start with the post.
+ */
+const BASE = process.env.LOCAL_BASE_URL ?? '';
+const KEY = process.env.LOCAL_API_KEY ?? '';
+const ENTRY_ORIGIN = process.env.CHECKOUT_ENTRY_ORIGIN ?? '';
+const LANDING_ORIGIN = process.env.CHECKOUT_LANDING_ORIGIN ?? '';
+// A person's desktop browser: headless Chromium would otherwise announce itself as HeadlessChrome.
+const DESKTOP_USER_AGENT =
+  'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
+
+async function api(path: string, init: { method?: string; body?: unknown } = {}) {
+  const response = await fetch(BASE + path, {
+    method: init.method ?? 'GET',
+    headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
+    ...(init.body ? { body: JSON.stringify(init.body) } : {}),
+  });
+  // biome-ignore lint/suspicious/noExplicitAny: assertions check the shape
+  const body: any = await response.json();
+  if (!response.ok) throw new Error(`${path}: ${response.status} ${JSON.stringify(body)}`);
+  return body;
+}
+
+/** A fresh offer of the seeded demo partner, with delegated administration offered. */
+async function createOffer(extra: Record<string, unknown> = {}): Promise<{ summaryId: string }> {
+  const { offices } = await api('/v1/offices');
+  const office = (offices as { officeId: string; active: boolean }[]).find((o) => o.active);
+  return api('/v1/offers', {
+    method: 'POST',
+    body: {
+      officeId: office?.officeId,
+      usageLocation: 'BR',
+      items: [
+        { sku: 'M365_BUSINESS_STANDARD', licenses: 10 },
+        { sku: 'TEAMS_ESSENTIALS', licenses: 2 },
+      ],
+      delegatedAdmin: true,
+      locale: 'en',
+      ...extra,
+    },
+  });
+}
+
+const counters = async (summaryId: string) => (await api(`/v1/offers/${summaryId}`)).counters;
+
+let browser: Browser;
+beforeAll(async () => {
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+});
+afterAll(() => browser?.close());
+
+const contexts: BrowserContext[] = [];
+afterEach(async () => {
+  await Promise.all(contexts.splice(0).map((context) => context.close()));
+});
+
+/** A person's browser profile that only reaches the local servers (nothing from the internet). */
+async function newPage(): Promise<Page> {
+  const context = await browser.newContext({ userAgent: DESKTOP_USER_AGENT });
+  contexts.push(context);
+  await context.route(
+    (url) => url.hostname !== '127.0.0.1',
+    (route) => route.abort(),
+  );
+  return context.newPage();
+}
+
+/** Fills in the accept form as a customer would. */
+async function fillIn(page: Page, licenses = '25'): Promise<void> {
+  await page.getByLabel('Microsoft 365 Business Standard licenses').fill(licenses);
+  await page.getByLabel('Company name').fill('Tailwind Traders');
+  await page.getByLabel('Your name').fill('Rita Alves');
+  await page.getByLabel('Email').fill('rita@tailwind.example');
+  await page.getByLabel('Accept with delegated administration').check();
+}
+
+const ACCEPT = 'Accept and go to checkout';
+
+describe('accepting in Chromium', () => {
+  it('goes from the form through the confirmation page to a checkout that redirects to another origin', async () => {
+    const offer = await createOffer();
+    const page = await newPage();
+    const visited: string[] = [];
+    page.on('framenavigated', (frame) => {
+      if (frame === page.mainFrame()) visited.push(new URL(frame.url()).origin + new URL(frame.url()).pathname);
+    });
+    await page.goto(`${BASE}/o/${offer.summaryId}`);
+    await fillIn(page);
+
+    await Promise.all([page.waitForURL(/\/accepted\//), page.getByRole('button', { name: ACCEPT }).click()]);
+    // The confirmation page, then on by itself (meta refresh) through the redirect.
+    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe(
+      'You accepted the offer from Contoso Cloud Advisors',
+    );
+    await page.waitForURL((url) => url.origin === LANDING_ORIGIN, { timeout: 20_000 });
+
+    const landed = new URL(page.url());
+    expect(landed.origin).not.toBe(ENTRY_ORIGIN);
+    expect(landed.pathname).toBe('/checkout');
+    expect(landed.searchParams.get('offer')).toBe(offer.summaryId);
+    expect(landed.searchParams.get('items')).toBe('M365_BUSINESS_STANDARD:25,TEAMS_ESSENTIALS:2');
+    expect(landed.searchParams.get('delegatedAdmin')).toBe('true');
+    await expect(page.getByRole('heading', { name: 'Demo checkout' }).isVisible()).resolves.toBe(true);
+    // Form, confirmation, checkout: the redirect from the checkout's first origin is no page of its own.
+    expect(visited).toHaveLength(3);
+    expect(visited[0]).toBe(`${BASE}/o/${offer.summaryId}`);
+    expect(visited[1]?.startsWith(`${BASE}/o/${offer.summaryId}/accepted/v1.`)).toBe(true);
+    expect(visited[2]).toBe(`${LANDING_ORIGIN}/checkout`);
+    expect(await counters(offer.summaryId)).toMatchObject({ views: 1, acceptances: 1 });
+  });
+
+  it('lands a double click on the last acceptance on the confirmation page, recording one acceptance', async () => {
+    const offer = await createOffer({ maxAcceptances: 1 });
+    const page = await newPage();
+    // Two clicks, the second before the first one's answer arrived: the first post reaches the
+    // server and records the last acceptance, its answer is lost (the browser moved on to the
+    // second post), and the second post is what the browser shows.
+    const statuses: number[] = [];
+    await page.route(`${BASE}/o/${offer.summaryId}/accept`, async (route) => {
+      if (statuses.length > 0) return route.continue();
+      const response = await route.fetch({
+        maxRedirects: 0,
+        // What Chromium adds on the wire for a form post (the fetch from here does not).
+        headers: {
+          ...(await route.request().allHeaders()),
+          'sec-fetch-mode': 'navigate',
+          'sec-fetch-dest': 'document',
+          'sec-fetch-site': 'same-origin',
+        },
+      });
+      statuses.push(response.status());
+      await route.abort('aborted');
+    });
+    page.on('response', (response) => {
+      if (response.request().method() === 'POST') statuses.push(response.status());
+    });
+    await page.goto(`${BASE}/o/${offer.summaryId}`);
+    await fillIn(page);
+    const accept = page.getByRole('button', { name: ACCEPT });
+
+    await accept.click();
+    await Promise.all([page.waitForURL(/\/accepted\//), accept.click()]);
+
+    // Both posts were answered with the confirmation, though the first one exhausted the offer.
+    expect(statuses).toEqual([303, 303]);
+    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe(
+      'You accepted the offer from Contoso Cloud Advisors',
+    );
+    await expect(page.getByText('Microsoft 365 Business Standard: 25 licenses').isVisible()).resolves.toBe(true);
+    expect(await counters(offer.summaryId)).toMatchObject({ acceptances: 1 });
+  });
+
+  it('shows the confirmation again when revisited later, and continues to the checkout from it', async () => {
+    const offer = await createOffer();
+    const first = await newPage();
+    await first.goto(`${BASE}/o/${offer.summaryId}`);
+    await fillIn(first, '7');
+    await Promise.all([first.waitForURL(/\/accepted\//), first.getByRole('button', { name: ACCEPT }).click()]);
+    const confirmation = first.url();
+    await first.context().close();
+
+    // Later, from the browser history, in a fresh window.
+    const later = await newPage();
+    await later.goto(confirmation);
+
+    await expect(later.getByRole('heading', { level: 1 }).textContent()).resolves.toBe(
+      'You accepted the offer from Contoso Cloud Advisors',
+    );
+    await expect(later.getByText('Microsoft 365 Business Standard: 7 licenses').isVisible()).resolves.toBe(true);
+    await expect(later.getByText('With delegated administration').isVisible()).resolves.toBe(true);
+    await expect(later.locator('footer').textContent()).resolves.toContain(offer.summaryId);
+    await Promise.all([
+      later.waitForURL((url) => url.origin === LANDING_ORIGIN),
+      later.getByRole('link', { name: 'Continue to checkout' }).click(),
+    ]);
+    expect(new URL(later.url()).searchParams.get('items')).toBe('M365_BUSINESS_STANDARD:7,TEAMS_ESSENTIALS:2');
+    // The confirmation is no view of the offer, and no second acceptance.
+    expect(await counters(offer.summaryId)).toMatchObject({ views: 1, acceptances: 1 });
+  });
+
+  it('opens the form’s address (history, a copied link) as the offer page', async () => {
+    const offer = await createOffer();
+    const page = await newPage();
+
+    const response = await page.goto(`${BASE}/o/${offer.summaryId}/accept`);
+
+    expect(response?.status()).toBe(200);
+    expect(new URL(page.url()).pathname).toBe(`/o/${offer.summaryId}`);
+    await expect(page.getByRole('button', { name: ACCEPT }).isVisible()).resolves.toBe(true);
+    await page.goto(`${BASE}/o/${offer.summaryId}/decline`);
+    expect(new URL(page.url()).pathname).toBe(`/o/${offer.summaryId}`);
+  });
+});
