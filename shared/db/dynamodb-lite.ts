@@ -14,7 +14,7 @@ import type {
   UpdateItemInput,
   UpdateItemOutput,
 } from './document-db.ts';
-import { type CancellationReason, loggableMessage, THROTTLING_ERRORS } from './errors.ts';
+import { type CancellationReason, isServiceUnavailable, loggableMessage, THROTTLING_ERRORS } from './errors.ts';
 import { LOCAL_CREDENTIALS } from './local-credentials.ts';
 import { type AwsCredentials, signRequest } from './sigv4.ts';
 
@@ -132,9 +132,12 @@ export class DynamoDbError extends Error {
   }
 }
 
-/** DynamoDB did not answer, failed on its side, or throttled: worth trying again a little later. */
+/**
+ * DynamoDB did not answer, failed on its side, or was too busy (throttling, a transaction cancelled
+ * for load): worth trying again a little later. The same rule as the partner API's 503.
+ */
 export function isTransientFailure(error: unknown): boolean {
-  return backoffBase(error) !== undefined;
+  return isServiceUnavailable(error);
 }
 
 /** The backoff base for a failure worth another attempt; undefined for one that would fail again. */

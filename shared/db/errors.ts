@@ -80,6 +80,10 @@ export function isServiceUnavailable(error: unknown): boolean {
     if (typeof status === 'number' && (status >= 500 || status === 429)) return true;
     if (shape.$fault === 'server') return true;
     if (typeof shape.code === 'string' && NETWORK_ERROR_CODES.has(shape.code)) return true;
+    // A transaction cancelled only because DynamoDB was busy, not because a condition failed.
+    if (name === 'TransactionCanceledException' && cancelledForLoad(current as { CancellationReasons?: unknown })) {
+      return true;
+    }
     // The SDK's retry middleware wraps a throwable it does not take for an Error into
     // `new Error("AWS SDK error wrapper for Error: connect ECONNREFUSED …")`, dropping its code;
     // Node's socket errors name their code in the message, so that is what is left to read.
@@ -92,6 +96,23 @@ export function isServiceUnavailable(error: unknown): boolean {
 
 function isErrorLike(value: unknown): value is object {
   return typeof value === 'object' && value !== null && ('name' in value || 'code' in value || 'message' in value);
+}
+
+/** Cancellation reason codes that mean "try again later" (DynamoDB API reference, TransactWriteItems). */
+const TRANSIENT_CANCELLATION_CODES: ReadonlySet<string> = new Set([
+  'ThrottlingError',
+  'ProvisionedThroughputExceeded',
+  'TransactionConflict',
+]);
+
+function cancelledForLoad(error: { CancellationReasons?: unknown }): boolean {
+  const codes = Array.isArray(error.CancellationReasons)
+    ? error.CancellationReasons.map((reason: { Code?: unknown }) => reason?.Code)
+    : [];
+  return (
+    codes.some((code) => typeof code === 'string' && TRANSIENT_CANCELLATION_CODES.has(code)) &&
+    !codes.includes('ConditionalCheckFailed')
+  );
 }
 
 function socketCodeIn(message: string): boolean {

@@ -70,6 +70,12 @@ describe('isServiceUnavailable and the 503 problem', () => {
       new Error('AWS SDK error wrapper for Error: connect ECONNREFUSED 127.0.0.1:8000'),
     ],
     ['a socket error from another realm', { name: 'Error', code: 'ECONNREFUSED', message: 'connect ECONNREFUSED' }],
+    [
+      'a transaction cancelled for throttling',
+      sdkError('TransactionCanceledException', {
+        CancellationReasons: [{ Code: 'None' }, { Code: 'ThrottlingError' }],
+      }),
+    ],
     ['the small client’s timeout', new DynamoDbError('TimeoutError', 'No answer within 2000 ms')],
     ['the small client’s 503', new DynamoDbError('ServiceUnavailable', 'x', { statusCode: 503 })],
   ])('answers %s with 503 service-unavailable and Retry-After', (_case, error) => {
@@ -88,6 +94,12 @@ describe('isServiceUnavailable and the 503 problem', () => {
   it.each([
     ['a validation error', sdkError('ValidationException', { $fault: 'client', $metadata: { httpStatusCode: 400 } })],
     ['access denied', new DynamoDbError('AccessDeniedException', 'x', { statusCode: 400 })],
+    [
+      'a transaction cancelled by a failed condition',
+      sdkError('TransactionCanceledException', {
+        CancellationReasons: [{ Code: 'ConditionalCheckFailed' }, { Code: 'TransactionConflict' }],
+      }),
+    ],
     ['a bug', new TypeError('undefined is not a function')],
     ['a bug mentioning a code-like word', new Error('EXPECTED one item, got ECONOMY')],
   ])('keeps %s a 500', (_case, error) => {
