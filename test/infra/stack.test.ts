@@ -264,6 +264,7 @@ describe('functions (derived from FUNCTIONS)', () => {
       'DIRECTORY_BASE_URL',
       'EVENT_BUS_NAME',
       'API_KEY_CACHE_SECONDS',
+      'FORM_TOKEN_KEYS_PARAMETER',
     ]) {
       expect([setting, setting in variables]).toEqual([setting, expected.has(setting)]);
     }
@@ -606,5 +607,48 @@ describe('offer events (table stream → offerEvents → event bus)', () => {
 
   it('keeps the customer page function free of the events SDK: it only writes to the table', () => {
     expect(actionsOf('offerPage').filter((action) => action.startsWith('events:'))).toEqual([]);
+  });
+});
+
+describe('form-token keys (SSM SecureString)', () => {
+  const parameterArn = (name: string) => ({
+    'Fn::Join': [
+      '',
+      [
+        'arn:',
+        { Ref: 'AWS::Partition' },
+        ':ssm:',
+        { Ref: 'AWS::Region' },
+        ':',
+        { Ref: 'AWS::AccountId' },
+        `:parameter${name}`,
+      ],
+    ],
+  });
+
+  it('lets the offer page GetParameter the one parameter named in its environment, and nothing more of SSM', () => {
+    const variables = (functionProps('offerPage').Environment as { Variables: Record<string, unknown> }).Variables;
+    expect(variables.FORM_TOKEN_KEYS_PARAMETER).toBe('/purchase-offers/dev/form-token-keys');
+    const ssm = statementsOf('offerPage').filter((st) => actionsIn(st).some((a) => a.startsWith('ssm:')));
+    expect(ssm.map((st) => ({ actions: actionsIn(st), resource: st.Resource }))).toEqual([
+      { actions: ['ssm:GetParameter'], resource: parameterArn('/purchase-offers/dev/form-token-keys') },
+    ]);
+    expect(actionsOf('offerPage').filter((a) => a.startsWith('kms:'))).toEqual([]);
+  });
+
+  it('gives no other function the keys', () => {
+    for (const [name] of functionEntries.filter(([name]) => name !== 'offerPage')) {
+      const onKeys = statementsOf(name).filter((st) => JSON.stringify(st.Resource).includes('form-token-keys'));
+      expect([name, onKeys]).toEqual([name, []]);
+    }
+  });
+
+  it('takes the parameter name from context formTokenKeysParameter', () => {
+    const { stack: custom, template: customTemplate } = synth({ stage: 'prod', formTokenKeysParameter: '/ops/keys' });
+    const fn = custom.functions.offerPage!.function;
+    const id = custom.getLogicalId(fn.node.defaultChild as never);
+    const variables = customTemplate.toJSON().Resources[id].Properties.Environment.Variables;
+    expect(variables.FORM_TOKEN_KEYS_PARAMETER).toBe('/ops/keys');
+    expect(JSON.stringify(customTemplate.toJSON())).toContain(':parameter/ops/keys');
   });
 });
