@@ -63,6 +63,12 @@ export interface FunctionSpec {
   readonly streamEntities?: readonly string[];
 }
 
+/**
+ * A function's timeout when its spec sets none: enough for a DynamoDB round trip or two behind an
+ * HTTP API, and more than every time budget inside (shared/db/client.ts, dynamodb-lite.ts).
+ */
+export const DEFAULT_FUNCTION_TIMEOUT_SECONDS = 10;
+
 export const FUNCTIONS = {
   authorizer: {
     entry: 'functions/authorizer/handler.ts',

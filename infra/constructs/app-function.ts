@@ -8,12 +8,12 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { GSI1 } from '../../shared/db/table.ts';
-import type { FunctionSpec, TableGrant } from '../../shared/routes.ts';
+import { DEFAULT_FUNCTION_TIMEOUT_SECONDS, type FunctionSpec, type TableGrant } from '../../shared/routes.ts';
 import { LAMBDA_BUNDLING } from '../bundling.ts';
 
 /** Spec defaults (DESIGN.md): enough for a DynamoDB round trip or two behind an HTTP API. */
 export const DEFAULT_MEMORY_MB = 256;
-export const DEFAULT_TIMEOUT_SECONDS = 10;
+export const DEFAULT_TIMEOUT_SECONDS = DEFAULT_FUNCTION_TIMEOUT_SECONDS;
 /** The policy holding the X-Ray grant (on "*"), apart from the role's default policy. */
 export const TRACING_POLICY_ID = 'TracingPolicy';
 export const TRACING_ACTIONS = ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'] as const;

@@ -5,6 +5,7 @@ import { pathToFileURL } from 'node:url';
 import type { APIGatewayRequestAuthorizerEventV2, Context } from 'aws-lambda';
 import type { ApiEvent, ApiResult, PartnerAuthorizerContext } from '../../shared/http/types.ts';
 import {
+  DEFAULT_FUNCTION_TIMEOUT_SECONDS,
   FALLBACK_FUNCTION,
   FUNCTIONS,
   type FunctionName,
@@ -26,8 +27,8 @@ function compile(route: Route): CompiledRoute {
   return { route, ...routePattern(route.path) };
 }
 
-function lambdaContext(functionName: string, requestId: string): Context {
-  const deadline = Date.now() + 30_000;
+function lambdaContext(functionName: string, requestId: string, timeoutMs: number): Context {
+  const deadline = Date.now() + timeoutMs;
   return {
     callbackWaitsForEmptyEventLoop: false,
     functionName,
@@ -85,6 +86,8 @@ export interface LocalGatewayOptions {
   readonly routes?: readonly Route[];
   /** Called with each function's structured output errors (for the console). */
   readonly onError?: (error: unknown) => void;
+  /** Every function's timeout in ms, instead of its spec's (tests). */
+  readonly timeoutMs?: number;
   /**
    * Files served as they are for GET and HEAD at these exact paths, ahead of the routes: local
    * stand-ins for what lives elsewhere on AWS (the demo partner's logo).
@@ -102,6 +105,14 @@ const defaultLoader = async (name: FunctionName): Promise<Handler> => {
  * for partner routes, builds API Gateway payload v2 events and writes the handlers' results back.
  * Handlers read their environment at import, so set it before the first request.
  */
+/** A function ran past its timeout: Lambda stops it, and API Gateway answers its bare 500. */
+export class FunctionTimeoutError extends Error {
+  constructor(functionName: string, timeoutMs: number) {
+    super(`${functionName} timed out after ${timeoutMs} ms`);
+    this.name = 'FunctionTimeoutError';
+  }
+}
+
 export function createLocalGateway(options: LocalGatewayOptions = {}): Server {
   const routes = (options.routes ?? ROUTES).map(compile);
   const load = options.loadHandler ?? defaultLoader;
@@ -113,6 +124,25 @@ export function createLocalGateway(options: LocalGatewayOptions = {}): Server {
       handlers.set(name, handler);
     }
     return handler;
+  };
+
+  /**
+   * Runs a handler as Lambda would: with its context and no longer than its timeout (the stack's
+   * setting), so a handler that hangs locally fails the way it would on AWS instead of waiting.
+   */
+  const invoke = async <T>(name: FunctionName, requestId: string, call: (context: Context) => Promise<T>) => {
+    const timeoutMs =
+      options.timeoutMs ??
+      ((FUNCTIONS[name] as { timeoutSeconds?: number }).timeoutSeconds ?? DEFAULT_FUNCTION_TIMEOUT_SECONDS) * 1000;
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new FunctionTimeoutError(name, timeoutMs)), timeoutMs);
+    });
+    try {
+      return await Promise.race([call(lambdaContext(name, requestId, timeoutMs)), timedOut]);
+    } finally {
+      clearTimeout(timer);
+    }
   };
 
   const serve = async (req: IncomingMessage, res: ServerResponse) => {
@@ -203,15 +233,17 @@ export function createLocalGateway(options: LocalGatewayOptions = {}): Server {
         event: APIGatewayRequestAuthorizerEventV2,
         context: Context,
       ) => Promise<{ isAuthorized: boolean; context?: PartnerAuthorizerContext }>;
-      const decision = await authorize(
-        {
-          ...base,
-          type: 'REQUEST',
-          routeArn: `arn:aws:execute-api:local:000000000000:local/$default/${method}${url.pathname}`,
-          identitySource: [],
-          requestContext,
-        } as unknown as APIGatewayRequestAuthorizerEventV2,
-        lambdaContext('authorizer', randomUUID()),
+      const decision = await invoke('authorizer', randomUUID(), (context) =>
+        authorize(
+          {
+            ...base,
+            type: 'REQUEST',
+            routeArn: `arn:aws:execute-api:local:000000000000:local/$default/${method}${url.pathname}`,
+            identitySource: [],
+            requestContext,
+          } as unknown as APIGatewayRequestAuthorizerEventV2,
+          context,
+        ),
       );
       if (!decision.isAuthorized) {
         return send({
@@ -230,7 +262,7 @@ export function createLocalGateway(options: LocalGatewayOptions = {}): Server {
       requestContext: { ...requestContext, ...(authorizer ? { authorizer } : {}) },
     } as ApiEvent;
     const handler = (await handlerFor(route.function)) as unknown as (e: ApiEvent, c: Context) => Promise<ApiResult>;
-    send(await handler(event, lambdaContext(route.function, requestId)));
+    send(await invoke(route.function, requestId, (context) => handler(event, context)));
   };
 
   return createServer((req, res) => {

@@ -129,3 +129,31 @@ describe('JSON routes given a base64 body', () => {
     expect(JSON.parse(result.body ?? '{}')).toEqual({ a: 'São' });
   });
 });
+
+describe('local gateway function timeouts', () => {
+  it('stops waiting for a handler at its timeout and answers API Gateway’s bare 500, as Lambda and API Gateway would', async () => {
+    // Arrange: a route handler that never answers, and the context it was given.
+    let remaining: number | undefined;
+    const hanging = createLocalGateway({
+      timeoutMs: 100,
+      loadHandler: async () =>
+        (async (_event: ApiEvent, context: { getRemainingTimeInMillis: () => number }) => {
+          remaining = context.getRemainingTimeInMillis();
+          return new Promise(() => undefined);
+        }) as never,
+    });
+    await new Promise<void>((resolve) => hanging.listen(0, '127.0.0.1', resolve));
+    try {
+      // Act
+      const response = await fetch(`http://127.0.0.1:${(hanging.address() as AddressInfo).port}/nowhere`);
+
+      // Assert
+      expect(response.status).toBe(500);
+      expect(await response.text()).toBe('{"message":"Internal Server Error"}');
+      expect(remaining).toBeLessThanOrEqual(100);
+    } finally {
+      hanging.closeAllConnections();
+      await new Promise((resolve) => hanging.close(resolve));
+    }
+  });
+});
