@@ -1,5 +1,6 @@
 import type { Context } from 'aws-lambda';
 import { ensureTable, startDynamoDbLocal } from '../../infra/local/dynamodb.ts';
+import { issueToken, newFormTokenKeysValue, parseFormTokenKeys } from '../../shared/customer/submission-token.ts';
 import type { TableRef } from '../../shared/db/client.ts';
 import type { Offer } from '../../shared/domain/offer.ts';
 import type { ApiEvent, ApiResult } from '../../shared/http/types.ts';
@@ -53,9 +54,12 @@ function offer(): Offer {
   });
 }
 
-/** A submission id as the page renders them (time first, 22 random-looking characters). */
-function submission(tag: string, run: number): string {
-  return `${Date.now().toString(36).padStart(9, '0')}${`${tag}${run}`.padEnd(22, 'x').slice(0, 22)}`;
+/** The signing keys the handler is given (FORM_TOKEN_KEYS), so the bench issues tokens as the page does. */
+const KEYS_VALUE = newFormTokenKeysValue();
+
+/** A fresh submission token for the offer's form, as the page renders it. */
+function submission(target: Offer): string {
+  return issueToken(parseFormTokenKeys(KEYS_VALUE, 'bench'), target.summaryId, new Date());
 }
 
 /**
@@ -72,6 +76,7 @@ export async function run(): Promise<string> {
     AWS_REGION: 'local',
     POWERTOOLS_LOG_LEVEL: 'SILENT',
     CHECKOUT_URL_TEMPLATE: 'https://checkout.example.com/buy?offer={summaryId}&items={items}&da={delegatedAdmin}',
+    FORM_TOKEN_KEYS: KEYS_VALUE,
   });
   const { createDocumentClient } = await import('../../shared/db/client.ts');
   const { DynamoAcceptanceReader } = await import('../../shared/db/acceptance-reader.ts');
@@ -98,13 +103,16 @@ export async function run(): Promise<string> {
         ...extra,
       });
     const acceptBody = (id: string) => new URLSearchParams(acceptFields(id)).toString();
-    const replayed = submission('replay', 0);
-    const declinedOnce = submission('declined', 0);
+    const replayed = submission(active);
+    const declinedOnce = submission(active);
 
     // Warm the handler, its client and the connection on another offer, like a warm Lambda.
     await handler(page('GET /o/{code}', warm), CONTEXT);
-    await handler(page('POST /o/{code}/accept', warm, { headers: FORM, body: acceptBody(replayed) }), CONTEXT);
-    await handler(page('POST /o/{code}/decline', warm, { headers: FORM, body: `submission=${declinedOnce}` }), CONTEXT);
+    await handler(page('POST /o/{code}/accept', warm, { headers: FORM, body: acceptBody(submission(warm)) }), CONTEXT);
+    await handler(
+      page('POST /o/{code}/decline', warm, { headers: FORM, body: `submission=${submission(warm)}` }),
+      CONTEXT,
+    );
     // The replays below replay these, recorded once on the measured offer.
     await handler(page('POST /o/{code}/accept', active, { headers: FORM, body: acceptBody(replayed) }), CONTEXT);
     await handler(
@@ -125,7 +133,7 @@ export async function run(): Promise<string> {
       {
         label: 'Accept',
         status: 303,
-        event: (n) => page('POST /o/{code}/accept', active, { headers: FORM, body: acceptBody(submission('a', n)) }),
+        event: () => page('POST /o/{code}/accept', active, { headers: FORM, body: acceptBody(submission(active)) }),
       },
       {
         label: 'Accept (replayed submission)',
@@ -135,10 +143,10 @@ export async function run(): Promise<string> {
       {
         label: 'Accept (invalid form, 422)',
         status: 422,
-        event: (n) =>
+        event: () =>
           page('POST /o/{code}/accept', active, {
             headers: FORM,
-            body: acceptBody(submission('i', n)).replace(
+            body: acceptBody(submission(active)).replace(
               'licenses.M365_BUSINESS_STANDARD=12',
               'licenses.M365_BUSINESS_STANDARD=999',
             ),
@@ -147,15 +155,16 @@ export async function run(): Promise<string> {
       {
         label: 'Accept (deactivated offer, 410)',
         status: 410,
-        event: (n) => page('POST /o/{code}/accept', withdrawn, { headers: FORM, body: acceptBody(submission('w', n)) }),
+        event: () =>
+          page('POST /o/{code}/accept', withdrawn, { headers: FORM, body: acceptBody(submission(withdrawn)) }),
       },
       {
         label: 'Decline',
         status: 200,
-        event: (n) =>
+        event: () =>
           page('POST /o/{code}/decline', active, {
             headers: FORM,
-            body: `submission=${submission('d', n)}&reason=Budget`,
+            body: `submission=${submission(active)}&reason=Budget`,
           }),
       },
       {
