@@ -83,7 +83,7 @@ export const FUNCTIONS = {
   },
   offerPage: {
     entry: 'functions/offer-page/handler.ts',
-    description: 'Customer offer pages: view (counts the view), accept and decline',
+    description: 'Customer offer pages: view (counts the view), accept and decline, the acceptance confirmation',
     // A view reads the offer and bumps its view counter; accept and decline are transactions that
     // update the offer's counters and put the response item: all in the offer's partition (the offer
     // item carries the partner details the page shows), so no API key or partner item is reachable.

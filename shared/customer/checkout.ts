@@ -10,7 +10,10 @@ type Placeholder = (typeof CHECKOUT_PLACEHOLDERS)[number];
 
 export interface CheckoutTemplate {
   readonly template: string;
-  /** The origin form posts may redirect to; the page's CSP form-action must allow it. */
+  /**
+   * The checkout's origin. Customers reach it from the confirmation page by a plain GET (a link and a
+   * meta refresh), so the pages' CSP form-action need not, and does not, name it.
+   */
   readonly origin: string;
 }
 
