@@ -325,8 +325,13 @@ function htmlErrors(): MiddlewareObj<ApiEvent, ApiResult, Error, Context> {
   return {
     onError: (request) => {
       const locale = pageLocale(request.event, undefined);
-      if (isTransientFailure(request.error) || request.error instanceof FormTokenKeysUnavailableError) {
-        logger.warn('table unavailable', { errorName: (request.error as Error).name });
+      const keysUnavailable = request.error instanceof FormTokenKeysUnavailableError;
+      if (isTransientFailure(request.error) || keysUnavailable) {
+        // The keys' error names SSM's answer (e.g. ParameterNotFound), never a value.
+        logger.warn(keysUnavailable ? 'form token keys unavailable' : 'table unavailable', {
+          errorName: (request.error as Error).name,
+          ...(keysUnavailable ? { error: (request.error as Error).message } : {}),
+        });
         request.response = page(503, messagePage(locale, 'busy'), {
           'retry-after': String(UNAVAILABLE_RETRY_AFTER_SECONDS),
         });
