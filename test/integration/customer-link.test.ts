@@ -208,21 +208,43 @@ describe('accepting an offer', () => {
     expect((await checkoutAfter(accepted)).searchParams.get('da')).toBe('false');
   });
 
-  it('takes 200 concurrent acceptances: counter exactly 200 and 200 records', async () => {
+  it('takes 200 concurrent acceptances: each recorded exactly once, busy answers record nothing and resubmit cleanly', async () => {
     const offer = await seedOffer();
     const submissions = await Promise.all(Array.from({ length: 200 }, () => openForm(offer)));
-    const responses = await Promise.all(submissions.map((s) => post(offer, 'accept', acceptFields(s))));
-    expect(responses.map((r) => r.status)).toEqual(Array(200).fill(303));
+    const first = await Promise.all(submissions.map((s) => post(offer, 'accept', acceptFields(s))));
+    // Under contention an answer may lose the write within its time budget: then it is the 503 page
+    // with Retry-After and nothing of it is stored. How many do depends on the machine's load.
+    const busy = submissions.filter((_, i) => first[i]?.status !== 303);
+    for (const response of first.filter((r) => r.status !== 303)) {
+      expect(response.status).toBe(503);
+      expect(response.headers.get('retry-after')).toMatch(/^\d+$/);
+    }
+    expect((await storedOffer(offer.summaryId)).acceptances).toBe(200 - busy.length);
+    expect(await acceptancesOf(offer)).toHaveLength(200 - busy.length);
+    // The customer submits the same form again: a few at a time, so the retries themselves do not conflict.
+    for (const submission of busy) {
+      expect((await post(offer, 'accept', acceptFields(submission))).status).toBe(303);
+    }
+    // A replay of every form changes nothing.
+    const replays = await Promise.all(submissions.slice(0, 20).map((s) => post(offer, 'accept', acceptFields(s))));
+    expect(replays.map((r) => r.status)).toEqual(Array(20).fill(303));
     expect((await storedOffer(offer.summaryId)).acceptances).toBe(200);
     expect(await acceptancesOf(offer)).toHaveLength(200);
-  }, 60_000);
+  }, 120_000);
 
   it('with maxAcceptances 10, exactly 10 of 40 concurrent acceptances succeed', async () => {
     const offer = await seedOffer({ maxAcceptances: 10 });
     const submissions = await Promise.all(Array.from({ length: 40 }, () => openForm(offer)));
-    const responses = await Promise.all(submissions.map((s) => post(offer, 'accept', acceptFields(s))));
-    expect(responses.filter((r) => r.status === 303)).toHaveLength(10);
-    expect(responses.filter((r) => r.status === 410)).toHaveLength(30);
+    const first = await Promise.all(submissions.map((s) => post(offer, 'accept', acceptFields(s))));
+    // A busy answer (503, load-dependent) recorded nothing: its customer submits the same form again.
+    const statuses: number[] = [];
+    for (const [i, response] of first.entries()) {
+      const again =
+        response.status === 503 ? await post(offer, 'accept', acceptFields(submissions[i] ?? '')) : response;
+      statuses.push(again.status);
+    }
+    expect(statuses.filter((status) => status === 303)).toHaveLength(10);
+    expect(statuses.filter((status) => status === 410)).toHaveLength(30);
     expect((await storedOffer(offer.summaryId)).acceptances).toBe(10);
     expect(await acceptancesOf(offer)).toHaveLength(10);
     expect(await (await view(offer)).text()).toContain('This offer has been fully taken');
