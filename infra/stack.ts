@@ -57,7 +57,10 @@ export const DEFAULT_THROTTLE = { rateLimit: 50, burstLimit: 100 } as const;
  * problem+json. The authorizer caches key lookups itself (API_KEY_CACHE_SECONDS).
  */
 export const AUTHORIZER_CACHE_TTL = Duration.seconds(0);
-/** The freshness promise for offices (DESIGN.md): a new office is usable within this. */
+/**
+ * The freshness promise for offices, as README's "Partner offices" tells partners: a new office is
+ * usable within this. The sync rate must leave room inside it, and the stale alarm never waits longer.
+ */
 export const OFFICE_FRESHNESS_PROMISE = Duration.minutes(15);
 /**
  * Functions that need more than their spec's table grants (the office sync: the directory

@@ -11,7 +11,11 @@ import { GSI1 } from '../../shared/db/table.ts';
 import { DEFAULT_FUNCTION_TIMEOUT_SECONDS, type FunctionSpec, type TableGrant } from '../../shared/routes.ts';
 import { LAMBDA_BUNDLING } from '../bundling.ts';
 
-/** Spec defaults (DESIGN.md): enough for a DynamoDB round trip or two behind an HTTP API. */
+/**
+ * A function's memory when its spec sets none, in MB. The handlers hold at most a page of items and
+ * bundles under 1 MB (test/bench/RESULTS.md), so 256 MB leaves room; Lambda gives CPU in proportion
+ * to memory, so a function that does more per run asks for more in its spec (the office sync).
+ */
 export const DEFAULT_MEMORY_MB = 256;
 export const DEFAULT_TIMEOUT_SECONDS = DEFAULT_FUNCTION_TIMEOUT_SECONDS;
 /** The policy holding the X-Ray grant (on "*"), apart from the role's default policy. */

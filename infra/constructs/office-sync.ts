@@ -12,10 +12,11 @@ export interface OfficeSyncAccessProps {
   /** SecureString parameter holding the directory credential; created by ops, not by the stack. */
   readonly credentialParameterName: string;
   /**
-   * Alarm when no scheduled run has succeeded for this long (default 30 minutes: three missed
-   * runs at the default rate, while new offices are promised within 15).
+   * Alarm when no scheduled run has succeeded for this long. The stack passes two sync intervals,
+   * never less than the offices' freshness promise (20 minutes at the default 10-minute rate): one
+   * missed run is a passing hiccup, two mean new offices are late.
    */
-  readonly staleAfter?: Duration;
+  readonly staleAfter: Duration;
 }
 
 /** The office sync's freshness alarm: the schedule may be running and failing, or not running. */
@@ -33,10 +34,7 @@ export const OFFICE_SYNC_INVALID_RECORDS_WINDOW = Duration.hours(1);
  * What the office sync needs beyond its table grants (declared with its spec in shared/routes.ts):
  * the directory credential, which no other function can read, and its alarms.
  */
-export function bindOfficeSync(
-  fn: AppFunction,
-  { credentialParameterName, staleAfter = Duration.minutes(30) }: OfficeSyncAccessProps,
-): void {
+export function bindOfficeSync(fn: AppFunction, { credentialParameterName, staleAfter }: OfficeSyncAccessProps): void {
   fn.function.addEnvironment('DIRECTORY_CREDENTIAL_PARAMETER', credentialParameterName);
   // SecureString parameters cannot be created by CloudFormation; the stack only references it.
   // GetParameter is the one call the credential loader makes (grantRead would add GetParameters,

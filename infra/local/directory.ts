@@ -1,5 +1,5 @@
 /**
- * A local partner network directory: it speaks the upstream contract (docs-snippets/directory.md)
+ * A local partner network directory: it speaks the upstream contract (README.md, "The upstream contract")
  * from an in-memory change log, optionally backed by an editable JSON file (`npm start` serves
  * .local/directory.json), and it can inject faults for tests: error statuses with Retry-After,
  * slow answers (timeouts), malformed pages and records, and requests held open until released.

@@ -177,7 +177,7 @@ export async function ensureTable(endpoint: string, tableName: string): Promise<
   } catch (error) {
     if (!(error instanceof Error && error.name === 'ResourceNotFoundException')) throw error;
     await client.send(new CreateTableCommand(createTableInput(tableName)));
-    // As on AWS: expired idempotency records and rate-limit markers are deleted by TTL.
+    // As on AWS: expired idempotency records are deleted by TTL.
     await client.send(
       new UpdateTimeToLiveCommand({
         TableName: tableName,

@@ -14,7 +14,10 @@ export const GSI1 = {
   sortKey: 'GSI1SK',
 } as const;
 
-/** Attribute DynamoDB deletes items by (idempotency records, rate-limit markers). */
+/**
+ * Attribute DynamoDB deletes items by; only idempotency records carry it. The on-demand sync marker
+ * (the once-a-minute limit) has none: it is one item per partner, overwritten by each sync.
+ */
 export const TTL_ATTRIBUTE = 'expiresAtEpoch';
 
 /** The CreateTable input for DynamoDB Local (CDK builds the equivalent from the same constants). */

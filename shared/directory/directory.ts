@@ -2,7 +2,7 @@ import type { DirectoryOffice, InvalidDirectoryRecord } from '../domain/office.t
 
 /**
  * Port for the partner network directory (the upstream owner of partner offices). The HTTP adapter
- * is in http-directory.ts; the contract it speaks is documented in docs-snippets/directory.md.
+ * is HttpDirectory (http-directory.ts); the contract it speaks is in README.md, "The upstream contract".
  */
 export interface DirectoryQuery {
   /** Only offices changed after this cursor (a value the directory returned earlier). */

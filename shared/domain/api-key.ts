@@ -42,7 +42,11 @@ export interface ApiKeyRecord {
   readonly revokedAt?: string;
 }
 
-/** Port for key storage; the DynamoDB adapter lives in shared/db/api-keys.ts. */
+/**
+ * Port for key storage. The DynamoDB adapter is DynamoApiKeyStore (shared/db/api-key-store.ts, on the
+ * AWS SDK, for the ops CLI); the authorizer needs only `getByHash`, which ApiKeyLookup
+ * (shared/db/api-keys.ts) answers without the SDK.
+ */
 export interface ApiKeyStore {
   put(record: ApiKeyRecord): Promise<void>;
   getByHash(keyHash: string): Promise<ApiKeyRecord | undefined>;

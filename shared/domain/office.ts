@@ -17,7 +17,7 @@ export interface Office {
   readonly lastSyncedAt: string;
 }
 
-/** Port for offices; the DynamoDB adapter lives in shared/db/offices.ts. */
+/** Port for offices; the DynamoDB adapter is DynamoOfficeReader (shared/db/offices.ts). */
 export interface OfficeReader {
   get(partnerId: string, officeId: string): Promise<Office | undefined>;
   listForPartner(partnerId: string): Promise<Office[]>;
@@ -115,7 +115,7 @@ export interface InvalidDirectoryRecord {
 /** The outcome of asking to sync one partner's offices now. */
 export type SyncClaim = { readonly granted: true } | { readonly granted: false; readonly retryAfterSeconds: number };
 
-/** Port used by the office sync; the DynamoDB adapter lives in shared/db/offices.ts. */
+/** Port used by the office sync; the DynamoDB adapter is DynamoOfficeStore (shared/db/offices.ts). */
 export interface OfficeSyncStore extends OfficeReader {
   /**
    * Stores each record unless what is stored is as new or newer (decided by a condition on
