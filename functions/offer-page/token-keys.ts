@@ -1,15 +1,15 @@
 import { request as httpsRequest } from 'node:https';
+import aws4 from 'aws4';
 import { optionalEnv, requiredEnv } from '../../shared/config/env.ts';
 import { type FormTokenKeys, parseFormTokenKeys } from '../../shared/customer/submission-token.ts';
-import { credentialsFromEnv } from '../../shared/db/dynamodb-lite.ts';
-import { type AwsCredentials, signRequest } from '../../shared/db/sigv4.ts';
+import { type AwsCredentials, credentialsFromEnv } from '../../shared/db/dynamodb-lite.ts';
 import { logger } from '../../shared/observability/logger.ts';
 
 /**
  * The form-token keys: on AWS a SecureString SSM parameter (FORM_TOKEN_KEYS_PARAMETER), locally
  * and in tests the value itself (FORM_TOKEN_KEYS). The parameter is read with one signed
- * GetParameter call over node:https (SigV4 from shared/db/sigv4.ts), not the SSM SDK client, which
- * would bring the SDK back into the page's bundle and cold start.
+ * GetParameter call over node:https (SigV4 by `aws4`, as the page's DynamoDB client signs), not the
+ * SSM SDK client, which would bring the SDK back into the page's bundle and cold start.
  */
 
 /** No answer from SSM within this (ms), connecting included: the call fails and is tried again later. */
@@ -58,10 +58,18 @@ export function getSsmParameter({
 }: SsmParameterRequest): Promise<string> {
   const url = new URL(endpoint);
   const body = JSON.stringify({ Name: name, WithDecryption: true });
-  const headers = { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'AmazonSSM.GetParameter' };
-  const signed = signRequest(
-    { method: 'POST', host: url.host, path: url.pathname, headers, body },
-    { credentials, region, service: 'ssm', date: new Date() },
+  // aws4 adds Host, Content-Length, X-Amz-Date (now), the session token and Authorization.
+  const { headers } = aws4.sign(
+    {
+      host: url.host,
+      path: url.pathname,
+      method: 'POST',
+      service: 'ssm',
+      region,
+      headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'AmazonSSM.GetParameter' },
+      body,
+    },
+    credentials,
   );
   return new Promise((resolve, reject) => {
     let settled = false;
@@ -73,7 +81,7 @@ export function getSsmParameter({
     };
     const req = httpsRequest(url, {
       method: 'POST',
-      headers: { ...headers, ...signed, host: url.host, 'content-length': Buffer.byteLength(body) },
+      headers,
     });
     const timer = setTimeout(() => {
       settle(() => reject(new FormTokenKeysUnavailableError(`SSM did not answer within ${timeoutMs} ms`)));

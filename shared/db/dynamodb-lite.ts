@@ -3,6 +3,7 @@ import type { ClientRequest, Agent as HttpAgent, IncomingMessage, RequestOptions
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import aws4 from 'aws4';
 import { optionalEnv, requiredEnv } from '../config/env.ts';
 import type {
   DocumentDb,
@@ -16,17 +17,27 @@ import type {
 } from './document-db.ts';
 import { type CancellationReason, isServiceUnavailable, loggableMessage, THROTTLING_ERRORS } from './errors.ts';
 import { LOCAL_CREDENTIALS } from './local-credentials.ts';
-import { type AwsCredentials, signRequest } from './sigv4.ts';
 
 /**
  * A DynamoDB client for the customer page function, on Node's own https and crypto: the AWS SDK
  * clients cost that function most of its bundle and module init (test/bench/RESULTS.md), and its
  * cold starts are what customers wait for. It speaks DynamoDB's JSON protocol (POST, X-Amz-Target,
- * SigV4) for the few operations in DocumentDb, retrying like the SDK's standard mode, except that
+ * SigV4 signed by `aws4`, which signs Node request options without loading `fetch`) for the few
+ * operations in DocumentDb, retrying like the SDK's standard mode, except that
  * a write without an idempotency token (UpdateItem) is retried only when it provably never reached
  * DynamoDB. Like the SDK it corrects its clock from DynamoDB's `Date` header. The SDK stays the
  * client everywhere else (shared/db/client.ts).
  */
+
+/** Access key, secret and (for temporary credentials, as Lambda's always are) the session token. */
+export interface AwsCredentials {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  readonly sessionToken?: string;
+}
+
+/** SigV4's time format, `20150830T123600Z`, of a time in ms since the epoch. */
+const amzDate = (ms: number) => new Date(ms).toISOString().replace(/[-:]|\.\d{3}/g, '');
 
 export interface DynamoDbLiteOptions {
   /** `https://dynamodb.<region>.amazonaws.com/` on AWS, DynamoDB Local's URL locally. */
@@ -298,19 +309,24 @@ export class DynamoDbLite implements DocumentDb {
   }
 
   private attempt(operation: string, body: string, timeoutMs: number): Promise<Record<string, unknown>> {
-    const headers = {
-      'content-type': 'application/x-amz-json-1.0',
-      'x-amz-target': `DynamoDB_20120810.${operation}`,
-    };
-    // Signed per attempt: the signature carries the time, and DynamoDB refuses stale ones.
-    const signed = signRequest(
-      { method: 'POST', host: this.url.host, path: this.url.pathname, headers, body },
+    // Signed per attempt: the signature carries the time, and DynamoDB refuses stale ones. aws4
+    // adds Host, Content-Length, the session token and Authorization, and signs with the
+    // X-Amz-Date given here: the machine's clock corrected by DynamoDB's.
+    const { headers } = aws4.sign(
       {
-        credentials: this.credentials(),
-        region: this.region,
+        host: this.url.host,
+        path: this.url.pathname,
+        method: 'POST',
         service: 'dynamodb',
-        date: new Date(this.now() + this.clockOffsetMs),
+        region: this.region,
+        headers: {
+          'content-type': 'application/x-amz-json-1.0',
+          'x-amz-target': `DynamoDB_20120810.${operation}`,
+          'x-amz-date': amzDate(this.now() + this.clockOffsetMs),
+        },
+        body,
       },
+      this.credentials(),
     );
     return new Promise((resolve, reject) => {
       let settled = false;
@@ -335,7 +351,7 @@ export class DynamoDbLite implements DocumentDb {
       const req = this.transport.request(this.url, {
         method: 'POST',
         agent: this.transport.agent,
-        headers: { ...headers, ...signed, host: this.url.host, 'content-length': Buffer.byteLength(body) },
+        headers,
       });
       req.on('socket', (socket) => {
         if (socket.connecting) socket.once('connect', () => (connected = true));

@@ -1,8 +1,11 @@
 import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { HttpRequest } from '@smithy/core/protocols';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { SourceData } from '@smithy/types';
-import { type AwsCredentials, signRequest } from '../../shared/db/sigv4.ts';
+import aws4 from 'aws4';
+import { type AwsCredentials, DynamoDbLite } from '../../shared/db/dynamodb-lite.ts';
 
 const bytes = (data: SourceData) =>
   typeof data === 'string'
@@ -27,88 +30,143 @@ class Sha256 {
 }
 
 const DATE = new Date('2026-11-24T12:34:56.789Z');
+const REGION = 'sa-east-1';
 const KEYS = { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' };
-// A GetItem as DynamoDbLite sends it, non-ASCII included: the payload hash is over UTF-8 bytes.
-const BODY = JSON.stringify({
-  TableName: 'purchase-offers',
-  Key: { PK: { S: 'OFFER#ABCD-EFGH-JKMN-PQRS-TVWX' }, SK: { S: 'OFFER' } },
-  ExpressionAttributeValues: { ':name': { S: 'São Paulo — Açaí' } },
-  ConsistentRead: true,
-});
-const HEADERS = { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': 'DynamoDB_20120810.GetItem' };
+// Non-ASCII included: the payload hash and Content-Length are over UTF-8 bytes.
+const KEY = { PK: 'OFFER#ABCD-EFGH-JKMN-PQRS-TVWX', SK: 'São Paulo — Açaí' };
 
-async function smithyAuthorization(credentials: AwsCredentials, host: string, path = '/'): Promise<string | undefined> {
+/** One request as it arrived: what DynamoDB would verify the signature against. */
+interface Received {
+  readonly method: string;
+  readonly path: string;
+  readonly headers: IncomingHttpHeaders;
+  readonly body: string;
+}
+
+let server: Server;
+let port: number;
+let received: Received[];
+const clients: DynamoDbLite[] = [];
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks).toString('utf8');
+      received.push({ method: req.method ?? '', path: req.url ?? '', headers: req.headers, body });
+      res.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' }).end('{}');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  port = (server.address() as AddressInfo).port;
+});
+
+afterAll(async () => {
+  for (const client of clients) client.destroy();
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+});
+
+beforeEach(() => {
+  received = [];
+});
+
+/** A GetItem through the small client at DATE, as the fake DynamoDB received it. */
+async function sentByClient(credentials: AwsCredentials, path = '/'): Promise<Received> {
+  const client = new DynamoDbLite({
+    endpoint: `http://127.0.0.1:${port}${path}`,
+    region: REGION,
+    credentials: () => credentials,
+    now: () => DATE.getTime(),
+  });
+  clients.push(client);
+  await client.getItem({ TableName: 'purchase-offers', Key: KEY, ConsistentRead: true });
+  const [request] = received;
+  if (!request) throw new Error('no request arrived');
+  return request;
+}
+
+/** The Authorization header the SDK's signer makes for the same request, headers and time. */
+async function sdkAuthorization(credentials: AwsCredentials, request: Received): Promise<string | undefined> {
+  const { authorization: _, ...headers } = request.headers;
   const signer = new SignatureV4({
     credentials,
-    region: 'sa-east-1',
+    region: REGION,
     service: 'dynamodb',
     sha256: Sha256,
     // As the DynamoDB client signs: no x-amz-content-sha256 header.
     applyChecksum: false,
   });
-  const request = new HttpRequest({
-    method: 'POST',
-    protocol: 'https:',
-    hostname: host,
-    path,
-    headers: { ...HEADERS, host },
-    body: BODY,
-  });
-  const signed = await signer.sign(request, { signingDate: DATE });
+  const signed = await signer.sign(
+    new HttpRequest({
+      method: request.method,
+      protocol: 'http:',
+      hostname: '127.0.0.1',
+      port,
+      path: request.path,
+      headers: headers as Record<string, string>,
+      body: request.body,
+    }),
+    { signingDate: DATE },
+  );
   return (signed as HttpRequest).headers.authorization;
 }
 
-function ours(credentials: AwsCredentials, host: string, path = '/') {
-  return signRequest(
-    { method: 'POST', host, path, headers: HEADERS, body: BODY },
-    { credentials, region: 'sa-east-1', service: 'dynamodb', date: DATE },
-  );
-}
+describe('SigV4 signing of the small DynamoDB client (aws4), checked against the SDK’s signer', () => {
+  it('signs a request exactly as @smithy/signature-v4 does, with the time and headers it sends', async () => {
+    const request = await sentByClient(KEYS);
 
-describe('SigV4 signing', () => {
-  it('signs a DynamoDB request exactly as @smithy/signature-v4 does', async () => {
-    const host = 'dynamodb.sa-east-1.amazonaws.com';
-    const signed = ours(KEYS, host);
-    expect(signed.authorization).toBe(await smithyAuthorization(KEYS, host));
-    expect(signed.authorization).toContain('SignedHeaders=content-type;host;x-amz-date;x-amz-target,');
-    expect(signed['x-amz-date']).toBe('20261124T123456Z');
-    expect(signed['x-amz-security-token']).toBeUndefined();
+    expect(request.headers.authorization).toBe(await sdkAuthorization(KEYS, request));
+    expect(request.headers.authorization).toMatch(
+      /^AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE\/20261124\/sa-east-1\/dynamodb\/aws4_request, SignedHeaders=content-length;content-type;host;x-amz-date;x-amz-target, Signature=[0-9a-f]{64}$/,
+    );
+    expect(request.headers['x-amz-date']).toBe('20261124T123456Z');
+    expect(request.headers.host).toBe(`127.0.0.1:${port}`);
+    expect(request.headers['content-length']).toBe(String(Buffer.byteLength(request.body)));
+    expect(request.headers['x-amz-security-token']).toBeUndefined();
   });
 
   it('signs the session token of temporary credentials (Lambda’s), and sends it', async () => {
     const credentials = { ...KEYS, sessionToken: 'IQoJb3JpZ2luX2VjEXAMPLE//////////token+/=' };
-    const host = 'dynamodb.sa-east-1.amazonaws.com';
-    const signed = ours(credentials, host);
-    expect(signed.authorization).toBe(await smithyAuthorization(credentials, host));
-    expect(signed.authorization).toContain(
-      'SignedHeaders=content-type;host;x-amz-date;x-amz-security-token;x-amz-target,',
+
+    const request = await sentByClient(credentials);
+
+    expect(request.headers.authorization).toBe(await sdkAuthorization(credentials, request));
+    expect(request.headers.authorization).toContain(
+      'SignedHeaders=content-length;content-type;host;x-amz-date;x-amz-security-token;x-amz-target,',
     );
-    expect(signed['x-amz-security-token']).toBe(credentials.sessionToken);
+    expect(request.headers['x-amz-security-token']).toBe(credentials.sessionToken);
   });
 
-  it('signs a local endpoint’s host with its port, and a path other than /', async () => {
-    expect(ours(KEYS, '127.0.0.1:8000', '/ddb/a%20b').authorization).toBe(
-      await smithyAuthorization(KEYS, '127.0.0.1:8000', '/ddb/a%20b'),
-    );
-  });
+  it('signs a path other than / encoded twice, as services other than S3 expect', async () => {
+    const request = await sentByClient(KEYS, '/ddb/a%20b');
 
+    expect(request.path).toBe('/ddb/a%20b');
+    expect(request.headers.authorization).toBe(await sdkAuthorization(KEYS, request));
+  });
+});
+
+describe('aws4', () => {
   it('reproduces AWS’s published test vector post-x-www-form-urlencoded', () => {
-    const signed = signRequest(
-      {
-        method: 'POST',
-        host: 'example.amazonaws.com',
-        path: '/',
-        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-        body: 'Param1=value1',
-      },
-      {
-        credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' },
-        region: 'us-east-1',
-        service: 'service',
-        date: new Date('2015-08-30T12:36:00Z'),
-      },
-    );
-    expect(signed.authorization).toBe(
+    // The vector signs only these three headers: the time is given, Content-Length left unsigned.
+    const request: aws4.Request & { extraHeadersToIgnore: Record<string, boolean> } = {
+      method: 'POST',
+      host: 'example.amazonaws.com',
+      path: '/',
+      service: 'service',
+      region: 'us-east-1',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'X-Amz-Date': '20150830T123600Z' },
+      body: 'Param1=value1',
+      extraHeadersToIgnore: { 'content-length': true },
+    };
+
+    const signed = aws4.sign(request, {
+      accessKeyId: 'AKIDEXAMPLE',
+      secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY',
+    });
+
+    expect(signed.headers?.Authorization).toBe(
       'AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, ' +
         'SignedHeaders=content-type;host;x-amz-date, ' +
         'Signature=ff11897932ad3f4e8b18135d722051e5ac45fc38421b1da7b9d196a0fe09473a',

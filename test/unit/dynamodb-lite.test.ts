@@ -111,7 +111,7 @@ describe('DynamoDbLite requests', () => {
     expect(request?.headers['x-amz-target']).toBe('DynamoDB_20120810.GetItem');
     expect(request?.headers['content-type']).toBe('application/x-amz-json-1.0');
     expect(request?.headers.authorization).toMatch(
-      /^AWS4-HMAC-SHA256 Credential=local\/\d{8}\/local\/dynamodb\/aws4_request, SignedHeaders=content-type;host;x-amz-date;x-amz-target, Signature=[0-9a-f]{64}$/,
+      /^AWS4-HMAC-SHA256 Credential=local\/\d{8}\/local\/dynamodb\/aws4_request, SignedHeaders=content-length;content-type;host;x-amz-date;x-amz-target, Signature=[0-9a-f]{64}$/,
     );
     expect(request?.body).toEqual({
       TableName: 'T',
