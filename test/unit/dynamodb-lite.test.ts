@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { jest } from '@jest/globals';
 import { ConfigError } from '../../shared/config/env.ts';
 import { DynamoDbError, DynamoDbLite, liteTableFromEnv } from '../../shared/db/dynamodb-lite.ts';
 import { isConditionalCheckFailed, isTransactionCanceled } from '../../shared/db/errors.ts';
@@ -71,7 +72,32 @@ beforeEach(() => {
 });
 afterEach(() => {
   Math.random = random;
+  jest.useRealTimers();
 });
+
+/**
+ * Fakes timers and the clock (`Date`, `performance`) so a test decides when a timeout fires.
+ * setImmediate stays real: Node's sockets do not use the global timers, and `settle` needs it.
+ */
+function useFakeClock(): void {
+  jest.useFakeTimers({ doNotFake: ['nextTick', 'queueMicrotask', 'setImmediate', 'clearImmediate'] });
+}
+
+/** One real turn of the event loop: pending promise callbacks and socket events run. */
+const settle = () => new Promise((resolve) => setImmediate(resolve));
+
+async function advanceClock(ms: number): Promise<void> {
+  await jest.advanceTimersByTimeAsync(ms);
+  await settle();
+}
+
+/** Waits (in event-loop turns, not time) until the fake DynamoDB has received `count` requests. */
+async function requestsSeen(count: number): Promise<void> {
+  for (let turn = 0; seen.length < count; turn++) {
+    if (turn > 100_000) throw new Error(`the fake DynamoDB saw ${seen.length} requests, not ${count}`);
+    await settle();
+  }
+}
 
 function client(
   options: {
@@ -269,11 +295,22 @@ describe('DynamoDbLite retries', () => {
   });
 
   it('ends an attempt that gets no answer with a timeout, and retries it', async () => {
+    // Arrange: a fake clock for the client's timers; the fake DynamoDB still answers over real sockets.
+    useFakeClock();
     replies = [hang, json(200, { Item: { PK: { S: 'late' } } })];
 
-    const started = performance.now();
-    expect(await client({ timeoutMs: 100 }).getItem({ TableName: 'T', Key: KEY })).toEqual({ Item: { PK: 'late' } });
-    expect(performance.now() - started).toBeGreaterThanOrEqual(95);
+    // Act
+    const answer = client({ timeoutMs: 100 }).getItem({ TableName: 'T', Key: KEY });
+    await requestsSeen(1);
+    await advanceClock(99);
+    const sleepsJustBeforeTimeout = [...sleeps];
+    await advanceClock(1);
+    await requestsSeen(2);
+
+    // Assert: still waiting at 99 ms, given up and retried (after its backoff) at 100 ms.
+    expect(sleepsJustBeforeTimeout).toEqual([]);
+    expect(sleeps).toEqual([100]);
+    expect(await answer).toEqual({ Item: { PK: 'late' } });
     expect(seen).toHaveLength(2);
   });
 
@@ -288,18 +325,31 @@ describe('DynamoDbLite retries', () => {
   });
 
   it('ends the whole operation within its time budget, cutting the last attempt short', async () => {
+    // Arrange
+    useFakeClock();
     replies = [hang];
 
-    const started = performance.now();
-    const failure = await client({ timeoutMs: 300, budgetMs: 550 })
+    // Act
+    let ended = false;
+    const failure = client({ timeoutMs: 300, budgetMs: 550 })
       .getItem({ TableName: 'T', Key: KEY })
-      .catch((error: unknown) => error as DynamoDbError);
+      .catch((error: unknown) => error as DynamoDbError)
+      .finally(() => {
+        ended = true;
+      });
+    await requestsSeen(1);
+    await advanceClock(300);
+    await requestsSeen(2);
+    await advanceClock(249);
+    const endedBeforeBudget = ended;
+    await advanceClock(1);
 
-    // A full first attempt (300 ms), then one given only what was left of the 550 ms, and no third.
-    expect(failure).toMatchObject({ name: 'TimeoutError' });
-    expect((failure as DynamoDbError).message).toMatch(/^No answer within 2\d\d ms$/);
+    // Assert: a full first attempt (300 ms), then one given only what was left of the 550 ms
+    // (the backoff sleep is recorded, not waited), and no third.
+    expect(endedBeforeBudget).toBe(false);
+    expect(await failure).toMatchObject({ name: 'TimeoutError', message: 'No answer within 250 ms' });
     expect(seen).toHaveLength(2);
-    expect(performance.now() - started).toBeLessThan(1_000);
+    expect(sleeps).toEqual([100]);
   });
 
   it('retries a dropped connection', async () => {
