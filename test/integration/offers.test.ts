@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { jest } from '@jest/globals';
 import { idempotencyKeys, idempotencyToItem } from '../../shared/db/idempotency.ts';
 import { offerViewsKeys } from '../../shared/db/offers.ts';
 import { partnerKeys } from '../../shared/db/partners.ts';
@@ -11,6 +12,33 @@ beforeAll(async () => {
   api = await startLocalApi();
 });
 afterAll(() => api.close());
+afterEach(() => {
+  jest.useRealTimers();
+});
+
+/**
+ * Sets `Date` (here and in the handlers, which run in this process) to `at` ms since the epoch, and
+ * keeps it there until set again; timers stay real so requests and DynamoDB Local run as usual.
+ */
+function setClock(at: number): void {
+  jest.useFakeTimers({
+    now: at,
+    doNotFake: [
+      'hrtime',
+      'nextTick',
+      'performance',
+      'queueMicrotask',
+      'setImmediate',
+      'clearImmediate',
+      'setInterval',
+      'clearInterval',
+      'setTimeout',
+      'clearTimeout',
+    ],
+  });
+}
+/** The start of a whole second (ms since the epoch) a little ahead of the real clock. */
+const aWholeSecond = () => Math.ceil(Date.now() / 1000) * 1000 + 1000;
 
 const PROBLEM = 'urn:purchase-offers:problem:';
 const BASE_URL = process.env.PUBLIC_BASE_URL ?? '';
@@ -645,9 +673,7 @@ describe('Idempotency-Key', () => {
 
   it('frees a key in the very second its record expires: the service and the table agree', async () => {
     const { key, office, partner } = await readyPartner();
-    // Start early in a second, so that the request below runs within it.
-    if (Date.now() % 1000 > 300) await new Promise((r) => setTimeout(r, 1000 - (Date.now() % 1000)));
-    const thisSecond = Math.floor(Date.now() / 1000);
+    const thisSecond = aWholeSecond() / 1000;
     await table.client.send(
       new PutCommand({
         TableName: table.name,
@@ -664,8 +690,14 @@ describe('Idempotency-Key', () => {
       }),
     );
 
+    // Act: the last millisecond before that second, then its first.
+    setClock(thisSecond * 1000 - 1);
+    const before = await post('/v1/offers', key, offerBody(office.officeId), { 'idempotency-key': 'expiring-now' });
+    setClock(thisSecond * 1000);
     const response = await post('/v1/offers', key, offerBody(office.officeId), { 'idempotency-key': 'expiring-now' });
 
+    // Assert: still held by the old request (another body), then free.
+    await expectProblem(before, 422, 'idempotency-key-reused');
     expect(response.status).toBe(201);
     expect(response.headers.get('idempotent-replayed')).toBeNull();
     const { Item } = await table.client.send(
@@ -751,14 +783,24 @@ describe('reading, deactivating and isolation', () => {
     expect((await bodyOf(await get(`/v1/offers/${created.summaryId}`, key))).status).toBe('active');
   });
 
-  it('derives status from timestamps: an offer past its expiresAt is expired', async () => {
+  it('derives status from timestamps: an offer is expired from its expiresAt on', async () => {
+    // Arrange
     const { key, office } = await readyPartner();
-    const soon = new Date(Date.now() + 1500).toISOString();
-    const created = await bodyOf(await post('/v1/offers', key, offerBody(office.officeId, { expiresAt: soon })));
-    expect(created.status).toBe('active');
-    expect(created.expiresAt).toBe(soon);
-    await new Promise((r) => setTimeout(r, 1600));
-    expect((await bodyOf(await get(`/v1/offers/${created.summaryId}`, key))).status).toBe('expired');
+    const createdAt = aWholeSecond();
+    const expiresAt = new Date(createdAt + 1500).toISOString();
+    setClock(createdAt);
+    const created = await bodyOf(await post('/v1/offers', key, offerBody(office.officeId, { expiresAt })));
+
+    // Act
+    setClock(createdAt + 1499);
+    const justBefore = await bodyOf(await get(`/v1/offers/${created.summaryId}`, key));
+    setClock(createdAt + 1500);
+    const at = await bodyOf(await get(`/v1/offers/${created.summaryId}`, key));
+
+    // Assert
+    expect(created).toMatchObject({ status: 'active', expiresAt });
+    expect(justBefore.status).toBe('active');
+    expect(at.status).toBe('expired');
   });
 
   it('serves the offer URL as an SVG QR code', async () => {
