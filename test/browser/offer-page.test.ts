@@ -1,10 +1,10 @@
 import { mkdirSync } from 'node:fs';
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { jest } from '@jest/globals';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { PartnerAdmin } from '../../infra/ops/partner-admin.ts';
 import { createDocumentClient } from '../../shared/db/client.ts';
-import { offerItems, offerToItem } from '../../shared/db/offers.ts';
+import { offerItems, offerKeys, offerToItem } from '../../shared/db/offers.ts';
 import { officeToItem } from '../../shared/db/offices.ts';
 import type { Offer } from '../../shared/domain/offer.ts';
 import { generateSummaryId } from '../../shared/domain/summary-id.ts';
@@ -15,6 +15,7 @@ jest.setTimeout(60_000);
 const BASE = process.env.LOCAL_BASE_URL ?? '';
 const KEY = process.env.LOCAL_API_KEY ?? '';
 const ARTIFACTS = 'test/artifacts';
+const DAY_MS = 86_400_000;
 // A real browser's user agent: headless Chromium announces itself as HeadlessChrome, which the page
 // rightly treats as automated and would not count as a view.
 const USER_AGENT =
@@ -225,10 +226,25 @@ describe('the customer offer page in Chromium', () => {
   });
 
   it('shows an expired offer with no form', async () => {
-    const offer = await createOffer({ expiresAt: new Date(Date.now() + 1500).toISOString() });
-    await new Promise((resolve) => setTimeout(resolve, 2000));
+    // Arrange: an offer whose expiresAt has passed (the server's clock is real, so no waiting for it).
+    const offer = await createOffer({ expiresAt: new Date(Date.now() + DAY_MS).toISOString() });
+    await localTable.client.send(
+      new UpdateCommand({
+        TableName: localTable.name,
+        Key: { PK: offerKeys.pk(offer.summaryId), SK: offerKeys.sk() },
+        UpdateExpression: 'SET expiresAt = :past',
+        ExpressionAttributeValues: { ':past': '2026-01-15T18:30:00.000Z' },
+      }),
+    );
+
+    // Act
     await page.goto(offer.url.replace(/^https?:\/\/[^/]+/, BASE));
+
+    // Assert
     await expect(page.getByRole('heading', { name: 'This offer has expired' }).isVisible()).resolves.toBe(true);
+    await expect(page.locator('.expires').textContent()).resolves.toBe(
+      'It was valid until January 15, 2026 at 3:30 PM Brasilia Standard Time.',
+    );
     await expect(page.locator('form').count()).resolves.toBe(0);
   });
 
