@@ -41,7 +41,7 @@ export interface SsmParameterRequest {
   readonly region: string;
   readonly credentials: AwsCredentials;
   readonly timeoutMs?: number;
-  /** `https://ssm.<region>.amazonaws.com/` unless given (tests). */
+  /** `https://ssm.<region>.amazonaws.com/` unless given (tests; there `http:` is accepted too). */
   readonly endpoint?: string;
 }
 
@@ -79,7 +79,10 @@ export function getSsmParameter({
       clearTimeout(timer);
       outcome();
     };
-    const req = httpsRequest(url, {
+    // Plain http only for a test's local server; not an `import` of node:http, whose namespace
+    // loads undici at init.
+    const request = url.protocol === 'http:' ? process.getBuiltinModule('node:http').request : httpsRequest;
+    const req = request(url, {
       method: 'POST',
       headers,
     });

@@ -5,6 +5,7 @@ import { HttpRequest } from '@smithy/core/protocols';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { SourceData } from '@smithy/types';
 import aws4 from 'aws4';
+import { getSsmParameter } from '../../functions/offer-page/token-keys.ts';
 import { type AwsCredentials, DynamoDbLite } from '../../shared/db/dynamodb-lite.ts';
 
 const bytes = (data: SourceData) =>
@@ -55,7 +56,10 @@ beforeAll(async () => {
     req.on('end', () => {
       const body = Buffer.concat(chunks).toString('utf8');
       received.push({ method: req.method ?? '', path: req.url ?? '', headers: req.headers, body });
-      res.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' }).end('{}');
+      const ssm = req.headers['x-amz-target'] === 'AmazonSSM.GetParameter';
+      res
+        .writeHead(200, { 'content-type': 'application/x-amz-json-1.0' })
+        .end(ssm ? JSON.stringify({ Parameter: { Name: '/p', Type: 'SecureString', Value: 'the keys' } }) : '{}');
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -87,13 +91,22 @@ async function sentByClient(credentials: AwsCredentials, path = '/'): Promise<Re
   return request;
 }
 
+/** `20261124T123456Z` as a Date. */
+const fromAmzDate = (value: string) =>
+  new Date(value.replace(/^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/, '$1-$2-$3T$4:$5:$6Z'));
+
 /** The Authorization header the SDK's signer makes for the same request, headers and time. */
-async function sdkAuthorization(credentials: AwsCredentials, request: Received): Promise<string | undefined> {
+async function sdkAuthorization(
+  credentials: AwsCredentials,
+  request: Received,
+  service = 'dynamodb',
+  signingDate = DATE,
+): Promise<string | undefined> {
   const { authorization: _, ...headers } = request.headers;
   const signer = new SignatureV4({
     credentials,
     region: REGION,
-    service: 'dynamodb',
+    service,
     sha256: Sha256,
     // As the DynamoDB client signs: no x-amz-content-sha256 header.
     applyChecksum: false,
@@ -108,7 +121,7 @@ async function sdkAuthorization(credentials: AwsCredentials, request: Received):
       headers: headers as Record<string, string>,
       body: request.body,
     }),
-    { signingDate: DATE },
+    { signingDate },
   );
   return (signed as HttpRequest).headers.authorization;
 }
@@ -144,6 +157,35 @@ describe('SigV4 signing of the small DynamoDB client (aws4), checked against the
 
     expect(request.path).toBe('/ddb/a%20b');
     expect(request.headers.authorization).toBe(await sdkAuthorization(KEYS, request));
+  });
+});
+
+describe('SigV4 signing of the form-token keys’ SSM GetParameter call (aws4)', () => {
+  it('signs the call as @smithy/signature-v4 does, session token included, and returns the value', async () => {
+    const credentials = { ...KEYS, sessionToken: 'IQoJb3JpZ2luX2VjEXAMPLE//////////token+/=' };
+
+    const value = await getSsmParameter({
+      name: '/purchase-offers/test/form-token-keys',
+      region: REGION,
+      credentials,
+      endpoint: `http://127.0.0.1:${port}/`,
+    });
+
+    expect(value).toBe('the keys');
+    const [request] = received;
+    expect(JSON.parse(request?.body ?? '')).toEqual({
+      Name: '/purchase-offers/test/form-token-keys',
+      WithDecryption: true,
+    });
+    expect(request?.headers['content-type']).toBe('application/x-amz-json-1.1');
+    expect(request?.headers['x-amz-security-token']).toBe(credentials.sessionToken);
+    const signedAt = fromAmzDate(String(request?.headers['x-amz-date']));
+    expect(request?.headers.authorization).toBe(
+      await sdkAuthorization(credentials, request as Received, 'ssm', signedAt),
+    );
+    expect(request?.headers.authorization).toContain(
+      '/sa-east-1/ssm/aws4_request, SignedHeaders=content-length;content-type;host;x-amz-date;x-amz-security-token;x-amz-target,',
+    );
   });
 });
 
