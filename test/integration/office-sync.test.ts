@@ -71,16 +71,20 @@ describe('scheduled office sync against a local directory', () => {
     directory.failNext({ kind: 'status', status: 429, retryAfter: '1' }, page(2));
     directory.failNext({ kind: 'delay', ms: 1000 }, page(2));
     directory.failNext({ kind: 'garbage' }, page(2));
-    const waits: number[] = [];
+    // Waits are recorded, not slept; each jittered backoff at its upper bound.
+    const sleeps: number[] = [];
 
-    const startedAt = Date.now();
-    const result = await run({ onRetry: ({ delayMs }) => waits.push(delayMs) });
+    const result = await run({
+      random: () => 1,
+      sleep: async (ms) => {
+        sleeps.push(ms);
+      },
+    });
 
     expect(result).toMatchObject({ pages: 4, received: 12, written: 12 });
-    expect(waits).toHaveLength(5);
-    // Retry-After: 1 was honoured.
-    expect(waits.some((ms) => ms >= 1000)).toBe(true);
-    expect(Date.now() - startedAt).toBeGreaterThanOrEqual(1000);
+    // Page 1: 5 and 10 ms of backoff. Page 2: Retry-After: 1 honoured (1000 ms, not the 5 ms
+    // backoff), then 10 and 20 ms after the timeout and the malformed page.
+    expect(sleeps).toEqual([5, 10, 1000, 10, 20]);
     expect(await storedOffices(table)).toEqual(expectedOffices(directory));
   });
 
