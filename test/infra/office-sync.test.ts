@@ -1,6 +1,5 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import { createApp } from '../../infra/app.ts';
-import { SCHEDULED_RUN_RETRIES } from '../../infra/constructs/app-function.ts';
 import {
   OFFICE_SYNC_INVALID_RECORDS_ALARM_ID,
   OFFICE_SYNC_SSM_ACTIONS,
@@ -87,7 +86,7 @@ describe('office sync dead-letter queue', () => {
       ([, c]) => JSON.stringify(c.Properties.FunctionName) === JSON.stringify({ Ref: fnId }),
     );
     // Lambda retries a failed run before the next interval (overlapping runs are safe).
-    expect(invokeConfig?.[1].Properties.MaximumRetryAttempts).toBe(SCHEDULED_RUN_RETRIES);
+    expect(invokeConfig?.[1].Properties.MaximumRetryAttempts).toBe(2);
   });
 
   it('is encrypted, keeps messages 14 days and refuses requests without TLS', () => {

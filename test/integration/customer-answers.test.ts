@@ -99,6 +99,10 @@ describe('submission tokens', () => {
     expect(page).toContain('This form is out of date.');
     expect(page).toContain('value="Tailwind Traders"');
     expect(tokenIn(page)).not.toBe(posted);
+    const declinePage = await declined.text();
+    expect(declinePage).toContain('This form is out of date.');
+    expect(declinePage).toContain('>No</textarea>');
+    expect(tokenIn(declinePage)).not.toBe(posted);
     expect(await answersStored(offer)).toEqual([]);
     expect(await counters(offer)).toEqual({ acceptances: 0, declines: 0 });
   });
@@ -111,8 +115,14 @@ describe('submission tokens', () => {
     const response = await postWith(offer, 'accept', acceptFields(otherToken));
 
     expect(response.status).toBe(422);
+    const page = await response.text();
+    expect(page).toContain('This form is out of date.');
+    expect(page).toContain('value="Tailwind Traders"');
     expect(await answersStored(offer)).toEqual([]);
     expect(await answersStored(other)).toEqual([]);
+    // The form comes back with a token for this offer: sent again, it is recorded here.
+    expect((await postWith(offer, 'accept', acceptFields(tokenIn(page)))).status).toBe(303);
+    expect(await counters(offer)).toEqual({ acceptances: 1, declines: 0 });
   });
 
   it('gives an expired form back filled in, with a fresh token and a plain message, recording nothing', async () => {

@@ -199,9 +199,16 @@ describe('accepting an offer', () => {
       delegatedAdmin: '',
     });
     expect(extraSku.status).toBe(422);
+    const extraSkuPage = await extraSku.text();
+    expect(extraSkuPage).toContain('<p>This form is out of date. Please check the offer and submit it again.</p>');
+    expect(extraSkuPage).not.toContain('M365_E5');
     const { delegatedAdmin: _da, ...withoutDa } = acceptFields(submission);
     const withDa = await post(offer, 'accept', { ...withoutDa, delegatedAdmin: 'yes' });
     expect(withDa.status).toBe(422);
+    // A page of ours cannot post either: the form is given back as out of date.
+    expect(await withDa.text()).toContain(
+      '<p>This form is out of date. Please check the offer and submit it again.</p>',
+    );
     expect((await storedOffer(offer.summaryId)).acceptances).toBe(0);
     const accepted = await post(offer, 'accept', withoutDa);
     expect(accepted.status).toBe(303);

@@ -8,7 +8,7 @@ import {
   NotFoundError,
   UnprocessableError,
 } from '../../shared/domain/errors.ts';
-import { mapError, PROBLEM_CONTENT_TYPE } from '../../shared/http/problem.ts';
+import { mapError } from '../../shared/http/problem.ts';
 import { json, partnerRoute, publicRoute } from '../../shared/http/route.ts';
 import { logger } from '../../shared/observability/logger.ts';
 import { usageLocationSchema } from '../../shared/schemas/common.ts';
@@ -26,7 +26,7 @@ const partner = { partnerId: 'p-1' };
 const jsonHeaders = { 'content-type': 'application/json' };
 
 function problemOf(result: { headers?: Record<string, unknown>; body?: string }) {
-  expect(result.headers?.['content-type']).toBe(PROBLEM_CONTENT_TYPE);
+  expect(result.headers?.['content-type']).toBe('application/problem+json');
   return JSON.parse(result.body ?? '{}');
 }
 

@@ -51,8 +51,36 @@ describe('buildOfferMessage', () => {
     expect(message.html).toContain('<html lang="pt-BR">');
   });
 
-  it('is deterministic: the same offer and locale give the same message', () => {
-    expect(buildOfferMessage(offer, 'en', URL)).toEqual(buildOfferMessage(offer, 'en', URL));
+  it('writes the plain-text part in full and in order, from the offer alone (no clock, no randomness)', () => {
+    const message = buildOfferMessage(offer, 'en', URL);
+
+    expect(message.text).toBe(
+      [
+        'Hello Ana,',
+        'here is the offer.',
+        '',
+        'Second paragraph.',
+        '',
+        'Subscriptions in this offer:',
+        '- Microsoft 365 Business Standard: 1 license',
+        '- Microsoft 365 E3: 25 licenses',
+        '',
+        'Open your offer: https://offers.example.com/o/7K3M-Q9TX-ABCD-EFGH-JKMN',
+        'Offer code: 7K3M-Q9TX-ABCD-EFGH-JKMN',
+        'This offer is valid until December 31, 2026 at 8:59 PM Brasilia Standard Time.',
+        '',
+        'Before you accept:',
+        '- Fabrikam is an authorised advisor for Microsoft cloud subscriptions and prepared this offer for you.',
+        '- You buy directly from Microsoft: Microsoft bills you for the subscriptions, not the advisor.',
+        '- Questions? Contact Fabrikam: Pat · pat@fabrikam.example · +55 11 4000-0000.',
+        '- You decide how many licenses to buy: change any count before you accept, and adjust them later in your admin center.',
+        '',
+        'Thank you for considering this offer.',
+        '— Fabrikam',
+        '',
+      ].join('\n'),
+    );
+    expect(message.locale).toBe('en');
   });
 });
 

@@ -7,7 +7,7 @@ import { createDocumentClient, createDynamoClient } from '../../shared/db/client
 import { DynamoDbError } from '../../shared/db/dynamodb-lite.ts';
 import { errorForLog, isServiceUnavailable, loggableMessage } from '../../shared/db/errors.ts';
 import { generateApiKey } from '../../shared/domain/api-key.ts';
-import { mapError, PROBLEM_CONTENT_TYPE } from '../../shared/http/problem.ts';
+import { mapError } from '../../shared/http/problem.ts';
 import { json, partnerRoute } from '../../shared/http/route.ts';
 import { logger } from '../../shared/observability/logger.ts';
 import { apiEvent, lambdaContext } from '../support/events.ts';
@@ -113,7 +113,7 @@ describe('isServiceUnavailable and the 503 problem', () => {
     const result = await route(apiEvent({ authorizer: { keyLookupUnavailable: true } }), lambdaContext);
 
     expect(result.statusCode).toBe(503);
-    expect(result.headers?.['content-type']).toBe(PROBLEM_CONTENT_TYPE);
+    expect(result.headers?.['content-type']).toBe('application/problem+json');
     expect(result.headers?.['retry-after']).toBe('5');
     expect(JSON.parse(result.body ?? '{}')).toMatchObject({
       type: 'urn:purchase-offers:problem:service-unavailable',
