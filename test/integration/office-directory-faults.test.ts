@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { jest } from '@jest/globals';
 import type { Context } from 'aws-lambda';
 import type { TableRef } from '../../shared/db/client.ts';
 import { DynamoOfficeStore } from '../../shared/db/offices.ts';
@@ -14,6 +15,34 @@ import type { ApiEvent } from '../../shared/http/types.ts';
 import { runScheduledSync } from '../../shared/sync/office-sync.ts';
 import { apiEvent, lambdaContext } from '../support/events.ts';
 import { DIRECTORY_CREDENTIAL, freshTable, office, storedOffices } from './office-fixtures.ts';
+
+afterEach(() => {
+  jest.useRealTimers();
+});
+
+/**
+ * Sets `Date` (here and in the client and handler under test) to `at`, ms since the epoch, and keeps
+ * it there; timers stay real, so sockets and request timeouts run as usual.
+ */
+function setClock(at: number): void {
+  jest.useFakeTimers({
+    now: at,
+    doNotFake: [
+      'hrtime',
+      'nextTick',
+      'performance',
+      'queueMicrotask',
+      'setImmediate',
+      'clearImmediate',
+      'setInterval',
+      'clearInterval',
+      'setTimeout',
+      'clearTimeout',
+    ],
+  });
+}
+/** A whole second (HTTP dates have no fractions), ms since the epoch. */
+const NOW = Date.parse('2026-11-27T10:00:00.000Z');
 
 /**
  * A directory that misbehaves on cue: a real HTTP server answering each request with the next
@@ -118,30 +147,30 @@ const HTTP_DATE_FORMATS: [string, (d: Date) => string][] = [
 
 describe('directory fault server: Retry-After dates', () => {
   it.each(HTTP_DATE_FORMATS)('waits until a Retry-After given as an %s date', async (_format, format) => {
-    // Arrange: 30 s from now, at whole seconds (HTTP dates have no fractions).
-    const at = new Date(Math.ceil(Date.now() / 1000) * 1000 + 30_000);
+    // Arrange: 30 s from now.
+    setClock(NOW);
+    const at = new Date(NOW + 30_000);
     server.script(status(503, { 'retry-after': format(at) }), page({ offices: [], cursor: 'c1' }));
     const { directory, sleeps } = client();
 
     // Act
     const result = await directory.listOffices({});
 
-    // Assert: one retry, after about 30 s (the backoff alone would be 0 here), not before.
+    // Assert: one retry, after 30 s (the backoff alone would be 0 here), not before.
     expect(result.cursor).toBe('c1');
-    expect(sleeps).toHaveLength(1);
-    expect(sleeps[0]).toBeGreaterThanOrEqual(28_000);
-    expect(sleeps[0]).toBeLessThanOrEqual(31_000);
+    expect(sleeps).toEqual([30_000]);
   });
 
   it('gives up at once on a Retry-After date beyond what it may wait', async () => {
-    const at = new Date(Date.now() + 600_000);
+    setClock(NOW);
+    const at = new Date(NOW + 600_000);
     server.script(status(429, { 'retry-after': HTTP_DATE_FORMATS[1]?.[1](at) ?? '' }));
     const { directory, sleeps } = client({ maxRetryAfterSeconds: 60 });
 
     const failure = await directory.listOffices({}).catch((error: unknown) => error);
 
     expect(failure).toBeInstanceOf(DirectoryError);
-    expect((failure as DirectoryError).retryAfterSeconds).toBeGreaterThan(590);
+    expect((failure as DirectoryError).retryAfterSeconds).toBe(600);
     expect(sleeps).toEqual([]);
     expect(server.requests).toHaveLength(1);
   });
@@ -265,7 +294,8 @@ describe('directory fault server: a partner’s on-demand sync', () => {
     postSync(apiEvent({ routeKey: 'POST /v1/offices/sync', authorizer: { partnerId } }), lambdaContext);
 
   it('answers 503 with the Retry-After the directory gave as an RFC 850 date', async () => {
-    const at = new Date(Math.ceil(Date.now() / 1000) * 1000 + 120_000);
+    setClock(NOW);
+    const at = new Date(NOW + 120_000);
     onDemand.script(status(503, { 'retry-after': HTTP_DATE_FORMATS[1]?.[1](at) ?? '' }));
 
     const result = await post(`faults-${Date.now()}-a`);
@@ -274,9 +304,7 @@ describe('directory fault server: a partner’s on-demand sync', () => {
     expect(JSON.parse(result.body ?? '{}')).toMatchObject({
       type: 'urn:purchase-offers:problem:directory-unavailable',
     });
-    const retryAfter = Number((result.headers as Record<string, string>)['retry-after']);
-    expect(retryAfter).toBeGreaterThanOrEqual(118);
-    expect(retryAfter).toBeLessThanOrEqual(121);
+    expect((result.headers as Record<string, string>)['retry-after']).toBe('120');
   });
 
   it('answers 503 when every attempt brings an oversized page', async () => {
