@@ -1,6 +1,7 @@
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { type OfferEvent, type OfferEventPublisher, publisherFromEnv } from '../../shared/customer/events.ts';
+import { errorForLog, sanitizedError } from '../../shared/db/errors.ts';
 import { offerEventFromItem } from '../../shared/db/offer-events.ts';
 import { logger } from '../../shared/observability/logger.ts';
 
@@ -26,7 +27,15 @@ export function createHandler(publisher: OfferEventPublisher) {
     });
     if (pending.length === 0) return { batchItemFailures: [] };
 
-    const failed = await publisher.publish(pending.map(({ offerEvent }) => offerEvent));
+    let failed: number[];
+    try {
+      failed = await publisher.publish(pending.map(({ offerEvent }) => offerEvent));
+    } catch (error) {
+      // The whole batch is retried (nothing was reported published), with the redacted error:
+      // Lambda logs a thrown error whole, and an SDK error may quote the signed request.
+      logger.error('offer events failed', { error: errorForLog(error) });
+      throw sanitizedError(error);
+    }
     const batchItemFailures = failed.flatMap((index) => {
       const sequenceNumber = pending[index]?.record.dynamodb?.SequenceNumber;
       return sequenceNumber ? [{ itemIdentifier: sequenceNumber }] : [];

@@ -2,7 +2,7 @@ import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import { optionalEnv, requiredEnv } from '../../shared/config/env.ts';
 import { tableFromEnv } from '../../shared/db/client.ts';
-import { errorForLog } from '../../shared/db/errors.ts';
+import { errorForLog, sanitizedError } from '../../shared/db/errors.ts';
 import { DynamoOfficeStore } from '../../shared/db/offices.ts';
 import { credentialFromEnv } from '../../shared/directory/credential.ts';
 import { DirectoryError } from '../../shared/directory/directory.ts';
@@ -67,8 +67,10 @@ export async function scheduledRun(context: Pick<Context, 'getRemainingTimeInMil
     return summary;
   } catch (error) {
     metrics?.addMetric(OFFICE_SYNC_METRICS.failed, MetricUnit.Count, 1);
-    // Thrown on: the invocation fails, Lambda sends the event to the dead-letter queue.
-    throw error;
+    // Thrown on: the invocation fails, Lambda retries it and then sends the event to the
+    // dead-letter queue. Never the original error: Lambda logs a thrown error whole and copies its
+    // message into the DLQ message, and an SDK error may quote the signed request.
+    throw sanitizedError(error);
   } finally {
     metrics?.publishStoredMetrics();
   }
@@ -92,8 +94,10 @@ export const postSync = partnerRoute({}, async ({ partnerId, requestId }): Promi
       offices: sortOffices(result.offices).map((office) => officeView(office, freshness)),
     });
   } catch (error) {
-    const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
-    if (!(error instanceof DirectoryError) && !timedOut) throw error;
+    // Told apart by origin, not by name: the directory client wraps all of its failures (its budget
+    // running out included) in DirectoryError, while the table's timeouts are TimeoutError /
+    // AbortError too and go on to partnerRoute's 503 service-unavailable (Retry-After 5).
+    if (!(error instanceof DirectoryError)) throw error;
     logger.warn('on-demand office sync could not reach the directory', { partnerId, error: errorForLog(error) });
     return problemResponse(
       {
@@ -104,7 +108,7 @@ export const postSync = partnerRoute({}, async ({ partnerId, requestId }): Promi
           'The partner network directory did not answer in time. Your offices are still synced every few minutes; retry later.',
         requestId,
       },
-      { 'retry-after': String(Math.max(60, (error as DirectoryError).retryAfterSeconds ?? 0)) },
+      { 'retry-after': String(Math.max(60, error.retryAfterSeconds ?? 0)) },
     );
   }
 });

@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { APIGatewayRequestAuthorizerEventV2, Context } from 'aws-lambda';
+import { errorForLog } from '../../shared/db/errors.ts';
 import type { ApiEvent, ApiResult, PartnerAuthorizerContext } from '../../shared/http/types.ts';
 import {
   DEFAULT_FUNCTION_TIMEOUT_SECONDS,
@@ -93,6 +94,14 @@ export interface LocalGatewayOptions {
    * stand-ins for what lives elsewhere on AWS (the demo partner's logo).
    */
   readonly staticFiles?: Readonly<Record<string, { readonly contentType: string; readonly body: string }>>;
+}
+
+/**
+ * How `npm start` reports a request the gateway could not complete: one line through errorForLog,
+ * never the error object, whose message, cause or `$response` may quote a signed request.
+ */
+export function logGatewayError(error: unknown, print: (...args: unknown[]) => void = console.error): void {
+  print('gateway error', errorForLog(error));
 }
 
 const defaultLoader = async (name: FunctionName): Promise<Handler> => {

@@ -17,7 +17,7 @@ import { DEMO_LOGO_PATH, DEMO_LOGO_SVG, demoLogoUrl } from './demo-logo.ts';
 import { startLocalOfficeSync } from './directory.ts';
 import { ensureTable, localClient, startDynamoDbLocal, superviseDynamoDbLocal } from './dynamodb.ts';
 import { localFormTokenKeys } from './form-token-keys.ts';
-import { createLocalGateway } from './gateway.ts';
+import { createLocalGateway, logGatewayError } from './gateway.ts';
 import { seedDemo } from './seed.ts';
 import { startTableStreamPoller } from './table-stream.ts';
 
@@ -113,7 +113,7 @@ try {
   });
 
   const gateway = createLocalGateway({
-    onError: (error) => console.error('gateway error', error),
+    onError: (error) => logGatewayError(error),
     staticFiles: { [DEMO_LOGO_PATH]: { contentType: 'image/svg+xml', body: DEMO_LOGO_SVG } },
   });
   await new Promise<void>((resolveListen, reject) => {

@@ -1,4 +1,6 @@
-import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { EventBridgeClient, PutEventsCommand, type PutEventsCommandOutput } from '@aws-sdk/client-eventbridge';
+import { type SdkLimits, sdkClientConfig, withOperationBudget } from '../config/aws-sdk.ts';
+import { errorForLog } from '../db/errors.ts';
 import type { Acceptance, Decline } from '../domain/acceptance.ts';
 import { logger } from '../observability/logger.ts';
 
@@ -30,27 +32,54 @@ export class LogEventPublisher implements OfferEventPublisher {
   }
 }
 
+/**
+ * The EventBridge client, with the time limits of every SDK client (connect 1 s, attempt 2 s,
+ * 3 attempts, 4 s an operation): a hung PutEvents fails the batch instead of the whole invocation.
+ * `config`: extra client settings (tests: a fake endpoint, region and credentials).
+ */
+export function createEventBridgeClient(
+  config: Record<string, unknown> = {},
+  limits: SdkLimits = {},
+): EventBridgeClient {
+  return withOperationBudget(
+    new EventBridgeClient({ ...sdkClientConfig(limits), ...config }),
+    limits.operationBudgetMs,
+  );
+}
+
 /** AWS: PutEvents to the offer events bus, up to ten entries a request. */
 export class EventBridgePublisher implements OfferEventPublisher {
   constructor(
     private readonly busName: string,
-    private readonly client = new EventBridgeClient({}),
+    private readonly client = createEventBridgeClient(),
   ) {}
 
+  /**
+   * A request that fails as a whole (timeout, throttling, a signature error) marks its events and
+   * every later one as not published, so the stream handler reports them for retry in order; the
+   * error is logged through errorForLog and never thrown (an SDK error may quote the signed request).
+   */
   async publish(events: readonly OfferEvent[]): Promise<number[]> {
     const failed: number[] = [];
     for (let start = 0; start < events.length; start += MAX_ENTRIES_PER_REQUEST) {
       const batch = events.slice(start, start + MAX_ENTRIES_PER_REQUEST);
-      const result = await this.client.send(
-        new PutEventsCommand({
-          Entries: batch.map(({ type, ...detail }) => ({
-            EventBusName: this.busName,
-            Source: EVENT_SOURCE,
-            DetailType: type,
-            Detail: JSON.stringify(detail),
-          })),
-        }),
-      );
+      let result: PutEventsCommandOutput;
+      try {
+        result = await this.client.send(
+          new PutEventsCommand({
+            Entries: batch.map(({ type, ...detail }) => ({
+              EventBusName: this.busName,
+              Source: EVENT_SOURCE,
+              DetailType: type,
+              Detail: JSON.stringify(detail),
+            })),
+          }),
+        );
+      } catch (error) {
+        logger.error('offer events could not be sent', { error: errorForLog(error), notSent: events.length - start });
+        for (let index = start; index < events.length; index++) failed.push(index);
+        return failed;
+      }
       if (!result.FailedEntryCount) continue;
       // Entries come back in request order; a failed one carries an ErrorCode.
       batch.forEach((_event, index) => {

@@ -1,5 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { SDK_TIMEOUTS, type SdkLimits, sdkClientConfig, withOperationBudget } from '../config/aws-sdk.ts';
 import { optionalEnv, requiredEnv } from '../config/env.ts';
 import { LOCAL_CREDENTIALS } from './local-credentials.ts';
 
@@ -9,46 +10,10 @@ export interface TableRef {
   readonly name: string;
 }
 
-/**
- * Time limits of every SDK DynamoDB call, so an outage ends a request well inside the functions'
- * 10 s timeout (infra/constructs/app-function.ts) instead of hanging until Lambda cuts it off:
- * connecting may take 1 s, an attempt (request and whole answer) 2 s, and an operation with its
- * retries (3 attempts, the SDK's standard mode) at most 4 s. DynamoDB answers in milliseconds
- * in-region; these only bound the failure case. Callers map the resulting TimeoutError / AbortError
- * to 503 (isServiceUnavailable in errors.ts).
- */
-export const SDK_TIMEOUTS = {
-  connectionTimeoutMs: 1_000,
-  requestTimeoutMs: 2_000,
-  maxAttempts: 3,
-  operationBudgetMs: 4_000,
-} as const;
+export { SDK_TIMEOUTS };
 
-export interface DynamoClientOptions {
-  readonly maxAttempts?: number;
-  /** Per attempt, connecting included (ms). */
-  readonly requestTimeoutMs?: number;
-  readonly connectionTimeoutMs?: number;
-  /** Per operation, retries included (ms); the call is aborted past it. */
-  readonly operationBudgetMs?: number;
-}
-
-type Sendable = { send: (command: never, options?: { abortSignal?: AbortSignal }) => Promise<unknown> };
-
-/**
- * Gives every `send` an abort signal that fires after `budgetMs`, unless the caller passed its own:
- * the SDK has per-attempt timeouts but no limit on an operation with its retries and backoff.
- */
-function withOperationBudget<T extends object>(client: T, budgetMs: number): T {
-  const sendable = client as unknown as Sendable;
-  const send = sendable.send.bind(client);
-  sendable.send = ((command: never, options?: { abortSignal?: AbortSignal }) =>
-    send(command, {
-      ...options,
-      abortSignal: options?.abortSignal ?? AbortSignal.timeout(budgetMs),
-    })) as Sendable['send'];
-  return client;
-}
+/** DynamoDB clients take the limits every SDK client has (shared/config/aws-sdk.ts). */
+export type DynamoClientOptions = SdkLimits;
 
 /**
  * The one place the SDK's DynamoDB clients are made (the customer page and the authorizer have
@@ -57,22 +22,13 @@ function withOperationBudget<T extends object>(client: T, budgetMs: number): T {
  * the regional endpoint and credentials itself. Every client gets SDK_TIMEOUTS unless told otherwise.
  */
 export function createDynamoClient(endpoint?: string, options: DynamoClientOptions = {}): DynamoDBClient {
-  const limits = { ...SDK_TIMEOUTS, ...options };
-  const config = {
-    maxAttempts: limits.maxAttempts,
-    requestHandler: {
-      connectionTimeout: limits.connectionTimeoutMs,
-      requestTimeout: limits.requestTimeoutMs,
-      // Without this the SDK only warns when requestTimeout passes and keeps waiting.
-      throwOnRequestTimeout: true,
-    },
-  };
+  const config = sdkClientConfig(options);
   const client = new DynamoDBClient(
     endpoint
       ? { endpoint, region: optionalEnv('AWS_REGION') ?? 'local', credentials: LOCAL_CREDENTIALS, ...config }
       : config,
   );
-  return withOperationBudget(client, limits.operationBudgetMs);
+  return withOperationBudget(client, options.operationBudgetMs ?? SDK_TIMEOUTS.operationBudgetMs);
 }
 
 export function createDocumentClient(endpoint?: string, options: DynamoClientOptions = {}): DynamoDBDocumentClient {

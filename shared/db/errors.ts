@@ -193,3 +193,27 @@ export function errorSummary(error: unknown): string {
   const { name, code, message } = errorForLog(error);
   return `${name}${code ? ` (${code})` : ''}: ${message}`;
 }
+
+/**
+ * An error safe to throw out of a function: Lambda logs what a handler throws whole (type, message,
+ * stack) and copies its message into the dead-letter queue's `ErrorMessage`, so a raw SDK error there
+ * would publish the signed request it quotes. Carries only what errorForLog keeps: the original
+ * name, code and status, the redacted message and the stack frames; no `cause`, no `$response`.
+ */
+export class SanitizedError extends Error {
+  readonly code?: string;
+  readonly statusCode?: number;
+
+  constructor(logged: LoggableError) {
+    super(logged.message);
+    this.name = logged.name;
+    if (logged.code !== undefined) this.code = logged.code;
+    if (logged.statusCode !== undefined) this.statusCode = logged.statusCode;
+    this.stack = [`${logged.name}: ${this.message}`, ...(logged.stack ?? []).map((frame) => `    ${frame}`)].join('\n');
+  }
+}
+
+/** What to rethrow instead of `error` where the runtime would log it or forward its message. */
+export function sanitizedError(error: unknown): SanitizedError {
+  return error instanceof SanitizedError ? error : new SanitizedError(errorForLog(error));
+}

@@ -1,8 +1,10 @@
+import { type SdkLimits, sdkClientConfig, withOperationBudget } from '../config/aws-sdk.ts';
 import { ConfigError, optionalEnv } from '../config/env.ts';
 
 /** The directory credential: fetched when needed, cached, and re-fetched after a rejection. */
 export interface Credential {
-  get(): Promise<string>;
+  /** Rejects with `signal.reason` once `signal` aborts, even while a fetch is still under way. */
+  get(signal?: AbortSignal): Promise<string>;
   invalidate(): void;
 }
 
@@ -38,12 +40,38 @@ export interface SsmCredentialOptions {
   readonly ttlMs?: number;
   /** Clock, for tests. */
   readonly now?: () => number;
+  /** Time limits of the SSM call (default SDK_TIMEOUTS). */
+  readonly limits?: SdkLimits;
+  /** Extra SSM client settings (tests: a fake endpoint, region and credentials). */
+  readonly clientConfig?: Record<string, unknown>;
+}
+
+/** Settles like `promise`, or rejects with the signal's reason once it aborts. */
+function untilAborted<T>(promise: Promise<T>, signal?: AbortSignal): Promise<T> {
+  if (!signal) return promise;
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
 }
 
 /**
  * A SecureString SSM parameter, read with decryption and cached for `ttlMs` (a rotated value is
  * picked up within the TTL, or at once after the directory rejects the old one). The SSM client
- * is imported on first use, so functions that never call the directory do not load it.
+ * is imported on first use, so functions that never call the directory do not load it. The call
+ * has the SDK clients' time limits (connect 1 s, attempt 2 s, 3 attempts, 4 s in all); a caller's
+ * signal ends its own wait sooner, while a fetch shared with other callers carries on for them.
  */
 export function ssmCredential(parameterName: string, options: SsmCredentialOptions = {}): Credential {
   const ttlMs = options.ttlMs ?? 5 * 60_000;
@@ -52,13 +80,16 @@ export function ssmCredential(parameterName: string, options: SsmCredentialOptio
   let pending: Promise<string> | undefined;
   let client: import('@aws-sdk/client-ssm').SSMClient | undefined;
   return {
-    async get() {
+    async get(signal) {
       if (cached && cached.until > now()) return cached.value;
       // Concurrent callers share one request.
       pending ??= (async () => {
         try {
           const { SSMClient, GetParameterCommand } = await import('@aws-sdk/client-ssm');
-          client ??= new SSMClient({});
+          client ??= withOperationBudget(
+            new SSMClient({ ...sdkClientConfig(options.limits), ...options.clientConfig }),
+            options.limits?.operationBudgetMs,
+          );
           const { Parameter } = await client.send(
             new GetParameterCommand({ Name: parameterName, WithDecryption: true }),
           );
@@ -72,7 +103,7 @@ export function ssmCredential(parameterName: string, options: SsmCredentialOptio
           pending = undefined;
         }
       })();
-      return pending;
+      return untilAborted(pending, signal);
     },
     invalidate() {
       cached = undefined;

@@ -1,5 +1,6 @@
 import { parseRfc7231DateTime } from '@smithy/core/serde';
 import { ConfigError } from '../config/env.ts';
+import { errorSummary } from '../db/errors.ts';
 import type { DirectoryOffice } from '../domain/office.ts';
 import type { Credential } from './credential.ts';
 import { DirectoryError, type DirectoryPage, type DirectoryQuery, type OfficeDirectory } from './directory.ts';
@@ -172,8 +173,25 @@ export class HttpDirectory implements OfficeDirectory {
     return url.href;
   }
 
+  /**
+   * One page, with retries. Every failure of the directory, the credential or the caller's `signal`
+   * (its budget ran out) is a DirectoryError, so callers can tell the directory's failures from the
+   * table's, whose timeouts carry the same names (TimeoutError, AbortError). A ConfigError (our own
+   * misconfiguration) passes through as is.
+   */
   async listOffices(query: DirectoryQuery, pageToken?: string, signal?: AbortSignal): Promise<DirectoryPage> {
-    const url = this.url(query, pageToken);
+    try {
+      return await this.listOfficesWithRetries(this.url(query, pageToken), signal);
+    } catch (error) {
+      if (error instanceof DirectoryError || error instanceof ConfigError) throw error;
+      if (signal?.aborted) {
+        throw new DirectoryError(`Directory listing stopped by its caller: ${errorSummary(signal.reason)}`, true);
+      }
+      throw error;
+    }
+  }
+
+  private async listOfficesWithRetries(url: string, signal?: AbortSignal): Promise<DirectoryPage> {
     let refreshedCredential = false;
     for (let attempt = 1; ; attempt++) {
       try {
@@ -213,7 +231,8 @@ export class HttpDirectory implements OfficeDirectory {
     const signal = outer ? AbortSignal.any([outer, timeout]) : timeout;
     let credential: string;
     try {
-      credential = await this.options.credential.get();
+      // Bound by this attempt's timeout and the caller's budget: SSM may hang as the directory may.
+      credential = await this.options.credential.get(signal);
     } catch (error) {
       if (error instanceof ConfigError) throw error;
       // SSM throttled or unreachable: transient, retried like the directory itself.

@@ -1,4 +1,4 @@
-import { errorForLog, errorSummary } from '../db/errors.ts';
+import { errorForLog, errorSummary, sanitizedError } from '../db/errors.ts';
 import { listAllPages, type OfficeDirectory } from '../directory/directory.ts';
 import { TooManyRequestsError } from '../domain/errors.ts';
 import type { InvalidDirectoryRecord, Office, OfficeSyncStats, OfficeSyncStore } from '../domain/office.ts';
@@ -100,7 +100,9 @@ export async function runScheduledSync(
     } catch (recordError) {
       log.error('could not record the failed run', { error: errorForLog(recordError) });
     }
-    throw error;
+    // The run still fails (Lambda retries it, then the dead-letter queue), but with the redacted
+    // error: whatever catches it may log it whole.
+    throw sanitizedError(error);
   }
 }
 
