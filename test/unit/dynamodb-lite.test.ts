@@ -515,8 +515,11 @@ describe('DynamoDbLite clock skew', () => {
       `${value.slice(0, 4)}-${value.slice(4, 6)}-${value.slice(6, 11)}:${value.slice(11, 13)}:${value.slice(13, 15)}Z`,
     );
   };
+  /** The machine's clock, stopped at a whole second (X-Amz-Date and HTTP dates have no fractions). */
+  const MACHINE_NOW = Date.parse('2026-11-27T10:00:00Z');
+  const machineClock = () => client({ now: () => MACHINE_NOW });
   /** DynamoDB's clock: one hour ahead of the machine's (the machine's clock is behind). */
-  const serverNow = () => Date.now() + HOUR;
+  const serverNow = () => MACHINE_NOW + HOUR;
   const skewedRefusal: Reply = (res) => {
     res
       .writeHead(400, { 'content-type': 'application/x-amz-json-1.0', date: new Date(serverNow()).toUTCString() })
@@ -533,7 +536,7 @@ describe('DynamoDbLite clock skew', () => {
   it('re-signs with the server’s time from the Date header and tries once more, even a write', async () => {
     replies = [skewedRefusal, okWithDate];
 
-    await client().updateItem({
+    await machineClock().updateItem({
       TableName: 'T',
       Key: KEY,
       UpdateExpression: 'SET a = :a',
@@ -541,29 +544,27 @@ describe('DynamoDbLite clock skew', () => {
     });
 
     expect(seen).toHaveLength(2);
-    expect(Math.abs(amzDateOf(seen[0]) - Date.now())).toBeLessThan(60_000);
-    expect(Math.abs(amzDateOf(seen[1]) - serverNow())).toBeLessThan(60_000);
+    expect(seen.map(amzDateOf)).toEqual([MACHINE_NOW, MACHINE_NOW + HOUR]);
     expect(sleeps).toEqual([]);
   });
 
   it('keeps the correction for the next operations', async () => {
     replies = [skewedRefusal, okWithDate];
-    const db = client();
+    const db = machineClock();
 
     await db.getItem({ TableName: 'T', Key: KEY });
     await db.getItem({ TableName: 'T', Key: KEY });
 
-    expect(seen).toHaveLength(3);
-    expect(Math.abs(amzDateOf(seen[2]) - serverNow())).toBeLessThan(60_000);
+    expect(seen.map(amzDateOf)).toEqual([MACHINE_NOW, MACHINE_NOW + HOUR, MACHINE_NOW + HOUR]);
   });
 
   it('corrects only once per operation: a signature refused again is the error', async () => {
     replies = [skewedRefusal];
 
-    await expect(client().getItem({ TableName: 'T', Key: KEY })).rejects.toMatchObject({
+    await expect(machineClock().getItem({ TableName: 'T', Key: KEY })).rejects.toMatchObject({
       name: 'InvalidSignatureException',
     });
-    expect(seen).toHaveLength(2);
+    expect(seen.map(amzDateOf)).toEqual([MACHINE_NOW, MACHINE_NOW + HOUR]);
   });
 
   it('leaves a clock within 5 minutes of the server’s alone', async () => {
@@ -572,14 +573,14 @@ describe('DynamoDbLite clock skew', () => {
         res
           .writeHead(400, {
             'content-type': 'application/x-amz-json-1.0',
-            date: new Date(Date.now() + 60_000).toUTCString(),
+            date: new Date(MACHINE_NOW + 60_000).toUTCString(),
           })
           .end(JSON.stringify({ __type: 'com.amazon.coral.service#InvalidSignatureException', message: 'bad' })),
     ];
 
-    await expect(client().getItem({ TableName: 'T', Key: KEY })).rejects.toMatchObject({
+    await expect(machineClock().getItem({ TableName: 'T', Key: KEY })).rejects.toMatchObject({
       name: 'InvalidSignatureException',
     });
-    expect(seen).toHaveLength(1);
+    expect(seen.map(amzDateOf)).toEqual([MACHINE_NOW]);
   });
 });
