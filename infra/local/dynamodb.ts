@@ -44,18 +44,22 @@ export function localClient(endpoint: string): DynamoDBClient {
 /** Launches DynamoDB Local bound to 127.0.0.1 (see the file: the jar has no option for it). */
 const LOOPBACK_LAUNCHER = join(dirname(fileURLToPath(import.meta.url)), 'LoopbackDynamoDbLocal.java');
 
-let launcherClasses: string | null | undefined;
+let launcherClasses: string | undefined;
 /**
  * The launcher compiled once per machine into a temporary folder named after its source's hash
- * (javac ~1 s; running the .java directly would compile it on every start). null without javac
- * (a JRE rather than a JDK): DynamoDB Local then listens on every interface, with a warning.
+ * (javac ~1 s; running the .java directly would compile it on every start). Without javac (a bare
+ * Java runtime, not a JDK) DynamoDB Local could only listen on every interface: it is not started,
+ * and the error says what to install (`npm test` installs it itself, see
+ * test/support/ensure-system-packages.mjs).
  */
-function loopbackLauncherClasses(jar: string): string | null {
-  if (launcherClasses === undefined) launcherClasses = compileLauncher(jar);
+function loopbackLauncherClasses(jar: string): string {
+  launcherClasses ??= compileLauncher(jar);
   return launcherClasses;
 }
 
-function compileLauncher(jar: string): string | null {
+export const JDK_INSTALL_COMMAND = 'sudo apt-get install -y --no-install-recommends default-jdk-headless';
+
+function compileLauncher(jar: string): string {
   const hash = createHash('sha256').update(readFileSync(LOOPBACK_LAUNCHER)).digest('hex').slice(0, 16);
   const dir = join(tmpdir(), `purchase-offers-dynamodb-launcher-${hash}`);
   if (existsSync(join(dir, 'LoopbackDynamoDbLocal.class'))) return dir;
@@ -66,12 +70,13 @@ function compileLauncher(jar: string): string | null {
   });
   if (javac.status !== 0) {
     rmSync(building, { recursive: true, force: true });
-    console.warn(
-      'DynamoDB Local: no javac here (a JRE, not a JDK), so DynamoDB Local cannot be bound to 127.0.0.1 ' +
-        'and listens on every interface. Install a JDK (apt-get install openjdk-17-jdk-headless) to keep ' +
-        'it local to this machine.',
+    const missing = (javac.error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT';
+    throw new Error(
+      missing
+        ? 'DynamoDB Local needs a Java 17+ JDK: without javac it cannot be bound to 127.0.0.1 and is not ' +
+            `started (it would listen on every interface). Install one:\n  ${JDK_INSTALL_COMMAND}`
+        : `DynamoDB Local's loopback launcher did not compile (javac ${javac.error?.message ?? `exit ${javac.status ?? javac.signal}`}):\n${javac.stderr ?? ''}`,
     );
-    return null;
   }
   try {
     // Atomic: a parallel start either sees the whole folder or builds its own.
@@ -83,9 +88,8 @@ function compileLauncher(jar: string): string | null {
 }
 
 function launchArguments(jar: string): string[] {
-  const classes = loopbackLauncherClasses(jar);
-  // The jar's manifest puts DynamoDBLocal_lib on the class path in both cases.
-  return classes ? ['-cp', `${jar}${delimiter}${classes}`, 'LoopbackDynamoDbLocal'] : ['-jar', jar];
+  // The jar's manifest puts DynamoDBLocal_lib on the class path.
+  return ['-cp', `${jar}${delimiter}${loopbackLauncherClasses(jar)}`, 'LoopbackDynamoDbLocal'];
 }
 
 /**

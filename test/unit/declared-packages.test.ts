@@ -131,7 +131,7 @@ describe('imported packages', () => {
         join('functions', 'authorizer', 'handler.ts'),
         join('infra', 'stack.ts'),
         join('shared', 'routes.ts'),
-        join('test', 'browser', 'ensure-chromium.mjs'),
+        join('test', 'support', 'ensure-system-packages.mjs'),
       ]),
     );
     expect(imports.map(({ name }) => name)).toEqual(

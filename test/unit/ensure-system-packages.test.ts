@@ -1,16 +1,26 @@
 import { spawnSync } from 'node:child_process';
-import { DEFAULT_CHROMIUM_PATH, decide, INSTALL_COMMAND } from '../browser/ensure-chromium.mjs';
+import {
+  CHROMIUM_PACKAGE,
+  DEFAULT_CHROMIUM_PATH,
+  decide,
+  installCommand,
+  JDK_PACKAGE,
+} from '../support/ensure-system-packages.mjs';
 
-const missing = { path: DEFAULT_CHROMIUM_PATH, customPath: false, found: false, hasAptGet: true };
+const chromiumMissing = { path: DEFAULT_CHROMIUM_PATH, customPath: false, found: false };
+const chromiumThere = { ...chromiumMissing, found: true };
 
-describe('ensure-chromium decision', () => {
-  it('does nothing when Chromium is there', () => {
-    expect(decide({ ...missing, found: true, privilege: 'none' })).toEqual({ action: 'none' });
+describe('ensure-system-packages decision', () => {
+  it('does nothing when javac and Chromium are there', () => {
+    expect(decide({ chromium: chromiumThere, javacFound: true, hasAptGet: true, privilege: 'none' })).toEqual({
+      action: 'none',
+    });
   });
 
   it('installs Debian’s chromium with apt-get, non-interactively, as root', () => {
-    expect(decide({ ...missing, privilege: 'root' })).toEqual({
+    expect(decide({ chromium: chromiumMissing, javacFound: true, hasAptGet: true, privilege: 'root' })).toEqual({
       action: 'install',
+      packages: [CHROMIUM_PACKAGE],
       steps: [
         ['apt-get', ['update', '-qq']],
         ['apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'chromium']],
@@ -18,8 +28,28 @@ describe('ensure-chromium decision', () => {
     });
   });
 
+  it('installs Debian’s default-jdk-headless when there is a Java runtime but no javac', () => {
+    expect(decide({ chromium: chromiumThere, javacFound: false, hasAptGet: true, privilege: 'root' })).toEqual({
+      action: 'install',
+      packages: [JDK_PACKAGE],
+      steps: [
+        ['apt-get', ['update', '-qq']],
+        ['apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'default-jdk-headless']],
+      ],
+    });
+  });
+
+  it('installs both in one apt-get run when both are missing', () => {
+    const decision = decide({ chromium: chromiumMissing, javacFound: false, hasAptGet: true, privilege: 'root' });
+
+    expect(decision).toMatchObject({ action: 'install', packages: ['default-jdk-headless', 'chromium'] });
+    if (decision.action !== 'install') throw new Error(`expected an install, got ${decision.action}`);
+    expect(decision.steps).toHaveLength(2);
+    expect(decision.steps[1]?.[1].slice(-2)).toEqual(['default-jdk-headless', 'chromium']);
+  });
+
   it('goes through sudo -n (never a password prompt) when not root', () => {
-    const decision = decide({ ...missing, privilege: 'sudo' });
+    const decision = decide({ chromium: chromiumMissing, javacFound: false, hasAptGet: true, privilege: 'sudo' });
 
     if (decision.action !== 'install') throw new Error(`expected an install, got ${decision.action}`);
     for (const [command, args] of decision.steps) {
@@ -28,24 +58,31 @@ describe('ensure-chromium decision', () => {
     }
   });
 
-  it('stops with the exact command when it cannot become root', () => {
-    const decision = decide({ ...missing, privilege: 'none' });
+  it('stops with the exact command when it cannot become root, for javac as for Chromium', () => {
+    const noJavac = decide({ chromium: chromiumThere, javacFound: false, hasAptGet: true, privilege: 'none' });
+    const noChromium = decide({ chromium: chromiumMissing, javacFound: true, hasAptGet: true, privilege: 'none' });
 
-    if (decision.action !== 'fail') throw new Error(`expected a failure, got ${decision.action}`);
-    expect(decision.message).toContain(INSTALL_COMMAND);
+    expect(noJavac).toMatchObject({ action: 'fail', message: expect.stringContaining('no javac') });
+    expect(noJavac).toMatchObject({ message: expect.stringContaining(installCommand(['default-jdk-headless'])) });
+    expect(noChromium).toMatchObject({
+      action: 'fail',
+      message: expect.stringContaining(installCommand(['chromium'])),
+    });
   });
 
-  it('stops when there is no apt-get, saying what to do', () => {
-    expect(decide({ ...missing, hasAptGet: false, privilege: 'root' })).toMatchObject({
-      action: 'fail',
-      message: expect.stringContaining('CHROMIUM_PATH'),
-    });
+  it('stops when there is no apt-get, saying what to install', () => {
+    expect(decide({ chromium: chromiumMissing, javacFound: false, hasAptGet: false, privilege: 'root' })).toMatchObject(
+      {
+        action: 'fail',
+        message: expect.stringMatching(/Java 17\+ JDK.*CHROMIUM_PATH/),
+      },
+    );
   });
 });
 
-describe('ensure-chromium script', () => {
+describe('ensure-system-packages script', () => {
   const run = (env: Record<string, string>) =>
-    spawnSync(process.execPath, ['test/browser/ensure-chromium.mjs', '--dry-run'], {
+    spawnSync(process.execPath, ['test/support/ensure-system-packages.mjs', '--dry-run'], {
       encoding: 'utf8',
       env: { ...process.env, ...env },
       timeout: 20_000,
@@ -56,14 +93,23 @@ describe('ensure-chromium script', () => {
 
     expect(result.status).toBe(1);
     expect(result.stderr).toContain('CHROMIUM_PATH=/nonexistent/chromium is not an executable Chromium');
-    expect(result.stderr).toContain(INSTALL_COMMAND);
+    expect(result.stderr).toContain('apt-get install -y --no-install-recommends');
   });
 
-  it('passes when CHROMIUM_PATH points at an executable', () => {
-    // Any executable stands in for the browser: the script only checks it is there.
-    const result = run({ CHROMIUM_PATH: process.execPath });
+  it('passes when CHROMIUM_PATH points at an executable and javac is there', () => {
+    // Any executable stands in for the browser and for javac: the script only checks they are there.
+    const result = run({ CHROMIUM_PATH: process.execPath, ENSURE_JAVAC_COMMAND: process.execPath });
 
     expect(result.status).toBe(0);
     expect(result.stdout).toContain('nothing to install');
+  });
+
+  it('wants default-jdk-headless on a machine without javac', () => {
+    const result = run({ CHROMIUM_PATH: process.execPath, ENSURE_JAVAC_COMMAND: '/nonexistent/javac' });
+
+    // Root or passwordless sudo: the dry run names the install; otherwise it stops with the command.
+    const said = result.stdout + result.stderr;
+    expect(said).toContain('default-jdk-headless');
+    expect(said).not.toContain('chromium');
   });
 });
