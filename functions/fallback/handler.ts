@@ -1,31 +1,45 @@
-import { canonicalOfferRedirect } from '../../shared/customer/links.ts';
+import { customerLinkTarget, customerRedirect } from '../../shared/customer/links.ts';
 import { messagePage, pageResponse } from '../../shared/customer/pages.ts';
 import { MethodNotAllowedError, NotFoundError } from '../../shared/domain/errors.ts';
-import { summaryIdFromLink } from '../../shared/domain/summary-id.ts';
 import { publicRoute, withoutBody } from '../../shared/http/route.ts';
-import type { ApiHandler } from '../../shared/http/types.ts';
+import type { ApiEvent, ApiHandler, ApiResult } from '../../shared/http/types.ts';
 import { negotiateLocale } from '../../shared/i18n/locale.ts';
 import { methodsForPath } from '../../shared/routes.ts';
 
-/** Customer links live under /o/: a mistyped one gets a page a person can read, not JSON. */
-const CUSTOMER_PATH_PREFIX = '/o/';
+/**
+ * Customer links live under /o/ (typed `/O/` too): every answer there is a page a person can read,
+ * never JSON.
+ */
+const CUSTOMER_PATH_PREFIX = /^\/o\//i;
+
+/**
+ * A customer path that matched no route: a known path with another method is a 405 page naming
+ * the methods it takes (`Allow`); a GET or HEAD of a pasted or mistyped link is redirected to where
+ * it belongs (customerLinkTarget); anything else is the 404 page.
+ */
+function customerPathAnswer(event: ApiEvent, method: string): ApiResult {
+  const path = event.rawPath;
+  const locale = negotiateLocale(event.headers?.['accept-language']);
+  const allowed = methodsForPath(path);
+  if (allowed.length > 0) {
+    return pageResponse(405, messagePage(locale, 'methodNotAllowed'), { headers: { allow: allowed.join(', ') } });
+  }
+  const target = method === 'GET' || method === 'HEAD' ? customerLinkTarget(path.slice(3)) : undefined;
+  if (target) return customerRedirect(target, event);
+  return pageResponse(404, messagePage(locale, 'notFound'));
+}
 
 /**
  * API Gateway's `$default` route: the request matched no route. A known path with another
  * method is a 405 naming the methods it takes (`Allow`, HEAD included wherever GET is); anything
- * else is a 404.
+ * else is a 404. Customer paths answer with pages, the API with problem details.
  */
 const answer = publicRoute({}, async ({ event }) => {
   const path = event.rawPath;
+  const method = event.requestContext.http.method;
+  if (CUSTOMER_PATH_PREFIX.test(path)) return customerPathAnswer(event, method);
   const allowed = methodsForPath(path);
-  if (allowed.length > 0) throw new MethodNotAllowedError(event.requestContext.http.method, allowed);
-  if (path.startsWith(CUSTOMER_PATH_PREFIX)) {
-    // `/o/CODE/` and `/o/CODE/.` match no route: a pasted link with a trailing slash still lands.
-    const method = event.requestContext.http.method;
-    const summaryId = summaryIdFromLink(path.slice(CUSTOMER_PATH_PREFIX.length));
-    if (summaryId && (method === 'GET' || method === 'HEAD')) return canonicalOfferRedirect(summaryId, event);
-    return pageResponse(404, messagePage(negotiateLocale(event.headers?.['accept-language']), 'notFound'));
-  }
+  if (allowed.length > 0) throw new MethodNotAllowedError(method, allowed);
   throw new NotFoundError(
     'not-found',
     'Not found',

@@ -2,7 +2,7 @@ import middy, { type MiddlewareObj } from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { optionalEnv, requiredEnv } from '../../shared/config/env.ts';
 import { buildCheckoutUrl, parseCheckoutTemplate } from '../../shared/customer/checkout.ts';
-import { canonicalOfferRedirect } from '../../shared/customer/links.ts';
+import { canonicalOfferRedirect, customerRedirect, tokenFromLink } from '../../shared/customer/links.ts';
 import { PAGE_TEXT } from '../../shared/customer/page-text.ts';
 import {
   acceptedPage,
@@ -12,8 +12,8 @@ import {
   pageResponse,
   statusPage,
 } from '../../shared/customer/pages.ts';
-import { checkToken, issueToken, submissionIdOf, TOKEN_PATTERN } from '../../shared/customer/submission-token.ts';
-import { isAutomatedVisitor } from '../../shared/customer/visitors.ts';
+import { issueToken, submissionIdOf, TOKEN_PATTERN } from '../../shared/customer/submission-token.ts';
+import { isAutomatedAnswer, isAutomatedVisitor } from '../../shared/customer/visitors.ts';
 import { DynamoCustomerResponseStore } from '../../shared/db/customer-responses.ts';
 import { isTransientFailure, liteTableFromEnv } from '../../shared/db/dynamodb-lite.ts';
 import { errorForLog } from '../../shared/db/errors.ts';
@@ -32,7 +32,7 @@ import { isLocale, type Locale, negotiateLocale } from '../../shared/i18n/locale
 import { logger } from '../../shared/observability/logger.ts';
 import { parseAcceptForm, parseDeclineForm, readFormBody, type UnreadableForm } from './form.ts';
 import { isCrossSitePost } from './origin.ts';
-import { FormTokenKeysUnavailableError, tokenKeysFromEnv } from './token-keys.ts';
+import { checkPostedToken, FormTokenKeysUnavailableError, tokenKeysFromEnv } from './token-keys.ts';
 
 // Read once per execution environment: a bad template fails the cold start, not a customer.
 // Acceptance and decline events are published from the table's stream, not from here. The table is
@@ -74,18 +74,32 @@ function redirect(location: string): ApiResult {
   return { statusCode: 303, headers: { location, 'cache-control': 'no-store' }, body: '' };
 }
 
-/** The acceptance's confirmation page: addressed by the form's token, which only its holder has. */
-function confirmationPath(summaryId: string, token: string): string {
-  return `/o/${summaryId}/accepted/${token}`;
+/** `?lang=<chosen>` when the customer chose a language we have (a page's switch, the form's `lang`); else nothing. */
+function langQuery(chosen: string | undefined): string {
+  return chosen && isLocale(chosen) ? `?lang=${chosen}` : '';
+}
+
+/**
+ * The acceptance's confirmation page: addressed by the form's token, which only its holder has,
+ * in the language the customer chose on the form.
+ */
+function confirmationPath(summaryId: string, token: string, chosenLang?: string): string {
+  return `/o/${summaryId}/accepted/${token}${langQuery(chosenLang)}`;
 }
 
 /**
  * What a submission that was answered before gets, whichever form it came from: the confirmation
  * page for an acceptance, the thank-you page for a decline.
  */
-function recordedOutcome(offer: Offer, response: RecordedResponse, token: string, locale: Locale): ApiResult {
+function recordedOutcome(
+  offer: Offer,
+  response: RecordedResponse,
+  token: string,
+  locale: Locale,
+  chosenLang: string | undefined,
+): ApiResult {
   return response.kind === 'acceptance'
-    ? redirect(confirmationPath(offer.summaryId, token))
+    ? redirect(confirmationPath(offer.summaryId, token, chosenLang))
     : page(200, declinedPage(offer, locale));
 }
 
@@ -156,6 +170,8 @@ interface CheckedAnswer {
   readonly now: Date;
   readonly token: string;
   readonly submissionId: string;
+  /** The form's `lang` field as posted (valid or not). */
+  readonly chosenLang: string | undefined;
 }
 
 /**
@@ -163,11 +179,14 @@ interface CheckedAnswer {
  * 1. a post the browser says came from another site: 403, nothing read;
  * 2. no such offer: 404;
  * 3. a submission answered before (replay, double click, the form's other button): its recorded
- *    outcome, even if the offer has become inactive since (perhaps through that very answer);
+ *    outcome, even if the offer has become inactive since (perhaps through that very answer), and
+ *    even if the key that signed its token has been rotated out: the lookup runs before the
+ *    signature is checked, under the submission id the token derives to (a hash of the whole
+ *    token, so a forged token finds nothing);
  * 4. an inactive offer: its status page;
  * 5. a body that is not our form, or a token that is missing, forged, for another offer or
  *    expired: the form again, filled in, with a fresh token and a form-level message;
- * 6. a client classified as automated (isAutomatedVisitor): the form again with a message,
+ * 6. a client classified as automated (isAutomatedAnswer): the form again with a message,
  *    nothing recorded.
  * Either the page to answer with, or the answer to validate and record.
  */
@@ -182,30 +201,32 @@ async function checkAnswer(event: ApiEvent, answer: Answer): Promise<{ done: Api
   const now = new Date();
   const keys = await tokenKeys.get();
   const token = read.fields.submission;
-  const checked = summaryId ? checkToken(keys, token, summaryId, now) : ({ status: 'invalid' } as const);
+  const shaped = token !== undefined && TOKEN_PATTERN.test(token);
   const [offer, earlier] = await Promise.all([
     summaryId ? store.viewOffer(summaryId, false) : undefined,
-    summaryId && checked.status !== 'invalid' ? store.findResponse(summaryId, checked.submissionId) : undefined,
+    summaryId && shaped ? store.findResponse(summaryId, submissionIdOf(token)) : undefined,
   ]);
   if (!offer) return { done: notFound(event) };
-  const locale = pageLocale(event, offer.locale, read.fields.lang);
+  const chosenLang = read.fields.lang;
+  const locale = pageLocale(event, offer.locale, chosenLang);
   const declining = answer === 'decline';
   const again = (statusCode: number, formError: string) => {
     const submissionToken = issueToken(keys, offer.summaryId, now);
     const form = { values: read.fields, errors: {} };
     return { done: page(statusCode, offerPage({ offer, locale, submissionToken, form, formError, declining })) };
   };
-  if (earlier && token) return { done: recordedOutcome(offer, earlier, token, locale) };
+  if (earlier && token) return { done: recordedOutcome(offer, earlier, token, locale, chosenLang) };
   const inactivePage = inactive(offer, locale, now);
   if (inactivePage) return { done: inactivePage };
   if (!read.ok) return again(UNREADABLE_STATUS[read.problem], PAGE_TEXT[locale].errors[read.problem]);
+  const checked = await checkPostedToken(tokenKeys, keys, token, offer.summaryId, now);
   if (checked.status === 'invalid' || !token) return again(422, PAGE_TEXT[locale].errors.stale);
   if (checked.status === 'expired') return again(422, PAGE_TEXT[locale].errors.expired);
-  if (isAutomatedVisitor(headers)) {
+  if (isAutomatedAnswer(headers)) {
     logger.info('automated answer not recorded', { answer });
     return again(200, PAGE_TEXT[locale].errors.automated);
   }
-  return { offer, fields: read.fields, locale, now, token, submissionId: checked.submissionId };
+  return { offer, fields: read.fields, locale, now, token, submissionId: checked.submissionId, chosenLang };
 }
 
 /** What the store said about a response it was asked to record (other than "recorded"). */
@@ -215,7 +236,7 @@ function notRecorded(
     | { kind: 'not-found' }
     | { kind: 'not-active'; offer: Offer }
     | { kind: 'replayed'; response: RecordedResponse },
-  { offer, locale, now, token }: CheckedAnswer,
+  { offer, locale, now, token, chosenLang }: CheckedAnswer,
 ): ApiResult {
   switch (outcome.kind) {
     case 'not-found':
@@ -223,14 +244,14 @@ function notRecorded(
     case 'not-active':
       return inactive(outcome.offer, locale, now) ?? page(409, statusPage(outcome.offer, 'exhausted', locale));
     case 'replayed':
-      return recordedOutcome(offer, outcome.response, token, locale);
+      return recordedOutcome(offer, outcome.response, token, locale, chosenLang);
   }
 }
 
 async function accept(event: ApiEvent): Promise<ApiResult> {
   const checked = await checkAnswer(event, 'accept');
   if ('done' in checked) return checked.done;
-  const { offer, fields, locale, now, token, submissionId } = checked;
+  const { offer, fields, locale, now, token, submissionId, chosenLang } = checked;
   const form = parseAcceptForm(fields, offer, PAGE_TEXT[locale]);
   if (!form.ok) {
     const formError = form.formError ? { formError: form.formError } : {};
@@ -252,7 +273,7 @@ async function accept(event: ApiEvent): Promise<ApiResult> {
   });
   if (!('kind' in outcome)) return outcome; // the busy page
   // Recorded: on to the confirmation page, a same-origin GET (see pageCsp).
-  if (outcome.kind === 'recorded') return redirect(confirmationPath(offer.summaryId, token));
+  if (outcome.kind === 'recorded') return redirect(confirmationPath(offer.summaryId, token, chosenLang));
   return notRecorded(event, outcome, checked);
 }
 
@@ -287,7 +308,13 @@ async function decline(event: ApiEvent): Promise<ApiResult> {
 async function viewAccepted(event: ApiEvent): Promise<ApiResult> {
   const summaryId = normalizeSummaryId(event.pathParameters?.code ?? '');
   const token = event.pathParameters?.token ?? '';
-  if (!summaryId || !TOKEN_PATTERN.test(token)) return notFound(event);
+  if (!summaryId) return notFound(event);
+  if (!TOKEN_PATTERN.test(token)) {
+    // A pasted confirmation link with punctuation stuck to it (`TOKEN)`, `TOKEN%2E`): its canonical link.
+    const pasted = tokenFromLink(token);
+    if (!pasted) return notFound(event);
+    return customerRedirect({ status: 301, path: `/o/${summaryId}/accepted/${pasted}` }, event);
+  }
   const submissionId = submissionIdOf(token);
   const [offer, acceptance] = await Promise.all([
     store.viewOffer(summaryId, false),
@@ -307,12 +334,13 @@ async function viewAccepted(event: ApiEvent): Promise<ApiResult> {
 
 /**
  * The forms' addresses opened in a browser (a refresh after an error page, history, a copied
- * address): back to the offer page, which has the forms. Nothing is read or counted here.
+ * address): back to the offer page, which has the forms, keeping a valid `?lang=`. Nothing is read
+ * or counted here.
  */
 async function formAddressVisited(event: ApiEvent): Promise<ApiResult> {
   const code = event.pathParameters?.code ?? '';
   const summaryId = normalizeSummaryId(code);
-  return redirect(`/o/${summaryId ?? encodeURIComponent(code)}`);
+  return redirect(`/o/${summaryId ?? encodeURIComponent(code)}${langQuery(event.queryStringParameters?.lang)}`);
 }
 
 const UNAVAILABLE_RETRY_AFTER_SECONDS = 5;

@@ -1,7 +1,14 @@
 import { request as httpsRequest } from 'node:https';
 import aws4 from 'aws4';
 import { optionalEnv, requiredEnv } from '../../shared/config/env.ts';
-import { type FormTokenKeys, parseFormTokenKeys } from '../../shared/customer/submission-token.ts';
+import {
+  CLOCK_SKEW_MS,
+  checkToken,
+  type FormTokenKeys,
+  parseFormTokenKeys,
+  type TokenCheck,
+  tokenIssuedAt,
+} from '../../shared/customer/submission-token.ts';
 import { type AwsCredentials, credentialsFromEnv } from '../../shared/db/dynamodb-lite.ts';
 import { logger } from '../../shared/observability/logger.ts';
 
@@ -19,6 +26,12 @@ export const SSM_TIMEOUT_MS = 2_000;
  * instance signs with the new key, while the previous key still verifies what was issued before.
  */
 export const KEYS_REFRESH_MS = 10 * 60 * 1000;
+/**
+ * A token no key verifies may be signed with a key rotated in since this instance's last read: the
+ * keys are read again then, but at most this often (ms), so forged tokens cannot make every post
+ * an SSM call.
+ */
+export const FORCED_REFRESH_MIN_MS = 30 * 1000;
 
 /** The keys could not be loaded (SSM unreachable, refused or slow): the page answers "try again". */
 export class FormTokenKeysUnavailableError extends Error {
@@ -28,6 +41,13 @@ export class FormTokenKeysUnavailableError extends Error {
 export interface TokenKeySource {
   /** The keys to sign and verify with; FormTokenKeysUnavailableError when they cannot be had at all. */
   get(): Promise<FormTokenKeys>;
+  /**
+   * For a token issued at `issuedAtMs` (ms since the epoch) that none of get()'s keys verifies: the
+   * keys read again, if they were last read before then (another instance may already sign with a
+   * key rotated in since) and no such re-read happened in the last FORCED_REFRESH_MIN_MS.
+   * Otherwise, or when the read fails (logged), undefined. Absent: the keys never change.
+   */
+  newerThan?(issuedAtMs: number): Promise<FormTokenKeys | undefined>;
 }
 
 /** A fixed value (local runtime, tests): parsed at once, so a bad value fails the cold start. */
@@ -135,6 +155,7 @@ export function ssmTokenKeys(parameterName: string, options: SsmTokenKeysOptions
   const source = `SSM parameter ${parameterName}`;
   let keys: { value: FormTokenKeys; readAt: number } | undefined;
   let pending: Promise<FormTokenKeys> | undefined;
+  let forcedAt = Number.NEGATIVE_INFINITY;
   const load = () => {
     pending ??= (async () => {
       try {
@@ -163,7 +184,40 @@ export function ssmTokenKeys(parameterName: string, options: SsmTokenKeysOptions
       }
       return keys.value;
     },
+    async newerThan(issuedAtMs) {
+      if (!keys || keys.readAt > issuedAtMs || now() - forcedAt < FORCED_REFRESH_MIN_MS) return undefined;
+      forcedAt = now();
+      try {
+        return await load();
+      } catch (error) {
+        logger.warn('form token keys not refreshed', {
+          errorName: (error as Error).name,
+          error: (error as Error).message,
+        });
+        return undefined;
+      }
+    },
   };
+}
+
+/**
+ * checkToken with the source's keys; when they do not verify a token of the right shape, once more
+ * with keys read again (TokenKeySource.newerThan): a form issued by an instance that already has a
+ * rotated-in key is not refused as out of date by one that has not re-read yet. Clock skew between
+ * instances is allowed for in the token's issue time.
+ */
+export async function checkPostedToken(
+  source: TokenKeySource,
+  keys: FormTokenKeys,
+  token: string | undefined,
+  summaryId: string,
+  now: Date,
+): Promise<TokenCheck> {
+  const checked = checkToken(keys, token, summaryId, now);
+  const issuedAt = token === undefined ? undefined : tokenIssuedAt(token);
+  if (checked.status !== 'invalid' || issuedAt === undefined || !source.newerThan) return checked;
+  const newer = await source.newerThan(issuedAt + CLOCK_SKEW_MS);
+  return newer ? checkToken(newer, token, summaryId, now) : checked;
 }
 
 /** FORM_TOKEN_KEYS (the value: local runtime, tests) or FORM_TOKEN_KEYS_PARAMETER (the SSM parameter, AWS). */

@@ -72,6 +72,9 @@ export interface PageText {
   readonly partnerMessage: (partner: string) => string;
   readonly notFoundTitle: string;
   readonly notFoundBody: string;
+  /** A customer address asked with a method it does not take (a script, a bookmarklet, a broken form). */
+  readonly methodNotAllowedTitle: string;
+  readonly methodNotAllowedBody: string;
   readonly errorTitle: string;
   readonly errorBody: string;
   readonly busyTitle: string;
@@ -159,6 +162,8 @@ export const PAGE_TEXT: Record<Locale, PageText> = {
     partnerMessage: (partner) => `Message from ${partner}:`,
     notFoundTitle: 'Offer not found',
     notFoundBody: 'We could not find this offer. Check that the link is complete, or ask the sender for a new one.',
+    methodNotAllowedTitle: 'This address cannot be used this way',
+    methodNotAllowedBody: 'Open the offer from the link you received and answer with the form on its page.',
     errorTitle: 'Something went wrong',
     errorBody: 'We could not load this page right now. Please try again in a moment.',
     busyTitle: 'Please try again in a moment',
@@ -246,6 +251,8 @@ export const PAGE_TEXT: Record<Locale, PageText> = {
     partnerMessage: (partner) => `Mensagem de ${partner}:`,
     notFoundTitle: 'Oferta não encontrada',
     notFoundBody: 'Não encontramos esta oferta. Confira se o link está completo ou peça um novo a quem o enviou.',
+    methodNotAllowedTitle: 'Este endereço não pode ser usado assim',
+    methodNotAllowedBody: 'Abra a oferta pelo link que você recebeu e responda pelo formulário da página.',
     errorTitle: 'Algo deu errado',
     errorBody: 'Não conseguimos carregar esta página agora. Tente novamente em instantes.',
     busyTitle: 'Tente novamente em instantes',

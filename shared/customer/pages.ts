@@ -381,11 +381,15 @@ ${contactFooter(offer, text)}`,
   );
 }
 
-export function messagePage(locale: Locale, kind: 'notFound' | 'error' | 'busy' | 'crossSite'): string {
+export function messagePage(
+  locale: Locale,
+  kind: 'notFound' | 'methodNotAllowed' | 'error' | 'busy' | 'crossSite',
+): string {
   const text = PAGE_TEXT[locale];
   const pages: Record<typeof kind, readonly [string, string]> = {
     crossSite: [text.crossSiteTitle, text.crossSiteBody],
     notFound: [text.notFoundTitle, text.notFoundBody],
+    methodNotAllowed: [text.methodNotAllowedTitle, text.methodNotAllowedBody],
     error: [text.errorTitle, text.errorBody],
     busy: [text.busyTitle, text.busyBody],
   };

@@ -14,7 +14,7 @@ import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypt
 /** 24 hours: a form left open longer comes back with its values and a fresh token. */
 export const TOKEN_MAX_AGE_MS = 24 * 60 * 60 * 1000;
 /** Clocks of different function instances drift a little; a token from further ahead is forged. */
-const CLOCK_SKEW_MS = 5 * 60 * 1000;
+export const CLOCK_SKEW_MS = 5 * 60 * 1000;
 /** HMAC-SHA-256 keys shorter than its 32-byte output would weaken it. */
 export const MIN_KEY_BYTES = 32;
 
@@ -84,6 +84,12 @@ export function issueToken(keys: FormTokenKeys, summaryId: string, now: Date): s
   const issuedAt = now.getTime().toString(36);
   const nonce = randomBytes(16).toString('base64url');
   return `${VERSION}.${issuedAt}.${nonce}.${mac(keys.current, summaryId, issuedAt, nonce).toString('base64url')}`;
+}
+
+/** When a token of the right shape says it was issued (ms since the epoch), signed or not; undefined for any other string. */
+export function tokenIssuedAt(token: string): number | undefined {
+  const issuedAt = TOKEN_PATTERN.exec(token)?.[1];
+  return issuedAt === undefined ? undefined : Number.parseInt(issuedAt, 36);
 }
 
 /**

@@ -55,12 +55,21 @@ function decodeSegment(segment: string): string {
  * normalizeSummaryId. Undefined when no summary ID is left.
  */
 export function summaryIdFromLink(code: string): string | undefined {
-  if (code.length > MAX_LINK_SEGMENT) return undefined;
-  let segment = code;
+  const segment = withoutTrailingJunk(code);
+  return segment === undefined ? undefined : normalizeSummaryId(segment);
+}
+
+/**
+ * A pasted link's path part without what mail and chat add to its end (see summaryIdFromLink),
+ * percent-decoded; undefined when longer than any link of ours.
+ */
+export function withoutTrailingJunk(part: string): string | undefined {
+  if (part.length > MAX_LINK_SEGMENT) return undefined;
+  let segment = part;
   for (let round = 0; round < 3; round++) {
     const next = decodeSegment(segment).replace(TRAILING_JUNK, '');
     if (next === segment) break;
     segment = next;
   }
-  return normalizeSummaryId(segment);
+  return segment;
 }

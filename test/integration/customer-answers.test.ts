@@ -7,11 +7,14 @@ import {
   submissionIdOf,
   TOKEN_MAX_AGE_MS,
 } from '../../shared/customer/submission-token.ts';
+import { DynamoCustomerResponseStore } from '../../shared/db/customer-responses.ts';
+import { liteTableFromEnv } from '../../shared/db/dynamodb-lite.ts';
 import { offerKeys } from '../../shared/db/offers.ts';
 import type { Offer } from '../../shared/domain/offer.ts';
 import { acceptFields, BROWSER, browserRequest, customerAt } from '../support/customer-forms.ts';
 import { startLocalApi, table } from '../support/local-api.ts';
 import { seedOffer, viewsOf } from '../support/offer-fixtures.ts';
+import { AUTOMATED_AGENTS, NO_FETCH_METADATA_AGENTS } from '../support/user-agents.ts';
 
 /** The key the integration run's handlers sign with (globalSetup): tests sign tokens of their own with it. */
 const keys = parseFormTokenKeys(process.env.FORM_TOKEN_KEYS ?? '', 'FORM_TOKEN_KEYS');
@@ -231,6 +234,36 @@ describe('one form, one answer', () => {
     expect((await customer.view(offer)).status).toBe(410);
   });
 
+  it('answers the replay of an answer whose token’s key has been rotated out with its recorded outcome', async () => {
+    const offer = await seedOffer();
+    const retired = parseFormTokenKeys(newFormTokenKeysValue(), 'retired');
+    const token = issueToken(retired, offer.summaryId, new Date());
+    // Recorded while `retired` was still configured, as the page records it: under the token's submission id.
+    const store = new DynamoCustomerResponseStore(liteTableFromEnv());
+    await store.accept(
+      {
+        summaryId: offer.summaryId,
+        submissionId: submissionIdOf(token),
+        companyName: 'Tailwind Traders',
+        contactName: 'Rita Alves',
+        email: 'rita@tailwind.example',
+        items: offer.items,
+        delegatedAdmin: true,
+        acceptedAt: new Date().toISOString(),
+      },
+      offer.partnerId,
+      new Date(),
+    );
+
+    const replay = await postWith(offer, 'accept', acceptFields(token));
+    const otherButton = await postWith(offer, 'decline', { submission: token });
+
+    const confirmation = `/o/${offer.summaryId}/accepted/${token}`;
+    expect([replay.status, otherButton.status]).toEqual([303, 303]);
+    expect([replay.headers.get('location'), otherButton.headers.get('location')]).toEqual([confirmation, confirmation]);
+    expect(await counters(offer)).toEqual({ acceptances: 1, declines: 0 });
+  });
+
   it('answers a replayed decline with the thank-you page after the offer was deactivated', async () => {
     const offer = await seedOffer();
     const token = await customer.openForm(offer);
@@ -244,10 +277,62 @@ describe('one form, one answer', () => {
   });
 });
 
+/** A form post from a browser that sends no fetch metadata: its user agent, Origin and the form, nothing else. */
+function postWithoutFetchMetadata(
+  offer: Offer,
+  verb: 'accept' | 'decline',
+  fields: Record<string, string>,
+  agent: string,
+) {
+  return browserRequest(`${api.baseUrl}/o/${offer.summaryId}/${verb}`, {
+    method: 'POST',
+    headers: { 'user-agent': agent, origin: api.baseUrl, 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams(fields).toString(),
+  });
+}
+
+describe('answers from browsers without fetch metadata', () => {
+  it.each(Object.entries(NO_FETCH_METADATA_AGENTS))(
+    'records an acceptance and a decline from %s',
+    async (_name, agent) => {
+      const offer = await seedOffer();
+      const acceptToken = await customer.openForm(offer);
+      const declineToken = await customer.openForm(offer);
+
+      const accepted = await postWithoutFetchMetadata(offer, 'accept', acceptFields(acceptToken), agent);
+      const declined = await postWithoutFetchMetadata(offer, 'decline', { submission: declineToken }, agent);
+
+      expect(accepted.status).toBe(303);
+      expect(accepted.headers.get('location')).toBe(`/o/${offer.summaryId}/accepted/${acceptToken}`);
+      expect(declined.status).toBe(200);
+      expect(await declined.text()).toContain('Thank you for your answer');
+      expect(await counters(offer)).toEqual({ acceptances: 1, declines: 1 });
+    },
+  );
+
+  it('records nothing from a headless browser that sends no fetch metadata either', async () => {
+    const offer = await seedOffer();
+    const token = await customer.openForm(offer);
+
+    const response = await postWithoutFetchMetadata(
+      offer,
+      'accept',
+      acceptFields(token),
+      AUTOMATED_AGENTS.HeadlessChrome ?? '',
+    );
+
+    expect(response.status).toBe(200);
+    expect(await response.text()).toContain('Your answer was not saved');
+    expect(await answersStored(offer)).toEqual([]);
+  });
+});
+
 describe('answers from automated clients', () => {
   it.each([
     ['a headless browser', { 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) HeadlessChrome/131.0 Safari/537.36' }],
-    ['a scanner with a desktop user agent and no fetch metadata', { 'sec-fetch-mode': '', 'sec-fetch-dest': '' }],
+    ['a script’s request (Sec-Fetch-Mode: cors)', { 'sec-fetch-mode': 'cors', 'sec-fetch-dest': 'empty' }],
+    ['a post from a frame (Sec-Fetch-Dest: iframe)', { 'sec-fetch-dest': 'iframe' }],
+    ['a prefetch (Sec-Purpose: prefetch)', { 'sec-purpose': 'prefetch' }],
   ])('records nothing from %s and gives the page back', async (_label, headers) => {
     const offer = await seedOffer();
     const token = await customer.openForm(offer);
@@ -317,5 +402,41 @@ describe('the forms’ addresses opened in a browser', () => {
       expect(response.headers.get('location')).toBe(`/o/${offer.summaryId}`);
     }
     expect(await viewsOf(offer.summaryId)).toBe(0);
+  });
+});
+
+describe('the customer’s language after answering', () => {
+  it('carries the form’s language to the confirmation page, on the first answer and on a replay', async () => {
+    const offer = await seedOffer({ locale: 'en' });
+    const token = await customer.openForm(offer);
+
+    const accepted = await postWith(offer, 'accept', acceptFields(token, { lang: 'pt-BR' }));
+    const replay = await postWith(offer, 'accept', acceptFields(token, { lang: 'pt-BR' }));
+    const confirmation = await browserRequest(new URL(accepted.headers.get('location') ?? '', api.baseUrl).href);
+
+    const expected = `/o/${offer.summaryId}/accepted/${token}?lang=pt-BR`;
+    expect([accepted.headers.get('location'), replay.headers.get('location')]).toEqual([expected, expected]);
+    expect(confirmation.status).toBe(200);
+    expect(await confirmation.text()).toContain('<html lang="pt-BR">');
+  });
+
+  it('carries no language that is not one of ours', async () => {
+    const offer = await seedOffer({ locale: 'en' });
+    const token = await customer.openForm(offer);
+
+    const accepted = await postWith(offer, 'accept', acceptFields(token, { lang: 'https://evil.example' }));
+
+    expect(accepted.headers.get('location')).toBe(`/o/${offer.summaryId}/accepted/${token}`);
+  });
+
+  it.each(['accept', 'decline'])('keeps a valid ?lang= when the %s form’s address is opened', async (verb) => {
+    const offer = await seedOffer();
+
+    const kept = await browserRequest(`${api.baseUrl}/o/${offer.summaryId}/${verb}?lang=en`);
+    const dropped = await browserRequest(`${api.baseUrl}/o/${offer.summaryId}/${verb}?lang=xx`);
+
+    expect(kept.status).toBe(303);
+    expect(kept.headers.get('location')).toBe(`/o/${offer.summaryId}?lang=en`);
+    expect(dropped.headers.get('location')).toBe(`/o/${offer.summaryId}`);
   });
 });

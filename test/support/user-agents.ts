@@ -64,3 +64,18 @@ export const NAVIGATION: Record<string, string> = {
   'sec-fetch-site': 'none',
   'sec-fetch-user': '?1',
 };
+
+/**
+ * People's browsers that send no fetch metadata (`Sec-Fetch-*`): Safari before 16.4 (iOS 15 and
+ * 16.0-16.3 included), Firefox before 90 and older Android WebViews. Their views are not counted
+ * (the view rule), but their answers must be recorded (the answer rule).
+ */
+export const NO_FETCH_METADATA_AGENTS: Record<string, string> = {
+  'iOS 15 Safari':
+    'Mozilla/5.0 (iPhone; CPU iPhone OS 15_8 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/15.6.6 Mobile/15E148 Safari/604.1',
+  'macOS Safari 16.1':
+    'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/16.1 Safari/605.1.15',
+  'Firefox 88': 'Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:88.0) Gecko/20100101 Firefox/88.0',
+  'Android 9 WebView':
+    'Mozilla/5.0 (Linux; Android 9; SM-J730F Build/PPR1.180610.011; wv) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/74.0.3729.157 Mobile Safari/537.36',
+};
