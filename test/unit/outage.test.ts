@@ -87,7 +87,7 @@ describe('isServiceUnavailable and the 503 problem', () => {
       status: 503,
       requestId: 'req-1',
     });
-    expect(Number(mapped.headers['retry-after'])).toBeGreaterThan(0);
+    expect(mapped.headers['retry-after']).toBe('5');
     expect(mapped.unexpected).toBe(false);
   });
 
