@@ -1,6 +1,13 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { isCrossSitePost } from '../../functions/offer-page/origin.ts';
-import { FormTokenKeysUnavailableError, getSsmParameter, ssmTokenKeys } from '../../functions/offer-page/token-keys.ts';
+import {
+  checkPostedToken,
+  FORCED_REFRESH_MIN_MS,
+  FormTokenKeysUnavailableError,
+  getSsmParameter,
+  ssmTokenKeys,
+  staticTokenKeys,
+} from '../../functions/offer-page/token-keys.ts';
 import {
   checkToken,
   FormTokenKeyError,
@@ -170,6 +177,76 @@ describe('the keys from SSM', () => {
     fail = true;
     now = 5000;
     expect(await keys.get()).toBe(first);
+  });
+});
+
+describe('a token signed with a key rotated in after this instance read its keys', () => {
+  const settle = () => new Promise((resolve) => setImmediate(resolve));
+  const READ_AT = NOW.getTime() - 60_000;
+
+  /** Keys from SSM whose stored value the test rotates; `reads` counts GetParameter calls. */
+  function rotatingSource() {
+    const state = { value: newFormTokenKeysValue(), reads: 0, now: READ_AT };
+    const source = ssmTokenKeys('/p', {
+      read: async () => {
+        state.reads += 1;
+        return state.value;
+      },
+      now: () => state.now,
+    });
+    return { state, source };
+  }
+
+  it('verifies after one re-read of the keys, instead of answering "out of date"', async () => {
+    const { state, source } = rotatingSource();
+    await settle();
+    const held = await source.get();
+    const rotated = newFormTokenKeysValue();
+    state.value = rotated;
+    state.now = NOW.getTime();
+    // Another instance, which already read the new value, issued the form.
+    const token = issueToken(keysOf(rotated), OFFER, NOW);
+
+    const checked = await checkPostedToken(source, held, token, OFFER, NOW);
+
+    expect(checked).toEqual({ status: 'valid', submissionId: submissionIdOf(token) });
+    expect(state.reads).toBe(2);
+  });
+
+  it('re-reads at most once per FORCED_REFRESH_MIN_MS, however many forged tokens arrive', async () => {
+    const { state, source } = rotatingSource();
+    await settle();
+    const held = await source.get();
+    state.now = NOW.getTime();
+    const forged = () => issueToken(keysOf(), OFFER, NOW);
+
+    await checkPostedToken(source, held, forged(), OFFER, NOW);
+    await checkPostedToken(source, held, forged(), OFFER, NOW);
+    state.now += FORCED_REFRESH_MIN_MS - 1;
+    const later = new Date(state.now);
+    const stillForged = await checkPostedToken(source, held, issueToken(keysOf(), OFFER, later), OFFER, later);
+
+    expect(stillForged).toEqual({ status: 'invalid' });
+    expect(state.reads).toBe(2);
+  });
+
+  it('does not re-read for a token issued before the keys were read: no key it could need is newer', async () => {
+    const { state, source } = rotatingSource();
+    await settle();
+    state.now = NOW.getTime();
+    const held = await source.get();
+    const old = issueToken(keysOf(), OFFER, new Date(READ_AT - 10 * 60_000));
+
+    expect(await checkPostedToken(source, held, old, OFFER, NOW)).toEqual({ status: 'invalid' });
+    expect(state.reads).toBe(1);
+  });
+
+  it('refuses without a read when the keys are a fixed value', async () => {
+    const value = newFormTokenKeysValue();
+    const source = staticTokenKeys(value, 'FORM_TOKEN_KEYS');
+    const token = issueToken(keysOf(), OFFER, NOW);
+
+    expect(await checkPostedToken(source, await source.get(), token, OFFER, NOW)).toEqual({ status: 'invalid' });
   });
 });
 

@@ -1,5 +1,11 @@
-import { isAutomatedVisitor } from '../../shared/customer/visitors.ts';
-import { AUTOMATED_AGENTS, DESKTOP_CHROME, NAVIGATION, PEOPLE_AGENTS } from '../support/user-agents.ts';
+import { isAutomatedAnswer, isAutomatedVisitor } from '../../shared/customer/visitors.ts';
+import {
+  AUTOMATED_AGENTS,
+  DESKTOP_CHROME,
+  NAVIGATION,
+  NO_FETCH_METADATA_AGENTS,
+  PEOPLE_AGENTS,
+} from '../support/user-agents.ts';
 
 describe('automated visitors', () => {
   it.each(Object.entries(AUTOMATED_AGENTS))(
@@ -47,5 +53,42 @@ describe('automated visitors', () => {
     }
     const { 'sec-fetch-user': _user, ...withoutGesture } = NAVIGATION;
     expect(isAutomatedVisitor({ 'user-agent': DESKTOP_CHROME, ...withoutGesture })).toBe(false);
+  });
+});
+
+describe('automated answers (form posts)', () => {
+  /** What a browser that sends fetch metadata adds to a form post on the page. */
+  const FORM_POST = { 'sec-fetch-mode': 'navigate', 'sec-fetch-dest': 'document', 'sec-fetch-site': 'same-origin' };
+
+  it.each(Object.entries(NO_FETCH_METADATA_AGENTS))(
+    'takes the answer of %s, which sends no fetch metadata (its view is not counted)',
+    (_name, agent) => {
+      expect(isAutomatedAnswer({ 'user-agent': agent })).toBe(false);
+      expect(isAutomatedVisitor({ 'user-agent': agent })).toBe(true);
+    },
+  );
+
+  it.each(Object.entries(PEOPLE_AGENTS))('takes the answer of %s posting the form', (_name, agent) => {
+    expect(isAutomatedAnswer({ 'user-agent': agent, ...FORM_POST })).toBe(false);
+  });
+
+  it.each(Object.entries(AUTOMATED_AGENTS))('refuses the answer of %s, with or without metadata', (_name, agent) => {
+    expect(isAutomatedAnswer({ 'user-agent': agent })).toBe(true);
+    expect(isAutomatedAnswer({ 'user-agent': agent, ...FORM_POST })).toBe(true);
+  });
+
+  it.each([
+    ['a script’s request', { 'sec-fetch-mode': 'cors', 'sec-fetch-dest': 'empty' }],
+    ['a no-cors request', { 'sec-fetch-mode': 'no-cors' }],
+    ['a post from a frame', { 'sec-fetch-mode': 'navigate', 'sec-fetch-dest': 'iframe' }],
+    ['a prefetch', { ...FORM_POST, 'sec-purpose': 'prefetch' }],
+  ])('refuses %s: metadata that is present and not a person’s navigation', (_label, headers) => {
+    expect(isAutomatedAnswer({ 'user-agent': DESKTOP_CHROME, ...headers })).toBe(true);
+  });
+
+  it('treats blank fetch metadata as none', () => {
+    expect(isAutomatedAnswer({ 'user-agent': DESKTOP_CHROME, 'sec-fetch-mode': '', 'sec-fetch-dest': ' ' })).toBe(
+      false,
+    );
   });
 });
