@@ -100,11 +100,23 @@ describe('partner route middleware', () => {
   });
 
   it.each([
-    [undefined, jsonHeaders, 400, 'missing-body'],
-    ['{"name":', jsonHeaders, 400, 'malformed-json'],
-    ['{"name":"a","count":1}', { 'content-type': 'text/plain' }, 415, 'unsupported-media-type'],
-    [JSON.stringify({ name: 'x'.repeat(70_000) }), jsonHeaders, 413, 'body-too-large'],
-  ])('rejects body %#', async (body, headers, status, type) => {
+    [undefined, jsonHeaders, 400, 'missing-body', { field: 'body', rule: 'required', message: 'is required' }],
+    ['{"name":', jsonHeaders, 400, 'malformed-json', { field: 'body', rule: 'json', message: 'is not valid JSON' }],
+    [
+      '{"name":"a","count":1}',
+      { 'content-type': 'text/plain' },
+      415,
+      'unsupported-media-type',
+      { field: 'header.content-type', rule: 'media_type', message: 'must be application/json' },
+    ],
+    [
+      JSON.stringify({ name: 'x'.repeat(70_000) }),
+      jsonHeaders,
+      413,
+      'body-too-large',
+      { field: 'body', rule: 'max_bytes', message: 'must be at most 65536 bytes' },
+    ],
+  ])('rejects body %#', async (body, headers, status, type, error) => {
     const result = await echo(
       apiEvent({ authorizer: partner, headers, query: { usageLocation: 'BR' }, ...(body ? { body } : {}) }),
       lambdaContext,
@@ -112,7 +124,7 @@ describe('partner route middleware', () => {
     expect(result.statusCode).toBe(status);
     const problem = problemOf(result);
     expect(problem.type).toBe(`urn:purchase-offers:problem:${type}`);
-    expect(problem.errors?.length).toBeGreaterThan(0);
+    expect(problem.errors).toEqual([error]);
   });
 
   it('names the body and its size limit in a 413', async () => {
