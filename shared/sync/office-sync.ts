@@ -1,5 +1,5 @@
 import { errorForLog, errorSummary, sanitizedError } from '../db/errors.ts';
-import { listAllPages, type OfficeDirectory } from '../directory/directory.ts';
+import { DirectoryError, listAllPages, type OfficeDirectory } from '../directory/directory.ts';
 import { TooManyRequestsError } from '../domain/errors.ts';
 import type { InvalidDirectoryRecord, Office, OfficeSyncStats, OfficeSyncStore } from '../domain/office.ts';
 
@@ -100,9 +100,11 @@ export async function runScheduledSync(
     } catch (recordError) {
       log.error('could not record the failed run', { error: errorForLog(recordError) });
     }
-    // The run still fails (Lambda retries it, then the dead-letter queue), but with the redacted
-    // error: whatever catches it may log it whole.
-    throw sanitizedError(error);
+    // The run still fails (Lambda retries it, then the dead-letter queue), but whatever catches the
+    // error may log it whole: anything else than a DirectoryError (whose message the directory
+    // client builds from safe parts only, and whose status and Retry-After callers read) is
+    // rethrown redacted.
+    throw error instanceof DirectoryError ? error : sanitizedError(error);
   }
 }
 
