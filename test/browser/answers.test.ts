@@ -197,6 +197,43 @@ describe('accepting in Chromium', () => {
     expect(await counters(offer.summaryId)).toMatchObject({ views: 1, acceptances: 1 });
   });
 
+  it('keeps the language the customer switched to on the confirmation page', async () => {
+    const offer = await createOffer({ locale: 'en' });
+    const page = await newPage();
+    await page.goto(`${BASE}/o/${offer.summaryId}`);
+    await Promise.all([page.waitForURL(/\?lang=pt-BR$/), page.getByRole('link', { name: 'Ver em português' }).click()]);
+    await page.locator('#company').fill('Tailwind Traders');
+    await page.locator('#contact-name').fill('Rita Alves');
+    await page.locator('#email').fill('rita@tailwind.example');
+    await page.locator('#delegated-admin').check();
+
+    await Promise.all([
+      page.waitForURL(/\/accepted\//),
+      page.locator('form[action$="/accept"] button[type="submit"]').click(),
+    ]);
+
+    expect(new URL(page.url()).searchParams.get('lang')).toBe('pt-BR');
+    await expect(page.locator('html').getAttribute('lang')).resolves.toBe('pt-BR');
+    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe(
+      'Você aceitou a oferta de Contoso Cloud Advisors',
+    );
+  });
+
+  it('opens pasted variants of the form’s and the offer’s addresses as the offer page', async () => {
+    const offer = await createOffer();
+    const page = await newPage();
+
+    for (const pasted of [`/o/${offer.summaryId}/accept/`, `/o/${offer.summaryId}/decline)`, `/O/${offer.summaryId}`]) {
+      const response = await page.goto(`${BASE}${pasted}`);
+      expect({ pasted, status: response?.status(), path: new URL(page.url()).pathname }).toEqual({
+        pasted,
+        status: 200,
+        path: `/o/${offer.summaryId}`,
+      });
+    }
+    await expect(page.getByRole('button', { name: ACCEPT }).isVisible()).resolves.toBe(true);
+  });
+
   it('opens the form’s address (history, a copied link) as the offer page', async () => {
     const offer = await createOffer();
     const page = await newPage();
