@@ -185,7 +185,9 @@ interface CheckedAnswer {
  *    token, so a forged token finds nothing);
  * 4. an inactive offer: its status page;
  * 5. a body that is not our form, or a token that is missing, forged, for another offer or
- *    expired: the form again, filled in, with a fresh token and a form-level message;
+ *    expired: the form again, filled in, with a fresh token and a form-level message (a token
+ *    none of the keys verifies first gets one re-read of the keys, checkPostedToken, in case
+ *    another instance signed it with a key rotated in since this one read them);
  * 6. a client classified as automated (isAutomatedAnswer): the form again with a message,
  *    nothing recorded.
  * Either the page to answer with, or the answer to validate and record.
