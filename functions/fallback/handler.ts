@@ -1,9 +1,9 @@
-import { customerLinkTarget, customerRedirect } from '../../shared/customer/links.ts';
-import { messagePage, pageResponse } from '../../shared/customer/pages.ts';
 import { MethodNotAllowedError, NotFoundError } from '../../shared/domain/errors.ts';
 import { publicRoute, withoutBody } from '../../shared/http/route.ts';
 import type { ApiEvent, ApiHandler, ApiResult } from '../../shared/http/types.ts';
 import { negotiateLocale } from '../../shared/i18n/locale.ts';
+import { messagePage, pageResponse } from '../../shared/offer-page/layout.ts';
+import { customerLinkTarget, customerRedirect } from '../../shared/offer-page/links.ts';
 import { methodsForPath } from '../../shared/routes.ts';
 
 /**

@@ -1,9 +1,10 @@
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { type OfferEvent, type OfferEventPublisher, publisherFromEnv } from '../../shared/customer/events.ts';
 import { errorForLog, sanitizedError } from '../../shared/db/errors.ts';
 import { offerEventFromItem } from '../../shared/db/offer-events.ts';
+import type { OfferEvent } from '../../shared/domain/acceptance.ts';
 import { logger } from '../../shared/observability/logger.ts';
+import { type OfferEventPublisher, publisherFromEnv } from './publisher.ts';
 
 /** The event a new stream record stands for; undefined for every other change to the table. */
 function offerEventOf(record: DynamoDBRecord): OfferEvent | undefined {

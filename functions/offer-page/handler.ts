@@ -1,19 +1,6 @@
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { optionalEnv, requiredEnv } from '../../shared/config/env.ts';
-import { buildCheckoutUrl, parseCheckoutTemplate } from '../../shared/customer/checkout.ts';
-import { canonicalOfferRedirect, customerRedirect, tokenFromLink } from '../../shared/customer/links.ts';
-import { PAGE_TEXT } from '../../shared/customer/page-text.ts';
-import {
-  acceptedPage,
-  declinedPage,
-  messagePage,
-  offerPage,
-  pageResponse,
-  statusPage,
-} from '../../shared/customer/pages.ts';
-import { issueToken, submissionIdOf, TOKEN_PATTERN } from '../../shared/customer/submission-token.ts';
-import { isAutomatedAnswer, isAutomatedVisitor } from '../../shared/customer/visitors.ts';
 import { DynamoCustomerResponseStore } from '../../shared/db/customer-responses.ts';
 import { isTransientFailure, liteTableFromEnv } from '../../shared/db/dynamodb-lite.ts';
 import { errorForLog } from '../../shared/db/errors.ts';
@@ -30,9 +17,16 @@ import { headAsGet, withoutBody } from '../../shared/http/route.ts';
 import type { ApiEvent, ApiResult } from '../../shared/http/types.ts';
 import { isLocale, type Locale, negotiateLocale } from '../../shared/i18n/locale.ts';
 import { logger } from '../../shared/observability/logger.ts';
+import { messagePage, pageResponse } from '../../shared/offer-page/layout.ts';
+import { canonicalOfferRedirect, customerRedirect, tokenFromLink } from '../../shared/offer-page/links.ts';
+import { PAGE_TEXT } from '../../shared/offer-page/page-text.ts';
+import { issueToken, submissionIdOf, TOKEN_PATTERN } from '../../shared/offer-page/submission-token.ts';
+import { buildCheckoutUrl, parseCheckoutTemplate } from './checkout.ts';
 import { parseAcceptForm, parseDeclineForm, readFormBody, type UnreadableForm } from './form.ts';
 import { isCrossSitePost } from './origin.ts';
+import { acceptedPage, declinedPage, offerPage, statusPage } from './pages.ts';
 import { checkPostedToken, FormTokenKeysUnavailableError, tokenKeysFromEnv } from './token-keys.ts';
+import { isAutomatedAnswer, isAutomatedVisitor } from './visitors.ts';
 
 // Read once per execution environment: a bad template fails the cold start, not a customer.
 // Acceptance and decline events are published from the table's stream, not from here. The table is

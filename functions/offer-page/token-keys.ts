@@ -1,6 +1,8 @@
 import { request as httpsRequest } from 'node:https';
 import aws4 from 'aws4';
 import { optionalEnv, requiredEnv } from '../../shared/config/env.ts';
+import { type AwsCredentials, credentialsFromEnv } from '../../shared/db/dynamodb-lite.ts';
+import { logger } from '../../shared/observability/logger.ts';
 import {
   CLOCK_SKEW_MS,
   checkToken,
@@ -8,9 +10,7 @@ import {
   parseFormTokenKeys,
   type TokenCheck,
   tokenIssuedAt,
-} from '../../shared/customer/submission-token.ts';
-import { type AwsCredentials, credentialsFromEnv } from '../../shared/db/dynamodb-lite.ts';
-import { logger } from '../../shared/observability/logger.ts';
+} from '../../shared/offer-page/submission-token.ts';
 
 /**
  * The form-token keys: on AWS a SecureString SSM parameter (FORM_TOKEN_KEYS_PARAMETER), locally

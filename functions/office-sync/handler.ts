@@ -4,16 +4,16 @@ import { optionalEnv, requiredEnv } from '../../shared/config/env.ts';
 import { tableFromEnv } from '../../shared/db/client.ts';
 import { errorForLog, sanitizedError } from '../../shared/db/errors.ts';
 import { DynamoOfficeStore } from '../../shared/db/offices.ts';
-import { credentialFromEnv } from '../../shared/directory/credential.ts';
-import { DirectoryError } from '../../shared/directory/directory.ts';
-import { HttpDirectory } from '../../shared/directory/http-directory.ts';
 import { PROBLEM_TYPE_PREFIX, problemResponse } from '../../shared/http/problem.ts';
 import { json, partnerRoute, routeGroup } from '../../shared/http/route.ts';
 import type { ApiEvent, ApiResult } from '../../shared/http/types.ts';
 import { logger } from '../../shared/observability/logger.ts';
-import { OFFICE_SYNC_METRICS } from '../../shared/sync/metrics.ts';
-import { runScheduledSync, type SyncLog, syncPartnerOffices } from '../../shared/sync/office-sync.ts';
-import { officeView, sortOffices } from '../../shared/sync/office-view.ts';
+import { officeView, sortOffices } from '../../shared/render/office-view.ts';
+import { credentialFromEnv } from './directory/credential.ts';
+import { DirectoryError } from './directory/directory.ts';
+import { HttpDirectory } from './directory/http-directory.ts';
+import { OFFICE_SYNC_METRICS } from './metrics.ts';
+import { runScheduledSync, type SyncLog, syncPartnerOffices } from './sync.ts';
 
 /**
  * The office sync function: the only one holding the directory credential and write access to

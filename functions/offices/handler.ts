@@ -3,7 +3,7 @@ import { tableFromEnv } from '../../shared/db/client.ts';
 import { DynamoOfficeStore } from '../../shared/db/offices.ts';
 import { partnerLastSyncedAt } from '../../shared/domain/office.ts';
 import { json, partnerRoute, routeGroup } from '../../shared/http/route.ts';
-import { officeView, sortOffices } from '../../shared/sync/office-view.ts';
+import { officeView, sortOffices } from '../../shared/render/office-view.ts';
 
 const store = new DynamoOfficeStore(tableFromEnv());
 

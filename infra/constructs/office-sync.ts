@@ -2,7 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { StringParameter } from 'aws-cdk-lib/aws-ssm';
-import { OFFICE_SYNC_METRICS } from '../../shared/sync/metrics.ts';
+import { OFFICE_SYNC_METRICS } from '../../functions/office-sync/metrics.ts';
 import type { AppFunction } from './app-function.ts';
 
 /** The only SSM action the office sync may use, on its credential parameter only. */

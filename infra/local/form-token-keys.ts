@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { newFormTokenKeysValue, parseFormTokenKeys } from '../../shared/customer/submission-token.ts';
+import { newFormTokenKeysValue, parseFormTokenKeys } from '../../shared/offer-page/submission-token.ts';
 
 /**
  * The local form-token keys (what the SSM parameter holds on AWS): made on the first start and

@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { parseCheckoutTemplate } from '../../shared/customer/checkout.ts';
+import { parseCheckoutTemplate } from '../../functions/offer-page/checkout.ts';
 import { createDocumentClient } from '../../shared/db/client.ts';
 import { errorSummary } from '../../shared/db/errors.ts';
 import { generateApiKey, isWellFormedApiKey } from '../../shared/domain/api-key.ts';

@@ -1,4 +1,4 @@
-import type { OfferEvent } from '../customer/events.ts';
+import type { OfferEvent } from '../domain/acceptance.ts';
 import { acceptanceFromItem, declineFromItem } from './customer-responses.ts';
 
 /**

@@ -93,3 +93,11 @@ export interface AcceptancePage {
   /** Present when there may be more: the submission id to continue after. */
   readonly next?: string;
 }
+
+/**
+ * Events partners can later be notified by. They are made from the table's stream (the
+ * offer events function), so an event exists exactly when its acceptance or decline was recorded.
+ */
+export type OfferEvent =
+  | { readonly type: 'OfferAccepted'; readonly partnerId: string; readonly acceptance: Acceptance }
+  | { readonly type: 'OfferDeclined'; readonly partnerId: string; readonly decline: Decline };

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
-import { SUBMISSION_ID_PATTERN } from '../customer/submission-token.ts';
 import { queryInt } from '../http/middleware.ts';
+import { SUBMISSION_ID_PATTERN } from '../offer-page/submission-token.ts';
 
 /** Opaque to partners: base64url of the last acceptance's submission id. */
 export function encodeAcceptanceCursor(submissionId: string): string {

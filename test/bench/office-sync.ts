@@ -1,11 +1,11 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { staticCredential } from '../../functions/office-sync/directory/credential.ts';
+import { HttpDirectory } from '../../functions/office-sync/directory/http-directory.ts';
+import { runScheduledSync, type SyncRunResult } from '../../functions/office-sync/sync.ts';
 import { LocalDirectory, type LocalDirectoryRecord } from '../../infra/local/directory.ts';
 import { ensureTable, startDynamoDbLocal } from '../../infra/local/dynamodb.ts';
 import { createDocumentClient } from '../../shared/db/client.ts';
 import { DynamoOfficeStore } from '../../shared/db/offices.ts';
-import { staticCredential } from '../../shared/directory/credential.ts';
-import { HttpDirectory } from '../../shared/directory/http-directory.ts';
-import { runScheduledSync, type SyncRunResult } from '../../shared/sync/office-sync.ts';
 
 const CREDENTIAL = 'bench-credential';
 const TOTAL = 10_000;

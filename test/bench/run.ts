@@ -15,7 +15,7 @@ interface Section {
 const SECTIONS: ReadonlyArray<() => Promise<Section>> = [
   () => import('./bundles.ts'),
   () => import('./create-offer.ts'),
-  () => import('./customer-link.ts'),
+  () => import('./offer-page.ts'),
   () => import('./office-sync.ts'),
 ];
 

@@ -1,11 +1,11 @@
 import { Template } from 'aws-cdk-lib/assertions';
+import { OFFICE_SYNC_METRICS } from '../../functions/office-sync/metrics.ts';
 import { createApp } from '../../infra/app.ts';
 import {
   OFFICE_SYNC_INVALID_RECORDS_ALARM_ID,
   OFFICE_SYNC_SSM_ACTIONS,
   OFFICE_SYNC_STALE_ALARM_ID,
 } from '../../infra/constructs/office-sync.ts';
-import { OFFICE_SYNC_METRICS } from '../../shared/sync/metrics.ts';
 
 /** The office sync as deployed: the real app, its schedule, dead-letter path, alarms and policy. */
 const SKIP_BUNDLING = { 'aws:cdk:bundling-stacks': [] };

@@ -1,12 +1,12 @@
 import { Validations } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { OFFICE_SYNC_METRICS } from '../../functions/office-sync/metrics.ts';
 import { createApp } from '../../infra/app.ts';
 import { TRACING_ACTIONS, TRACING_POLICY_ID } from '../../infra/constructs/app-function.ts';
 import { API_KEY_CACHE_SECONDS } from '../../infra/constructs/environment.ts';
 import { AUTHORIZER_CACHE_TTL, DEFAULT_THROTTLE, STREAM_LIST_POLICY_ID } from '../../infra/stack.ts';
 import { GSI1, TABLE_KEYS, TTL_ATTRIBUTE } from '../../shared/db/table.ts';
 import { FALLBACK_FUNCTION, FUNCTIONS, type FunctionSpec, ROUTES, type Route, routeKey } from '../../shared/routes.ts';
-import { OFFICE_SYNC_METRICS } from '../../shared/sync/metrics.ts';
 
 // Assertions look at the template only; bundling every function would just slow them down.
 const SKIP_BUNDLING = { 'aws:cdk:bundling-stacks': [] };

@@ -4,11 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { type DynamoDbLocal, ensureTable, freePort, startDynamoDbLocal } from '../../infra/local/dynamodb.ts';
-import { submissionIdOf } from '../../shared/customer/submission-token.ts';
 import { offerKeys } from '../../shared/db/offers.ts';
 import { generateApiKey } from '../../shared/domain/api-key.ts';
 import type { Offer } from '../../shared/domain/offer.ts';
-import { acceptFields, BROWSER, browserRequest, customerAt } from '../support/customer-forms.ts';
+import { submissionIdOf } from '../../shared/offer-page/submission-token.ts';
+import { acceptFields, BROWSER, browserRequest, customerAt } from '../support/offer-page-forms.ts';
 
 /**
  * The outage contract, end to end: the real handlers behind the local gateway, on a DynamoDB Local

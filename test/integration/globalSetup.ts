@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureTable, startDynamoDbLocal } from '../../infra/local/dynamodb.ts';
-import { newFormTokenKeysValue } from '../../shared/customer/submission-token.ts';
+import { newFormTokenKeysValue } from '../../shared/offer-page/submission-token.ts';
 import { ENV_FILE_VARIABLE } from './env-file.ts';
 
 /** One DynamoDB Local (in memory) for the whole integration run; every test file shares the table. */

@@ -4,9 +4,9 @@ import type { LocalDirectory } from '../../infra/local/directory.ts';
 import { DynamoAcceptanceReader } from '../../shared/db/acceptance-reader.ts';
 import { offerKeys } from '../../shared/db/offers.ts';
 import type { Offer } from '../../shared/domain/offer.ts';
-import { acceptFields, customerAt } from '../support/customer-forms.ts';
 import { bearer, bodyOf, newPartner, seedOffice, startLocalApi, table } from '../support/local-api.ts';
 import { seedOffer } from '../support/offer-fixtures.ts';
+import { acceptFields, customerAt } from '../support/offer-page-forms.ts';
 import { DIRECTORY_CREDENTIAL, startDirectory } from './office-fixtures.ts';
 
 /**

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { freePort } from '../../infra/local/dynamodb.ts';
 import { generateApiKey } from '../../shared/domain/api-key.ts';
 import { escapeHtml } from '../../shared/render/html.ts';
-import { acceptFields, BROWSER, browserRequest } from '../support/customer-forms.ts';
+import { acceptFields, BROWSER, browserRequest } from '../support/offer-page-forms.ts';
 
 /**
  * `npm start` as a person or a CI job runs it: its own process, environment and DynamoDB Local.

@@ -1,11 +1,12 @@
 import { createHandler } from '../../functions/offer-events/handler.ts';
+import type { OfferEventPublisher } from '../../functions/offer-events/publisher.ts';
 import { startTableStreamPoller, type TableStreamPoller } from '../../infra/local/table-stream.ts';
-import type { OfferEvent, OfferEventPublisher } from '../../shared/customer/events.ts';
-import { submissionIdOf } from '../../shared/customer/submission-token.ts';
 import { createDynamoClient } from '../../shared/db/client.ts';
-import { acceptFields, customerAt } from '../support/customer-forms.ts';
+import type { OfferEvent } from '../../shared/domain/acceptance.ts';
+import { submissionIdOf } from '../../shared/offer-page/submission-token.ts';
 import { startLocalApi, table } from '../support/local-api.ts';
 import { seedOffer } from '../support/offer-fixtures.ts';
+import { acceptFields, customerAt } from '../support/offer-page-forms.ts';
 
 /** Keeps what the handler publishes, as EventBridge would receive it. */
 class RecordingPublisher implements OfferEventPublisher {

@@ -1,9 +1,9 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { offerKeys, offerToItem } from '../../shared/db/offers.ts';
 import type { Offer } from '../../shared/domain/offer.ts';
-import { acceptFields, customerAt } from '../support/customer-forms.ts';
 import { bearer, bodyOf, newPartner, startLocalApi, table } from '../support/local-api.ts';
 import { seedOffer, viewsOf } from '../support/offer-fixtures.ts';
+import { acceptFields, customerAt } from '../support/offer-page-forms.ts';
 
 /**
  * Views are counted on the offer's own counter item, apart from the offer item that accept and

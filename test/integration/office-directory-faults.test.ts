@@ -2,17 +2,17 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { jest } from '@jest/globals';
 import type { Context } from 'aws-lambda';
-import type { TableRef } from '../../shared/db/client.ts';
-import { DynamoOfficeStore } from '../../shared/db/offices.ts';
-import { staticCredential } from '../../shared/directory/credential.ts';
-import { DirectoryError } from '../../shared/directory/directory.ts';
+import { staticCredential } from '../../functions/office-sync/directory/credential.ts';
+import { DirectoryError } from '../../functions/office-sync/directory/directory.ts';
 import {
   DEFAULT_MAX_PAGE_BYTES,
   HttpDirectory,
   type HttpDirectoryOptions,
-} from '../../shared/directory/http-directory.ts';
+} from '../../functions/office-sync/directory/http-directory.ts';
+import { runScheduledSync } from '../../functions/office-sync/sync.ts';
+import type { TableRef } from '../../shared/db/client.ts';
+import { DynamoOfficeStore } from '../../shared/db/offices.ts';
 import type { ApiEvent } from '../../shared/http/types.ts';
-import { runScheduledSync } from '../../shared/sync/office-sync.ts';
 import { apiEvent, lambdaContext } from '../support/events.ts';
 import { DIRECTORY_CREDENTIAL, freshTable, office, storedOffices } from './office-fixtures.ts';
 

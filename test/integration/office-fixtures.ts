@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { staticCredential } from '../../functions/office-sync/directory/credential.ts';
+import { HttpDirectory, type HttpDirectoryOptions } from '../../functions/office-sync/directory/http-directory.ts';
 import { LocalDirectory, type LocalDirectoryRecord } from '../../infra/local/directory.ts';
 import { ensureTable } from '../../infra/local/dynamodb.ts';
 import { createDocumentClient, type TableRef } from '../../shared/db/client.ts';
 import { officeFromItem } from '../../shared/db/offices.ts';
-import { staticCredential } from '../../shared/directory/credential.ts';
-import { HttpDirectory, type HttpDirectoryOptions } from '../../shared/directory/http-directory.ts';
 import type { DirectoryOffice } from '../../shared/domain/office.ts';
 
 export const DIRECTORY_CREDENTIAL = 'local-directory-credential';

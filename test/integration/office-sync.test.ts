@@ -1,11 +1,11 @@
 import { spawn } from 'node:child_process';
+import type { Credential } from '../../functions/office-sync/directory/credential.ts';
+import { DirectoryError, listAllPages, type OfficeDirectory } from '../../functions/office-sync/directory/directory.ts';
+import { HttpDirectory } from '../../functions/office-sync/directory/http-directory.ts';
+import { runScheduledSync, type SyncLog, syncPartnerOffices } from '../../functions/office-sync/sync.ts';
 import type { LocalDirectory } from '../../infra/local/directory.ts';
 import { createDocumentClient, type TableRef } from '../../shared/db/client.ts';
 import { DynamoOfficeStore } from '../../shared/db/offices.ts';
-import type { Credential } from '../../shared/directory/credential.ts';
-import { DirectoryError, listAllPages, type OfficeDirectory } from '../../shared/directory/directory.ts';
-import { HttpDirectory } from '../../shared/directory/http-directory.ts';
-import { runScheduledSync, type SyncLog, syncPartnerOffices } from '../../shared/sync/office-sync.ts';
 import {
   DIRECTORY_CREDENTIAL,
   directoryClient,

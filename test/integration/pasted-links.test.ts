@@ -1,6 +1,6 @@
-import { acceptFields, BROWSER, browserRequest, customerAt } from '../support/customer-forms.ts';
 import { startLocalApi } from '../support/local-api.ts';
 import { seedOffer, viewsOf } from '../support/offer-fixtures.ts';
+import { acceptFields, BROWSER, browserRequest, customerAt } from '../support/offer-page-forms.ts';
 
 let api: Awaited<ReturnType<typeof startLocalApi>>;
 beforeAll(async () => {

@@ -7,9 +7,9 @@ import type { LocalDirectory } from '../../infra/local/directory.ts';
 import { createLocalGateway } from '../../infra/local/gateway.ts';
 import { createDocumentClient } from '../../shared/db/client.ts';
 import { FUNCTIONS, type FunctionName, type FunctionSpec } from '../../shared/routes.ts';
-import { acceptFields, customerAt } from '../support/customer-forms.ts';
 import { LeadingKeysProxy } from '../support/leading-keys-proxy.ts';
 import { bearer, bodyOf, newPartner } from '../support/local-api.ts';
+import { acceptFields, customerAt } from '../support/offer-page-forms.ts';
 import { DIRECTORY_CREDENTIAL, office, startDirectory } from './office-fixtures.ts';
 
 /**

@@ -1,8 +1,8 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { offerKeys } from '../../shared/db/offers.ts';
-import { BROWSER, browserRequest, customerAt } from '../support/customer-forms.ts';
 import { startLocalApi, table } from '../support/local-api.ts';
 import { seedOffer, viewsOf } from '../support/offer-fixtures.ts';
+import { BROWSER, browserRequest, customerAt } from '../support/offer-page-forms.ts';
 import { AUTOMATED_AGENTS, DESKTOP_CHROME, NAVIGATION } from '../support/user-agents.ts';
 
 let api: Awaited<ReturnType<typeof startLocalApi>>;

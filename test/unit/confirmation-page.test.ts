@@ -1,4 +1,4 @@
-import { acceptedPage, CHECKOUT_CONTINUE_SECONDS } from '../../shared/customer/pages.ts';
+import { acceptedPage, CHECKOUT_CONTINUE_SECONDS } from '../../functions/offer-page/pages.ts';
 import type { Acceptance } from '../../shared/domain/acceptance.ts';
 import { basicOffer } from '../support/offer.ts';
 

@@ -1,8 +1,12 @@
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
+import {
+  credentialFromEnv,
+  ssmCredential,
+  staticCredential,
+} from '../../functions/office-sync/directory/credential.ts';
+import { describeFetchError, HttpDirectory } from '../../functions/office-sync/directory/http-directory.ts';
 import { ConfigError } from '../../shared/config/env.ts';
-import { credentialFromEnv, ssmCredential, staticCredential } from '../../shared/directory/credential.ts';
-import { describeFetchError, HttpDirectory } from '../../shared/directory/http-directory.ts';
 
 const ssm = mockClient(SSMClient);
 const PARAMETER = '/purchase-offers/test/directory-credential';

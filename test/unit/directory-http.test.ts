@@ -1,7 +1,11 @@
 import { jest } from '@jest/globals';
-import type { Credential } from '../../shared/directory/credential.ts';
-import { DirectoryError, listAllPages } from '../../shared/directory/directory.ts';
-import { HttpDirectory, type HttpDirectoryOptions, parseRetryAfter } from '../../shared/directory/http-directory.ts';
+import type { Credential } from '../../functions/office-sync/directory/credential.ts';
+import { DirectoryError, listAllPages } from '../../functions/office-sync/directory/directory.ts';
+import {
+  HttpDirectory,
+  type HttpDirectoryOptions,
+  parseRetryAfter,
+} from '../../functions/office-sync/directory/http-directory.ts';
 
 const record = (officeId: string, overrides: Record<string, unknown> = {}) => ({
   partnerId: 'p1',

@@ -2,15 +2,10 @@ import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import {
-  EventBridgePublisher,
-  LogEventPublisher,
-  type OfferEvent,
-  publisherFromEnv,
-} from '../../shared/customer/events.ts';
+import { EventBridgePublisher, LogEventPublisher, publisherFromEnv } from '../../functions/offer-events/publisher.ts';
 import { acceptanceToItem, declineToItem } from '../../shared/db/customer-responses.ts';
 import { offerEventFromItem } from '../../shared/db/offer-events.ts';
-import type { Acceptance, Decline } from '../../shared/domain/acceptance.ts';
+import type { Acceptance, Decline, OfferEvent } from '../../shared/domain/acceptance.ts';
 
 const eventBridge = mockClient(EventBridgeClient);
 

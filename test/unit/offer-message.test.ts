@@ -1,6 +1,6 @@
+import { qrSvg } from '../../functions/offers-read/qr.ts';
 import type { Offer } from '../../shared/domain/offer.ts';
 import { buildOfferMessage } from '../../shared/render/offer-message.ts';
-import { qrSvg } from '../../shared/render/qr.ts';
 import { offerFixture } from '../support/offer.ts';
 
 const offer: Offer = offerFixture({

@@ -1,5 +1,5 @@
+import { acceptedPage, offerPage, statusPage } from '../../functions/offer-page/pages.ts';
 import { USAGE_LOCATION_CODES } from '../../shared/catalog/catalog-data.ts';
-import { acceptedPage, offerPage, statusPage } from '../../shared/customer/pages.ts';
 import type { Acceptance } from '../../shared/domain/acceptance.ts';
 import { formatDateTime, formatNumber, timeZoneFor } from '../../shared/i18n/format.ts';
 import { buildOfferMessage } from '../../shared/render/offer-message.ts';

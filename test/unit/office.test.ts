@@ -1,5 +1,5 @@
 import { isNewerVersion, latest, mayTakeNewOffers, officeFromDirectory } from '../../shared/domain/office.ts';
-import { officeView, sortOffices } from '../../shared/sync/office-view.ts';
+import { officeView, sortOffices } from '../../shared/render/office-view.ts';
 
 const record = {
   partnerId: 'p1',

@@ -18,7 +18,7 @@ import {
   submissionIdOf,
   TOKEN_MAX_AGE_MS,
   TOKEN_PATTERN,
-} from '../../shared/customer/submission-token.ts';
+} from '../../shared/offer-page/submission-token.ts';
 
 const OFFER = 'ABCD-EFGH-JKMN-PQRS-TVWX';
 const OTHER_OFFER = 'ABCD-EFGH-JKMN-PQRS-TVW0';

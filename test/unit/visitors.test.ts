@@ -1,4 +1,4 @@
-import { isAutomatedAnswer, isAutomatedVisitor } from '../../shared/customer/visitors.ts';
+import { isAutomatedAnswer, isAutomatedVisitor } from '../../functions/offer-page/visitors.ts';
 import {
   AUTOMATED_AGENTS,
   DESKTOP_CHROME,

@@ -1,4 +1,4 @@
-import type { DirectoryOffice, InvalidDirectoryRecord } from '../domain/office.ts';
+import type { DirectoryOffice, InvalidDirectoryRecord } from '../../../shared/domain/office.ts';
 
 /**
  * Port for the partner network directory (the upstream owner of partner offices). The HTTP adapter

@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
-import type { DirectoryOffice } from '../domain/office.ts';
-import { describeIssue, fieldPath } from '../http/validation.ts';
-import { nameText } from '../schemas/text.ts';
+import type { DirectoryOffice } from '../../../shared/domain/office.ts';
+import { describeIssue, fieldPath } from '../../../shared/http/validation.ts';
+import { nameText } from '../../../shared/schemas/text.ts';
 
 /**
  * The directory's wire format, validated strictly. Unknown fields are ignored (the directory may

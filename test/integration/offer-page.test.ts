@@ -3,10 +3,10 @@ import { DynamoAcceptanceReader } from '../../shared/db/acceptance-reader.ts';
 import { offerKeys } from '../../shared/db/offers.ts';
 import type { Offer } from '../../shared/domain/offer.ts';
 import { escapeHtml } from '../../shared/render/html.ts';
-import { acceptFields, BROWSER, browserRequest, customerAt } from '../support/customer-forms.ts';
 import { apiEvent, lambdaContext } from '../support/events.ts';
 import { bearer, bodyOf, newPartner, startLocalApi, table } from '../support/local-api.ts';
 import { seedOffer, viewsOf } from '../support/offer-fixtures.ts';
+import { acceptFields, BROWSER, browserRequest, customerAt } from '../support/offer-page-forms.ts';
 
 const acceptances = new DynamoAcceptanceReader(table);
 

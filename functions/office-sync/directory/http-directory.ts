@@ -1,7 +1,7 @@
 import { parseRfc7231DateTime } from '@smithy/core/serde';
-import { ConfigError } from '../config/env.ts';
-import { errorSummary } from '../db/errors.ts';
-import type { DirectoryOffice } from '../domain/office.ts';
+import { ConfigError } from '../../../shared/config/env.ts';
+import { errorSummary } from '../../../shared/db/errors.ts';
+import type { DirectoryOffice } from '../../../shared/domain/office.ts';
 import type { Credential } from './credential.ts';
 import { DirectoryError, type DirectoryPage, type DirectoryQuery, type OfficeDirectory } from './directory.ts';
 import { directoryPageSchema, parseDirectoryOffice } from './schema.ts';

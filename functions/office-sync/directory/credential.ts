@@ -1,5 +1,5 @@
-import { type SdkLimits, sdkClientConfig, withOperationBudget } from '../config/aws-sdk.ts';
-import { ConfigError, optionalEnv } from '../config/env.ts';
+import { type SdkLimits, sdkClientConfig, withOperationBudget } from '../../../shared/config/aws-sdk.ts';
+import { ConfigError, optionalEnv } from '../../../shared/config/env.ts';
 
 /** The directory credential: fetched when needed, cached, and re-fetched after a rejection. */
 export interface Credential {

@@ -1,19 +1,19 @@
 import { createHmac } from 'node:crypto';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoCustomerResponseStore } from '../../shared/db/customer-responses.ts';
+import { liteTableFromEnv } from '../../shared/db/dynamodb-lite.ts';
+import { offerKeys } from '../../shared/db/offers.ts';
+import type { Offer } from '../../shared/domain/offer.ts';
 import {
   issueToken,
   newFormTokenKeysValue,
   parseFormTokenKeys,
   submissionIdOf,
   TOKEN_MAX_AGE_MS,
-} from '../../shared/customer/submission-token.ts';
-import { DynamoCustomerResponseStore } from '../../shared/db/customer-responses.ts';
-import { liteTableFromEnv } from '../../shared/db/dynamodb-lite.ts';
-import { offerKeys } from '../../shared/db/offers.ts';
-import type { Offer } from '../../shared/domain/offer.ts';
-import { acceptFields, BROWSER, browserRequest, customerAt } from '../support/customer-forms.ts';
+} from '../../shared/offer-page/submission-token.ts';
 import { startLocalApi, table } from '../support/local-api.ts';
 import { seedOffer, viewsOf } from '../support/offer-fixtures.ts';
+import { acceptFields, BROWSER, browserRequest, customerAt } from '../support/offer-page-forms.ts';
 import { AUTOMATED_AGENTS, NO_FETCH_METADATA_AGENTS } from '../support/user-agents.ts';
 
 /** The key the integration run's handlers sign with (globalSetup): tests sign tokens of their own with it. */

@@ -1,7 +1,7 @@
-import { errorForLog, errorSummary, sanitizedError } from '../db/errors.ts';
-import { DirectoryError, listAllPages, type OfficeDirectory } from '../directory/directory.ts';
-import { TooManyRequestsError } from '../domain/errors.ts';
-import type { InvalidDirectoryRecord, Office, OfficeSyncStats, OfficeSyncStore } from '../domain/office.ts';
+import { errorForLog, errorSummary, sanitizedError } from '../../shared/db/errors.ts';
+import { TooManyRequestsError } from '../../shared/domain/errors.ts';
+import type { InvalidDirectoryRecord, Office, OfficeSyncStats, OfficeSyncStore } from '../../shared/domain/office.ts';
+import { DirectoryError, listAllPages, type OfficeDirectory } from './directory/directory.ts';
 
 /** A partner may ask for an on-demand sync of its offices at most this often. */
 export const ON_DEMAND_SYNC_INTERVAL_SECONDS = 60;

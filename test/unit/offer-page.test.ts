@@ -1,20 +1,21 @@
 import { jest } from '@jest/globals';
+import { buildCheckoutUrl, parseCheckoutTemplate } from '../../functions/offer-page/checkout.ts';
 import { parseAcceptForm, parseDeclineForm, readFormBody } from '../../functions/offer-page/form.ts';
-import { buildCheckoutUrl, parseCheckoutTemplate } from '../../shared/customer/checkout.ts';
-import { PAGE_TEXT } from '../../shared/customer/page-text.ts';
-import { declinedPage, offerPage, pageCsp, statusPage } from '../../shared/customer/pages.ts';
-import {
-  issueToken,
-  newFormTokenKeysValue,
-  parseFormTokenKeys,
-  submissionIdOf,
-} from '../../shared/customer/submission-token.ts';
+import { declinedPage, offerPage, statusPage } from '../../functions/offer-page/pages.ts';
 import type { GetItemInput } from '../../shared/db/document-db.ts';
 import { DynamoDbError } from '../../shared/db/dynamodb-lite.ts';
 import { offerToItem } from '../../shared/db/offers.ts';
 import { type Offer, offerStatus } from '../../shared/domain/offer.ts';
 import { generateSummaryId, normalizeSummaryId } from '../../shared/domain/summary-id.ts';
 import type { ApiEvent, ApiResult } from '../../shared/http/types.ts';
+import { pageCsp } from '../../shared/offer-page/layout.ts';
+import { PAGE_TEXT } from '../../shared/offer-page/page-text.ts';
+import {
+  issueToken,
+  newFormTokenKeysValue,
+  parseFormTokenKeys,
+  submissionIdOf,
+} from '../../shared/offer-page/submission-token.ts';
 import { escapeHtml, html } from '../../shared/render/html.ts';
 import { apiEvent, lambdaContext } from '../support/events.ts';
 import { FakeDocumentDb, putAt } from '../support/fake-document-db.ts';

@@ -1,4 +1,4 @@
-import type { OfferLine } from '../domain/offer.ts';
+import type { OfferLine } from '../../shared/domain/offer.ts';
 
 /**
  * The checkout URL is built from a template in configuration (CDK context → CHECKOUT_URL_TEMPLATE),

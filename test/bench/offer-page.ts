@@ -1,15 +1,15 @@
 import type { Context } from 'aws-lambda';
 import { ensureTable, startDynamoDbLocal } from '../../infra/local/dynamodb.ts';
-import { issueToken, newFormTokenKeysValue, parseFormTokenKeys } from '../../shared/customer/submission-token.ts';
 import type { TableRef } from '../../shared/db/client.ts';
 import type { Offer } from '../../shared/domain/offer.ts';
 import type { ApiEvent, ApiResult } from '../../shared/http/types.ts';
-import { acceptFields } from '../support/customer-forms.ts';
+import { issueToken, newFormTokenKeysValue, parseFormTokenKeys } from '../../shared/offer-page/submission-token.ts';
 import { apiEvent } from '../support/events.ts';
 import { offerFixture } from '../support/offer.ts';
+import { acceptFields } from '../support/offer-page-forms.ts';
 import { describeCounts, startDynamoDbCounter } from './ddb-counter.ts';
 
-const TABLE = 'bench-customer-link';
+const TABLE = 'bench-offer-page';
 /** Each action runs this many times; the table shows what one run costs. */
 const RUNS = 20;
 // A person's browser: its user agent and the fetch metadata of a top-level navigation (counted as a view).

@@ -1,16 +1,8 @@
 import { EventBridgeClient, PutEventsCommand, type PutEventsCommandOutput } from '@aws-sdk/client-eventbridge';
-import { type SdkLimits, sdkClientConfig, withOperationBudget } from '../config/aws-sdk.ts';
-import { errorForLog } from '../db/errors.ts';
-import type { Acceptance, Decline } from '../domain/acceptance.ts';
-import { logger } from '../observability/logger.ts';
-
-/**
- * Events partners can later be notified by. They are made from the table's stream (see
- * functions/offer-events), so an event exists exactly when its acceptance or decline was recorded.
- */
-export type OfferEvent =
-  | { readonly type: 'OfferAccepted'; readonly partnerId: string; readonly acceptance: Acceptance }
-  | { readonly type: 'OfferDeclined'; readonly partnerId: string; readonly decline: Decline };
+import { type SdkLimits, sdkClientConfig, withOperationBudget } from '../../shared/config/aws-sdk.ts';
+import { errorForLog } from '../../shared/db/errors.ts';
+import type { OfferEvent } from '../../shared/domain/acceptance.ts';
+import { logger } from '../../shared/observability/logger.ts';
 
 export interface OfferEventPublisher {
   /** Publishes the events in order; resolves with the indexes of those that were not published. */
