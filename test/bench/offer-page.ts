@@ -217,7 +217,7 @@ export async function run(): Promise<string> {
       return `${n} request${n === 1 ? '' : 's'}`;
     };
     return [
-      '## Customer link: DynamoDB requests per action',
+      '## Offer page: DynamoDB requests per action',
       '',
       `Measured on the wire (a counting proxy in front of DynamoDB Local) through the real page handler, warm:`,
       `each action ran ${RUNS} times (fresh submission ids where it records something) and the table shows one`,
