@@ -4,6 +4,9 @@ process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
 /** @type {import('jest').Config} */
 const common = {
   testEnvironment: 'node',
+  // Stryker's sandboxes are copies of the tree: never collect their modules or tests.
+  modulePathIgnorePatterns: ['<rootDir>/.stryker-tmp/'],
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/.stryker-tmp/'],
   extensionsToTreatAsEsm: ['.ts'],
   transform: {
     '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2024' } }],

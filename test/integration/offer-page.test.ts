@@ -215,19 +215,23 @@ describe('accepting an offer', () => {
     expect((await checkoutAfter(accepted)).searchParams.get('da')).toBe('false');
   });
 
-  it('takes 200 concurrent acceptances: each recorded exactly once, busy answers record nothing and resubmit cleanly', async () => {
+  it('takes 200 concurrent acceptances: each recorded exactly once, busy answers resubmit cleanly', async () => {
     const offer = await seedOffer();
     const submissions = await Promise.all(Array.from({ length: 200 }, () => openForm(offer)));
     const first = await Promise.all(submissions.map((s) => post(offer, 'accept', acceptFields(s))));
-    // Under contention an answer may lose the write within its time budget: then it is the 503 page
-    // with Retry-After and nothing of it is stored. How many do depends on the machine's load.
+    // Under contention an answer may not get its write through within its time budget: then it is the
+    // 503 page with Retry-After. How many do depends on the machine's load. Lost conflicts stored
+    // nothing; a write whose answer timed out may have been applied all the same, so the store holds
+    // between the 303s and all of them, and the counter always agrees with the records (one transaction).
     const busy = submissions.filter((_, i) => first[i]?.status !== 303);
     for (const response of first.filter((r) => r.status !== 303)) {
       expect(response.status).toBe(503);
       expect(response.headers.get('retry-after')).toMatch(/^\d+$/);
     }
-    expect((await storedOffer(offer.summaryId)).acceptances).toBe(200 - busy.length);
-    expect(await acceptancesOf(offer)).toHaveLength(200 - busy.length);
+    const stored = (await storedOffer(offer.summaryId)).acceptances;
+    expect(stored).toBeGreaterThanOrEqual(200 - busy.length);
+    expect(stored).toBeLessThanOrEqual(200);
+    expect(await acceptancesOf(offer)).toHaveLength(stored);
     // The customer submits the same form again: a few at a time, so the retries themselves do not conflict.
     for (const submission of busy) {
       expect((await post(offer, 'accept', acceptFields(submission))).status).toBe(303);
