@@ -2,8 +2,10 @@
 // `npm run mutation`. Kept out of `npm test` because a full run takes about half an hour on 2 cores.
 import jestConfig from './jest.config.js';
 
-// Jest runs the unit project's settings at the top level: Stryker's per-test coverage hooks into the
-// top-level test environment and does not reach into `projects`.
+// Jest runs the unit project's settings at the top level, with no `projects` (an empty list, as the
+// options are passed on as JSON, where undefined would vanish and leave jest.config.js's four
+// projects in place): each mutant then runs only unit tests, never the integration or browser
+// suites' global setup.
 const { displayName: _name, ...unitProject } = jestConfig.projects.find((project) => project.displayName === 'unit');
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
@@ -14,7 +16,7 @@ export default {
   jest: {
     projectType: 'custom',
     configFile: 'jest.config.js',
-    config: { ...unitProject, projects: undefined },
+    config: { ...unitProject, projects: [] },
     enableFindRelatedTests: true,
   },
   coverageAnalysis: 'perTest',
