@@ -50,6 +50,20 @@ describe('API keys', () => {
     expect(parseBearer(`bearer ${key}`)).toEqual({ kind: 'key', key });
   });
 
+  it.each([
+    ['a character after the key', (key: string) => `${key}x`],
+    ['a character before the prefix', (key: string) => `x${key}`],
+    ['a line break after the key', (key: string) => `${key}\n`],
+    ['a character too few', (key: string) => key.slice(0, -1)],
+    ['a character outside base64url', (key: string) => `${key.slice(0, -1)}+`],
+    ['another prefix', (key: string) => `pak_${key.slice(4)}`],
+  ])('refuses a key with %s: the whole value is the prefix and 43 base64url characters', (_label, alter) => {
+    const key = `pok_${'A'.repeat(43)}`;
+
+    expect(isWellFormedApiKey(key)).toBe(true);
+    expect(isWellFormedApiKey(alter(key))).toBe(false);
+  });
+
   it('identifies the partner of a known key', async () => {
     const key = generateApiKey();
     await expect(identifyPartner(`Bearer ${key}`, storeWith(recordFor(key)))).resolves.toEqual({ partnerId: 'p-1' });
