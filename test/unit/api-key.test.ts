@@ -50,6 +50,16 @@ describe('API keys', () => {
     expect(parseBearer(`bearer ${key}`)).toEqual({ kind: 'key', key });
   });
 
+  it('reads the Authorization header as the Bearer scheme, spaces, the key and nothing but trailing spaces', () => {
+    const key = generateApiKey();
+
+    expect(parseBearer(`Bearer  ${key}`)).toEqual({ kind: 'key', key });
+    expect(parseBearer(`Bearer ${key}  `)).toEqual({ kind: 'key', key });
+    expect(parseBearer(`xBearer ${key}`)).toEqual({ kind: 'malformed' });
+    expect(parseBearer(`Bearer ${key} extra`)).toEqual({ kind: 'malformed' });
+    expect(parseBearer(`Bearer\t${key}`)).toEqual({ kind: 'malformed' });
+  });
+
   it.each([
     ['a character after the key', (key: string) => `${key}x`],
     ['a character before the prefix', (key: string) => `x${key}`],
