@@ -5,6 +5,7 @@ import { idempotencyKeys, idempotencyToItem } from '../../shared/db/idempotency.
 import { offerViewsKeys } from '../../shared/db/offers.ts';
 import { partnerKeys } from '../../shared/db/partners.ts';
 import { normalizeSummaryId } from '../../shared/domain/summary-id.ts';
+import { setClock } from '../support/clock.ts';
 import { bearer, bodyOf, newPartner, seedOffice, startLocalApi, table } from '../support/local-api.ts';
 
 let api: Awaited<ReturnType<typeof startLocalApi>>;
@@ -16,27 +17,6 @@ afterEach(() => {
   jest.useRealTimers();
 });
 
-/**
- * Sets `Date` (here and in the handlers, which run in this process) to `at` ms since the epoch, and
- * keeps it there until set again; timers stay real so requests and DynamoDB Local run as usual.
- */
-function setClock(at: number): void {
-  jest.useFakeTimers({
-    now: at,
-    doNotFake: [
-      'hrtime',
-      'nextTick',
-      'performance',
-      'queueMicrotask',
-      'setImmediate',
-      'clearImmediate',
-      'setInterval',
-      'clearInterval',
-      'setTimeout',
-      'clearTimeout',
-    ],
-  });
-}
 /** The start of a whole second (ms since the epoch) a little ahead of the real clock. */
 const aWholeSecond = () => Math.ceil(Date.now() / 1000) * 1000 + 1000;
 

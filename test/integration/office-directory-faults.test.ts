@@ -13,6 +13,7 @@ import { runScheduledSync } from '../../functions/office-sync/sync.ts';
 import type { TableRef } from '../../shared/db/client.ts';
 import { DynamoOfficeStore } from '../../shared/db/offices.ts';
 import type { ApiEvent } from '../../shared/http/types.ts';
+import { setClock } from '../support/clock.ts';
 import { apiEvent, lambdaContext } from '../support/events.ts';
 import { DIRECTORY_CREDENTIAL, freshTable, office, storedOffices } from './office-fixtures.ts';
 
@@ -20,27 +21,6 @@ afterEach(() => {
   jest.useRealTimers();
 });
 
-/**
- * Sets `Date` (here and in the client and handler under test) to `at`, ms since the epoch, and keeps
- * it there; timers stay real, so sockets and request timeouts run as usual.
- */
-function setClock(at: number): void {
-  jest.useFakeTimers({
-    now: at,
-    doNotFake: [
-      'hrtime',
-      'nextTick',
-      'performance',
-      'queueMicrotask',
-      'setImmediate',
-      'clearImmediate',
-      'setInterval',
-      'clearInterval',
-      'setTimeout',
-      'clearTimeout',
-    ],
-  });
-}
 /** A whole second (HTTP dates have no fractions), ms since the epoch. */
 const NOW = Date.parse('2026-11-27T10:00:00.000Z');
 

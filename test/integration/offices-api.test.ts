@@ -1,6 +1,7 @@
 import { jest } from '@jest/globals';
 import type { Context } from 'aws-lambda';
 import type { LocalDirectory } from '../../infra/local/directory.ts';
+import { setClock } from '../support/clock.ts';
 import { bearer, bodyOf, newPartner, startLocalApi } from '../support/local-api.ts';
 import { DIRECTORY_CREDENTIAL, office, startDirectory } from './office-fixtures.ts';
 
@@ -24,27 +25,6 @@ afterEach(() => {
   jest.useRealTimers();
 });
 
-/**
- * Sets `Date` (here and in the handlers and the local directory, which run in this process) to `at`,
- * ms since the epoch, and keeps it there; timers stay real, so I/O runs as usual.
- */
-function setClock(at: number): void {
-  jest.useFakeTimers({
-    now: at,
-    doNotFake: [
-      'hrtime',
-      'nextTick',
-      'performance',
-      'queueMicrotask',
-      'setImmediate',
-      'clearImmediate',
-      'setInterval',
-      'clearInterval',
-      'setTimeout',
-      'clearTimeout',
-    ],
-  });
-}
 /** A whole second an hour ahead of the real clock: later than anything stored so far. */
 const anHourAhead = () => Math.ceil(Date.now() / 1000) * 1000 + 3_600_000;
 
