@@ -1,5 +1,6 @@
 import { jest } from '@jest/globals';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { activeOfficeId, DESKTOP_USER_AGENT, LOCAL_BASE_URL, launchChromium, partnerApi } from '../support/browser.ts';
 
 // Page loads, a meta refresh of a few seconds and a redirect: more than jest's default 5 s.
 jest.setTimeout(60_000);
@@ -9,34 +10,15 @@ jest.setTimeout(60_000);
  * checkout-servers.ts and globalSetup.ts): Chromium applies the page's CSP form-action to every
  * redirect that follows a form post, so the way to the checkout must not start with the post.
  */
-const BASE = process.env.LOCAL_BASE_URL ?? '';
-const KEY = process.env.LOCAL_API_KEY ?? '';
 const ENTRY_ORIGIN = process.env.CHECKOUT_ENTRY_ORIGIN ?? '';
 const LANDING_ORIGIN = process.env.CHECKOUT_LANDING_ORIGIN ?? '';
-// A person's desktop browser: headless Chromium would otherwise announce itself as HeadlessChrome.
-const DESKTOP_USER_AGENT =
-  'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
-
-async function api(path: string, init: { method?: string; body?: unknown } = {}) {
-  const response = await fetch(BASE + path, {
-    method: init.method ?? 'GET',
-    headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
-    ...(init.body ? { body: JSON.stringify(init.body) } : {}),
-  });
-  // biome-ignore lint/suspicious/noExplicitAny: assertions check the shape
-  const body: any = await response.json();
-  if (!response.ok) throw new Error(`${path}: ${response.status} ${JSON.stringify(body)}`);
-  return body;
-}
 
 /** A fresh offer of the seeded demo partner, with delegated administration offered. */
 async function createOffer(extra: Record<string, unknown> = {}): Promise<{ summaryId: string }> {
-  const { offices } = await api('/v1/offices');
-  const office = (offices as { officeId: string; active: boolean }[]).find((o) => o.active);
-  return api('/v1/offers', {
+  return partnerApi('/v1/offers', {
     method: 'POST',
     body: {
-      officeId: office?.officeId,
+      officeId: await activeOfficeId(),
       usageLocation: 'BR',
       items: [
         { sku: 'M365_BUSINESS_STANDARD', licenses: 10 },
@@ -49,22 +31,11 @@ async function createOffer(extra: Record<string, unknown> = {}): Promise<{ summa
   });
 }
 
-const counters = async (summaryId: string) => (await api(`/v1/offers/${summaryId}`)).counters;
+const counters = async (summaryId: string) => (await partnerApi(`/v1/offers/${summaryId}`)).counters;
 
 let browser: Browser;
 beforeAll(async () => {
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  browser = await launchChromium();
 });
 afterAll(() => browser?.close());
 
@@ -103,7 +74,7 @@ describe('accepting in Chromium', () => {
     page.on('framenavigated', (frame) => {
       if (frame === page.mainFrame()) visited.push(new URL(frame.url()).origin + new URL(frame.url()).pathname);
     });
-    await page.goto(`${BASE}/o/${offer.summaryId}`);
+    await page.goto(`${LOCAL_BASE_URL}/o/${offer.summaryId}`);
     await fillIn(page);
 
     await Promise.all([page.waitForURL(/\/accepted\//), page.getByRole('button', { name: ACCEPT }).click()]);
@@ -122,8 +93,8 @@ describe('accepting in Chromium', () => {
     await expect(page.getByRole('heading', { name: 'Demo checkout' }).isVisible()).resolves.toBe(true);
     // Form, confirmation, checkout: the redirect from the checkout's first origin is no page of its own.
     expect(visited).toHaveLength(3);
-    expect(visited[0]).toBe(`${BASE}/o/${offer.summaryId}`);
-    expect(visited[1]?.startsWith(`${BASE}/o/${offer.summaryId}/accepted/v1.`)).toBe(true);
+    expect(visited[0]).toBe(`${LOCAL_BASE_URL}/o/${offer.summaryId}`);
+    expect(visited[1]?.startsWith(`${LOCAL_BASE_URL}/o/${offer.summaryId}/accepted/v1.`)).toBe(true);
     expect(visited[2]).toBe(`${LANDING_ORIGIN}/checkout`);
     expect(await counters(offer.summaryId)).toMatchObject({ views: 1, acceptances: 1 });
   });
@@ -135,7 +106,7 @@ describe('accepting in Chromium', () => {
     // server and records the last acceptance, its answer is lost (the browser moved on to the
     // second post), and the second post is what the browser shows.
     const statuses: number[] = [];
-    await page.route(`${BASE}/o/${offer.summaryId}/accept`, async (route) => {
+    await page.route(`${LOCAL_BASE_URL}/o/${offer.summaryId}/accept`, async (route) => {
       if (statuses.length > 0) return route.continue();
       const response = await route.fetch({
         maxRedirects: 0,
@@ -153,7 +124,7 @@ describe('accepting in Chromium', () => {
     page.on('response', (response) => {
       if (response.request().method() === 'POST') statuses.push(response.status());
     });
-    await page.goto(`${BASE}/o/${offer.summaryId}`);
+    await page.goto(`${LOCAL_BASE_URL}/o/${offer.summaryId}`);
     await fillIn(page);
     const accept = page.getByRole('button', { name: ACCEPT });
 
@@ -172,7 +143,7 @@ describe('accepting in Chromium', () => {
   it('shows the confirmation again when revisited later, and continues to the checkout from it', async () => {
     const offer = await createOffer();
     const first = await newPage();
-    await first.goto(`${BASE}/o/${offer.summaryId}`);
+    await first.goto(`${LOCAL_BASE_URL}/o/${offer.summaryId}`);
     await fillIn(first, '7');
     await Promise.all([first.waitForURL(/\/accepted\//), first.getByRole('button', { name: ACCEPT }).click()]);
     const confirmation = first.url();
@@ -200,7 +171,7 @@ describe('accepting in Chromium', () => {
   it('keeps the language the customer switched to on the confirmation page', async () => {
     const offer = await createOffer({ locale: 'en' });
     const page = await newPage();
-    await page.goto(`${BASE}/o/${offer.summaryId}`);
+    await page.goto(`${LOCAL_BASE_URL}/o/${offer.summaryId}`);
     await Promise.all([page.waitForURL(/\?lang=pt-BR$/), page.getByRole('link', { name: 'Ver em português' }).click()]);
     await page.locator('#company').fill('Tailwind Traders');
     await page.locator('#contact-name').fill('Rita Alves');
@@ -224,7 +195,7 @@ describe('accepting in Chromium', () => {
     const page = await newPage();
 
     for (const pasted of [`/o/${offer.summaryId}/accept/`, `/o/${offer.summaryId}/decline)`, `/O/${offer.summaryId}`]) {
-      const response = await page.goto(`${BASE}${pasted}`);
+      const response = await page.goto(`${LOCAL_BASE_URL}${pasted}`);
       expect({ pasted, status: response?.status(), path: new URL(page.url()).pathname }).toEqual({
         pasted,
         status: 200,
@@ -238,12 +209,12 @@ describe('accepting in Chromium', () => {
     const offer = await createOffer();
     const page = await newPage();
 
-    const response = await page.goto(`${BASE}/o/${offer.summaryId}/accept`);
+    const response = await page.goto(`${LOCAL_BASE_URL}/o/${offer.summaryId}/accept`);
 
     expect(response?.status()).toBe(200);
     expect(new URL(page.url()).pathname).toBe(`/o/${offer.summaryId}`);
     await expect(page.getByRole('button', { name: ACCEPT }).isVisible()).resolves.toBe(true);
-    await page.goto(`${BASE}/o/${offer.summaryId}/decline`);
+    await page.goto(`${LOCAL_BASE_URL}/o/${offer.summaryId}/decline`);
     expect(new URL(page.url()).pathname).toBe(`/o/${offer.summaryId}`);
   });
 });

@@ -1,32 +1,13 @@
 import { jest } from '@jest/globals';
-import { type Browser, type BrowserContext, chromium } from 'playwright-core';
-
-const BASE = process.env.LOCAL_BASE_URL ?? '';
-const KEY = process.env.LOCAL_API_KEY ?? '';
-// A person's desktop browser: headless Chromium would otherwise announce itself as HeadlessChrome.
-const DESKTOP_USER_AGENT =
-  'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
-
-async function api(path: string, init: { method?: string; body?: unknown } = {}) {
-  const response = await fetch(BASE + path, {
-    method: init.method ?? 'GET',
-    headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
-    ...(init.body ? { body: JSON.stringify(init.body) } : {}),
-  });
-  // biome-ignore lint/suspicious/noExplicitAny: assertions check the shape
-  const body: any = await response.json();
-  if (!response.ok) throw new Error(`${path}: ${response.status} ${JSON.stringify(body)}`);
-  return body;
-}
+import type { Browser, BrowserContext } from 'playwright-core';
+import { activeOfficeId, DESKTOP_USER_AGENT, LOCAL_BASE_URL, launchChromium, partnerApi } from '../support/browser.ts';
 
 /** A fresh offer of the seeded demo partner (its logo is the one the local runtime serves). */
 async function createOffer(): Promise<{ summaryId: string }> {
-  const { offices } = await api('/v1/offices');
-  const office = (offices as { officeId: string; active: boolean }[]).find((o) => o.active);
-  return api('/v1/offers', {
+  return partnerApi('/v1/offers', {
     method: 'POST',
     body: {
-      officeId: office?.officeId,
+      officeId: await activeOfficeId(),
       usageLocation: 'BR',
       items: [{ sku: 'M365_BUSINESS_STANDARD', licenses: 10 }],
       delegatedAdmin: false,
@@ -35,25 +16,15 @@ async function createOffer(): Promise<{ summaryId: string }> {
   });
 }
 
-const views = async (summaryId: string): Promise<number> => (await api(`/v1/offers/${summaryId}`)).counters.views;
+const views = async (summaryId: string): Promise<number> =>
+  (await partnerApi(`/v1/offers/${summaryId}`)).counters.views;
 
 // A real browser against npm start on a shared 2-core machine: seconds per test, not milliseconds.
 jest.setTimeout(30_000);
 
 let browser: Browser;
 beforeAll(async () => {
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  browser = await launchChromium();
 });
 afterAll(() => browser?.close());
 
@@ -75,9 +46,9 @@ describe('views in a real browser', () => {
     const offer = await createOffer();
     const page = await (await openContext(DESKTOP_USER_AGENT)).newPage();
 
-    await page.goto(`${BASE}/o/${offer.summaryId}`);
+    await page.goto(`${LOCAL_BASE_URL}/o/${offer.summaryId}`);
     const afterFirstOpen = await views(offer.summaryId);
-    await page.goto(`${BASE}/o/${offer.summaryId}`);
+    await page.goto(`${LOCAL_BASE_URL}/o/${offer.summaryId}`);
 
     expect(afterFirstOpen).toBe(1);
     expect(await views(offer.summaryId)).toBe(2);
@@ -87,7 +58,7 @@ describe('views in a real browser', () => {
     const offer = await createOffer();
     const page = await (await openContext()).newPage();
 
-    const response = await page.goto(`${BASE}/o/${offer.summaryId}`);
+    const response = await page.goto(`${LOCAL_BASE_URL}/o/${offer.summaryId}`);
 
     expect(await page.evaluate(() => navigator.userAgent)).toContain('HeadlessChrome');
     expect(response?.status()).toBe(200);
@@ -102,7 +73,7 @@ describe('pasted links in a real browser', () => {
       const offer = await createOffer();
       const page = await (await openContext(DESKTOP_USER_AGENT)).newPage();
 
-      const response = await page.goto(`${BASE}/o/${offer.summaryId}${trailer}`);
+      const response = await page.goto(`${LOCAL_BASE_URL}/o/${offer.summaryId}${trailer}`);
 
       expect(response?.status()).toBe(200);
       expect(new URL(page.url()).pathname).toBe(`/o/${offer.summaryId}`);
@@ -115,7 +86,7 @@ describe('pasted links in a real browser', () => {
     const offer = await createOffer();
     const page = await (await openContext(DESKTOP_USER_AGENT)).newPage();
 
-    await page.goto(`${BASE}/o/${offer.summaryId.replace(/-/g, '').toLowerCase()}`);
+    await page.goto(`${LOCAL_BASE_URL}/o/${offer.summaryId.replace(/-/g, '').toLowerCase()}`);
 
     expect(new URL(page.url()).pathname).toBe(`/o/${offer.summaryId}`);
   });
@@ -135,12 +106,12 @@ describe('the demo partner on a newcomer’s first page', () => {
       if (/Content Security Policy/i.test(message.text())) blocked.push(message.text());
     });
 
-    await page.goto(`${BASE}/o/${offer.summaryId}`);
+    await page.goto(`${LOCAL_BASE_URL}/o/${offer.summaryId}`);
     const logo = page.getByRole('img', { name: 'Contoso Cloud Advisors' });
     // No DOM types in this project: the element is an HTMLImageElement.
     await logo.evaluate((img) => (img as unknown as LoadedImage).decode());
 
-    expect(await logo.getAttribute('src')).toBe(`${BASE}/local/demo-logo.svg`);
+    expect(await logo.getAttribute('src')).toBe(`${LOCAL_BASE_URL}/local/demo-logo.svg`);
     expect(await logo.evaluate((img) => (img as unknown as LoadedImage).naturalWidth)).toBeGreaterThan(0);
     expect(blocked).toEqual([]);
   });

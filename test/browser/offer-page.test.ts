@@ -1,19 +1,18 @@
 import { mkdirSync } from 'node:fs';
 import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { jest } from '@jest/globals';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { PartnerAdmin } from '../../infra/ops/partner-admin.ts';
 import { createDocumentClient } from '../../shared/db/client.ts';
 import { offerItems, offerKeys, offerToItem } from '../../shared/db/offers.ts';
 import { officeToItem } from '../../shared/db/offices.ts';
 import type { Offer } from '../../shared/domain/offer.ts';
 import { generateSummaryId } from '../../shared/domain/summary-id.ts';
+import { activeOfficeId, LOCAL_API_KEY, LOCAL_BASE_URL, launchChromium, partnerApi } from '../support/browser.ts';
 
 // Several page loads per test on a busy machine: more than jest's default 5 s.
 jest.setTimeout(60_000);
 
-const BASE = process.env.LOCAL_BASE_URL ?? '';
-const KEY = process.env.LOCAL_API_KEY ?? '';
 const ARTIFACTS = 'test/artifacts';
 const DAY_MS = 86_400_000;
 // A real browser's user agent: headless Chromium announces itself as HeadlessChrome, which the page
@@ -26,31 +25,12 @@ const localTable = {
   client: createDocumentClient(process.env.LOCAL_DDB_ENDPOINT),
 };
 
-async function api(path: string, init: { method?: string; body?: unknown; key?: string } = {}) {
-  const response = await fetch(BASE + path, {
-    method: init.method ?? 'GET',
-    headers: { authorization: `Bearer ${init.key ?? KEY}`, 'content-type': 'application/json' },
-    ...(init.body ? { body: JSON.stringify(init.body) } : {}),
-  });
-  // biome-ignore lint/suspicious/noExplicitAny: assertions check the shape
-  const body: any = await response.json();
-  if (!response.ok) throw new Error(`${path}: ${response.status} ${JSON.stringify(body)}`);
-  return body;
-}
-
-async function demoOfficeId(key = KEY): Promise<string> {
-  const { offices } = await api('/v1/offices', { key });
-  const office = (offices as { officeId: string; active: boolean }[]).find((o) => o.active);
-  if (!office) throw new Error('the demo partner has no active office');
-  return office.officeId;
-}
-
-async function createOffer(extra: Record<string, unknown> = {}, key = KEY) {
-  return api('/v1/offers', {
+async function createOffer(extra: Record<string, unknown> = {}, key = LOCAL_API_KEY) {
+  return partnerApi('/v1/offers', {
     method: 'POST',
     key,
     body: {
-      officeId: await demoOfficeId(key),
+      officeId: await activeOfficeId(key),
       usageLocation: 'BR',
       items: [
         { sku: 'M365_BUSINESS_STANDARD', licenses: 10 },
@@ -70,18 +50,7 @@ const dialogs: string[] = [];
 
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  browser = await launchChromium();
 });
 afterAll(() => browser?.close());
 
@@ -102,11 +71,11 @@ afterEach(() => page.context().close());
 
 /** The link as a customer would open it, on the local gateway. */
 function localUrl(offer: { url: string }): string {
-  return offer.url.replace(/^https?:\/\/[^/]+/, BASE);
+  return offer.url.replace(/^https?:\/\/[^/]+/, LOCAL_BASE_URL);
 }
 
 async function views(summaryId: string): Promise<number> {
-  return (await api(`/v1/offers/${summaryId}`)).counters.views;
+  return (await partnerApi(`/v1/offers/${summaryId}`)).counters.views;
 }
 
 /** Submits the accept form with the browser's own checks off, as a script-less old browser would. */
@@ -138,7 +107,7 @@ function checkoutParams(): URLSearchParams {
 describe('the customer offer page in Chromium', () => {
   it('opens the link, changes counts and accepts with delegated admin, landing on checkout', async () => {
     const offer = await createOffer();
-    await page.goto(offer.url.replace(/^https?:\/\/[^/]+/, BASE));
+    await page.goto(offer.url.replace(/^https?:\/\/[^/]+/, LOCAL_BASE_URL));
     await expect(page.title()).resolves.toContain('Contoso Cloud Advisors');
     await page.screenshot({ path: `${ARTIFACTS}/offer-page.png`, fullPage: true });
 
@@ -158,13 +127,13 @@ describe('the customer offer page in Chromium', () => {
     expect(params.get('offer')).toBe(offer.summaryId);
     expect(params.get('items')).toBe('M365_BUSINESS_STANDARD:25,TEAMS_ESSENTIALS:2');
     expect(params.get('delegatedAdmin')).toBe('true');
-    const tracked = await api(`/v1/offers/${offer.summaryId}`);
+    const tracked = await partnerApi(`/v1/offers/${offer.summaryId}`);
     expect(tracked.counters).toMatchObject({ views: 1, acceptances: 1 });
   });
 
   it('accepts without delegated administration, using the keyboard only', async () => {
     const offer = await createOffer();
-    await page.goto(offer.url.replace(/^https?:\/\/[^/]+/, BASE));
+    await page.goto(offer.url.replace(/^https?:\/\/[^/]+/, LOCAL_BASE_URL));
     await page.getByLabel('Company name').focus();
     await page.keyboard.type('Tailwind Traders');
     await page.keyboard.press('Tab');
@@ -182,7 +151,7 @@ describe('the customer offer page in Chromium', () => {
 
   it('shows a server-side error next to the field when the browser lets an out-of-range count through', async () => {
     const offer = await createOffer();
-    await page.goto(offer.url.replace(/^https?:\/\/[^/]+/, BASE));
+    await page.goto(offer.url.replace(/^https?:\/\/[^/]+/, LOCAL_BASE_URL));
     // Remove the browser's own check, as a script-less old browser would not have it.
     await page
       .locator('form')
@@ -198,26 +167,26 @@ describe('the customer offer page in Chromium', () => {
       'Enter a whole number from 1 to 300.',
     );
     await expect(page.getByLabel('Microsoft 365 Business Standard licenses').inputValue()).resolves.toBe('500');
-    expect((await api(`/v1/offers/${offer.summaryId}`)).counters.acceptances).toBe(0);
+    expect((await partnerApi(`/v1/offers/${offer.summaryId}`)).counters.acceptances).toBe(0);
   });
 
   it('declines with a reason and shows a thank-you page', async () => {
     const offer = await createOffer();
-    await page.goto(offer.url.replace(/^https?:\/\/[^/]+/, BASE));
+    await page.goto(offer.url.replace(/^https?:\/\/[^/]+/, LOCAL_BASE_URL));
     await page.getByText('Not interested? Decline this offer').click();
     await page.getByLabel('Reason (optional)').fill('Budget frozen until March');
     await page.getByRole('button', { name: 'Decline offer' }).click();
     await expect(page.getByRole('heading', { name: 'Thank you for your answer' }).isVisible()).resolves.toBe(true);
-    expect((await api(`/v1/offers/${offer.summaryId}`)).counters.declines).toBe(1);
+    expect((await partnerApi(`/v1/offers/${offer.summaryId}`)).counters.declines).toBe(1);
   });
 
   it('shows a deactivated offer with the partner’s message and no form', async () => {
     const offer = await createOffer();
-    await api(`/v1/offers/${offer.summaryId}/deactivate`, {
+    await partnerApi(`/v1/offers/${offer.summaryId}/deactivate`, {
       method: 'POST',
       body: { message: 'Prices change on Monday; ask us for a new offer.' },
     });
-    await page.goto(offer.url.replace(/^https?:\/\/[^/]+/, BASE));
+    await page.goto(offer.url.replace(/^https?:\/\/[^/]+/, LOCAL_BASE_URL));
     await expect(page.getByRole('heading', { name: 'This offer is no longer available' }).isVisible()).resolves.toBe(
       true,
     );
@@ -238,7 +207,7 @@ describe('the customer offer page in Chromium', () => {
     );
 
     // Act
-    await page.goto(offer.url.replace(/^https?:\/\/[^/]+/, BASE));
+    await page.goto(offer.url.replace(/^https?:\/\/[^/]+/, LOCAL_BASE_URL));
 
     // Assert
     await expect(page.getByRole('heading', { name: 'This offer has expired' }).isVisible()).resolves.toBe(true);
@@ -276,7 +245,7 @@ describe('the customer offer page in Chromium', () => {
     await expect(page.getByRole('textbox', { name: 'Your name' }).getAttribute('aria-describedby')).resolves.toBe(
       'contact-name-error',
     );
-    expect((await api(`/v1/offers/${offer.summaryId}`)).counters.acceptances).toBe(0);
+    expect((await partnerApi(`/v1/offers/${offer.summaryId}`)).counters.acceptances).toBe(0);
   });
 
   it('switches language from a 422 error page to the offer page in the other language', async () => {
@@ -370,7 +339,7 @@ describe('the customer offer page in Chromium', () => {
       },
       key,
     );
-    await page.goto(offer.url.replace(/^https?:\/\/[^/]+/, BASE));
+    await page.goto(offer.url.replace(/^https?:\/\/[^/]+/, LOCAL_BASE_URL));
     await expect(page.getByText(payload('intro')).isVisible()).resolves.toBe(true);
     await expect(page.getByText(payload('closing')).isVisible()).resolves.toBe(true);
     await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe(
@@ -380,7 +349,7 @@ describe('the customer offer page in Chromium', () => {
     await expect(page.locator('footer').textContent()).resolves.toContain(payload('contact-name'));
     await expect(page.locator('header img').getAttribute('alt')).resolves.toBe(payload('partner-name'));
     await expect(page.locator('script').count()).resolves.toBe(0);
-    await api(`/v1/offers/${offer.summaryId}/deactivate`, {
+    await partnerApi(`/v1/offers/${offer.summaryId}/deactivate`, {
       method: 'POST',
       key,
       body: { message: payload('deactivation') },
@@ -428,7 +397,7 @@ describe('the customer offer page in Chromium', () => {
     for (const Item of offerItems(offer)) {
       await localTable.client.send(new PutCommand({ TableName: localTable.name, Item }));
     }
-    const url = `${BASE}/o/${offer.summaryId}?lang=en`;
+    const url = `${LOCAL_BASE_URL}/o/${offer.summaryId}?lang=en`;
     await page.goto(url);
     for (const field of ['partner-name', 'intro', 'closing', 'contact-name', 'contact-email', 'contact-phone']) {
       await expect(page.locator('body').textContent()).resolves.toContain(payload(field));
