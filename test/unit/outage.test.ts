@@ -1,5 +1,3 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { jest } from '@jest/globals';
 import type { APIGatewayRequestAuthorizerEventV2 } from 'aws-lambda';
@@ -11,29 +9,7 @@ import { mapError } from '../../shared/http/problem.ts';
 import { json, partnerRoute } from '../../shared/http/route.ts';
 import { logger } from '../../shared/observability/logger.ts';
 import { apiEvent, lambdaContext } from '../support/events.ts';
-
-type Reply = (req: IncomingMessage, res: ServerResponse) => void;
-
-/** A fake DynamoDB endpoint answering every request with `reply`, counting requests. */
-async function fakeEndpoint(
-  reply: Reply,
-): Promise<{ url: string; requests: () => number; close: () => Promise<void> }> {
-  let requests = 0;
-  const server: Server = createServer((req, res) => {
-    requests++;
-    req.resume();
-    req.on('end', () => reply(req, res));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    requests: () => requests,
-    close: async () => {
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
-    },
-  };
-}
+import { fakeEndpoint, type Reply } from '../support/fake-endpoint.ts';
 
 const dynamoAnswer =
   (status: number, type: string, message: string): Reply =>

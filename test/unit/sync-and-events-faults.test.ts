@@ -1,5 +1,3 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { jest } from '@jest/globals';
 import type { Context, DynamoDBStreamEvent } from 'aws-lambda';
@@ -13,33 +11,13 @@ import type { OfferEvent } from '../../shared/domain/acceptance.ts';
 import type { ApiResult } from '../../shared/http/types.ts';
 import { logger } from '../../shared/observability/logger.ts';
 import { apiEvent } from '../support/events.ts';
+import { fakeEndpoint, type Reply } from '../support/fake-endpoint.ts';
 
 /**
  * What a function throws or logs when AWS answers with a signature error quoting the signed
  * request, and how long SDK calls to a service that never answers may take: fake endpoints on
  * 127.0.0.1 stand for DynamoDB, SSM and EventBridge.
  */
-type Reply = (req: IncomingMessage, res: ServerResponse) => void;
-
-async function fakeEndpoint(
-  reply: Reply,
-): Promise<{ url: string; requests: () => number; close: () => Promise<void> }> {
-  let requests = 0;
-  const server: Server = createServer((req, res) => {
-    requests++;
-    req.resume();
-    req.on('end', () => reply(req, res));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    requests: () => requests,
-    close: async () => {
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
-    },
-  };
-}
 
 /** Reads the request and never answers. */
 const silent: Reply = () => undefined;
