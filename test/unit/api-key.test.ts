@@ -35,9 +35,18 @@ describe('API keys', () => {
     expect(hash).not.toContain(key.slice(4));
   });
 
+  it('hashes with SHA-256 as lower-case hex (FIPS 180-2 test vector "abc")', () => {
+    expect(hashApiKey('abc')).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+  });
+
+  it('names a key by the first 12 hex digits of its hash', () => {
+    expect(apiKeyIdOf('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad')).toBe('ba7816bf8f01');
+  });
+
   it.each([
     [undefined, 'missing'],
     ['', 'missing'],
+    ['   ', 'missing'],
     ['Basic dXNlcjpwYXNz', 'malformed'],
     ['Bearer not-a-key', 'malformed'],
     ['Bearer', 'malformed'],
@@ -152,5 +161,33 @@ describe('cached key lookups', () => {
     // keys[2] was still cached; keys[0] had been dropped and was read again.
     expect(store.calls).toHaveLength(4);
     expect(store.calls[3]).toBe(hashApiKey(keys[0] as string));
+  });
+
+  it('keeps exactly maxEntries lookups: both of two keys stay cached with room for two', async () => {
+    const keys = [generateApiKey(), generateApiKey()];
+    const store = countingStore(...keys.map((key) => recordFor(key)));
+    const lookup = new CachingKeyLookup(store, 60_000, () => 0, 2);
+    for (const key of keys) await identifyPartner(`Bearer ${key}`, lookup);
+
+    for (const key of keys) await identifyPartner(`Bearer ${key}`, lookup);
+
+    expect(store.calls).toHaveLength(2);
+  });
+
+  it('counts a lookup read again after it expired as the newest, so an older one is dropped first', async () => {
+    const [first, second, third] = [generateApiKey(), generateApiKey(), generateApiKey()] as const;
+    const store = countingStore(recordFor(first), recordFor(second), recordFor(third));
+    let now = 0;
+    const lookup = new CachingKeyLookup(store, 1_000, () => now, 2);
+    await identifyPartner(`Bearer ${first}`, lookup);
+    now = 500;
+    await identifyPartner(`Bearer ${second}`, lookup);
+    now = 1_000;
+    await identifyPartner(`Bearer ${first}`, lookup); // expired: read again, now the newest
+
+    await identifyPartner(`Bearer ${third}`, lookup); // drops the oldest: second
+    await identifyPartner(`Bearer ${first}`, lookup);
+
+    expect(store.calls).toEqual([hashApiKey(first), hashApiKey(second), hashApiKey(first), hashApiKey(third)]);
   });
 });

@@ -118,6 +118,39 @@ describe('negotiateLocale keeping the fallback when accepted (the offer page)', 
     expect(negotiateLocale('pt;foo=bar;q=0.7, en;q=0.6')).toBe('pt-BR');
   });
 
+  it('reads only the first 32 entries of a header', () => {
+    const thirtyOneOthers = Array.from({ length: 31 }, () => 'fr').join(', ');
+
+    expect(negotiateLocale(`${thirtyOneOthers}, pt`)).toBe('pt-BR');
+    expect(negotiateLocale(`${thirtyOneOthers}, de, pt`)).toBe('en');
+  });
+
+  it('ignores an entry whose range is malformed even when it starts with a language we have', () => {
+    expect(negotiateLocale('pt-BR!, en;q=0.5')).toBe('en');
+    expect(negotiateLocale('pt-toolongtag, en;q=0.5')).toBe('en');
+  });
+
+  it('allows spaces around the weight’s name and value', () => {
+    expect(negotiateLocale('pt; q=0.1, en;q=0.5', 'pt-BR')).toBe('en');
+    expect(negotiateLocale('pt;q= 0.1, en;q=0.5', 'pt-BR')).toBe('en');
+  });
+
+  it('gives a language the highest weight any of its ranges has, wherever it comes in the header', () => {
+    expect(negotiateLocale('en, en-GB;q=0.1, pt;q=0.5')).toBe('en');
+    expect(negotiateLocale('en;q=0.5, pt;q=0.5, en-GB;q=0.5')).toBe('en');
+  });
+
+  it('gives * the highest weight of its entries, at the first entry that has it', () => {
+    expect(negotiateLocale('pt;q=0.5, *, *;q=0.1')).toBe('en');
+    expect(negotiateLocale('pt;q=0.5, *;q=0.1, *')).toBe('en');
+    expect(negotiateLocale('*;q=0.5, pt;q=0.5, *;q=0.5')).toBe('en');
+  });
+
+  it('serves the most wanted locale over the fallback when the fallback is less wanted', () => {
+    expect(negotiateLocale('en;q=0.5, pt;q=0.8', 'pt-BR')).toBe('pt-BR');
+    expect(negotiateLocale('pt;q=0.5, en;q=0.8', 'pt-BR')).toBe('en');
+  });
+
   it('handles a very long header without throwing', () => {
     const header = `${Array.from({ length: 5000 }, () => 'fr;q=0.1').join(',')},pt`;
 

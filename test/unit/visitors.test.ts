@@ -86,9 +86,10 @@ describe('automated answers (form posts)', () => {
     expect(isAutomatedAnswer({ 'user-agent': DESKTOP_CHROME, ...headers })).toBe(true);
   });
 
-  it('treats blank fetch metadata as none', () => {
-    expect(isAutomatedAnswer({ 'user-agent': DESKTOP_CHROME, 'sec-fetch-mode': '', 'sec-fetch-dest': ' ' })).toBe(
-      false,
-    );
+  it.each([
+    ['an empty mode and a blank destination', { 'sec-fetch-mode': '', 'sec-fetch-dest': ' ' }],
+    ['a blank mode and an empty destination', { 'sec-fetch-mode': ' ', 'sec-fetch-dest': '' }],
+  ])('treats blank fetch metadata as none: %s', (_label, headers) => {
+    expect(isAutomatedAnswer({ 'user-agent': DESKTOP_CHROME, ...headers })).toBe(false);
   });
 });
