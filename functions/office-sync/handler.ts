@@ -1,11 +1,12 @@
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import { optionalEnv, requiredEnv } from '../../shared/config/env.ts';
-import { tableFromEnv } from '../../shared/db/client.ts';
 import { errorForLog, sanitizedError } from '../../shared/db/errors.ts';
 import { DynamoOfficeStore } from '../../shared/db/offices.ts';
+import { sdkTableFromEnv } from '../../shared/db/sdk-table.ts';
 import { PROBLEM_TYPE_PREFIX, problemResponse } from '../../shared/http/problem.ts';
-import { json, partnerRoute, routeGroup } from '../../shared/http/route.ts';
+import { json, partnerRoute } from '../../shared/http/route.ts';
+import { routeGroup } from '../../shared/http/route-group.ts';
 import type { ApiEvent, ApiResult } from '../../shared/http/types.ts';
 import { logger } from '../../shared/observability/logger.ts';
 import { officeView, sortOffices } from '../../shared/render/office-view.ts';
@@ -20,7 +21,7 @@ import { runScheduledSync, type SyncLog, syncPartnerOffices } from './sync.ts';
  * offices. EventBridge Scheduler invokes it for the incremental run; the HTTP API invokes it for
  * `POST /v1/offices/sync` (a partner's own offices, now).
  */
-const store = new DynamoOfficeStore(tableFromEnv());
+const store = new DynamoOfficeStore(sdkTableFromEnv());
 const baseUrl = requiredEnv('DIRECTORY_BASE_URL');
 const credential = credentialFromEnv();
 const timeoutMs = Number(optionalEnv('DIRECTORY_TIMEOUT_MS') ?? 5000);
@@ -113,7 +114,7 @@ export const postSync = partnerRoute({}, async ({ partnerId, requestId }): Promi
   }
 });
 
-const api = routeGroup({ 'POST /v1/offices/sync': postSync });
+export const api = routeGroup('officeSync', { 'POST /v1/offices/sync': postSync });
 
 function isApiEvent(event: unknown): event is ApiEvent {
   return typeof event === 'object' && event !== null && 'routeKey' in event && 'requestContext' in event;

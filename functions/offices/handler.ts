@@ -1,11 +1,12 @@
 import * as z from 'zod/mini';
-import { tableFromEnv } from '../../shared/db/client.ts';
 import { DynamoOfficeStore } from '../../shared/db/offices.ts';
+import { sdkTableFromEnv } from '../../shared/db/sdk-table.ts';
 import { partnerLastSyncedAt } from '../../shared/domain/office.ts';
-import { json, partnerRoute, routeGroup } from '../../shared/http/route.ts';
+import { json, partnerRoute } from '../../shared/http/route.ts';
+import { routeGroup } from '../../shared/http/route-group.ts';
 import { officeView, sortOffices } from '../../shared/render/office-view.ts';
 
-const store = new DynamoOfficeStore(tableFromEnv());
+const store = new DynamoOfficeStore(sdkTableFromEnv());
 
 /** GET /v1/offices: the partner's synced offices (one Query plus one BatchGetItem for freshness). */
 export const listOffices = partnerRoute(
@@ -20,4 +21,4 @@ export const listOffices = partnerRoute(
   },
 );
 
-export const handler = routeGroup({ 'GET /v1/offices': listOffices });
+export const handler = routeGroup('offices', { 'GET /v1/offices': listOffices });

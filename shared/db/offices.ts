@@ -1,4 +1,3 @@
-import { GetCommand, PutCommand, paginateQuery, type QueryCommandInput, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import {
   type DirectoryOffice,
   type InvalidDirectoryRecord,
@@ -13,10 +12,8 @@ import {
   type SyncClaim,
   type SyncFreshness,
 } from '../domain/office.ts';
-import { batchGetAll } from './batch-get.ts';
-import type { TableRef } from './client.ts';
-import { isConditionalCheckFailed } from './errors.ts';
 import { PARTITIONS, partitionPrefix } from './partitions.ts';
+import { type Item, isConditionFailed, type QueryInput, queryAll, type Table } from './port.ts';
 
 /**
  * A partner's offices share one partition, so "all offices of a partner" is one Query. It is not the
@@ -54,22 +51,18 @@ export function officeToItem(office: Office): OfficeItem {
   return { PK: officeKeys.pk(office.partnerId), SK: officeKeys.sk(office.officeId), entity: 'office', ...office };
 }
 
-export function officeFromItem(item: Record<string, unknown>): StoredOffice {
+export function officeFromItem(item: Item): StoredOffice {
   const { PK: _pk, SK: _sk, entity: _entity, ...office } = item as unknown as OfficeItem;
   return office;
 }
 
+/** Offices read through the DynamoDB port (shared/db/port.ts), whichever adapter the function chose. */
 export class DynamoOfficeReader implements OfficeReader {
-  constructor(protected readonly table: TableRef) {}
+  constructor(protected readonly table: Table) {}
 
   async get(partnerId: string, officeId: string): Promise<StoredOffice | undefined> {
-    const { Item } = await this.table.client.send(
-      new GetCommand({
-        TableName: this.table.name,
-        Key: { PK: officeKeys.pk(partnerId), SK: officeKeys.sk(officeId) },
-      }),
-    );
-    return Item ? officeFromItem(Item) : undefined;
+    const item = await this.table.get({ Key: { PK: officeKeys.pk(partnerId), SK: officeKeys.sk(officeId) } });
+    return item ? officeFromItem(item) : undefined;
   }
 
   async listForPartner(partnerId: string): Promise<StoredOffice[]> {
@@ -79,11 +72,8 @@ export class DynamoOfficeReader implements OfficeReader {
     });
   }
 
-  protected async queryOffices(input: Omit<QueryCommandInput, 'TableName'>): Promise<StoredOffice[]> {
-    const offices: StoredOffice[] = [];
-    const pages = paginateQuery({ client: this.table.client }, { TableName: this.table.name, ...input });
-    for await (const page of pages) offices.push(...(page.Items ?? []).map(officeFromItem));
-    return offices;
+  protected async queryOffices(input: QueryInput): Promise<StoredOffice[]> {
+    return (await queryAll(this.table, input)).map(officeFromItem);
   }
 }
 
@@ -125,7 +115,7 @@ const WRITE_CONCURRENCY = 16;
  */
 export class DynamoOfficeStore extends DynamoOfficeReader implements OfficeSyncStore {
   constructor(
-    table: TableRef,
+    table: Table,
     private readonly options: { writeConcurrency?: number } = {},
   ) {
     super(table);
@@ -151,11 +141,11 @@ export class DynamoOfficeStore extends DynamoOfficeReader implements OfficeSyncS
 
   /** The stored version of each office among `records` (absent: not stored). */
   private async storedVersions(records: readonly DirectoryOffice[]): Promise<Map<string, StoredVersion>> {
-    const items = await batchGetAll(
-      this.table,
-      records.map((r) => ({ PK: officeKeys.pk(r.partnerId), SK: officeKeys.sk(r.officeId) })),
-      { consistentRead: true, projection: 'partnerId, officeId, sourceUpdatedAt, missingUpstream' },
-    );
+    const items = await this.table.batchGet({
+      Keys: records.map((r) => ({ PK: officeKeys.pk(r.partnerId), SK: officeKeys.sk(r.officeId) })),
+      ConsistentRead: true,
+      ProjectionExpression: 'partnerId, officeId, sourceUpdatedAt, missingUpstream',
+    });
     return new Map(
       items.map((item) => [
         keyOf(String(item.partnerId), String(item.officeId)),
@@ -166,23 +156,20 @@ export class DynamoOfficeStore extends DynamoOfficeReader implements OfficeSyncS
 
   private async putIfNewer(record: DirectoryOffice, syncedAt: string): Promise<boolean> {
     try {
-      await this.table.client.send(
-        new PutCommand({
-          TableName: this.table.name,
-          Item: officeToItem(officeFromDirectory(record, syncedAt)),
-          // The read above is only a filter: another run may store a version between it and this
-          // write, so the condition decides. An equal version may replace one deactivated as missing
-          // upstream: the directory has it after all (the whole item is replaced, flag included).
-          ConditionExpression:
-            'attribute_not_exists(PK) OR sourceUpdatedAt < :updatedAt OR ' +
-            '(missingUpstream = :true AND sourceUpdatedAt = :updatedAt)',
-          ExpressionAttributeValues: { ':updatedAt': record.updatedAt, ':true': true },
-        }),
-      );
+      await this.table.put({
+        Item: officeToItem(officeFromDirectory(record, syncedAt)),
+        // The read above is only a filter: another run may store a version between it and this
+        // write, so the condition decides. An equal version may replace one deactivated as missing
+        // upstream: the directory has it after all (the whole item is replaced, flag included).
+        ConditionExpression:
+          'attribute_not_exists(PK) OR sourceUpdatedAt < :updatedAt OR ' +
+          '(missingUpstream = :true AND sourceUpdatedAt = :updatedAt)',
+        ExpressionAttributeValues: { ':updatedAt': record.updatedAt, ':true': true },
+      });
       return true;
     } catch (error) {
       // Someone stored this version or a newer one since we looked: nothing to do.
-      if (isConditionalCheckFailed(error)) return false;
+      if (isConditionFailed(error)) return false;
       throw error;
     }
   }
@@ -196,39 +183,33 @@ export class DynamoOfficeStore extends DynamoOfficeReader implements OfficeSyncS
    */
   async markMissingUpstream(office: Office, notSyncedSince: string, at: string): Promise<boolean> {
     try {
-      await this.table.client.send(
-        new UpdateCommand({
-          TableName: this.table.name,
-          Key: { PK: officeKeys.pk(office.partnerId), SK: officeKeys.sk(office.officeId) },
-          UpdateExpression: 'SET active = :false, missingUpstream = :true, lastSyncedAt = :at',
-          ConditionExpression: 'active = :true AND sourceUpdatedAt = :seen AND lastSyncedAt < :notSyncedSince',
-          ExpressionAttributeValues: {
-            ':false': false,
-            ':true': true,
-            ':at': at,
-            ':seen': office.sourceUpdatedAt,
-            ':notSyncedSince': notSyncedSince,
-          },
-        }),
-      );
+      await this.table.update({
+        Key: { PK: officeKeys.pk(office.partnerId), SK: officeKeys.sk(office.officeId) },
+        UpdateExpression: 'SET active = :false, missingUpstream = :true, lastSyncedAt = :at',
+        ConditionExpression: 'active = :true AND sourceUpdatedAt = :seen AND lastSyncedAt < :notSyncedSince',
+        ExpressionAttributeValues: {
+          ':false': false,
+          ':true': true,
+          ':at': at,
+          ':seen': office.sourceUpdatedAt,
+          ':notSyncedSince': notSyncedSince,
+        },
+      });
       return true;
     } catch (error) {
       // Changed since it was read (a newer version, a later sync, already inactive): leave it.
-      if (isConditionalCheckFailed(error)) return false;
+      if (isConditionFailed(error)) return false;
       throw error;
     }
   }
 
   async getSyncState(): Promise<OfficeSyncState | undefined> {
-    const { Item } = await this.table.client.send(
-      new GetCommand({
-        TableName: this.table.name,
-        Key: { PK: officeSyncKeys.statePk(), SK: officeSyncKeys.stateSk() },
-        ConsistentRead: true,
-      }),
-    );
-    if (!Item) return undefined;
-    const { PK: _pk, SK: _sk, entity: _entity, ...state } = Item;
+    const item = await this.table.get({
+      Key: { PK: officeSyncKeys.statePk(), SK: officeSyncKeys.stateSk() },
+      ConsistentRead: true,
+    });
+    if (!item) return undefined;
+    const { PK: _pk, SK: _sk, entity: _entity, ...state } = item;
     return state as OfficeSyncState;
   }
 
@@ -238,88 +219,77 @@ export class DynamoOfficeStore extends DynamoOfficeReader implements OfficeSyncS
     invalid: readonly InvalidDirectoryRecord[],
     at: string,
   ): Promise<void> {
-    await this.table.client.send(
-      new UpdateCommand({
-        TableName: this.table.name,
-        Key: { PK: officeSyncKeys.statePk(), SK: officeSyncKeys.stateSk() },
-        UpdateExpression:
-          'SET entity = :entity, #cursor = :cursor, lastRunAt = :at, lastSuccessAt = :at, lastRunStatus = :status, ' +
-          'lastRunStats = :stats, lastInvalidRecords = :invalid ADD runs :one REMOVE lastError',
-        ExpressionAttributeNames: { '#cursor': 'cursor' },
-        ExpressionAttributeValues: {
-          ':entity': 'officeSyncState',
-          ':cursor': cursor,
-          ':at': at,
-          ':status': 'succeeded',
-          ':stats': stats,
-          ':invalid': invalid,
-          ':one': 1,
-        },
-      }),
-    );
+    await this.table.update({
+      Key: { PK: officeSyncKeys.statePk(), SK: officeSyncKeys.stateSk() },
+      UpdateExpression:
+        'SET entity = :entity, #cursor = :cursor, lastRunAt = :at, lastSuccessAt = :at, lastRunStatus = :status, ' +
+        'lastRunStats = :stats, lastInvalidRecords = :invalid ADD runs :one REMOVE lastError',
+      ExpressionAttributeNames: { '#cursor': 'cursor' },
+      ExpressionAttributeValues: {
+        ':entity': 'officeSyncState',
+        ':cursor': cursor,
+        ':at': at,
+        ':status': 'succeeded',
+        ':stats': stats,
+        ':invalid': invalid,
+        ':one': 1,
+      },
+    });
   }
 
   async recordRunFailed(error: string, stats: OfficeSyncStats, at: string): Promise<void> {
-    await this.table.client.send(
-      new UpdateCommand({
-        TableName: this.table.name,
-        Key: { PK: officeSyncKeys.statePk(), SK: officeSyncKeys.stateSk() },
-        UpdateExpression:
-          'SET entity = :entity, lastRunAt = :at, lastRunStatus = :status, lastError = :error, lastRunStats = :stats ' +
-          'ADD runs :one, failedRuns :one',
-        ExpressionAttributeValues: {
-          ':entity': 'officeSyncState',
-          ':at': at,
-          ':status': 'failed',
-          ':error': error.slice(0, 1000),
-          ':stats': stats,
-          ':one': 1,
-        },
-      }),
-    );
+    await this.table.update({
+      Key: { PK: officeSyncKeys.statePk(), SK: officeSyncKeys.stateSk() },
+      UpdateExpression:
+        'SET entity = :entity, lastRunAt = :at, lastRunStatus = :status, lastError = :error, lastRunStats = :stats ' +
+        'ADD runs :one, failedRuns :one',
+      ExpressionAttributeValues: {
+        ':entity': 'officeSyncState',
+        ':at': at,
+        ':status': 'failed',
+        ':error': error.slice(0, 1000),
+        ':stats': stats,
+        ':one': 1,
+      },
+    });
   }
 
   async claimPartnerSync(partnerId: string, now: Date, minIntervalSeconds: number): Promise<SyncClaim> {
     const at = now.toISOString();
     const cutoff = new Date(now.getTime() - minIntervalSeconds * 1000).toISOString();
     try {
-      await this.table.client.send(
-        new UpdateCommand({
-          TableName: this.table.name,
-          Key: { PK: officeSyncKeys.partnerPk(partnerId), SK: officeSyncKeys.partnerSk() },
-          UpdateExpression: 'SET entity = :entity, lastRequestedAt = :at',
-          ConditionExpression: 'attribute_not_exists(lastRequestedAt) OR lastRequestedAt <= :cutoff',
-          ExpressionAttributeValues: { ':entity': 'officeSyncClaim', ':at': at, ':cutoff': cutoff },
-          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-        }),
-      );
+      await this.table.update({
+        Key: { PK: officeSyncKeys.partnerPk(partnerId), SK: officeSyncKeys.partnerSk() },
+        UpdateExpression: 'SET entity = :entity, lastRequestedAt = :at',
+        ConditionExpression: 'attribute_not_exists(lastRequestedAt) OR lastRequestedAt <= :cutoff',
+        ExpressionAttributeValues: { ':entity': 'officeSyncClaim', ':at': at, ':cutoff': cutoff },
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      });
       return { granted: true };
     } catch (error) {
-      if (!isConditionalCheckFailed(error)) throw error;
-      // The exception carries the item in the low-level attribute format.
-      const old = (error as { Item?: { lastRequestedAt?: { S?: string } } }).Item?.lastRequestedAt?.S;
-      const last = old ? Date.parse(old) : now.getTime();
+      if (!isConditionFailed(error)) throw error;
+      // The claim that stands: its time says how long until the next one may be granted.
+      const old = error.item?.lastRequestedAt;
+      const last = typeof old === 'string' ? Date.parse(old) : now.getTime();
       const waitMs = last + minIntervalSeconds * 1000 - now.getTime();
       return { granted: false, retryAfterSeconds: Math.min(minIntervalSeconds, Math.max(1, Math.ceil(waitMs / 1000))) };
     }
   }
 
   async recordPartnerSyncCompleted(partnerId: string, at: string): Promise<void> {
-    await this.table.client.send(
-      new UpdateCommand({
-        TableName: this.table.name,
-        Key: { PK: officeSyncKeys.partnerPk(partnerId), SK: officeSyncKeys.partnerSk() },
-        UpdateExpression: 'SET entity = :entity, lastCompletedAt = :at',
-        ExpressionAttributeValues: { ':entity': 'officeSyncClaim', ':at': at },
-      }),
-    );
+    await this.table.update({
+      Key: { PK: officeSyncKeys.partnerPk(partnerId), SK: officeSyncKeys.partnerSk() },
+      UpdateExpression: 'SET entity = :entity, lastCompletedAt = :at',
+      ExpressionAttributeValues: { ':entity': 'officeSyncClaim', ':at': at },
+    });
   }
 
   async syncFreshness(partnerId: string): Promise<SyncFreshness> {
     const stateKey = { PK: officeSyncKeys.statePk(), SK: officeSyncKeys.stateSk() };
     const partnerKey = { PK: officeSyncKeys.partnerPk(partnerId), SK: officeSyncKeys.partnerSk() };
-    const items = await batchGetAll(this.table, [stateKey, partnerKey], {
-      projection: 'PK, lastSuccessAt, lastCompletedAt',
+    const items = await this.table.batchGet({
+      Keys: [stateKey, partnerKey],
+      ProjectionExpression: 'PK, lastSuccessAt, lastCompletedAt',
     });
     const state = items.find((item) => item.PK === stateKey.PK);
     const partner = items.find((item) => item.PK === partnerKey.PK);

@@ -4,8 +4,8 @@ import { HttpDirectory } from '../../functions/office-sync/directory/http-direct
 import { runScheduledSync, type SyncRunResult } from '../../functions/office-sync/sync.ts';
 import { LocalDirectory, type LocalDirectoryRecord } from '../../infra/local/directory.ts';
 import { ensureTable, startDynamoDbLocal } from '../../infra/local/dynamodb.ts';
-import { createDocumentClient } from '../../shared/db/client.ts';
 import { DynamoOfficeStore } from '../../shared/db/offices.ts';
+import { createDocumentClient, SdkTable } from '../../shared/db/sdk-table.ts';
 
 const CREDENTIAL = 'bench-credential';
 const TOTAL = 10_000;
@@ -83,7 +83,7 @@ export async function run(): Promise<string> {
       await ensureTable(dynamo.endpoint, tableName);
       const client = createDocumentClient(dynamo.endpoint);
       const counter = countRequests(client);
-      const store = new DynamoOfficeStore({ name: tableName, client });
+      const store = new DynamoOfficeStore(new SdkTable(client, tableName));
       const directory = new LocalDirectory({ credential: CREDENTIAL });
       for (let i = 0; i < total; i++) directory.put(officeRecord(i, Math.min(PARTNERS, total)));
       await directory.start();

@@ -10,8 +10,8 @@ import {
   type HttpDirectoryOptions,
 } from '../../functions/office-sync/directory/http-directory.ts';
 import { runScheduledSync } from '../../functions/office-sync/sync.ts';
-import type { TableRef } from '../../shared/db/client.ts';
 import { DynamoOfficeStore } from '../../shared/db/offices.ts';
+import type { SdkTable } from '../../shared/db/sdk-table.ts';
 import type { ApiEvent } from '../../shared/http/types.ts';
 import { setClock } from '../support/clock.ts';
 import { apiEvent, lambdaContext } from '../support/events.ts';
@@ -76,7 +76,7 @@ const status =
 
 let server: FaultServer;
 let baseUrl: string;
-let table: TableRef;
+let table: SdkTable;
 let store: DynamoOfficeStore;
 
 beforeEach(async () => {

@@ -4,19 +4,19 @@ import { staticCredential } from '../../functions/office-sync/directory/credenti
 import { HttpDirectory, type HttpDirectoryOptions } from '../../functions/office-sync/directory/http-directory.ts';
 import { LocalDirectory, type LocalDirectoryRecord } from '../../infra/local/directory.ts';
 import { ensureTable } from '../../infra/local/dynamodb.ts';
-import { createDocumentClient, type TableRef } from '../../shared/db/client.ts';
 import { officeFromItem } from '../../shared/db/offices.ts';
+import { type SdkTable, sdkTable } from '../../shared/db/sdk-table.ts';
 import type { DirectoryOffice } from '../../shared/domain/office.ts';
 
 export const DIRECTORY_CREDENTIAL = 'local-directory-credential';
 
 /** A table of its own per test: the sync state item is global, so tests must not share one. */
-export async function freshTable(): Promise<TableRef> {
+export async function freshTable(): Promise<SdkTable> {
   const endpoint = process.env.DDB_ENDPOINT;
   if (!endpoint) throw new Error('DDB_ENDPOINT is not set (integration globalSetup)');
   const name = `OfficeSync-${randomUUID().slice(0, 8)}`;
   await ensureTable(endpoint, name);
-  return { name, client: createDocumentClient(endpoint) };
+  return sdkTable(name, endpoint);
 }
 
 export async function startDirectory(records: LocalDirectoryRecord[] = []): Promise<LocalDirectory> {
@@ -68,8 +68,8 @@ export function manyOffices(n: number, partners: number, prefix = 'p'): (LocalDi
   return Array.from({ length: n }, (_, i) => office(`${prefix}${i % partners}`, `o${i}`, { name: `Office ${i}` }));
 }
 
-/** What the table holds, as comparable rows. */
-export async function storedOffices(table: TableRef) {
+/** What the table holds, as comparable rows (a Scan: the port has none, the stores need none). */
+export async function storedOffices(table: SdkTable) {
   const rows: Record<string, unknown>[] = [];
   let ExclusiveStartKey: Record<string, unknown> | undefined;
   do {

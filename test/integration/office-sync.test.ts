@@ -4,8 +4,9 @@ import { DirectoryError, listAllPages, type OfficeDirectory } from '../../functi
 import { HttpDirectory } from '../../functions/office-sync/directory/http-directory.ts';
 import { runScheduledSync, type SyncLog, syncPartnerOffices } from '../../functions/office-sync/sync.ts';
 import type { LocalDirectory } from '../../infra/local/directory.ts';
-import { createDocumentClient, type TableRef } from '../../shared/db/client.ts';
 import { DynamoOfficeStore } from '../../shared/db/offices.ts';
+import type { Table } from '../../shared/db/port.ts';
+import type { SdkTable } from '../../shared/db/sdk-table.ts';
 import {
   DIRECTORY_CREDENTIAL,
   directoryClient,
@@ -18,7 +19,7 @@ import {
   tick,
 } from './office-fixtures.ts';
 
-let table: TableRef;
+let table: SdkTable;
 let store: DynamoOfficeStore;
 let directory: LocalDirectory;
 
@@ -373,22 +374,27 @@ describe('on-demand sync races and edge cases', () => {
     const v2 = office('p0', 'hq', { name: 'v2' });
     const v3 = office('p0', 'hq', { name: 'v3' });
     await store.applyDirectoryRecords([v1], tick());
-    const endpoint = process.env.DDB_ENDPOINT as string;
-    const otherRun = new DynamoOfficeStore({ name: table.name, client: createDocumentClient(endpoint) });
+    const otherRun = new DynamoOfficeStore(table);
     let interleaved = false;
-    table.client.middlewareStack.add(
-      (next, context) => async (args) => {
-        if (/^Put(Item)?Command$/.test(String(context.commandName)) && !interleaved) {
+    // The same table, with the other run's write slipped in before our first PutItem is sent.
+    const interleaving: Table = {
+      name: table.name,
+      get: (input) => table.get(input),
+      update: (input) => table.update(input),
+      query: (input) => table.query(input),
+      batchGet: (input) => table.batchGet(input),
+      transactWrite: (items) => table.transactWrite(items),
+      put: async (input) => {
+        if (!interleaved) {
           interleaved = true;
           await otherRun.applyDirectoryRecords([v3], tick());
         }
-        return next(args);
+        return table.put(input);
       },
-      { step: 'initialize', name: 'interleaveNewerWrite' },
-    );
+    };
 
     // Act
-    const applied = await store.applyDirectoryRecords([v2], tick());
+    const applied = await new DynamoOfficeStore(interleaving).applyDirectoryRecords([v2], tick());
 
     // Assert: the read saw v1 and let v2 through; only the condition can have stopped it.
     expect(interleaved).toBe(true);
