@@ -120,7 +120,7 @@ describe('HttpDirectory', () => {
   it.each([
     [1, [100, 200, 400, 800, 1000, 1000]],
     [0.5, [50, 100, 200, 400, 500, 500]],
-    [0, [0, 0, 0, 0, 0, 0]],
+    [0.25, [25, 50, 100, 200, 250, 250]],
   ])('backs off exponentially with full jitter, capped (random %p)', async (random, expected) => {
     // Arrange
     const failures = Array.from({ length: 6 }, () => new Response('', { status: 500 }));

@@ -1,7 +1,9 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import { parseRfc7231DateTime } from '@smithy/core/serde';
 import { ConfigError } from '../../../shared/config/env.ts';
 import { errorSummary } from '../../../shared/db/errors.ts';
 import type { DirectoryOffice } from '../../../shared/domain/office.ts';
+import { retry } from '../../../shared/retry.ts';
 import type { Credential } from './credential.ts';
 import { DirectoryError, type DirectoryPage, type DirectoryQuery, type OfficeDirectory } from './directory.ts';
 import { directoryPageSchema, parseDirectoryOffice } from './schema.ts';
@@ -26,9 +28,11 @@ export interface HttpDirectoryOptions {
    */
   readonly maxPageBytes?: number;
   readonly fetch?: typeof fetch;
+  /** Waits between attempts (ms); rejects when `signal` aborts. Tests pass a recorder. */
   readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** In [0, 1): the jitter's draw. Tests pass a fixed one. */
   readonly random?: () => number;
-  /** Told about every failed attempt that will be retried (for logs and metrics). */
+  /** Told about every failed attempt retried after a wait (for logs and metrics). */
   readonly onRetry?: (info: { attempt: number; delayMs: number; reason: string }) => void;
 }
 
@@ -36,20 +40,9 @@ const RETRYABLE_STATUS = new Set([408, 429, 500, 502, 503, 504]);
 /** 8 MiB. */
 export const DEFAULT_MAX_PAGE_BYTES = 8 * 1024 * 1024;
 
-function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
+const abortableSleep = async (ms: number, signal?: AbortSignal): Promise<void> => {
+  await delay(ms, undefined, signal ? { signal } : {});
+};
 
 /**
  * Retry-After (RFC 9110 §10.2.3) in seconds from `now` (ms since the epoch): delay-seconds, or an
@@ -191,38 +184,71 @@ export class HttpDirectory implements OfficeDirectory {
     }
   }
 
+  /**
+   * Attempts of one page under shared/retry.ts: 429/5xx, timeouts, network errors and malformed
+   * pages are retried with full-jitter backoff, or after what Retry-After asks; a 401/403 re-reads
+   * the credential once and tries again at once. Whatever ends the retries is a DirectoryError
+   * naming the attempts made, except a ConfigError and the caller's abort (its reason).
+   */
   private async listOfficesWithRetries(url: string, signal?: AbortSignal): Promise<DirectoryPage> {
     let refreshedCredential = false;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.attempt(url, signal);
-      } catch (error) {
-        if (signal?.aborted) throw signal.reason ?? error;
-        // Our own misconfiguration (a malformed credential, say): retrying cannot fix it.
-        if (error instanceof ConfigError) throw error;
-        const failure =
-          error instanceof AttemptError ? error : new AttemptError(`network error: ${describeFetchError(error)}`, true);
-        // A rotated credential: fetch it again once before giving up.
-        if ((failure.status === 401 || failure.status === 403) && !refreshedCredential) {
-          refreshedCredential = true;
-          this.options.credential.invalidate();
-          continue;
-        }
-        const retryAfterTooLong =
-          failure.retryAfterSeconds !== undefined && failure.retryAfterSeconds > this.maxRetryAfterSeconds;
-        if (!failure.retryable || attempt >= this.maxAttempts || retryAfterTooLong) {
-          throw new DirectoryError(
-            `Directory request failed after ${attempt} attempt(s): ${failure.message}`,
-            failure.retryable,
-            failure.status,
-            failure.retryAfterSeconds,
-          );
-        }
-        const backoff = this.random() * Math.min(this.maxDelayMs, this.baseDelayMs * 2 ** (attempt - 1));
-        const delayMs = Math.round(Math.max(backoff, (failure.retryAfterSeconds ?? 0) * 1000));
-        this.options.onRetry?.({ attempt, delayMs, reason: failure.message });
-        await this.sleep(delayMs, signal);
-      }
+    let attempts = 0;
+    // The failure being retried, told to onRetry as the next attempt starts: decide knows why,
+    // sleep how long (the retry helper does not call sleep for a wait of 0 ms).
+    let retrying: { attempt: number; reason: string; delayMs: number } | undefined;
+    try {
+      return await retry(
+        async (attempt) => {
+          attempts = attempt;
+          if (retrying) this.options.onRetry?.(retrying);
+          retrying = undefined;
+          try {
+            return await this.attempt(url, signal);
+          } catch (error) {
+            if (error instanceof AttemptError || error instanceof ConfigError || signal?.aborted) throw error;
+            throw new AttemptError(`network error: ${describeFetchError(error)}`, true);
+          }
+        },
+        {
+          maxAttempts: this.maxAttempts,
+          maxBackoffMs: this.maxDelayMs,
+          random: this.random,
+          ...(signal ? { signal } : {}),
+          decide: (error, attempt) => {
+            // Aborted by the caller, or our own misconfiguration (a malformed credential, say):
+            // retrying cannot help.
+            if (signal?.aborted || !(error instanceof AttemptError)) return undefined;
+            // A rotated credential: fetch it again once before giving up.
+            if ((error.status === 401 || error.status === 403) && !refreshedCredential) {
+              refreshedCredential = true;
+              this.options.credential.invalidate();
+              return { delayMs: 0 };
+            }
+            const retryAfterTooLong =
+              error.retryAfterSeconds !== undefined && error.retryAfterSeconds > this.maxRetryAfterSeconds;
+            if (!error.retryable || retryAfterTooLong) return undefined;
+            retrying = { attempt, reason: error.message, delayMs: 0 };
+            // `Retry-After: 0` asks for no wait in particular: the backoff still spreads the clients out.
+            return error.retryAfterSeconds
+              ? { delayMs: error.retryAfterSeconds * 1000 }
+              : { backoffBaseMs: this.baseDelayMs };
+          },
+          sleep: async (ms, abort) => {
+            const delayMs = Math.round(ms);
+            if (retrying) retrying = { ...retrying, delayMs };
+            await this.sleep(delayMs, abort);
+          },
+        },
+      );
+    } catch (error) {
+      if (signal?.aborted) throw signal.reason ?? error;
+      if (!(error instanceof AttemptError)) throw error;
+      throw new DirectoryError(
+        `Directory request failed after ${attempts} attempt(s): ${error.message}`,
+        error.retryable,
+        error.status,
+        error.retryAfterSeconds,
+      );
     }
   }
 
