@@ -1,9 +1,10 @@
 import { requiredEnv } from '../../shared/config/env.ts';
-import { DynamoAcceptanceReader } from '../../shared/db/acceptance-reader.ts';
-import { tableFromEnv } from '../../shared/db/client.ts';
-import { DynamoOfferStore } from '../../shared/db/offer-store.ts';
-import { OffersService } from '../../shared/domain/offers-service.ts';
-import { json, partnerRoute, routeGroup } from '../../shared/http/route.ts';
+import { DynamoCustomerResponseStore } from '../../shared/db/customer-responses.ts';
+import { DynamoOfferStore } from '../../shared/db/offers.ts';
+import { sdkTableFromEnv } from '../../shared/db/sdk-table.ts';
+import { OfferQueries } from '../../shared/domain/offer-queries.ts';
+import { json, partnerRoute } from '../../shared/http/route.ts';
+import { routeGroup } from '../../shared/http/route-group.ts';
 import { buildOfferMessage } from '../../shared/render/offer-message.ts';
 import { offerUrl, offerView } from '../../shared/render/offer-view.ts';
 import { encodeAcceptanceCursor, listAcceptancesQuery } from '../../shared/schemas/acceptances.ts';
@@ -11,20 +12,15 @@ import { encodeCursor, listOffersQuery, messageQuery, summaryIdPath } from '../.
 
 /** Read-only routes: this function's role may only read the table. */
 const PUBLIC_BASE_URL = requiredEnv('PUBLIC_BASE_URL');
-export const table = tableFromEnv();
+export const table = sdkTableFromEnv();
 
-const service = new OffersService({
-  store: new DynamoOfferStore(table),
-  presentCreated: () => {
-    throw new Error('offers-read does not create offers');
-  },
-});
+const queries = new OfferQueries({ store: new DynamoOfferStore(table) });
 
 export const listOffers = partnerRoute({ query: listOffersQuery }, async ({ partnerId, query }) => {
   // One instant for the filter and for each offer's status: an offer expiring between two clock
   // reads would otherwise be listed under ?status=expired and shown as active (or the reverse).
   const now = new Date();
-  const page = await service.list(partnerId, {
+  const page = await queries.list(partnerId, {
     ...(query.limit !== undefined ? { limit: query.limit } : {}),
     ...(query.cursor ? { after: query.cursor } : {}),
     ...(query.status ? { status: query.status } : {}),
@@ -37,14 +33,14 @@ export const listOffers = partnerRoute({ query: listOffersQuery }, async ({ part
 });
 
 export const getOffer = partnerRoute({ path: summaryIdPath }, async ({ partnerId, path }) => {
-  const offer = await service.get(partnerId, path.summaryId);
+  const offer = await queries.get(partnerId, path.summaryId);
   return json(200, offerView(offer, PUBLIC_BASE_URL, new Date()));
 });
 
 export const getOfferMessage = partnerRoute(
   { path: summaryIdPath, query: messageQuery },
   async ({ partnerId, path, query }) => {
-    const offer = await service.get(partnerId, path.summaryId);
+    const offer = await queries.get(partnerId, path.summaryId);
     const locale = query.locale ?? offer.locale;
     return json(
       200,
@@ -55,7 +51,7 @@ export const getOfferMessage = partnerRoute(
 );
 
 export const getOfferQr = partnerRoute({ path: summaryIdPath }, async ({ partnerId, path }) => {
-  const offer = await service.get(partnerId, path.summaryId);
+  const offer = await queries.get(partnerId, path.summaryId);
   // Loaded on first use: the QR encoder is the largest module here and only this route needs it.
   const { qrSvg } = await import('./qr.ts');
   return {
@@ -70,13 +66,13 @@ export const getOfferQr = partnerRoute({ path: summaryIdPath }, async ({ partner
   };
 });
 
-const acceptanceReader = new DynamoAcceptanceReader(table);
+const acceptanceReader = new DynamoCustomerResponseStore(table);
 
 /** The offer's acceptances, oldest first, for the partner that owns it (another partner's offer is a 404). */
 export const listAcceptances = partnerRoute(
   { path: summaryIdPath, query: listAcceptancesQuery },
   async ({ partnerId, path, query }) => {
-    const offer = await service.get(partnerId, path.summaryId);
+    const offer = await queries.get(partnerId, path.summaryId);
     const page = await acceptanceReader.listAcceptances(offer.summaryId, {
       limit: query.limit ?? 50,
       ...(query.cursor ? { after: query.cursor } : {}),
@@ -89,7 +85,7 @@ export const listAcceptances = partnerRoute(
   },
 );
 
-export const handler = routeGroup({
+export const handler = routeGroup('offersRead', {
   'GET /v1/offers/{summaryId}/acceptances': listAcceptances,
   'GET /v1/offers': listOffers,
   'GET /v1/offers/{summaryId}': getOffer,

@@ -1,45 +1,59 @@
 import { CATALOG_VERSION } from '../../shared/catalog/catalog-data.ts';
 import { requiredEnv } from '../../shared/config/env.ts';
-import { tableFromEnv } from '../../shared/db/client.ts';
-import { DynamoOfferStore } from '../../shared/db/offer-store.ts';
-import { OffersService } from '../../shared/domain/offers-service.ts';
-import { json, partnerRoute, routeGroup } from '../../shared/http/route.ts';
-import type { ApiHandler } from '../../shared/http/types.ts';
+import { DynamoOfferStore } from '../../shared/db/offers.ts';
+import { sdkTableFromEnv } from '../../shared/db/sdk-table.ts';
+import { type CreateOfferResult, OfferCreateService } from '../../shared/domain/offer-create.ts';
+import { OfferQueries } from '../../shared/domain/offer-queries.ts';
+import { json, partnerRoute } from '../../shared/http/route.ts';
+import { routeGroup } from '../../shared/http/route-group.ts';
+import type { ApiHandler, ApiResult } from '../../shared/http/types.ts';
 import { buildOfferMessage } from '../../shared/render/offer-message.ts';
 import { offerUrl, offerView } from '../../shared/render/offer-view.ts';
 import { createOfferBody, createOfferHeaders, deactivateBody, summaryIdPath } from '../../shared/schemas/offers.ts';
 
 /** Read once at cold start: a missing variable fails the start, not a request. */
 const PUBLIC_BASE_URL = requiredEnv('PUBLIC_BASE_URL');
-export const table = tableFromEnv();
+export const table = sdkTableFromEnv();
 
-const service = new OffersService({
-  store: new DynamoOfferStore(table),
+const store = new DynamoOfferStore(table);
+
+const creator = new OfferCreateService({
+  store,
   catalogVersion: CATALOG_VERSION,
-  presentCreated: (offer, now) => ({
-    ...offerView(offer, PUBLIC_BASE_URL, now),
-    message: buildOfferMessage(offer, offer.locale, offerUrl(PUBLIC_BASE_URL, offer.summaryId)),
+  // The 201 a create answers; kept with its idempotency record, so a retry gets these bytes again.
+  answer: (offer, now) => ({
+    statusCode: 201,
+    responseBody: JSON.stringify({
+      ...offerView(offer, PUBLIC_BASE_URL, now),
+      message: buildOfferMessage(offer, offer.locale, offerUrl(PUBLIC_BASE_URL, offer.summaryId)),
+    }),
+    location: `/v1/offers/${offer.summaryId}`,
   }),
 });
+const queries = new OfferQueries({ store });
+
+/** A new offer's answer, or the first answer again for a retried Idempotency-Key, marked as a replay. */
+function createResponse(result: CreateOfferResult): ApiResult {
+  const { answer } = result;
+  return {
+    statusCode: answer.statusCode,
+    headers: {
+      'content-type': 'application/json',
+      ...(answer.location ? { location: answer.location } : {}),
+      ...(result.kind === 'replayed' ? { 'idempotent-replayed': 'true' } : {}),
+    },
+    body: answer.responseBody,
+  };
+}
 
 export const createOffer = partnerRoute(
   { headers: createOfferHeaders, body: createOfferBody },
-  async ({ partnerId, headers, body }) => {
-    const result = await service.create(partnerId, body, headers['idempotency-key']);
-    return {
-      statusCode: result.statusCode,
-      headers: {
-        'content-type': 'application/json',
-        ...(result.location ? { location: result.location } : {}),
-        ...(result.replayed ? { 'idempotent-replayed': 'true' } : {}),
-      },
-      body: result.body,
-    };
-  },
+  async ({ partnerId, headers, body }) =>
+    createResponse(await creator.create(partnerId, body, headers['idempotency-key'])),
 );
 
 const deactivate = partnerRoute({ path: summaryIdPath, body: deactivateBody }, async ({ partnerId, path, body }) => {
-  const offer = await service.deactivate(partnerId, path.summaryId, body.message);
+  const offer = await queries.deactivate(partnerId, path.summaryId, body.message);
   return json(200, offerView(offer, PUBLIC_BASE_URL, new Date()));
 });
 
@@ -57,7 +71,7 @@ export const deactivateOffer: ApiHandler = (event, context) =>
     context,
   );
 
-export const handler = routeGroup({
+export const handler = routeGroup('offers', {
   'POST /v1/offers': createOffer,
   'POST /v1/offers/{summaryId}/deactivate': deactivateOffer,
 });

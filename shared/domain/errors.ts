@@ -1,6 +1,7 @@
 /**
- * Domain errors say what went wrong in the product's terms; the HTTP layer maps each kind to a
- * status exactly once (shared/http/problem.ts). `type` is a stable slug partners can branch on.
+ * Domain errors say what went wrong in the product's terms: no status codes, no field paths. The
+ * HTTP layer maps each kind to a status and each location to a field path exactly once
+ * (shared/http/problem.ts). `type` is a stable slug partners can branch on.
  */
 export type DomainErrorKind =
   | 'unauthorized'
@@ -11,11 +12,30 @@ export type DomainErrorKind =
   | 'unprocessable'
   | 'too-many-requests';
 
-export interface FieldError {
-  /** Where the problem is: `body.items[2].licenses`, `query.usageLocation`, `header.authorization`. */
-  readonly field: string;
-  /** The rule that failed, machine-readable: `required`, `too_big`, `not_sold_in_usage_location`… */
+/** Request parts that are not in a subscription line, named as the product names them. */
+export type RequestField =
+  | 'apiKey'
+  | 'idempotencyKey'
+  | 'office'
+  | 'subscriptions'
+  | 'delegatedAdministration'
+  | 'expiry'
+  | 'reference';
+
+/**
+ * Where a broken rule sits, in the product's words rather than any wire format's:
+ * `{ subscription: 2, field: 'licenseCount' }` is the license count of the third subscription
+ * listed (0-based, in the order sent). The HTTP layer turns it into a field path.
+ */
+export type DomainLocation =
+  | { readonly field: RequestField }
+  | { readonly subscription: number; readonly field: 'sku' | 'licenseCount' };
+
+export interface RuleViolation {
+  readonly at: DomainLocation;
+  /** The rule that failed, machine-readable: `duplicate_sku`, `not_sold_in_usage_location`, `too_far`… */
   readonly rule: string;
+  /** What is wrong with the value, phrased to follow its name: "must be in the future". */
   readonly message: string;
 }
 
@@ -26,16 +46,20 @@ export abstract class DomainError extends Error {
     readonly type: string,
     /** Short, human summary of the problem type (RFC 9457 `title`). */
     readonly title: string,
-    /** What happened this time and what to do about it (RFC 9457 `detail`). */
-    readonly detail: string,
-    readonly errors: readonly FieldError[] = [],
+    /**
+     * What happened this time and what to do about it (RFC 9457 `detail`). Undefined when the one
+     * violation says it all: the HTTP layer then writes that violation's location and message.
+     */
+    readonly detail: string | undefined,
+    /** Every rule the input broke, in the order the caller can fix them. */
+    readonly violations: readonly RuleViolation[] = [],
     /**
      * RFC 9457 extension members: more machine-readable facts about this occurrence (say, the
      * offer that already holds a reference), added to the problem document as top-level members.
      */
     readonly extensions: Readonly<Record<string, unknown>> = {},
   ) {
-    super(detail);
+    super(detail ?? violations[0]?.message ?? title);
     this.name = new.target.name;
   }
 }

@@ -135,7 +135,7 @@ export class DuplicateReferenceError extends ConflictError {
       existingSummaryId !== undefined
         ? `You already have an offer with reference "${reference}": ${existingSummaryId} (GET /v1/offers/${existingSummaryId}). References are unique per partner: use another one, or use that offer.`
         : `You already have an offer with reference "${reference}". References are unique per partner: use another one, or look the existing offer up in GET /v1/offers.`,
-      [{ field: 'body.reference', rule: 'unique', message: 'is already used by another of your offers' }],
+      [{ at: { field: 'reference' }, rule: 'unique', message: 'is already used by another of your offers' }],
       existingSummaryId !== undefined ? { existingSummaryId } : {},
     );
   }

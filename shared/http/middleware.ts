@@ -1,14 +1,14 @@
-import type { MiddlewareObj } from '@middy/core';
-import type { Context } from 'aws-lambda';
-import * as z from 'zod/mini';
+import type * as z from 'zod/mini';
 import { errorForLog } from '../db/errors.ts';
-import { type FieldError, UnauthorizedError } from '../domain/errors.ts';
+import { UnauthorizedError } from '../domain/errors.ts';
 import { logger } from '../observability/logger.ts';
-import { mapError, problemResponse, RequestError, ServiceUnavailableError } from './problem.ts';
-import type { ApiEvent, ApiResult } from './types.ts';
+import type { ErrorPolicy, Middleware } from './chain.ts';
+import { type FieldError, mapError, problemResponse, RequestError, ServiceUnavailableError } from './problem.ts';
+import type { ApiEvent } from './types.ts';
 import { fieldPath, repeatedError, repeatedParameters, toFieldErrors } from './validation.ts';
 
-type Middleware = MiddlewareObj<ApiEvent, ApiResult, Error, Context>;
+// The JSON API's own steps (request validation, the partner check, RFC 9457 problems); the steps
+// every route runs, JSON or HTML, are in chain.ts.
 
 /** Parsed, validated request parts, attached to the event by `validateRequest`. */
 export interface ValidatedInput {
@@ -27,55 +27,6 @@ export interface RequestSchemas {
 }
 
 const MAX_BODY_BYTES = 64 * 1024;
-
-/** Header values that must be set on every response unless the route chose its own. */
-const SECURITY_HEADERS: Record<string, string> = {
-  'cache-control': 'no-store',
-  'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
-  'referrer-policy': 'no-referrer',
-  'strict-transport-security': 'max-age=63072000; includeSubDomains',
-  'x-content-type-options': 'nosniff',
-  'x-frame-options': 'DENY',
-};
-
-function withHeaders(response: ApiResult | null | undefined, headers: Record<string, string>): void {
-  if (!response) return;
-  response.headers ??= {};
-  const existing = response.headers;
-  const present = new Set(Object.keys(existing).map((k) => k.toLowerCase()));
-  for (const [name, value] of Object.entries(headers)) {
-    if (!present.has(name)) existing[name] = value;
-  }
-}
-
-/** One log line per request (route, status, latency, partner) and the request id echoed back. */
-export function accessLog(): Middleware {
-  const startedAt = new WeakMap<ApiEvent, number>();
-  const finish = (event: ApiEvent, response: ApiResult | null | undefined) => {
-    withHeaders(response, { 'x-request-id': event.requestContext.requestId });
-    logger.info('request', {
-      routeKey: event.routeKey,
-      status: response?.statusCode,
-      latencyMs: Math.round(performance.now() - (startedAt.get(event) ?? performance.now())),
-      partnerId: event.requestContext.authorizer?.lambda?.partnerId,
-    });
-  };
-  return {
-    before: ({ event }) => {
-      startedAt.set(event, performance.now());
-      logger.appendKeys({ requestId: event.requestContext.requestId });
-    },
-    after: ({ event, response }) => finish(event, response),
-    onError: ({ event, response }) => finish(event, response),
-  };
-}
-
-export function securityHeaders(): Middleware {
-  return {
-    after: ({ response }) => withHeaders(response, SECURITY_HEADERS),
-    onError: ({ response }) => withHeaders(response, SECURITY_HEADERS),
-  };
-}
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -204,15 +155,15 @@ export function requirePartner(): Middleware {
           'unauthorized',
           'Unauthorized',
           DENIAL_DETAIL[reason] ?? DENIAL_DETAIL.missing ?? '',
-          [{ field: 'header.authorization', rule: reason, message: DENIAL_DETAIL[reason] ?? '' }],
+          [{ at: { field: 'apiKey' }, rule: reason, message: DENIAL_DETAIL[reason] ?? '' }],
         );
       }
     },
   };
 }
 
-/** Last in the chain so its onError runs first; later onError steps add headers and log. */
-export function problemErrors(): Middleware {
+/** The JSON API's error policy: every error becomes an RFC 9457 problem (mapError). */
+export function problemErrors(): ErrorPolicy {
   return {
     onError: (request) => {
       const mapped = mapError(request.error, request.event.requestContext.requestId);
@@ -222,15 +173,3 @@ export function problemErrors(): Middleware {
     },
   };
 }
-
-/**
- * `z.coerce` alternative that keeps query strings strict: "10" → 10, "10abc" → error. Any whole
- * number is one, so "-5" and "99999999999" are told the range (min, max), not "not a number".
- */
-export const queryInt = (min: number, max: number) =>
-  z
-    .pipe(
-      z.string().check(z.regex(/^-?\d+$/, 'must be a whole number')),
-      z.transform((s) => Number(s)),
-    )
-    .check(z.minimum(min), z.maximum(max));

@@ -3,14 +3,26 @@ import { isServiceUnavailable } from '../db/errors.ts';
 import {
   DomainError,
   type DomainErrorKind,
-  type FieldError,
+  type DomainLocation,
   MethodNotAllowedError,
+  type RequestField,
+  type RuleViolation,
   TooManyRequestsError,
 } from '../domain/errors.ts';
+import { fieldPath } from './validation.ts';
 
 /** Problem types are URNs: stable identifiers that do not pretend to be documentation URLs. */
 export const PROBLEM_TYPE_PREFIX = 'urn:purchase-offers:problem:';
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+
+/** One broken rule as the problem document names it: where in the request, which rule, what is wrong. */
+export interface FieldError {
+  /** Where the problem is: `body.items[2].licenses`, `query.usageLocation`, `header.authorization`. */
+  readonly field: string;
+  /** The rule that failed, machine-readable: `required`, `too_big`, `not_sold_in_usage_location`… */
+  readonly rule: string;
+  readonly message: string;
+}
 
 /**
  * RFC 9457 problem details, plus the field errors, the request id to quote to support, and any
@@ -103,6 +115,39 @@ export function cappedErrors(errors: readonly FieldError[]): { errors?: FieldErr
   return omitted > 0 ? { errors: shown, errorsOmitted: omitted } : { errors: shown };
 }
 
+/** Where each request part travels: a header, or a member of the create request's JSON body. */
+const REQUEST_FIELD_PATHS: Record<RequestField, string> = {
+  apiKey: 'header.authorization',
+  idempotencyKey: 'header.idempotency-key',
+  office: fieldPath('body', ['officeId']),
+  subscriptions: fieldPath('body', ['items']),
+  delegatedAdministration: fieldPath('body', ['delegatedAdmin']),
+  expiry: fieldPath('body', ['expiresAt']),
+  reference: fieldPath('body', ['reference']),
+};
+const SUBSCRIPTION_MEMBERS = { sku: 'sku', licenseCount: 'licenses' } as const;
+
+/** The field path of a domain location: `{ subscription: 2, field: 'licenseCount' }` → `body.items[2].licenses`. */
+export function fieldOf(at: DomainLocation): string {
+  return 'subscription' in at
+    ? fieldPath('body', ['items', at.subscription, SUBSCRIPTION_MEMBERS[at.field]])
+    : REQUEST_FIELD_PATHS[at.field];
+}
+
+function fieldErrorOf({ at, rule, message }: RuleViolation): FieldError {
+  return { field: fieldOf(at), rule, message };
+}
+
+/**
+ * The error's own detail, or, when it leaves that to its one violation, the violation's field
+ * (without the `body.` every body field shares) and message: "items[0].licenses must be between…".
+ */
+function detailOf(error: DomainError): string {
+  if (error.detail !== undefined) return error.detail;
+  const [first] = error.violations;
+  return first ? `${fieldOf(first.at).replace(/^body\./, '')} ${first.message}.` : error.title;
+}
+
 /** The one place an error becomes an HTTP status. Unknown errors leak nothing but the request id. */
 export function mapError(error: unknown, requestId: string): MappedError {
   if (error instanceof DomainError || error instanceof RequestError) {
@@ -117,8 +162,8 @@ export function mapError(error: unknown, requestId: string): MappedError {
         type: PROBLEM_TYPE_PREFIX + error.type,
         title: error.title,
         status,
-        detail: error.detail,
-        ...cappedErrors(error.errors),
+        detail: error instanceof DomainError ? detailOf(error) : error.detail,
+        ...cappedErrors(error instanceof DomainError ? error.violations.map(fieldErrorOf) : error.errors),
         requestId,
       },
       headers,

@@ -1,5 +1,5 @@
 import type * as z from 'zod/mini';
-import type { FieldError } from '../domain/errors.ts';
+import type { FieldError } from './problem.ts';
 
 type Issue = z.core.$ZodIssue;
 
