@@ -183,8 +183,11 @@ export interface RouteThrottle {
 const CUSTOMER_PAGE_THROTTLE: RouteThrottle = { rateLimit: 100, burstLimit: 200 };
 const CUSTOMER_FORM_THROTTLE: RouteThrottle = { rateLimit: 50, burstLimit: 200 };
 
-/** The routes as declared; ROUTES adds the HEAD twin of each GET. */
-const DECLARED_ROUTES: readonly Route[] = [
+/**
+ * The routes as declared; ROUTES adds the HEAD twin of each GET. Kept literal (`as const`) so that
+ * RouteKey can derive each function's route keys from it.
+ */
+const DECLARED_ROUTES = [
   { method: 'GET', path: '/v1/usage-locations', function: 'catalog', auth: 'partner' },
   { method: 'GET', path: '/v1/catalog', function: 'catalog', auth: 'partner' },
   { method: 'GET', path: '/v1/offices', function: 'offices', auth: 'partner' },
@@ -210,8 +213,8 @@ const DECLARED_ROUTES: readonly Route[] = [
   },
   // The forms' addresses opened in a browser (refresh, history): 303 to the offer page.
   ...(['GET', 'HEAD'] as const).flatMap((method) =>
-    ['/o/{code}/accept', '/o/{code}/decline'].map(
-      (path): Route => ({ method, path, function: 'offerPage', auth: 'public', throttle: CUSTOMER_PAGE_THROTTLE }),
+    (['/o/{code}/accept', '/o/{code}/decline'] as const).map(
+      (path) => ({ method, path, function: 'offerPage', auth: 'public', throttle: CUSTOMER_PAGE_THROTTLE }) as const,
     ),
   ),
   // After accepting: the acceptance's confirmation page, addressed by the form's submission token.
@@ -222,7 +225,7 @@ const DECLARED_ROUTES: readonly Route[] = [
     auth: 'public',
     throttle: CUSTOMER_PAGE_THROTTLE,
   },
-];
+] as const satisfies readonly Route[];
 
 /**
  * Every GET route also answers HEAD, like GET without a body (RFC 9110 §9.3.2): link checkers,
@@ -239,6 +242,27 @@ function withHeadTwins(routes: readonly Route[]): readonly Route[] {
 }
 
 export const ROUTES: readonly Route[] = withHeadTwins(DECLARED_ROUTES);
+
+type DeclaredRoute = (typeof DECLARED_ROUTES)[number];
+
+/** The functions that serve routes of the table. */
+export type RoutedFunction = DeclaredRoute['function'];
+
+/** `METHOD /path` of each route in R (one route entry may stand for several methods and paths). */
+type KeysOf<R> = R extends { readonly method: infer M extends string; readonly path: infer P extends string }
+  ? `${M} ${P}`
+  : never;
+type PathsOf<Key, Method extends HttpMethod> = Key extends `${Method} ${infer Path}` ? Path : never;
+type DeclaredKey<F extends RoutedFunction> = KeysOf<Extract<DeclaredRoute, { readonly function: F }>>;
+
+/** `HEAD <path>` for each GET route of F: its GET handler answers it unless F names a HEAD handler. */
+export type HeadTwinKey<F extends RoutedFunction> = `HEAD ${PathsOf<DeclaredKey<F>, 'GET'>}`;
+
+/**
+ * The route keys API Gateway sends to F (`'GET /o/{code}' | 'HEAD /o/{code}' | …` for the offer
+ * page): its declared routes and the HEAD twins ROUTES adds.
+ */
+export type RouteKey<F extends RoutedFunction> = DeclaredKey<F> | HeadTwinKey<F>;
 
 /**
  * API Gateway's `$default` route goes to this function: requests for an unknown path, or with a

@@ -1,7 +1,8 @@
 import * as z from 'zod/mini';
 import { listUsageLocations, subscriptionsFor } from '../../shared/catalog/catalog.ts';
 import { CATALOG_VERSION } from '../../shared/catalog/catalog-data.ts';
-import { json, partnerRoute, routeGroup } from '../../shared/http/route.ts';
+import { json, partnerRoute } from '../../shared/http/route.ts';
+import { routeGroup } from '../../shared/http/route-group.ts';
 import { negotiateLocale } from '../../shared/i18n/locale.ts';
 import { acceptLanguageHeaders, usageLocationSchema } from '../../shared/schemas/common.ts';
 
@@ -35,7 +36,7 @@ export const getCatalog = partnerRoute({ query: z.object({ usageLocation: usageL
   ),
 );
 
-export const handler = routeGroup({
+export const handler = routeGroup('catalog', {
   'GET /v1/usage-locations': getUsageLocations,
   'GET /v1/catalog': getCatalog,
 });

@@ -1,5 +1,6 @@
 import { MethodNotAllowedError, NotFoundError } from '../../shared/domain/errors.ts';
-import { publicRoute, withoutBody } from '../../shared/http/route.ts';
+import { publicRoute } from '../../shared/http/route.ts';
+import { withoutBody } from '../../shared/http/route-group.ts';
 import type { ApiEvent, ApiHandler, ApiResult } from '../../shared/http/types.ts';
 import { negotiateLocale } from '../../shared/i18n/locale.ts';
 import { messagePage, pageResponse } from '../../shared/offer-page/layout.ts';

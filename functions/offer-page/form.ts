@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import { findSubscription } from '../../shared/catalog/catalog.ts';
 import type { Offer, OfferLine } from '../../shared/domain/offer.ts';
-import { queryInt } from '../../shared/http/middleware.ts';
+import { queryInt } from '../../shared/http/query.ts';
 import type { PageText } from '../../shared/offer-page/page-text.ts';
 import { emailAddress, MAX_EMAIL_OCTETS } from '../../shared/schemas/email.ts';
 import { nameText, paragraphText } from '../../shared/schemas/text.ts';

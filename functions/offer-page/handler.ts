@@ -1,5 +1,3 @@
-import middy, { type MiddlewareObj } from '@middy/core';
-import type { Context } from 'aws-lambda';
 import { optionalEnv, requiredEnv } from '../../shared/config/env.ts';
 import { DynamoCustomerResponseStore } from '../../shared/db/customer-responses.ts';
 import { isTransientFailure, liteTableFromEnv } from '../../shared/db/dynamodb-lite.ts';
@@ -12,8 +10,8 @@ import {
 } from '../../shared/domain/acceptance.ts';
 import { type Offer, offerStatus } from '../../shared/domain/offer.ts';
 import { normalizeSummaryId, summaryIdFromLink } from '../../shared/domain/summary-id.ts';
-import { accessLog, securityHeaders } from '../../shared/http/middleware.ts';
-import { headAsGet, withoutBody } from '../../shared/http/route.ts';
+import type { ErrorPolicy } from '../../shared/http/chain.ts';
+import { htmlRouteGroup } from '../../shared/http/route-group.ts';
 import type { ApiEvent, ApiResult } from '../../shared/http/types.ts';
 import { isLocale, type Locale, negotiateLocale } from '../../shared/i18n/locale.ts';
 import { logger } from '../../shared/observability/logger.ts';
@@ -345,7 +343,7 @@ const UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
  * Pages fail as pages, never as a JSON problem: DynamoDB slow or unavailable (its retries spent) is
  * a 503 "try again" page; anything else a generic 500 page that leaks nothing.
  */
-function htmlErrors(): MiddlewareObj<ApiEvent, ApiResult, Error, Context> {
+function htmlErrors(): ErrorPolicy {
   return {
     onError: (request) => {
       const locale = pageLocale(request.event, undefined);
@@ -367,7 +365,7 @@ function htmlErrors(): MiddlewareObj<ApiEvent, ApiResult, Error, Context> {
   };
 }
 
-const ROUTES: Record<string, (event: ApiEvent) => Promise<ApiResult>> = {
+export const handler = htmlRouteGroup('offerPage', htmlErrors(), {
   'GET /o/{code}': viewOffer,
   'HEAD /o/{code}': headOffer,
   'POST /o/{code}/accept': accept,
@@ -377,17 +375,4 @@ const ROUTES: Record<string, (event: ApiEvent) => Promise<ApiResult>> = {
   'GET /o/{code}/decline': formAddressVisited,
   'HEAD /o/{code}/decline': formAddressVisited,
   'GET /o/{code}/accepted/{token}': viewAccepted,
-};
-
-export const handler = middy<ApiEvent, ApiResult, Error, Context>()
-  .use(accessLog())
-  .use(securityHeaders())
-  .use(htmlErrors())
-  .handler(async (event) => {
-    const route = ROUTES[event.routeKey];
-    if (route) return route(event);
-    // The HEAD twin of a GET route (shared/routes.ts) without a handler of its own: GET without a body.
-    const get = headAsGet(event.routeKey, ROUTES);
-    if (!get) throw new Error(`No handler for route ${event.routeKey}`);
-    return withoutBody(await get(event));
-  });
+});

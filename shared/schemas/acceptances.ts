@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { queryInt } from '../http/middleware.ts';
+import { queryInt } from '../http/query.ts';
 import { SUBMISSION_ID_PATTERN } from '../offer-page/submission-token.ts';
 
 /** Opaque to partners: base64url of the last acceptance's submission id. */

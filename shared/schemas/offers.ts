@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import type { OfferPosition } from '../domain/offer.ts';
 import { normalizeSummaryId } from '../domain/summary-id.ts';
-import { queryInt } from '../http/middleware.ts';
+import { queryInt } from '../http/query.ts';
 import { LOCALES } from '../i18n/locale.ts';
 import { nullAsAbsent, usageLocationSchema, wholeNumber } from './common.ts';
 import { emailAddress } from './email.ts';

@@ -1,4 +1,5 @@
-import { json, routeGroup } from '../../shared/http/route.ts';
+import { json } from '../../shared/http/route.ts';
+import { routeGroup } from '../../shared/http/route-group.ts';
 import type { ApiHandler } from '../../shared/http/types.ts';
 import { methodsForPath, ROUTES, routeKey } from '../../shared/routes.ts';
 import { apiEvent, lambdaContext } from '../support/events.ts';
@@ -19,15 +20,15 @@ describe('HEAD twins of GET routes', () => {
 });
 
 describe('routeGroup answers HEAD through the GET handler', () => {
-  const body = JSON.stringify({ offers: [{ summaryId: 'A' }] });
-  const getOffers: ApiHandler = async () => ({
+  const body = JSON.stringify({ offices: [{ officeId: 'A' }] });
+  const getOffices: ApiHandler = async () => ({
     ...json(200, JSON.parse(body)),
     headers: { 'content-type': 'application/json', 'content-length': String(body.length), etag: '"v1"' },
   });
-  const group = routeGroup({ 'GET /v1/offers': getOffers });
+  const group = routeGroup('offices', { 'GET /v1/offices': getOffices });
 
   it('returns the GET status and headers with an empty body', async () => {
-    const result = await group(apiEvent({ routeKey: 'HEAD /v1/offers' }), lambdaContext);
+    const result = await group(apiEvent({ routeKey: 'HEAD /v1/offices' }), lambdaContext);
     expect(result).toEqual({
       statusCode: 200,
       headers: { 'content-type': 'application/json', etag: '"v1"' },
@@ -37,16 +38,16 @@ describe('routeGroup answers HEAD through the GET handler', () => {
   });
 
   it('leaves GET untouched', async () => {
-    const result = await group(apiEvent({ routeKey: 'GET /v1/offers' }), lambdaContext);
+    const result = await group(apiEvent({ routeKey: 'GET /v1/offices' }), lambdaContext);
     expect(result.body).toBe(body);
   });
 
   it('prefers a HEAD handler of its own, and knows no other method by GET', async () => {
     const own: ApiHandler = async () => ({ statusCode: 204, body: '' });
-    const withOwn = routeGroup({ 'GET /v1/offers': getOffers, 'HEAD /v1/offers': own });
-    expect((await withOwn(apiEvent({ routeKey: 'HEAD /v1/offers' }), lambdaContext)).statusCode).toBe(204);
-    await expect(group(apiEvent({ routeKey: 'DELETE /v1/offers' }), lambdaContext)).rejects.toThrow(
-      'No handler for route DELETE /v1/offers',
+    const withOwn = routeGroup('offices', { 'GET /v1/offices': getOffices, 'HEAD /v1/offices': own });
+    expect((await withOwn(apiEvent({ routeKey: 'HEAD /v1/offices' }), lambdaContext)).statusCode).toBe(204);
+    await expect(group(apiEvent({ routeKey: 'DELETE /v1/offices' }), lambdaContext)).rejects.toThrow(
+      'No handler for route DELETE /v1/offices in function offices',
     );
   });
 });
