@@ -173,6 +173,24 @@ describe('HttpDirectory', () => {
     expect(sleeps).toEqual([3000, 2000]);
   });
 
+  it('waits a short Retry-After exactly, and backs off after a Retry-After of 0', async () => {
+    // Arrange: backoff ceilings of 2,000 ms then 4,000 ms, each drawn at 90 %.
+    const { directory, sleeps } = setup(
+      [
+        new Response('', { status: 503, headers: { 'retry-after': '1' } }),
+        new Response('', { status: 503, headers: { 'retry-after': '0' } }),
+        page({ offices: [], cursor: 'c' }),
+      ],
+      { baseDelayMs: 2_000, maxDelayMs: 10_000, random: () => 0.9 },
+    );
+
+    // Act
+    await directory.listOffices({});
+
+    // Assert: 1 s as asked (not the 1,800 ms backoff), then the backoff's 3,600 ms.
+    expect(sleeps).toEqual([1000, 3600]);
+  });
+
   it('gives up on a Retry-After longer than it may wait', async () => {
     const { directory, calls } = setup([new Response('', { status: 429, headers: { 'retry-after': '120' } })], {
       maxRetryAfterSeconds: 60,
