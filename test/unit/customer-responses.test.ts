@@ -1,4 +1,3 @@
-import { marshall } from '@aws-sdk/util-dynamodb';
 import { jest } from '@jest/globals';
 import {
   acceptanceToItem,
@@ -8,9 +7,16 @@ import {
 } from '../../shared/db/customer-responses.ts';
 import { DynamoDbError } from '../../shared/db/dynamodb-lite.ts';
 import { offerKeys, offerToItem, offerViewsKeys } from '../../shared/db/offers.ts';
+import {
+  type CancellationReason,
+  ConditionFailedError,
+  type GetInput,
+  type Item,
+  TransactionCanceledError,
+} from '../../shared/db/port.ts';
 import { type Acceptance, OfferBusyError } from '../../shared/domain/acceptance.ts';
 import type { Offer } from '../../shared/domain/offer.ts';
-import { FakeDocumentDb, inTurn, putAt } from '../support/fake-document-db.ts';
+import { FakeTable, inTurn, putAt, updateAt } from '../support/fake-table.ts';
 import { basicOffer } from '../support/offer.ts';
 
 const SUMMARY_ID = 'ABCD-EFGH-JKMN-PQRS-TVWX';
@@ -33,18 +39,32 @@ function acceptance(): Acceptance {
   };
 }
 
-/** DynamoDB's failures as DynamoDbLite throws them. */
-function failure(name: string, details: ConstructorParameters<typeof DynamoDbError>[2] = {}): () => never {
+/** A DynamoDB failure other than the port's own, as an adapter (here DynamoDbLite) throws it. */
+function failure(name: string): () => never {
   return () => {
-    throw new DynamoDbError(name, name, { statusCode: 400, ...details });
+    throw new DynamoDbError(name, name, { statusCode: 400 });
+  };
+}
+
+/** A failed condition, as both adapters translate ConditionalCheckFailedException. */
+function conditionFailed(): () => never {
+  return () => {
+    throw new ConditionFailedError();
+  };
+}
+
+/** A cancelled transaction with these reasons, in request order (items plain, as the port has them). */
+function cancelledWith(...reasons: CancellationReason[]): () => never {
+  return () => {
+    throw new TransactionCanceledError(reasons);
   };
 }
 
 function canceled(...codes: string[]): () => never {
-  return failure('TransactionCanceledException', { CancellationReasons: codes.map((Code) => ({ Code })) });
+  return cancelledWith(...codes.map((Code) => ({ Code })));
 }
 
-const db = new FakeDocumentDb();
+const db = new FakeTable();
 afterEach(() => jest.restoreAllMocks());
 
 /** A store whose backoff sleeps only move a fake clock (`clock.now`, which tests may move too). */
@@ -52,16 +72,13 @@ function store(): { store: DynamoCustomerResponseStore; sleeps: number[]; clock:
   const sleeps: number[] = [];
   const clock = { now: 0 };
   return {
-    store: new DynamoCustomerResponseStore(
-      { db, name: 'Table' },
-      {
-        sleep: async (ms) => {
-          sleeps.push(ms);
-          clock.now += ms;
-        },
-        clock: () => clock.now,
+    store: new DynamoCustomerResponseStore(db, {
+      sleep: async (ms) => {
+        sleeps.push(ms);
+        clock.now += ms;
       },
-    ),
+      clock: () => clock.now,
+    }),
     sleeps,
     clock,
   };
@@ -70,37 +87,47 @@ function store(): { store: DynamoCustomerResponseStore; sleeps: number[]; clock:
 const offerKey = { PK: offerKeys.pk(SUMMARY_ID), SK: offerKeys.sk() };
 const counterKey = { PK: offerViewsKeys.pk(SUMMARY_ID), SK: offerViewsKeys.sk() };
 
+/** The table holds an acceptance recorded for `submissionId`, and the claim naming it. */
+function storedAnswer(submissionId: string, acceptanceItem: object) {
+  return ({ Key }: GetInput): Item | undefined =>
+    Key.SK === `SUBMISSION#${submissionId}`
+      ? { ...Key, entity: 'submission', kind: 'acceptance', submissionId }
+      : Key.SK === `ACCEPT#${submissionId}`
+        ? { ...acceptanceItem }
+        : undefined;
+}
+
 beforeEach(() => db.reset());
 
 describe('DynamoCustomerResponseStore.viewOffer', () => {
   it('reads the offer and bumps only its counter item, conditioned on the counter existing', async () => {
-    db.answers.getItem = () => ({ Item: offerToItem(offer()) });
-    db.answers.updateItem = () => ({ Attributes: { views: 5 } });
+    db.answers.get = () => offerToItem(offer());
+    db.answers.update = () => ({ views: 5 });
 
     const viewed = await store().store.viewOffer(SUMMARY_ID, true);
 
     expect(viewed).toEqual({ ...offer(), views: 5 });
-    expect(db.calls.getItem).toEqual([{ TableName: 'Table', Key: offerKey, ConsistentRead: true }]);
-    expect(db.calls.updateItem).toEqual([
-      expect.objectContaining({
-        TableName: 'Table',
+    expect(db.calls.get).toEqual([{ Key: offerKey, ConsistentRead: true }]);
+    expect(db.calls.update).toEqual([
+      {
         Key: counterKey,
         UpdateExpression: 'ADD #views :one',
         ConditionExpression: 'attribute_exists(PK)',
+        ExpressionAttributeNames: { '#views': 'views' },
         ExpressionAttributeValues: { ':one': 1 },
         ReturnValues: 'UPDATED_NEW',
-      }),
+      },
     ]);
-    expect(db.calls.transactWriteItems).toHaveLength(0);
+    expect(db.calls.transactWrite).toHaveLength(0);
   });
 
   it('does not count a view when told not to (link previewers)', async () => {
-    db.answers.getItem = () => ({ Item: offerToItem(offer()) });
+    db.answers.get = () => offerToItem(offer());
 
     const viewed = await store().store.viewOffer(SUMMARY_ID, false);
 
     expect(viewed?.summaryId).toBe(SUMMARY_ID);
-    expect(db.calls.updateItem).toHaveLength(0);
+    expect(db.calls.update).toHaveLength(0);
   });
 
   it.each([
@@ -110,30 +137,31 @@ describe('DynamoCustomerResponseStore.viewOffer', () => {
     ['throttling', 'ProvisionedThroughputExceededException'],
     ['a timeout', 'TimeoutError'],
   ])('still returns the offer when counting fails with %s', async (_label, name) => {
-    db.answers.getItem = () => ({ Item: offerToItem(offer()) });
-    db.answers.updateItem = failure(name);
+    db.answers.get = () => offerToItem(offer());
+    db.answers.update = failure(name);
 
     const viewed = await store().store.viewOffer(SUMMARY_ID, true);
 
     expect(viewed).toEqual(offer());
-    expect(db.calls.updateItem).toHaveLength(1);
+    expect(db.calls.update).toHaveLength(1);
   });
 
   it('answers an unknown code with undefined and writes nothing', async () => {
-    db.answers.updateItem = failure('ConditionalCheckFailedException');
+    db.answers.update = conditionFailed();
 
     const viewed = await store().store.viewOffer(SUMMARY_ID, true);
 
     expect(viewed).toBeUndefined();
     // Only the conditioned update, which wrote nothing; no fallback creates a counter.
-    expect(db.calls.updateItem).toHaveLength(1);
+    expect(db.writes()).toHaveLength(1);
+    expect(db.calls.update).toHaveLength(1);
   });
 });
 
 describe('DynamoCustomerResponseStore.accept under contention', () => {
   it('retries a transaction conflict and records the acceptance', async () => {
     const { store: responses, sleeps } = store();
-    db.answers.transactWriteItems = inTurn(
+    db.answers.transactWrite = inTurn(
       canceled('TransactionConflict', 'None'),
       canceled('TransactionConflict', 'None'),
       () => undefined,
@@ -142,7 +170,7 @@ describe('DynamoCustomerResponseStore.accept under contention', () => {
     const outcome = await responses.accept(acceptance(), 'p-1', NOW);
 
     expect(outcome).toEqual({ kind: 'recorded', record: acceptance() });
-    expect(db.calls.transactWriteItems).toHaveLength(3);
+    expect(db.calls.transactWrite).toHaveLength(3);
     expect(sleeps).toHaveLength(2);
   });
 
@@ -150,33 +178,33 @@ describe('DynamoCustomerResponseStore.accept under contention', () => {
     // No backoff at all, so the time budget is not what stops it.
     jest.spyOn(Math, 'random').mockReturnValue(0);
     const { store: responses } = store();
-    db.answers.transactWriteItems = canceled('TransactionConflict', 'None');
+    db.answers.transactWrite = canceled('TransactionConflict', 'None');
 
     const outcome = responses.accept(acceptance(), 'p-1', NOW);
 
     await expect(outcome).rejects.toBeInstanceOf(OfferBusyError);
     await expect(outcome).rejects.toMatchObject({ attempts: MAX_CONFLICT_ATTEMPTS, retryAfterSeconds: 2 });
-    expect(db.calls.transactWriteItems).toHaveLength(MAX_CONFLICT_ATTEMPTS);
+    expect(db.calls.transactWrite).toHaveLength(MAX_CONFLICT_ATTEMPTS);
   });
 
   it(`gives up with OfferBusyError once ${CONFLICT_BUDGET_MS} ms have gone, however few the attempts`, async () => {
     const { store: responses, clock } = store();
     // Each conflicting transaction takes a second to come back.
-    db.answers.transactWriteItems = () => {
+    db.answers.transactWrite = () => {
       clock.now += 1_000;
       return canceled('TransactionConflict', 'None')();
     };
 
     await expect(responses.accept(acceptance(), 'p-1', NOW)).rejects.toBeInstanceOf(OfferBusyError);
 
-    expect(db.calls.transactWriteItems.length).toBeLessThan(MAX_CONFLICT_ATTEMPTS);
+    expect(db.calls.transactWrite.length).toBeLessThan(MAX_CONFLICT_ATTEMPTS);
     expect(clock.now).toBeLessThanOrEqual(CONFLICT_BUDGET_MS + 1_000);
   });
 
   it('gives up on declines the same way', async () => {
     jest.spyOn(Math, 'random').mockReturnValue(0);
     const { store: responses } = store();
-    db.answers.transactWriteItems = canceled('None', 'TransactionConflict');
+    db.answers.transactWrite = canceled('None', 'TransactionConflict');
 
     const outcome = responses.decline(
       { summaryId: SUMMARY_ID, submissionId: acceptance().submissionId, declinedAt: NOW.toISOString() },
@@ -185,17 +213,17 @@ describe('DynamoCustomerResponseStore.accept under contention', () => {
     );
 
     await expect(outcome).rejects.toBeInstanceOf(OfferBusyError);
-    expect(db.calls.transactWriteItems).toHaveLength(MAX_CONFLICT_ATTEMPTS);
+    expect(db.calls.transactWrite).toHaveLength(MAX_CONFLICT_ATTEMPTS);
   });
 
   it('does not retry other failures', async () => {
     const { store: responses } = store();
-    db.answers.transactWriteItems = failure('ProvisionedThroughputExceededException');
+    db.answers.transactWrite = failure('ProvisionedThroughputExceededException');
 
     await expect(responses.accept(acceptance(), 'p-1', NOW)).rejects.toMatchObject({
       name: 'ProvisionedThroughputExceededException',
     });
-    expect(db.calls.transactWriteItems).toHaveLength(1);
+    expect(db.calls.transactWrite).toHaveLength(1);
   });
 });
 
@@ -204,28 +232,25 @@ describe('DynamoCustomerResponseStore.accept outcomes', () => {
     const outcome = await store().store.accept(acceptance(), 'p-1', NOW);
 
     expect(outcome).toEqual({ kind: 'recorded', record: acceptance() });
-    const [write] = db.calls.transactWriteItems;
-    expect(write?.TransactItems).toHaveLength(3);
-    expect(write?.TransactItems[0]).toEqual({
-      Update: expect.objectContaining({
-        TableName: 'Table',
-        Key: offerKey,
-        UpdateExpression: 'ADD #counter :one',
-        ConditionExpression: expect.stringContaining('acceptances < maxAcceptances'),
-        ExpressionAttributeNames: { '#counter': 'acceptances' },
-        ExpressionAttributeValues: { ':one': 1, ':now': NOW.toISOString() },
-        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-      }),
+    expect(db.calls.transactWrite).toHaveLength(1);
+    const [write] = db.calls.transactWrite;
+    expect(write).toHaveLength(3);
+    expect(updateAt(write, 0)).toEqual({
+      Key: offerKey,
+      UpdateExpression: 'ADD #counter :one',
+      ConditionExpression: expect.stringContaining('acceptances < maxAcceptances'),
+      ExpressionAttributeNames: { '#counter': 'acceptances' },
+      ExpressionAttributeValues: { ':one': 1, ':now': NOW.toISOString() },
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
     });
+    expect(updateAt(write, 0)?.ConditionExpression).toMatch(/^attribute_exists\(PK\) AND /);
     expect(putAt(write, 1)).toEqual({
-      TableName: 'Table',
       Item: acceptanceToItem(acceptance(), 'p-1'),
       ConditionExpression: 'attribute_not_exists(PK)',
     });
     // One claim per submission, whatever the answer: a decline with the same submission would
     // fail on this item.
     expect(putAt(write, 2)).toEqual({
-      TableName: 'Table',
       Item: {
         PK: offerKey.PK,
         SK: `SUBMISSION#${acceptance().submissionId}`,
@@ -238,36 +263,30 @@ describe('DynamoCustomerResponseStore.accept outcomes', () => {
     });
   });
 
-  // Cancellation reasons carry the failed items marshalled, as DynamoDB (and the SDK) hand them over.
+  // The adapters hand cancellation reasons over with the failed items unmarshalled (their own tests
+  // check that translation): the store reads plain items.
   it('answers a replayed submission with the first record, unchanged', async () => {
     const first = { ...acceptance(), companyName: 'First Try Ltd' };
-    db.answers.transactWriteItems = failure('TransactionCanceledException', {
-      CancellationReasons: [{ Code: 'None' }, { Code: 'ConditionalCheckFailed' }, { Code: 'ConditionalCheckFailed' }],
-    });
-    db.answers.getItem = ({ Key }) =>
-      Key.SK === `SUBMISSION#${first.submissionId}`
-        ? { Item: { ...Key, entity: 'submission', kind: 'acceptance' } }
-        : Key.SK === `ACCEPT#${first.submissionId}`
-          ? { Item: { ...acceptanceToItem(first, 'p-1') } }
-          : {};
+    db.answers.transactWrite = canceled('None', 'ConditionalCheckFailed', 'ConditionalCheckFailed');
+    db.answers.get = storedAnswer(first.submissionId, acceptanceToItem(first, 'p-1'));
 
     expect(await store().store.accept(acceptance(), 'p-1', NOW)).toEqual({
       kind: 'replayed',
       response: { kind: 'acceptance', acceptance: first },
     });
+    // The claim, then the answer it names, both strongly consistent: a double click's second post
+    // must see the first.
+    expect(db.calls.get).toEqual([
+      { Key: { PK: offerKey.PK, SK: `SUBMISSION#${first.submissionId}` }, ConsistentRead: true },
+      { Key: { PK: offerKey.PK, SK: `ACCEPT#${first.submissionId}` }, ConsistentRead: true },
+    ]);
+    expect(db.calls.transactWrite).toHaveLength(1);
   });
 
   it('answers a decline of a submission that was accepted with the acceptance', async () => {
     const accepted = acceptance();
-    db.answers.transactWriteItems = failure('TransactionCanceledException', {
-      CancellationReasons: [{ Code: 'None' }, { Code: 'None' }, { Code: 'ConditionalCheckFailed' }],
-    });
-    db.answers.getItem = ({ Key }) =>
-      Key.SK === `SUBMISSION#${accepted.submissionId}`
-        ? { Item: { ...Key, entity: 'submission', kind: 'acceptance' } }
-        : Key.SK === `ACCEPT#${accepted.submissionId}`
-          ? { Item: { ...acceptanceToItem(accepted, 'p-1') } }
-          : {};
+    db.answers.transactWrite = canceled('None', 'None', 'ConditionalCheckFailed');
+    db.answers.get = storedAnswer(accepted.submissionId, acceptanceToItem(accepted, 'p-1'));
 
     const outcome = await store().store.decline(
       { summaryId: accepted.summaryId, submissionId: accepted.submissionId, declinedAt: NOW.toISOString() },
@@ -280,19 +299,51 @@ describe('DynamoCustomerResponseStore.accept outcomes', () => {
 
   it('answers an offer that no longer takes answers with its stored state', async () => {
     const closed = { ...offer(), deactivatedAt: '2026-11-20T00:00:00.000Z', acceptances: 3 };
-    db.answers.transactWriteItems = failure('TransactionCanceledException', {
-      CancellationReasons: [
-        { Code: 'ConditionalCheckFailed', Item: marshall(offerToItem(closed), { removeUndefinedValues: true }) },
-        { Code: 'None' },
-      ],
-    });
+    db.answers.transactWrite = cancelledWith(
+      { Code: 'ConditionalCheckFailed', Item: offerToItem(closed) as unknown as Item },
+      { Code: 'None' },
+      { Code: 'None' },
+    );
 
     expect(await store().store.accept(acceptance(), 'p-1', NOW)).toEqual({ kind: 'not-active', offer: closed });
   });
 
   it('answers an unknown offer (condition failed, no old item) with not-found', async () => {
-    db.answers.transactWriteItems = canceled('ConditionalCheckFailed', 'None');
+    db.answers.transactWrite = canceled('ConditionalCheckFailed', 'None');
 
     expect(await store().store.accept(acceptance(), 'p-1', NOW)).toEqual({ kind: 'not-found' });
+  });
+});
+
+describe('DynamoCustomerResponseStore.listAcceptances', () => {
+  const second = { ...acceptance(), submissionId: 'mhx0000000BBBBBBBBBBBBBBBBBBBBBB' };
+
+  it('queries the offer’s acceptances from after the cursor and gives the last submission id as the next cursor', async () => {
+    db.answers.query = () => ({
+      Items: [acceptanceToItem(second, 'p-1')],
+      LastEvaluatedKey: { PK: offerKey.PK, SK: `ACCEPT#${second.submissionId}` },
+    });
+
+    const page = await store().store.listAcceptances(SUMMARY_ID, { limit: 1, after: acceptance().submissionId });
+
+    expect(page).toEqual({ acceptances: [second], next: second.submissionId });
+    expect(db.calls.query).toEqual([
+      {
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+        ExpressionAttributeValues: { ':pk': offerKey.PK, ':prefix': 'ACCEPT#' },
+        Limit: 1,
+        ExclusiveStartKey: { PK: offerKey.PK, SK: `ACCEPT#${acceptance().submissionId}` },
+      },
+    ]);
+  });
+
+  it('starts at the first acceptance without a cursor, and gives no next cursor on the last page', async () => {
+    db.answers.query = () => ({ Items: [acceptanceToItem(acceptance(), 'p-1'), acceptanceToItem(second, 'p-1')] });
+
+    const page = await store().store.listAcceptances(SUMMARY_ID, { limit: 25 });
+
+    expect(page).toEqual({ acceptances: [acceptance(), second] });
+    expect(db.calls.query[0]).not.toHaveProperty('ExclusiveStartKey');
+    expect(db.calls.query[0]?.Limit).toBe(25);
   });
 });
