@@ -129,8 +129,8 @@ class AttemptError extends Error {
 
 /**
  * HTTP adapter for the partner network directory: bearer credential, per-request timeout,
- * retries with exponential backoff and full jitter on 429/5xx/timeouts/malformed pages (waiting at
- * least what Retry-After asks), and strict validation of every page and record.
+ * retries with exponential backoff and full jitter on 429/5xx/timeouts/malformed pages (or the
+ * wait a non-zero Retry-After asks), and strict validation of every page and record.
  */
 export class HttpDirectory implements OfficeDirectory {
   private readonly timeoutMs: number;
