@@ -317,10 +317,12 @@ describe('DynamoCustomerResponseStore.accept outcomes', () => {
 
 describe('DynamoCustomerResponseStore.listAcceptances', () => {
   const second = { ...acceptance(), submissionId: 'mhx0000000BBBBBBBBBBBBBBBBBBBBBB' };
+  /** The item as a Query returns it. */
+  const itemOf = (answer: Acceptance): Item => ({ ...acceptanceToItem(answer, 'p-1') });
 
   it('queries the offer’s acceptances from after the cursor and gives the last submission id as the next cursor', async () => {
     db.answers.query = () => ({
-      Items: [acceptanceToItem(second, 'p-1')],
+      Items: [itemOf(second)],
       LastEvaluatedKey: { PK: offerKey.PK, SK: `ACCEPT#${second.submissionId}` },
     });
 
@@ -338,7 +340,7 @@ describe('DynamoCustomerResponseStore.listAcceptances', () => {
   });
 
   it('starts at the first acceptance without a cursor, and gives no next cursor on the last page', async () => {
-    db.answers.query = () => ({ Items: [acceptanceToItem(acceptance(), 'p-1'), acceptanceToItem(second, 'p-1')] });
+    db.answers.query = () => ({ Items: [itemOf(acceptance()), itemOf(second)] });
 
     const page = await store().store.listAcceptances(SUMMARY_ID, { limit: 25 });
 
