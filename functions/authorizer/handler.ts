@@ -1,6 +1,6 @@
 import type { APIGatewayRequestAuthorizerEventV2, APIGatewaySimpleAuthorizerWithContextResult } from 'aws-lambda';
 import { optionalEnv } from '../../shared/config/env.ts';
-import { ApiKeyLookup } from '../../shared/db/api-keys.ts';
+import { DynamoApiKeyStore } from '../../shared/db/api-keys.ts';
 import { liteTableFromEnv } from '../../shared/db/dynamodb-lite.ts';
 import { errorForLog, isServiceUnavailable } from '../../shared/db/errors.ts';
 import { CachingKeyLookup, type Identification, identifyPartner } from '../../shared/domain/api-key.ts';
@@ -13,7 +13,7 @@ if (!Number.isInteger(cacheSeconds) || cacheSeconds < 0 || cacheSeconds > 3600) 
 }
 // DynamoDbLite rather than the AWS SDK: the authorizer runs before every partner request, so its
 // cold start is on the partner's path too (test/bench/RESULTS.md).
-const keys = new CachingKeyLookup(new ApiKeyLookup(liteTableFromEnv()), cacheSeconds * 1000);
+const keys = new CachingKeyLookup(new DynamoApiKeyStore(liteTableFromEnv()), cacheSeconds * 1000);
 
 /**
  * Identifies the partner behind the bearer key. It lets every request through with either a

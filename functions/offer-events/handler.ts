@@ -1,7 +1,7 @@
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { offerEventFromItem } from '../../shared/db/customer-responses.ts';
 import { errorForLog, sanitizedError } from '../../shared/db/errors.ts';
-import { offerEventFromItem } from '../../shared/db/offer-events.ts';
 import type { OfferEvent } from '../../shared/domain/acceptance.ts';
 import { logger } from '../../shared/observability/logger.ts';
 import { type OfferEventPublisher, publisherFromEnv } from './publisher.ts';

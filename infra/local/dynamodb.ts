@@ -14,7 +14,7 @@ import {
   UpdateTableCommand,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
-import { createDynamoClient } from '../../shared/db/client.ts';
+import { createDynamoClient } from '../../shared/db/sdk-table.ts';
 import { createTableInput, TTL_ATTRIBUTE } from '../../shared/db/table.ts';
 
 const require = createRequire(import.meta.url);

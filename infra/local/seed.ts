@@ -1,6 +1,5 @@
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { TableRef } from '../../shared/db/client.ts';
 import { partnerKeys } from '../../shared/db/partners.ts';
+import type { Table } from '../../shared/db/port.ts';
 import { hashApiKey } from '../../shared/domain/api-key.ts';
 import { PartnerAdmin } from '../ops/partner-admin.ts';
 import { DEMO_LOGO_PATH } from './demo-logo.ts';
@@ -12,7 +11,7 @@ export const DEMO_PARTNER_ID = 'demo-partner';
  * logo's URL, which follows the local gateway when it moves to another port.
  * `logoUrl`: the demo logo as the local gateway serves it (demoLogoUrl).
  */
-export async function seedDemo(table: TableRef, apiKey: string, { logoUrl }: { logoUrl: string }): Promise<void> {
+export async function seedDemo(table: Table, apiKey: string, { logoUrl }: { logoUrl: string }): Promise<void> {
   const admin = new PartnerAdmin(table);
   const partner = await admin.partners.get(DEMO_PARTNER_ID);
   if (!partner) {
@@ -26,14 +25,11 @@ export async function seedDemo(table: TableRef, apiKey: string, { logoUrl }: { l
       logoUrl,
     });
   } else if (partner.logoUrl !== logoUrl && isDemoLogo(partner.logoUrl)) {
-    await table.client.send(
-      new UpdateCommand({
-        TableName: table.name,
-        Key: { PK: partnerKeys.pk(DEMO_PARTNER_ID), SK: partnerKeys.sk() },
-        UpdateExpression: 'SET logoUrl = :logoUrl',
-        ExpressionAttributeValues: { ':logoUrl': logoUrl },
-      }),
-    );
+    await table.update({
+      Key: { PK: partnerKeys.pk(DEMO_PARTNER_ID), SK: partnerKeys.sk() },
+      UpdateExpression: 'SET logoUrl = :logoUrl',
+      ExpressionAttributeValues: { ':logoUrl': logoUrl },
+    });
   }
   if (!(await admin.keys.getByHash(hashApiKey(apiKey)))) {
     await admin.issueKey(DEMO_PARTNER_ID, 'demo key (npm start)', apiKey);

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseCheckoutTemplate } from '../../functions/offer-page/checkout.ts';
-import { createDocumentClient } from '../../shared/db/client.ts';
+import { sdkTable } from '../../shared/db/sdk-table.ts';
 import { errorSummary } from '../../shared/db/errors.ts';
 import { generateApiKey, isWellFormedApiKey } from '../../shared/domain/api-key.ts';
 import { FUNCTIONS } from '../../shared/routes.ts';
@@ -108,7 +108,7 @@ try {
     ...officeSync.env,
   });
   const apiKey = demoApiKey();
-  await seedDemo({ name: TABLE_NAME, client: createDocumentClient(dynamo.endpoint) }, apiKey, {
+  await seedDemo(sdkTable(TABLE_NAME, dynamo.endpoint), apiKey, {
     logoUrl: demoLogoUrl(base),
   });
 

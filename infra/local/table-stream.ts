@@ -7,7 +7,7 @@ import {
   type _Record as StreamRecord,
 } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
-import { SDK_TIMEOUTS } from '../../shared/db/client.ts';
+import { SDK_TIMEOUTS } from '../../shared/config/aws-sdk.ts';
 import { LOCAL_CREDENTIALS } from '../../shared/db/local-credentials.ts';
 
 export interface TableStreamPoller {

@@ -5,7 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 import * as z from 'zod/mini';
-import { createDocumentClient } from '../../shared/db/client.ts';
+import { sdkTable } from '../../shared/db/sdk-table.ts';
 import { DomainError } from '../../shared/domain/errors.ts';
 import { toFieldErrors } from '../../shared/http/validation.ts';
 import { emailAddress } from '../../shared/schemas/email.ts';
@@ -91,7 +91,7 @@ async function main(): Promise<void> {
   const tableName = values.table ?? process.env.TABLE_NAME;
   if (!tableName) fail('Give the table with --table or TABLE_NAME.');
   if (values.region) process.env.AWS_REGION = values.region;
-  const admin = new PartnerAdmin({ name: tableName, client: createDocumentClient(values.endpoint) });
+  const admin = new PartnerAdmin(sdkTable(tableName, values.endpoint));
   const optionsFor = <C extends Command>(name: C): z.output<(typeof schemas)[C]> => {
     const parsed = schemas[name].safeParse(values);
     if (parsed.success) return parsed.data as z.output<(typeof schemas)[C]>;

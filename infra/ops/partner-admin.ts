@@ -1,6 +1,6 @@
-import { DynamoApiKeyStore } from '../../shared/db/api-key-store.ts';
-import type { TableRef } from '../../shared/db/client.ts';
-import { DynamoPartnerStore } from '../../shared/db/partner-store.ts';
+import { DynamoApiKeyStore } from '../../shared/db/api-keys.ts';
+import { DynamoPartnerStore } from '../../shared/db/partners.ts';
+import type { Table } from '../../shared/db/port.ts';
 import { type ApiKeyRecord, apiKeyIdOf, generateApiKey, hashApiKey } from '../../shared/domain/api-key.ts';
 import { NotFoundError } from '../../shared/domain/errors.ts';
 import type { Partner, PartnerContact } from '../../shared/domain/partner.ts';
@@ -11,7 +11,7 @@ export class PartnerAdmin {
   readonly keys: DynamoApiKeyStore;
 
   constructor(
-    table: TableRef,
+    table: Table,
     private readonly now: () => Date = () => new Date(),
   ) {
     this.partners = new DynamoPartnerStore(table);

@@ -1,17 +1,19 @@
-import { unmarshall } from '@aws-sdk/util-dynamodb';
 import {
   type Acceptance,
+  type AcceptancePage,
+  type AcceptanceReader,
   type CustomerResponseStore,
   type Decline,
   OfferBusyError,
+  type OfferEvent,
   type RecordedResponse,
   type RecordOutcome,
 } from '../domain/acceptance.ts';
 import type { Offer } from '../domain/offer.ts';
 import { logger } from '../observability/logger.ts';
-import type { DocumentTableRef } from './document-db.ts';
-import { isTransactionCanceled } from './errors.ts';
+import { retry } from '../retry.ts';
 import { OFFER_STATUS_CONDITIONS, offerFromItem, offerKeys, offerViewsKeys, viewsFromItem } from './offers.ts';
+import { type Item, isTransactionCanceled, type Table } from './port.ts';
 
 /**
  * Acceptances and declines live in their offer's partition (PK `OFFER#<summaryId>`), keyed by the
@@ -66,7 +68,7 @@ export function acceptanceToItem(acceptance: Acceptance, partnerId: string): Acc
   };
 }
 
-export function acceptanceFromItem(item: Record<string, unknown>): Acceptance {
+export function acceptanceFromItem(item: Item): Acceptance {
   const { PK: _pk, SK: _sk, entity: _entity, partnerId: _partnerId, ...acceptance } = item as unknown as AcceptanceItem;
   return acceptance;
 }
@@ -81,9 +83,23 @@ export function declineToItem(decline: Decline, partnerId: string): DeclineItem 
   };
 }
 
-export function declineFromItem(item: Record<string, unknown>): Decline {
+export function declineFromItem(item: Item): Decline {
   const { PK: _pk, SK: _sk, entity: _entity, partnerId: _partnerId, ...decline } = item as unknown as DeclineItem;
   return decline;
+}
+
+/**
+ * The event a stored acceptance or decline item stands for (the table stream hands over the new
+ * item); undefined for any other item. The item's `partnerId` says whose offer it answered.
+ */
+export function offerEventFromItem(item: object): OfferEvent | undefined {
+  const { partnerId, entity, ...response } = item as Item;
+  if (typeof partnerId !== 'string') return undefined;
+  if (entity === 'acceptance') {
+    return { type: 'OfferAccepted', partnerId, acceptance: acceptanceFromItem(response) };
+  }
+  if (entity === 'decline') return { type: 'OfferDeclined', partnerId, decline: declineFromItem(response) };
+  return undefined;
 }
 
 /**
@@ -94,6 +110,8 @@ const OFFER_ACCEPTS_RESPONSES = `attribute_exists(PK) AND ${OFFER_STATUS_CONDITI
 
 /** Attempts of one accept/decline transaction before giving up with OfferBusyError. */
 export const MAX_CONFLICT_ATTEMPTS = 10;
+const CONFLICT_BACKOFF_BASE_MS = 40;
+const CONFLICT_MAX_BACKOFF_MS = 1_000;
 /** Conflict retries stop after this long too, so the customer gets an answer, not a timeout. */
 export const CONFLICT_BUDGET_MS = 3_000;
 
@@ -105,26 +123,19 @@ export interface CustomerResponseStoreOptions {
 }
 
 function isTransactionConflict(error: unknown): boolean {
-  return (
-    isTransactionCanceled(error) && (error.CancellationReasons ?? []).some((r) => r.Code === 'TransactionConflict')
-  );
+  return isTransactionCanceled(error) && error.CancellationReasons.some((r) => r.Code === 'TransactionConflict');
 }
 
 /**
- * The customer page's store. It works through the DocumentDb port, not the AWS SDK: the page
- * function gives it DynamoDbLite (shared/db/dynamodb-lite.ts) to keep the SDK out of its bundle.
+ * The customer page's store (the page function gives it the DynamoDbLite adapter, keeping the AWS
+ * SDK out of its bundle), and the partner's list of an offer's acceptances (offers-read, on the SDK
+ * adapter).
  */
-export class DynamoCustomerResponseStore implements CustomerResponseStore {
-  private readonly sleep: (ms: number) => Promise<void>;
-  private readonly clock: () => number;
-
+export class DynamoCustomerResponseStore implements CustomerResponseStore, AcceptanceReader {
   constructor(
-    private readonly table: DocumentTableRef,
-    options: CustomerResponseStoreOptions = {},
-  ) {
-    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
-    this.clock = options.clock ?? Date.now;
-  }
+    private readonly table: Table,
+    private readonly options: CustomerResponseStoreOptions = {},
+  ) {}
 
   /**
    * The offer (GetItem, strongly consistent: a link opened right after it was created must work)
@@ -134,15 +145,11 @@ export class DynamoCustomerResponseStore implements CustomerResponseStore {
    * transaction. A failed count is logged and the page is still served.
    */
   async viewOffer(summaryId: string, countView: boolean): Promise<Offer | undefined> {
-    const read = this.table.db.getItem({
-      TableName: this.table.name,
-      Key: { PK: offerKeys.pk(summaryId), SK: offerKeys.sk() },
-      ConsistentRead: true,
-    });
+    const read = this.table.get({ Key: { PK: offerKeys.pk(summaryId), SK: offerKeys.sk() }, ConsistentRead: true });
     const count = countView ? this.countView(summaryId) : Promise.resolve(0);
     const [offerRead, counted] = await Promise.allSettled([read, count]);
     if (offerRead.status === 'rejected') throw offerRead.reason;
-    const item = offerRead.value.Item;
+    const item = offerRead.value;
     if (!item) return undefined;
     if (counted.status === 'fulfilled') return offerFromItem(item, counted.value);
     logger.warn('offer view not counted', { error: errorName(counted.reason) });
@@ -151,8 +158,7 @@ export class DynamoCustomerResponseStore implements CustomerResponseStore {
 
   /** The counter after this view. */
   private async countView(summaryId: string): Promise<number> {
-    const { Attributes } = await this.table.db.updateItem({
-      TableName: this.table.name,
+    const counter = await this.table.update({
       Key: { PK: offerViewsKeys.pk(summaryId), SK: offerViewsKeys.sk() },
       UpdateExpression: 'ADD #views :one',
       ConditionExpression: 'attribute_exists(PK)',
@@ -160,7 +166,7 @@ export class DynamoCustomerResponseStore implements CustomerResponseStore {
       ExpressionAttributeValues: { ':one': 1 },
       ReturnValues: 'UPDATED_NEW',
     });
-    return viewsFromItem(Attributes);
+    return viewsFromItem(counter);
   }
 
   /**
@@ -168,8 +174,7 @@ export class DynamoCustomerResponseStore implements CustomerResponseStore {
    * click's second post must see the first), then the response it names.
    */
   async findResponse(summaryId: string, submissionId: string): Promise<RecordedResponse | undefined> {
-    const { Item: claim } = await this.table.db.getItem({
-      TableName: this.table.name,
+    const claim = await this.table.get({
       Key: { PK: offerKeys.pk(summaryId), SK: customerResponseKeys.submissionSk(submissionId) },
       ConsistentRead: true,
     });
@@ -194,15 +199,11 @@ export class DynamoCustomerResponseStore implements CustomerResponseStore {
       kind === 'acceptance'
         ? customerResponseKeys.acceptanceSk(submissionId)
         : customerResponseKeys.declineSk(submissionId);
-    const { Item } = await this.table.db.getItem({
-      TableName: this.table.name,
-      Key: { PK: offerKeys.pk(summaryId), SK: sk },
-      ConsistentRead: true,
-    });
-    if (!Item) return undefined;
+    const item = await this.table.get({ Key: { PK: offerKeys.pk(summaryId), SK: sk }, ConsistentRead: true });
+    if (!item) return undefined;
     return kind === 'acceptance'
-      ? { kind, acceptance: acceptanceFromItem(Item) }
-      : { kind, decline: declineFromItem(Item) };
+      ? { kind, acceptance: acceptanceFromItem(item) }
+      : { kind, decline: declineFromItem(item) };
   }
 
   accept(acceptance: Acceptance, partnerId: string, now: Date): Promise<RecordOutcome<Acceptance>> {
@@ -225,19 +226,15 @@ export class DynamoCustomerResponseStore implements CustomerResponseStore {
     item: AcceptanceItem | DeclineItem,
     now: Date,
   ): Promise<RecordOutcome<T>> {
-    const startedAt = this.clock();
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.recordOnce(record, counter, item, now);
-      } catch (error) {
-        if (!isTransactionConflict(error)) throw error;
-        const delay = Math.random() * Math.min(1000, 20 * 2 ** attempt);
-        if (attempt >= MAX_CONFLICT_ATTEMPTS || this.clock() - startedAt + delay > CONFLICT_BUDGET_MS) {
-          throw new OfferBusyError(attempt, { cause: error });
-        }
-        await this.sleep(delay);
-      }
-    }
+    return retry(() => this.recordOnce(record, counter, item, now), {
+      maxAttempts: MAX_CONFLICT_ATTEMPTS,
+      budgetMs: CONFLICT_BUDGET_MS,
+      maxBackoffMs: CONFLICT_MAX_BACKOFF_MS,
+      decide: (error) => (isTransactionConflict(error) ? { backoffBaseMs: CONFLICT_BACKOFF_BASE_MS } : undefined),
+      exhausted: (error, attempts) => new OfferBusyError(attempts, { cause: error }),
+      ...(this.options.sleep ? { sleep: this.options.sleep } : {}),
+      ...(this.options.clock ? { now: this.options.clock } : {}),
+    });
   }
 
   private async recordOnce<T extends Acceptance | Decline>(
@@ -248,41 +245,36 @@ export class DynamoCustomerResponseStore implements CustomerResponseStore {
   ): Promise<RecordOutcome<T>> {
     const kind = item.entity;
     try {
-      await this.table.db.transactWriteItems({
-        TransactItems: [
-          {
-            Update: {
-              TableName: this.table.name,
-              Key: { PK: offerKeys.pk(record.summaryId), SK: offerKeys.sk() },
-              UpdateExpression: 'ADD #counter :one',
-              ConditionExpression: OFFER_ACCEPTS_RESPONSES,
-              ExpressionAttributeNames: { '#counter': counter },
-              ExpressionAttributeValues: { ':one': 1, ':now': now.toISOString() },
-              ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-            },
+      await this.table.transactWrite([
+        {
+          Update: {
+            Key: { PK: offerKeys.pk(record.summaryId), SK: offerKeys.sk() },
+            UpdateExpression: 'ADD #counter :one',
+            ConditionExpression: OFFER_ACCEPTS_RESPONSES,
+            ExpressionAttributeNames: { '#counter': counter },
+            ExpressionAttributeValues: { ':one': 1, ':now': now.toISOString() },
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
           },
-          {
-            Put: {
-              TableName: this.table.name,
-              Item: item,
-              ConditionExpression: 'attribute_not_exists(PK)',
-            },
+        },
+        {
+          Put: {
+            Item: item,
+            ConditionExpression: 'attribute_not_exists(PK)',
           },
-          {
-            Put: {
-              TableName: this.table.name,
-              Item: claimItem(record.summaryId, record.submissionId, kind),
-              ConditionExpression: 'attribute_not_exists(PK)',
-              ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-            },
+        },
+        {
+          Put: {
+            Item: claimItem(record.summaryId, record.submissionId, kind),
+            ConditionExpression: 'attribute_not_exists(PK)',
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
           },
-        ],
-      });
+        },
+      ]);
       return { kind: 'recorded', record };
     } catch (error) {
       if (!isTransactionCanceled(error)) throw error;
-      // The reasons come back in request order, with the failed items' old values (marshalled).
-      const [offerReason, responseReason, claimReason] = error.CancellationReasons ?? [];
+      // The reasons come back in request order, with the failed items' old values.
+      const [offerReason, responseReason, claimReason] = error.CancellationReasons;
       if (claimReason?.Code === 'ConditionalCheckFailed' || responseReason?.Code === 'ConditionalCheckFailed') {
         // Another post with this submission got there first (the same answer, or the other one).
         const first = await this.findResponse(record.summaryId, record.submissionId);
@@ -290,12 +282,26 @@ export class DynamoCustomerResponseStore implements CustomerResponseStore {
       }
       if (offerReason?.Code === 'ConditionalCheckFailed') {
         return offerReason.Item
-          ? { kind: 'not-active', offer: offerFromItem(unmarshall(offerReason.Item)) }
+          ? { kind: 'not-active', offer: offerFromItem(offerReason.Item) }
           : { kind: 'not-found' };
       }
       // Anything else (throttling, a conflicting concurrent transaction) is for the caller to retry.
       throw error;
     }
+  }
+
+  /** An offer's acceptances in submission-id order, a page at a time (the partner's list). */
+  async listAcceptances(summaryId: string, page: { limit: number; after?: string }): Promise<AcceptancePage> {
+    const pk = offerKeys.pk(summaryId);
+    const { Items, LastEvaluatedKey } = await this.table.query({
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+      ExpressionAttributeValues: { ':pk': pk, ':prefix': customerResponseKeys.acceptancePrefix },
+      Limit: page.limit,
+      ...(page.after ? { ExclusiveStartKey: { PK: pk, SK: customerResponseKeys.acceptanceSk(page.after) } } : {}),
+    });
+    const acceptances = Items.map(acceptanceFromItem);
+    const last = acceptances.at(-1);
+    return LastEvaluatedKey && last ? { acceptances, next: last.submissionId } : { acceptances };
   }
 }
 

@@ -5,28 +5,34 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import aws4 from 'aws4';
 import { optionalEnv, requiredEnv } from '../config/env.ts';
-import type {
-  DocumentDb,
-  DocumentItem,
-  DocumentTableRef,
-  GetItemInput,
-  GetItemOutput,
-  TransactWriteItemsInput,
-  UpdateItemInput,
-  UpdateItemOutput,
-} from './document-db.ts';
-import { type CancellationReason, isServiceUnavailable, loggableMessage, THROTTLING_ERRORS } from './errors.ts';
+import { retry } from '../retry.ts';
+import { isServiceUnavailable, loggableMessage, THROTTLING_ERRORS } from './errors.ts';
 import { LOCAL_CREDENTIALS } from './local-credentials.ts';
+import {
+  type BatchGetInput,
+  batchGetInChunks,
+  ConditionFailedError,
+  type GetInput,
+  type Item,
+  type Key,
+  type PutInput,
+  type QueryInput,
+  type QueryPage,
+  type Table,
+  type TransactItem,
+  TransactionCanceledError,
+  type UpdateItemInput,
+} from './port.ts';
 
 /**
  * A DynamoDB client for the customer page function, on Node's own https and crypto: the AWS SDK
  * clients cost that function most of its bundle and module init (test/bench/RESULTS.md), and its
  * cold starts are what customers wait for. It speaks DynamoDB's JSON protocol (POST, X-Amz-Target,
- * SigV4 signed by `aws4`, which signs Node request options without loading `fetch`) for the few
- * operations in DocumentDb, retrying like the SDK's standard mode, except that
- * a write without an idempotency token (UpdateItem) is retried only when it provably never reached
- * DynamoDB. Like the SDK it corrects its clock from DynamoDB's `Date` header. The SDK stays the
- * client everywhere else (shared/db/client.ts).
+ * SigV4 signed by `aws4`, which signs Node request options without loading `fetch`) for the
+ * operations of the port (shared/db/port.ts), retrying like the SDK's standard mode, except that
+ * a write without an idempotency token (PutItem, UpdateItem) is retried only when it provably never
+ * reached DynamoDB. Like the SDK it corrects its clock from DynamoDB's `Date` header. The SDK stays
+ * the client everywhere else (shared/db/sdk-table.ts). LiteTable below is the port on it.
  */
 
 /** Access key, secret and (for temporary credentials, as Lambda's always are) the session token. */
@@ -95,7 +101,7 @@ const CLOCK_SKEW_ERRORS = new Set([
 /** Socket errors that happen before any byte of the request can have left the machine. */
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ENETDOWN']);
 /** Operations that are safe to send twice: reads, and transactions carrying a ClientRequestToken. */
-const IDEMPOTENT_OPERATIONS = new Set(['GetItem', 'TransactWriteItems']);
+const IDEMPOTENT_OPERATIONS = new Set(['GetItem', 'Query', 'BatchGetItem', 'TransactWriteItems']);
 
 /** The SDK's standard-mode bases: throttling backs off longer than transient failures. */
 const BACKOFF_BASE_MS = 100;
@@ -105,13 +111,19 @@ const MAX_BACKOFF_MS = 20_000;
 
 /**
  * A failed operation, named after DynamoDB's exception (the part of `__type` after `#`), or
- * `TimeoutError` / `NetworkError` when no answer came. The condition-failure details keep the SDK's
- * shape (items marshalled), so shared/db/errors.ts reads both clients' errors alike.
+ * `TimeoutError` / `NetworkError` when no answer came. The condition-failure details are as
+ * DynamoDB sends them (items marshalled); LiteTable turns those into the port's errors.
  */
+/** A cancellation reason as DynamoDB's JSON has it. */
+interface MarshalledReason {
+  readonly Code?: string;
+  readonly Item?: Record<string, AttributeValue>;
+}
+
 export class DynamoDbError extends Error {
   /** The HTTP status of DynamoDB's answer; undefined when there was none. */
   readonly statusCode: number | undefined;
-  readonly CancellationReasons?: CancellationReason[];
+  readonly CancellationReasons?: MarshalledReason[];
   readonly Item?: Record<string, AttributeValue>;
   /**
    * True when the request provably never reached DynamoDB (connection refused, name not resolved,
@@ -126,7 +138,7 @@ export class DynamoDbError extends Error {
     message: string,
     details: {
       statusCode?: number;
-      CancellationReasons?: CancellationReason[];
+      CancellationReasons?: MarshalledReason[];
       Item?: Record<string, AttributeValue>;
       cause?: unknown;
       notSent?: boolean;
@@ -175,16 +187,16 @@ function errorFromAnswer(statusCode: number, text: string, serverTime: number | 
     statusCode,
     ...(serverTime === undefined ? {} : { serverTime }),
     ...(Array.isArray(body.CancellationReasons)
-      ? { CancellationReasons: body.CancellationReasons as CancellationReason[] }
+      ? { CancellationReasons: body.CancellationReasons as MarshalledReason[] }
       : {}),
     ...(body.Item && typeof body.Item === 'object' ? { Item: body.Item as Record<string, AttributeValue> } : {}),
   });
 }
 
-/** As lib-dynamodb's document client is configured in shared/db/client.ts. */
-const toAttributes = (value: DocumentItem) => marshall(value, { removeUndefinedValues: true });
+/** As lib-dynamodb's document client is configured in shared/db/sdk-table.ts. */
+const toAttributes = (value: Item) => marshall(value, { removeUndefinedValues: true });
 
-function withAttributeValues<T extends { ExpressionAttributeValues?: DocumentItem }>(input: T) {
+function withAttributeValues<T extends { ExpressionAttributeValues?: Item }>(input: T) {
   return input.ExpressionAttributeValues
     ? { ...input, ExpressionAttributeValues: toAttributes(input.ExpressionAttributeValues) }
     : input;
@@ -206,7 +218,7 @@ function transportFor(url: URL): Transport {
   throw new Error(`Unsupported DynamoDB endpoint protocol ${url.protocol}`);
 }
 
-export class DynamoDbLite implements DocumentDb {
+export class DynamoDbLite {
   private readonly url: URL;
   private readonly transport: Transport;
   private readonly region: string;
@@ -214,7 +226,7 @@ export class DynamoDbLite implements DocumentDb {
   private readonly timeoutMs: number;
   private readonly budgetMs: number;
   private readonly maxAttempts: number;
-  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly sleep: ((ms: number) => Promise<void>) | undefined;
   private readonly maxResponseBytes: number;
   private readonly now: () => number;
   /** DynamoDB's clock minus ours (ms), learnt from its `Date` header and kept for later requests. */
@@ -228,35 +240,9 @@ export class DynamoDbLite implements DocumentDb {
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
     this.budgetMs = options.budgetMs ?? DEFAULT_BUDGET_MS;
-    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.sleep = options.sleep;
     this.maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
     this.now = options.now ?? Date.now;
-  }
-
-  async getItem(input: GetItemInput): Promise<GetItemOutput> {
-    const { Item } = await this.call('GetItem', { ...input, Key: toAttributes(input.Key) });
-    return Item ? { Item: unmarshall(Item as Record<string, AttributeValue>) } : {};
-  }
-
-  async updateItem(input: UpdateItemInput): Promise<UpdateItemOutput> {
-    const { Attributes } = await this.call(
-      'UpdateItem',
-      withAttributeValues({ ...input, Key: toAttributes(input.Key) }),
-    );
-    return Attributes ? { Attributes: unmarshall(Attributes as Record<string, AttributeValue>) } : {};
-  }
-
-  async transactWriteItems(input: TransactWriteItemsInput): Promise<void> {
-    await this.call('TransactWriteItems', {
-      TransactItems: input.TransactItems.map((item) =>
-        'Put' in item
-          ? { Put: withAttributeValues({ ...item.Put, Item: toAttributes(item.Put.Item as DocumentItem) }) }
-          : { Update: withAttributeValues({ ...item.Update, Key: toAttributes(item.Update.Key) }) },
-      ),
-      // One token for every attempt, as the SDK does: a retry after an answer that got lost finds
-      // the transaction already done instead of applying it twice.
-      ClientRequestToken: randomUUID(),
-    });
   }
 
   /** Closes the kept-alive connections (tests and scripts; a Lambda keeps them for the next request). */
@@ -264,30 +250,34 @@ export class DynamoDbLite implements DocumentDb {
     this.transport.agent.destroy();
   }
 
-  private async call(operation: string, input: object): Promise<Record<string, unknown>> {
+  /**
+   * One DynamoDB operation (`GetItem`, `Query`, ...) with its input in DynamoDB's JSON (attribute
+   * values marshalled), retried as the class comment says.
+   * @throws DynamoDbError named after DynamoDB's exception, or TimeoutError / NetworkError.
+   */
+  call(operation: string, input: object): Promise<Record<string, unknown>> {
     const body = JSON.stringify(input);
-    const deadline = Date.now() + this.budgetMs;
     let skewCorrected = false;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.attempt(operation, body, Math.min(this.timeoutMs, deadline - Date.now()));
-      } catch (error) {
+    return retry((_attempt, remainingMs) => this.attempt(operation, body, Math.min(this.timeoutMs, remainingMs)), {
+      maxAttempts: this.maxAttempts,
+      budgetMs: this.budgetMs,
+      // Not worth starting an attempt that would have almost no time to answer.
+      minAttemptMs: MIN_ATTEMPT_MS,
+      maxBackoffMs: MAX_BACKOFF_MS,
+      decide: (error) => {
         // A signature refused for its time, from a clock now corrected: once more at once, as the
         // SDK does. DynamoDB refused it, so even a write was not applied.
         if (!skewCorrected && this.correctedClockFrom(error)) {
           skewCorrected = true;
-          continue;
+          return { delayMs: 0 };
         }
         const base = backoffBase(error);
-        if (base === undefined || attempt >= this.maxAttempts) throw error;
-        if (!IDEMPOTENT_OPERATIONS.has(operation) && !reachedNothing(error)) throw error;
-        // Full jitter: clients that failed together do not retry together.
-        const delay = Math.random() * Math.min(MAX_BACKOFF_MS, base * 2 ** (attempt - 1));
-        // Not worth starting an attempt that would have almost no time to answer.
-        if (Date.now() + delay > deadline - MIN_ATTEMPT_MS) throw error;
-        await this.sleep(delay);
-      }
-    }
+        if (base === undefined) return undefined;
+        if (!IDEMPOTENT_OPERATIONS.has(operation) && !reachedNothing(error)) return undefined;
+        return { backoffBaseMs: base };
+      },
+      ...(this.sleep ? { sleep: this.sleep } : {}),
+    });
   }
 
   /**
@@ -426,25 +416,130 @@ export function credentialsFromEnv(env: NodeJS.ProcessEnv = process.env): AwsCre
   };
 }
 
+const fromAttributes = (value: unknown) => unmarshall(value as Record<string, AttributeValue>);
+
+/** DynamoDB's condition and cancellation errors as the port's (items unmarshalled); others as they are. */
+function portError(error: unknown): unknown {
+  if (!(error instanceof DynamoDbError)) return error;
+  if (error.name === 'ConditionalCheckFailedException') {
+    return new ConditionFailedError(error.Item ? fromAttributes(error.Item) : undefined, { cause: error });
+  }
+  if (error.name === 'TransactionCanceledException') {
+    return new TransactionCanceledError(
+      (error.CancellationReasons ?? []).map(({ Code, Item }) => ({
+        Code: Code ?? 'None',
+        ...(Item ? { Item: fromAttributes(Item) } : {}),
+      })),
+      { cause: error },
+    );
+  }
+  return error;
+}
+
+/** The port (shared/db/port.ts) on DynamoDbLite: plain values in and out, as the SDK adapter. */
+export class LiteTable implements Table {
+  constructor(
+    readonly client: DynamoDbLite,
+    readonly name: string,
+  ) {}
+
+  private async send(operation: string, input: object): Promise<Record<string, unknown>> {
+    try {
+      return await this.client.call(operation, input);
+    } catch (error) {
+      throw portError(error);
+    }
+  }
+
+  async get(input: GetInput): Promise<Item | undefined> {
+    const { Item } = await this.send('GetItem', { TableName: this.name, ...input, Key: toAttributes(input.Key) });
+    return Item ? fromAttributes(Item) : undefined;
+  }
+
+  async put(input: PutInput): Promise<void> {
+    await this.send(
+      'PutItem',
+      withAttributeValues({ TableName: this.name, ...input, Item: toAttributes(input.Item as Item) }),
+    );
+  }
+
+  async update(input: UpdateItemInput): Promise<Item | undefined> {
+    const { Attributes } = await this.send(
+      'UpdateItem',
+      withAttributeValues({ TableName: this.name, ...input, Key: toAttributes(input.Key) }),
+    );
+    return Attributes ? fromAttributes(Attributes) : undefined;
+  }
+
+  async query(input: QueryInput): Promise<QueryPage> {
+    const { Items, LastEvaluatedKey } = await this.send(
+      'Query',
+      withAttributeValues({
+        TableName: this.name,
+        ...input,
+        ...(input.ExclusiveStartKey ? { ExclusiveStartKey: toAttributes(input.ExclusiveStartKey) } : {}),
+      }),
+    );
+    const items = Array.isArray(Items) ? Items.map(fromAttributes) : [];
+    return LastEvaluatedKey ? { Items: items, LastEvaluatedKey: fromAttributes(LastEvaluatedKey) } : { Items: items };
+  }
+
+  batchGet({ Keys, ...options }: BatchGetInput): Promise<Item[]> {
+    return batchGetInChunks(Keys, async (keys) => {
+      const { Responses, UnprocessedKeys } = (await this.send('BatchGetItem', {
+        RequestItems: { [this.name]: { Keys: keys.map((key) => toAttributes(key)), ...options } },
+      })) as {
+        Responses?: Record<string, unknown[]>;
+        UnprocessedKeys?: Record<string, { Keys?: unknown[] }>;
+      };
+      return {
+        items: (Responses?.[this.name] ?? []).map(fromAttributes),
+        unprocessed: (UnprocessedKeys?.[this.name]?.Keys ?? []).map((key) => fromAttributes(key) as Key),
+      };
+    });
+  }
+
+  async transactWrite(items: readonly TransactItem[]): Promise<void> {
+    await this.send('TransactWriteItems', {
+      TransactItems: items.map((item) =>
+        'Put' in item
+          ? {
+              Put: withAttributeValues({
+                TableName: this.name,
+                ...item.Put,
+                Item: toAttributes(item.Put.Item as Item),
+              }),
+            }
+          : {
+              Update: withAttributeValues({ TableName: this.name, ...item.Update, Key: toAttributes(item.Update.Key) }),
+            },
+      ),
+      // One token for every attempt, as the SDK does: a retry after an answer that got lost finds
+      // the transaction already done instead of applying it twice.
+      ClientRequestToken: randomUUID(),
+    });
+  }
+}
+
 /**
- * The page function calls this once at module load, like tableFromEnv: one client and connection
- * pool per execution environment. `DDB_ENDPOINT` points it at DynamoDB Local with the fixed local
- * credentials, exactly as the SDK clients are pointed there.
+ * The page function and the authorizer call this once at module load, like sdkTableFromEnv: one
+ * client and connection pool per execution environment. `DDB_ENDPOINT` points it at DynamoDB Local
+ * with the fixed local credentials, exactly as the SDK clients are pointed there.
  */
-export function liteTableFromEnv(env: NodeJS.ProcessEnv = process.env): DocumentTableRef & { db: DynamoDbLite } {
+export function liteTableFromEnv(env: NodeJS.ProcessEnv = process.env): LiteTable {
   const name = requiredEnv('TABLE_NAME', env);
   const endpoint = optionalEnv('DDB_ENDPOINT', env);
   if (endpoint) {
     const region = optionalEnv('AWS_REGION', env) ?? 'local';
-    return { name, db: new DynamoDbLite({ endpoint, region, credentials: () => LOCAL_CREDENTIALS }) };
+    return new LiteTable(new DynamoDbLite({ endpoint, region, credentials: () => LOCAL_CREDENTIALS }), name);
   }
   const region = requiredEnv('AWS_REGION', env);
-  return {
-    name,
-    db: new DynamoDbLite({
+  return new LiteTable(
+    new DynamoDbLite({
       endpoint: `https://dynamodb.${region}.amazonaws.com/`,
       region,
       credentials: () => credentialsFromEnv(env),
     }),
-  };
+    name,
+  );
 }

@@ -1,24 +1,8 @@
-import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-
 /**
- * Errors are matched by name, so the checks work for the SDK's plain and document clients and for
- * the customer page's DynamoDbLite alike.
+ * Telling an outage from a bug, and keeping secrets out of logs, for errors of both DynamoDB
+ * adapters (the SDK's and DynamoDbLite's) and of the other AWS calls: errors are read by name,
+ * status and socket code, never by class. The port's own errors are in shared/db/port.ts.
  */
-export function isConditionalCheckFailed(error: unknown): boolean {
-  return error instanceof Error && error.name === 'ConditionalCheckFailedException';
-}
-
-/** `Item` is present (marshalled) when the request asked for ReturnValuesOnConditionCheckFailure. */
-export interface CancellationReason {
-  readonly Code?: string;
-  readonly Item?: Record<string, AttributeValue>;
-}
-
-export function isTransactionCanceled(error: unknown): error is Error & {
-  CancellationReasons?: CancellationReason[];
-} {
-  return error instanceof Error && error.name === 'TransactionCanceledException';
-}
 
 /**
  * DynamoDB's throttling answers, as exception names. TransactionInProgressException joins them

@@ -1,8 +1,11 @@
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { IdempotencyRecord } from '../domain/idempotency.ts';
-import type { TableRef } from './client.ts';
+import type { Offer } from '../domain/offer.ts';
 import { partnerKeys } from './partners.ts';
+import type { Item, Table } from './port.ts';
 import { TTL_ATTRIBUTE } from './table.ts';
+
+// The claims a partner's requests make in its own partition: idempotency keys and offer
+// references. Both are taken in the offer create transaction (shared/db/offers.ts).
 
 /**
  * Idempotency records live in the partner's partition, so a key is scoped to the partner that
@@ -25,7 +28,7 @@ export function idempotencyToItem(record: IdempotencyRecord): IdempotencyItem {
   };
 }
 
-export function idempotencyFromItem(item: Record<string, unknown>): IdempotencyRecord {
+export function idempotencyFromItem(item: Item): IdempotencyRecord {
   const { PK: _pk, SK: _sk, entity: _entity, ...record } = item as unknown as IdempotencyItem;
   return record;
 }
@@ -38,16 +41,40 @@ export function idempotencyFromItem(item: Record<string, unknown>): IdempotencyR
 export const IDEMPOTENCY_FREE_CONDITION = `attribute_not_exists(PK) OR ${TTL_ATTRIBUTE} <= :nowEpoch`;
 
 export async function getIdempotencyRecord(
-  table: TableRef,
+  table: Table,
   partnerId: string,
   key: string,
 ): Promise<IdempotencyRecord | undefined> {
-  const { Item } = await table.client.send(
-    new GetCommand({
-      TableName: table.name,
-      Key: { PK: idempotencyKeys.pk(partnerId), SK: idempotencyKeys.sk(key) },
-      ConsistentRead: true,
-    }),
-  );
-  return Item ? idempotencyFromItem(Item) : undefined;
+  const item = await table.get({
+    Key: { PK: idempotencyKeys.pk(partnerId), SK: idempotencyKeys.sk(key) },
+    ConsistentRead: true,
+  });
+  return item ? idempotencyFromItem(item) : undefined;
+}
+
+/**
+ * A partner reference is claimed by its own item, so uniqueness holds under concurrency. It names
+ * the offer that holds it (`summaryId`), which a 409 duplicate-reference hands back to the partner.
+ */
+export const offerReferenceKeys = {
+  pk: (partnerId: string) => partnerKeys.pk(partnerId),
+  sk: (reference: string) => `OFFERREF#${reference}`,
+};
+
+export interface OfferReferenceItem {
+  PK: string;
+  SK: string;
+  entity: 'offerReference';
+  summaryId: string;
+  createdAt: string;
+}
+
+export function offerReferenceToItem(offer: Offer & { reference: string }): OfferReferenceItem {
+  return {
+    PK: offerReferenceKeys.pk(offer.partnerId),
+    SK: offerReferenceKeys.sk(offer.reference),
+    entity: 'offerReference',
+    summaryId: offer.summaryId,
+    createdAt: offer.createdAt,
+  };
 }

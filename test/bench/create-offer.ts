@@ -1,10 +1,10 @@
 import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import { ensureTable, startDynamoDbLocal } from '../../infra/local/dynamodb.ts';
-import { createDocumentClient } from '../../shared/db/client.ts';
 import { offerKeys, offerViewsKeys } from '../../shared/db/offers.ts';
 import { officeToItem } from '../../shared/db/offices.ts';
 import { partnerToItem } from '../../shared/db/partners.ts';
+import { createDocumentClient } from '../../shared/db/sdk-table.ts';
 import type { ApiEvent, ApiResult } from '../../shared/http/types.ts';
 import { apiEvent } from '../support/events.ts';
 import { describeCounts, startDynamoDbCounter } from './ddb-counter.ts';

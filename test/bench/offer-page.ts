@@ -1,6 +1,6 @@
 import type { Context } from 'aws-lambda';
 import { ensureTable, startDynamoDbLocal } from '../../infra/local/dynamodb.ts';
-import type { TableRef } from '../../shared/db/client.ts';
+import type { SdkTable } from '../../shared/db/sdk-table.ts';
 import type { Offer } from '../../shared/domain/offer.ts';
 import type { ApiEvent, ApiResult } from '../../shared/http/types.ts';
 import { issueToken, newFormTokenKeysValue, parseFormTokenKeys } from '../../shared/offer-page/submission-token.ts';
@@ -78,11 +78,11 @@ export async function run(): Promise<string> {
     CHECKOUT_URL_TEMPLATE: 'https://checkout.example.com/buy?offer={summaryId}&items={items}&da={delegatedAdmin}',
     FORM_TOKEN_KEYS: KEYS_VALUE,
   });
-  const { createDocumentClient } = await import('../../shared/db/client.ts');
-  const { DynamoAcceptanceReader } = await import('../../shared/db/acceptance-reader.ts');
-  const { DynamoOfferStore } = await import('../../shared/db/offer-store.ts');
+  const { sdkTable } = await import('../../shared/db/sdk-table.ts');
+  const { DynamoCustomerResponseStore } = await import('../../shared/db/customer-responses.ts');
+  const { DynamoOfferStore } = await import('../../shared/db/offers.ts');
   // Seeding and checking go straight to DynamoDB Local, past the counter.
-  const direct: TableRef = { name: TABLE, client: createDocumentClient(dynamo.endpoint) };
+  const direct: SdkTable = sdkTable(TABLE, dynamo.endpoint);
   try {
     await ensureTable(dynamo.endpoint, TABLE);
     // Offers are written by the offers store, so the items are exactly those a create makes.
@@ -207,7 +207,7 @@ export async function run(): Promise<string> {
     if (JSON.stringify(actual) !== JSON.stringify(expected)) {
       throw new Error(`offer counters ${JSON.stringify(actual)}, expected ${JSON.stringify(expected)}`);
     }
-    const records = await new DynamoAcceptanceReader(direct).listAcceptances(active.summaryId, { limit: 1000 });
+    const records = await new DynamoCustomerResponseStore(direct).listAcceptances(active.summaryId, { limit: 1000 });
     if (records.acceptances.length !== RUNS + 1) {
       throw new Error(`${records.acceptances.length} acceptance records, expected ${RUNS + 1}`);
     }

@@ -3,9 +3,9 @@ import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { jest } from '@jest/globals';
 import type { Browser, Page } from 'playwright-core';
 import { PartnerAdmin } from '../../infra/ops/partner-admin.ts';
-import { createDocumentClient } from '../../shared/db/client.ts';
 import { offerItems, offerKeys, offerToItem } from '../../shared/db/offers.ts';
 import { officeToItem } from '../../shared/db/offices.ts';
+import { sdkTable } from '../../shared/db/sdk-table.ts';
 import type { Offer } from '../../shared/domain/offer.ts';
 import { generateSummaryId } from '../../shared/domain/summary-id.ts';
 import { activeOfficeId, LOCAL_API_KEY, LOCAL_BASE_URL, launchChromium, partnerApi } from '../support/browser.ts';
@@ -20,10 +20,7 @@ const DAY_MS = 86_400_000;
 const USER_AGENT =
   'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Mobile Safari/537.36';
 
-const localTable = {
-  name: process.env.LOCAL_TABLE_NAME ?? '',
-  client: createDocumentClient(process.env.LOCAL_DDB_ENDPOINT),
-};
+const localTable = sdkTable(process.env.LOCAL_TABLE_NAME ?? '', process.env.LOCAL_DDB_ENDPOINT);
 
 async function createOffer(extra: Record<string, unknown> = {}, key = LOCAL_API_KEY) {
   return partnerApi('/v1/offers', {

@@ -1,6 +1,6 @@
 import { apiKeyKeys } from '../../shared/db/api-keys.ts';
-import { idempotencyKeys } from '../../shared/db/idempotency.ts';
-import { offerKeys, offerReferenceKeys, offerViewsKeys } from '../../shared/db/offers.ts';
+import { idempotencyKeys, offerReferenceKeys } from '../../shared/db/idempotency.ts';
+import { offerKeys, offerViewsKeys } from '../../shared/db/offers.ts';
 import { officeKeys, officeSyncKeys } from '../../shared/db/offices.ts';
 import { PARTITIONS, type PartitionPattern } from '../../shared/db/partitions.ts';
 import { partnerKeys } from '../../shared/db/partners.ts';

@@ -1,7 +1,7 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import type { LocalDirectory } from '../../infra/local/directory.ts';
-import { DynamoAcceptanceReader } from '../../shared/db/acceptance-reader.ts';
+import { DynamoCustomerResponseStore } from '../../shared/db/customer-responses.ts';
 import { offerKeys } from '../../shared/db/offers.ts';
 import type { Offer } from '../../shared/domain/offer.ts';
 import { bearer, bodyOf, newPartner, seedOffice, startLocalApi, table } from '../support/local-api.ts';
@@ -330,7 +330,7 @@ describe('repeated query parameters', () => {
 });
 
 describe('the customer form', () => {
-  const acceptances = new DynamoAcceptanceReader(table);
+  const acceptances = new DynamoCustomerResponseStore(table);
   const customer = () => customerAt(api.baseUrl);
   const accept = async (offer: Offer, fields: Record<string, string>) =>
     customer().post(offer, 'accept', acceptFields(await customer().openForm(offer), fields));

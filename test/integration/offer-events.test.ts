@@ -1,7 +1,7 @@
 import { createHandler } from '../../functions/offer-events/handler.ts';
 import type { OfferEventPublisher } from '../../functions/offer-events/publisher.ts';
 import { startTableStreamPoller, type TableStreamPoller } from '../../infra/local/table-stream.ts';
-import { createDynamoClient } from '../../shared/db/client.ts';
+import { createDynamoClient } from '../../shared/db/sdk-table.ts';
 import type { OfferEvent } from '../../shared/domain/acceptance.ts';
 import { submissionIdOf } from '../../shared/offer-page/submission-token.ts';
 import { startLocalApi, table } from '../support/local-api.ts';

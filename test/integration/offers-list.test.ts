@@ -1,6 +1,5 @@
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { FILTERED_PAGE_SIZE, MAX_FILTERED_ROUNDS } from '../../shared/db/offer-store.ts';
-import { offerToItem } from '../../shared/db/offers.ts';
+import { FILTERED_PAGE_SIZE, MAX_FILTERED_ROUNDS, offerToItem } from '../../shared/db/offers.ts';
 import { bearer, bodyOf, newPartner, seedOffice, startLocalApi, table } from '../support/local-api.ts';
 import { offerFixture, seedOffer } from '../support/offer-fixtures.ts';
 

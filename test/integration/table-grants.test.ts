@@ -5,7 +5,7 @@ import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import type { LocalDirectory } from '../../infra/local/directory.ts';
 import { createLocalGateway } from '../../infra/local/gateway.ts';
-import { createDocumentClient } from '../../shared/db/client.ts';
+import { createDocumentClient } from '../../shared/db/sdk-table.ts';
 import { FUNCTIONS, type FunctionName, type FunctionSpec } from '../../shared/routes.ts';
 import { LeadingKeysProxy } from '../support/leading-keys-proxy.ts';
 import { bearer, bodyOf, newPartner } from '../support/local-api.ts';

@@ -1,71 +1,105 @@
 import type {
-  DocumentDb,
-  GetItemInput,
-  GetItemOutput,
-  TransactPut,
-  TransactWriteItemsInput,
+  BatchGetInput,
+  GetInput,
+  Item,
+  PutInput,
+  QueryInput,
+  QueryPage,
+  Table,
+  TransactItem,
+  UpdateInput,
   UpdateItemInput,
-  UpdateItemOutput,
-} from '../../shared/db/document-db.ts';
+} from '../../shared/db/port.ts';
 
 type Answer<I, O> = (input: I) => O | Promise<O>;
 
 interface Answers {
-  getItem: Answer<GetItemInput, GetItemOutput>;
-  updateItem: Answer<UpdateItemInput, UpdateItemOutput>;
-  transactWriteItems: Answer<TransactWriteItemsInput, void>;
+  get: Answer<GetInput, Item | undefined>;
+  put: Answer<PutInput, void>;
+  update: Answer<UpdateItemInput, Item | undefined>;
+  query: Answer<QueryInput, QueryPage>;
+  batchGet: Answer<BatchGetInput, Item[]>;
+  transactWrite: Answer<readonly TransactItem[], void>;
 }
 
 const DEFAULT_ANSWERS: Answers = {
-  getItem: () => ({}),
-  updateItem: () => ({}),
-  transactWriteItems: () => undefined,
+  get: () => undefined,
+  put: () => undefined,
+  update: () => undefined,
+  query: () => ({ Items: [] }),
+  batchGet: () => [],
+  transactWrite: () => undefined,
 };
 
 /**
- * The customer page's DocumentDb port for unit tests: records every call and answers with what the
- * test sets in `answers` (throw a DynamoDbError to fail like DynamoDB).
+ * The one test double of the DynamoDB port (shared/db/port.ts) for unit tests: records every call
+ * and answers with what the test sets in `answers` (throw ConditionFailedError,
+ * TransactionCanceledError or an adapter's error to fail like DynamoDB). Stores under test take it
+ * as their Table.
  */
-export class FakeDocumentDb implements DocumentDb {
+export class FakeTable implements Table {
+  readonly name = 'unit-table';
   answers: Answers = { ...DEFAULT_ANSWERS };
   readonly calls = {
-    getItem: [] as GetItemInput[],
-    updateItem: [] as UpdateItemInput[],
-    transactWriteItems: [] as TransactWriteItemsInput[],
+    get: [] as GetInput[],
+    put: [] as PutInput[],
+    update: [] as UpdateItemInput[],
+    query: [] as QueryInput[],
+    batchGet: [] as BatchGetInput[],
+    transactWrite: [] as (readonly TransactItem[])[],
   };
 
   reset(): void {
     this.answers = { ...DEFAULT_ANSWERS };
-    this.calls.getItem.length = 0;
-    this.calls.updateItem.length = 0;
-    this.calls.transactWriteItems.length = 0;
+    for (const calls of Object.values(this.calls)) calls.length = 0;
   }
 
-  /** Every write the page asked for: view counts and transactions. */
-  writes(): (UpdateItemInput | TransactWriteItemsInput)[] {
-    return [...this.calls.updateItem, ...this.calls.transactWriteItems];
+  /** Every write asked for: puts, updates and transactions. */
+  writes(): (PutInput | UpdateItemInput | readonly TransactItem[])[] {
+    return [...this.calls.put, ...this.calls.update, ...this.calls.transactWrite];
   }
 
-  async getItem(input: GetItemInput): Promise<GetItemOutput> {
-    this.calls.getItem.push(input);
-    return this.answers.getItem(input);
+  async get(input: GetInput): Promise<Item | undefined> {
+    this.calls.get.push(input);
+    return this.answers.get(input);
   }
 
-  async updateItem(input: UpdateItemInput): Promise<UpdateItemOutput> {
-    this.calls.updateItem.push(input);
-    return this.answers.updateItem(input);
+  async put(input: PutInput): Promise<void> {
+    this.calls.put.push(input);
+    return this.answers.put(input);
   }
 
-  async transactWriteItems(input: TransactWriteItemsInput): Promise<void> {
-    this.calls.transactWriteItems.push(input);
-    return this.answers.transactWriteItems(input);
+  async update(input: UpdateItemInput): Promise<Item | undefined> {
+    this.calls.update.push(input);
+    return this.answers.update(input);
+  }
+
+  async query(input: QueryInput): Promise<QueryPage> {
+    this.calls.query.push(input);
+    return this.answers.query(input);
+  }
+
+  async batchGet(input: BatchGetInput): Promise<Item[]> {
+    this.calls.batchGet.push(input);
+    return this.answers.batchGet(input);
+  }
+
+  async transactWrite(items: readonly TransactItem[]): Promise<void> {
+    this.calls.transactWrite.push(items);
+    return this.answers.transactWrite(items);
   }
 }
 
 /** The Put of a transaction's item `index`, for assertions. */
-export function putAt(input: TransactWriteItemsInput | undefined, index: number): TransactPut | undefined {
-  const item = input?.TransactItems[index];
+export function putAt(items: readonly TransactItem[] | undefined, index: number): PutInput | undefined {
+  const item = items?.[index];
   return item && 'Put' in item ? item.Put : undefined;
+}
+
+/** The Update of a transaction's item `index`, for assertions. */
+export function updateAt(items: readonly TransactItem[] | undefined, index: number): UpdateInput | undefined {
+  const item = items?.[index];
+  return item && 'Update' in item ? item.Update : undefined;
 }
 
 /** Answers in turn, the last one for every call after; a function answer may throw. */

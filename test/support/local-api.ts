@@ -4,13 +4,13 @@ import type { AddressInfo } from 'node:net';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { createLocalGateway } from '../../infra/local/gateway.ts';
 import { PartnerAdmin } from '../../infra/ops/partner-admin.ts';
-import { tableFromEnv } from '../../shared/db/client.ts';
 import { officeToItem } from '../../shared/db/offices.ts';
+import { sdkTableFromEnv } from '../../shared/db/sdk-table.ts';
 import type { Office } from '../../shared/domain/office.ts';
 import type { Partner } from '../../shared/domain/partner.ts';
 
 /** The integration table (DynamoDB Local, started by globalSetup). */
-export const table = tableFromEnv();
+export const table = sdkTableFromEnv();
 export const admin = new PartnerAdmin(table);
 
 /** Starts the local gateway on a free port for one test file; the handlers are the real ones. */

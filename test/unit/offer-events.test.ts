@@ -4,7 +4,7 @@ import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { EventBridgePublisher, LogEventPublisher, publisherFromEnv } from '../../functions/offer-events/publisher.ts';
 import { acceptanceToItem, declineToItem } from '../../shared/db/customer-responses.ts';
-import { offerEventFromItem } from '../../shared/db/offer-events.ts';
+import { offerEventFromItem } from '../../shared/db/customer-responses.ts';
 import type { Acceptance, Decline, OfferEvent } from '../../shared/domain/acceptance.ts';
 
 const eventBridge = mockClient(EventBridgeClient);
