@@ -1,5 +1,6 @@
 import { findSubscription } from '../catalog/catalog.ts';
 import type { Locale } from '../i18n/locale.ts';
+import { retry } from '../retry.ts';
 import { ConflictError, ForbiddenError, type RuleViolation, UnprocessableError } from './errors.ts';
 import {
   epochSeconds,
@@ -55,12 +56,37 @@ export interface OfferCreateDeps {
   readonly newSummaryId?: () => string;
   /** The catalog version the items are checked against, recorded on the offer. */
   readonly catalogVersion?: string;
-  /** Backoff between attempts when concurrent requests contend for the same items. */
+  /** Waits between attempts when concurrent requests contend for the same items; tests pass a recorder. */
   readonly sleep?: (ms: number) => Promise<void>;
 }
 
 const CREATE_OPERATION = 'create-offer';
 const MAX_WRITE_ATTEMPTS = 6;
+
+/** The table did not apply the create for a reason another attempt can get past. */
+class WriteNotApplied extends Error {
+  constructor(readonly reason: 'summary-id-taken' | 'contention') {
+    super(reason);
+  }
+}
+
+/**
+ * A taken summary ID is retried at once with a new one. Contention (a concurrent transaction on the
+ * same items) waits 10–50 ms, doubling with each attempt, with jitter so the contenders spread out.
+ */
+function retryWrite(error: unknown, attempt: number): { delayMs: number } | undefined {
+  if (!(error instanceof WriteNotApplied)) return undefined;
+  if (error.reason === 'summary-id-taken') return { delayMs: 0 };
+  return { delayMs: Math.round((10 + Math.random() * 40) * 2 ** (attempt - 1)) };
+}
+
+function concurrentRequest(): ConflictError {
+  return new ConflictError(
+    'concurrent-request',
+    'Concurrent request',
+    'Another request for the same offer is being processed. Retry in a moment with the same Idempotency-Key.',
+  );
+}
 
 type ItemProblem = RuleViolation & { readonly type: 'sku-not-sold' | 'duplicate-sku' | 'licenses-out-of-range' };
 
@@ -251,13 +277,11 @@ export class OfferCreateService {
   private readonly store: OfferCreateDeps['store'];
   private readonly now: () => Date;
   private readonly newSummaryId: () => string;
-  private readonly sleep: (ms: number) => Promise<void>;
 
   constructor(private readonly deps: OfferCreateDeps) {
     this.store = deps.store;
     this.now = deps.now ?? (() => new Date());
     this.newSummaryId = deps.newSummaryId ?? generateSummaryId;
-    this.sleep = deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
   }
 
   /**
@@ -278,7 +302,7 @@ export class OfferCreateService {
     checkItems(input.usageLocation, input.items);
     const expiresAt = checkExpiry(input.expiresAt, now);
 
-    for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
+    const attempt = async (): Promise<CreateOfferResult> => {
       const offer: Offer = {
         summaryId: this.newSummaryId(),
         partnerId,
@@ -322,19 +346,20 @@ export class OfferCreateService {
 
       const outcome = await this.store.create(offer, record);
       if (outcome.ok) return { kind: 'created', offer, answer };
-      if (outcome.reason === 'summary-id-taken') continue;
+      if (outcome.reason === 'summary-id-taken') throw new WriteNotApplied('summary-id-taken');
+      // The key may be taken by a request that has committed meanwhile: its answer is ours.
       if (idempotencyKey !== undefined && hash !== undefined) {
         const existing = await this.store.getIdempotencyRecord(partnerId, idempotencyKey);
         if (existing && isLive(existing, this.now())) return replay(existing, hash);
       }
-      // Contention: a concurrent transaction touched the same items. Back off with jitter and retry.
-      await this.sleep(Math.round((10 + Math.random() * 40) * 2 ** attempt));
-    }
-    throw new ConflictError(
-      'concurrent-request',
-      'Concurrent request',
-      'Another request for the same offer is being processed. Retry in a moment with the same Idempotency-Key.',
-    );
+      throw new WriteNotApplied('contention');
+    };
+    return retry(attempt, {
+      maxAttempts: MAX_WRITE_ATTEMPTS,
+      decide: retryWrite,
+      exhausted: concurrentRequest,
+      ...(this.deps.sleep ? { sleep: this.deps.sleep } : {}),
+    });
   }
 }
 

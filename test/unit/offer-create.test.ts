@@ -1,6 +1,6 @@
 import type { IdempotencyRecord } from '../../shared/domain/idempotency.ts';
 import { canonicalJson, isLive, requestHash } from '../../shared/domain/idempotency.ts';
-import type { Offer, OfferWriteOutcome } from '../../shared/domain/offer.ts';
+import { DuplicateReferenceError, type Offer, type OfferWriteOutcome } from '../../shared/domain/offer.ts';
 import {
   type CreateOfferInput,
   checkExpiry,
@@ -203,6 +203,22 @@ describe('OfferCreateService.create', () => {
     });
   });
 
+  it('passes a duplicate reference on at once, without another attempt', async () => {
+    const waits: number[] = [];
+    const { store } = fakeStore([]);
+    let attempts = 0;
+    store.create = async () => {
+      attempts++;
+      throw new DuplicateReferenceError('ref-1', 'AAAA');
+    };
+
+    await expect(service(store, [], waits).create('p-1', inputFixture({ reference: 'ref-1' }))).rejects.toBeInstanceOf(
+      DuplicateReferenceError,
+    );
+    expect(attempts).toBe(1);
+    expect(waits).toEqual([]);
+  });
+
   it('backs off with growing jittered waits under contention, then gives up with concurrent-request', async () => {
     const waits: number[] = [];
     const contention: OfferWriteOutcome = { ok: false, reason: 'contention' };
@@ -214,8 +230,9 @@ describe('OfferCreateService.create', () => {
     });
 
     expect(attempts()).toBe(6);
-    // Wait k (0-based) is 10..50 ms times 2^k.
-    for (const [k, ms] of waits.slice(0, 5).entries()) {
+    // One wait between two attempts, none after the last; wait k (0-based) is 10..50 ms times 2^k.
+    expect(waits).toHaveLength(5);
+    for (const [k, ms] of waits.entries()) {
       expect(ms).toBeGreaterThanOrEqual(10 * 2 ** k);
       expect(ms).toBeLessThanOrEqual(50 * 2 ** k);
     }
