@@ -2,9 +2,9 @@ import { jest } from '@jest/globals';
 import { buildCheckoutUrl, parseCheckoutTemplate } from '../../functions/offer-page/checkout.ts';
 import { parseAcceptForm, parseDeclineForm, readFormBody } from '../../functions/offer-page/form.ts';
 import { declinedPage, offerPage, statusPage } from '../../functions/offer-page/pages.ts';
-import type { GetItemInput } from '../../shared/db/document-db.ts';
 import { DynamoDbError } from '../../shared/db/dynamodb-lite.ts';
 import { offerToItem } from '../../shared/db/offers.ts';
+import { type GetInput, type Item, TransactionCanceledError } from '../../shared/db/port.ts';
 import { type Offer, offerStatus } from '../../shared/domain/offer.ts';
 import { generateSummaryId, normalizeSummaryId } from '../../shared/domain/summary-id.ts';
 import type { ApiEvent, ApiResult } from '../../shared/http/types.ts';
@@ -18,7 +18,7 @@ import {
 } from '../../shared/offer-page/submission-token.ts';
 import { escapeHtml, html } from '../../shared/render/html.ts';
 import { apiEvent, lambdaContext } from '../support/events.ts';
-import { FakeDocumentDb, putAt } from '../support/fake-document-db.ts';
+import { FakeTable, putAt } from '../support/fake-table.ts';
 import { basicOffer } from '../support/offer.ts';
 
 function offer(overrides: Partial<Offer> = {}): Offer {
@@ -376,7 +376,7 @@ describe('form fields', () => {
 });
 
 describe('the offer page handler', () => {
-  const db = new FakeDocumentDb();
+  const db = new FakeTable();
   const BROWSER = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/131.0 Safari/537.36';
   let handler: (event: ApiEvent, context: typeof lambdaContext) => Promise<ApiResult>;
   const stored = offer({ summaryId: 'ABCD-EFGH-JKMN-PQRS-TVWX', items: [{ sku: 'M365_BUSINESS_BASIC', licenses: 4 }] });
@@ -409,8 +409,10 @@ describe('the offer page handler', () => {
   });
   const writes = () => db.writes();
   /** The table holds this offer and nothing else (no answer recorded yet). */
-  const offerOnly = (item: Offer) => (input: GetItemInput) =>
-    input.Key.SK === 'OFFER' ? { Item: offerToItem(item) } : {};
+  const offerOnly =
+    (item: Offer) =>
+    (input: GetInput): Item | undefined =>
+      input.Key.SK === 'OFFER' ? { ...offerToItem(item) } : undefined;
 
   beforeAll(async () => {
     // The checkout template these tests assert redirects against.
@@ -420,13 +422,13 @@ describe('the offer page handler', () => {
     const lite = await import('../../shared/db/dynamodb-lite.ts');
     jest.unstable_mockModule('../../shared/db/dynamodb-lite.ts', () => ({
       ...lite,
-      liteTableFromEnv: () => ({ db, name: 'unit-table' }),
+      liteTableFromEnv: () => db,
     }));
     ({ handler } = await import('../../functions/offer-page/handler.ts'));
   });
   beforeEach(() => {
     db.reset();
-    db.answers.getItem = offerOnly(stored);
+    db.answers.get = offerOnly(stored);
   });
 
   it('answers HEAD with GET’s status and headers, an empty body, and no view counted', async () => {
@@ -450,7 +452,7 @@ describe('the offer page handler', () => {
   });
 
   it('answers HEAD for an unknown code with 404, like GET', async () => {
-    db.answers.getItem = () => ({});
+    db.answers.get = () => undefined;
     const head = await handler(
       apiEvent({ routeKey: 'HEAD /o/{code}', pathParameters: { code: 'ZZZZ' }, headers: { 'user-agent': BROWSER } }),
       lambdaContext,
@@ -462,17 +464,16 @@ describe('the offer page handler', () => {
     const result = await handler(post('accept', Buffer.from(acceptBody).toString('base64'), {}, true), lambdaContext);
     expect(result.statusCode).toBe(303);
     expect(result.headers?.location).toBe(`/o/ABCD-EFGH-JKMN-PQRS-TVWX/accepted/${submission}`);
-    expect(db.calls.getItem).toEqual([
-      { TableName: 'unit-table', Key: { PK: `OFFER#${stored.summaryId}`, SK: 'OFFER' }, ConsistentRead: true },
+    expect(db.calls.get).toEqual([
+      { Key: { PK: `OFFER#${stored.summaryId}`, SK: 'OFFER' }, ConsistentRead: true },
       {
-        TableName: 'unit-table',
         Key: { PK: `OFFER#${stored.summaryId}`, SK: `SUBMISSION#${submissionIdOf(submission)}` },
         ConsistentRead: true,
       },
     ]);
-    const [write] = db.calls.transactWriteItems;
+    expect(db.calls.transactWrite).toHaveLength(1);
+    const [write] = db.calls.transactWrite;
     expect(putAt(write, 1)).toMatchObject({
-      TableName: 'unit-table',
       Item: { entity: 'acceptance', companyName: 'Tailwind', items: [{ sku: 'M365_BUSINESS_BASIC', licenses: 7 }] },
     });
   });
@@ -509,7 +510,7 @@ describe('the offer page handler', () => {
   );
 
   it('shows an inactive offer’s status page, not the form, whatever the body (even oversized)', async () => {
-    db.answers.getItem = offerOnly({ ...stored, deactivatedAt: '2026-01-01T00:00:00Z' });
+    db.answers.get = offerOnly({ ...stored, deactivatedAt: '2026-01-01T00:00:00Z' });
     for (const body of [`reason=${'x'.repeat(20_000)}`, '{}']) {
       const result = await handler(post('decline', body), lambdaContext);
       expect(result.statusCode).toBe(410);
@@ -524,7 +525,7 @@ describe('the offer page handler', () => {
     ['keeps throttling', new DynamoDbError('ThrottlingException', 'Rate exceeded', { statusCode: 400 })],
     ['fails on its side', new DynamoDbError('InternalServerError', 'Internal error', { statusCode: 500 })],
   ])('answers a view with a 503 "try again" page when DynamoDB %s, not a 500', async (_label, error) => {
-    db.answers.getItem = () => {
+    db.answers.get = () => {
       throw error;
     };
     const result = await handler(
@@ -538,7 +539,7 @@ describe('the offer page handler', () => {
   });
 
   it('still answers a request DynamoDB refuses for good (a bug of ours) with the 500 page', async () => {
-    db.answers.getItem = () => {
+    db.answers.get = () => {
       throw new DynamoDbError('ValidationException', 'One or more parameter values were invalid', { statusCode: 400 });
     };
     const result = await handler(
@@ -550,11 +551,8 @@ describe('the offer page handler', () => {
   });
 
   it('answers an acceptance that stays in conflict with a 503: the same form, filled in, Retry-After, no-store', async () => {
-    db.answers.transactWriteItems = () => {
-      throw new DynamoDbError('TransactionCanceledException', 'Transaction cancelled', {
-        statusCode: 400,
-        CancellationReasons: [{ Code: 'TransactionConflict' }, { Code: 'None' }],
-      });
+    db.answers.transactWrite = () => {
+      throw new TransactionCanceledError([{ Code: 'TransactionConflict' }, { Code: 'None' }, { Code: 'None' }]);
     };
     const random = Math.random;
     Math.random = () => 0; // no backoff between the store's retries
@@ -569,7 +567,7 @@ describe('the offer page handler', () => {
       expect(result.body).toContain(`name="submission" value="${submission}"`);
       expect(result.body).toContain('value="Tailwind"');
       expect(result.body).toContain('value="7"');
-      expect(db.calls.transactWriteItems.length).toBeGreaterThan(1);
+      expect(db.calls.transactWrite.length).toBeGreaterThan(1);
     } finally {
       Math.random = random;
     }
@@ -615,6 +613,6 @@ describe('the offer page handler', () => {
       expect(result.statusCode).toBeLessThan(500);
       expect(result.headers?.['content-type']).toBe('text/html; charset=utf-8');
     }
-    expect(db.calls.transactWriteItems).toHaveLength(0);
+    expect(db.calls.transactWrite).toHaveLength(0);
   });
 });
