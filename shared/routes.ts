@@ -65,7 +65,7 @@ export interface FunctionSpec {
 
 /**
  * A function's timeout when its spec sets none: enough for a DynamoDB round trip or two behind an
- * HTTP API, and more than every time budget inside (shared/db/client.ts, dynamodb-lite.ts).
+ * HTTP API, and more than every time budget inside (shared/config/aws-sdk.ts, shared/db/dynamodb-lite.ts).
  */
 export const DEFAULT_FUNCTION_TIMEOUT_SECONDS = 10;
 

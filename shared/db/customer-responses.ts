@@ -53,7 +53,7 @@ function claimItem(summaryId: string, submissionId: string, kind: RecordedRespon
 
 /**
  * Response items also name the partner whose offer they answer: the table stream turns new ones
- * into events for that partner (shared/db/offer-events.ts) without reading the offer.
+ * into events for that partner (offerEventFromItem below) without reading the offer.
  */
 type AcceptanceItem = Acceptance & { PK: string; SK: string; entity: 'acceptance'; partnerId: string };
 type DeclineItem = Decline & { PK: string; SK: string; entity: 'decline'; partnerId: string };

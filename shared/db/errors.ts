@@ -35,7 +35,7 @@ const NETWORK_ERROR_CODES: ReadonlySet<string> = new Set([
 
 /**
  * Names of failures that mean "DynamoDB did not answer in time": the SDK's and DynamoDbLite's
- * timeouts, the per-operation budget's abort (shared/db/client.ts), DynamoDbLite's NetworkError.
+ * timeouts, the per-operation budget's abort (shared/config/aws-sdk.ts), DynamoDbLite's NetworkError.
  */
 const NO_ANSWER_ERRORS: ReadonlySet<string> = new Set(['TimeoutError', 'AbortError', 'NetworkError', 'RequestTimeout']);
 

@@ -43,9 +43,8 @@ export interface ApiKeyRecord {
 }
 
 /**
- * Port for key storage. The DynamoDB adapter is DynamoApiKeyStore (shared/db/api-key-store.ts, on the
- * AWS SDK, for the ops CLI); the authorizer needs only `getByHash`, which ApiKeyLookup
- * (shared/db/api-keys.ts) answers without the SDK.
+ * Port for key storage; the DynamoDB adapter is DynamoApiKeyStore (shared/db/api-keys.ts). The
+ * authorizer uses only `getByHash`, on the SDK-free table adapter; the ops CLI uses the rest.
  */
 export interface ApiKeyStore {
   put(record: ApiKeyRecord): Promise<void>;

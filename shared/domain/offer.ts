@@ -141,7 +141,7 @@ export class DuplicateReferenceError extends ConflictError {
   }
 }
 
-/** Port for offers; the DynamoDB adapter is DynamoOfferStore (shared/db/offer-store.ts). */
+/** Port for offers; the DynamoDB adapter is DynamoOfferStore (shared/db/offers.ts). */
 export interface OfferStore {
   loadCreationContext(partnerId: string, officeId: string, idempotencyKey?: string): Promise<OfferCreationContext>;
   /**

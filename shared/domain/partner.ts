@@ -24,7 +24,7 @@ export function mayCreateOffers(partner: Pick<Partner, 'customerCount'>): boolea
   return partner.customerCount < MAX_CUSTOMERS_FOR_OFFERS;
 }
 
-/** Port for partner profiles; the DynamoDB adapter is DynamoPartnerStore (shared/db/partner-store.ts). */
+/** Port for partner profiles; the DynamoDB adapter is DynamoPartnerStore (shared/db/partners.ts). */
 export interface PartnerStore {
   /** ConflictError when the partner id is taken. */
   create(partner: Partner): Promise<void>;
