@@ -1,3 +1,4 @@
+import type { Context } from 'aws-lambda';
 import type { HeadTwinKey, RoutedFunction, RouteKey } from '../routes.ts';
 import { type ErrorPolicy, httpRoute } from './chain.ts';
 import type { ApiEvent, ApiHandler, ApiResult } from './types.ts';
@@ -27,7 +28,7 @@ export function routeGroup<F extends RoutedFunction>(fn: F, handlers: RouteHandl
   const byKey: Readonly<Record<string, ApiHandler>> = handlers;
   const named = Object.keys(byKey);
   const twins = named.flatMap((key) => (key.startsWith('GET ') ? [`HEAD ${key.slice('GET '.length)}`] : []));
-  const group = async (event: ApiEvent, context: Parameters<ApiHandler>[1]): Promise<ApiResult> => {
+  const group = async (event: ApiEvent, context: Context): Promise<ApiResult> => {
     const handler = byKey[event.routeKey];
     if (handler) return handler(event, context);
     const get = headAsGet(event.routeKey, byKey);

@@ -29,8 +29,8 @@ describe('route keys typed from the route table (checked by tsc --noEmit)', () =
     // @ts-expect-error the deactivate route has no handler.
     const missing = routeGroup('offers', { 'POST /v1/offers': ok });
 
-    expect(typo.routeKeys).not.toContain('GET /v1/offices');
-    expect(foreign.routeKeys).toContain('GET /v1/catalog');
+    expect(typo.routeKeys).toEqual(['GET /v1/office', 'HEAD /v1/office']);
+    expect(foreign.routeKeys).toEqual(['GET /v1/offices', 'GET /v1/catalog', 'HEAD /v1/offices', 'HEAD /v1/catalog']);
     expect(missing.routeKeys).toEqual(['POST /v1/offers']);
   });
 
