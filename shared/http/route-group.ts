@@ -57,7 +57,7 @@ export function htmlRouteGroup<F extends RoutedFunction>(
 }
 
 /** The GET handler that answers `routeKey` when it is a HEAD route without a handler of its own. */
-export function headAsGet<H>(routeKey: string, handlers: Readonly<Record<string, H>>): H | undefined {
+function headAsGet<H>(routeKey: string, handlers: Readonly<Record<string, H>>): H | undefined {
   return routeKey.startsWith('HEAD ') ? handlers[`GET ${routeKey.slice('HEAD '.length)}`] : undefined;
 }
 
