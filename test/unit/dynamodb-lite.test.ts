@@ -2,8 +2,17 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { jest } from '@jest/globals';
 import { ConfigError } from '../../shared/config/env.ts';
-import { DynamoDbError, DynamoDbLite, liteTableFromEnv } from '../../shared/db/dynamodb-lite.ts';
-import { isConditionalCheckFailed, isTransactionCanceled } from '../../shared/db/errors.ts';
+import { DynamoDbError, DynamoDbLite, LiteTable, liteTableFromEnv } from '../../shared/db/dynamodb-lite.ts';
+import { isServiceUnavailable } from '../../shared/db/errors.ts';
+import {
+  BATCH_GET_MAX_ATTEMPTS,
+  ConditionFailedError,
+  isConditionFailed,
+  isTransactionCanceled,
+  type Key,
+  queryAll,
+  TransactionCanceledError,
+} from '../../shared/db/port.ts';
 
 /** One request as the fake DynamoDB saw it. */
 interface Seen {
@@ -124,53 +133,356 @@ function client(
   return made;
 }
 
+/** The port on a client of the fake DynamoDB, bound to table `T`. */
+function table(options: Parameters<typeof client>[0] = {}): LiteTable {
+  return new LiteTable(client(options), 'T');
+}
+
 const KEY = { PK: 'OFFER#ABCD', SK: 'OFFER' };
+/** KEY as DynamoDB's JSON has it. */
+const WIRE_KEY = { PK: { S: 'OFFER#ABCD' }, SK: { S: 'OFFER' } };
+/** A GetItem on the wire, the read every retry rule below is shown with. */
+const getItem = (db: DynamoDbLite) => db.call('GetItem', { TableName: 'T', Key: WIRE_KEY });
 
 describe('DynamoDbLite requests', () => {
-  it('POSTs signed DynamoDB JSON with marshalled inputs, and unmarshals the answer', async () => {
-    replies = [json(200, { Item: { PK: { S: 'OFFER#ABCD' }, views: { N: '3' }, tags: { L: [{ S: 'a' }] } } })];
+  it('POSTs the operation signed, its input as given, and answers with DynamoDB’s JSON as it came', async () => {
+    replies = [json(200, { Item: { PK: { S: 'OFFER#ABCD' }, views: { N: '3' } } })];
 
-    const out = await client().getItem({ TableName: 'T', Key: KEY, ConsistentRead: true });
+    const out = await client().call('GetItem', { TableName: 'T', Key: WIRE_KEY, ConsistentRead: true });
 
-    expect(out).toEqual({ Item: { PK: 'OFFER#ABCD', views: 3, tags: ['a'] } });
+    expect(out).toEqual({ Item: { PK: { S: 'OFFER#ABCD' }, views: { N: '3' } } });
     const [request] = seen;
     expect(request?.headers['x-amz-target']).toBe('DynamoDB_20120810.GetItem');
     expect(request?.headers['content-type']).toBe('application/x-amz-json-1.0');
     expect(request?.headers.authorization).toMatch(
       /^AWS4-HMAC-SHA256 Credential=local\/\d{8}\/local\/dynamodb\/aws4_request, SignedHeaders=content-length;content-type;host;x-amz-date;x-amz-target, Signature=[0-9a-f]{64}$/,
     );
-    expect(request?.body).toEqual({
-      TableName: 'T',
-      Key: { PK: { S: 'OFFER#ABCD' }, SK: { S: 'OFFER' } },
+    expect(request?.body).toEqual({ TableName: 'T', Key: WIRE_KEY, ConsistentRead: true });
+  });
+
+  it('answers an empty 200 body with an empty object', async () => {
+    replies = [(res) => res.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' }).end()];
+
+    expect(await getItem(client())).toEqual({});
+  });
+
+  it('fails a 200 answer that is not JSON with InvalidResponse, asking a read again like a lost answer', async () => {
+    replies = [(res) => res.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' }).end('{"Item":')];
+
+    await expect(getItem(client())).rejects.toMatchObject({ name: 'InvalidResponse', statusCode: undefined });
+    expect(seen).toHaveLength(3);
+  });
+
+  it('keeps connections alive between requests', async () => {
+    const db = client();
+    await getItem(db);
+    await getItem(db);
+    expect(seen.map((s) => s.connection)).toEqual([seen[0]?.connection, seen[0]?.connection]);
+  });
+});
+
+describe('LiteTable marshalling', () => {
+  it('get: sends the table and the key marshalled, and unmarshals the item', async () => {
+    replies = [json(200, { Item: { PK: { S: 'OFFER#ABCD' }, views: { N: '3' }, tags: { L: [{ S: 'a' }] } } })];
+
+    const item = await table().get({
+      Key: KEY,
       ConsistentRead: true,
+      ProjectionExpression: '#v',
+      ExpressionAttributeNames: { '#v': 'views' },
+    });
+
+    expect(item).toEqual({ PK: 'OFFER#ABCD', views: 3, tags: ['a'] });
+    expect(seen[0]?.headers['x-amz-target']).toBe('DynamoDB_20120810.GetItem');
+    expect(seen[0]?.body).toEqual({
+      TableName: 'T',
+      Key: WIRE_KEY,
+      ConsistentRead: true,
+      ProjectionExpression: '#v',
+      ExpressionAttributeNames: { '#v': 'views' },
     });
   });
 
-  it('marshals update values (dropping undefined ones) and unmarshals the returned attributes', async () => {
+  it('get: answers undefined when there is no item', async () => {
+    replies = [json(200, {})];
+
+    expect(await table().get({ Key: KEY })).toBeUndefined();
+  });
+
+  it('update: marshals values (dropping undefined ones) and unmarshals the returned attributes', async () => {
     replies = [json(200, { Attributes: { views: { N: '8' } } })];
 
-    const out = await client().updateItem({
-      TableName: 'T',
+    const out = await table().update({
       Key: KEY,
       UpdateExpression: 'ADD #views :one SET note = :note',
+      ConditionExpression: 'attribute_exists(PK)',
       ExpressionAttributeNames: { '#views': 'views' },
       ExpressionAttributeValues: { ':one': 1, ':note': { ok: true, gone: undefined, none: null } },
       ReturnValues: 'UPDATED_NEW',
     });
 
-    expect(out).toEqual({ Attributes: { views: 8 } });
-    expect(seen[0]?.body.ExpressionAttributeValues).toEqual({
-      ':one': { N: '1' },
-      ':note': { M: { ok: { BOOL: true }, none: { NULL: true } } },
+    expect(out).toEqual({ views: 8 });
+    expect(seen[0]?.headers['x-amz-target']).toBe('DynamoDB_20120810.UpdateItem');
+    expect(seen[0]?.body).toEqual({
+      TableName: 'T',
+      Key: WIRE_KEY,
+      UpdateExpression: 'ADD #views :one SET note = :note',
+      ConditionExpression: 'attribute_exists(PK)',
+      ExpressionAttributeNames: { '#views': 'views' },
+      ExpressionAttributeValues: { ':one': { N: '1' }, ':note': { M: { ok: { BOOL: true }, none: { NULL: true } } } },
+      ReturnValues: 'UPDATED_NEW',
     });
-    expect(seen[0]?.body.ExpressionAttributeNames).toEqual({ '#views': 'views' });
   });
 
-  it('keeps connections alive between requests', async () => {
-    const db = client();
-    await db.getItem({ TableName: 'T', Key: KEY });
-    await db.getItem({ TableName: 'T', Key: KEY });
-    expect(seen.map((s) => s.connection)).toEqual([seen[0]?.connection, seen[0]?.connection]);
+  it('update: answers undefined when no attributes come back', async () => {
+    replies = [json(200, {})];
+
+    expect(
+      await table().update({ Key: KEY, UpdateExpression: 'SET a = :a', ExpressionAttributeValues: { ':a': 1 } }),
+    ).toBeUndefined();
+  });
+
+  it('put: marshals the item (dropping undefined attributes) and the condition’s values', async () => {
+    replies = [json(200, {})];
+
+    const out = await table().put({
+      Item: { ...KEY, count: 2, nested: { list: [1, 'two'] }, gone: undefined },
+      ConditionExpression: 'attribute_not_exists(PK) OR #count < :max',
+      ExpressionAttributeNames: { '#count': 'count' },
+      ExpressionAttributeValues: { ':max': 5 },
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+    });
+
+    expect(out).toBeUndefined();
+    expect(seen[0]?.headers['x-amz-target']).toBe('DynamoDB_20120810.PutItem');
+    expect(seen[0]?.body).toEqual({
+      TableName: 'T',
+      Item: {
+        ...WIRE_KEY,
+        count: { N: '2' },
+        nested: { M: { list: { L: [{ N: '1' }, { S: 'two' }] } } },
+      },
+      ConditionExpression: 'attribute_not_exists(PK) OR #count < :max',
+      ExpressionAttributeNames: { '#count': 'count' },
+      ExpressionAttributeValues: { ':max': { N: '5' } },
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+    });
+  });
+
+  it('query: marshals values and ExclusiveStartKey, unmarshals the items and LastEvaluatedKey', async () => {
+    replies = [
+      json(200, {
+        Items: [
+          { PK: { S: 'PARTNER#p-1' }, SK: { S: 'OFFICE#a' }, active: { BOOL: true } },
+          { PK: { S: 'PARTNER#p-1' }, SK: { S: 'OFFICE#b' }, active: { BOOL: false } },
+        ],
+        Count: 2,
+        LastEvaluatedKey: { PK: { S: 'PARTNER#p-1' }, SK: { S: 'OFFICE#b' } },
+      }),
+    ];
+
+    const page = await table().query({
+      IndexName: 'GSI1',
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+      FilterExpression: '#active = :yes',
+      ExpressionAttributeNames: { '#active': 'active' },
+      ExpressionAttributeValues: { ':pk': 'PARTNER#p-1', ':prefix': 'OFFICE#', ':yes': true },
+      ScanIndexForward: false,
+      Limit: 2,
+      ExclusiveStartKey: { PK: 'PARTNER#p-1', SK: 'OFFICE#0' },
+    });
+
+    expect(page).toEqual({
+      Items: [
+        { PK: 'PARTNER#p-1', SK: 'OFFICE#a', active: true },
+        { PK: 'PARTNER#p-1', SK: 'OFFICE#b', active: false },
+      ],
+      LastEvaluatedKey: { PK: 'PARTNER#p-1', SK: 'OFFICE#b' },
+    });
+    expect(seen[0]?.headers['x-amz-target']).toBe('DynamoDB_20120810.Query');
+    expect(seen[0]?.body).toEqual({
+      TableName: 'T',
+      IndexName: 'GSI1',
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+      FilterExpression: '#active = :yes',
+      ExpressionAttributeNames: { '#active': 'active' },
+      ExpressionAttributeValues: { ':pk': { S: 'PARTNER#p-1' }, ':prefix': { S: 'OFFICE#' }, ':yes': { BOOL: true } },
+      ScanIndexForward: false,
+      Limit: 2,
+      ExclusiveStartKey: { PK: { S: 'PARTNER#p-1' }, SK: { S: 'OFFICE#0' } },
+    });
+  });
+
+  it('query: the last page has no LastEvaluatedKey, and no Items means an empty page', async () => {
+    replies = [json(200, { Count: 0 })];
+
+    const page = await table().query({
+      KeyConditionExpression: 'PK = :pk',
+      ExpressionAttributeValues: { ':pk': 'PARTNER#none' },
+    });
+
+    expect(page).toEqual({ Items: [] });
+    expect(page).not.toHaveProperty('LastEvaluatedKey');
+    expect(seen[0]?.body).not.toHaveProperty('ExclusiveStartKey');
+  });
+
+  it('queryAll follows LastEvaluatedKey, sent back marshalled, until the last page', async () => {
+    replies = [
+      json(200, { Items: [{ n: { N: '1' } }], LastEvaluatedKey: { PK: { S: 'P' }, SK: { S: 'A' } } }),
+      json(200, { Items: [{ n: { N: '2' } }] }),
+    ];
+
+    const items = await queryAll(table(), {
+      KeyConditionExpression: 'PK = :pk',
+      ExpressionAttributeValues: { ':pk': 'P' },
+    });
+
+    expect(items).toEqual([{ n: 1 }, { n: 2 }]);
+    expect(seen.map((s) => s.body.ExclusiveStartKey)).toEqual([undefined, { PK: { S: 'P' }, SK: { S: 'A' } }]);
+  });
+
+  it('transactWrite: marshals each Put and Update with the table name, in order', async () => {
+    replies = [json(200, {})];
+
+    await table().transactWrite([
+      {
+        Update: {
+          Key: KEY,
+          UpdateExpression: 'ADD #c :one',
+          ConditionExpression: 'attribute_exists(PK)',
+          ExpressionAttributeNames: { '#c': 'acceptances' },
+          ExpressionAttributeValues: { ':one': 1 },
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        },
+      },
+      {
+        Put: {
+          Item: { PK: 'OFFER#ABCD', SK: 'ACCEPT#1', licenses: 4 },
+          ConditionExpression: 'attribute_not_exists(PK)',
+        },
+      },
+    ]);
+
+    expect(seen[0]?.headers['x-amz-target']).toBe('DynamoDB_20120810.TransactWriteItems');
+    expect(seen[0]?.body).toEqual({
+      TransactItems: [
+        {
+          Update: {
+            TableName: 'T',
+            Key: WIRE_KEY,
+            UpdateExpression: 'ADD #c :one',
+            ConditionExpression: 'attribute_exists(PK)',
+            ExpressionAttributeNames: { '#c': 'acceptances' },
+            ExpressionAttributeValues: { ':one': { N: '1' } },
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          },
+        },
+        {
+          Put: {
+            TableName: 'T',
+            Item: { PK: { S: 'OFFER#ABCD' }, SK: { S: 'ACCEPT#1' }, licenses: { N: '4' } },
+            ConditionExpression: 'attribute_not_exists(PK)',
+          },
+        },
+      ],
+      ClientRequestToken: expect.stringMatching(/^[0-9a-f-]{36}$/),
+    });
+  });
+});
+
+describe('LiteTable batchGet', () => {
+  const keys = (count: number, from = 0): Key[] =>
+    Array.from({ length: count }, (_, i) => ({ PK: `OFFER#${from + i}`, SK: 'OFFER' }));
+  const wire = (key: Key) => ({ PK: { S: String(key.PK) }, SK: { S: String(key.SK) } });
+  /** Answers each BatchGetItem with an item per key asked for, leaving `unprocessed(keys)` out. */
+  const answerEach =
+    (unprocessed: (asked: object[]) => object[] = () => []): Reply =>
+    (res) => {
+      const request = seen[seen.length - 1];
+      if (!request) throw new Error('no request seen');
+      const asked = (request.body.RequestItems as { T: { Keys: object[] } }).T.Keys;
+      const left = unprocessed(asked);
+      json(200, {
+        Responses: { T: asked.filter((key) => !left.includes(key)).map((key) => ({ ...key, found: { BOOL: true } })) },
+        ...(left.length > 0 ? { UnprocessedKeys: { T: { Keys: left } } } : {}),
+      })(res);
+    };
+
+  beforeEach(() => {
+    // No backoff between rounds: the unprocessed-key backoff is shared/db/port.ts's (db-port.test.ts).
+    Math.random = () => 0;
+  });
+
+  it('asks for the keys marshalled, with the projection, and answers the items unmarshalled', async () => {
+    replies = [answerEach()];
+
+    const items = await table().batchGet({
+      Keys: keys(2),
+      ConsistentRead: true,
+      ProjectionExpression: 'PK, SK, #n',
+      ExpressionAttributeNames: { '#n': 'name' },
+    });
+
+    expect(items).toEqual([
+      { PK: 'OFFER#0', SK: 'OFFER', found: true },
+      { PK: 'OFFER#1', SK: 'OFFER', found: true },
+    ]);
+    expect(seen[0]?.headers['x-amz-target']).toBe('DynamoDB_20120810.BatchGetItem');
+    expect(seen[0]?.body).toEqual({
+      RequestItems: {
+        T: {
+          Keys: keys(2).map(wire),
+          ConsistentRead: true,
+          ProjectionExpression: 'PK, SK, #n',
+          ExpressionAttributeNames: { '#n': 'name' },
+        },
+      },
+    });
+  });
+
+  it('asks again for the keys DynamoDB left unprocessed, and only those, until it has them all', async () => {
+    // The first round leaves the last two keys unprocessed; the second leaves one of those.
+    replies = [answerEach((asked) => asked.slice(1)), answerEach((asked) => asked.slice(1)), answerEach()];
+
+    const items = await table().batchGet({ Keys: keys(3) });
+
+    expect(items.map((item) => item.PK).sort()).toEqual(['OFFER#0', 'OFFER#1', 'OFFER#2']);
+    expect(seen.map((s) => (s.body.RequestItems as { T: { Keys: unknown[] } }).T.Keys)).toEqual([
+      keys(3).map(wire),
+      keys(2, 1).map(wire),
+      keys(1, 2).map(wire),
+    ]);
+  });
+
+  it('sends at most 100 keys a request', async () => {
+    replies = [answerEach()];
+
+    const items = await table().batchGet({ Keys: keys(250) });
+
+    expect(items).toHaveLength(250);
+    expect(seen.map((s) => (s.body.RequestItems as { T: { Keys: unknown[] } }).T.Keys)).toEqual([
+      keys(100).map(wire),
+      keys(100, 100).map(wire),
+      keys(50, 200).map(wire),
+    ]);
+  });
+
+  it('sends no request for no keys', async () => {
+    expect(await table().batchGet({ Keys: [] })).toEqual([]);
+    expect(seen).toHaveLength(0);
+  });
+
+  it(`fails as throttling, never with a silent subset, when keys stay unprocessed for ${BATCH_GET_MAX_ATTEMPTS} rounds`, async () => {
+    // The last key asked for stays unprocessed, round after round.
+    replies = [answerEach((asked) => asked.slice(-1))];
+
+    const failure = await table()
+      .batchGet({ Keys: keys(2) })
+      .catch((error: unknown) => error);
+
+    expect(failure).toMatchObject({ name: 'ProvisionedThroughputExceededException', unprocessed: 1 });
+    expect(isServiceUnavailable(failure)).toBe(true);
+    expect(seen).toHaveLength(BATCH_GET_MAX_ATTEMPTS);
   });
 });
 
@@ -180,17 +492,21 @@ describe('DynamoDbLite errors', () => {
     replies = [dynamoError(400, 'ConditionalCheckFailedException', { Item: old })];
 
     const failure = await client()
-      .updateItem({
+      .call('UpdateItem', {
         TableName: 'T',
-        Key: KEY,
+        Key: WIRE_KEY,
         UpdateExpression: 'ADD n :one',
-        ExpressionAttributeValues: { ':one': 1 },
+        ExpressionAttributeValues: { ':one': { N: '1' } },
       })
       .catch((error: unknown) => error);
 
     expect(failure).toBeInstanceOf(DynamoDbError);
-    expect(isConditionalCheckFailed(failure)).toBe(true);
-    expect(failure).toMatchObject({ statusCode: 400, Item: old, message: 'ConditionalCheckFailedException happened' });
+    expect(failure).toMatchObject({
+      name: 'ConditionalCheckFailedException',
+      statusCode: 400,
+      Item: old,
+      message: 'ConditionalCheckFailedException happened',
+    });
     expect(seen).toHaveLength(1);
   });
 
@@ -202,11 +518,11 @@ describe('DynamoDbLite errors', () => {
     replies = [dynamoError(400, 'TransactionCanceledException', { CancellationReasons: reasons })];
 
     const failure = await client()
-      .transactWriteItems({ TransactItems: [{ Put: { TableName: 'T', Item: { ...KEY } } }] })
+      .call('TransactWriteItems', { TransactItems: [{ Put: { TableName: 'T', Item: WIRE_KEY } }] })
       .catch((error: unknown) => error);
 
-    expect(isTransactionCanceled(failure)).toBe(true);
-    expect((failure as DynamoDbError).CancellationReasons).toEqual(reasons);
+    expect(failure).toBeInstanceOf(DynamoDbError);
+    expect(failure).toMatchObject({ name: 'TransactionCanceledException', CancellationReasons: reasons });
     expect(seen).toHaveLength(1);
   });
 
@@ -220,9 +536,7 @@ describe('DynamoDbLite errors', () => {
       }),
     ];
 
-    const failure = (await client()
-      .getItem({ TableName: 'T', Key: KEY })
-      .catch((error: unknown) => error)) as DynamoDbError;
+    const failure = (await getItem(client()).catch((error: unknown) => error)) as DynamoDbError;
 
     expect(failure.name).toBe('InvalidSignatureException');
     expect(failure.message).toBe('The request signature we calculated does not match the signature you provided.');
@@ -231,19 +545,123 @@ describe('DynamoDbLite errors', () => {
 
   it('caps a long message', async () => {
     replies = [dynamoError(400, 'ValidationException', { message: 'x'.repeat(5_000) })];
-    const failure = (await client()
-      .getItem({ TableName: 'T', Key: KEY })
-      .catch((error: unknown) => error)) as DynamoDbError;
-    expect(failure.message.length).toBeLessThanOrEqual(201);
+    const failure = (await getItem(client()).catch((error: unknown) => error)) as DynamoDbError;
+    expect(failure.message).toBe(`${'x'.repeat(200)}…`);
   });
 
   it('names an answer that is not DynamoDB JSON by its status', async () => {
     replies = [(res) => res.writeHead(403, { 'content-type': 'text/html' }).end('<html>denied</html>')];
 
-    await expect(client().getItem({ TableName: 'T', Key: KEY })).rejects.toMatchObject({
-      name: 'HttpError',
-      statusCode: 403,
+    await expect(getItem(client())).rejects.toMatchObject({ name: 'HttpError', statusCode: 403, message: 'HTTP 403' });
+  });
+});
+
+describe('LiteTable errors', () => {
+  it('turns a condition failure into ConditionFailedError carrying the old item unmarshalled', async () => {
+    replies = [
+      dynamoError(400, 'ConditionalCheckFailedException', {
+        Item: { PK: { S: 'OFFER#ABCD' }, acceptances: { N: '10' }, tags: { SS: ['a'] } },
+      }),
+    ];
+
+    const failure = await table()
+      .put({
+        Item: KEY,
+        ConditionExpression: 'attribute_not_exists(PK)',
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      })
+      .catch((error: unknown) => error);
+
+    expect(failure).toBeInstanceOf(ConditionFailedError);
+    expect(isConditionFailed(failure)).toBe(true);
+    expect((failure as ConditionFailedError).item).toEqual({
+      PK: 'OFFER#ABCD',
+      acceptances: 10,
+      tags: new Set(['a']),
     });
+    // Still named as DynamoDB names it, with DynamoDB's answer as the cause.
+    expect(failure).toMatchObject({ name: 'ConditionalCheckFailedException' });
+    expect((failure as Error).cause).toBeInstanceOf(DynamoDbError);
+    expect(seen).toHaveLength(1);
+  });
+
+  it('gives a condition failure without ALL_OLD no item', async () => {
+    replies = [dynamoError(400, 'ConditionalCheckFailedException')];
+
+    const failure = await table()
+      .update({
+        Key: KEY,
+        UpdateExpression: 'ADD n :one',
+        ConditionExpression: 'attribute_exists(PK)',
+        ExpressionAttributeValues: { ':one': 1 },
+      })
+      .catch((error: unknown) => error);
+
+    expect(failure).toBeInstanceOf(ConditionFailedError);
+    expect((failure as ConditionFailedError).item).toBeUndefined();
+  });
+
+  it('turns a cancelled transaction into TransactionCanceledError, reasons in request order with items unmarshalled', async () => {
+    replies = [
+      dynamoError(400, 'TransactionCanceledException', {
+        CancellationReasons: [
+          { Code: 'ConditionalCheckFailed', Message: 'The conditional request failed', Item: { views: { N: '1' } } },
+          { Code: 'None' },
+          { Code: 'TransactionConflict', Message: 'Transaction is ongoing for the item' },
+        ],
+      }),
+    ];
+
+    const failure = await table()
+      .transactWrite([{ Put: { Item: KEY } }, { Put: { Item: KEY } }, { Put: { Item: KEY } }])
+      .catch((error: unknown) => error);
+
+    expect(failure).toBeInstanceOf(TransactionCanceledError);
+    expect(isTransactionCanceled(failure)).toBe(true);
+    const cancelled = failure as TransactionCanceledError;
+    expect(cancelled.CancellationReasons).toEqual([
+      { Code: 'ConditionalCheckFailed', Item: { views: 1 } },
+      { Code: 'None' },
+      { Code: 'TransactionConflict' },
+    ]);
+    expect([0, 1, 2, 3].map((index) => cancelled.codeAt(index))).toEqual([
+      'ConditionalCheckFailed',
+      'None',
+      'TransactionConflict',
+      'None',
+    ]);
+    expect(cancelled.name).toBe('TransactionCanceledException');
+    expect(cancelled.cause).toBeInstanceOf(DynamoDbError);
+    expect(seen).toHaveLength(1);
+  });
+
+  it('keeps a cancellation for load an outage (503), and one with a failed condition not', async () => {
+    replies = [
+      dynamoError(400, 'TransactionCanceledException', {
+        CancellationReasons: [{ Code: 'None' }, { Code: 'ThrottlingError' }],
+      }),
+      dynamoError(400, 'TransactionCanceledException', {
+        CancellationReasons: [{ Code: 'ConditionalCheckFailed' }, { Code: 'ThrottlingError' }],
+      }),
+    ];
+    const lite = table();
+
+    const load = await lite.transactWrite([{ Put: { Item: KEY } }]).catch((error: unknown) => error);
+    const condition = await lite.transactWrite([{ Put: { Item: KEY } }]).catch((error: unknown) => error);
+
+    expect(isServiceUnavailable(load)).toBe(true);
+    expect(isServiceUnavailable(condition)).toBe(false);
+  });
+
+  it('passes every other failure through as DynamoDbLite threw it', async () => {
+    replies = [dynamoError(400, 'ValidationException')];
+
+    const failure = await table()
+      .get({ Key: KEY })
+      .catch((error: unknown) => error);
+
+    expect(failure).toBeInstanceOf(DynamoDbError);
+    expect(failure).toMatchObject({ name: 'ValidationException', statusCode: 400 });
   });
 });
 
@@ -251,21 +669,21 @@ describe('DynamoDbLite retries', () => {
   it('retries throttling with the longer throttling backoff, then succeeds', async () => {
     replies = [dynamoError(400, 'ThrottlingException'), json(200, { Item: { PK: { S: 'x' } } })];
 
-    expect(await client().getItem({ TableName: 'T', Key: KEY })).toEqual({ Item: { PK: 'x' } });
+    expect(await getItem(client())).toEqual({ Item: { PK: { S: 'x' } } });
     expect(seen).toHaveLength(2);
     expect(sleeps).toEqual([500]);
   });
 
   it.each(['ProvisionedThroughputExceededException', 'RequestLimitExceeded'])('retries %s', async (type) => {
     replies = [dynamoError(400, type), json(200, {})];
-    await client().getItem({ TableName: 'T', Key: KEY });
+    await getItem(client());
     expect(seen).toHaveLength(2);
   });
 
   it('retries a 5xx, then succeeds', async () => {
     replies = [dynamoError(500, 'InternalServerError'), json(200, {})];
 
-    expect(await client().getItem({ TableName: 'T', Key: KEY })).toEqual({});
+    expect(await getItem(client())).toEqual({});
     expect(seen).toHaveLength(2);
     expect(sleeps).toEqual([100]);
   });
@@ -273,7 +691,7 @@ describe('DynamoDbLite retries', () => {
   it('gives up after 3 attempts with exponential backoff, throwing the last failure', async () => {
     replies = [dynamoError(503, 'ServiceUnavailable')];
 
-    await expect(client().getItem({ TableName: 'T', Key: KEY })).rejects.toMatchObject({
+    await expect(getItem(client())).rejects.toMatchObject({
       name: 'ServiceUnavailable',
       statusCode: 503,
     });
@@ -289,7 +707,7 @@ describe('DynamoDbLite retries', () => {
     ['UnrecognizedClientException', 400],
   ])('never retries %s', async (type, status) => {
     replies = [dynamoError(status, type), json(200, {})];
-    await expect(client().getItem({ TableName: 'T', Key: KEY })).rejects.toMatchObject({ name: type });
+    await expect(getItem(client())).rejects.toMatchObject({ name: type });
     expect(seen).toHaveLength(1);
     expect(sleeps).toEqual([]);
   });
@@ -300,7 +718,7 @@ describe('DynamoDbLite retries', () => {
     replies = [hang, json(200, { Item: { PK: { S: 'late' } } })];
 
     // Act
-    const answer = client({ timeoutMs: 100 }).getItem({ TableName: 'T', Key: KEY });
+    const answer = getItem(client({ timeoutMs: 100 }));
     await requestsSeen(1);
     await advanceClock(99);
     const sleepsJustBeforeTimeout = [...sleeps];
@@ -310,14 +728,14 @@ describe('DynamoDbLite retries', () => {
     // Assert: still waiting at 99 ms, given up and retried (after its backoff) at 100 ms.
     expect(sleepsJustBeforeTimeout).toEqual([]);
     expect(sleeps).toEqual([100]);
-    expect(await answer).toEqual({ Item: { PK: 'late' } });
+    expect(await answer).toEqual({ Item: { PK: { S: 'late' } } });
     expect(seen).toHaveLength(2);
   });
 
   it('throws TimeoutError when every attempt hangs', async () => {
     replies = [hang];
 
-    await expect(client({ timeoutMs: 50 }).getItem({ TableName: 'T', Key: KEY })).rejects.toMatchObject({
+    await expect(getItem(client({ timeoutMs: 50 }))).rejects.toMatchObject({
       name: 'TimeoutError',
       statusCode: undefined,
     });
@@ -331,8 +749,7 @@ describe('DynamoDbLite retries', () => {
 
     // Act
     let ended = false;
-    const failure = client({ timeoutMs: 300, budgetMs: 550 })
-      .getItem({ TableName: 'T', Key: KEY })
+    const failure = getItem(client({ timeoutMs: 300, budgetMs: 550 }))
       .catch((error: unknown) => error as DynamoDbError)
       .finally(() => {
         ended = true;
@@ -355,16 +772,16 @@ describe('DynamoDbLite retries', () => {
   it('retries a dropped connection', async () => {
     replies = [reset, json(200, {})];
 
-    await client().getItem({ TableName: 'T', Key: KEY });
+    await getItem(client());
     expect(seen).toHaveLength(2);
   });
 
   it('sends every attempt of a transaction with the same ClientRequestToken, so a retry cannot apply it twice', async () => {
     replies = [dynamoError(500, 'InternalServerError'), json(200, {})];
-    const db = client();
+    const lite = table();
 
-    await db.transactWriteItems({ TransactItems: [{ Put: { TableName: 'T', Item: { ...KEY } } }] });
-    await db.transactWriteItems({ TransactItems: [{ Put: { TableName: 'T', Item: { ...KEY } } }] });
+    await lite.transactWrite([{ Put: { Item: { ...KEY } } }]);
+    await lite.transactWrite([{ Put: { Item: { ...KEY } } }]);
 
     const tokens = seen.map((s) => s.body.ClientRequestToken);
     expect(tokens).toHaveLength(3);
@@ -380,13 +797,14 @@ describe('DynamoDbLite retries', () => {
 
 describe('liteTableFromEnv', () => {
   it('points at DDB_ENDPOINT with the fixed local credentials', async () => {
-    const table = liteTableFromEnv({ TABLE_NAME: 'Local', DDB_ENDPOINT: endpoint, AWS_REGION: 'sa-east-1' });
-    clients.push(table.db);
+    const local = liteTableFromEnv({ TABLE_NAME: 'Local', DDB_ENDPOINT: endpoint, AWS_REGION: 'sa-east-1' });
+    clients.push(local.client);
     replies = [json(200, {})];
 
-    await table.db.getItem({ TableName: table.name, Key: KEY });
+    await local.get({ Key: KEY });
 
-    expect(table.name).toBe('Local');
+    expect(local.name).toBe('Local');
+    expect(seen[0]?.body.TableName).toBe('Local');
     expect(seen[0]?.headers.authorization).toContain('Credential=local/');
     expect(seen[0]?.headers.authorization).toContain('/sa-east-1/dynamodb/aws4_request');
   });
@@ -410,12 +828,12 @@ async function refusingEndpoint(): Promise<string> {
 
 describe('DynamoDbLite writes without an idempotency token', () => {
   const update = (db: DynamoDbLite) =>
-    db.updateItem({
+    db.call('UpdateItem', {
       TableName: 'T',
-      Key: KEY,
+      Key: WIRE_KEY,
       UpdateExpression: 'ADD #v :one',
       ExpressionAttributeNames: { '#v': 'views' },
-      ExpressionAttributeValues: { ':one': 1 },
+      ExpressionAttributeValues: { ':one': { N: '1' } },
     });
 
   it.each([
@@ -438,7 +856,7 @@ describe('DynamoDbLite writes without an idempotency token', () => {
   it('are sent again after throttling, which DynamoDB answers before writing anything', async () => {
     replies = [dynamoError(400, 'ThrottlingException'), json(200, { Attributes: { views: { N: '1' } } })];
 
-    expect(await update(client())).toEqual({ Attributes: { views: 1 } });
+    expect(await update(client())).toEqual({ Attributes: { views: { N: '1' } } });
     expect(seen).toHaveLength(2);
   });
 
@@ -454,7 +872,7 @@ describe('DynamoDbLite writes without an idempotency token', () => {
   it('reads are still retried after an ambiguous failure', async () => {
     replies = [reset, json(200, {})];
 
-    await client().getItem({ TableName: 'T', Key: KEY });
+    await getItem(client());
     expect(seen).toHaveLength(2);
   });
 });
@@ -474,9 +892,7 @@ describe('DynamoDbLite answer size', () => {
       },
     ];
 
-    const failure = await client({ maxResponseBytes: 5_000 })
-      .getItem({ TableName: 'T', Key: KEY })
-      .catch((error: unknown) => error);
+    const failure = await getItem(client({ maxResponseBytes: 5_000 })).catch((error: unknown) => error);
 
     expect(failure).toMatchObject({ name: 'ResponseTooLarge' });
     expect(seen).toHaveLength(1); // not retried: the same answer would come again
@@ -492,7 +908,7 @@ describe('DynamoDbLite answer size', () => {
       },
     ];
 
-    await expect(client({ maxResponseBytes: 5_000 }).getItem({ TableName: 'T', Key: KEY })).rejects.toMatchObject({
+    await expect(getItem(client({ maxResponseBytes: 5_000 }))).rejects.toMatchObject({
       name: 'ResponseTooLarge',
     });
   });
@@ -501,9 +917,7 @@ describe('DynamoDbLite answer size', () => {
     const body = JSON.stringify({ Item: { PK: { S: 'x'.repeat(100) } } });
     replies = [json(200, JSON.parse(body))];
 
-    expect(await client({ maxResponseBytes: Buffer.byteLength(body) }).getItem({ TableName: 'T', Key: KEY })).toEqual({
-      Item: { PK: 'x'.repeat(100) },
-    });
+    expect(await getItem(client({ maxResponseBytes: Buffer.byteLength(body) }))).toEqual(JSON.parse(body));
   });
 });
 
@@ -536,11 +950,11 @@ describe('DynamoDbLite clock skew', () => {
   it('re-signs with the server’s time from the Date header and tries once more, even a write', async () => {
     replies = [skewedRefusal, okWithDate];
 
-    await machineClock().updateItem({
+    await machineClock().call('UpdateItem', {
       TableName: 'T',
-      Key: KEY,
+      Key: WIRE_KEY,
       UpdateExpression: 'SET a = :a',
-      ExpressionAttributeValues: { ':a': 1 },
+      ExpressionAttributeValues: { ':a': { N: '1' } },
     });
 
     expect(seen).toHaveLength(2);
@@ -552,8 +966,8 @@ describe('DynamoDbLite clock skew', () => {
     replies = [skewedRefusal, okWithDate];
     const db = machineClock();
 
-    await db.getItem({ TableName: 'T', Key: KEY });
-    await db.getItem({ TableName: 'T', Key: KEY });
+    await getItem(db);
+    await getItem(db);
 
     expect(seen.map(amzDateOf)).toEqual([MACHINE_NOW, MACHINE_NOW + HOUR, MACHINE_NOW + HOUR]);
   });
@@ -561,7 +975,7 @@ describe('DynamoDbLite clock skew', () => {
   it('corrects only once per operation: a signature refused again is the error', async () => {
     replies = [skewedRefusal];
 
-    await expect(machineClock().getItem({ TableName: 'T', Key: KEY })).rejects.toMatchObject({
+    await expect(getItem(machineClock())).rejects.toMatchObject({
       name: 'InvalidSignatureException',
     });
     expect(seen.map(amzDateOf)).toEqual([MACHINE_NOW, MACHINE_NOW + HOUR]);
@@ -578,7 +992,7 @@ describe('DynamoDbLite clock skew', () => {
           .end(JSON.stringify({ __type: 'com.amazon.coral.service#InvalidSignatureException', message: 'bad' })),
     ];
 
-    await expect(machineClock().getItem({ TableName: 'T', Key: KEY })).rejects.toMatchObject({
+    await expect(getItem(machineClock())).rejects.toMatchObject({
       name: 'InvalidSignatureException',
     });
     expect(seen.map(amzDateOf)).toEqual([MACHINE_NOW]);
