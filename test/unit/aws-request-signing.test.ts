@@ -6,7 +6,7 @@ import { SignatureV4 } from '@smithy/signature-v4';
 import type { SourceData } from '@smithy/types';
 import aws4 from 'aws4';
 import { getSsmParameter } from '../../functions/offer-page/token-keys.ts';
-import { type AwsCredentials, DynamoDbLite } from '../../shared/db/dynamodb-lite.ts';
+import { type AwsCredentials, DynamoDbLite, LiteTable } from '../../shared/db/dynamodb-lite.ts';
 
 const bytes = (data: SourceData) =>
   typeof data === 'string'
@@ -76,7 +76,7 @@ beforeEach(() => {
   received = [];
 });
 
-/** A GetItem through the small client at DATE, as the fake DynamoDB received it. */
+/** A GetItem through the small client's table at DATE, as the fake DynamoDB received it. */
 async function sentByClient(credentials: AwsCredentials, path = '/'): Promise<Received> {
   const client = new DynamoDbLite({
     endpoint: `http://127.0.0.1:${port}${path}`,
@@ -85,7 +85,7 @@ async function sentByClient(credentials: AwsCredentials, path = '/'): Promise<Re
     now: () => DATE.getTime(),
   });
   clients.push(client);
-  await client.getItem({ TableName: 'purchase-offers', Key: KEY, ConsistentRead: true });
+  await new LiteTable(client, 'purchase-offers').get({ Key: KEY, ConsistentRead: true });
   const [request] = received;
   if (!request) throw new Error('no request arrived');
   return request;

@@ -1,9 +1,10 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { jest } from '@jest/globals';
 import type { APIGatewayRequestAuthorizerEventV2 } from 'aws-lambda';
-import { createDocumentClient, createDynamoClient } from '../../shared/db/client.ts';
 import { DynamoDbError } from '../../shared/db/dynamodb-lite.ts';
 import { errorForLog, isServiceUnavailable, loggableMessage } from '../../shared/db/errors.ts';
+import { ConditionFailedError, TransactionCanceledError, UnprocessedKeysError } from '../../shared/db/port.ts';
+import { createDocumentClient, createDynamoClient } from '../../shared/db/sdk-table.ts';
 import { generateApiKey } from '../../shared/domain/api-key.ts';
 import { mapError } from '../../shared/http/problem.ts';
 import { json, partnerRoute } from '../../shared/http/route.ts';
@@ -54,6 +55,11 @@ describe('isServiceUnavailable and the 503 problem', () => {
     ],
     ['the small client’s timeout', new DynamoDbError('TimeoutError', 'No answer within 2000 ms')],
     ['the small client’s 503', new DynamoDbError('ServiceUnavailable', 'x', { statusCode: 503 })],
+    [
+      'the port’s cancellation for a conflict',
+      new TransactionCanceledError([{ Code: 'TransactionConflict' }, { Code: 'None' }]),
+    ],
+    ['keys a batch get left unprocessed', new UnprocessedKeysError(3)],
   ])('answers %s with 503 service-unavailable and Retry-After', (_case, error) => {
     const mapped = mapError(error, 'req-1');
 
@@ -76,6 +82,11 @@ describe('isServiceUnavailable and the 503 problem', () => {
         CancellationReasons: [{ Code: 'ConditionalCheckFailed' }, { Code: 'TransactionConflict' }],
       }),
     ],
+    [
+      'the port’s cancellation by a failed condition',
+      new TransactionCanceledError([{ Code: 'None' }, { Code: 'ConditionalCheckFailed', Item: { PK: 'A' } }]),
+    ],
+    ['the port’s failed condition', new ConditionFailedError({ PK: 'A' })],
     ['a bug', new TypeError('undefined is not a function')],
     ['a bug mentioning a code-like word', new Error('EXPECTED one item, got ECONOMY')],
   ])('keeps %s a 500', (_case, error) => {
