@@ -99,6 +99,25 @@ describe('submission tokens', () => {
   });
 });
 
+describe('submission ids (a confirmation link names one, a cursor carries one)', () => {
+  const ID = `mhx0a1b2c${'N'.repeat(22)}`;
+
+  it('are 9 lower-case base36 characters of issue time and 22 base64url characters of nonce', () => {
+    expect(SUBMISSION_ID_PATTERN.test(ID)).toBe(true);
+    expect(SUBMISSION_ID_PATTERN.test(`mhx0a1b2c${'-_aZ09'.repeat(3)}xyzz`)).toBe(true);
+  });
+
+  it.each([
+    ['a character before the id', `x${ID}`],
+    ['a character after the id', `${ID}x`],
+    ['a line break after the id', `${ID}\n`],
+    ['an upper-case issue time', `MHX0A1B2C${'N'.repeat(22)}`],
+    ['a nonce one character short', ID.slice(0, -1)],
+  ])('are refused with %s: the whole value is the id', (_label, value) => {
+    expect(SUBMISSION_ID_PATTERN.test(value)).toBe(false);
+  });
+});
+
 describe('the keys’ configured value', () => {
   const secret = 'c2VjcmV0LXRoYXQtbXVzdC1ub3QtbGVhay1pbnRvLWxvZ3MtZXZlcg==';
 
