@@ -733,12 +733,16 @@ describe('DynamoDbLite retries', () => {
   });
 
   it('throws TimeoutError when every attempt hangs', async () => {
+    useFakeClock();
     replies = [hang];
 
-    await expect(getItem(client({ timeoutMs: 50 }))).rejects.toMatchObject({
-      name: 'TimeoutError',
-      statusCode: undefined,
-    });
+    const failure = getItem(client({ timeoutMs: 50 })).catch((error: unknown) => error);
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      await requestsSeen(attempt);
+      await advanceClock(50);
+    }
+
+    expect(await failure).toMatchObject({ name: 'TimeoutError', statusCode: undefined });
     expect(seen).toHaveLength(3);
   });
 
@@ -847,9 +851,14 @@ describe('DynamoDbLite writes without an idempotency token', () => {
   });
 
   it('are not sent again after a timeout', async () => {
+    useFakeClock();
     replies = [hang, json(200, {})];
 
-    await expect(update(client({ timeoutMs: 100 }))).rejects.toMatchObject({ name: 'TimeoutError', notSent: false });
+    const failure = update(client({ timeoutMs: 100 })).catch((error: unknown) => error);
+    await requestsSeen(1);
+    await advanceClock(100);
+
+    expect(await failure).toMatchObject({ name: 'TimeoutError', notSent: false });
     expect(seen).toHaveLength(1);
   });
 
