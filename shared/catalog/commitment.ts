@@ -56,7 +56,8 @@ export function utcDate(instant: Date): string {
 /**
  * The term's anniversary: `startDate` plus the term's months, on the same day of the month, or the
  * month's last day where that day does not exist (2026-01-31 + P1M = 2026-02-28; 2024-02-29 + P1Y =
- * 2025-02-28). The subscription renews on this date. RangeError for a malformed date or unknown term.
+ * 2025-02-28; the month-end rule is ours, the sources being silent on it). The subscription renews on
+ * this date. RangeError for a malformed date or unknown term.
  */
 export function anniversaryDate(startDate: string, term: CommitmentTerm): string {
   const { year, month, day } = parseDate(startDate);

@@ -17,10 +17,12 @@ import type { SourceId } from './sources.ts';
 import {
   BILLING_PERIOD_MONTHS,
   type BillingFrequency,
+  billingFrequenciesFor,
   type CommitmentTerm,
   isSoldOn,
   type PricingRule,
   pricingRuleFor,
+  termsFor,
 } from './terms.ts';
 
 export const PRICE_LIST_VERSION = '2026-11-30';
@@ -177,4 +179,25 @@ export function unitPrice(query: UnitPriceQuery): UnitPrice {
     priceListVersion: PRICE_LIST_VERSION,
     effectiveFrom: priceList.effectiveFrom,
   };
+}
+
+export interface PriceOption {
+  readonly term: CommitmentTerm;
+  readonly billingFrequency: BillingFrequency;
+  readonly price: UnitPrice;
+}
+
+/**
+ * Every term and billing frequency a SKU is sold on (shortest term first, paid up front first), each
+ * with its unit price in `market` or the reason it has none; empty for an unknown SKU. This is what a
+ * catalog entry lists for a usage location.
+ */
+export function priceOptions(market: string, sku: string): PriceOption[] {
+  return termsFor(sku).flatMap((term) =>
+    billingFrequenciesFor(sku, term).map((billingFrequency) => ({
+      term,
+      billingFrequency,
+      price: unitPrice({ market, sku, term, billingFrequency }),
+    })),
+  );
 }

@@ -91,7 +91,8 @@ export const SOURCES = {
     kind: 'secondary',
     readOn: READ_ON,
     quote:
-      'There are three term options for New Commerce Experience: Monthly … Annual … Multi-Year … Can I pay monthly for a yearly commitment? … the option to pay upfront for their annual commitment or receive 12 monthly bills … Can I pay monthly for a multi-year commitment? Yes … pay upfront … pay yearly … or receive 36 monthly bills',
+      'There are three term options for New Commerce Experience: Monthly … Annual … Multi-Year … For annual commitments exceeding $2,000/year, customers will have the option to pay upfront for their annual commitment or receive 12 monthly bills. For commitments under $2,000/year, customers must pay upfront … Can I pay monthly for a multi-year commitment? Yes, customers with commitments exceeding $2,000 annually will have the option to pay upfront … pay yearly … or receive 36 monthly bills',
+    note: 'The $2,000 threshold dates from the 2022 launch and is not modelled: the vendor now prices monthly billing "across all annual term subscriptions" (source annualBilledMonthlyPremium).',
   },
   monthlyTermOffers2022: {
     id: 'monthlyTermOffers2022',

@@ -1,5 +1,11 @@
 import { findSubscription } from '../../shared/catalog/catalog.ts';
-import { PRICE_LIST_VERSION, PRICE_LISTS, priceListFor, unitPrice } from '../../shared/catalog/price-lists.ts';
+import {
+  PRICE_LIST_VERSION,
+  PRICE_LISTS,
+  priceListFor,
+  priceOptions,
+  unitPrice,
+} from '../../shared/catalog/price-lists.ts';
 import { SOURCES } from '../../shared/catalog/sources.ts';
 import { isSoldOn } from '../../shared/catalog/terms.ts';
 
@@ -129,5 +135,38 @@ describe('unitPrice', () => {
       status: 'unpriced',
       reason: 'not_sold_on_term',
     });
+  });
+});
+
+describe('priceOptions', () => {
+  it('lists a SKU’s terms and billing frequencies with their US prices, shortest term and up-front first', () => {
+    // Act
+    const options = priceOptions('US', 'M365_BUSINESS_PREMIUM');
+
+    // Assert
+    expect(
+      options.map((option) => [
+        option.term,
+        option.billingFrequency,
+        option.price.status === 'priced' ? option.price.monthlyUnitMinor : option.price.reason,
+      ]),
+    ).toEqual([
+      ['P1M', 'monthly', 2640],
+      ['P1Y', 'annual', 2200],
+      ['P1Y', 'monthly', 2310],
+    ]);
+  });
+
+  it('lists the options without prices where the market has none', () => {
+    const options = priceOptions('BR', 'TEAMS_ESSENTIALS');
+
+    expect(options).toEqual([
+      { term: 'P1Y', billingFrequency: 'annual', price: { status: 'unpriced', reason: 'no_sourced_price' } },
+      { term: 'P1Y', billingFrequency: 'monthly', price: { status: 'unpriced', reason: 'no_sourced_price' } },
+    ]);
+  });
+
+  it('lists nothing for an unknown SKU', () => {
+    expect(priceOptions('US', 'NOT_A_SKU')).toEqual([]);
   });
 });
