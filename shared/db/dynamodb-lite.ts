@@ -109,17 +109,17 @@ const MIN_ATTEMPT_MS = 100;
 const THROTTLING_BACKOFF_BASE_MS = 500;
 const MAX_BACKOFF_MS = 20_000;
 
-/**
- * A failed operation, named after DynamoDB's exception (the part of `__type` after `#`), or
- * `TimeoutError` / `NetworkError` when no answer came. The condition-failure details are as
- * DynamoDB sends them (items marshalled); LiteTable turns those into the port's errors.
- */
 /** A cancellation reason as DynamoDB's JSON has it. */
 interface MarshalledReason {
   readonly Code?: string;
   readonly Item?: Record<string, AttributeValue>;
 }
 
+/**
+ * A failed operation, named after DynamoDB's exception (the part of `__type` after `#`), or
+ * `TimeoutError` / `NetworkError` when no answer came. The condition-failure details are as
+ * DynamoDB sends them (items marshalled); LiteTable turns those into the port's errors.
+ */
 export class DynamoDbError extends Error {
   /** The HTTP status of DynamoDB's answer; undefined when there was none. */
   readonly statusCode: number | undefined;
