@@ -3,16 +3,26 @@
  * the subscription cancelled after purchase, and when the term ends. Pure date arithmetic in UTC (the
  * vendor gives every term date in UTC); no clock is read here, callers pass the purchase time.
  */
+import type { SourceId } from './sources.ts';
 import { type CommitmentTerm, isCommitmentTerm, TERM_MONTHS } from './terms.ts';
 
 /**
  * The vendor's window after a purchase, renewal or license addition during which licenses can be
- * reduced or the subscription cancelled (with a prorated credit): 7 days = 168 hours, for every term,
- * since 2022-07-11. Sources: `nceCancellationWindow`, `nceSeatReductionWindow`, `nceSevenDaySince2022`
- * (read 2026-11-30).
+ * reduced or the subscription cancelled (with a prorated credit): 7 days = 168 hours, for every term
+ * of a license-based subscription, since 2022-07-11 (before then 72 hours).
+ * Sources: `nceCancellationWindow`, `nceSeatReductionWindow`, `nceSevenDaySince2022` (read 2026-11-30).
  */
-export const CANCELLATION_WINDOW_HOURS = 168;
+export const CANCELLATION_POLICY = Object.freeze({
+  hours: 168,
+  effectiveFrom: '2022-07-11',
+  sources: Object.freeze(['nceCancellationWindow', 'nceSeatReductionWindow', 'nceSevenDaySince2022'] as const),
+} satisfies { hours: number; effectiveFrom: string; sources: readonly SourceId[] });
+
+export const CANCELLATION_WINDOW_HOURS = CANCELLATION_POLICY.hours;
 export const CANCELLATION_WINDOW_MS = CANCELLATION_WINDOW_HOURS * 3_600_000;
+
+/** The source of how term dates run (the term ends the day before it renews): `nceTermDates`. */
+export const TERM_DATE_SOURCES: readonly SourceId[] = Object.freeze(['nceTermDates']);
 
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DAY_MS = 86_400_000;

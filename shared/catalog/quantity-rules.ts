@@ -55,13 +55,14 @@ export interface QuantityViolation {
   readonly limit: number;
   /** Licenses the lines hold together under the rule. */
   readonly total: number;
-  /** The lines the rule counts (index into the input, in input order), each with its SKU and licenses. */
+  /** The lines that hold licenses under the rule (index into the input, in input order). */
   readonly lines: readonly { readonly index: number; readonly sku: string; readonly licenses: number }[];
 }
 
 /**
  * The rules `lines` break together, in rule order; empty when all fit. A rule is broken when the
- * licenses of its SKUs add up to more than its cap. Lines of other SKUs are ignored. Pure: no I/O.
+ * licenses of its SKUs add up to more than its cap; the violation names the lines that hold any of
+ * them (a line at 0 licenses adds nothing and is not named). Lines of other SKUs are ignored. Pure.
  * Throws RangeError for a license count that is not a whole number of 0 or more.
  */
 export function checkQuantityRules(
@@ -77,7 +78,7 @@ export function checkQuantityRules(
   for (const rule of rules) {
     const counted = lines
       .map((line, index) => ({ index, sku: line.sku, licenses: line.licenses }))
-      .filter((line) => rule.skus.includes(line.sku));
+      .filter((line) => line.licenses > 0 && rule.skus.includes(line.sku));
     const total = counted.reduce((sum, line) => sum + line.licenses, 0);
     if (total > rule.maxTotalLicenses) {
       violations.push({ ruleId: rule.id, limit: rule.maxTotalLicenses, total, lines: counted });

@@ -15,6 +15,16 @@ export type BillingFrequency = 'monthly' | 'annual' | 'triennial';
 export const COMMITMENT_TERMS: readonly CommitmentTerm[] = Object.freeze(['P1M', 'P1Y', 'P3Y']);
 export const BILLING_FREQUENCIES: readonly BillingFrequency[] = Object.freeze(['monthly', 'annual', 'triennial']);
 
+/**
+ * The sources of which terms and billing frequencies are sold (the lists below), each with its date
+ * read in ./sources.ts.
+ */
+export const TERMS_SOURCES: readonly SourceId[] = Object.freeze([
+  'nceBillingPlans',
+  'nceTermOptions',
+  'monthlyTermOffers2022',
+]);
+
 /** Length of each term in calendar months. */
 export const TERM_MONTHS: Readonly<Record<CommitmentTerm, number>> = Object.freeze({ P1M: 1, P1Y: 12, P3Y: 36 });
 

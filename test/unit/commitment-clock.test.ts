@@ -1,5 +1,6 @@
 import {
   anniversaryDate,
+  CANCELLATION_POLICY,
   CANCELLATION_WINDOW_HOURS,
   CANCELLATION_WINDOW_MS,
   cancellationWindowEnd,
@@ -7,6 +8,7 @@ import {
   termEndDate,
   utcDate,
 } from '../../shared/catalog/commitment.ts';
+import { SOURCES } from '../../shared/catalog/sources.ts';
 
 describe('cancellation window', () => {
   it('is 7 days (168 hours) after the purchase', () => {
@@ -20,6 +22,11 @@ describe('cancellation window', () => {
     expect(CANCELLATION_WINDOW_HOURS).toBe(168);
     expect(CANCELLATION_WINDOW_MS).toBe(604_800_000);
     expect(closesAt.toISOString()).toBe('2026-12-07T14:05:00.000Z');
+  });
+
+  it('has been the rule since 2022-07-11, on a vendor source among others', () => {
+    expect(CANCELLATION_POLICY.effectiveFrom).toBe('2022-07-11');
+    expect(CANCELLATION_POLICY.sources.map((id) => SOURCES[id].kind)).toContain('vendor');
   });
 
   it('rejects an invalid date', () => {

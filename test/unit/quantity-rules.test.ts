@@ -66,6 +66,26 @@ describe('checkQuantityRules', () => {
     expect(checkQuantityRules(overCap)).toMatchObject([{ total: 301, limit: 300 }]);
   });
 
+  it('does not name a Business line the customer set to 0 licenses', () => {
+    const lines = [
+      { sku: 'M365_BUSINESS_BASIC', licenses: 0 },
+      { sku: 'M365_BUSINESS_STANDARD', licenses: 200 },
+      { sku: 'M365_BUSINESS_PREMIUM', licenses: 101 },
+    ];
+
+    expect(checkQuantityRules(lines)).toEqual([
+      {
+        ruleId: 'business-family-seat-cap',
+        limit: 300,
+        total: 301,
+        lines: [
+          { index: 1, sku: 'M365_BUSINESS_STANDARD', licenses: 200 },
+          { index: 2, sku: 'M365_BUSINESS_PREMIUM', licenses: 101 },
+        ],
+      },
+    ]);
+  });
+
   it('does not count Enterprise or standalone plans', () => {
     const lines = [
       { sku: 'M365_BUSINESS_PREMIUM', licenses: 300 },
