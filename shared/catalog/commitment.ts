@@ -9,7 +9,7 @@ import { type CommitmentTerm, isCommitmentTerm, TERM_MONTHS } from './terms.ts';
 /**
  * The vendor's window after a purchase, renewal or license addition during which licenses can be
  * reduced or the subscription cancelled (with a prorated credit): 7 days = 168 hours, for every term
- * of a license-based subscription, since 2022-07-11 (before then 72 hours).
+ * of a license-based subscription, since 2022-07-11.
  * Sources: `nceCancellationWindow`, `nceSeatReductionWindow`, `nceSevenDaySince2022` (read 2026-11-30).
  */
 export const CANCELLATION_POLICY = Object.freeze({
@@ -25,7 +25,6 @@ export const CANCELLATION_WINDOW_MS = CANCELLATION_WINDOW_HOURS * 3_600_000;
 export const TERM_DATE_SOURCES: readonly SourceId[] = Object.freeze(['nceTermDates']);
 
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-const DAY_MS = 86_400_000;
 
 function checkedInstant(value: Date, what: string): number {
   const time = value instanceof Date ? value.getTime() : Number.NaN;
@@ -49,8 +48,12 @@ function parseDate(date: string): { year: number; month: number; day: number } {
   return { year, month, day };
 }
 
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+// Plain Gregorian arithmetic: Date.UTC would read years 0–99 as 1900–1999.
 function daysInMonth(year: number, month: number): number {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  return month === 2 && leap ? 29 : (DAYS_IN_MONTH[month - 1] ?? 0);
 }
 
 function formatDate(year: number, month: number, day: number): string {
@@ -83,9 +86,10 @@ export function anniversaryDate(startDate: string, term: CommitmentTerm): string
  * source `nceTermDates`). 2026-01-15 + P1Y ends 2027-01-14. RangeError as anniversaryDate.
  */
 export function termEndDate(startDate: string, term: CommitmentTerm): string {
-  const anniversary = parseDate(anniversaryDate(startDate, term));
-  const dayBefore = Date.UTC(anniversary.year, anniversary.month - 1, anniversary.day) - DAY_MS;
-  return new Date(dayBefore).toISOString().slice(0, 10);
+  const { year, month, day } = parseDate(anniversaryDate(startDate, term));
+  if (day > 1) return formatDate(year, month, day - 1);
+  const [previousYear, previousMonth] = month === 1 ? [year - 1, 12] : [year, month - 1];
+  return formatDate(previousYear, previousMonth, daysInMonth(previousYear, previousMonth));
 }
 
 /** The instant the reduce-or-cancel window closes: `purchasedAt` + 168 h. RangeError for an invalid Date. */

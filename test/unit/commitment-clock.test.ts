@@ -59,6 +59,15 @@ describe('anniversaryDate and termEndDate', () => {
     expect(termEndDate('2025-03-01', 'P1Y')).toBe('2026-02-28');
   });
 
+  it('ends a term renewing on 1 January on 31 December', () => {
+    expect(termEndDate('2026-01-01', 'P1Y')).toBe('2026-12-31');
+  });
+
+  it('counts 1900 as a common year and 2000 as a leap year', () => {
+    expect(anniversaryDate('1900-01-31', 'P1M')).toBe('1900-02-28');
+    expect(anniversaryDate('2000-01-31', 'P1M')).toBe('2000-02-29');
+  });
+
   it('ends a three-year term after 36 months', () => {
     expect(anniversaryDate('2024-02-29', 'P3Y')).toBe('2027-02-28');
     expect(termEndDate('2026-11-30', 'P3Y')).toBe('2029-11-29');
