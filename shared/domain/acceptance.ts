@@ -1,6 +1,39 @@
-import type { Offer, OfferLine } from './offer.ts';
+import type { BillingFrequency, CommitmentTerm } from '../catalog/terms.ts';
+import type { LinePrice, Offer, OfferLine } from './offer.ts';
 
-/** What a customer submitted when accepting an offer. */
+/** A line as the customer accepted it: what they chose, named and priced as they saw it. */
+export interface AcceptedLine {
+  readonly sku: string;
+  /** The subscription's name as shown (catalog name at acceptance). */
+  readonly name: string;
+  readonly licenses: number;
+  readonly term: CommitmentTerm;
+  readonly billingFrequency: BillingFrequency;
+  /** Absent when the line had no sourced price. */
+  readonly unitPrice?: LinePrice;
+}
+
+/**
+ * The customer's confirmation of the vendor's customer agreement, with the fields a partner needs
+ * for the vendor's attestation: the date agreed and the primary contact.
+ */
+export interface CustomerAgreementAttestation {
+  /** Where the agreement the checkbox linked to is published. */
+  readonly agreementUrl: string;
+  /** YYYY-MM-DD (UTC) the customer agreed. */
+  readonly dateAgreed: string;
+  readonly primaryContact: {
+    readonly firstName: string;
+    readonly lastName: string;
+    readonly email: string;
+    readonly phone?: string;
+  };
+}
+
+/**
+ * What a customer submitted when accepting an offer: an immutable snapshot, the evidence a partner
+ * keeps (who, what exactly at which price, which texts were shown, when).
+ */
 export interface Acceptance {
   readonly summaryId: string;
   /**
@@ -9,11 +42,24 @@ export interface Acceptance {
    */
   readonly submissionId: string;
   readonly companyName: string;
+  /** `firstName lastName` (kept for acceptances recorded before the two were separate). */
   readonly contactName: string;
+  readonly firstName?: string;
+  readonly lastName?: string;
   readonly email: string;
-  readonly items: readonly OfferLine[];
+  readonly phone?: string;
+  readonly jobTitle?: string;
+  /** The customer's purchase-order number, as typed. */
+  readonly purchaseOrder?: string;
+  /** As accepted. Acceptances recorded before terms existed hold plain OfferLines (sku, licenses). */
+  readonly items: readonly (AcceptedLine | OfferLine)[];
   readonly delegatedAdmin: boolean;
   readonly acceptedAt: string;
+  readonly catalogVersion?: string;
+  readonly priceListVersion?: string;
+  /** Version of the price and commitment disclosure text shown on the page. */
+  readonly disclosureVersion?: string;
+  readonly customerAgreement?: CustomerAgreementAttestation;
 }
 
 export interface Decline {

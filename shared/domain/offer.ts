@@ -1,12 +1,51 @@
+import type { BillingFrequency, CommitmentTerm } from '../catalog/terms.ts';
 import type { Locale } from '../i18n/locale.ts';
 import { ConflictError } from './errors.ts';
 import type { IdempotencyRecord } from './idempotency.ts';
 import type { Office } from './office.ts';
 import type { Partner, PartnerContact } from './partner.ts';
 
+/**
+ * A line's list unit price as it stood when the offer was made (a snapshot: later price lists do not
+ * change an offer the customer was sent). Integer minor units of `currency` (cents, centavos).
+ */
+export interface LinePrice {
+  /** ISO 4217. */
+  readonly currency: string;
+  /** Per license per month. */
+  readonly monthlyUnitMinor: number;
+  /** Per license per bill: monthlyUnitMinor × billingPeriodMonths. */
+  readonly perBillingPeriodMinor: number;
+  /** Months one bill covers (1, 12 or 36). */
+  readonly billingPeriodMonths: number;
+}
+
+/** A term and billing frequency a line is sold on, with its price snapshot when one is sourced. */
+export interface LineTermOption {
+  readonly term: CommitmentTerm;
+  readonly billingFrequency: BillingFrequency;
+  /** Absent when the market or SKU has no sourced price ("price shown at checkout"). */
+  readonly unitPrice?: LinePrice;
+}
+
+/**
+ * One subscription of an offer. `term` and `billingFrequency` are absent only on offers made before
+ * terms existed; read them with lineTerm() (P1Y, annual). `choices`, when present, are the options
+ * the customer may pick among (the line's own term first); without it the term is fixed.
+ */
 export interface OfferLine {
   readonly sku: string;
   readonly licenses: number;
+  readonly term?: CommitmentTerm;
+  readonly billingFrequency?: BillingFrequency;
+  /** The price of `term` + `billingFrequency`; absent when none is sourced. */
+  readonly unitPrice?: LinePrice;
+  readonly choices?: readonly LineTermOption[];
+}
+
+/** A line's term and billing, with the defaults of offers made before terms existed. */
+export function lineTerm(line: OfferLine): { term: CommitmentTerm; billingFrequency: BillingFrequency } {
+  return { term: line.term ?? 'P1Y', billingFrequency: line.billingFrequency ?? 'annual' };
 }
 
 /** The partner's own touches on the message and the customer page; every string is escaped on output. */
@@ -56,6 +95,17 @@ export interface Offer {
   readonly declines: number;
   /** The catalog version the items were checked against (CATALOG_VERSION). */
   readonly catalogVersion?: string;
+  /** The price list version the lines' unit prices were taken from (PRICE_LIST_VERSION). */
+  readonly priceListVersion?: string;
+  /**
+   * When true, accepting requires the customer to confirm the vendor's customer agreement (a
+   * checkbox linking to it); the acceptance records the date agreed and the primary contact.
+   */
+  readonly requireCustomerAgreement?: boolean;
+  /** The summary ID of the offer this one revises (POST /v1/offers/{summaryId}/revise). */
+  readonly revisionOf?: string;
+  /** The summary ID of the offer that replaced this one; its link then points the customer there. */
+  readonly revisedBy?: string;
 }
 
 export const OFFER_STATUSES = ['active', 'deactivated', 'expired', 'exhausted'] as const;
