@@ -44,6 +44,7 @@ describe('bound messages say whether the bound itself is allowed', () => {
     ['an exclusive minimum (the bound is refused)', z.number().check(z.gt(0)), 0, 'must be more than 0'],
     ['an array maximum', z.array(z.string()).check(z.maxLength(1)), ['a', 'b'], 'must have at most 1 items'],
     ['an array minimum', z.array(z.string()).check(z.minLength(1)), [], 'must have at least 1 items'],
+    ['a set maximum', z.set(z.string()).check(z.maxSize(1)), new Set(['a', 'b']), 'must have at most 1 items'],
   ])('%s', (_label, schema, input, message) => {
     expect(messageOf(schema, input)).toBe(message);
   });
@@ -64,7 +65,42 @@ describe('other messages', () => {
   });
 });
 
+describe('messages for issues the HTTP layer reports on its own', () => {
+  it('calls an unknown key not a recognised field', () => {
+    const [issue] = issuesOf(z.strictObject({}), { colour: 'red' });
+
+    expect(issue && describeIssue(issue)).toBe('is not a recognised field');
+  });
+
+  it('calls a value that matches no alternative invalid', () => {
+    expect(messageOf(z.union([z.string(), z.number()]), true)).toBe('is invalid');
+  });
+});
+
 describe('field errors', () => {
+  it('names a check without a rule of its own by its code, custom', () => {
+    const schema = z.string().check(z.refine((value) => value !== 'x', { message: 'must not be x' }));
+
+    expect(toFieldErrors('body', issuesOf(schema, 'x'))).toEqual([
+      { field: 'body', rule: 'custom', message: 'must not be x' },
+    ]);
+  });
+
+  it('calls an issue required only when its code says the value is missing, not when the input went unreported', () => {
+    const issue: z.core.$ZodIssue = {
+      code: 'too_big',
+      origin: 'number',
+      maximum: 5,
+      inclusive: true,
+      path: ['count'],
+      message: 'Invalid input',
+    };
+
+    expect(toFieldErrors('body', [issue])).toEqual([
+      { field: 'body.count', rule: 'too_big', message: 'must be at most 5' },
+    ]);
+  });
+
   it('names the field, the rule partners branch on and the message', () => {
     const schema = z.object({ items: z.array(z.object({ licenses: z.number().check(z.lte(5)) })) });
 
