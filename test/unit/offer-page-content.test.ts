@@ -44,6 +44,18 @@ describe('time zones and formats for usage locations', () => {
     expect(formatNumber('pt-BR', 10000)).toBe('10.000');
     expect(formatNumber('en', 10000)).toBe('10,000');
   });
+
+  it('writes counts as whole numbers', () => {
+    expect(formatNumber('en', 1234.6)).toBe('1,235');
+    expect(formatNumber('pt-BR', 2.4)).toBe('2');
+  });
+
+  it('writes times in UTC for a usage location it has no zone for', () => {
+    expect(timeZoneFor('XX')).toBe('UTC');
+    expect(plain(formatDateTime('en', EXPIRES_AT, 'XX'))).toBe(
+      'December 31, 2026 at 11:59 PM Coordinated Universal Time',
+    );
+  });
 });
 
 describe('what the offer page tells the customer', () => {
