@@ -2,12 +2,7 @@ import { optionalEnv, requiredEnv } from '../../shared/config/env.ts';
 import { DynamoCustomerResponseStore } from '../../shared/db/customer-responses.ts';
 import { isTransientFailure, liteTableFromEnv } from '../../shared/db/dynamodb-lite.ts';
 import { errorForLog } from '../../shared/db/errors.ts';
-import {
-  type Acceptance,
-  type Decline,
-  OfferBusyError,
-  type RecordedResponse,
-} from '../../shared/domain/acceptance.ts';
+import { type Decline, OfferBusyError, type RecordedResponse } from '../../shared/domain/acceptance.ts';
 import { type Offer, offerStatus } from '../../shared/domain/offer.ts';
 import { normalizeSummaryId, summaryIdFromLink } from '../../shared/domain/summary-id.ts';
 import type { ErrorPolicy } from '../../shared/http/chain.ts';
@@ -20,9 +15,11 @@ import { canonicalOfferRedirect, customerRedirect, tokenFromLink } from '../../s
 import { PAGE_TEXT } from '../../shared/offer-page/page-text.ts';
 import { issueToken, submissionIdOf, TOKEN_PATTERN } from '../../shared/offer-page/submission-token.ts';
 import { buildCheckoutUrl, parseCheckoutTemplate } from './checkout.ts';
+import { acceptanceOf } from './evidence.ts';
 import { parseAcceptForm, parseDeclineForm, readFormBody, type UnreadableForm } from './form.ts';
+import { FORM_TEXT } from './form-text.ts';
 import { isCrossSitePost } from './origin.ts';
-import { acceptedPage, declinedPage, offerPage, statusPage } from './pages.ts';
+import { acceptedPage, declinedPage, offerPage, replacedPage, statusPage } from './pages.ts';
 import { checkPostedToken, FormTokenKeysUnavailableError, tokenKeysFromEnv } from './token-keys.ts';
 import { isAutomatedAnswer, isAutomatedVisitor } from './visitors.ts';
 
@@ -58,6 +55,8 @@ function notFound(event: ApiEvent): ApiResult {
 }
 
 function inactive(offer: Offer, locale: Locale, now: Date): ApiResult | undefined {
+  // A revised offer's link leads to its replacement, whatever else became of it.
+  if (offer.revisedBy !== undefined) return page(410, replacedPage({ ...offer, revisedBy: offer.revisedBy }, locale));
   const status = offerStatus(offer, now);
   return status === 'active' ? undefined : page(410, statusPage(offer, status, locale));
 }
@@ -113,7 +112,7 @@ async function viewOffer(event: ApiEvent, countable = true): Promise<ApiResult> 
   const gone = inactive(offer, locale, now);
   if (gone) return gone;
   const submissionToken = issueToken(await tokenKeys.get(), offer.summaryId, now);
-  return page(200, offerPage({ offer, locale, submissionToken }));
+  return page(200, offerPage({ offer, locale, submissionToken, now }));
 }
 
 /** The same status and headers as GET, no body, and never a counted view. */
@@ -246,18 +245,13 @@ async function accept(event: ApiEvent): Promise<ApiResult> {
   const checked = await checkAnswer(event, 'accept');
   if ('done' in checked) return checked.done;
   const { offer, fields, locale, now, token, submissionId, chosenLang } = checked;
-  const form = parseAcceptForm(fields, offer, PAGE_TEXT[locale]);
+  const form = parseAcceptForm(fields, offer, PAGE_TEXT[locale], FORM_TEXT[locale]);
   if (!form.ok) {
     const formError = form.formError ? { formError: form.formError } : {};
     // The token stays: nothing was recorded, and the corrected form is the same submission.
     return page(422, offerPage({ offer, locale, submissionToken: token, form, ...formError }));
   }
-  const acceptance: Acceptance = {
-    summaryId: offer.summaryId,
-    submissionId,
-    acceptedAt: now.toISOString(),
-    ...form.value,
-  };
+  const acceptance = acceptanceOf(offer, form.value, { submissionId, now });
   const outcome = await unlessBusy(() => store.accept(acceptance, offer.partnerId, now), {
     offer,
     locale,

@@ -1,12 +1,28 @@
 import { findSubscription } from '../../shared/catalog/catalog.ts';
+import { MICROSOFT_CUSTOMER_AGREEMENT } from '../../shared/catalog/customer-agreement.ts';
 import type { Acceptance } from '../../shared/domain/acceptance.ts';
-import { type Offer, type OfferStatus, offerContact, offerLogoUrl } from '../../shared/domain/offer.ts';
+import { lineTerm, type Offer, type OfferStatus, offerContact, offerLogoUrl } from '../../shared/domain/offer.ts';
 import { formatDateTime, formatNumber } from '../../shared/i18n/format.ts';
 import type { Locale } from '../../shared/i18n/locale.ts';
 import { layout } from '../../shared/offer-page/layout.ts';
+import { offerPath } from '../../shared/offer-page/links.ts';
 import { PAGE_TEXT, type PageText } from '../../shared/offer-page/page-text.ts';
 import { disclosures } from '../../shared/render/disclosures.ts';
 import { html, type SafeHtml } from '../../shared/render/html.ts';
+import { ACCEPT_FIELD_LIMITS, AGREEMENT_FIELD, hasTermChoice } from './form.ts';
+import { FORM_TEXT, type FormText } from './form-text.ts';
+import {
+  chosenOption,
+  commitmentSummary,
+  costSummary,
+  lineCost,
+  postedCount,
+  quantityRuleNotes,
+  type ShownLine,
+  termFieldName,
+  termPart,
+  termText,
+} from './pricing-view.ts';
 
 /** Form values as the customer typed them, and the errors to show next to each field. */
 export interface FormState {
@@ -28,16 +44,32 @@ function textField(
   id: string,
   name: string,
   label: string,
-  type: 'text' | 'email',
+  type: 'text' | 'email' | 'tel',
   autocomplete: string,
   maxLength: number,
   form: FormState,
+  required = true,
 ): SafeHtml {
   const error = form.errors[name];
   const aria = describedBy(id, false, error);
   return html`<div class="field"><label for="${id}">${label}</label>
-<input id="${id}" name="${name}" type="${type}" autocomplete="${autocomplete}" maxlength="${maxLength}" required value="${form.values[name] ?? ''}"${error ? html` aria-invalid="true"` : ''}${aria ? html` aria-describedby="${aria}"` : ''}>
+<input id="${id}" name="${name}" type="${type}" autocomplete="${autocomplete}" maxlength="${maxLength}"${required ? html` required` : ''} value="${form.values[name] ?? ''}"${error ? html` aria-invalid="true"` : ''}${aria ? html` aria-describedby="${aria}"` : ''}>
 ${fieldError(id, error)}</div>`;
+}
+
+/**
+ * The required checkbox of an offer that asks the customer to accept the vendor's customer
+ * agreement; it links to the agreement's address from the catalog data, never from input.
+ */
+function agreementChoice(form: FormState, words: FormText): SafeHtml {
+  const error = form.errors[AGREEMENT_FIELD];
+  const aria = describedBy('customer-agreement', true, error);
+  return html`<fieldset class="agreement">
+<legend>${words.agreementLegend}</legend>
+<label class="choice"><input type="checkbox" id="customer-agreement" name="${AGREEMENT_FIELD}" value="yes" required${form.values[AGREEMENT_FIELD] === 'yes' ? html` checked` : ''}${error ? html` aria-invalid="true"` : ''} aria-describedby="${aria}"> ${words.agreementBefore}<a href="${MICROSOFT_CUSTOMER_AGREEMENT.url}" rel="noopener noreferrer" target="_blank">${words.agreementName}</a>${words.agreementAfter}</label>
+<p class="hint" id="customer-agreement-hint">${words.agreementHint}</p>
+${fieldError('customer-agreement', error)}
+</fieldset>`;
 }
 
 /**
@@ -108,6 +140,8 @@ export interface OfferPageInput {
   readonly formError?: string;
   /** The form posted was the decline form: its section opens, whatever the errors. */
   readonly declining?: boolean;
+  /** "If purchased now": the instant the commitment clock starts from (defaults to the current time). */
+  readonly now?: Date;
 }
 
 export function offerPage({
@@ -117,6 +151,7 @@ export function offerPage({
   form = EMPTY_FORM,
   formError,
   declining = false,
+  now = new Date(),
 }: OfferPageInput): string {
   const text = PAGE_TEXT[locale];
   const partner = offer.partner.name;
@@ -127,7 +162,10 @@ export function offerPage({
     const message = form.errors[name];
     if (message) invalid.push({ id, label, message });
   };
-  const items = offer.items.map((item) => {
+  // Prices, totals and the commitment follow what the form holds: the posted counts and term
+  // choices when it came back with errors, the offer's own otherwise.
+  const shown: ShownLine[] = [];
+  const items = offer.items.map((item, index) => {
     const subscription = findSubscription(item.sku);
     const min = subscription?.minLicenses ?? 1;
     const max = subscription?.maxLicenses ?? item.licenses;
@@ -136,21 +174,51 @@ export function offerPage({
     const error = form.errors[name];
     const label = text.licensesFor(subscription?.name ?? item.sku);
     check(name, id, label);
+    const chosen = chosenOption(item, form.values[termFieldName(index)]);
+    const line: ShownLine = {
+      sku: item.sku,
+      term: chosen.term,
+      billingFrequency: chosen.billingFrequency,
+      ...(chosen.unitPrice ? { unitPrice: chosen.unitPrice } : {}),
+      licenses: postedCount(form.values[name], item.licenses, min, max),
+    };
+    shown.push(line);
     // Read out with the field, so nobody accepts licenses their organisation cannot buy.
     const existingOnly = subscription?.existingSubscribersOnly === true;
-    const describedByIds = [describedBy(id, true, error), existingOnly ? `${id}-note` : ''].filter(Boolean).join(' ');
-    return html`<div class="field"><label for="${id}">${label}</label>
+    const rules = quantityRuleNotes(item.sku, locale, text);
+    const describedByIds = [
+      describedBy(id, true, error),
+      existingOnly ? `${id}-note` : '',
+      rules.length > 0 ? `${id}-rule` : '',
+    ]
+      .filter(Boolean)
+      .join(' ');
+    return html`<div class="line"><div class="field"><label for="${id}">${label}</label>
 <input id="${id}" name="${name}" type="number" inputmode="numeric" min="${min}" max="${max}" step="1" required value="${form.values[name] ?? String(item.licenses)}" aria-describedby="${describedByIds}"${error ? html` aria-invalid="true"` : ''}>
 <p class="hint" id="${id}-hint">${text.licenseRange(min, max)}</p>
 ${existingOnly ? html`<p class="hint existing-only" id="${id}-note">${text.existingSubscribersOnly(subscription.name)}</p>` : ''}
-${fieldError(id, error)}</div>`;
+${rules.length > 0 ? html`<p class="hint quantity-rule" id="${id}-rule">${rules.join(' ')}</p>` : ''}
+${fieldError(id, error)}</div>
+${termPart(item, index, chosen, locale, text)}
+${lineCost(line, locale, text, `${id}-price`)}</div>`;
   });
   const notes = disclosures(locale, { partnerName: partner, contact, delegatedAdmin: offer.delegatedAdmin });
+  const words = FORM_TEXT[locale];
+  // A term error only comes from a forged value (the radios offer only the line's choices).
+  for (const [index, item] of offer.items.entries()) {
+    const name = findSubscription(item.sku)?.name ?? item.sku;
+    if (hasTermChoice(item)) check(termFieldName(index), `term-${index}-0`, text.termChoiceLegend(name));
+  }
   check('company', 'company', text.companyName);
-  check('name', 'contact-name', text.contactName);
+  check('firstName', 'first-name', words.firstName);
+  check('lastName', 'last-name', words.lastName);
   check('email', 'email', text.email);
+  check('phone', 'phone', words.phone);
+  check('jobTitle', 'job-title', words.jobTitle);
+  check('purchaseOrder', 'purchase-order', words.purchaseOrder);
   const daError = form.errors.delegatedAdmin;
   if (offer.delegatedAdmin) check('delegatedAdmin', 'delegated-admin', text.delegatedAdminLegend);
+  if (offer.requireCustomerAgreement) check(AGREEMENT_FIELD, 'customer-agreement', words.agreementLegend);
   check('reason', 'reason', text.declineReason);
   const hasErrors = formError !== undefined || invalid.length > 0;
   const title = text.offerTitle(partner);
@@ -178,13 +246,26 @@ ${offer.customization.intro ? html`<p class="intro"${partnerLang(offer, locale)}
 <input type="hidden" name="lang" value="${locale}">
 <h2>${text.subscriptions}</h2>
 ${items}
+${costSummary(shown, locale, text)}
+${commitmentSummary(
+  shown.map((line) => line.term),
+  now,
+  locale,
+  offer.usageLocation,
+  text,
+)}
 <h2>${text.yourDetails}</h2>
-${textField('company', 'company', text.companyName, 'text', 'organization', 120, form)}
-${textField('contact-name', 'name', text.contactName, 'text', 'name', 120, form)}
+${textField('company', 'company', text.companyName, 'text', 'organization', ACCEPT_FIELD_LIMITS.company, form)}
+${textField('first-name', 'firstName', words.firstName, 'text', 'given-name', ACCEPT_FIELD_LIMITS.firstName, form)}
+${textField('last-name', 'lastName', words.lastName, 'text', 'family-name', ACCEPT_FIELD_LIMITS.lastName, form)}
 ${textField('email', 'email', text.email, 'email', 'email', 254, form)}
+${textField('phone', 'phone', words.phone, 'tel', 'tel', ACCEPT_FIELD_LIMITS.phone, form, false)}
+${textField('job-title', 'jobTitle', words.jobTitle, 'text', 'organization-title', ACCEPT_FIELD_LIMITS.jobTitle, form, false)}
+${textField('purchase-order', 'purchaseOrder', words.purchaseOrder, 'text', 'off', ACCEPT_FIELD_LIMITS.purchaseOrder, form, false)}
 ${daChoice}
 <h2>${text.beforeYouAccept}</h2>
 <ul class="disclosures">${notes.filter((n) => n.id !== 'delegated-admin').map((n) => html`<li>${n.text}</li>`)}</ul>
+${offer.requireCustomerAgreement ? agreementChoice(form, words) : ''}
 <button type="submit">${text.accept}</button>
 </form>
 <details${declining || form.errors.reason ? html` open` : ''}><summary>${text.declineSummary}</summary>
@@ -217,6 +298,22 @@ ${
 <blockquote class="deactivation-message"${partnerLang(offer, locale)}><p>${message}</p></blockquote>`
     : ''
 }
+${contactFooter(offer, text)}`,
+  );
+}
+
+/**
+ * The link of an offer that was revised: it says the offer was replaced and links to the new one
+ * (`revisedBy`), with no form.
+ */
+export function replacedPage(offer: Offer & { revisedBy: string }, locale: Locale): string {
+  const text = PAGE_TEXT[locale];
+  return layout(
+    locale,
+    text.replacedTitle,
+    html`${partnerHeader(offer, locale, text, text.replacedTitle)}
+<p>${text.replacedBody(offer.partner.name)}</p>
+<p><a class="button" href="${offerPath(offer.revisedBy)}">${text.replacedLink}</a></p>
 ${contactFooter(offer, text)}`,
   );
 }
@@ -254,9 +351,22 @@ export function acceptedPage({ offer, acceptance, locale, checkoutUrl, path }: A
   const text = PAGE_TEXT[locale];
   const partner = offer.partner.name;
   const title = text.acceptedTitle(partner);
-  const lines = acceptance.items.map((item) => {
-    const name = findSubscription(item.sku)?.name ?? item.sku;
-    return html`<li>${text.acceptedLicenses(name, formatNumber(locale, item.licenses))}</li>`;
+  // Acceptances recorded before terms existed hold plain lines: the catalog's name, lineTerm's defaults, no price.
+  const shown: ShownLine[] = [];
+  const lines = acceptance.items.map((item, index) => {
+    const name = ('name' in item ? item.name : undefined) ?? findSubscription(item.sku)?.name ?? item.sku;
+    const { term, billingFrequency } = lineTerm(item);
+    const line: ShownLine = {
+      sku: item.sku,
+      term,
+      billingFrequency,
+      ...(item.unitPrice ? { unitPrice: item.unitPrice } : {}),
+      licenses: item.licenses,
+    };
+    shown.push(line);
+    return html`<li>${text.acceptedLicenses(name, formatNumber(locale, item.licenses))}
+<p class="term">${termText(term, billingFrequency, text)}</p>
+${lineCost(line, locale, text, `accepted-${index}-price`)}</li>`;
   });
   const delegatedAdmin = offer.delegatedAdmin
     ? html`<li>${acceptance.delegatedAdmin ? text.acceptedWithDelegatedAdmin : text.acceptedWithoutDelegatedAdmin}</li>`
@@ -270,6 +380,7 @@ export function acceptedPage({ offer, acceptance, locale, checkoutUrl, path }: A
 <p class="hint">${text.continuingIn(CHECKOUT_CONTINUE_SECONDS)}</p>
 <h2>${text.acceptedWhat}</h2>
 <ul class="accepted">${lines}${delegatedAdmin}</ul>
+${costSummary(shown, locale, text)}
 <p>${text.acceptedBy(acceptance.contactName, acceptance.companyName, acceptance.email)}</p>
 ${contactFooter(offer, text)}`,
     html`<meta http-equiv="refresh" content="${CHECKOUT_CONTINUE_SECONDS};url=${checkoutUrl}">

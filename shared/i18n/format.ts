@@ -93,3 +93,23 @@ export function formatDateTime(locale: Locale, iso: string, usageLocation: strin
   }
   return format.format(new Date(iso));
 }
+
+const calendarDateFormats = new Map<Locale, Intl.DateTimeFormat>();
+
+/**
+ * A calendar date (`YYYY-MM-DD`, e.g. a term's last day, which the vendor gives in UTC) in the
+ * page's language, with no time and no zone shift: "November 29, 2027", "29 de novembro de 2027".
+ * Throws RangeError for a string that is not a date.
+ */
+export function formatCalendarDate(locale: Locale, date: string): string {
+  const instant = new Date(`${date}T00:00:00.000Z`);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || Number.isNaN(instant.getTime())) {
+    throw new RangeError(`date must be YYYY-MM-DD, got ${JSON.stringify(date)}`);
+  }
+  let format = calendarDateFormats.get(locale);
+  if (format === undefined) {
+    format = new Intl.DateTimeFormat(locale, { year: 'numeric', month: 'long', day: 'numeric', timeZone: 'UTC' });
+    calendarDateFormats.set(locale, format);
+  }
+  return format.format(instant);
+}

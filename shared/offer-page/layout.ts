@@ -28,6 +28,13 @@ legend{font-weight:600;padding:0 .25rem}
 .choice{display:flex;gap:.5rem;align-items:flex-start;margin:.4rem 0;font-weight:400}
 .choice input{margin-top:.35rem;width:1.1rem;height:1.1rem}
 .disclosures li{margin:.3rem 0}
+.line{margin:0 0 1.25rem;padding:0 0 .75rem;border-bottom:1px solid #e3e3e8}
+.line .field{margin:0 0 .5rem}
+.term,.price{margin:.2rem 0 0}
+.line-total{font-weight:600}
+.totals{display:grid;grid-template-columns:auto auto;gap:.25rem 1rem;margin:0;max-width:24rem}
+.totals dd{margin:0;font-weight:600;text-align:right}
+.accepted li{margin:.5rem 0}
 .alert{border-left:4px solid #b3261e;background:#fdecea;padding:.75rem;margin:1rem 0}
 .alert h2{margin:0 0 .25rem;font-size:1.1rem}
 .alert p{margin:0}

@@ -1,3 +1,5 @@
+import type { QuantityRule } from '../catalog/quantity-rules.ts';
+import type { BillingFrequency, CommitmentTerm } from '../catalog/terms.ts';
 import { formatNumber } from '../i18n/format.ts';
 import type { Locale } from '../i18n/locale.ts';
 
@@ -10,6 +12,49 @@ export interface PageText {
   readonly licenseRange: (min: number, max: number) => string;
   /** Under a subscription sold only to organisations that already have it. */
   readonly existingSubscribersOnly: (name: string) => string;
+  /** A term in words, as the line shows it: "1-year commitment". */
+  readonly termName: Readonly<Record<CommitmentTerm, string>>;
+  /**
+   * How a line is billed within its term; `upFront` when one bill covers the whole term (a monthly
+   * term billed monthly is "billed monthly", not "paid up front").
+   */
+  readonly billing: (billingFrequency: BillingFrequency, upFront: boolean) => string;
+  /** A unit price (already formatted) for one license and one bill covering `months` months. */
+  readonly perLicensePer: (amount: string, months: number) => string;
+  /** After a unit price billed for several months: what it comes to per month. */
+  readonly monthlyEquivalent: (amount: string) => string;
+  /** The line total for `count` licenses (both formatted), per bill of `months` months. */
+  readonly lineTotal: (count: string, amount: string, months: number) => string;
+  /** Instead of a price, for a line without a sourced list price. */
+  readonly priceAtCheckout: string;
+  readonly totalsHeading: string;
+  readonly totalPerMonth: string;
+  readonly totalPerYear: string;
+  readonly totalsNote: string;
+  /** Under totals that leave out lines without a price. */
+  readonly totalsPartial: string;
+  /** Instead of totals while a posted license count is not a valid one. */
+  readonly totalsNeedValidCounts: string;
+  readonly commitmentHeading: string;
+  readonly commitmentIfToday: string;
+  /**
+   * The commitment clock of a term, all parts formatted: the reduce-or-cancel window in days and
+   * hours, the instant it closes (with its zone) and the term's last day.
+   */
+  readonly commitmentClock: (
+    term: CommitmentTerm,
+    days: string,
+    hours: string,
+    until: string,
+    termEnd: string,
+  ) => string;
+  /** Legend of the term and billing choice of a line. */
+  readonly termChoiceLegend: (name: string) => string;
+  /** Next to the lines a vendor quantity rule spans; `max` already formatted. */
+  readonly quantityRule: Readonly<Record<QuantityRule['id'], (max: string) => string>>;
+  readonly replacedTitle: string;
+  readonly replacedBody: (partner: string) => string;
+  readonly replacedLink: string;
   /** `when` is already formatted (formatDateTime): date, time and the zone's name. */
   readonly validUntil: (when: string) => string;
   /** On the expired offer's page; `when` as for validUntil. */
@@ -81,6 +126,24 @@ export interface PageText {
   readonly busyBody: string;
 }
 
+const EN_TERM_NAME = { P1M: 'Monthly commitment', P1Y: '1-year commitment', P3Y: '3-year commitment' } as const;
+const EN_TERM_ADJECTIVE = { P1M: 'monthly', P1Y: '1-year', P3Y: '3-year' } as const;
+const PT_TERM_NAME = { P1M: 'Compromisso mensal', P1Y: 'Compromisso de 1 ano', P3Y: 'Compromisso de 3 anos' } as const;
+const PT_TERM_ADJECTIVE = { P1M: 'mensal', P1Y: 'de 1 ano', P3Y: 'de 3 anos' } as const;
+
+/** A billing period in words: 1 → "month", 12 → "year", 36 → "3 years". */
+function enPeriod(months: number): string {
+  if (months === 1) return 'month';
+  if (months === 12) return 'year';
+  return months % 12 === 0 ? `${months / 12} years` : `${months} months`;
+}
+
+function ptPeriod(months: number): string {
+  if (months === 1) return 'mês';
+  if (months === 12) return 'ano';
+  return months % 12 === 0 ? `${months / 12} anos` : `${months} meses`;
+}
+
 export const PAGE_TEXT: Record<Locale, PageText> = {
   en: {
     offerTitle: (partner) => `Your subscription offer from ${partner}`,
@@ -91,6 +154,32 @@ export const PAGE_TEXT: Record<Locale, PageText> = {
     licenseRange: (min, max) => `From ${formatNumber('en', min)} to ${formatNumber('en', max)} licenses.`,
     existingSubscribersOnly: (name) =>
       `Only for organisations that already subscribe to ${name}: these licenses are added to that subscription.`,
+    termName: EN_TERM_NAME,
+    billing: (billingFrequency, upFront) =>
+      billingFrequency === 'monthly' ? 'billed monthly' : upFront ? 'paid up front' : 'billed annually',
+    perLicensePer: (amount, months) => `${amount} per license per ${enPeriod(months)}`,
+    monthlyEquivalent: (amount) => `(${amount} per license per month)`,
+    lineTotal: (count, amount, months) => `Total for ${count} licenses: ${amount} per ${enPeriod(months)}`,
+    priceAtCheckout: 'Price shown at checkout',
+    totalsHeading: 'Estimated cost',
+    totalPerMonth: 'Per month',
+    totalPerYear: 'Per year',
+    totalsNote:
+      'List prices before taxes, for the license counts shown. This is an estimate; the checkout shows the final price.',
+    totalsPartial: 'Only subscriptions with a price shown are included; the others are priced at checkout.',
+    totalsNeedValidCounts: 'Correct the license counts to see the estimated cost.',
+    commitmentHeading: 'What you commit to',
+    commitmentIfToday: 'If you buy today:',
+    commitmentClock: (term, days, hours, until, termEnd) =>
+      `${EN_TERM_NAME[term]}: you can reduce or cancel licenses within ${days} days (${hours} hours) after purchase, until ${until}; after that, the licenses are committed until the ${EN_TERM_ADJECTIVE[term]} term ends on ${termEnd}.`,
+    termChoiceLegend: (name) => `Term and billing for ${name}`,
+    quantityRule: {
+      'business-family-seat-cap': (max) =>
+        `At most ${max} licenses in total across Microsoft 365 Business Basic, Standard, Premium and Apps for business in one organisation.`,
+    },
+    replacedTitle: 'This offer was replaced',
+    replacedBody: (partner) => `${partner} replaced this offer with a new one. Please answer the new offer instead.`,
+    replacedLink: 'View the new offer',
     validUntil: (when) => `This offer is valid until ${when}.`,
     wasValidUntil: (when) => `It was valid until ${when}.`,
     yourDetails: 'Your details',
@@ -179,6 +268,32 @@ export const PAGE_TEXT: Record<Locale, PageText> = {
     licenseRange: (min, max) => `De ${formatNumber('pt-BR', min)} a ${formatNumber('pt-BR', max)} licenças.`,
     existingSubscribersOnly: (name) =>
       `Somente para organizações que já assinam o ${name}: estas licenças são adicionadas a essa assinatura.`,
+    termName: PT_TERM_NAME,
+    billing: (billingFrequency, upFront) =>
+      billingFrequency === 'monthly' ? 'cobrado mensalmente' : upFront ? 'pago antecipadamente' : 'cobrado anualmente',
+    perLicensePer: (amount, months) => `${amount} por licença por ${ptPeriod(months)}`,
+    monthlyEquivalent: (amount) => `(${amount} por licença por mês)`,
+    lineTotal: (count, amount, months) => `Total para ${count} licenças: ${amount} por ${ptPeriod(months)}`,
+    priceAtCheckout: 'Preço mostrado no pagamento',
+    totalsHeading: 'Custo estimado',
+    totalPerMonth: 'Por mês',
+    totalPerYear: 'Por ano',
+    totalsNote:
+      'Preços de lista sem impostos, para as quantidades de licenças mostradas. É uma estimativa; o pagamento mostra o preço final.',
+    totalsPartial: 'Só entram as assinaturas com preço mostrado; as demais têm o preço mostrado no pagamento.',
+    totalsNeedValidCounts: 'Corrija as quantidades de licenças para ver o custo estimado.',
+    commitmentHeading: 'Com o que você se compromete',
+    commitmentIfToday: 'Se você comprar hoje:',
+    commitmentClock: (term, days, hours, until, termEnd) =>
+      `${PT_TERM_NAME[term]}: você pode reduzir ou cancelar licenças em até ${days} dias (${hours} horas) após a compra, até ${until}; depois disso, as licenças ficam contratadas até o fim do prazo ${PT_TERM_ADJECTIVE[term]}, em ${termEnd}.`,
+    termChoiceLegend: (name) => `Prazo e cobrança do ${name}`,
+    quantityRule: {
+      'business-family-seat-cap': (max) =>
+        `No máximo ${max} licenças no total entre Microsoft 365 Business Basic, Standard, Premium e Apps for business em uma organização.`,
+    },
+    replacedTitle: 'Esta oferta foi substituída',
+    replacedBody: (partner) => `${partner} substituiu esta oferta por uma nova. Responda à nova oferta.`,
+    replacedLink: 'Ver a nova oferta',
     validUntil: (when) => `Esta oferta é válida até ${when}.`,
     wasValidUntil: (when) => `Ela era válida até ${when}.`,
     yourDetails: 'Seus dados',

@@ -1,0 +1,209 @@
+/**
+ * The cost and commitment parts of the customer pages: per line its term and billing, unit price and
+ * line total (or "price shown at checkout"), the totals per month and per year, the commitment clock
+ * of each term, the term choice, and the notes of vendor quantity rules. Exact money throughout
+ * (integer minor units, shared/catalog/money.ts); every word comes from PAGE_TEXT.
+ */
+import { findSubscription } from '../../shared/catalog/catalog.ts';
+import { CANCELLATION_WINDOW_HOURS, commitmentClock } from '../../shared/catalog/commitment.ts';
+import { formatMoney } from '../../shared/catalog/money.ts';
+import { QUANTITY_RULES } from '../../shared/catalog/quantity-rules.ts';
+import {
+  BILLING_PERIOD_MONTHS,
+  type BillingFrequency,
+  type CommitmentTerm,
+  TERM_MONTHS,
+} from '../../shared/catalog/terms.ts';
+import { lineTotal, type PricedLine, totals } from '../../shared/catalog/totals.ts';
+import { type LinePrice, type LineTermOption, lineTerm, type OfferLine } from '../../shared/domain/offer.ts';
+import { formatCalendarDate, formatDateTime, formatNumber } from '../../shared/i18n/format.ts';
+import type { Locale } from '../../shared/i18n/locale.ts';
+import type { PageText } from '../../shared/offer-page/page-text.ts';
+import { html, type SafeHtml } from '../../shared/render/html.ts';
+
+/** A line as a page shows it: the term and price in effect and the license count the totals use. */
+export interface ShownLine {
+  readonly sku: string;
+  readonly term: CommitmentTerm;
+  readonly billingFrequency: BillingFrequency;
+  /** Absent when the line has no sourced list price ("price shown at checkout"). */
+  readonly unitPrice?: LinePrice;
+  /** Undefined while the posted count is not a whole number within the line's limits. */
+  readonly licenses: number | undefined;
+}
+
+/** The form field of line `index`'s term choice; its value is termChoiceValue(option). */
+export function termFieldName(index: number): string {
+  return `term.${index}`;
+}
+
+/** `P1Y/monthly`: a term and a billing frequency, as the term choice posts them. */
+export function termChoiceValue(option: { term: CommitmentTerm; billingFrequency: BillingFrequency }): string {
+  return `${option.term}/${option.billingFrequency}`;
+}
+
+/** The line's own term, billing and price, with the defaults of offers made before terms existed. */
+function ownOption(line: OfferLine): LineTermOption {
+  const { term, billingFrequency } = lineTerm(line);
+  return line.unitPrice ? { term, billingFrequency, unitPrice: line.unitPrice } : { term, billingFrequency };
+}
+
+/**
+ * The option a line shows as chosen: the posted value when it names one of the line's choices
+ * (the form came back with errors), else the line's own term and billing.
+ */
+export function chosenOption(line: OfferLine, posted: string | undefined): LineTermOption {
+  const own = ownOption(line);
+  if (!line.choices || line.choices.length === 0) return own;
+  const wanted = posted ?? termChoiceValue(own);
+  return line.choices.find((option) => termChoiceValue(option) === wanted) ?? own;
+}
+
+const WHOLE_NUMBER = /^\s*\d{1,9}\s*$/;
+
+/** A posted count the totals can use: a whole number within `min`..`max`, else undefined. */
+export function postedCount(value: string | undefined, fallback: number, min: number, max: number): number | undefined {
+  if (value === undefined) return fallback;
+  if (!WHOLE_NUMBER.test(value)) return undefined;
+  const count = Number(value);
+  return count >= min && count <= max ? count : undefined;
+}
+
+/** A term and its billing in words: "1-year commitment, paid up front". */
+export function termText(term: CommitmentTerm, billingFrequency: BillingFrequency, text: PageText): string {
+  const upFront = BILLING_PERIOD_MONTHS[billingFrequency] === TERM_MONTHS[term];
+  return `${text.termName[term]}, ${text.billing(billingFrequency, upFront)}`;
+}
+
+/** "$84.00 per license per year ($7.00 per license per month)", or per month alone for monthly bills. */
+export function unitPriceText(price: LinePrice, locale: Locale, text: PageText): string {
+  const perBill = formatMoney({ amountMinor: price.perBillingPeriodMinor, currency: price.currency }, locale);
+  const unit = text.perLicensePer(perBill, price.billingPeriodMonths);
+  if (price.billingPeriodMonths === 1) return unit;
+  const perMonth = formatMoney({ amountMinor: price.monthlyUnitMinor, currency: price.currency }, locale);
+  return `${unit} ${text.monthlyEquivalent(perMonth)}`;
+}
+
+function pricedLine(line: ShownLine & { unitPrice: LinePrice; licenses: number }): PricedLine {
+  return {
+    currency: line.unitPrice.currency,
+    monthlyUnitMinor: line.unitPrice.monthlyUnitMinor,
+    billingFrequency: line.billingFrequency,
+    licenses: line.licenses,
+  };
+}
+
+/** The unit price and line total of a line, or "price shown at checkout". */
+export function lineCost(line: ShownLine, locale: Locale, text: PageText, id: string): SafeHtml {
+  const price = line.unitPrice;
+  if (price === undefined) return html`<p class="price unpriced" id="${id}">${text.priceAtCheckout}</p>`;
+  const total =
+    line.licenses === undefined
+      ? ''
+      : text.lineTotal(
+          formatNumber(locale, line.licenses),
+          formatMoney(
+            {
+              amountMinor: lineTotal(pricedLine({ ...line, unitPrice: price, licenses: line.licenses }))
+                .perBillingPeriodMinor,
+              currency: price.currency,
+            },
+            locale,
+          ),
+          price.billingPeriodMonths,
+        );
+  return html`<p class="price" id="${id}">${unitPriceText(price, locale, text)}${total ? html`<br><span class="line-total">${total}</span>` : ''}</p>`;
+}
+
+/**
+ * The totals per month and per year of the priced lines, one block per currency (an offer's lines
+ * share their market's currency; the grouping only keeps a mixed list from adding up wrongly).
+ * Nothing when no line has a price; a request to correct the counts while one is not valid.
+ */
+export function costSummary(lines: readonly ShownLine[], locale: Locale, text: PageText): SafeHtml {
+  const priced = lines.filter((line) => line.unitPrice !== undefined);
+  if (priced.length === 0) return html``;
+  const heading = html`<h2 id="cost-heading">${text.totalsHeading}</h2>`;
+  if (priced.some((line) => line.licenses === undefined)) {
+    return html`<section class="cost" aria-labelledby="cost-heading">${heading}
+<p class="hint">${text.totalsNeedValidCounts}</p></section>`;
+  }
+  const currencies = [...new Set(priced.map((line) => line.unitPrice?.currency ?? ''))];
+  const blocks = currencies.map((currency) => {
+    const sum = totals(
+      priced
+        .filter((line) => line.unitPrice?.currency === currency)
+        .map((line) => pricedLine(line as ShownLine & { unitPrice: LinePrice; licenses: number })),
+      currency,
+    );
+    return html`<dl class="totals" data-currency="${currency}">
+<dt>${text.totalPerMonth}</dt><dd class="total-month">${formatMoney({ amountMinor: sum.perMonthMinor, currency }, locale)}</dd>
+<dt>${text.totalPerYear}</dt><dd class="total-year">${formatMoney({ amountMinor: sum.perYearMinor, currency }, locale)}</dd>
+</dl>`;
+  });
+  const partial = priced.length < lines.length ? html`<p class="hint">${text.totalsPartial}</p>` : '';
+  return html`<section class="cost" aria-labelledby="cost-heading">${heading}
+${blocks}
+<p class="hint">${text.totalsNote}</p>
+${partial}</section>`;
+}
+
+/**
+ * The commitment clock of each term the lines are on (in line order, each once), as if bought at
+ * `now`: until when licenses can be reduced or cancelled, in the usage location's zone, and the
+ * term's last day (a UTC calendar date, as the vendor gives it).
+ */
+export function commitmentSummary(
+  terms: readonly CommitmentTerm[],
+  now: Date,
+  locale: Locale,
+  usageLocation: string,
+  text: PageText,
+): SafeHtml {
+  const distinct = [...new Set(terms)];
+  if (distinct.length === 0) return html``;
+  const days = formatNumber(locale, CANCELLATION_WINDOW_HOURS / 24);
+  const hours = formatNumber(locale, CANCELLATION_WINDOW_HOURS);
+  const items = distinct.map((term) => {
+    const clock = commitmentClock(term, now);
+    const until = formatDateTime(locale, clock.reduceOrCancelUntil.toISOString(), usageLocation);
+    return html`<li>${text.commitmentClock(term, days, hours, until, formatCalendarDate(locale, clock.termEnd))}</li>`;
+  });
+  return html`<section class="commitment" aria-labelledby="commitment-heading"><h2 id="commitment-heading">${text.commitmentHeading}</h2>
+<p>${text.commitmentIfToday}</p>
+<ul>${items}</ul></section>`;
+}
+
+/** The notes of the vendor quantity rules a SKU counts towards (the Business-family cap). */
+export function quantityRuleNotes(sku: string, locale: Locale, text: PageText): string[] {
+  return QUANTITY_RULES.filter((rule) => rule.skus.includes(sku)).map((rule) =>
+    text.quantityRule[rule.id](formatNumber(locale, rule.maxTotalLicenses)),
+  );
+}
+
+/**
+ * The term choice of line `index` as radio buttons (each option with its unit price), the chosen
+ * one checked; or, for a line without choices, its term and billing in words.
+ */
+export function termPart(
+  line: OfferLine,
+  index: number,
+  chosen: LineTermOption,
+  locale: Locale,
+  text: PageText,
+): SafeHtml {
+  const choices = line.choices ?? [];
+  if (choices.length < 2) {
+    return html`<p class="term">${termText(chosen.term, chosen.billingFrequency, text)}</p>`;
+  }
+  const name = findSubscription(line.sku)?.name ?? line.sku;
+  const chosenValue = termChoiceValue(chosen);
+  const options = choices.map((option, k) => {
+    const value = termChoiceValue(option);
+    const price = option.unitPrice ? unitPriceText(option.unitPrice, locale, text) : text.priceAtCheckout;
+    return html`<label class="choice"><input type="radio" id="term-${index}-${k}" name="${termFieldName(index)}" value="${value}"${value === chosenValue ? html` checked` : ''}> ${termText(option.term, option.billingFrequency, text)}: ${price}</label>`;
+  });
+  return html`<fieldset class="term-choice"><legend>${text.termChoiceLegend(name)}</legend>
+${options}
+</fieldset>`;
+}
