@@ -1,11 +1,17 @@
-import type { OfferLine } from '../../shared/domain/offer.ts';
+import { lineTerm, type OfferLine } from '../../shared/domain/offer.ts';
 
 /**
  * The checkout URL is built from a template in configuration (CDK context → CHECKOUT_URL_TEMPLATE),
  * never from request input: only the placeholder values vary, each URL-encoded, so nothing a
  * customer or partner sends can choose the host.
+ *
+ * Per accepted line, comma-separated in offer order:
+ * - `{items}`: `SKU:licenses` (unchanged since before terms existed);
+ * - `{terms}`: `SKU:term:billingFrequency`, e.g. `M365_BUSINESS_BASIC:P1Y:monthly`;
+ * - `{lines}`: `SKU:licenses:term:billingFrequency`, all of it in one value.
+ * Acceptances recorded before terms existed read as P1Y/annual, the term those offers were sold on.
  */
-export const CHECKOUT_PLACEHOLDERS = ['advisorCode', 'summaryId', 'items', 'delegatedAdmin'] as const;
+export const CHECKOUT_PLACEHOLDERS = ['advisorCode', 'summaryId', 'items', 'terms', 'lines', 'delegatedAdmin'] as const;
 type Placeholder = (typeof CHECKOUT_PLACEHOLDERS)[number];
 
 export interface CheckoutTemplate {
@@ -48,11 +54,18 @@ export interface CheckoutInput {
   readonly delegatedAdmin: boolean;
 }
 
+function termAndBilling(item: OfferLine): string {
+  const { term, billingFrequency } = lineTerm(item);
+  return `${term}:${billingFrequency}`;
+}
+
 export function buildCheckoutUrl({ template }: CheckoutTemplate, input: CheckoutInput): string {
   const values: Record<Placeholder, string> = {
     advisorCode: input.advisorCode,
     summaryId: input.summaryId,
     items: input.items.map((item) => `${item.sku}:${item.licenses}`).join(','),
+    terms: input.items.map((item) => `${item.sku}:${termAndBilling(item)}`).join(','),
+    lines: input.items.map((item) => `${item.sku}:${item.licenses}:${termAndBilling(item)}`).join(','),
     delegatedAdmin: String(input.delegatedAdmin),
   };
   return template.replace(/\{(\w+)\}/g, (_match, name: Placeholder) => encodeURIComponent(values[name]));

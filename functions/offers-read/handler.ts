@@ -7,7 +7,7 @@ import { json, partnerRoute } from '../../shared/http/route.ts';
 import { routeGroup } from '../../shared/http/route-group.ts';
 import { buildOfferMessage } from '../../shared/render/offer-message.ts';
 import { offerUrl, offerView } from '../../shared/render/offer-view.ts';
-import { encodeAcceptanceCursor, listAcceptancesQuery } from '../../shared/schemas/acceptances.ts';
+import { acceptanceView, encodeAcceptanceCursor, listAcceptancesQuery } from '../../shared/schemas/acceptances.ts';
 import { encodeCursor, listOffersQuery, messageQuery, summaryIdPath } from '../../shared/schemas/offers.ts';
 
 /** Read-only routes: this function's role may only read the table. */
@@ -79,7 +79,7 @@ export const listAcceptances = partnerRoute(
     });
     return json(200, {
       summaryId: offer.summaryId,
-      acceptances: page.acceptances.map(({ summaryId: _id, ...acceptance }) => acceptance),
+      acceptances: page.acceptances.map(acceptanceView),
       ...(page.next ? { nextCursor: encodeAcceptanceCursor(page.next) } : {}),
     });
   },

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import type { Acceptance } from '../domain/acceptance.ts';
 import { queryInt } from '../http/query.ts';
 import { SUBMISSION_ID_PATTERN } from '../offer-page/submission-token.ts';
 
@@ -28,3 +29,16 @@ export const listAcceptancesQuery = z.object({
     ),
   ),
 });
+
+/**
+ * One acceptance as `GET /v1/offers/{summaryId}/acceptances` lists it: the whole recorded snapshot
+ * (the summary ID is the list's own). Fields a snapshot does not hold are absent, never null:
+ * acceptances recorded before the evidence fields existed list as they were recorded (companyName,
+ * contactName, email, items of `sku` and `licenses`, delegatedAdmin, acceptedAt).
+ */
+export type AcceptanceView = Omit<Acceptance, 'summaryId'>;
+
+export function acceptanceView(acceptance: Acceptance): AcceptanceView {
+  const { summaryId: _summaryId, ...view } = acceptance;
+  return view;
+}

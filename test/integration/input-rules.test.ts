@@ -350,10 +350,19 @@ describe('the customer form', () => {
 
   it('stores names NFC-normalised and trimmed', async () => {
     const offer = await seedOffer();
-    const response = await accept(offer, { company: ' Construc\u0327a\u0303o Ltda ', name: 'Joa\u0303o' });
+    const response = await accept(offer, {
+      company: ' Construc\u0327a\u0303o Ltda ',
+      firstName: ' Joa\u0303o ',
+      lastName: 'Conceic\u0327a\u0303o',
+    });
     expect(response.status).toBe(303);
     expect(await stored(offer)).toEqual([
-      expect.objectContaining({ companyName: 'Construção Ltda', contactName: 'João' }),
+      expect.objectContaining({
+        companyName: 'Construção Ltda',
+        firstName: 'João',
+        lastName: 'Conceição',
+        contactName: 'João Conceição',
+      }),
     ]);
   });
 
@@ -362,15 +371,24 @@ describe('the customer form', () => {
     ['email', 'ana@exa\u200bmple.com', 'Enter an email address such as name@example.com.'],
     ['company', '\u200b', 'Remove the hidden characters'],
     ['company', '\ufeff\u200b\u2060', 'Remove the hidden characters'],
-    ['name', '\u3164', 'Remove the hidden characters'],
-    ['name', '\u115f\u1160', 'Remove the hidden characters'],
-    ['name', '---', 'Use at least one letter or digit.'],
+    ['firstName', '\u3164', 'Remove the hidden characters'],
+    ['lastName', '\u115f\u1160', 'Remove the hidden characters'],
+    ['lastName', '---', 'Use at least one letter or digit.'],
+    ['jobTitle', '\u200b', 'Remove the hidden characters'],
+    ['purchaseOrder', '---', 'Use at least one letter or digit.'],
+    ['phone', 'call me', 'Enter a phone number: digits, spaces, ( ) . - and an optional leading +.'],
   ])('refuses %s=%j with the message next to the field, recording nothing', async (field, value, message) => {
     const offer = await seedOffer();
     const response = await accept(offer, { [field]: value });
     expect(response.status).toBe(422);
     const page = await response.text();
-    const id = field === 'name' ? 'contact-name' : field;
+    const ids: Record<string, string> = {
+      firstName: 'first-name',
+      lastName: 'last-name',
+      jobTitle: 'job-title',
+      purchaseOrder: 'purchase-order',
+    };
+    const id = ids[field] ?? field;
     expect(page).toContain(`<p class="error" id="${id}-error">${message}`);
     expect(await stored(offer)).toHaveLength(0);
   });

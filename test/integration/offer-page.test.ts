@@ -335,14 +335,14 @@ describe('form hygiene', () => {
 
   it.each([
     ['company', 'Tailwind\u202E sredarT'],
-    ['name', 'Rita\u0000Alves'],
-    ['name', 'Rita \u2067Alves\u2069'],
+    ['firstName', 'Rita\u0000Ana'],
+    ['lastName', 'Alves \u2067Silva\u2069'],
   ])('refuses control or bidi characters in %s (%j) with the error next to the field', async (field, value) => {
     const offer = await seedOffer();
     const response = await post(offer, 'accept', acceptFields(await openForm(offer), { [field]: value }));
     expect(response.status).toBe(422);
     const page = await response.text();
-    const id = field === 'name' ? 'contact-name' : field;
+    const id = { firstName: 'first-name', lastName: 'last-name' }[field] ?? field;
     expect(page).toContain(
       `<p class="error" id="${id}-error">Remove the hidden characters: invisible, control or text-direction characters`,
     );

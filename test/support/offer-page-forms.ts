@@ -18,7 +18,8 @@ export function acceptFields(submission: string, extra: Record<string, string> =
   return {
     submission,
     company: 'Tailwind Traders',
-    name: 'Rita Alves',
+    firstName: 'Rita',
+    lastName: 'Alves',
     email: 'rita@tailwind.example',
     'licenses.M365_BUSINESS_STANDARD': '12',
     'licenses.TEAMS_ESSENTIALS': '3',
