@@ -1,7 +1,17 @@
 import { findSubscription } from '../catalog/catalog.ts';
-import { type Offer, offerContact, offerLogoUrl } from '../domain/offer.ts';
+import { CANCELLATION_WINDOW_HOURS, commitmentClock } from '../catalog/commitment.ts';
+import { formatMoney } from '../catalog/money.ts';
+import {
+  BILLING_PERIOD_MONTHS,
+  type BillingFrequency,
+  COMMITMENT_TERMS,
+  type CommitmentTerm,
+} from '../catalog/terms.ts';
+import { type LineTotal, lineTotal, type PricedLine, type Totals, totals } from '../catalog/totals.ts';
+import { lineTerm, type Offer, type OfferLine, offerContact, offerLogoUrl } from '../domain/offer.ts';
 import { formatDateTime, formatNumber } from '../i18n/format.ts';
 import type { Locale } from '../i18n/locale.ts';
+import { PAGE_TEXT } from '../offer-page/page-text.ts';
 import { disclosures } from './disclosures.ts';
 import { html, type SafeHtml } from './html.ts';
 
@@ -9,16 +19,40 @@ import { html, type SafeHtml } from './html.ts';
 export interface OfferMessage {
   readonly locale: Locale;
   readonly subject: string;
+  /** The plain-text part: the same facts as `html`, line by line. */
   readonly text: string;
-  /** A complete, small HTML document with inline styles only (what mail clients render reliably). */
+  /**
+   * A complete HTML email document: nested tables at most 600 px wide, inline styles only (no
+   * <style>, no stylesheet, no script, no class), so Outlook, Gmail and Apple Mail lay it out alike.
+   */
   readonly html: string;
 }
+
+type Period = 1 | 12 | 36;
 
 interface Strings {
   subject: (partner: string) => string;
   defaultIntro: (partner: string) => string;
   itemsHeading: string;
   licenses: (count: number) => string;
+  term: Record<CommitmentTerm, string>;
+  billing: Record<BillingFrequency, string>;
+  /** "per license per year"; `period` is the months one bill covers. */
+  perLicense: (period: Period) => string;
+  per: (period: Period) => string;
+  unitPrice: string;
+  monthlyEquivalent: (amount: string) => string;
+  lineTotal: string;
+  priceAtCheckout: string;
+  totalsHeading: string;
+  perMonthTotal: string;
+  perYearTotal: string;
+  totalsNote: string;
+  totalsExcludeUnpriced: string;
+  allPricesAtCheckout: string;
+  commitmentHeading: string;
+  commitmentWindow: (days: number, hours: number) => string;
+  termEnds: Record<CommitmentTerm, (start: string, end: string, renews: string) => string>;
   cta: string;
   linkLead: string;
   summaryId: (id: string) => string;
@@ -35,9 +69,34 @@ const STRINGS: Record<Locale, Strings> = {
       `${partner} has prepared a purchase offer for Microsoft cloud subscriptions for you. Review it and accept it online when you are ready.`,
     itemsHeading: 'Subscriptions in this offer',
     licenses: (count) => `${formatNumber('en', count)} ${count === 1 ? 'license' : 'licenses'}`,
-    cta: 'Review the offer',
-    linkLead: 'Open your offer:',
-    summaryId: (id) => `Offer code: ${id}`,
+    term: { P1M: '1-month term', P1Y: '1-year term', P3Y: '3-year term' },
+    billing: { monthly: 'paid monthly', annual: 'paid yearly', triennial: 'paid every 3 years' },
+    perLicense: (period) => `per license ${PER_EN[period]}`,
+    per: (period) => PER_EN[period],
+    unitPrice: 'Unit price',
+    monthlyEquivalent: (amount) => `${amount} a month`,
+    lineTotal: 'Line total',
+    priceAtCheckout: 'Price shown at checkout',
+    totalsHeading: 'Estimated total',
+    perMonthTotal: 'Total per month',
+    perYearTotal: 'Total per year',
+    totalsNote: 'List prices before taxes. This is an estimate; the checkout shows the final price.',
+    totalsExcludeUnpriced: 'Subscriptions priced at checkout are not included.',
+    allPricesAtCheckout: 'Prices and totals are shown at checkout.',
+    commitmentHeading: 'What you commit to',
+    commitmentWindow: (days, hours) =>
+      `After you buy, you have ${days} days (${hours} hours) to reduce the number of licenses or cancel, with a prorated credit. After that, the license count is fixed until the term ends.`,
+    termEnds: {
+      P1M: (start, end, renews) =>
+        `1-month term: ends one month after the purchase, the day before its monthly anniversary. Bought on ${start}, it runs until ${end} and renews on ${renews}.`,
+      P1Y: (start, end, renews) =>
+        `1-year term: ends one year after the purchase, the day before its anniversary. Bought on ${start}, it runs until ${end} and renews on ${renews}.`,
+      P3Y: (start, end, renews) =>
+        `3-year term: ends three years after the purchase, the day before its third anniversary. Bought on ${start}, it runs until ${end} and renews on ${renews}.`,
+    },
+    cta: 'View the offer',
+    linkLead: 'View the offer:',
+    summaryId: (id) => `Summary ID: ${id}`,
     expires: (when) => `This offer is valid until ${when}.`,
     disclosuresHeading: 'Before you accept',
     defaultClosing: 'Thank you for considering this offer.',
@@ -49,15 +108,111 @@ const STRINGS: Record<Locale, Strings> = {
       `${partner} preparou uma oferta de compra de assinaturas de nuvem Microsoft para você. Revise e aceite on-line quando estiver pronto.`,
     itemsHeading: 'Assinaturas nesta oferta',
     licenses: (count) => `${formatNumber('pt-BR', count)} ${count === 1 ? 'licença' : 'licenças'}`,
+    term: { P1M: 'Prazo de 1 mês', P1Y: 'Prazo de 1 ano', P3Y: 'Prazo de 3 anos' },
+    billing: { monthly: 'pagamento mensal', annual: 'pagamento anual', triennial: 'pagamento a cada 3 anos' },
+    perLicense: (period) => `por licença ${PER_PT[period]}`,
+    per: (period) => PER_PT[period],
+    unitPrice: 'Preço unitário',
+    monthlyEquivalent: (amount) => `${amount} por mês`,
+    lineTotal: 'Total da linha',
+    priceAtCheckout: 'Preço exibido na finalização da compra',
+    totalsHeading: 'Total estimado',
+    perMonthTotal: 'Total por mês',
+    perYearTotal: 'Total por ano',
+    totalsNote: 'Preços de tabela, sem impostos. É uma estimativa; a finalização da compra mostra o preço final.',
+    totalsExcludeUnpriced: 'As assinaturas com preço exibido na finalização da compra não estão incluídas.',
+    allPricesAtCheckout: 'Os preços e totais são exibidos na finalização da compra.',
+    commitmentHeading: 'Seu compromisso',
+    commitmentWindow: (days, hours) =>
+      `Depois da compra, você tem ${days} dias (${hours} horas) para reduzir o número de licenças ou cancelar, com crédito proporcional. Depois disso, a quantidade de licenças fica fixa até o fim do prazo.`,
+    termEnds: {
+      P1M: (start, end, renews) =>
+        `Prazo de 1 mês: termina um mês após a compra, na véspera do aniversário mensal. Se a compra for em ${start}, vale até ${end} e é renovado em ${renews}.`,
+      P1Y: (start, end, renews) =>
+        `Prazo de 1 ano: termina um ano após a compra, na véspera do aniversário. Se a compra for em ${start}, vale até ${end} e é renovado em ${renews}.`,
+      P3Y: (start, end, renews) =>
+        `Prazo de 3 anos: termina três anos após a compra, na véspera do terceiro aniversário. Se a compra for em ${start}, vale até ${end} e é renovado em ${renews}.`,
+    },
     cta: 'Ver a oferta',
-    linkLead: 'Abra sua oferta:',
-    summaryId: (id) => `Código da oferta: ${id}`,
+    linkLead: 'Ver a oferta:',
+    summaryId: (id) => `ID do resumo: ${id}`,
     expires: (when) => `Esta oferta é válida até ${when}.`,
     disclosuresHeading: 'Antes de aceitar',
     defaultClosing: 'Obrigado por considerar esta oferta.',
     signature: (partner) => `— ${partner}`,
   },
 };
+
+const PER_EN: Record<Period, string> = { 1: 'per month', 12: 'per year', 36: 'per 3 years' };
+const PER_PT: Record<Period, string> = { 1: 'por mês', 12: 'por ano', 36: 'a cada 3 anos' };
+
+// Term dates are calendar dates in UTC (the vendor's), so they are written without a zone shift.
+const termDateFormats = new Map<Locale, Intl.DateTimeFormat>();
+function formatTermDate(locale: Locale, isoDate: string): string {
+  let format = termDateFormats.get(locale);
+  if (format === undefined) {
+    format = new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: 'UTC' });
+    termDateFormats.set(locale, format);
+  }
+  return format.format(new Date(`${isoDate}T00:00:00Z`));
+}
+
+/** The logo is fetched by the customer's mail client: only an https URL is ever put in the message. */
+function httpsOnly(url: string | undefined): string | undefined {
+  if (url === undefined || !URL.canParse(url)) return undefined;
+  return new URL(url).protocol === 'https:' ? url : undefined;
+}
+
+interface LinePricing {
+  /** What one license costs per bill, formatted, and the months a bill covers. */
+  readonly unit: string;
+  readonly unitMonthly: string;
+  readonly total: string;
+  readonly period: Period;
+}
+
+interface MessageLine {
+  readonly sku: string;
+  readonly name: string;
+  readonly licenses: string;
+  readonly termAndBilling: string;
+  /** Absent when the line has no sourced price snapshot: "price shown at checkout". */
+  readonly pricing?: LinePricing;
+  readonly existingSubscribersNote?: string;
+}
+
+function pricedLine(line: OfferLine): PricedLine | undefined {
+  if (line.unitPrice === undefined) return undefined;
+  return {
+    currency: line.unitPrice.currency,
+    monthlyUnitMinor: line.unitPrice.monthlyUnitMinor,
+    billingFrequency: lineTerm(line).billingFrequency,
+    licenses: line.licenses,
+  };
+}
+
+function linePricing(priced: PricedLine, locale: Locale): LinePricing {
+  const money = (amountMinor: number) => formatMoney({ amountMinor, currency: priced.currency }, locale);
+  const one: LineTotal = lineTotal({ ...priced, licenses: 1 });
+  const all: LineTotal = lineTotal(priced);
+  return {
+    unit: money(one.perBillingPeriodMinor),
+    unitMonthly: money(one.perMonthMinor),
+    total: money(all.perBillingPeriodMinor),
+    period: BILLING_PERIOD_MONTHS[priced.billingFrequency] as Period,
+  };
+}
+
+/**
+ * Offer totals over the lines priced in the currency of the first priced line (an offer is priced in
+ * one market, so in practice all of them); undefined when no line has a price.
+ */
+function offerTotals(priced: readonly (PricedLine | undefined)[]): { totals: Totals; complete: boolean } | undefined {
+  const currency = priced.find((line) => line !== undefined)?.currency;
+  if (currency === undefined) return undefined;
+  const inCurrency = priced.filter((line): line is PricedLine => line?.currency === currency);
+  return { totals: totals(inCurrency, currency), complete: inCurrency.length === priced.length };
+}
 
 /** Paragraphs of partner text: blank lines separate paragraphs, single line breaks become <br>. */
 function paragraphs(text: string, style: string): SafeHtml[] {
@@ -71,24 +226,112 @@ function paragraphs(text: string, style: string): SafeHtml[] {
 }
 
 const FONT = 'font-family:Segoe UI,Helvetica,Arial,sans-serif;';
-const P = `${FONT}font-size:15px;line-height:1.5;color:#1b1b1b;margin:0 0 14px;`;
-const SMALL = `${FONT}font-size:13px;line-height:1.5;color:#444;margin:0 0 8px;`;
+const INK = 'color:#1b1b1b;';
+const MUTED = 'color:#4a4f55;';
+const P = `${FONT}font-size:15px;line-height:22px;${INK}margin:0 0 14px;`;
+const SMALL = `${FONT}font-size:13px;line-height:19px;${MUTED}margin:0 0 8px;`;
+const H2 = `${FONT}font-size:17px;line-height:24px;font-weight:600;${INK}margin:24px 0 10px;`;
+const CELL = `${FONT}font-size:15px;line-height:22px;${INK}`;
+const ACCENT = '#0f6cbd';
+const RULE = 'border-top:1px solid #e1e4e8;';
+const TABLE = 'border-collapse:collapse;mso-table-lspace:0pt;mso-table-rspace:0pt;';
 
 /**
- * Builds the message from the offer alone (it carries the partner snapshot and customization), so
- * the create response and GET …/message render the same text. Pure: no clock, no I/O.
+ * A button drawn by a table cell's background, not by CSS on the link alone: Outlook's Word engine
+ * ignores padding and radius on <a>, but still paints the cell, so the button shows everywhere.
+ */
+function button(url: string, label: string): SafeHtml {
+  return html`<table role="presentation" cellpadding="0" cellspacing="0" border="0" style="${TABLE}margin:8px 0 24px;">
+<tr><td align="center" bgcolor="${ACCENT}" style="background-color:${ACCENT};border-radius:4px;">
+<a href="${url}" target="_blank" style="${FONT}display:inline-block;padding:12px 28px;border:1px solid ${ACCENT};border-radius:4px;background-color:${ACCENT};color:#ffffff;font-size:16px;line-height:20px;font-weight:600;text-decoration:none;">${label}</a>
+</td></tr>
+</table>`;
+}
+
+function lineRow(line: MessageLine, t: Strings): SafeHtml {
+  const pricing = line.pricing;
+  return html`<tr><td data-line="${line.sku}" style="${RULE}padding:12px 0;">
+<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="${TABLE}width:100%;">
+<tr>
+<td valign="top" style="${CELL}padding:0 12px 0 0;"><strong style="font-weight:600;">${line.name}</strong><br>
+<span style="${FONT}font-size:14px;${MUTED}">${line.licenses} · ${line.termAndBilling}</span><br>
+<span style="${FONT}font-size:14px;${MUTED}">${
+    pricing
+      ? html`${t.unitPrice}: ${pricing.unit} ${t.perLicense(pricing.period)}${pricing.period > 1 ? html` (${t.monthlyEquivalent(pricing.unitMonthly)})` : ''}`
+      : t.priceAtCheckout
+  }</span>${
+    line.existingSubscribersNote
+      ? html`<br>
+<span style="${FONT}font-size:13px;line-height:19px;color:#8a5300;">${line.existingSubscribersNote}</span>`
+      : ''
+  }</td>
+<td valign="top" align="right" style="${CELL}white-space:nowrap;text-align:right;">${
+    pricing
+      ? html`<strong data-line-total style="font-weight:600;">${pricing.total}</strong><br>
+<span style="${FONT}font-size:13px;${MUTED}">${t.per(pricing.period)}</span>`
+      : html`<span style="${FONT}font-size:13px;${MUTED}">—</span>`
+  }</td>
+</tr>
+</table>
+</td></tr>
+`;
+}
+
+/**
+ * Builds the message from the offer alone (it carries the partner snapshot, customization, lines
+ * with their terms and price snapshots), so the create response and GET …/message render the same
+ * text. Money is written in `locale` (the message's language) and the lines' currency; a line
+ * without a price snapshot (an unsourced price, or an offer made before prices) says it is shown at
+ * checkout and is left out of the totals. The commitment example dates take the offer's creation
+ * date as the purchase date. Pure: no clock, no I/O.
+ * Throws RangeError only for a corrupt stored price (a non-integer amount or a malformed currency).
  */
 export function buildOfferMessage(offer: Offer, locale: Locale, url: string): OfferMessage {
   const t = STRINGS[locale];
+  const pageText = PAGE_TEXT[locale];
   const partnerName = offer.partner.name;
   const contact = offerContact(offer);
-  const logoUrl = offerLogoUrl(offer);
+  const logoUrl = httpsOnly(offerLogoUrl(offer));
   const intro = offer.customization.intro ?? t.defaultIntro(partnerName);
   const closing = offer.customization.closing ?? t.defaultClosing;
-  const items = offer.items.map((item) => ({
-    name: findSubscription(item.sku)?.name ?? item.sku,
-    licenses: t.licenses(item.licenses),
-  }));
+
+  const priced = offer.items.map(pricedLine);
+  const lines: MessageLine[] = offer.items.map((item, index) => {
+    const subscription = findSubscription(item.sku);
+    const { term, billingFrequency } = lineTerm(item);
+    const pricing = priced[index];
+    return {
+      sku: item.sku,
+      name: subscription?.name ?? item.sku,
+      licenses: t.licenses(item.licenses),
+      termAndBilling: `${t.term[term]}, ${t.billing[billingFrequency]}`,
+      ...(pricing ? { pricing: linePricing(pricing, locale) } : {}),
+      ...(subscription?.existingSubscribersOnly
+        ? { existingSubscribersNote: pageText.existingSubscribersOnly(subscription.name) }
+        : {}),
+    };
+  });
+  const summed = offerTotals(priced);
+  const money = (amountMinor: number, currency: string) => formatMoney({ amountMinor, currency }, locale);
+  const totalsLines = summed
+    ? {
+        perMonth: money(summed.totals.perMonthMinor, summed.totals.currency),
+        perYear: money(summed.totals.perYearMinor, summed.totals.currency),
+        notes: [t.totalsNote, ...(summed.complete ? [] : [t.totalsExcludeUnpriced])],
+      }
+    : undefined;
+
+  const purchasedAt = new Date(offer.createdAt);
+  const terms = COMMITMENT_TERMS.filter((term) => offer.items.some((item) => lineTerm(item).term === term));
+  const commitment = [
+    t.commitmentWindow(CANCELLATION_WINDOW_HOURS / 24, CANCELLATION_WINDOW_HOURS),
+    ...terms.map((term) => {
+      const clock = commitmentClock(term, purchasedAt);
+      const date = (iso: string) => formatTermDate(locale, iso);
+      return t.termEnds[term](date(clock.termStart), date(clock.termEnd), date(clock.renewsOn));
+    }),
+  ];
+
   const notices = disclosures(locale, { partnerName, contact, delegatedAdmin: offer.delegatedAdmin });
   // In the usage location's time zone, named, as on the offer page.
   const expires = offer.expiresAt ? t.expires(formatDateTime(locale, offer.expiresAt, offer.usageLocation)) : undefined;
@@ -98,11 +341,31 @@ export function buildOfferMessage(offer: Offer, locale: Locale, url: string): Of
     intro,
     '',
     `${t.itemsHeading}:`,
-    ...items.map((item) => `- ${item.name}: ${item.licenses}`),
+    ...lines.flatMap((line) => [
+      `- ${line.name}: ${line.licenses}`,
+      `  ${line.termAndBilling}`,
+      line.pricing
+        ? `  ${t.unitPrice}: ${line.pricing.unit} ${t.perLicense(line.pricing.period)}${line.pricing.period > 1 ? ` (${t.monthlyEquivalent(line.pricing.unitMonthly)})` : ''}`
+        : `  ${t.priceAtCheckout}`,
+      ...(line.pricing ? [`  ${t.lineTotal}: ${line.pricing.total} ${t.per(line.pricing.period)}`] : []),
+      ...(line.existingSubscribersNote ? [`  ${line.existingSubscribersNote}`] : []),
+    ]),
+    '',
+    ...(totalsLines
+      ? [
+          `${t.totalsHeading}:`,
+          `- ${t.perMonthTotal}: ${totalsLines.perMonth}`,
+          `- ${t.perYearTotal}: ${totalsLines.perYear}`,
+          ...totalsLines.notes,
+        ]
+      : [t.allPricesAtCheckout]),
     '',
     `${t.linkLead} ${url}`,
     t.summaryId(offer.summaryId),
     ...(expires ? [expires] : []),
+    '',
+    `${t.commitmentHeading}:`,
+    ...commitment.map((entry) => `- ${entry}`),
     '',
     `${t.disclosuresHeading}:`,
     ...notices.map((notice) => `- ${notice.text}`),
@@ -112,34 +375,59 @@ export function buildOfferMessage(offer: Offer, locale: Locale, url: string): Of
     '',
   ].join('\n');
 
+  const list = (entries: readonly { text: string; id?: string }[]) =>
+    html`<ul style="${SMALL}padding:0 0 0 20px;margin:0 0 8px;">
+${entries.map((entry) => html`<li${entry.id ? html` data-disclosure="${entry.id}"` : ''} style="${FONT}font-size:13px;line-height:19px;${MUTED}margin:0 0 6px;">${entry.text}</li>\n`)}</ul>`;
+
   const body = html`<!DOCTYPE html>
 <html lang="${locale}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="x-apple-disable-message-reformatting">
 <title>${subject}</title>
 </head>
-<body style="margin:0;padding:0;background:#f4f5f7;">
-<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="background:#f4f5f7;">
+<body style="margin:0;padding:0;background-color:#f4f5f7;">
+<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" bgcolor="#f4f5f7" style="${TABLE}width:100%;background-color:#f4f5f7;">
 <tr><td align="center" style="padding:24px 12px;">
-<table role="presentation" width="600" cellpadding="0" cellspacing="0" border="0" style="max-width:600px;width:100%;background:#ffffff;border-radius:6px;">
-<tr><td style="padding:28px 32px;">
-${logoUrl ? html`<img src="${logoUrl}" alt="${partnerName}" height="48" style="display:block;height:48px;width:auto;border:0;margin:0 0 20px;">` : ''}
+<!--[if mso]><table role="presentation" width="600" cellpadding="0" cellspacing="0" border="0" style="width:600px;"><tr><td style="padding:0;"><![endif]-->
+<table role="presentation" width="600" cellpadding="0" cellspacing="0" border="0" bgcolor="#ffffff" style="${TABLE}width:100%;max-width:600px;background-color:#ffffff;border-radius:6px;">
+<tr><td style="padding:24px 32px;border-bottom:3px solid ${ACCENT};">
+<table role="presentation" cellpadding="0" cellspacing="0" border="0" style="${TABLE}">
+<tr>${logoUrl ? html`<td valign="middle" style="padding:0 16px 0 0;"><img src="${logoUrl}" alt="${partnerName}" height="48" style="display:block;height:48px;width:auto;max-width:200px;border:0;outline:none;text-decoration:none;"></td>` : ''}<td valign="middle" style="${FONT}font-size:20px;line-height:26px;font-weight:600;${INK}">${partnerName}</td></tr>
+</table>
+</td></tr>
+<tr><td style="padding:28px 32px 8px;">
 ${paragraphs(intro, P)}
-<p style="${P}font-weight:600;">${t.itemsHeading}</p>
-<ul style="${P}padding-left:20px;">
-${items.map((item) => html`<li>${item.name}: ${item.licenses}</li>\n`)}</ul>
-<p style="margin:24px 0;"><a href="${url}" style="${FONT}display:inline-block;background:#0f6cbd;color:#ffffff;text-decoration:none;font-size:16px;font-weight:600;padding:12px 22px;border-radius:4px;">${t.cta}</a></p>
-<p style="${SMALL}">${t.linkLead} <a href="${url}" style="color:#0f6cbd;">${url}</a></p>
-<p style="${SMALL}">${t.summaryId(offer.summaryId)}</p>
-${expires ? html`<p style="${SMALL}">${expires}</p>` : ''}
-<p style="${P}font-weight:600;margin-top:24px;">${t.disclosuresHeading}</p>
-<ul style="${SMALL}padding-left:20px;">
-${notices.map((notice) => html`<li data-disclosure="${notice.id}" style="margin:0 0 6px;">${notice.text}</li>\n`)}</ul>
-${paragraphs(closing, P)}
-<p style="${P}">${t.signature(partnerName)}</p>
+${button(url, t.cta)}
+<h2 style="${H2}">${t.itemsHeading}</h2>
+<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="${TABLE}width:100%;">
+${lines.map((line) => lineRow(line, t))}<tr><td style="${RULE}padding:12px 0 0;">
+${
+  totalsLines
+    ? html`<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="${TABLE}width:100%;">
+<tr><td style="${CELL}font-weight:600;">${t.perMonthTotal}</td><td align="right" style="${CELL}font-weight:600;text-align:right;white-space:nowrap;" data-total="month">${totalsLines.perMonth}</td></tr>
+<tr><td style="${CELL}font-weight:600;">${t.perYearTotal}</td><td align="right" style="${CELL}font-weight:600;text-align:right;white-space:nowrap;" data-total="year">${totalsLines.perYear}</td></tr>
+</table>
+${totalsLines.notes.map((note) => html`<p style="${SMALL}margin:8px 0 0;">${note}</p>\n`)}`
+    : html`<p style="${SMALL}">${t.allPricesAtCheckout}</p>`
+}
 </td></tr>
 </table>
+<p style="${SMALL}margin:20px 0 8px;">${t.linkLead} <a href="${url}" target="_blank" style="color:${ACCENT};text-decoration:underline;word-break:break-all;">${url}</a></p>
+<p style="${SMALL}">${t.summaryId(offer.summaryId)}</p>
+${expires ? html`<p style="${SMALL}">${expires}</p>` : ''}
+<h2 style="${H2}">${t.commitmentHeading}</h2>
+${list(commitment.map((entry) => ({ text: entry })))}
+<h2 style="${H2}">${t.disclosuresHeading}</h2>
+${list(notices)}
+<div style="margin:24px 0 0;">
+${paragraphs(closing, P)}
+<p style="${P}">${t.signature(partnerName)}</p>
+</div>
+</td></tr>
+</table>
+<!--[if mso]></td></tr></table><![endif]-->
 </td></tr>
 </table>
 </body>
