@@ -1,4 +1,5 @@
 import { MAX_FORM_BYTES, parseAcceptForm, parseDeclineForm, readFormBody } from '../../functions/offer-page/form.ts';
+import { FORM_TEXT } from '../../functions/offer-page/form-text.ts';
 import { PAGE_TEXT } from '../../shared/offer-page/page-text.ts';
 import { basicOffer } from '../support/offer.ts';
 
@@ -83,7 +84,8 @@ describe('the accept form', () => {
     const all: Record<string, string> = {
       submission: SUBMISSION,
       company: 'Tailwind Traders',
-      name: 'Rita Alves',
+      firstName: 'Rita',
+      lastName: 'Alves',
       email: 'rita@Tailwind.EXAMPLE',
       'licenses.M365_BUSINESS_BASIC': '7',
       ...fields,
@@ -93,16 +95,27 @@ describe('the accept form', () => {
   };
 
   it('gives the customer’s answer: names, the email with its domain in lower case, counts per SKU', () => {
-    const result = parseAcceptForm(form({ lang: 'en' }), basicOffer(), PAGE_TEXT.en);
+    const result = parseAcceptForm(form({ lang: 'en' }), basicOffer(), PAGE_TEXT.en, FORM_TEXT.en);
 
     expect(result).toEqual({
       ok: true,
       value: {
         companyName: 'Tailwind Traders',
-        contactName: 'Rita Alves',
+        firstName: 'Rita',
+        lastName: 'Alves',
         email: 'rita@tailwind.example',
-        items: [{ sku: 'M365_BUSINESS_BASIC', licenses: 7 }],
+        // Named from the catalog; an offer made before terms existed is on P1Y billed annually.
+        items: [
+          {
+            sku: 'M365_BUSINESS_BASIC',
+            name: 'Microsoft 365 Business Basic',
+            licenses: 7,
+            term: 'P1Y',
+            billingFrequency: 'annual',
+          },
+        ],
         delegatedAdmin: false,
+        agreedToCustomerAgreement: false,
       },
     });
   });
@@ -115,6 +128,7 @@ describe('the accept form', () => {
       form({ delegatedAdmin: choice }),
       basicOffer({ delegatedAdmin: true }),
       PAGE_TEXT.en,
+      FORM_TEXT.en,
     );
 
     expect(result).toMatchObject({ ok: true, value: { delegatedAdmin: expected } });
@@ -124,13 +138,13 @@ describe('the accept form', () => {
     ['missing', {}],
     ['neither yes nor no', { delegatedAdmin: 'maybe' }],
   ])('asks to choose when the delegated-admin answer is %s', (_label, fields) => {
-    const result = parseAcceptForm(form(fields), basicOffer({ delegatedAdmin: true }), PAGE_TEXT.en);
+    const result = parseAcceptForm(form(fields), basicOffer({ delegatedAdmin: true }), PAGE_TEXT.en, FORM_TEXT.en);
 
     expect(result).toMatchObject({ ok: false, errors: { delegatedAdmin: 'Choose one of the options.' } });
   });
 
   it('treats a delegated-admin answer to an offer without it as a form that is not ours', () => {
-    const result = parseAcceptForm(form({ delegatedAdmin: 'yes' }), basicOffer(), PAGE_TEXT.en);
+    const result = parseAcceptForm(form({ delegatedAdmin: 'yes' }), basicOffer(), PAGE_TEXT.en, FORM_TEXT.en);
 
     expect(result).toMatchObject({
       ok: false,
@@ -144,7 +158,7 @@ describe('the accept form', () => {
     ['an SKU the offer does not have', form({ 'licenses.TEAMS_ESSENTIALS': '1' })],
     ['an unknown field', form({ coupon: 'FREE' })],
   ])('says the form is out of date for %s, with no field error', (_label, fields) => {
-    const result = parseAcceptForm(fields, basicOffer(), PAGE_TEXT.en);
+    const result = parseAcceptForm(fields, basicOffer(), PAGE_TEXT.en, FORM_TEXT.en);
 
     expect(result).toMatchObject({
       ok: false,
@@ -156,7 +170,7 @@ describe('the accept form', () => {
   it('returns the posted values with the errors so the page can show them again', () => {
     const fields = form({ company: '' });
 
-    const result = parseAcceptForm(fields, basicOffer(), PAGE_TEXT.en);
+    const result = parseAcceptForm(fields, basicOffer(), PAGE_TEXT.en, FORM_TEXT.en);
 
     expect(result).toEqual({ ok: false, errors: { company: 'Fill in this field.' }, values: fields });
   });
@@ -164,7 +178,12 @@ describe('the accept form', () => {
   it.each([['0'], ['301'], ['2.5'], ['many'], ['']])(
     'states the catalog’s license range (1 to 300 for Business Basic) for a count of %j',
     (count) => {
-      const result = parseAcceptForm(form({ 'licenses.M365_BUSINESS_BASIC': count }), basicOffer(), PAGE_TEXT.en);
+      const result = parseAcceptForm(
+        form({ 'licenses.M365_BUSINESS_BASIC': count }),
+        basicOffer(),
+        PAGE_TEXT.en,
+        FORM_TEXT.en,
+      );
 
       expect(result).toMatchObject({
         ok: false,
@@ -174,7 +193,12 @@ describe('the accept form', () => {
   );
 
   it('lets the customer raise a count up to the catalog’s maximum, above what was offered', () => {
-    const result = parseAcceptForm(form({ 'licenses.M365_BUSINESS_BASIC': '300' }), basicOffer(), PAGE_TEXT.en);
+    const result = parseAcceptForm(
+      form({ 'licenses.M365_BUSINESS_BASIC': '300' }),
+      basicOffer(),
+      PAGE_TEXT.en,
+      FORM_TEXT.en,
+    );
 
     expect(result).toMatchObject({ ok: true, value: { items: [{ sku: 'M365_BUSINESS_BASIC', licenses: 300 }] } });
   });
@@ -184,18 +208,18 @@ describe('the accept form', () => {
     const withCount = (count: string) => form({ 'licenses.RETIRED_SUITE': count }, ['licenses.M365_BUSINESS_BASIC']);
 
     it('accepts counts from 1 up to the offered count', () => {
-      expect(parseAcceptForm(withCount('1'), retired(), PAGE_TEXT.en)).toMatchObject({
+      expect(parseAcceptForm(withCount('1'), retired(), PAGE_TEXT.en, FORM_TEXT.en)).toMatchObject({
         ok: true,
         value: { items: [{ sku: 'RETIRED_SUITE', licenses: 1 }] },
       });
-      expect(parseAcceptForm(withCount('4'), retired(), PAGE_TEXT.en)).toMatchObject({
+      expect(parseAcceptForm(withCount('4'), retired(), PAGE_TEXT.en, FORM_TEXT.en)).toMatchObject({
         ok: true,
         value: { items: [{ sku: 'RETIRED_SUITE', licenses: 4 }] },
       });
     });
 
     it.each([['0'], ['5']])('states the range 1 to the offered count for %s', (count) => {
-      expect(parseAcceptForm(withCount(count), retired(), PAGE_TEXT.en)).toMatchObject({
+      expect(parseAcceptForm(withCount(count), retired(), PAGE_TEXT.en, FORM_TEXT.en)).toMatchObject({
         ok: false,
         errors: { 'licenses.RETIRED_SUITE': 'Enter a whole number from 1 to 4.' },
       });
@@ -208,42 +232,46 @@ describe('the accept form', () => {
     ['blank', form({ company: '   ' })],
     ['only a combining mark, nothing visible', form({ company: '\u0301' })],
   ])('asks to fill in a company name that is %s', (_label, fields) => {
-    expect(parseAcceptForm(fields, basicOffer(), PAGE_TEXT.en)).toMatchObject({
+    expect(parseAcceptForm(fields, basicOffer(), PAGE_TEXT.en, FORM_TEXT.en)).toMatchObject({
       ok: false,
       errors: { company: 'Fill in this field.' },
     });
   });
 
   it('asks for a letter or digit in a name of punctuation only', () => {
-    expect(parseAcceptForm(form({ name: '---' }), basicOffer(), PAGE_TEXT.en)).toMatchObject({
+    expect(parseAcceptForm(form({ lastName: '---' }), basicOffer(), PAGE_TEXT.en, FORM_TEXT.en)).toMatchObject({
       ok: false,
-      errors: { name: 'Use at least one letter or digit.' },
+      errors: { lastName: 'Use at least one letter or digit.' },
     });
   });
 
   it('takes a company name of 120 characters and says "at most 120" for 121', () => {
-    expect(parseAcceptForm(form({ company: 'c'.repeat(120) }), basicOffer(), PAGE_TEXT.en)).toMatchObject({
-      ok: true,
-    });
-    expect(parseAcceptForm(form({ company: 'c'.repeat(121) }), basicOffer(), PAGE_TEXT.en)).toMatchObject({
-      ok: false,
-      errors: { company: 'Use at most 120 characters.' },
-    });
+    expect(parseAcceptForm(form({ company: 'c'.repeat(120) }), basicOffer(), PAGE_TEXT.en, FORM_TEXT.en)).toMatchObject(
+      {
+        ok: true,
+      },
+    );
+    expect(parseAcceptForm(form({ company: 'c'.repeat(121) }), basicOffer(), PAGE_TEXT.en, FORM_TEXT.en)).toMatchObject(
+      {
+        ok: false,
+        errors: { company: 'Use at most 120 characters.' },
+      },
+    );
   });
 
   it('says why an email is refused: too long before the @, too long as a whole, or malformed', () => {
     const longLocal = `${'a'.repeat(65)}@tailwind.example`;
     const longWhole = `${'a'.repeat(64)}@${`${'b'.repeat(63)}.`.repeat(3)}example`;
 
-    expect(parseAcceptForm(form({ email: longLocal }), basicOffer(), PAGE_TEXT.en)).toMatchObject({
+    expect(parseAcceptForm(form({ email: longLocal }), basicOffer(), PAGE_TEXT.en, FORM_TEXT.en)).toMatchObject({
       ok: false,
       errors: { email: 'Use at most 64 characters before the @ (fewer with accented letters).' },
     });
-    expect(parseAcceptForm(form({ email: longWhole }), basicOffer(), PAGE_TEXT.en)).toMatchObject({
+    expect(parseAcceptForm(form({ email: longWhole }), basicOffer(), PAGE_TEXT.en, FORM_TEXT.en)).toMatchObject({
       ok: false,
       errors: { email: 'Use at most 254 characters.' },
     });
-    expect(parseAcceptForm(form({ email: 'rita@tailwind' }), basicOffer(), PAGE_TEXT.en)).toMatchObject({
+    expect(parseAcceptForm(form({ email: 'rita@tailwind' }), basicOffer(), PAGE_TEXT.en, FORM_TEXT.en)).toMatchObject({
       ok: false,
       errors: { email: 'Enter an email address such as name@example.com.' },
     });
@@ -254,6 +282,7 @@ describe('the accept form', () => {
       form({ company: '', email: 'rita', 'licenses.M365_BUSINESS_BASIC': '0' }),
       basicOffer(),
       PAGE_TEXT['pt-BR'],
+      FORM_TEXT['pt-BR'],
     );
 
     expect(result).toMatchObject({

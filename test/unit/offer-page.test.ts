@@ -1,6 +1,7 @@
 import { jest } from '@jest/globals';
 import { buildCheckoutUrl, parseCheckoutTemplate } from '../../functions/offer-page/checkout.ts';
 import { parseAcceptForm, parseDeclineForm, readFormBody } from '../../functions/offer-page/form.ts';
+import { FORM_TEXT } from '../../functions/offer-page/form-text.ts';
 import { declinedPage, offerPage, statusPage } from '../../functions/offer-page/pages.ts';
 import { DynamoDbError } from '../../shared/db/dynamodb-lite.ts';
 import { offerToItem } from '../../shared/db/offers.ts';
@@ -145,7 +146,8 @@ describe('the offer page with errors', () => {
   const errors = {
     'licenses.M365_BUSINESS_BASIC': 'Enter a whole number from 1 to 300.',
     company: 'Fill in this field.',
-    name: 'Remove the hidden characters: invisible, control or text-direction characters (retyping the text is easiest).',
+    lastName:
+      'Remove the hidden characters: invisible, control or text-direction characters (retyping the text is easiest).',
     email: 'Enter an email address such as name@example.com.',
     delegatedAdmin: 'Choose one of the options.',
     reason: 'Use at most 500 characters.',
@@ -180,7 +182,7 @@ describe('the offer page with errors', () => {
     expect(links).toEqual([
       ['licenses-M365_BUSINESS_BASIC', 'Microsoft 365 Business Basic licenses: Enter a whole number from 1 to 300.'],
       ['company', 'Company name: Fill in this field.'],
-      ['contact-name', `Your name: ${errors.name}`],
+      ['last-name', `Last name: ${errors.lastName}`],
       ['email', 'Email: Enter an email address such as name@example.com.'],
       ['delegated-admin', 'Delegated administration: Choose one of the options.'],
       ['reason', 'Reason (optional): Use at most 500 characters.'],
@@ -328,21 +330,23 @@ describe('form fields', () => {
       {
         submission,
         company: 'Tailwind',
-        name: 'Rita',
+        firstName: 'Rita',
+        lastName: 'Alves',
         email: 'rita@tailwind.example',
         'licenses.M365_BUSINESS_BASIC': '4',
         ...extra,
       },
       offer(),
       text,
+      FORM_TEXT.en,
     );
 
   it.each([
     ['company', 'Tailwind\u0000Traders'],
     ['company', 'Tail\u202Esredart'],
-    ['name', 'Rita\u2066Alves\u2069'],
-    ['name', 'Rita\u0085'],
-    ['name', 'Rita\nAlves'],
+    ['lastName', 'Rita\u2066Alves\u2069'],
+    ['firstName', 'Rita\u0085'],
+    ['firstName', 'Rita\nAlves'],
     ['company', '\u001b[31mRed'],
   ])('refuses control and bidi characters in %s (%j) with an error on the field', (field, value) => {
     const form = accept({ [field]: value });
@@ -361,7 +365,7 @@ describe('form fields', () => {
   });
 
   it('accepts ordinary accented and non-Latin names', () => {
-    expect(accept({ company: 'Açaí & Cia — Ltda.', name: 'Zoë O’Brien 王' }).ok).toBe(true);
+    expect(accept({ company: 'Açaí & Cia — Ltda.', firstName: 'Zoë', lastName: 'O’Brien 王' }).ok).toBe(true);
   });
 
   it('lets a decline reason keep line breaks and tabs but not bidi overrides or other controls', () => {
@@ -386,7 +390,8 @@ describe('the offer page handler', () => {
   const acceptBody = new URLSearchParams({
     submission,
     company: 'Tailwind',
-    name: 'Rita',
+    firstName: 'Rita',
+    lastName: 'Alves',
     email: 'rita@tailwind.example',
     'licenses.M365_BUSINESS_BASIC': '7',
   }).toString();
