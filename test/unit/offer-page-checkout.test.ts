@@ -1,4 +1,4 @@
-import { parseCheckoutTemplate } from '../../functions/offer-page/checkout.ts';
+import { buildCheckoutUrl, parseCheckoutTemplate } from '../../functions/offer-page/checkout.ts';
 
 describe('checkout template: plain http only on this machine', () => {
   it.each([
@@ -29,6 +29,53 @@ describe('checkout template: plain http only on this machine', () => {
   it('names the unknown placeholder', () => {
     expect(() => parseCheckoutTemplate('https://shop.example.com/buy?a={summaryId}&b={price}')).toThrow(
       'CHECKOUT_URL_TEMPLATE has an unknown placeholder {price}',
+    );
+  });
+});
+
+describe('checkout template: terms and billing', () => {
+  const accepted = [
+    {
+      sku: 'M365_BUSINESS_BASIC',
+      name: 'Microsoft 365 Business Basic',
+      licenses: 5,
+      term: 'P1M' as const,
+      billingFrequency: 'monthly' as const,
+    },
+    // As acceptances recorded before terms existed hold their lines: P1Y billed annually.
+    { sku: 'TEAMS_ESSENTIALS', licenses: 2 },
+  ];
+  const build = (template: string) =>
+    new URL(
+      buildCheckoutUrl(parseCheckoutTemplate(template), {
+        advisorCode: '4400001',
+        summaryId: 'ABCD-EFGH-JKMN-PQRS-TVWX',
+        items: accepted,
+        delegatedAdmin: false,
+      }),
+    );
+
+  it('fills {terms} with SKU:term:billing and {lines} with SKU:licenses:term:billing, per line in order', () => {
+    const url = build('https://checkout.example.com/buy?items={items}&terms={terms}&lines={lines}');
+
+    expect(url.searchParams.get('items')).toBe('M365_BUSINESS_BASIC:5,TEAMS_ESSENTIALS:2');
+    expect(url.searchParams.get('terms')).toBe('M365_BUSINESS_BASIC:P1M:monthly,TEAMS_ESSENTIALS:P1Y:annual');
+    expect(url.searchParams.get('lines')).toBe('M365_BUSINESS_BASIC:5:P1M:monthly,TEAMS_ESSENTIALS:2:P1Y:annual');
+  });
+
+  it('encodes the separators of a value, so a placeholder fills exactly one query parameter', () => {
+    const url = build('https://checkout.example.com/buy?t={terms}');
+
+    expect(url.search).toBe('?t=M365_BUSINESS_BASIC%3AP1M%3Amonthly%2CTEAMS_ESSENTIALS%3AP1Y%3Aannual');
+  });
+
+  it('keeps a template without the new placeholders working as before', () => {
+    const url = build(
+      'https://checkout.example.com/buy?advisor={advisorCode}&offer={summaryId}&items={items}&da={delegatedAdmin}',
+    );
+
+    expect(url.search).toBe(
+      '?advisor=4400001&offer=ABCD-EFGH-JKMN-PQRS-TVWX&items=M365_BUSINESS_BASIC%3A5%2CTEAMS_ESSENTIALS%3A2&da=false',
     );
   });
 });
