@@ -1,0 +1,219 @@
+import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { jest } from '@jest/globals';
+import type { Browser, Page } from 'playwright-core';
+import { DEMO_PARTNER_ID } from '../../infra/local/seed.ts';
+import { commitmentClock } from '../../shared/catalog/commitment.ts';
+import { offerItems, offerKeys } from '../../shared/db/offers.ts';
+import { sdkTable } from '../../shared/db/sdk-table.ts';
+import type { OfferLine } from '../../shared/domain/offer.ts';
+import { formatCalendarDate } from '../../shared/i18n/format.ts';
+import type { Locale } from '../../shared/i18n/locale.ts';
+import { DESKTOP_USER_AGENT, LOCAL_BASE_URL, launchChromium } from '../support/browser.ts';
+import { offerFixture } from '../support/offer.ts';
+import { pricedLine } from '../support/priced-offer.ts';
+
+// Several page loads per test on a busy machine: more than jest's default 5 s.
+jest.setTimeout(60_000);
+
+const localTable = sdkTable(process.env.LOCAL_TABLE_NAME ?? '', process.env.LOCAL_DDB_ENDPOINT);
+
+/** ICU writes a no-break space after US$ and a narrow one before AM/PM: compare text as a reader sees it. */
+const plain = (text: string | null) => (text ?? '').replace(/[\u202f\u00a0]/g, ' ');
+
+/**
+ * An offer of the demo partner written straight into the table with `lines` (priced from the
+ * catalog's price lists), as the create transaction writes an offer and its views counter.
+ */
+async function seededOffer(usageLocation: string, lines: OfferLine[]): Promise<{ summaryId: string }> {
+  const offer = offerFixture({
+    partnerId: DEMO_PARTNER_ID,
+    usageLocation,
+    items: lines,
+    delegatedAdmin: false,
+    customization: {},
+  });
+  for (const Item of offerItems(offer)) {
+    await localTable.client.send(new PutCommand({ TableName: localTable.name, Item }));
+  }
+  return { summaryId: offer.summaryId };
+}
+
+/** Business Basic on a year billed monthly and Microsoft 365 E3 on a year paid up front, US list prices. */
+const usLines = (): OfferLine[] => [
+  pricedLine('US', 'M365_BUSINESS_BASIC', 10, 'P1Y', 'monthly'),
+  pricedLine('US', 'M365_E3', 3, 'P1Y', 'annual'),
+];
+
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  browser = await launchChromium();
+});
+afterAll(() => browser?.close());
+
+beforeEach(async () => {
+  const context = await browser.newContext({ userAgent: DESKTOP_USER_AGENT });
+  await context.route(
+    (url) => url.hostname !== '127.0.0.1',
+    (route) => route.abort(),
+  );
+  page = await context.newPage();
+});
+afterEach(() => page.context().close());
+
+async function open(summaryId: string, locale: Locale): Promise<void> {
+  await page.goto(`${LOCAL_BASE_URL}/o/${summaryId}?lang=${locale}`);
+}
+
+const text = async (selector: string) => plain(await page.locator(selector).first().textContent());
+
+/** The 1-year term's last day for a purchase at any instant between `from` and now (a test may cross midnight UTC). */
+function yearTermEnds(from: Date, locale: Locale): string[] {
+  return [from, new Date()].map((at) => formatCalendarDate(locale, commitmentClock('P1Y', at).termEnd));
+}
+
+describe('prices and the commitment on the offer page in Chromium', () => {
+  it('shows a US offer’s unit prices, line totals, totals and the commitment clock in English', async () => {
+    const { summaryId } = await seededOffer('US', usLines());
+    const before = new Date();
+
+    await open(summaryId, 'en');
+
+    await expect(text('#licenses-M365_BUSINESS_BASIC-price')).resolves.toBe(
+      '$7.35 per license per monthTotal for 10 licenses: $73.50 per month',
+    );
+    await expect(text('#licenses-M365_E3-price')).resolves.toBe(
+      '$468.00 per license per year ($39.00 per license per month)Total for 3 licenses: $1,404.00 per year',
+    );
+    await expect(text('.term')).resolves.toBe('1-year commitment, billed monthly');
+    await expect(text('.total-month')).resolves.toBe('$190.50');
+    await expect(text('.total-year')).resolves.toBe('$2,286.00');
+    await expect(text('.cost')).resolves.toContain('This is an estimate; the checkout shows the final price.');
+    const clock = await text('.commitment li');
+    expect(clock).toMatch(
+      /^1-year commitment: you can reduce or cancel licenses within 7 days \(168 hours\) after purchase, until .+ Eastern Standard Time; after that/,
+    );
+    expect(yearTermEnds(before, 'en').some((end) => clock.endsWith(`the 1-year term ends on ${end}.`))).toBe(true);
+  });
+
+  it('shows the same in Portuguese with US$ and Brazilian separators', async () => {
+    const { summaryId } = await seededOffer('US', usLines());
+    const before = new Date();
+
+    await open(summaryId, 'pt-BR');
+
+    await expect(text('#licenses-M365_BUSINESS_BASIC-price')).resolves.toBe(
+      'US$ 7,35 por licença por mêsTotal para 10 licenças: US$ 73,50 por mês',
+    );
+    await expect(text('.total-month')).resolves.toBe('US$ 190,50');
+    await expect(text('.total-year')).resolves.toBe('US$ 2.286,00');
+    const clock = await text('.commitment li');
+    expect(clock).toMatch(
+      /^Compromisso de 1 ano: você pode reduzir ou cancelar licenças em até 7 dias \(168 horas\) após a compra/,
+    );
+    expect(yearTermEnds(before, 'pt-BR').some((end) => clock.endsWith(`em ${end}.`))).toBe(true);
+  });
+
+  it('says "price shown at checkout" for a Brazilian offer (no sourced prices) and shows no totals', async () => {
+    const { summaryId } = await seededOffer('BR', [
+      pricedLine('BR', 'M365_BUSINESS_STANDARD', 10, 'P1Y', 'annual'),
+      pricedLine('BR', 'TEAMS_ESSENTIALS', 2, 'P1Y', 'annual'),
+    ]);
+
+    await open(summaryId, 'en');
+    await expect(page.locator('.price').allTextContents()).resolves.toEqual([
+      'Price shown at checkout',
+      'Price shown at checkout',
+    ]);
+    await expect(page.locator('.cost').count()).resolves.toBe(0);
+
+    await open(summaryId, 'pt-BR');
+    await expect(page.locator('.price').allTextContents()).resolves.toEqual([
+      'Preço mostrado no pagamento',
+      'Preço mostrado no pagamento',
+    ]);
+  });
+
+  it('totals the posted counts when the form comes back with an error', async () => {
+    const { summaryId } = await seededOffer('US', usLines());
+    await open(summaryId, 'en');
+
+    await page.getByLabel('Microsoft 365 Business Basic licenses').fill('7');
+    // The details are left empty; the browser's own checks are off, as in a script-less old browser.
+    await page
+      .locator('form')
+      .first()
+      .evaluate((form) => form.setAttribute('novalidate', ''));
+    await Promise.all([
+      page.waitForURL(/\/accept$/),
+      page.getByRole('button', { name: 'Accept and go to checkout' }).click(),
+    ]);
+
+    await expect(page.getByLabel('Microsoft 365 Business Basic licenses').inputValue()).resolves.toBe('7');
+    await expect(text('#licenses-M365_BUSINESS_BASIC-price')).resolves.toContain(
+      'Total for 7 licenses: $51.45 per month',
+    );
+    await expect(text('.total-month')).resolves.toBe('$168.45');
+    await expect(text('.total-year')).resolves.toBe('$2,021.40');
+  });
+
+  it('shows the accepted counts’ prices and totals on the confirmation page after a count is changed', async () => {
+    const { summaryId } = await seededOffer('US', usLines());
+    // The confirmation page continues to the checkout by itself after a few seconds: not during this test.
+    const checkoutOrigin = process.env.CHECKOUT_ENTRY_ORIGIN ?? '';
+    await page.route(
+      (url) => url.origin === checkoutOrigin,
+      (route) => route.abort(),
+    );
+    await open(summaryId, 'en');
+
+    await page.getByLabel('Microsoft 365 Business Basic licenses').fill('25');
+    await page.getByLabel('Company name').fill('Tailwind Traders');
+    await page.getByLabel('First name').fill('Rita');
+    await page.getByLabel('Last name').fill('Alves');
+    await page.getByLabel('Email', { exact: true }).fill('rita@tailwind.example');
+    await Promise.all([
+      page.waitForURL(/\/accepted\//),
+      page.getByRole('button', { name: 'Accept and go to checkout' }).click(),
+    ]);
+
+    await expect(
+      page
+        .locator('.accepted li')
+        .allTextContents()
+        .then((all) => all.map(plain)),
+    ).resolves.toEqual([
+      'Microsoft 365 Business Basic: 25 licenses\n1-year commitment, billed monthly\n$7.35 per license per monthTotal for 25 licenses: $183.75 per month',
+      'Microsoft 365 E3: 3 licenses\n1-year commitment, paid up front\n$468.00 per license per year ($39.00 per license per month)Total for 3 licenses: $1,404.00 per year',
+    ]);
+    // 25 × $7.35 + 3 × $39.00 a month.
+    await expect(text('.total-month')).resolves.toBe('$300.75');
+    await expect(text('.total-year')).resolves.toBe('$3,609.00');
+  });
+
+  it('shows a replaced offer’s link as "this offer was replaced", leading to the new offer', async () => {
+    const replacement = await seededOffer('US', usLines());
+    const old = await seededOffer('US', usLines());
+    await localTable.client.send(
+      new UpdateCommand({
+        TableName: localTable.name,
+        Key: { PK: offerKeys.pk(old.summaryId), SK: offerKeys.sk() },
+        UpdateExpression: 'SET revisedBy = :new, deactivatedAt = :at',
+        ExpressionAttributeValues: { ':new': replacement.summaryId, ':at': new Date().toISOString() },
+      }),
+    );
+
+    const response = await page.goto(`${LOCAL_BASE_URL}/o/${old.summaryId}?lang=en`);
+
+    expect(response?.status()).toBe(410);
+    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('This offer was replaced');
+    await expect(page.locator('form').count()).resolves.toBe(0);
+    await Promise.all([
+      page.waitForURL(/\/o\/[^/?]+$/),
+      page.getByRole('link', { name: 'View the new offer' }).click(),
+    ]);
+    expect(new URL(page.url()).pathname).toBe(`/o/${replacement.summaryId}`);
+    await expect(page.locator('form').count()).resolves.toBeGreaterThan(0);
+  });
+});
