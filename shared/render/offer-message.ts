@@ -6,12 +6,13 @@ import {
   type BillingFrequency,
   COMMITMENT_TERMS,
   type CommitmentTerm,
+  TERM_MONTHS,
 } from '../catalog/terms.ts';
-import { type LineTotal, lineTotal, type PricedLine, type Totals, totals } from '../catalog/totals.ts';
+import { lineTotal, type PricedLine, type Totals, totals } from '../catalog/totals.ts';
 import { lineTerm, type Offer, type OfferLine, offerContact, offerLogoUrl } from '../domain/offer.ts';
 import { formatDateTime, formatNumber } from '../i18n/format.ts';
 import type { Locale } from '../i18n/locale.ts';
-import { PAGE_TEXT } from '../offer-page/page-text.ts';
+import { PAGE_TEXT, type PageText } from '../offer-page/page-text.ts';
 import { disclosures } from './disclosures.ts';
 import { html, type SafeHtml } from './html.ts';
 
@@ -30,29 +31,25 @@ export interface OfferMessage {
 
 type Period = 1 | 12 | 36;
 
+/**
+ * The message's own words. Words the offer page also shows (terms, billing, unit prices, totals,
+ * "price shown at checkout", the existing-subscriber note) come from PAGE_TEXT, so the customer reads
+ * the same in the email and on the page.
+ */
 interface Strings {
   subject: (partner: string) => string;
   defaultIntro: (partner: string) => string;
   itemsHeading: string;
   licenses: (count: number) => string;
-  term: Record<CommitmentTerm, string>;
-  billing: Record<BillingFrequency, string>;
-  /** "per license per year"; `period` is the months one bill covers. */
-  perLicense: (period: Period) => string;
   per: (period: Period) => string;
   unitPrice: string;
-  monthlyEquivalent: (amount: string) => string;
   lineTotal: string;
-  priceAtCheckout: string;
-  totalsHeading: string;
-  perMonthTotal: string;
-  perYearTotal: string;
-  totalsNote: string;
-  totalsExcludeUnpriced: string;
+  /** Before the other terms and billing a line lets the customer pick when accepting. */
+  otherChoices: string;
   allPricesAtCheckout: string;
-  commitmentHeading: string;
   commitmentWindow: (days: number, hours: number) => string;
-  termEnds: Record<CommitmentTerm, (start: string, end: string, renews: string) => string>;
+  /** `name` is the term in words (PAGE_TEXT termName); the dates are already formatted. */
+  termEnds: Record<CommitmentTerm, (name: string, start: string, end: string, renews: string) => string>;
   cta: string;
   linkLead: string;
   summaryId: (id: string) => string;
@@ -69,30 +66,20 @@ const STRINGS: Record<Locale, Strings> = {
       `${partner} has prepared a purchase offer for Microsoft cloud subscriptions for you. Review it and accept it online when you are ready.`,
     itemsHeading: 'Subscriptions in this offer',
     licenses: (count) => `${formatNumber('en', count)} ${count === 1 ? 'license' : 'licenses'}`,
-    term: { P1M: '1-month term', P1Y: '1-year term', P3Y: '3-year term' },
-    billing: { monthly: 'paid monthly', annual: 'paid yearly', triennial: 'paid every 3 years' },
-    perLicense: (period) => `per license ${PER_EN[period]}`,
     per: (period) => PER_EN[period],
     unitPrice: 'Unit price',
-    monthlyEquivalent: (amount) => `${amount} a month`,
     lineTotal: 'Line total',
-    priceAtCheckout: 'Price shown at checkout',
-    totalsHeading: 'Estimated total',
-    perMonthTotal: 'Total per month',
-    perYearTotal: 'Total per year',
-    totalsNote: 'List prices before taxes. This is an estimate; the checkout shows the final price.',
-    totalsExcludeUnpriced: 'Subscriptions priced at checkout are not included.',
+    otherChoices: 'Other options when you accept',
     allPricesAtCheckout: 'Prices and totals are shown at checkout.',
-    commitmentHeading: 'What you commit to',
     commitmentWindow: (days, hours) =>
       `After you buy, you have ${days} days (${hours} hours) to reduce the number of licenses or cancel, with a prorated credit. After that, the license count is fixed until the term ends.`,
     termEnds: {
-      P1M: (start, end, renews) =>
-        `1-month term: ends one month after the purchase, the day before its monthly anniversary. Bought on ${start}, it runs until ${end} and renews on ${renews}.`,
-      P1Y: (start, end, renews) =>
-        `1-year term: ends one year after the purchase, the day before its anniversary. Bought on ${start}, it runs until ${end} and renews on ${renews}.`,
-      P3Y: (start, end, renews) =>
-        `3-year term: ends three years after the purchase, the day before its third anniversary. Bought on ${start}, it runs until ${end} and renews on ${renews}.`,
+      P1M: (name, start, end, renews) =>
+        `${name}: ends one month after the purchase, on the day before its monthly anniversary. Bought on ${start}, it runs until ${end} and renews on ${renews}.`,
+      P1Y: (name, start, end, renews) =>
+        `${name}: ends one year after the purchase, on the day before its anniversary. Bought on ${start}, it runs until ${end} and renews on ${renews}.`,
+      P3Y: (name, start, end, renews) =>
+        `${name}: ends three years after the purchase, on the day before its third anniversary. Bought on ${start}, it runs until ${end} and renews on ${renews}.`,
     },
     cta: 'View the offer',
     linkLead: 'View the offer:',
@@ -108,30 +95,20 @@ const STRINGS: Record<Locale, Strings> = {
       `${partner} preparou uma oferta de compra de assinaturas de nuvem Microsoft para você. Revise e aceite on-line quando estiver pronto.`,
     itemsHeading: 'Assinaturas nesta oferta',
     licenses: (count) => `${formatNumber('pt-BR', count)} ${count === 1 ? 'licença' : 'licenças'}`,
-    term: { P1M: 'Prazo de 1 mês', P1Y: 'Prazo de 1 ano', P3Y: 'Prazo de 3 anos' },
-    billing: { monthly: 'pagamento mensal', annual: 'pagamento anual', triennial: 'pagamento a cada 3 anos' },
-    perLicense: (period) => `por licença ${PER_PT[period]}`,
     per: (period) => PER_PT[period],
     unitPrice: 'Preço unitário',
-    monthlyEquivalent: (amount) => `${amount} por mês`,
     lineTotal: 'Total da linha',
-    priceAtCheckout: 'Preço exibido na finalização da compra',
-    totalsHeading: 'Total estimado',
-    perMonthTotal: 'Total por mês',
-    perYearTotal: 'Total por ano',
-    totalsNote: 'Preços de tabela, sem impostos. É uma estimativa; a finalização da compra mostra o preço final.',
-    totalsExcludeUnpriced: 'As assinaturas com preço exibido na finalização da compra não estão incluídas.',
-    allPricesAtCheckout: 'Os preços e totais são exibidos na finalização da compra.',
-    commitmentHeading: 'Seu compromisso',
+    otherChoices: 'Outras opções ao aceitar',
+    allPricesAtCheckout: 'Os preços e totais são mostrados no pagamento.',
     commitmentWindow: (days, hours) =>
       `Depois da compra, você tem ${days} dias (${hours} horas) para reduzir o número de licenças ou cancelar, com crédito proporcional. Depois disso, a quantidade de licenças fica fixa até o fim do prazo.`,
     termEnds: {
-      P1M: (start, end, renews) =>
-        `Prazo de 1 mês: termina um mês após a compra, na véspera do aniversário mensal. Se a compra for em ${start}, vale até ${end} e é renovado em ${renews}.`,
-      P1Y: (start, end, renews) =>
-        `Prazo de 1 ano: termina um ano após a compra, na véspera do aniversário. Se a compra for em ${start}, vale até ${end} e é renovado em ${renews}.`,
-      P3Y: (start, end, renews) =>
-        `Prazo de 3 anos: termina três anos após a compra, na véspera do terceiro aniversário. Se a compra for em ${start}, vale até ${end} e é renovado em ${renews}.`,
+      P1M: (name, start, end, renews) =>
+        `${name}: termina um mês após a compra, na véspera do aniversário mensal. Se a compra for em ${start}, vale até ${end} e é renovado em ${renews}.`,
+      P1Y: (name, start, end, renews) =>
+        `${name}: termina um ano após a compra, na véspera do aniversário. Se a compra for em ${start}, vale até ${end} e é renovado em ${renews}.`,
+      P3Y: (name, start, end, renews) =>
+        `${name}: termina três anos após a compra, na véspera do terceiro aniversário. Se a compra for em ${start}, vale até ${end} e é renovado em ${renews}.`,
     },
     cta: 'Ver a oferta',
     linkLead: 'Ver a oferta:',
@@ -144,7 +121,7 @@ const STRINGS: Record<Locale, Strings> = {
 };
 
 const PER_EN: Record<Period, string> = { 1: 'per month', 12: 'per year', 36: 'per 3 years' };
-const PER_PT: Record<Period, string> = { 1: 'por mês', 12: 'por ano', 36: 'a cada 3 anos' };
+const PER_PT: Record<Period, string> = { 1: 'por mês', 12: 'por ano', 36: 'por 3 anos' };
 
 // Term dates are calendar dates in UTC (the vendor's), so they are written without a zone shift.
 const termDateFormats = new Map<Locale, Intl.DateTimeFormat>();
@@ -164,9 +141,9 @@ function httpsOnly(url: string | undefined): string | undefined {
 }
 
 interface LinePricing {
-  /** What one license costs per bill, formatted, and the months a bill covers. */
-  readonly unit: string;
-  readonly unitMonthly: string;
+  /** "Unit price: $168.00 per license per year ($14.00 per license per month)". */
+  readonly unitText: string;
+  /** The line total for its licenses, per bill, formatted; and the months one bill covers. */
   readonly total: string;
   readonly period: Period;
 }
@@ -176,9 +153,16 @@ interface MessageLine {
   readonly name: string;
   readonly licenses: string;
   readonly termAndBilling: string;
-  /** Absent when the line has no sourced price snapshot: "price shown at checkout". */
+  /** Absent when the line has no price snapshot: it then says "price shown at checkout". */
   readonly pricing?: LinePricing;
+  /** The other terms and billing the customer may pick when accepting, each with its unit price. */
+  readonly choices?: string;
   readonly existingSubscribersNote?: string;
+}
+
+function termAndBilling(term: CommitmentTerm, billingFrequency: BillingFrequency, text: PageText): string {
+  const upFront = BILLING_PERIOD_MONTHS[billingFrequency] === TERM_MONTHS[term];
+  return `${text.termName[term]}, ${text.billing(billingFrequency, upFront)}`;
 }
 
 function pricedLine(line: OfferLine): PricedLine | undefined {
@@ -191,16 +175,47 @@ function pricedLine(line: OfferLine): PricedLine | undefined {
   };
 }
 
-function linePricing(priced: PricedLine, locale: Locale): LinePricing {
+/** A unit price per license per bill, with its monthly equivalent when a bill covers several months. */
+function unitPriceText(priced: PricedLine, locale: Locale, text: PageText): string {
+  const one = lineTotal({ ...priced, licenses: 1 });
   const money = (amountMinor: number) => formatMoney({ amountMinor, currency: priced.currency }, locale);
-  const one: LineTotal = lineTotal({ ...priced, licenses: 1 });
-  const all: LineTotal = lineTotal(priced);
+  const perBill = text.perLicensePer(money(one.perBillingPeriodMinor), one.billingPeriodMonths);
+  return one.billingPeriodMonths === 1 ? perBill : `${perBill} ${text.monthlyEquivalent(money(one.perMonthMinor))}`;
+}
+
+function linePricing(priced: PricedLine, locale: Locale, t: Strings, text: PageText): LinePricing {
+  const all = lineTotal(priced);
   return {
-    unit: money(one.perBillingPeriodMinor),
-    unitMonthly: money(one.perMonthMinor),
-    total: money(all.perBillingPeriodMinor),
-    period: BILLING_PERIOD_MONTHS[priced.billingFrequency] as Period,
+    unitText: `${t.unitPrice}: ${unitPriceText(priced, locale, text)}`,
+    total: formatMoney({ amountMinor: all.perBillingPeriodMinor, currency: priced.currency }, locale),
+    period: all.billingPeriodMonths as Period,
   };
+}
+
+/** A phrase of PAGE_TEXT ("Price shown at checkout", "Monthly commitment") inside a sentence. */
+function lowerFirst(words: string): string {
+  return words.charAt(0).toLowerCase() + words.slice(1);
+}
+
+/** The options of a line with a term choice other than its own, or undefined for a fixed term. */
+function otherChoices(line: OfferLine, locale: Locale, t: Strings, text: PageText): string | undefined {
+  const own = lineTerm(line);
+  const others = (line.choices ?? []).filter(
+    (option) => option.term !== own.term || option.billingFrequency !== own.billingFrequency,
+  );
+  if (others.length === 0) return undefined;
+  const described = others.map((option) => {
+    const words = lowerFirst(termAndBilling(option.term, option.billingFrequency, text));
+    if (option.unitPrice === undefined) return `${words}, ${lowerFirst(text.priceAtCheckout)}`;
+    const priced: PricedLine = {
+      currency: option.unitPrice.currency,
+      monthlyUnitMinor: option.unitPrice.monthlyUnitMinor,
+      billingFrequency: option.billingFrequency,
+      licenses: 1,
+    };
+    return `${words}, ${unitPriceText(priced, locale, text)}`;
+  });
+  return `${t.otherChoices}: ${described.join('; ')}.`;
 }
 
 /**
@@ -248,21 +263,19 @@ function button(url: string, label: string): SafeHtml {
 </table>`;
 }
 
-function lineRow(line: MessageLine, t: Strings): SafeHtml {
+function lineRow(line: MessageLine, t: Strings, text: PageText): SafeHtml {
   const pricing = line.pricing;
+  const detail = `${FONT}font-size:14px;line-height:20px;${MUTED}`;
   return html`<tr><td data-line="${line.sku}" style="${RULE}padding:12px 0;">
 <table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="${TABLE}width:100%;">
 <tr>
 <td valign="top" style="${CELL}padding:0 12px 0 0;"><strong style="font-weight:600;">${line.name}</strong><br>
-<span style="${FONT}font-size:14px;${MUTED}">${line.licenses} · ${line.termAndBilling}</span><br>
-<span style="${FONT}font-size:14px;${MUTED}">${
-    pricing
-      ? html`${t.unitPrice}: ${pricing.unit} ${t.perLicense(pricing.period)}${pricing.period > 1 ? html` (${t.monthlyEquivalent(pricing.unitMonthly)})` : ''}`
-      : t.priceAtCheckout
-  }</span>${
+<span style="${detail}">${line.licenses} · ${line.termAndBilling}</span><br>
+<span style="${detail}">${pricing ? pricing.unitText : text.priceAtCheckout}</span>${
+    line.choices ? html`<br>\n<span style="${detail}">${line.choices}</span>` : ''
+  }${
     line.existingSubscribersNote
-      ? html`<br>
-<span style="${FONT}font-size:13px;line-height:19px;color:#8a5300;">${line.existingSubscribersNote}</span>`
+      ? html`<br>\n<span style="${FONT}font-size:13px;line-height:19px;color:#8a5300;">${line.existingSubscribersNote}</span>`
       : ''
   }</td>
 <td valign="top" align="right" style="${CELL}white-space:nowrap;text-align:right;">${
@@ -300,12 +313,14 @@ export function buildOfferMessage(offer: Offer, locale: Locale, url: string): Of
     const subscription = findSubscription(item.sku);
     const { term, billingFrequency } = lineTerm(item);
     const pricing = priced[index];
+    const choices = otherChoices(item, locale, t, pageText);
     return {
       sku: item.sku,
       name: subscription?.name ?? item.sku,
       licenses: t.licenses(item.licenses),
-      termAndBilling: `${t.term[term]}, ${t.billing[billingFrequency]}`,
-      ...(pricing ? { pricing: linePricing(pricing, locale) } : {}),
+      termAndBilling: termAndBilling(term, billingFrequency, pageText),
+      ...(pricing ? { pricing: linePricing(pricing, locale, t, pageText) } : {}),
+      ...(choices ? { choices } : {}),
       ...(subscription?.existingSubscribersOnly
         ? { existingSubscribersNote: pageText.existingSubscribersOnly(subscription.name) }
         : {}),
@@ -317,18 +332,25 @@ export function buildOfferMessage(offer: Offer, locale: Locale, url: string): Of
     ? {
         perMonth: money(summed.totals.perMonthMinor, summed.totals.currency),
         perYear: money(summed.totals.perYearMinor, summed.totals.currency),
-        notes: [t.totalsNote, ...(summed.complete ? [] : [t.totalsExcludeUnpriced])],
+        notes: [pageText.totalsNote, ...(summed.complete ? [] : [pageText.totalsPartial])],
       }
     : undefined;
 
   const purchasedAt = new Date(offer.createdAt);
-  const terms = COMMITMENT_TERMS.filter((term) => offer.items.some((item) => lineTerm(item).term === term));
+  // Every term the customer may end up on: each line's own and those it lets the customer choose.
+  const offered = offer.items.flatMap((item) => [lineTerm(item).term, ...(item.choices ?? []).map((c) => c.term)]);
+  const terms = COMMITMENT_TERMS.filter((term) => offered.includes(term));
   const commitment = [
     t.commitmentWindow(CANCELLATION_WINDOW_HOURS / 24, CANCELLATION_WINDOW_HOURS),
     ...terms.map((term) => {
       const clock = commitmentClock(term, purchasedAt);
       const date = (iso: string) => formatTermDate(locale, iso);
-      return t.termEnds[term](date(clock.termStart), date(clock.termEnd), date(clock.renewsOn));
+      return t.termEnds[term](
+        pageText.termName[term],
+        date(clock.termStart),
+        date(clock.termEnd),
+        date(clock.renewsOn),
+      );
     }),
   ];
 
@@ -344,18 +366,17 @@ export function buildOfferMessage(offer: Offer, locale: Locale, url: string): Of
     ...lines.flatMap((line) => [
       `- ${line.name}: ${line.licenses}`,
       `  ${line.termAndBilling}`,
-      line.pricing
-        ? `  ${t.unitPrice}: ${line.pricing.unit} ${t.perLicense(line.pricing.period)}${line.pricing.period > 1 ? ` (${t.monthlyEquivalent(line.pricing.unitMonthly)})` : ''}`
-        : `  ${t.priceAtCheckout}`,
+      `  ${line.pricing ? line.pricing.unitText : pageText.priceAtCheckout}`,
       ...(line.pricing ? [`  ${t.lineTotal}: ${line.pricing.total} ${t.per(line.pricing.period)}`] : []),
+      ...(line.choices ? [`  ${line.choices}`] : []),
       ...(line.existingSubscribersNote ? [`  ${line.existingSubscribersNote}`] : []),
     ]),
     '',
     ...(totalsLines
       ? [
-          `${t.totalsHeading}:`,
-          `- ${t.perMonthTotal}: ${totalsLines.perMonth}`,
-          `- ${t.perYearTotal}: ${totalsLines.perYear}`,
+          `${pageText.totalsHeading}:`,
+          `- ${pageText.totalPerMonth}: ${totalsLines.perMonth}`,
+          `- ${pageText.totalPerYear}: ${totalsLines.perYear}`,
           ...totalsLines.notes,
         ]
       : [t.allPricesAtCheckout]),
@@ -364,7 +385,7 @@ export function buildOfferMessage(offer: Offer, locale: Locale, url: string): Of
     t.summaryId(offer.summaryId),
     ...(expires ? [expires] : []),
     '',
-    `${t.commitmentHeading}:`,
+    `${pageText.commitmentHeading}:`,
     ...commitment.map((entry) => `- ${entry}`),
     '',
     `${t.disclosuresHeading}:`,
@@ -402,12 +423,13 @@ ${paragraphs(intro, P)}
 ${button(url, t.cta)}
 <h2 style="${H2}">${t.itemsHeading}</h2>
 <table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="${TABLE}width:100%;">
-${lines.map((line) => lineRow(line, t))}<tr><td style="${RULE}padding:12px 0 0;">
+${lines.map((line) => lineRow(line, t, pageText))}<tr><td style="${RULE}padding:12px 0 0;">
 ${
   totalsLines
     ? html`<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="${TABLE}width:100%;">
-<tr><td style="${CELL}font-weight:600;">${t.perMonthTotal}</td><td align="right" style="${CELL}font-weight:600;text-align:right;white-space:nowrap;" data-total="month">${totalsLines.perMonth}</td></tr>
-<tr><td style="${CELL}font-weight:600;">${t.perYearTotal}</td><td align="right" style="${CELL}font-weight:600;text-align:right;white-space:nowrap;" data-total="year">${totalsLines.perYear}</td></tr>
+<tr><td colspan="2" style="${CELL}font-weight:600;padding:0 0 4px;">${pageText.totalsHeading}</td></tr>
+<tr><td style="${CELL}">${pageText.totalPerMonth}</td><td align="right" style="${CELL}font-weight:600;text-align:right;white-space:nowrap;" data-total="month">${totalsLines.perMonth}</td></tr>
+<tr><td style="${CELL}">${pageText.totalPerYear}</td><td align="right" style="${CELL}font-weight:600;text-align:right;white-space:nowrap;" data-total="year">${totalsLines.perYear}</td></tr>
 </table>
 ${totalsLines.notes.map((note) => html`<p style="${SMALL}margin:8px 0 0;">${note}</p>\n`)}`
     : html`<p style="${SMALL}">${t.allPricesAtCheckout}</p>`
@@ -417,7 +439,7 @@ ${totalsLines.notes.map((note) => html`<p style="${SMALL}margin:8px 0 0;">${note
 <p style="${SMALL}margin:20px 0 8px;">${t.linkLead} <a href="${url}" target="_blank" style="color:${ACCENT};text-decoration:underline;word-break:break-all;">${url}</a></p>
 <p style="${SMALL}">${t.summaryId(offer.summaryId)}</p>
 ${expires ? html`<p style="${SMALL}">${expires}</p>` : ''}
-<h2 style="${H2}">${t.commitmentHeading}</h2>
+<h2 style="${H2}">${pageText.commitmentHeading}</h2>
 ${list(commitment.map((entry) => ({ text: entry })))}
 <h2 style="${H2}">${t.disclosuresHeading}</h2>
 ${list(notices)}

@@ -8,29 +8,38 @@ import { offerFixture } from '../support/offer.ts';
 const URL = 'https://offers.example.com/o/7K3M-Q9TX-ABCD-EFGH-JKMN';
 const NBSP = '\u00a0';
 
-/** A line as offer creation makes it: the catalog's unit price snapshot when one is sourced, else none. */
+/** The catalog's unit price snapshot of a SKU in a market, as offer creation stores it; none if unsourced. */
+function snapshot(market: string, sku: string, term: CommitmentTerm, billingFrequency: BillingFrequency) {
+  const price = unitPrice({ market, sku, term, billingFrequency });
+  return price.status === 'priced'
+    ? {
+        unitPrice: {
+          currency: price.currency,
+          monthlyUnitMinor: price.monthlyUnitMinor,
+          perBillingPeriodMinor: price.perBillingPeriodMinor,
+          billingPeriodMonths: price.billingPeriodMonths,
+        },
+      }
+    : {};
+}
+
+/** A line as offer creation makes it; `choices` lists the terms the customer may pick (its own first). */
 function line(
   market: string,
   sku: string,
   licenses: number,
   term: CommitmentTerm,
   billingFrequency: BillingFrequency,
+  choices?: readonly [CommitmentTerm, BillingFrequency][],
 ): OfferLine {
-  const price = unitPrice({ market, sku, term, billingFrequency });
   return {
     sku,
     licenses,
     term,
     billingFrequency,
-    ...(price.status === 'priced'
-      ? {
-          unitPrice: {
-            currency: price.currency,
-            monthlyUnitMinor: price.monthlyUnitMinor,
-            perBillingPeriodMinor: price.perBillingPeriodMinor,
-            billingPeriodMonths: price.billingPeriodMonths,
-          },
-        }
+    ...snapshot(market, sku, term, billingFrequency),
+    ...(choices
+      ? { choices: choices.map(([t, b]) => ({ term: t, billingFrequency: b, ...snapshot(market, sku, t, b) })) }
       : {}),
   };
 }
@@ -49,7 +58,11 @@ function usOffer(overrides: Partial<Offer> = {}): Offer {
     usageLocation: 'US',
     items: [
       line('US', 'M365_BUSINESS_STANDARD', 10, 'P1Y', 'annual'),
-      line('US', 'M365_E3', 25, 'P1Y', 'monthly'),
+      line('US', 'M365_E3', 25, 'P1Y', 'monthly', [
+        ['P1Y', 'monthly'],
+        ['P1Y', 'annual'],
+        ['P1M', 'monthly'],
+      ]),
       line('US', 'M365_BUSINESS_BASIC', 3, 'P1M', 'monthly'),
     ],
     delegatedAdmin: false,
@@ -92,22 +105,26 @@ describe('buildOfferMessage: the HTML email', () => {
 
     const standard = lineHtml(html, 'M365_BUSINESS_STANDARD');
     expect(standard).toContain('>Microsoft 365 Business Standard</strong>');
-    expect(standard).toContain('10 licenses · 1-year term, paid yearly');
-    expect(standard).toContain('Unit price: $168.00 per license per year ($14.00 a month)');
+    expect(standard).toContain('10 licenses · 1-year commitment, paid up front');
+    expect(standard).toContain('Unit price: $168.00 per license per year ($14.00 per license per month)');
     expect(standard).toContain('>$1,680.00</strong>'); // 10 × $168.00, one yearly bill
     expect(standard).toContain('>per year</span>');
 
     const e3 = lineHtml(html, 'M365_E3');
-    expect(e3).toContain('25 licenses · 1-year term, paid monthly');
+    expect(e3).toContain('25 licenses · 1-year commitment, billed monthly');
     expect(e3).toContain('Unit price: $40.95 per license per month<');
     expect(e3).toContain('>$1,023.75</strong>'); // 25 × $40.95
     expect(e3).toContain('>per month</span>');
     expect(e3).toContain(
       'Only for organisations that already subscribe to Microsoft 365 E3: these licenses are added to that subscription.',
     );
+    expect(e3).toContain(
+      '>Other options when you accept: 1-year commitment, paid up front, $468.00 per license per year ($39.00 per license per month); monthly commitment, billed monthly, $46.80 per license per month.</span>',
+    );
+    expect(standard).not.toContain('Other options');
 
     const basic = lineHtml(html, 'M365_BUSINESS_BASIC');
-    expect(basic).toContain('3 licenses · 1-month term, paid monthly');
+    expect(basic).toContain('3 licenses · Monthly commitment, billed monthly');
     expect(basic).toContain('Unit price: $8.40 per license per month<');
     expect(basic).toContain('>$25.20</strong>');
     expect(basic).not.toContain('already subscribe');
@@ -117,9 +134,11 @@ describe('buildOfferMessage: the HTML email', () => {
     const { html } = buildOfferMessage(usOffer(), 'en', URL);
 
     // $140.00 + $1,023.75 + $25.20 a month; twelve of those a year.
-    expect(html).toMatch(/>Total per month<\/td><td [^>]*data-total="month">\$1,188\.95<\/td>/);
-    expect(html).toMatch(/>Total per year<\/td><td [^>]*data-total="year">\$14,267\.40<\/td>/);
-    expect(html).toContain('List prices before taxes. This is an estimate; the checkout shows the final price.</p>');
+    expect(html).toMatch(/>Per month<\/td><td [^>]*data-total="month">\$1,188\.95<\/td>/);
+    expect(html).toMatch(/>Per year<\/td><td [^>]*data-total="year">\$14,267\.40<\/td>/);
+    expect(html).toContain(
+      'List prices before taxes, for the license counts shown. This is an estimate; the checkout shows the final price.</p>',
+    );
     expect(html).not.toContain('are not included');
   });
 
@@ -131,12 +150,12 @@ describe('buildOfferMessage: the HTML email', () => {
       'After you buy, you have 7 days (168 hours) to reduce the number of licenses or cancel, with a prorated credit. After that, the license count is fixed until the term ends.</li>',
     );
     expect(html).toContain(
-      '1-month term: ends one month after the purchase, the day before its monthly anniversary. Bought on November 24, 2026, it runs until December 23, 2026 and renews on December 24, 2026.</li>',
+      'Monthly commitment: ends one month after the purchase, on the day before its monthly anniversary. Bought on November 24, 2026, it runs until December 23, 2026 and renews on December 24, 2026.</li>',
     );
     expect(html).toContain(
-      '1-year term: ends one year after the purchase, the day before its anniversary. Bought on November 24, 2026, it runs until November 23, 2027 and renews on November 24, 2027.</li>',
+      '1-year commitment: ends one year after the purchase, on the day before its anniversary. Bought on November 24, 2026, it runs until November 23, 2027 and renews on November 24, 2027.</li>',
     );
-    expect(html).not.toContain('3-year term');
+    expect(html).not.toContain('3-year commitment');
     expect(html).toContain('Summary ID: 7K3M-Q9TX-ABCD-EFGH-JKMN</p>');
     expect(html).toContain('This offer is valid until December 31, 2026 at 6:59 PM Eastern Standard Time.</p>');
     expect(html).toContain(
@@ -219,23 +238,24 @@ describe('buildOfferMessage: the plain-text part', () => {
         '',
         'Subscriptions in this offer:',
         '- Microsoft 365 Business Standard: 10 licenses',
-        '  1-year term, paid yearly',
-        '  Unit price: $168.00 per license per year ($14.00 a month)',
+        '  1-year commitment, paid up front',
+        '  Unit price: $168.00 per license per year ($14.00 per license per month)',
         '  Line total: $1,680.00 per year',
         '- Microsoft 365 E3: 25 licenses',
-        '  1-year term, paid monthly',
+        '  1-year commitment, billed monthly',
         '  Unit price: $40.95 per license per month',
         '  Line total: $1,023.75 per month',
+        '  Other options when you accept: 1-year commitment, paid up front, $468.00 per license per year ($39.00 per license per month); monthly commitment, billed monthly, $46.80 per license per month.',
         '  Only for organisations that already subscribe to Microsoft 365 E3: these licenses are added to that subscription.',
         '- Microsoft 365 Business Basic: 3 licenses',
-        '  1-month term, paid monthly',
+        '  Monthly commitment, billed monthly',
         '  Unit price: $8.40 per license per month',
         '  Line total: $25.20 per month',
         '',
-        'Estimated total:',
-        '- Total per month: $1,188.95',
-        '- Total per year: $14,267.40',
-        'List prices before taxes. This is an estimate; the checkout shows the final price.',
+        'Estimated cost:',
+        '- Per month: $1,188.95',
+        '- Per year: $14,267.40',
+        'List prices before taxes, for the license counts shown. This is an estimate; the checkout shows the final price.',
         '',
         'View the offer: https://offers.example.com/o/7K3M-Q9TX-ABCD-EFGH-JKMN',
         'Summary ID: 7K3M-Q9TX-ABCD-EFGH-JKMN',
@@ -243,8 +263,8 @@ describe('buildOfferMessage: the plain-text part', () => {
         '',
         'What you commit to:',
         '- After you buy, you have 7 days (168 hours) to reduce the number of licenses or cancel, with a prorated credit. After that, the license count is fixed until the term ends.',
-        '- 1-month term: ends one month after the purchase, the day before its monthly anniversary. Bought on November 24, 2026, it runs until December 23, 2026 and renews on December 24, 2026.',
-        '- 1-year term: ends one year after the purchase, the day before its anniversary. Bought on November 24, 2026, it runs until November 23, 2027 and renews on November 24, 2027.',
+        '- Monthly commitment: ends one month after the purchase, on the day before its monthly anniversary. Bought on November 24, 2026, it runs until December 23, 2026 and renews on December 24, 2026.',
+        '- 1-year commitment: ends one year after the purchase, on the day before its anniversary. Bought on November 24, 2026, it runs until November 23, 2027 and renews on November 24, 2027.',
         '',
         'Before you accept:',
         '- Fabrikam is an authorised advisor for Microsoft cloud subscriptions and prepared this offer for you.',
@@ -267,10 +287,10 @@ describe('buildOfferMessage: the plain-text part', () => {
     expect(message.subject).toContain('sua oferta de compra');
     expect(message.text).toContain('Fabrikam preparou uma oferta');
     expect(message.text).toContain(
-      `- Microsoft 365 Business Standard: 10 licenças\n  Prazo de 1 ano, pagamento anual\n  Preço unitário: US$${NBSP}168,00 por licença por ano (US$${NBSP}14,00 por mês)\n  Total da linha: US$${NBSP}1.680,00 por ano\n`,
+      `- Microsoft 365 Business Standard: 10 licenças\n  Compromisso de 1 ano, pago antecipadamente\n  Preço unitário: US$${NBSP}168,00 por licença por ano (US$${NBSP}14,00 por licença por mês)\n  Total da linha: US$${NBSP}1.680,00 por ano\n`,
     );
-    expect(message.text).toContain(`- Total por mês: US$${NBSP}1.188,95\n- Total por ano: US$${NBSP}14.267,40\n`);
-    expect(message.text).toContain('É uma estimativa; a finalização da compra mostra o preço final.');
+    expect(message.text).toContain(`- Por mês: US$${NBSP}1.188,95\n- Por ano: US$${NBSP}14.267,40\n`);
+    expect(message.text).toContain('É uma estimativa; o pagamento mostra o preço final.');
     expect(message.text).toContain(
       '- Depois da compra, você tem 7 dias (168 horas) para reduzir o número de licenças ou cancelar',
     );
@@ -304,20 +324,47 @@ describe('buildOfferMessage: lines without a price', () => {
     const pt = buildOfferMessage(offer, 'pt-BR', URL);
 
     expect(en.text).toContain(
-      '- Microsoft 365 Business Standard: 10 licenses\n  1-year term, paid yearly\n  Price shown at checkout\n',
+      '- Microsoft 365 Business Standard: 10 licenses\n  1-year commitment, paid up front\n  Price shown at checkout\n',
     );
     expect(en.text).toContain(
-      '- Microsoft 365 Business Basic: 4 licenses\n  1-month term, paid monthly\n  Price shown at checkout\n',
+      '- Microsoft 365 Business Basic: 4 licenses\n  Monthly commitment, billed monthly\n  Price shown at checkout\n',
     );
     expect(en.text).toContain('\nPrices and totals are shown at checkout.\n');
     expect(lineHtml(en.html, 'M365_BUSINESS_BASIC')).toContain('>Price shown at checkout</span>');
-    expect(pt.text).toContain('  Preço exibido na finalização da compra\n');
-    expect(pt.text).toContain('\nOs preços e totais são exibidos na finalização da compra.\n');
+    expect(pt.text).toContain('  Preço mostrado no pagamento\n');
+    expect(pt.text).toContain('\nOs preços e totais são mostrados no pagamento.\n');
     for (const message of [en, pt]) {
-      expect(message.text).not.toMatch(/R\$|US\$|\$\d|Total per|Total por/);
+      expect(message.text).not.toMatch(/R\$|US\$|\$\d|Estimated cost|Custo estimado/);
       expect(message.html).not.toMatch(/R\$|US\$|\$\d|data-total=/);
       expect(message.text).toMatch(/168 (hours|horas)/);
     }
+  });
+
+  it('lists a line’s other term choices as priced at checkout, and their terms’ commitment clocks', () => {
+    const offer = usOffer({
+      usageLocation: 'BR',
+      items: [
+        line('BR', 'M365_BUSINESS_BASIC', 4, 'P1Y', 'annual', [
+          ['P1Y', 'annual'],
+          ['P1M', 'monthly'],
+        ]),
+      ],
+    });
+
+    const en = buildOfferMessage(offer, 'en', URL);
+    const pt = buildOfferMessage(offer, 'pt-BR', URL);
+
+    expect(en.text).toContain(
+      '  Price shown at checkout\n  Other options when you accept: monthly commitment, billed monthly, price shown at checkout.\n',
+    );
+    expect(en.text).toContain('\n- Monthly commitment: ends one month after the purchase');
+    expect(en.html).toContain(
+      'Other options when you accept: monthly commitment, billed monthly, price shown at checkout.</span>',
+    );
+    expect(pt.text).toContain(
+      '  Outras opções ao aceitar: compromisso mensal, cobrado mensalmente, preço mostrado no pagamento.\n',
+    );
+    expect(pt.text).toContain('\n- Compromisso mensal: termina um mês após a compra');
   });
 
   it('totals only the priced lines of a mixed offer, and says the others are not included', () => {
@@ -333,15 +380,17 @@ describe('buildOfferMessage: lines without a price', () => {
     const { text, html } = buildOfferMessage(offer, 'en', URL);
 
     expect(text).toContain(
-      '- Microsoft Teams Essentials: 3 licenses\n  1-year term, paid yearly\n  Price shown at checkout\n',
+      '- Microsoft Teams Essentials: 3 licenses\n  1-year commitment, paid up front\n  Price shown at checkout\n',
     );
     expect(text).toContain(
-      '- Total per month: $140.00\n- Total per year: $1,680.00\nList prices before taxes. This is an estimate; the checkout shows the final price.\nSubscriptions priced at checkout are not included.\n',
+      '- Per month: $140.00\n- Per year: $1,680.00\nList prices before taxes, for the license counts shown. This is an estimate; the checkout shows the final price.\nOnly subscriptions with a price shown are included; the others are priced at checkout.\n',
     );
-    expect(html).toContain('Subscriptions priced at checkout are not included.</p>');
+    expect(html).toContain(
+      'Only subscriptions with a price shown are included; the others are priced at checkout.</p>',
+    );
   });
 
-  it('still renders an offer made before terms and prices: a 1-year term paid yearly, priced at checkout', () => {
+  it('still renders an offer made before terms and prices: a 1-year term paid up front, priced at checkout', () => {
     const offer = usOffer({
       items: [
         { sku: 'M365_BUSINESS_STANDARD', licenses: 1 },
@@ -352,12 +401,12 @@ describe('buildOfferMessage: lines without a price', () => {
     const { text, html } = buildOfferMessage(offer, 'pt-BR', URL);
 
     expect(text).toContain(
-      '- Microsoft 365 E3: 2.500 licenças\n  Prazo de 1 ano, pagamento anual\n  Preço exibido na finalização da compra\n',
+      '- Microsoft 365 E3: 2.500 licenças\n  Compromisso de 1 ano, pago antecipadamente\n  Preço mostrado no pagamento\n',
     );
     expect(text).toContain('- Microsoft 365 Business Standard: 1 licença\n');
-    expect(text).toContain('- Prazo de 1 ano: termina um ano após a compra');
-    expect(text).not.toContain('Prazo de 1 mês:');
-    expect(html).toContain('1 licença · Prazo de 1 ano, pagamento anual');
+    expect(text).toContain('- Compromisso de 1 ano: termina um ano após a compra');
+    expect(text).not.toContain('Compromisso mensal:');
+    expect(html).toContain('1 licença · Compromisso de 1 ano, pago antecipadamente');
   });
 });
 
