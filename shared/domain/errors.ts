@@ -59,7 +59,7 @@ export abstract class DomainError extends Error {
      */
     readonly extensions: Readonly<Record<string, unknown>> = {},
   ) {
-    super(detail ?? violations[0]?.message ?? title);
+    super(detail ?? title);
     this.name = new.target.name;
   }
 }

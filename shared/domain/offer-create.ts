@@ -58,26 +58,27 @@ export interface OfferCreateDeps {
   readonly catalogVersion?: string;
   /** Waits between attempts when concurrent requests contend for the same items; tests pass a recorder. */
   readonly sleep?: (ms: number) => Promise<void>;
+  /** In [0, 1): the jitter of those waits; tests pass a fixed one. */
+  readonly random?: () => number;
 }
 
 const CREATE_OPERATION = 'create-offer';
 const MAX_WRITE_ATTEMPTS = 6;
 
-/** The table did not apply the create for a reason another attempt can get past. */
-class WriteNotApplied extends Error {
-  constructor(readonly reason: 'summary-id-taken' | 'contention') {
-    super(reason);
-  }
-}
+// Why the table did not apply a create, when another attempt can get past it.
+class SummaryIdTaken extends Error {}
+class Contention extends Error {}
 
 /**
  * A taken summary ID is retried at once with a new one. Contention (a concurrent transaction on the
  * same items) waits 10–50 ms, doubling with each attempt, with jitter so the contenders spread out.
  */
-function retryWrite(error: unknown, attempt: number): { delayMs: number } | undefined {
-  if (!(error instanceof WriteNotApplied)) return undefined;
-  if (error.reason === 'summary-id-taken') return { delayMs: 0 };
-  return { delayMs: Math.round((10 + Math.random() * 40) * 2 ** (attempt - 1)) };
+function retryWrite(random: () => number) {
+  return (error: unknown, attempt: number): { delayMs: number } | undefined => {
+    if (error instanceof SummaryIdTaken) return { delayMs: 0 };
+    if (error instanceof Contention) return { delayMs: Math.round((10 + random() * 40) * 2 ** (attempt - 1)) };
+    return undefined;
+  };
 }
 
 function concurrentRequest(): ConflictError {
@@ -291,10 +292,10 @@ export class OfferCreateService {
    */
   async create(partnerId: string, input: CreateOfferInput, idempotencyKey?: string): Promise<CreateOfferResult> {
     const now = this.now();
-    const hash = idempotencyKey !== undefined ? requestHash(input) : undefined;
+    const keyed = idempotencyKey === undefined ? undefined : { key: idempotencyKey, hash: requestHash(input) };
     const context = await this.store.loadCreationContext(partnerId, input.officeId, idempotencyKey);
-    if (context.idempotency && hash !== undefined && isLive(context.idempotency, now)) {
-      return replay(context.idempotency, hash);
+    if (keyed && context.idempotency && isLive(context.idempotency, now)) {
+      return replay(context.idempotency, keyed.hash);
     }
 
     const partner = checkPartner(context.partner, input);
@@ -329,34 +330,33 @@ export class OfferCreateService {
         ...(this.deps.catalogVersion !== undefined ? { catalogVersion: this.deps.catalogVersion } : {}),
       };
       const answer = this.deps.answer(offer, now);
-      const record: IdempotencyRecord | undefined =
-        idempotencyKey !== undefined && hash !== undefined
-          ? {
-              partnerId,
-              key: idempotencyKey,
-              operation: CREATE_OPERATION,
-              requestHash: hash,
-              statusCode: answer.statusCode,
-              responseBody: answer.responseBody,
-              ...(answer.location !== undefined ? { location: answer.location } : {}),
-              createdAt: offer.createdAt,
-              expiresAtEpoch: epochSeconds(now) + IDEMPOTENCY_WINDOW_SECONDS,
-            }
-          : undefined;
+      const record: IdempotencyRecord | undefined = keyed
+        ? {
+            partnerId,
+            key: keyed.key,
+            operation: CREATE_OPERATION,
+            requestHash: keyed.hash,
+            statusCode: answer.statusCode,
+            responseBody: answer.responseBody,
+            ...(answer.location !== undefined ? { location: answer.location } : {}),
+            createdAt: offer.createdAt,
+            expiresAtEpoch: epochSeconds(now) + IDEMPOTENCY_WINDOW_SECONDS,
+          }
+        : undefined;
 
       const outcome = await this.store.create(offer, record);
       if (outcome.ok) return { kind: 'created', offer, answer };
-      if (outcome.reason === 'summary-id-taken') throw new WriteNotApplied('summary-id-taken');
+      if (outcome.reason === 'summary-id-taken') throw new SummaryIdTaken();
       // The key may be taken by a request that has committed meanwhile: its answer is ours.
-      if (idempotencyKey !== undefined && hash !== undefined) {
-        const existing = await this.store.getIdempotencyRecord(partnerId, idempotencyKey);
-        if (existing && isLive(existing, this.now())) return replay(existing, hash);
+      if (keyed) {
+        const existing = await this.store.getIdempotencyRecord(partnerId, keyed.key);
+        if (existing && isLive(existing, this.now())) return replay(existing, keyed.hash);
       }
-      throw new WriteNotApplied('contention');
+      throw new Contention();
     };
     return retry(attempt, {
       maxAttempts: MAX_WRITE_ATTEMPTS,
-      decide: retryWrite,
+      decide: retryWrite(this.deps.random ?? Math.random),
       exhausted: concurrentRequest,
       ...(this.deps.sleep ? { sleep: this.deps.sleep } : {}),
     });

@@ -42,6 +42,7 @@ describe('OfferQueries.get', () => {
     await expect(new OfferQueries({ store }).get('p-1', SUMMARY_ID)).rejects.toMatchObject({
       kind: 'not-found',
       type: 'offer-not-found',
+      title: 'Offer not found',
       detail: `You have no offer with summary ID "${SUMMARY_ID}".`,
       violations: [],
     });
@@ -66,6 +67,15 @@ describe('OfferQueries.list', () => {
     await new OfferQueries({ store, now: () => NOW }).list('p-1', { status: 'expired', now: at });
 
     expect(calls).toEqual([{ method: 'listForPartner', args: ['p-1', { limit: 25, status: 'expired', now: at }] }]);
+  });
+
+  it('continues after the position it is given', async () => {
+    const { store, calls } = fakeStore();
+    const after = { createdAt: '2026-11-01T00:00:00.000Z', summaryId: SUMMARY_ID };
+
+    await new OfferQueries({ store, now: () => NOW }).list('p-1', { limit: 5, after });
+
+    expect(calls).toEqual([{ method: 'listForPartner', args: ['p-1', { limit: 5, after, now: NOW }] }]);
   });
 
   it('pages by 25 at its own clock when the caller names neither', async () => {

@@ -1,7 +1,20 @@
-import { ConflictError, type DomainLocation, UnprocessableError } from '../../shared/domain/errors.ts';
+import {
+  ConflictError,
+  type DomainLocation,
+  MethodNotAllowedError,
+  TooManyRequestsError,
+  UnprocessableError,
+} from '../../shared/domain/errors.ts';
 import { DuplicateReferenceError } from '../../shared/domain/offer.ts';
 import { checkItems } from '../../shared/domain/offer-create.ts';
-import { fieldOf, mapError } from '../../shared/http/problem.ts';
+import {
+  cappedErrors,
+  fieldOf,
+  MAX_FIELD_LENGTH,
+  mapError,
+  RequestError,
+  ServiceUnavailableError,
+} from '../../shared/http/problem.ts';
 
 function problemOf(run: () => unknown) {
   try {
@@ -110,5 +123,91 @@ describe('domain errors as problem details (shared/http/problem.ts)', () => {
         requestId: 'r',
       }),
     );
+  });
+});
+
+describe('domain error messages (shared/domain/errors.ts)', () => {
+  it('carry the detail, or the title when the detail is left to the violation', () => {
+    const withDetail = new UnprocessableError('t', 'Title', 'The detail');
+    const withoutDetail = new UnprocessableError('t', 'Title', undefined, [
+      { at: { field: 'expiry' }, rule: 'in_future', message: 'must be in the future' },
+    ]);
+
+    expect([withDetail.name, withDetail.message]).toEqual(['UnprocessableError', 'The detail']);
+    expect(withoutDetail.message).toBe('Title');
+  });
+});
+
+describe('problem documents of the other errors (shared/http/problem.ts)', () => {
+  it('answers a wrong method with its own words and the Allow header', () => {
+    expect(mapError(new MethodNotAllowedError('DELETE', ['GET', 'POST']), 'r')).toEqual({
+      problem: {
+        type: 'urn:purchase-offers:problem:method-not-allowed',
+        title: 'Method not allowed',
+        status: 405,
+        detail: 'DELETE is not supported here; this path takes GET, POST.',
+        requestId: 'r',
+      },
+      headers: { allow: 'GET, POST' },
+      unexpected: false,
+    });
+  });
+
+  it('answers too many requests with 429 and Retry-After', () => {
+    const mapped = mapError(new TooManyRequestsError('sync-too-soon', 'Too soon', 'Wait.', 30), 'r');
+
+    expect(mapped.problem).toMatchObject({ status: 429, type: 'urn:purchase-offers:problem:sync-too-soon' });
+    expect(mapped.headers).toEqual({ 'retry-after': '30' });
+  });
+
+  it('answers an unreachable table with 503 and Retry-After, as an expected error', () => {
+    const error = new ServiceUnavailableError();
+
+    expect([error.name, error.message]).toEqual(['ServiceUnavailableError', 'The table did not answer']);
+    expect(mapError(error, 'r')).toEqual({
+      problem: {
+        type: 'urn:purchase-offers:problem:service-unavailable',
+        title: 'Service unavailable',
+        status: 503,
+        detail:
+          'Our database did not answer in time. Retry after 5 seconds; a create retried with the same Idempotency-Key is never applied twice.',
+        requestId: 'r',
+      },
+      headers: { 'retry-after': '5' },
+      unexpected: false,
+    });
+  });
+
+  it('answers anything else with 500 and nothing but the request id', () => {
+    expect(mapError(new Error('secret'), 'r')).toEqual({
+      problem: {
+        type: 'urn:purchase-offers:problem:internal-error',
+        title: 'Internal error',
+        status: 500,
+        detail: 'Something went wrong on our side. Retry later, and quote the request id if it persists.',
+        requestId: 'r',
+      },
+      headers: {},
+      unexpected: true,
+    });
+  });
+
+  it('answers a request error with its own status, and no errors member when it names no field', () => {
+    const error = new RequestError(415, 'unsupported-media-type', 'Unsupported media type', 'Send JSON.');
+
+    expect(error.name).toBe('RequestError');
+    expect(mapError(error, 'r').problem).toStrictEqual({
+      type: 'urn:purchase-offers:problem:unsupported-media-type',
+      title: 'Unsupported media type',
+      status: 415,
+      detail: 'Send JSON.',
+      requestId: 'r',
+    });
+  });
+
+  it('keeps a field path of exactly the limit whole', () => {
+    const field = `body.${'x'.repeat(MAX_FIELD_LENGTH - 5)}`;
+
+    expect(cappedErrors([{ field, rule: 'unrecognized_key', message: 'x' }]).errors?.[0]?.field).toBe(field);
   });
 });
