@@ -53,6 +53,8 @@ interface Strings {
   cta: string;
   linkLead: string;
   summaryId: (id: string) => string;
+  /** On a revised offer: the summary ID of the offer it replaces. */
+  replaces: (id: string) => string;
   expires: (when: string) => string;
   disclosuresHeading: string;
   defaultClosing: string;
@@ -84,6 +86,7 @@ const STRINGS: Record<Locale, Strings> = {
     cta: 'View the offer',
     linkLead: 'View the offer:',
     summaryId: (id) => `Summary ID: ${id}`,
+    replaces: (id) => `This offer replaces the earlier offer ${id}.`,
     expires: (when) => `This offer is valid until ${when}.`,
     disclosuresHeading: 'Before you accept',
     defaultClosing: 'Thank you for considering this offer.',
@@ -113,6 +116,7 @@ const STRINGS: Record<Locale, Strings> = {
     cta: 'Ver a oferta',
     linkLead: 'Ver a oferta:',
     summaryId: (id) => `ID do resumo: ${id}`,
+    replaces: (id) => `Esta oferta substitui a oferta anterior ${id}.`,
     expires: (when) => `Esta oferta é válida até ${when}.`,
     disclosuresHeading: 'Antes de aceitar',
     defaultClosing: 'Obrigado por considerar esta oferta.',
@@ -358,6 +362,7 @@ export function buildOfferMessage(offer: Offer, locale: Locale, url: string): Of
   // In the usage location's time zone, named, as on the offer page.
   const expires = offer.expiresAt ? t.expires(formatDateTime(locale, offer.expiresAt, offer.usageLocation)) : undefined;
   const subject = t.subject(partnerName);
+  const replaces = offer.revisionOf ? t.replaces(offer.revisionOf) : undefined;
 
   const text = [
     intro,
@@ -383,6 +388,7 @@ export function buildOfferMessage(offer: Offer, locale: Locale, url: string): Of
     '',
     `${t.linkLead} ${url}`,
     t.summaryId(offer.summaryId),
+    ...(replaces ? [replaces] : []),
     ...(expires ? [expires] : []),
     '',
     `${pageText.commitmentHeading}:`,
@@ -438,6 +444,7 @@ ${totalsLines.notes.map((note) => html`<p style="${SMALL}margin:8px 0 0;">${note
 </table>
 <p style="${SMALL}margin:20px 0 8px;">${t.linkLead} <a href="${url}" target="_blank" style="color:${ACCENT};text-decoration:underline;word-break:break-all;">${url}</a></p>
 <p style="${SMALL}">${t.summaryId(offer.summaryId)}</p>
+${replaces ? html`<p style="${SMALL}">${replaces}</p>` : ''}
 ${expires ? html`<p style="${SMALL}">${expires}</p>` : ''}
 <h2 style="${H2}">${pageText.commitmentHeading}</h2>
 ${list(commitment.map((entry) => ({ text: entry })))}

@@ -182,6 +182,20 @@ describe('buildOfferMessage: the HTML email', () => {
     }
   });
 
+  it('names the offer a revision replaces, next to its own summary ID', () => {
+    const revised = usOffer({ revisionOf: 'AAAA-BBBB-CCCC-DDDD-EEEE' });
+
+    const en = buildOfferMessage(revised, 'en', URL);
+    const pt = buildOfferMessage(revised, 'pt-BR', URL);
+
+    expect(en.text).toContain(
+      'Summary ID: 7K3M-Q9TX-ABCD-EFGH-JKMN\nThis offer replaces the earlier offer AAAA-BBBB-CCCC-DDDD-EEEE.\n',
+    );
+    expect(en.html).toContain('>This offer replaces the earlier offer AAAA-BBBB-CCCC-DDDD-EEEE.</p>');
+    expect(pt.text).toContain('Esta oferta substitui a oferta anterior AAAA-BBBB-CCCC-DDDD-EEEE.');
+    expect(buildOfferMessage(usOffer(), 'en', URL).text).not.toContain('replaces');
+  });
+
   it('leaves a logo that is not https out (the mail client would fetch it in the clear)', () => {
     const offer = usOffer();
     const message = buildOfferMessage(
