@@ -192,6 +192,43 @@ describe('prices and the commitment on the offer page in Chromium', () => {
     await expect(text('.total-year')).resolves.toBe('$3,609.00');
   });
 
+  it('lets the customer pick a term: the chosen one is accepted with its price and totals', async () => {
+    const { summaryId } = await seededOffer('US', [
+      pricedLine('US', 'M365_BUSINESS_BASIC', 10, 'P1Y', 'annual', [
+        ['P1Y', 'annual'],
+        ['P1Y', 'monthly'],
+        ['P1M', 'monthly'],
+      ]),
+    ]);
+    const checkoutOrigin = process.env.CHECKOUT_ENTRY_ORIGIN ?? '';
+    await page.route(
+      (url) => url.origin === checkoutOrigin,
+      (route) => route.abort(),
+    );
+    await open(summaryId, 'en');
+    await expect(
+      page.getByRole('group', { name: 'Term and billing for Microsoft 365 Business Basic' }).isVisible(),
+    ).resolves.toBe(true);
+    await expect(page.getByRole('radio', { name: /1-year commitment, paid up front/ }).isChecked()).resolves.toBe(true);
+
+    await page.getByRole('radio', { name: /Monthly commitment, billed monthly/ }).check();
+    await page.getByLabel('Company name').fill('Tailwind Traders');
+    await page.getByLabel('First name').fill('Rita');
+    await page.getByLabel('Last name').fill('Alves');
+    await page.getByLabel('Email', { exact: true }).fill('rita@tailwind.example');
+    await Promise.all([
+      page.waitForURL(/\/accepted\//),
+      page.getByRole('button', { name: 'Accept and go to checkout' }).click(),
+    ]);
+
+    await expect(text('.accepted .term')).resolves.toBe('Monthly commitment, billed monthly');
+    await expect(text('.accepted .price')).resolves.toBe(
+      '$8.40 per license per monthTotal for 10 licenses: $84.00 per month',
+    );
+    await expect(text('.total-month')).resolves.toBe('$84.00');
+    await expect(text('.total-year')).resolves.toBe('$1,008.00');
+  });
+
   it('shows a replaced offer’s link as "this offer was replaced", leading to the new offer', async () => {
     const replacement = await seededOffer('US', usLines());
     const old = await seededOffer('US', usLines());
