@@ -10,7 +10,7 @@ import {
 } from '../catalog/terms.ts';
 import { lineTotal, type PricedLine, type Totals, totals } from '../catalog/totals.ts';
 import { lineTerm, type Offer, type OfferLine, offerContact, offerLogoUrl } from '../domain/offer.ts';
-import { formatDateTime, formatNumber } from '../i18n/format.ts';
+import { formatCalendarDate, formatDateTime, formatNumber } from '../i18n/format.ts';
 import type { Locale } from '../i18n/locale.ts';
 import { PAGE_TEXT, type PageText } from '../offer-page/page-text.ts';
 import { disclosures } from './disclosures.ts';
@@ -126,17 +126,6 @@ const STRINGS: Record<Locale, Strings> = {
 
 const PER_EN: Record<Period, string> = { 1: 'per month', 12: 'per year', 36: 'per 3 years' };
 const PER_PT: Record<Period, string> = { 1: 'por mês', 12: 'por ano', 36: 'por 3 anos' };
-
-// Term dates are calendar dates in UTC (the vendor's), so they are written without a zone shift.
-const termDateFormats = new Map<Locale, Intl.DateTimeFormat>();
-function formatTermDate(locale: Locale, isoDate: string): string {
-  let format = termDateFormats.get(locale);
-  if (format === undefined) {
-    format = new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: 'UTC' });
-    termDateFormats.set(locale, format);
-  }
-  return format.format(new Date(`${isoDate}T00:00:00Z`));
-}
 
 /** The logo is fetched by the customer's mail client: only an https URL is ever put in the message. */
 function httpsOnly(url: string | undefined): string | undefined {
@@ -301,7 +290,8 @@ function lineRow(line: MessageLine, t: Strings, text: PageText): SafeHtml {
  * without a price snapshot (an unsourced price, or an offer made before prices) says it is shown at
  * checkout and is left out of the totals. The commitment example dates take the offer's creation
  * date as the purchase date. Pure: no clock, no I/O.
- * Throws RangeError only for a corrupt stored price (a non-integer amount or a malformed currency).
+ * Throws RangeError only for corrupt stored data: a price that is not whole minor units or has a
+ * malformed currency, or an invalid createdAt.
  */
 export function buildOfferMessage(offer: Offer, locale: Locale, url: string): OfferMessage {
   const t = STRINGS[locale];
@@ -348,7 +338,8 @@ export function buildOfferMessage(offer: Offer, locale: Locale, url: string): Of
     t.commitmentWindow(CANCELLATION_WINDOW_HOURS / 24, CANCELLATION_WINDOW_HOURS),
     ...terms.map((term) => {
       const clock = commitmentClock(term, purchasedAt);
-      const date = (iso: string) => formatTermDate(locale, iso);
+      // Term dates are the vendor's UTC calendar dates, written as such (no zone shift).
+      const date = (iso: string) => formatCalendarDate(locale, iso);
       return t.termEnds[term](
         pageText.termName[term],
         date(clock.termStart),
