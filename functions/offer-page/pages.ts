@@ -199,7 +199,7 @@ export function offerPage({
 ${existingOnly ? html`<p class="hint existing-only" id="${id}-note">${text.existingSubscribersOnly(subscription.name)}</p>` : ''}
 ${rules.length > 0 ? html`<p class="hint quantity-rule" id="${id}-rule">${rules.join(' ')}</p>` : ''}
 ${fieldError(id, error)}</div>
-${termPart(item, index, chosen, locale, text)}
+${termPart(item, index, chosen, locale, text, form.errors[termFieldName(index)])}
 ${lineCost(line, locale, text, `${id}-price`)}</div>`;
   });
   const notes = disclosures(locale, { partnerName: partner, contact, delegatedAdmin: offer.delegatedAdmin });

@@ -183,7 +183,7 @@ export function quantityRuleNotes(sku: string, locale: Locale, text: PageText): 
 
 /**
  * The term choice of line `index` as radio buttons (each option with its unit price), the chosen
- * one checked; or, for a line without choices, its term and billing in words.
+ * one checked, with `error` under them; or, for a line without choices, its term and billing in words.
  */
 export function termPart(
   line: OfferLine,
@@ -191,6 +191,7 @@ export function termPart(
   chosen: LineTermOption,
   locale: Locale,
   text: PageText,
+  error?: string,
 ): SafeHtml {
   const choices = line.choices ?? [];
   if (choices.length < 2) {
@@ -201,9 +202,10 @@ export function termPart(
   const options = choices.map((option, k) => {
     const value = termChoiceValue(option);
     const price = option.unitPrice ? unitPriceText(option.unitPrice, locale, text) : text.priceAtCheckout;
-    return html`<label class="choice"><input type="radio" id="term-${index}-${k}" name="${termFieldName(index)}" value="${value}"${value === chosenValue ? html` checked` : ''}> ${termText(option.term, option.billingFrequency, text)}: ${price}</label>`;
+    return html`<label class="choice"><input type="radio" id="term-${index}-${k}" name="${termFieldName(index)}" value="${value}"${value === chosenValue ? html` checked` : ''}${error ? html` aria-invalid="true"` : ''}> ${termText(option.term, option.billingFrequency, text)}: ${price}</label>`;
   });
-  return html`<fieldset class="term-choice"><legend>${text.termChoiceLegend(name)}</legend>
+  const errorId = `term-${index}-error`;
+  return html`<fieldset class="term-choice"${error ? html` aria-describedby="${errorId}"` : ''}><legend>${text.termChoiceLegend(name)}</legend>
 ${options}
-</fieldset>`;
+${error ? html`<p class="error" id="${errorId}">${error}</p>` : ''}</fieldset>`;
 }

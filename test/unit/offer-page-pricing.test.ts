@@ -261,6 +261,22 @@ describe('the term choice on the offer page', () => {
     expect(textOf(page, 'total-month')).toBe('$70.00');
   });
 
+  it('shows a term error under the choice, read out with it', () => {
+    const page = plain(
+      offerPage({
+        offer: choosing(),
+        locale: 'en',
+        submissionToken: 't',
+        now: NOW,
+        form: { values: { 'term.0': 'P3Y/triennial' }, errors: { 'term.0': 'Choose one of the terms offered.' } },
+      }),
+    );
+
+    expect(page).toContain('<fieldset class="term-choice" aria-describedby="term-0-error">');
+    expect(page).toContain('<p class="error" id="term-0-error">Choose one of the terms offered.</p></fieldset>');
+    expect(page).toContain('value="P1M/monthly" aria-invalid="true">');
+  });
+
   it('keeps every id on the page unique', () => {
     const page = render(choosing(), 'pt-BR');
     const ids = [...page.matchAll(/ id="([^"]+)"/g)].map((m) => m[1]);
