@@ -101,7 +101,7 @@ export function lineCost(line: ShownLine, locale: Locale, text: PageText, id: st
     line.licenses === undefined
       ? ''
       : text.lineTotal(
-          formatNumber(locale, line.licenses),
+          line.licenses,
           formatMoney(
             {
               amountMinor: lineTotal(pricedLine({ ...line, unitPrice: price, licenses: line.licenses }))
@@ -142,10 +142,13 @@ export function costSummary(lines: readonly ShownLine[], locale: Locale, text: P
 </dl>`;
   });
   const partial = priced.length < lines.length ? html`<p class="hint">${text.totalsPartial}</p>` : '';
+  const monthlyTerm = priced.some((line) => line.term === 'P1M')
+    ? html`<p class="hint">${text.totalsMonthlyTerm}</p>`
+    : '';
   return html`<section class="cost" aria-labelledby="cost-heading">${heading}
 ${blocks}
 <p class="hint">${text.totalsNote}</p>
-${partial}</section>`;
+${partial}${monthlyTerm}</section>`;
 }
 
 /**

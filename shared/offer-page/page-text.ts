@@ -23,8 +23,8 @@ export interface PageText {
   readonly perLicensePer: (amount: string, months: number) => string;
   /** After a unit price billed for several months: what it comes to per month. */
   readonly monthlyEquivalent: (amount: string) => string;
-  /** The line total for `count` licenses (both formatted), per bill of `months` months. */
-  readonly lineTotal: (count: string, amount: string, months: number) => string;
+  /** The line total for `count` licenses (`amount` formatted), per bill of `months` months. */
+  readonly lineTotal: (count: number, amount: string, months: number) => string;
   /** Instead of a price, for a line without a sourced list price. */
   readonly priceAtCheckout: string;
   readonly totalsHeading: string;
@@ -33,6 +33,8 @@ export interface PageText {
   readonly totalsNote: string;
   /** Under totals that leave out lines without a price. */
   readonly totalsPartial: string;
+  /** Under totals that include a monthly term: how its yearly figure is counted. */
+  readonly totalsMonthlyTerm: string;
   /** Instead of totals while a posted license count is not a valid one. */
   readonly totalsNeedValidCounts: string;
   readonly commitmentHeading: string;
@@ -159,7 +161,8 @@ export const PAGE_TEXT: Record<Locale, PageText> = {
       billingFrequency === 'monthly' ? 'billed monthly' : upFront ? 'paid up front' : 'billed annually',
     perLicensePer: (amount, months) => `${amount} per license per ${enPeriod(months)}`,
     monthlyEquivalent: (amount) => `(${amount} per license per month)`,
-    lineTotal: (count, amount, months) => `Total for ${count} licenses: ${amount} per ${enPeriod(months)}`,
+    lineTotal: (count, amount, months) =>
+      `Total for ${formatNumber('en', count)} ${count === 1 ? 'license' : 'licenses'}: ${amount} per ${enPeriod(months)}`,
     priceAtCheckout: 'Price shown at checkout',
     totalsHeading: 'Estimated cost',
     totalPerMonth: 'Per month',
@@ -167,6 +170,7 @@ export const PAGE_TEXT: Record<Locale, PageText> = {
     totalsNote:
       'List prices before taxes, for the license counts shown. This is an estimate; the checkout shows the final price.',
     totalsPartial: 'Only subscriptions with a price shown are included; the others are priced at checkout.',
+    totalsMonthlyTerm: 'The yearly figure counts subscriptions on a monthly commitment as renewed every month.',
     totalsNeedValidCounts: 'Correct the license counts to see the estimated cost.',
     commitmentHeading: 'What you commit to',
     commitmentIfToday: 'If you buy today:',
@@ -273,7 +277,8 @@ export const PAGE_TEXT: Record<Locale, PageText> = {
       billingFrequency === 'monthly' ? 'cobrado mensalmente' : upFront ? 'pago antecipadamente' : 'cobrado anualmente',
     perLicensePer: (amount, months) => `${amount} por licença por ${ptPeriod(months)}`,
     monthlyEquivalent: (amount) => `(${amount} por licença por mês)`,
-    lineTotal: (count, amount, months) => `Total para ${count} licenças: ${amount} por ${ptPeriod(months)}`,
+    lineTotal: (count, amount, months) =>
+      `Total para ${formatNumber('pt-BR', count)} ${count === 1 ? 'licença' : 'licenças'}: ${amount} por ${ptPeriod(months)}`,
     priceAtCheckout: 'Preço mostrado no pagamento',
     totalsHeading: 'Custo estimado',
     totalPerMonth: 'Por mês',
@@ -281,6 +286,7 @@ export const PAGE_TEXT: Record<Locale, PageText> = {
     totalsNote:
       'Preços de lista sem impostos, para as quantidades de licenças mostradas. É uma estimativa; o pagamento mostra o preço final.',
     totalsPartial: 'Só entram as assinaturas com preço mostrado; as demais têm o preço mostrado no pagamento.',
+    totalsMonthlyTerm: 'O valor anual considera as assinaturas com compromisso mensal renovadas todo mês.',
     totalsNeedValidCounts: 'Corrija as quantidades de licenças para ver o custo estimado.',
     commitmentHeading: 'Com o que você se compromete',
     commitmentIfToday: 'Se você comprar hoje:',

@@ -97,6 +97,26 @@ describe('prices on the offer page', () => {
     expect(page).toContain('value="25"');
   });
 
+  it('writes one license in the singular', () => {
+    const values = { 'licenses.M365_BUSINESS_BASIC': '1', 'licenses.M365_E3': '1' };
+
+    expect(render(usOffer(), 'en', values)).toContain('Total for 1 license: $7.35 per month');
+    expect(render(usOffer(), 'pt-BR', values)).toContain('Total para 1 licença: US$ 7,35 por mês');
+  });
+
+  it('says how the yearly figure counts a monthly commitment, only when a priced line has one', () => {
+    const monthly = usOffer({ items: [pricedLine('US', 'M365_BUSINESS_BASIC', 10, 'P1M', 'monthly')] });
+
+    expect(render(monthly, 'en')).toContain(
+      'The yearly figure counts subscriptions on a monthly commitment as renewed every month.',
+    );
+    expect(textOf(render(monthly, 'en'), 'total-year')).toBe('$1,008.00');
+    expect(render(monthly, 'pt-BR')).toContain(
+      'O valor anual considera as assinaturas com compromisso mensal renovadas todo mês.',
+    );
+    expect(render(usOffer(), 'en')).not.toContain('The yearly figure counts');
+  });
+
   it.each(['abc', '0', '301', '2.5', ''])(
     'shows no totals while a posted count (%j) is not a valid one, and says why',
     (posted) => {
