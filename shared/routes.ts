@@ -94,11 +94,12 @@ export const FUNCTIONS = {
   },
   offers: {
     entry: 'functions/offers/handler.ts',
-    description: 'Partner offers: create (idempotent) and deactivate',
+    description: 'Partner offers: create and revise (idempotent), deactivate',
     // Create: one BatchGetItem (profile, office, idempotency record), then a transaction of puts
     // (offer and views counter; reference claim and idempotency record in the partner's partition),
-    // and after a lost race a GetItem of the idempotency record. Deactivate: one UpdateItem of the
-    // offer, one GetItem of its views counter.
+    // and after a lost race a GetItem of the idempotency record. Revise: a GetItem of the old offer,
+    // then the same plus an UpdateItem of the old offer in the one transaction. Deactivate: one
+    // UpdateItem of the offer, one GetItem of its views counter.
     table: [
       { actions: ['BatchGetItem'], partitions: [PARTITIONS.partner, PARTITIONS.offices] },
       { actions: ['GetItem'], partitions: [PARTITIONS.partner, PARTITIONS.offer] },
@@ -199,6 +200,7 @@ const DECLARED_ROUTES = [
   { method: 'GET', path: '/v1/offers/{summaryId}/qr.svg', function: 'offersRead', auth: 'partner' },
   { method: 'GET', path: '/v1/offers/{summaryId}/acceptances', function: 'offersRead', auth: 'partner' },
   { method: 'POST', path: '/v1/offers/{summaryId}/deactivate', function: 'offers', auth: 'partner' },
+  { method: 'POST', path: '/v1/offers/{summaryId}/revise', function: 'offers', auth: 'partner' },
   // Customer pages are public: tighter throttling than the partner API, per route.
   { method: 'GET', path: '/o/{code}', function: 'offerPage', auth: 'public', throttle: CUSTOMER_PAGE_THROTTLE },
   // Link checkers and mail scanners probe links with HEAD: answered like GET, without a body or a view.

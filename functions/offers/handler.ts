@@ -9,7 +9,13 @@ import { routeGroup } from '../../shared/http/route-group.ts';
 import type { ApiHandler, ApiResult } from '../../shared/http/types.ts';
 import { buildOfferMessage } from '../../shared/render/offer-message.ts';
 import { offerUrl, offerView } from '../../shared/render/offer-view.ts';
-import { createOfferBody, createOfferHeaders, deactivateBody, summaryIdPath } from '../../shared/schemas/offers.ts';
+import {
+  createOfferBody,
+  createOfferHeaders,
+  deactivateBody,
+  reviseOfferBody,
+  summaryIdPath,
+} from '../../shared/schemas/offers.ts';
 
 /** Read once at cold start: a missing variable fails the start, not a request. */
 const PUBLIC_BASE_URL = requiredEnv('PUBLIC_BASE_URL');
@@ -52,6 +58,13 @@ export const createOffer = partnerRoute(
     createResponse(await creator.create(partnerId, body, headers['idempotency-key'])),
 );
 
+/** A revision answers like a create: 201 with the new offer, or the first answer again for a retried key. */
+export const reviseOffer = partnerRoute(
+  { path: summaryIdPath, headers: createOfferHeaders, body: reviseOfferBody },
+  async ({ partnerId, path, headers, body }) =>
+    createResponse(await creator.revise(partnerId, path.summaryId, body, headers['idempotency-key'])),
+);
+
 const deactivate = partnerRoute({ path: summaryIdPath, body: deactivateBody }, async ({ partnerId, path, body }) => {
   const offer = await queries.deactivate(partnerId, path.summaryId, body.message);
   return json(200, offerView(offer, PUBLIC_BASE_URL, new Date()));
@@ -74,4 +87,5 @@ export const deactivateOffer: ApiHandler = (event, context) =>
 export const handler = routeGroup('offers', {
   'POST /v1/offers': createOffer,
   'POST /v1/offers/{summaryId}/deactivate': deactivateOffer,
+  'POST /v1/offers/{summaryId}/revise': reviseOffer,
 });

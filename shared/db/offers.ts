@@ -5,6 +5,7 @@ import {
   type OfferCreationContext,
   type OfferPage,
   type OfferPosition,
+  type OfferReviseOutcome,
   type OfferStatus,
   type OfferStore,
   type OfferWriteOutcome,
@@ -238,6 +239,96 @@ export class DynamoOfferStore implements OfferStore {
 
   getIdempotencyRecord(partnerId: string, key: string): Promise<IdempotencyRecord | undefined> {
     return getIdempotencyRecord(this.table, partnerId, key);
+  }
+
+  /** One strongly consistent GetItem of the offer item (views not read: 0). */
+  async getOffer(summaryId: string): Promise<Offer | undefined> {
+    const item = await this.table.get({
+      Key: { PK: offerKeys.pk(summaryId), SK: offerKeys.sk() },
+      ConsistentRead: true,
+    });
+    return item ? offerFromItem(item) : undefined;
+  }
+
+  /**
+   * One TransactWriteItems: the new offer, its views counter, its reference claim (a reference kept
+   * from the old offer moves its claim: put only while the claim is absent or still the old offer's;
+   * a new reference is claimed as on create), its idempotency record, and the old offer's update
+   * (`revisedBy`, `deactivatedAt` kept if set) conditioned on the partner and on no earlier revision.
+   * A failed revise leaves none of them behind.
+   */
+  async revise(
+    old: Pick<Offer, 'summaryId' | 'partnerId' | 'reference'>,
+    offer: Offer,
+    idempotency?: IdempotencyRecord,
+  ): Promise<OfferReviseOutcome> {
+    const items: TransactItem[] = [
+      { Put: { Item: offerToItem(offer), ConditionExpression: 'attribute_not_exists(PK)' } },
+      { Put: { Item: offerViewsToItem(offer.summaryId, offer.views) } },
+    ];
+    const referenceIndex = offer.reference !== undefined ? items.length : -1;
+    if (offer.reference !== undefined) {
+      const kept = offer.reference === old.reference;
+      items.push({
+        Put: {
+          Item: offerReferenceToItem({ ...offer, reference: offer.reference }),
+          ...(kept
+            ? {
+                ConditionExpression: 'attribute_not_exists(PK) OR summaryId = :revised',
+                ExpressionAttributeValues: { ':revised': old.summaryId },
+              }
+            : { ConditionExpression: 'attribute_not_exists(PK)' }),
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        },
+      });
+    }
+    const idempotencyIndex = idempotency ? items.length : -1;
+    if (idempotency) {
+      items.push({
+        Put: {
+          Item: idempotencyToItem(idempotency),
+          ConditionExpression: IDEMPOTENCY_FREE_CONDITION,
+          ExpressionAttributeValues: { ':nowEpoch': epochSeconds(new Date(offer.createdAt)) },
+        },
+      });
+    }
+    const oldIndex = items.length;
+    items.push({
+      Update: {
+        Key: { PK: offerKeys.pk(old.summaryId), SK: offerKeys.sk() },
+        UpdateExpression: 'SET revisedBy = :revisedBy, deactivatedAt = if_not_exists(deactivatedAt, :at)',
+        ConditionExpression: 'attribute_exists(PK) AND partnerId = :partnerId AND attribute_not_exists(revisedBy)',
+        ExpressionAttributeValues: {
+          ':revisedBy': offer.summaryId,
+          ':at': offer.createdAt,
+          ':partnerId': old.partnerId,
+        },
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      },
+    });
+    try {
+      await this.table.transactWrite(items);
+      return { ok: true };
+    } catch (error) {
+      if (!isTransactionCanceled(error)) throw error;
+      if (error.codeAt(idempotencyIndex) === 'ConditionalCheckFailed')
+        return { ok: false, reason: 'idempotency-key-taken' };
+      if (error.codeAt(oldIndex) === 'ConditionalCheckFailed') {
+        const found = error.CancellationReasons[oldIndex]?.Item;
+        if (!found || found.partnerId !== old.partnerId) return { ok: false, reason: 'not-found' };
+        const revisedBy = found.revisedBy;
+        return { ok: false, reason: 'already-revised', ...(typeof revisedBy === 'string' ? { revisedBy } : {}) };
+      }
+      if (error.codeAt(referenceIndex) === 'ConditionalCheckFailed' && offer.reference !== undefined) {
+        const holder = error.CancellationReasons[referenceIndex]?.Item?.summaryId;
+        throw new DuplicateReferenceError(offer.reference, typeof holder === 'string' ? holder : undefined);
+      }
+      if (error.codeAt(0) === 'ConditionalCheckFailed') return { ok: false, reason: 'summary-id-taken' };
+      if (error.CancellationReasons.some((reason) => reason.Code === 'TransactionConflict')) {
+        return { ok: false, reason: 'contention' };
+      }
+      throw error;
+    }
   }
 
   /** The offer and its views counter in one strongly consistent Query of the offer's partition. */

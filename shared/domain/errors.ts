@@ -29,7 +29,12 @@ export type RequestField =
  */
 export type DomainLocation =
   | { readonly field: RequestField }
-  | { readonly subscription: number; readonly field: 'sku' | 'licenseCount' };
+  | {
+      readonly subscription: number;
+      readonly field: 'sku' | 'licenseCount' | 'term' | 'billingFrequency' | 'termChoices';
+    }
+  /** One of the other terms a subscription lets the customer choose (0-based, in the order sent). */
+  | { readonly subscription: number; readonly termChoice: number; readonly field: 'term' | 'billingFrequency' };
 
 export interface RuleViolation {
   readonly at: DomainLocation;

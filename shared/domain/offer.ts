@@ -208,4 +208,23 @@ export interface OfferStore {
   ): Promise<OfferPage>;
   /** Undefined when the offer does not exist or belongs to another partner. */
   deactivate(partnerId: string, summaryId: string, at: string, message?: string): Promise<Offer | undefined>;
+  /** The offer item alone, strongly consistent (its views are not read: 0). */
+  getOffer(summaryId: string): Promise<Offer | undefined>;
+  /**
+   * Writes `offer` (a revision of `old`) as create does and, in the same transaction, retires `old`:
+   * deactivated (first time kept) with `revisedBy` = the new summary ID, only if it is still the
+   * partner's and not revised yet. A reference kept from `old` moves its claim to the new offer.
+   */
+  revise(
+    old: Pick<Offer, 'summaryId' | 'partnerId' | 'reference'>,
+    offer: Offer,
+    idempotency?: IdempotencyRecord,
+  ): Promise<OfferReviseOutcome>;
 }
+
+export type OfferReviseOutcome =
+  | OfferWriteOutcome
+  /** Another revision of the same offer committed first; `revisedBy` names it when known. */
+  | { readonly ok: false; readonly reason: 'already-revised'; readonly revisedBy?: string }
+  /** The old offer is gone or not the partner's. */
+  | { readonly ok: false; readonly reason: 'not-found' };

@@ -125,13 +125,25 @@ const REQUEST_FIELD_PATHS: Record<RequestField, string> = {
   expiry: fieldPath('body', ['expiresAt']),
   reference: fieldPath('body', ['reference']),
 };
-const SUBSCRIPTION_MEMBERS = { sku: 'sku', licenseCount: 'licenses' } as const;
+const SUBSCRIPTION_MEMBERS = {
+  sku: 'sku',
+  licenseCount: 'licenses',
+  term: 'term',
+  billingFrequency: 'billingFrequency',
+  termChoices: 'termChoices',
+} as const;
 
-/** The field path of a domain location: `{ subscription: 2, field: 'licenseCount' }` → `body.items[2].licenses`. */
+/**
+ * The field path of a domain location: `{ subscription: 2, field: 'licenseCount' }` →
+ * `body.items[2].licenses`; `{ subscription: 0, termChoice: 1, field: 'term' }` →
+ * `body.items[0].termChoices[1].term`.
+ */
 export function fieldOf(at: DomainLocation): string {
-  return 'subscription' in at
-    ? fieldPath('body', ['items', at.subscription, SUBSCRIPTION_MEMBERS[at.field]])
-    : REQUEST_FIELD_PATHS[at.field];
+  if (!('subscription' in at)) return REQUEST_FIELD_PATHS[at.field];
+  if ('termChoice' in at) {
+    return fieldPath('body', ['items', at.subscription, 'termChoices', at.termChoice, SUBSCRIPTION_MEMBERS[at.field]]);
+  }
+  return fieldPath('body', ['items', at.subscription, SUBSCRIPTION_MEMBERS[at.field]]);
 }
 
 function fieldErrorOf({ at, rule, message }: RuleViolation): FieldError {

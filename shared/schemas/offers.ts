@@ -22,6 +22,7 @@ export const TEXT_LIMITS = {
   officeId: 64,
   reference: 64,
   sku: 64,
+  term: 16,
   intro: 2000,
   closing: 1000,
   contactName: 100,
@@ -102,12 +103,33 @@ export const customizationSchema = nullAsAbsent({
   contact: z.optional(contactSchema),
 });
 
-export const offerLineSchema = z.strictObject({
+/**
+ * A term or billing frequency as sent: any short printable word. Whether it is a term we know
+ * (`P1M`, `P1Y`, `P3Y`; `monthly`, `annual`, `triennial`) and whether the SKU is sold on it are
+ * catalog rules (422 term-not-sold naming the rule), like the SKU itself.
+ */
+const termWord = () => identifier(TEXT_LIMITS.term);
+
+/** The most term choices one line can list: every term and billing the catalog knows (1 + 2 + 3). */
+export const MAX_TERM_CHOICES = 6;
+
+export const termChoiceSchema = nullAsAbsent({
+  term: termWord(),
+  // Absent: the term's up-front billing (P1M monthly, P1Y annual, P3Y triennial).
+  billingFrequency: z.optional(termWord()),
+});
+
+export const offerLineSchema = nullAsAbsent({
   sku: z.string().check(z.minLength(1), z.maxLength(TEXT_LIMITS.sku), z.regex(/^[A-Z0-9_]+$/, 'must be a catalog SKU')),
   // Only "a whole number" here: the SKU's own min/max is a business rule (422
   // licenses-out-of-range naming that range), which any whole number outside it breaks, 1e308
   // included, rather than a generic "at most 9007199254740991" from a safe-integer check.
   licenses: wholeNumber(),
+  // Absent: P1Y; a billing frequency left out is the term's up-front one (P1M monthly, P1Y annual).
+  term: z.optional(termWord()),
+  billingFrequency: z.optional(termWord()),
+  // Other terms the customer may choose instead of the line's own (which is always a choice).
+  termChoices: z.optional(z.array(termChoiceSchema).check(z.maxLength(MAX_TERM_CHOICES))),
 });
 
 export const createOfferBody = nullAsAbsent({
@@ -122,8 +144,29 @@ export const createOfferBody = nullAsAbsent({
   expiresAt: z.optional(z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time with a time zone' })),
   maxAcceptances: z.optional(wholeNumber().check(z.minimum(1), z.maximum(MAX_ACCEPTANCES_LIMIT))),
   reference: z.optional(identifier(TEXT_LIMITS.reference)),
+  // Absent means false; not defaulted here, so a body without it hashes as before (Idempotency-Key).
+  requireCustomerAgreement: z.optional(z.boolean()),
 });
 export type CreateOfferBody = z.output<typeof createOfferBody>;
+
+/**
+ * A revision: the create body with every field optional and no defaults, so a field left out (or
+ * sent as null) keeps the revised offer's value. Each field sent replaces that value whole (`items`
+ * the whole list, `customization` the whole object).
+ */
+export const reviseOfferBody = nullAsAbsent({
+  officeId: z.optional(identifier(TEXT_LIMITS.officeId)),
+  usageLocation: z.optional(usageLocationSchema),
+  items: z.optional(z.array(offerLineSchema)),
+  delegatedAdmin: z.optional(z.boolean()),
+  locale: z.optional(z.enum(LOCALES)),
+  customization: z.optional(customizationSchema),
+  expiresAt: z.optional(z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time with a time zone' })),
+  maxAcceptances: z.optional(wholeNumber().check(z.minimum(1), z.maximum(MAX_ACCEPTANCES_LIMIT))),
+  reference: z.optional(identifier(TEXT_LIMITS.reference)),
+  requireCustomerAgreement: z.optional(z.boolean()),
+});
+export type ReviseOfferBody = z.output<typeof reviseOfferBody>;
 
 /** RFC draft "The Idempotency-Key HTTP Header Field": any visible ASCII, we cap the length. */
 export const createOfferHeaders = z.object({

@@ -1,3 +1,4 @@
+import { PRICE_LIST_VERSION } from '../../shared/catalog/price-lists.ts';
 import type { IdempotencyRecord } from '../../shared/domain/idempotency.ts';
 import { canonicalJson, isLive, requestHash } from '../../shared/domain/idempotency.ts';
 import { DuplicateReferenceError, type Offer, type OfferWriteOutcome } from '../../shared/domain/offer.ts';
@@ -325,7 +326,8 @@ describe('OfferCreateService.create', () => {
       officeId: 'o-1',
       officeName: 'HQ',
       usageLocation: 'BR',
-      items: [{ sku: 'M365_E3', licenses: 5 }],
+      // No term sent: P1Y paid up front; BR has no sourced price, so no unit price snapshot.
+      items: [{ sku: 'M365_E3', licenses: 5, term: 'P1Y', billingFrequency: 'annual' }],
       delegatedAdmin: false,
       locale: 'en',
       customization: { intro: 'Hello' },
@@ -342,6 +344,8 @@ describe('OfferCreateService.create', () => {
       acceptances: 0,
       declines: 0,
       catalogVersion: '2026-11',
+      priceListVersion: PRICE_LIST_VERSION,
+      requireCustomerAgreement: false,
     });
   });
 
@@ -356,7 +360,7 @@ describe('OfferCreateService.create', () => {
       officeId: 'o-1',
       officeName: 'HQ',
       usageLocation: 'BR',
-      items: [{ sku: 'M365_E3', licenses: 5 }],
+      items: [{ sku: 'M365_E3', licenses: 5, term: 'P1Y', billingFrequency: 'annual' }],
       delegatedAdmin: false,
       locale: 'en',
       customization: {},
@@ -365,6 +369,8 @@ describe('OfferCreateService.create', () => {
       views: 0,
       acceptances: 0,
       declines: 0,
+      priceListVersion: PRICE_LIST_VERSION,
+      requireCustomerAgreement: false,
     });
   });
 

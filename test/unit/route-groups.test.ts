@@ -14,11 +14,16 @@ describe('route keys typed from the route table (checked by tsc --noEmit)', () =
     const offers = routeGroup('offers', {
       'POST /v1/offers': ok,
       'POST /v1/offers/{summaryId}/deactivate': ok,
+      'POST /v1/offers/{summaryId}/revise': ok,
     });
 
     // Assert
     expect(offices.routeKeys).toEqual(['GET /v1/offices', 'HEAD /v1/offices']);
-    expect(offers.routeKeys).toEqual(['POST /v1/offers', 'POST /v1/offers/{summaryId}/deactivate']);
+    expect(offers.routeKeys).toEqual([
+      'POST /v1/offers',
+      'POST /v1/offers/{summaryId}/deactivate',
+      'POST /v1/offers/{summaryId}/revise',
+    ]);
   });
 
   it('refuses a typo, another function’s route and a missing route, all of which the runtime check sees too', () => {
@@ -26,7 +31,7 @@ describe('route keys typed from the route table (checked by tsc --noEmit)', () =
     const typo = routeGroup('offices', { 'GET /v1/office': ok });
     // @ts-expect-error 'GET /v1/catalog' is a route of the catalog function.
     const foreign = routeGroup('offices', { 'GET /v1/offices': ok, 'GET /v1/catalog': ok });
-    // @ts-expect-error the deactivate route has no handler.
+    // @ts-expect-error the deactivate and revise routes have no handler.
     const missing = routeGroup('offers', { 'POST /v1/offers': ok });
 
     expect(typo.routeKeys).toEqual(['GET /v1/office', 'HEAD /v1/office']);
