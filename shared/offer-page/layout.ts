@@ -18,7 +18,7 @@ h2{font-size:1.15rem;margin:1.5rem 0 .5rem}
 .lang{margin-left:auto;font-size:.9rem}
 .field{margin:0 0 1rem}
 label{display:block;font-weight:600}
-input[type=number],input[type=text],input[type=email],textarea{width:100%;padding:.6rem;font:inherit;border:1px solid #767680;border-radius:.4rem}
+input[type=number],input[type=text],input[type=email],input[type=tel],textarea{width:100%;padding:.6rem;font:inherit;border:1px solid #767680;border-radius:.4rem}
 input[type=number]{max-width:9rem}
 input[aria-invalid=true]{border:2px solid #b3261e}
 .hint{margin:.2rem 0 0;color:#45464f;font-size:.9rem}

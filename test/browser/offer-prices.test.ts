@@ -1,3 +1,4 @@
+import { mkdirSync } from 'node:fs';
 import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { jest } from '@jest/globals';
 import type { Browser, Page } from 'playwright-core';
@@ -79,6 +80,8 @@ describe('prices and the commitment on the offer page in Chromium', () => {
     const before = new Date();
 
     await open(summaryId, 'en');
+    mkdirSync('test/artifacts', { recursive: true });
+    await page.screenshot({ path: 'test/artifacts/offer-page-prices.png', fullPage: true });
 
     await expect(text('#licenses-M365_BUSINESS_BASIC-price')).resolves.toBe(
       '$7.35 per license per monthTotal for 10 licenses: $73.50 per month',
