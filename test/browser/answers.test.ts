@@ -59,7 +59,8 @@ async function newPage(): Promise<Page> {
 async function fillIn(page: Page, licenses = '25'): Promise<void> {
   await page.getByLabel('Microsoft 365 Business Standard licenses').fill(licenses);
   await page.getByLabel('Company name').fill('Tailwind Traders');
-  await page.getByLabel('Your name').fill('Rita Alves');
+  await page.getByLabel('First name').fill('Rita');
+  await page.getByLabel('Last name').fill('Alves');
   await page.getByLabel('Email').fill('rita@tailwind.example');
   await page.getByLabel('Accept with delegated administration').check();
 }
@@ -174,7 +175,8 @@ describe('accepting in Chromium', () => {
     await page.goto(`${LOCAL_BASE_URL}/o/${offer.summaryId}`);
     await Promise.all([page.waitForURL(/\?lang=pt-BR$/), page.getByRole('link', { name: 'Ver em português' }).click()]);
     await page.locator('#company').fill('Tailwind Traders');
-    await page.locator('#contact-name').fill('Rita Alves');
+    await page.locator('#first-name').fill('Rita');
+    await page.locator('#last-name').fill('Alves');
     await page.locator('#email').fill('rita@tailwind.example');
     await page.locator('#delegated-admin').check();
 

@@ -110,7 +110,8 @@ describe('the customer offer page in Chromium', () => {
 
     await page.getByLabel('Microsoft 365 Business Standard licenses').fill('25');
     await page.getByLabel('Company name').fill('Tailwind Traders');
-    await page.getByLabel('Your name').fill('Rita Alves');
+    await page.getByLabel('First name').fill('Rita');
+    await page.getByLabel('Last name').fill('Alves');
     await page.getByLabel('Email').fill('rita@tailwind.example');
     await page.getByLabel('Accept with delegated administration').check();
     await Promise.all([
@@ -134,7 +135,9 @@ describe('the customer offer page in Chromium', () => {
     await page.getByLabel('Company name').focus();
     await page.keyboard.type('Tailwind Traders');
     await page.keyboard.press('Tab');
-    await page.keyboard.type('Rita Alves');
+    await page.keyboard.type('Rita');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('Alves');
     await page.keyboard.press('Tab');
     await page.keyboard.type('rita@tailwind.example');
     await page.getByLabel('Accept without delegated administration').focus();
@@ -156,7 +159,8 @@ describe('the customer offer page in Chromium', () => {
       .evaluate((form) => form.setAttribute('novalidate', ''));
     await page.getByLabel('Microsoft 365 Business Standard licenses').fill('500');
     await page.getByLabel('Company name').fill('Tailwind Traders');
-    await page.getByLabel('Your name').fill('Rita Alves');
+    await page.getByLabel('First name').fill('Rita');
+    await page.getByLabel('Last name').fill('Alves');
     await page.getByLabel('Email').fill('rita@tailwind.example');
     await page.getByLabel('Accept with delegated administration').check();
     await page.getByRole('button', { name: 'Accept and go to checkout' }).click();
@@ -231,7 +235,8 @@ describe('the customer offer page in Chromium', () => {
     ).resolves.toBe('alert');
     const links = summary.getByRole('link');
     await expect(links.allTextContents()).resolves.toEqual([
-      'Your name: Fill in this field.',
+      'First name: Fill in this field.',
+      'Last name: Fill in this field.',
       'Email: Fill in this field.',
       'Delegated administration: Choose one of the options.',
     ]);
@@ -239,8 +244,8 @@ describe('the customer offer page in Chromium', () => {
     await page.keyboard.type('rita@tailwind.example');
     await expect(page.getByLabel('Email').inputValue()).resolves.toBe('rita@tailwind.example');
     await expect(page.getByLabel('Company name').inputValue()).resolves.toBe('Tailwind Traders');
-    await expect(page.getByRole('textbox', { name: 'Your name' }).getAttribute('aria-describedby')).resolves.toBe(
-      'contact-name-error',
+    await expect(page.getByRole('textbox', { name: 'Last name' }).getAttribute('aria-describedby')).resolves.toBe(
+      'last-name-error',
     );
     expect((await partnerApi(`/v1/offers/${offer.summaryId}`)).counters.acceptances).toBe(0);
   });
@@ -405,10 +410,10 @@ describe('the customer offer page in Chromium', () => {
     await expect(page.locator('footer a[href^="tel:"]').getAttribute('href')).resolves.toBe('tel:+55');
     // The customer's own answers come back on the error page as values, not markup.
     await page.getByLabel('Company name').fill(payload('company'));
-    await page.getByLabel('Your name').fill(payload('customer-name'));
+    await page.getByLabel('Last name').fill(payload('customer-name'));
     await submitWithoutBrowserChecks();
     await expect(page.getByLabel('Company name').inputValue()).resolves.toBe(payload('company'));
-    await expect(page.getByLabel('Your name').inputValue()).resolves.toBe(payload('customer-name'));
+    await expect(page.getByLabel('Last name').inputValue()).resolves.toBe(payload('customer-name'));
     await expect(page.locator('script').count()).resolves.toBe(0);
     await localTable.client.send(
       new PutCommand({
