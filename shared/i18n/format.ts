@@ -103,8 +103,9 @@ const calendarDateFormats = new Map<Locale, Intl.DateTimeFormat>();
  */
 export function formatCalendarDate(locale: Locale, date: string): string {
   const instant = new Date(`${date}T00:00:00.000Z`);
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || Number.isNaN(instant.getTime())) {
-    throw new RangeError(`date must be YYYY-MM-DD, got ${JSON.stringify(date)}`);
+  // Date rolls 2027-02-30 over to 2 March: only a date that reads back the same is one.
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || Number.isNaN(instant.getTime()) || !instant.toISOString().startsWith(date)) {
+    throw new RangeError(`date must be a calendar date YYYY-MM-DD, got ${JSON.stringify(date)}`);
   }
   let format = calendarDateFormats.get(locale);
   if (format === undefined) {

@@ -228,6 +228,8 @@ describe('the commitment clock on the offer page', () => {
     expect(formatCalendarDate('en', '2027-01-01')).toBe('January 1, 2027');
     expect(formatCalendarDate('pt-BR', '2027-01-01')).toBe('1 de janeiro de 2027');
     expect(() => formatCalendarDate('en', '2027-13-01')).toThrow(RangeError);
+    expect(() => formatCalendarDate('en', '2027-02-30')).toThrow(RangeError);
+    expect(formatCalendarDate('en', '2028-02-29')).toBe('February 29, 2028');
     expect(() => formatCalendarDate('en', 'tomorrow')).toThrow(RangeError);
   });
 });
