@@ -26,5 +26,5 @@ export function createDemoCheckout(): Server {
 
 /** The local CHECKOUT_URL_TEMPLATE: the same placeholders as production, on the demo checkout. */
 export function demoCheckoutTemplate(port: number): string {
-  return `http://127.0.0.1:${port}/checkout?advisor={advisorCode}&offer={summaryId}&items={items}&delegatedAdmin={delegatedAdmin}`;
+  return `http://127.0.0.1:${port}/checkout?advisor={advisorCode}&offer={summaryId}&items={items}&terms={terms}&delegatedAdmin={delegatedAdmin}`;
 }
