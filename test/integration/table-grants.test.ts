@@ -112,6 +112,17 @@ describe('each function within its own table grants', () => {
     expect(declined.status).toBe(200);
 
     expect((await call('POST', `/v1/offers/${offer.summaryId}/deactivate`)).status).toBe(200);
+    // A revise reads the old offer, then writes the new one, the moved reference claim, the
+    // idempotency record and the old offer's update in one transaction.
+    const revised = await call(
+      'POST',
+      `/v1/offers/${offer.summaryId}/revise`,
+      { maxAcceptances: 5 },
+      {
+        'idempotency-key': 'k-3',
+      },
+    );
+    expect(revised.status).toBe(201);
 
     // No function was refused anything, and each one with a table grant used the table.
     expect(Object.fromEntries([...proxies].map(([name, proxy]) => [name, proxy.denials]))).toEqual(
