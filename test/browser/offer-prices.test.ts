@@ -9,7 +9,7 @@ import { sdkTable } from '../../shared/db/sdk-table.ts';
 import type { OfferLine } from '../../shared/domain/offer.ts';
 import { formatCalendarDate } from '../../shared/i18n/format.ts';
 import type { Locale } from '../../shared/i18n/locale.ts';
-import { DESKTOP_USER_AGENT, LOCAL_BASE_URL, launchChromium } from '../support/browser.ts';
+import { DESKTOP_USER_AGENT, LOCAL_BASE_URL, launchChromium, partnerApi } from '../support/browser.ts';
 import { offerFixture } from '../support/offer.ts';
 import { pricedLine } from '../support/priced-offer.ts';
 
@@ -255,5 +255,36 @@ describe('prices and the commitment on the offer page in Chromium', () => {
     ]);
     expect(new URL(page.url()).pathname).toBe(`/o/${replacement.summaryId}`);
     await expect(page.locator('form').count()).resolves.toBeGreaterThan(0);
+  });
+
+  it('answers a form sent after the offer was replaced with the replaced page, recording nothing', async () => {
+    const replacement = await seededOffer('US', usLines());
+    const old = await seededOffer('US', usLines());
+    await open(old.summaryId, 'en');
+    await page.getByLabel('Company name').fill('Tailwind Traders');
+    await page.getByLabel('First name').fill('Rita');
+    await page.getByLabel('Last name').fill('Alves');
+    await page.getByLabel('Email', { exact: true }).fill('rita@tailwind.example');
+    // The partner revises the offer while the customer has its page open.
+    await localTable.client.send(
+      new UpdateCommand({
+        TableName: localTable.name,
+        Key: { PK: offerKeys.pk(old.summaryId), SK: offerKeys.sk() },
+        UpdateExpression: 'SET revisedBy = :new, deactivatedAt = :at',
+        ExpressionAttributeValues: { ':new': replacement.summaryId, ':at': new Date().toISOString() },
+      }),
+    );
+
+    const [response] = await Promise.all([
+      page.waitForResponse((r) => r.url().endsWith('/accept')),
+      page.getByRole('button', { name: 'Accept and go to checkout' }).click(),
+    ]);
+
+    expect(response.status()).toBe(410);
+    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('This offer was replaced');
+    await expect(page.getByRole('link', { name: 'View the new offer' }).getAttribute('href')).resolves.toBe(
+      `/o/${replacement.summaryId}`,
+    );
+    expect((await partnerApi(`/v1/offers/${old.summaryId}`)).counters.acceptances).toBe(0);
   });
 });
