@@ -1,6 +1,7 @@
 import { acceptanceOf } from '../../functions/offer-page/evidence.ts';
 import { type AcceptForm, parseAcceptForm } from '../../functions/offer-page/form.ts';
 import { FORM_TEXT } from '../../functions/offer-page/form-text.ts';
+import { offerPage } from '../../functions/offer-page/pages.ts';
 import type { LinePrice, Offer } from '../../shared/domain/offer.ts';
 import { PAGE_TEXT } from '../../shared/offer-page/page-text.ts';
 import { basicOffer } from '../support/offer.ts';
@@ -375,5 +376,74 @@ describe('the acceptance snapshot', () => {
     expect(acceptance.customerAgreement).toBeUndefined();
     expect('catalogVersion' in acceptance || 'priceListVersion' in acceptance).toBe(false);
     expect(acceptance.disclosureVersion).toBe('2026-11-30');
+  });
+});
+
+describe('the accept form on the page', () => {
+  /** Ids defined on the page, and the ids its aria-describedby, labels and summary links point to. */
+  function ids(page: string): { defined: string[]; referenced: string[] } {
+    const defined = [...page.matchAll(/\sid="([^"]+)"/g)].map((m) => m[1] ?? '');
+    const described = [...page.matchAll(/aria-describedby="([^"]+)"/g)].flatMap((m) => (m[1] ?? '').split(' '));
+    const linked = [...page.matchAll(/<a href="#([^"]+)">/g)].map((m) => m[1] ?? '');
+    const labelled = [...page.matchAll(/\sfor="([^"]+)"/g)].map((m) => m[1] ?? '');
+    return { defined, referenced: [...described, ...linked, ...labelled] };
+  }
+
+  it('asks first and last name and email as required, phone, job title and purchase order as optional', () => {
+    const page = offerPage({ offer: offerWithChoices(), locale: 'en', submissionToken: 's' });
+
+    for (const name of ['firstName', 'lastName', 'email']) {
+      expect(page).toMatch(new RegExp(`<input [^>]*name="${name}"[^>]* required`));
+    }
+    for (const name of ['phone', 'jobTitle', 'purchaseOrder']) {
+      expect(page).toMatch(new RegExp(`<input [^>]*name="${name}"`));
+      expect(page).not.toMatch(new RegExp(`<input [^>]*name="${name}"[^>]* required`));
+    }
+    expect(page).toContain('<label for="first-name">First name</label>');
+    expect(page).toContain('<label for="purchase-order">Purchase order number (optional)</label>');
+    expect(page).not.toContain('name="customerAgreement"');
+  });
+
+  it('shows the required agreement checkbox, linking to the agreement, only when the offer requires it', () => {
+    const page = offerPage({
+      offer: offerWithChoices({ requireCustomerAgreement: true }),
+      locale: 'pt-BR',
+      submissionToken: 's',
+    });
+
+    expect(page).toMatch(
+      /<input type="checkbox" id="customer-agreement" name="customerAgreement" value="yes" required/,
+    );
+    expect(page).toContain(
+      'Aceito o <a href="https://aka.ms/customeragreement" rel="noopener noreferrer" target="_blank">Contrato de Cliente da Microsoft</a>',
+    );
+  });
+
+  it('puts each error next to its field and in the summary, keeping what was typed and every id reference sound', () => {
+    const offer = offerWithChoices({ requireCustomerAgreement: true });
+    const posted = fields({ firstName: '', phone: 'call me', purchaseOrder: 'PO-<b>7</b>' });
+
+    const result = parseAcceptForm(posted, offer, PAGE_TEXT.en, FORM_TEXT.en);
+    expect(result.ok).toBe(false);
+    const page = offerPage({
+      offer,
+      locale: 'en',
+      submissionToken: 's',
+      form: result.ok ? { values: {}, errors: {} } : result,
+    });
+
+    expect(page).toContain('<p class="error" id="first-name-error">Fill in this field.</p>');
+    expect(page).toContain(
+      '<p class="error" id="phone-error">Enter a phone number: digits, spaces, ( ) . - and an optional leading +.</p>',
+    );
+    expect(page).toContain(
+      '<p class="error" id="customer-agreement-error">Tick this box to accept the Microsoft Customer Agreement, or decline the offer.</p>',
+    );
+    expect(page).toContain('<a href="#customer-agreement">Microsoft Customer Agreement: Tick this box');
+    expect(page).toContain('value="PO-&lt;b&gt;7&lt;/b&gt;"');
+    expect(page).toContain('value="call me"');
+    const { defined, referenced } = ids(page);
+    expect(new Set(defined).size).toBe(defined.length);
+    for (const id of referenced) expect(defined).toContain(id);
   });
 });
