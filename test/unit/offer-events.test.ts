@@ -3,8 +3,7 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { EventBridgePublisher, LogEventPublisher, publisherFromEnv } from '../../functions/offer-events/publisher.ts';
-import { acceptanceToItem, declineToItem } from '../../shared/db/customer-responses.ts';
-import { offerEventFromItem } from '../../shared/db/customer-responses.ts';
+import { acceptanceToItem, declineToItem, offerEventFromItem } from '../../shared/db/customer-responses.ts';
 import type { Acceptance, Decline, OfferEvent } from '../../shared/domain/acceptance.ts';
 
 const eventBridge = mockClient(EventBridgeClient);
@@ -152,6 +151,50 @@ describe('offerEvents handler (stream → bus)', () => {
       .flatMap((call) => call.args[0].input.Entries ?? [])
       .map((entry) => entry.DetailType);
     expect(types).toEqual(['OfferAccepted', 'OfferDeclined']);
+  });
+
+  it('sends the whole acceptance evidence snapshot as OfferAccepted’s detail', async () => {
+    // Arrange
+    eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'x' }] });
+    const handler = await loadHandler();
+    const acceptance = anAcceptance({
+      firstName: 'Ana',
+      lastName: 'Souza',
+      phone: '+55 11 4000-0000',
+      jobTitle: 'CFO',
+      purchaseOrder: 'PO-77',
+      items: [
+        {
+          sku: 'M365_BUSINESS_STANDARD',
+          name: 'Microsoft 365 Business Standard',
+          licenses: 12,
+          term: 'P1Y',
+          billingFrequency: 'monthly',
+          unitPrice: { currency: 'USD', monthlyUnitMinor: 1313, perBillingPeriodMinor: 1313, billingPeriodMonths: 1 },
+        },
+      ],
+      catalogVersion: '2026-11-01',
+      priceListVersion: 'US-2026-07-01',
+      disclosureVersion: '2026-11-30',
+      customerAgreement: {
+        agreementUrl: 'https://aka.ms/customeragreement',
+        dateAgreed: '2026-11-24',
+        primaryContact: {
+          firstName: 'Ana',
+          lastName: 'Souza',
+          email: 'ana@fabrikam.example',
+          phone: '+55 11 4000-0000',
+        },
+      },
+    });
+
+    // Act
+    await handler({ Records: [streamRecord(acceptanceToItem(acceptance, 'p-1'))] });
+
+    // Assert: through the stream's DynamoDB JSON and back, nothing of the snapshot is lost.
+    const [entry] = eventBridge.commandCalls(PutEventsCommand).flatMap((call) => call.args[0].input.Entries ?? []);
+    expect(entry?.DetailType).toBe('OfferAccepted');
+    expect(JSON.parse(entry?.Detail ?? '{}')).toEqual({ partnerId: 'p-1', acceptance });
   });
 
   it('reports the records whose events were rejected, so Lambda retries them', async () => {
