@@ -101,8 +101,7 @@ export type CreateOfferResult =
   | { readonly kind: 'replayed'; readonly answer: RecordedAnswer };
 
 export interface OfferCreateDeps {
-  readonly store: Pick<OfferStore, 'loadCreationContext' | 'create' | 'getIdempotencyRecord'> &
-    Partial<Pick<OfferStore, 'getOffer' | 'revise'>>;
+  readonly store: Pick<OfferStore, 'loadCreationContext' | 'create' | 'getIdempotencyRecord' | 'getOffer' | 'revise'>;
   /** Renders the answer to a create for a new offer, given the instant it was created at. */
   readonly answer: (offer: Offer, now: Date) => RecordedAnswer;
   readonly now?: () => Date;
@@ -577,10 +576,8 @@ export class OfferCreateService {
     changes: ReviseOfferInput,
     idempotencyKey?: string,
   ): Promise<CreateOfferResult> {
-    const { getOffer, revise } = this.store;
-    if (!getOffer || !revise) throw new Error('This offer store cannot revise offers');
     const summaryId = normalizeSummaryId(summaryIdInput);
-    const old = summaryId ? await getOffer.call(this.store, summaryId) : undefined;
+    const old = summaryId ? await this.store.getOffer(summaryId) : undefined;
     if (!old || old.partnerId !== partnerId) throw offerNotFound(summaryIdInput);
 
     const now = this.now();
@@ -606,7 +603,7 @@ export class OfferCreateService {
       now,
       (summaryId) => ({ ...build(summaryId), revisionOf: old.summaryId }),
       async (offer, record) => {
-        const outcome = await revise.call(this.store, old, offer, record);
+        const outcome = await this.store.revise(old, offer, record);
         if (!outcome.ok && outcome.reason === 'already-revised') throw alreadyRevised(old.summaryId, outcome.revisedBy);
         if (!outcome.ok && outcome.reason === 'not-found') throw offerNotFound(summaryIdInput);
         return outcome as OfferWriteOutcome;

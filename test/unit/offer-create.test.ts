@@ -93,6 +93,8 @@ function fakeStore(
       return outcome;
     },
     getIdempotencyRecord: async () => options.recordAfterConflict,
+    getOffer: async () => undefined,
+    revise: async () => ({ ok: false, reason: 'not-found' }),
   };
   return { store, written, attempts: () => attempts };
 }
