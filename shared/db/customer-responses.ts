@@ -23,7 +23,9 @@ import { type Item, isTransactionCanceled, type Table } from './port.ts';
  * the response kind), put only if absent: whichever answer comes first takes the submission, so a
  * replay records nothing twice and one form cannot both accept and decline. Views are not counted
  * here on the offer item but on its views counter item (offerViewsKeys), which the transactions
- * never touch.
+ * never touch. An acceptance item is the customer's evidence snapshot, stored whole as recorded
+ * (names, lines with their terms and prices, versions, the agreement attestation) and never
+ * updated: its one write is the conditional put below, and readers get back exactly what was put.
  */
 export const customerResponseKeys = {
   acceptanceSk: (submissionId: string) => `ACCEPT#${submissionId}`,
