@@ -289,6 +289,33 @@ describe('POST /v1/offers with terms and billing', () => {
     expect(await partnerItems(partner.partnerId)).toEqual({ offers: [], own: [] });
   });
 
+  it.each([
+    ['a term longer than a word', { term: 'P1Y'.repeat(6) }, 'body.items[0].term', 'too_big'],
+    [
+      'more than six term choices',
+      { termChoices: Array(7).fill({ term: 'P1M' }) },
+      'body.items[0].termChoices',
+      'too_big',
+    ],
+    [
+      'a term choice without its term',
+      { termChoices: [{ billingFrequency: 'monthly' }] },
+      'body.items[0].termChoices[0].term',
+      'required',
+    ],
+  ])('refuses %s as a 400 naming the field', async (_label, line, field, rule) => {
+    const { key, office } = await readyPartner();
+
+    const response = await post(
+      '/v1/offers',
+      key,
+      usOffer(office.officeId, [{ sku: 'M365_E3', licenses: 1, ...line }]),
+    );
+
+    const problem = await expectProblem(response, 400, 'invalid-request');
+    expect(problem.errors).toContainEqual(expect.objectContaining({ field, rule }));
+  });
+
   it('refuses 300 Basic + 300 Standard + 300 Premium (422 naming each line and the limit), nothing written', async () => {
     const { key, office, partner } = await readyPartner();
     const body = usOffer(
