@@ -10,8 +10,9 @@ import { nameText, noUnsafeCharacters, paragraphText, UNSAFE_IN_LINE } from './t
 /**
  * Request schemas for the offers API. Everything here is shape and size: a failure is a 400
  * `invalid-request` naming the field. Rules that need the catalog, the partner or the office
- * (SKU sold in the country, licenses within limits, 1..20 items, office usable, expiry in the
- * future) are business rules checked by the offers service and answered with their own 422/403.
+ * (SKU sold in the country, licenses within limits, term and billing sold for the SKU, the vendor's
+ * quantity rules across lines, 1..20 items, office usable, expiry in the future) are business rules
+ * checked by the offers service and answered with their own 422/403.
  *
  * Every text field has a length cap and follows the text rules of shared/schemas/text.ts (no
  * control, text-direction or invisible characters, well-formed, stored NFC; the contact name needs
