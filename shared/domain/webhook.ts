@@ -94,3 +94,22 @@ export interface WebhookDelivery {
   /** When the next attempt is due, while pending. */
   readonly nextAttemptAt?: string;
 }
+
+/**
+ * Sends one event to one endpoint, at least once. The implementation records a pending delivery
+ * (the delivery log) and queues it; a delivery function makes the attempts, signs each one and
+ * retries with backoff. Used by the event fan-out, the endpoint `test` route (a `ping`) and the
+ * redelivery route.
+ */
+export interface WebhookDispatcher {
+  /**
+   * Resolves with the delivery as recorded (status `pending`, 0 attempts) once it is queued.
+   * `options.deliveryId`: redeliver under an existing delivery's id (the log entry starts over).
+   * Throws the store's or the queue's error when it could not be queued (the caller retries).
+   */
+  dispatch(
+    endpoint: WebhookEndpoint,
+    event: WebhookEvent,
+    options?: { readonly deliveryId?: string },
+  ): Promise<WebhookDelivery>;
+}
