@@ -18,6 +18,16 @@ export const PARTITIONS = {
   offices: 'OFFICES#*',
   /** The scheduled office sync's state (one item). */
   officeSyncState: 'SYNC#OFFICES',
+  /**
+   * A partner's webhook endpoints and their count: a family of their own, so the functions that
+   * manage and deliver to them cannot reach partner profiles, idempotency records or API keys.
+   */
+  webhooks: 'WEBHOOKS#*',
+  /**
+   * One webhook endpoint's delivery log (`WHDELIVERY#<partnerId>#<endpointId>`): a family of its
+   * own, so the delivery function writes no partner, offer or endpoint configuration item with it.
+   */
+  webhookDeliveries: 'WHDELIVERY#*',
 } as const;
 
 export type PartitionPattern = (typeof PARTITIONS)[keyof typeof PARTITIONS];

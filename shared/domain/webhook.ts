@@ -113,3 +113,11 @@ export interface WebhookDispatcher {
     options?: { readonly deliveryId?: string },
   ): Promise<WebhookDelivery>;
 }
+
+/**
+ * The secrets that sign a delivery at `now`: the current one, and the previous one while its
+ * expiresAt (rotation + 24 h) is in the future. Receivers verify against either during the overlap.
+ */
+export function activeSecrets(endpoint: Pick<WebhookEndpoint, 'secrets'>, now: Date): WebhookSecret[] {
+  return endpoint.secrets.filter((secret) => secret.expiresAt === undefined || Date.parse(secret.expiresAt) > now.getTime());
+}
