@@ -395,6 +395,20 @@ describe('POST /v1/offers/{summaryId}/revise', () => {
     expect(own.find((item) => item.entity === 'offerReference')).toMatchObject({ summaryId: revision.summaryId });
   });
 
+  it('sends the old link’s visitors to the new offer', async () => {
+    const { key, office } = await readyPartner();
+    const old = await created(key, office.officeId);
+    const revision = await bodyOf(await post(`/v1/offers/${old.summaryId}/revise`, key, { locale: 'pt-BR' }));
+
+    const page = await fetch(`${api.baseUrl}/o/${old.summaryId}?lang=en`);
+
+    expect(page.status).toBe(410);
+    const html = await page.text();
+    expect(html).toContain('This offer was replaced');
+    expect(html).toContain(`href="/o/${revision.summaryId}"`);
+    expect((await fetch(`${api.baseUrl}/o/${revision.summaryId}`)).status).toBe(200);
+  });
+
   it('replays a retried revise with the same key: the same new offer, nothing written twice', async () => {
     const { key, office, partner } = await readyPartner();
     const old = await created(key, office.officeId);
