@@ -6,12 +6,14 @@ import { formatDateTime, formatNumber } from '../../shared/i18n/format.ts';
 import type { Locale } from '../../shared/i18n/locale.ts';
 import { layout } from '../../shared/offer-page/layout.ts';
 import { offerPath } from '../../shared/offer-page/links.ts';
+import { liveTotalsScript } from '../../shared/offer-page/live-totals.ts';
 import { PAGE_TEXT, type PageText } from '../../shared/offer-page/page-text.ts';
 import { disclosures } from '../../shared/render/disclosures.ts';
 import { html, type SafeHtml } from '../../shared/render/html.ts';
 import { ACCEPT_FIELD_LIMITS, AGREEMENT_FIELD, hasTermChoice } from './form.ts';
 import { FORM_TEXT, type FormText } from './form-text.ts';
 import {
+  canShowLiveTotals,
   chosenOption,
   commitmentSummary,
   costSummary,
@@ -165,6 +167,8 @@ export function offerPage({
   // Prices, totals and the commitment follow what the form holds: the posted counts and term
   // choices when it came back with errors, the offer's own otherwise.
   const shown: ShownLine[] = [];
+  // Totals that follow the counts as they are typed: only where there is a price to add up.
+  const live = canShowLiveTotals(offer.items);
   const items = offer.items.map((item, index) => {
     const subscription = findSubscription(item.sku);
     const min = subscription?.minLicenses ?? 1;
@@ -199,8 +203,8 @@ export function offerPage({
 ${existingOnly ? html`<p class="hint existing-only" id="${id}-note">${text.existingSubscribersOnly(subscription.name)}</p>` : ''}
 ${rules.length > 0 ? html`<p class="hint quantity-rule" id="${id}-rule">${rules.join(' ')}</p>` : ''}
 ${fieldError(id, error)}</div>
-${termPart(item, index, chosen, locale, text, form.errors[termFieldName(index)])}
-${lineCost(line, locale, text, `${id}-price`)}</div>`;
+${termPart(item, index, chosen, locale, text, form.errors[termFieldName(index)], live)}
+${lineCost(line, locale, text, `${id}-price`, live ? chosen : undefined)}</div>`;
   });
   const notes = disclosures(locale, { partnerName: partner, contact, delegatedAdmin: offer.delegatedAdmin });
   const words = FORM_TEXT[locale];
@@ -241,18 +245,19 @@ ${fieldError('delegated-admin', daError)}
 <p>${text.offerLead(partner)}</p>
 ${offer.expiresAt ? html`<p class="expires">${text.validUntil(formatDateTime(locale, offer.expiresAt, offer.usageLocation))}</p>` : ''}
 ${offer.customization.intro ? html`<p class="intro"${partnerLang(offer, locale)}>${offer.customization.intro}</p>` : ''}
-<form method="post" action="${action('accept')}">
+<form method="post" action="${action('accept')}"${live ? html` data-live-totals` : ''}>
 <input type="hidden" name="submission" value="${submissionToken}">
 <input type="hidden" name="lang" value="${locale}">
 <h2>${text.subscriptions}</h2>
 ${items}
-${costSummary(shown, locale, text)}
+${costSummary(shown, locale, text, live)}
 ${commitmentSummary(
   shown.map((line) => line.term),
   now,
   locale,
   offer.usageLocation,
   text,
+  live ? offer.items.flatMap((item) => (item.choices ?? []).map((option) => option.term)) : [],
 )}
 <h2>${text.yourDetails}</h2>
 ${textField('company', 'company', text.companyName, 'text', 'organization', ACCEPT_FIELD_LIMITS.company, form)}
@@ -278,7 +283,7 @@ ${fieldError('reason', form.errors.reason)}</div>
 <button type="submit" class="secondary">${text.decline}</button>
 </form></details>
 ${offer.customization.closing ? html`<p class="closing"${partnerLang(offer, locale)}>${offer.customization.closing}</p>` : ''}
-${contactFooter(offer, text)}`,
+${contactFooter(offer, text)}${live ? liveTotalsScript() : ''}`,
   );
 }
 

@@ -93,15 +93,32 @@ function pricedLine(line: ShownLine & { unitPrice: LinePrice; licenses: number }
   };
 }
 
-/** The unit price and line total of a line, or "price shown at checkout". */
-export function lineCost(line: ShownLine, locale: Locale, text: PageText, id: string): SafeHtml {
+/**
+ * What the page's script (shared/offer-page/live-totals.ts) needs of an option: its term, and when
+ * priced its monthly unit in minor units, the months one bill covers, the currency, the unit price
+ * in words and the line total's words with {count} and {amount} left to fill in.
+ */
+function optionData(option: LineTermOption, locale: Locale, text: PageText): SafeHtml {
+  const price = option.unitPrice;
+  if (price === undefined) return html` data-term="${option.term}"`;
+  const months = price.billingPeriodMonths;
+  return html` data-term="${option.term}" data-minor="${price.monthlyUnitMinor}" data-months="${months}" data-currency="${price.currency}" data-unit="${unitPriceText(price, locale, text)}" data-one="${text.lineTotal('{count}', true, '{amount}', months)}" data-other="${text.lineTotal('{count}', false, '{amount}', months)}"`;
+}
+
+/**
+ * The unit price and line total of a line, or "price shown at checkout". `live`: the option shown,
+ * for the page's script, on a line whose term is fixed.
+ */
+export function lineCost(line: ShownLine, locale: Locale, text: PageText, id: string, live?: LineTermOption): SafeHtml {
   const price = line.unitPrice;
-  if (price === undefined) return html`<p class="price unpriced" id="${id}">${text.priceAtCheckout}</p>`;
+  const data = live ? optionData(live, locale, text) : '';
+  if (price === undefined) return html`<p class="price unpriced" id="${id}"${data}>${text.priceAtCheckout}</p>`;
   const total =
     line.licenses === undefined
       ? ''
       : text.lineTotal(
-          line.licenses,
+          formatNumber(locale, line.licenses),
+          line.licenses === 1,
           formatMoney(
             {
               amountMinor: lineTotal(pricedLine({ ...line, unitPrice: price, licenses: line.licenses }))
@@ -112,49 +129,70 @@ export function lineCost(line: ShownLine, locale: Locale, text: PageText, id: st
           ),
           price.billingPeriodMonths,
         );
-  return html`<p class="price" id="${id}">${unitPriceText(price, locale, text)}${total ? html`<br><span class="line-total">${total}</span>` : ''}</p>`;
+  return html`<p class="price" id="${id}"${data}>${unitPriceText(price, locale, text)}${total ? html`<br><span class="line-total">${total}</span>` : ''}</p>`;
 }
+
+/**
+ * Whether the offer page can carry the live totals: some option of some line is priced, all priced
+ * options in one currency (the script adds in one).
+ */
+export function canShowLiveTotals(lines: readonly OfferLine[]): boolean {
+  const options = lines.flatMap((line) => [ownOption(line), ...(line.choices ?? [])]);
+  const currencies = new Set(options.flatMap((option) => (option.unitPrice ? [option.unitPrice.currency] : [])));
+  return currencies.size === 1;
+}
+
+const hiddenUnless = (shown: boolean): SafeHtml => (shown ? html`` : html` hidden`);
 
 /**
  * The totals per month and per year of the priced lines, one block per currency (an offer's lines
  * share their market's currency; the grouping only keeps a mixed list from adding up wrongly).
  * Nothing when no line has a price; a request to correct the counts while one is not valid.
+ * `live`: the page carries the script, so every part it may show is rendered, hidden where it does
+ * not apply yet (the caller checked canShowLiveTotals).
  */
-export function costSummary(lines: readonly ShownLine[], locale: Locale, text: PageText): SafeHtml {
+export function costSummary(lines: readonly ShownLine[], locale: Locale, text: PageText, live = false): SafeHtml {
   const priced = lines.filter((line) => line.unitPrice !== undefined);
-  if (priced.length === 0) return html``;
-  const heading = html`<h2 id="cost-heading">${text.totalsHeading}</h2>`;
-  if (priced.some((line) => line.licenses === undefined)) {
-    return html`<section class="cost" aria-labelledby="cost-heading">${heading}
-<p class="hint">${text.totalsNeedValidCounts}</p></section>`;
-  }
+  if (priced.length === 0 && !live) return html``;
+  const invalid = priced.some((line) => line.licenses === undefined);
+  const partial = priced.length < lines.length;
+  const monthlyTerm = priced.some((line) => line.term === 'P1M');
   const currencies = [...new Set(priced.map((line) => line.unitPrice?.currency ?? ''))];
-  const blocks = currencies.map((currency) => {
-    const sum = totals(
-      priced
-        .filter((line) => line.unitPrice?.currency === currency)
-        .map((line) => pricedLine(line as ShownLine & { unitPrice: LinePrice; licenses: number })),
-      currency,
-    );
-    return html`<dl class="totals" data-currency="${currency}">
+  const blocks = invalid
+    ? []
+    : currencies.map((currency) => {
+        const sum = totals(
+          priced
+            .filter((line) => line.unitPrice?.currency === currency)
+            .map((line) => pricedLine(line as ShownLine & { unitPrice: LinePrice; licenses: number })),
+          currency,
+        );
+        return html`<dl class="totals" data-currency="${currency}">
 <dt>${text.totalPerMonth}</dt><dd class="total-month">${formatMoney({ amountMinor: sum.perMonthMinor, currency }, locale)}</dd>
 <dt>${text.totalPerYear}</dt><dd class="total-year">${formatMoney({ amountMinor: sum.perYearMinor, currency }, locale)}</dd>
 </dl>`;
-  });
-  const partial = priced.length < lines.length ? html`<p class="hint">${text.totalsPartial}</p>` : '';
-  const monthlyTerm = priced.some((line) => line.term === 'P1M')
-    ? html`<p class="hint">${text.totalsMonthlyTerm}</p>`
-    : '';
-  return html`<section class="cost" aria-labelledby="cost-heading">${heading}
+      });
+  if (live && blocks.length === 0) {
+    blocks.push(html`<dl class="totals" hidden>
+<dt>${text.totalPerMonth}</dt><dd class="total-month"></dd>
+<dt>${text.totalPerYear}</dt><dd class="total-year"></dd>
+</dl>`);
+  }
+  const note = (name: string, words: string, shown: boolean): SafeHtml | '' =>
+    shown || live ? html`<p class="hint ${name}"${hiddenUnless(shown)}>${words}</p>` : '';
+  const attributes = live ? html` data-unpriced="${text.priceAtCheckout}"${hiddenUnless(priced.length > 0)}` : html``;
+  return html`<section class="cost" aria-labelledby="cost-heading"${attributes}><h2 id="cost-heading">${text.totalsHeading}</h2>
 ${blocks}
-<p class="hint">${text.totalsNote}</p>
-${partial}${monthlyTerm}</section>`;
+${note('totals-invalid', text.totalsNeedValidCounts, invalid)}
+${invalid && !live ? '' : html`<p class="hint">${text.totalsNote}</p>`}
+${invalid && !live ? '' : note('totals-partial', text.totalsPartial, partial)}${invalid && !live ? '' : note('totals-monthly-term', text.totalsMonthlyTerm, monthlyTerm && !invalid)}</section>`;
 }
 
 /**
  * The commitment clock of each term the lines are on (in line order, each once), as if bought at
  * `now`: until when licenses can be reduced or cancelled, in the usage location's zone, and the
- * term's last day (a UTC calendar date, as the vendor gives it).
+ * term's last day (a UTC calendar date, as the vendor gives it). `otherTerms`: terms the customer
+ * may still pick, rendered hidden for the page's script to show.
  */
 export function commitmentSummary(
   terms: readonly CommitmentTerm[],
@@ -162,15 +200,16 @@ export function commitmentSummary(
   locale: Locale,
   usageLocation: string,
   text: PageText,
+  otherTerms: readonly CommitmentTerm[] = [],
 ): SafeHtml {
-  const distinct = [...new Set(terms)];
+  const distinct = [...new Set([...terms, ...otherTerms])];
   if (distinct.length === 0) return html``;
   const days = formatNumber(locale, CANCELLATION_WINDOW_HOURS / 24);
   const hours = formatNumber(locale, CANCELLATION_WINDOW_HOURS);
   const items = distinct.map((term) => {
     const clock = commitmentClock(term, now);
     const until = formatDateTime(locale, clock.reduceOrCancelUntil.toISOString(), usageLocation);
-    return html`<li>${text.commitmentClock(term, days, hours, until, formatCalendarDate(locale, clock.termEnd))}</li>`;
+    return html`<li data-term="${term}"${hiddenUnless(terms.includes(term))}>${text.commitmentClock(term, days, hours, until, formatCalendarDate(locale, clock.termEnd))}</li>`;
   });
   return html`<section class="commitment" aria-labelledby="commitment-heading"><h2 id="commitment-heading">${text.commitmentHeading}</h2>
 <p>${text.commitmentIfToday}</p>
@@ -195,6 +234,7 @@ export function termPart(
   locale: Locale,
   text: PageText,
   error?: string,
+  live = false,
 ): SafeHtml {
   const choices = line.choices ?? [];
   if (choices.length < 2) {
@@ -205,7 +245,7 @@ export function termPart(
   const options = choices.map((option, k) => {
     const value = termChoiceValue(option);
     const price = option.unitPrice ? unitPriceText(option.unitPrice, locale, text) : text.priceAtCheckout;
-    return html`<label class="choice"><input type="radio" id="term-${index}-${k}" name="${termFieldName(index)}" value="${value}"${value === chosenValue ? html` checked` : ''}${error ? html` aria-invalid="true"` : ''}> ${termText(option.term, option.billingFrequency, text)}: ${price}</label>`;
+    return html`<label class="choice"><input type="radio" id="term-${index}-${k}" name="${termFieldName(index)}" value="${value}"${value === chosenValue ? html` checked` : ''}${error ? html` aria-invalid="true"` : ''}${live ? optionData(option, locale, text) : ''}> ${termText(option.term, option.billingFrequency, text)}: ${price}</label>`;
   });
   const errorId = `term-${index}-error`;
   return html`<fieldset class="term-choice"${error ? html` aria-describedby="${errorId}"` : ''}><legend>${text.termChoiceLegend(name)}</legend>

@@ -2,11 +2,15 @@ import { createHash } from 'node:crypto';
 import type { ApiResult } from '../http/types.ts';
 import type { Locale } from '../i18n/locale.ts';
 import { html, SafeHtml } from '../render/html.ts';
+import { carriesLiveTotals, LIVE_TOTALS_SCRIPT_HASH } from './live-totals.ts';
 import { PAGE_TEXT } from './page-text.ts';
 
 // The frame every page under /o/ shares: the offer page's own pages and the fallback's not-found
 // and method-not-allowed pages for customer paths.
-/** The only styles the pages use, allowed by hash in the CSP; the pages carry no script at all. */
+/**
+ * The only styles the pages use, allowed by hash in the CSP. The only script is the offer page's
+ * optional live totals (./live-totals.ts), allowed by hash on the pages that carry it.
+ */
 const STYLE = `
 *{box-sizing:border-box}
 body{margin:0;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1b1b1f;background:#f4f5f7}
@@ -34,6 +38,7 @@ legend{font-weight:600;padding:0 .25rem}
 .line-total{font-weight:600}
 .totals{display:grid;grid-template-columns:auto auto;gap:.25rem 1rem;margin:0;max-width:24rem}
 .totals dd{margin:0;font-weight:600;text-align:right}
+[hidden]{display:none!important}
 .accepted li{margin:.5rem 0}
 .alert{border-left:4px solid #b3261e;background:#fdecea;padding:.75rem;margin:1rem 0}
 .alert h2{margin:0 0 .25rem;font-size:1.1rem}
@@ -58,14 +63,16 @@ footer{margin-top:2rem;font-size:.9rem;color:#45464f}
 const STYLE_HASH = createHash('sha256').update(STYLE).digest('base64');
 
 /**
- * No script, no frames, styles by hash; forms post to this origin only. Accepting leads to the
+ * No script (but the live totals' own, by hash, on a page that carries it), no frames, styles by
+ * hash; forms post to this origin only. Accepting leads to the
  * checkout through a plain GET (the confirmation page's link and meta refresh), which form-action
  * does not govern: Chromium applies form-action to every redirect after a form post, so a checkout
  * that redirects on to its sign-in would otherwise be blocked.
  */
-export function pageCsp(): string {
+export function pageCsp({ liveTotals = false }: { liveTotals?: boolean } = {}): string {
   return [
     "default-src 'none'",
+    ...(liveTotals ? [`script-src 'sha256-${LIVE_TOTALS_SCRIPT_HASH}'`] : []),
     `style-src 'sha256-${STYLE_HASH}'`,
     // Partner logos are https URLs validated when the offer was made; 'self' for the logo the
     // local runtime serves for its demo partner (plain http on 127.0.0.1).
@@ -91,7 +98,7 @@ export function pageResponse(
     statusCode,
     headers: {
       'content-type': 'text/html; charset=utf-8',
-      'content-security-policy': pageCsp(),
+      'content-security-policy': pageCsp({ liveTotals: carriesLiveTotals(body) }),
       'cache-control': 'no-store, private',
       'referrer-policy': 'same-origin',
       vary: 'Accept-Language',

@@ -25,8 +25,11 @@ export interface PageText {
   readonly perLicensePer: (amount: string, months: number) => string;
   /** After a unit price billed for several months: what it comes to per month. */
   readonly monthlyEquivalent: (amount: string) => string;
-  /** The line total for `count` licenses (`amount` formatted), per bill of `months` months. */
-  readonly lineTotal: (count: number, amount: string, months: number) => string;
+  /**
+   * The line total for `count` licenses, per bill of `months` months; `count` and `amount` already
+   * formatted (or placeholders, for the page's script), `one` when the count is 1.
+   */
+  readonly lineTotal: (count: string, one: boolean, amount: string, months: number) => string;
   /** Instead of a price, for a line without a sourced list price. */
   readonly priceAtCheckout: string;
   readonly totalsHeading: string;
@@ -163,8 +166,8 @@ export const PAGE_TEXT: Record<Locale, PageText> = {
       billingFrequency === 'monthly' ? 'billed monthly' : upFront ? 'paid up front' : 'billed annually',
     perLicensePer: (amount, months) => `${amount} per license per ${enPeriod(months)}`,
     monthlyEquivalent: (amount) => `(${amount} per license per month)`,
-    lineTotal: (count, amount, months) =>
-      `Total for ${formatNumber('en', count)} ${count === 1 ? 'license' : 'licenses'}: ${amount} per ${enPeriod(months)}`,
+    lineTotal: (count, one, amount, months) =>
+      `Total for ${count} ${one ? 'license' : 'licenses'}: ${amount} per ${enPeriod(months)}`,
     priceAtCheckout: 'Price shown at checkout',
     totalsHeading: 'Estimated cost',
     totalPerMonth: 'Per month',
@@ -279,8 +282,8 @@ export const PAGE_TEXT: Record<Locale, PageText> = {
       billingFrequency === 'monthly' ? 'cobrado mensalmente' : upFront ? 'pago antecipadamente' : 'cobrado anualmente',
     perLicensePer: (amount, months) => `${amount} por licença por ${ptPeriod(months)}`,
     monthlyEquivalent: (amount) => `(${amount} por licença por mês)`,
-    lineTotal: (count, amount, months) =>
-      `Total para ${formatNumber('pt-BR', count)} ${count === 1 ? 'licença' : 'licenças'}: ${amount} por ${ptPeriod(months)}`,
+    lineTotal: (count, one, amount, months) =>
+      `Total para ${count} ${one ? 'licença' : 'licenças'}: ${amount} por ${ptPeriod(months)}`,
     priceAtCheckout: 'Preço mostrado no pagamento',
     totalsHeading: 'Custo estimado',
     totalPerMonth: 'Por mês',

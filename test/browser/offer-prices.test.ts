@@ -47,6 +47,7 @@ const usLines = (): OfferLine[] => [
 
 let browser: Browser;
 let page: Page;
+const consoleErrors: string[] = [];
 
 beforeAll(async () => {
   browser = await launchChromium();
@@ -60,6 +61,12 @@ beforeEach(async () => {
     (route) => route.abort(),
   );
   page = await context.newPage();
+  consoleErrors.length = 0;
+  // A script error or a CSP refusal shows here.
+  page.on('console', (message) => {
+    if (message.type() === 'error') consoleErrors.push(message.text());
+  });
+  page.on('pageerror', (error) => consoleErrors.push(error.message));
 });
 afterEach(() => page.context().close());
 
@@ -138,8 +145,11 @@ describe('prices and the commitment on the offer page in Chromium', () => {
     ]);
   });
 
-  it('totals the posted counts when the form comes back with an error', async () => {
+  it('totals the posted counts when the form comes back with an error, without script', async () => {
     const { summaryId } = await seededOffer('US', usLines());
+    await page.context().close();
+    const context = await browser.newContext({ userAgent: DESKTOP_USER_AGENT, javaScriptEnabled: false });
+    page = await context.newPage();
     await open(summaryId, 'en');
 
     await page.getByLabel('Microsoft 365 Business Basic licenses').fill('7');
@@ -159,6 +169,47 @@ describe('prices and the commitment on the offer page in Chromium', () => {
     );
     await expect(text('.total-month')).resolves.toBe('$168.45');
     await expect(text('.total-year')).resolves.toBe('$2,021.40');
+  });
+
+  it('updates line totals, totals and the commitment as counts and terms change, before sending', async () => {
+    const { summaryId } = await seededOffer('US', [
+      pricedLine('US', 'M365_BUSINESS_BASIC', 10, 'P1Y', 'monthly', [
+        ['P1Y', 'monthly'],
+        ['P1M', 'monthly'],
+      ]),
+      pricedLine('US', 'M365_E3', 3, 'P1Y', 'annual'),
+      pricedLine('US', 'TEAMS_ESSENTIALS', 2, 'P1Y', 'annual'),
+    ]);
+    await open(summaryId, 'pt-BR');
+    await expect(text('.total-month')).resolves.toBe('US$ 190,50');
+
+    await page.getByLabel('Licenças do Microsoft 365 Business Basic').fill('1');
+
+    await expect(text('#licenses-M365_BUSINESS_BASIC-price')).resolves.toBe(
+      'US$ 7,35 por licença por mêsTotal para 1 licença: US$ 7,35 por mês',
+    );
+    await expect(text('.total-month')).resolves.toBe('US$ 124,35');
+    await expect(text('.total-year')).resolves.toBe('US$ 1.492,20');
+
+    await page.getByLabel('Licenças do Microsoft 365 E3').fill('0');
+    await expect(page.locator('.totals').isVisible()).resolves.toBe(false);
+    await expect(page.locator('.totals-invalid').isVisible()).resolves.toBe(true);
+    await page.getByLabel('Licenças do Microsoft 365 E3').fill('4');
+    await page.getByRole('radio', { name: /Compromisso mensal, cobrado mensalmente/ }).check();
+
+    await expect(text('#licenses-M365_BUSINESS_BASIC-price')).resolves.toBe(
+      'US$ 8,40 por licença por mêsTotal para 1 licença: US$ 8,40 por mês',
+    );
+    await expect(text('#licenses-M365_E3-price')).resolves.toBe(
+      'US$ 468,00 por licença por ano (US$ 39,00 por licença por mês)Total para 4 licenças: US$ 1.872,00 por ano',
+    );
+    await expect(text('.total-month')).resolves.toBe('US$ 164,40');
+    await expect(text('.total-year')).resolves.toBe('US$ 1.972,80');
+    await expect(page.locator('.totals-partial').isVisible()).resolves.toBe(true);
+    await expect(page.locator('.totals-monthly-term').isVisible()).resolves.toBe(true);
+    await expect(page.locator('.commitment li[data-term="P1M"]').isVisible()).resolves.toBe(true);
+    await expect(page.locator('.commitment li[data-term="P1Y"]').isVisible()).resolves.toBe(true);
+    expect(consoleErrors).toEqual([]);
   });
 
   it('shows the accepted counts’ prices and totals on the confirmation page after a count is changed', async () => {

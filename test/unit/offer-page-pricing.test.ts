@@ -1,13 +1,26 @@
+import { createHash } from 'node:crypto';
 import { acceptedPage, offerPage, replacedPage } from '../../functions/offer-page/pages.ts';
 import type { Acceptance, AcceptedLine } from '../../shared/domain/acceptance.ts';
 import type { Offer, OfferLine } from '../../shared/domain/offer.ts';
 import { formatCalendarDate } from '../../shared/i18n/format.ts';
 import type { Locale } from '../../shared/i18n/locale.ts';
+import { pageCsp, pageResponse } from '../../shared/offer-page/layout.ts';
+import { LIVE_TOTALS_SCRIPT, LIVE_TOTALS_SCRIPT_HASH } from '../../shared/offer-page/live-totals.ts';
 import { basicOffer } from '../support/offer.ts';
 import { listPrice, pricedLine } from '../support/priced-offer.ts';
 
 /** ICU writes a no-break space after US$/R$ and a narrow one before AM/PM: compare text as a reader sees it. */
 const plain = (text: string) => text.replace(/[\u202f\u00a0]/g, ' ');
+
+/**
+ * The page as a reader without the live-totals script sees it: elements marked `hidden` (parts only
+ * the script shows) and the data-* attributes the script reads are left out.
+ */
+const visible = (page: string) =>
+  page
+    .replace(/<(p|li|dl|section)\b[^>]*\shidden>[\s\S]*?<\/\1>/g, '')
+    .replace(/ data-[a-z-]+(?:="[^"]*")?/g, '')
+    .replace(/<script>[\s\S]*?<\/script>/g, '');
 
 const NOW = new Date('2026-11-30T12:00:00.000Z');
 
@@ -24,7 +37,7 @@ function usOffer(overrides: Partial<Offer> = {}): Offer {
 }
 
 function render(offer: Offer, locale: Locale, values: Record<string, string> = {}): string {
-  return plain(offerPage({ offer, locale, submissionToken: 't', now: NOW, form: { values, errors: {} } }));
+  return visible(plain(offerPage({ offer, locale, submissionToken: 't', now: NOW, form: { values, errors: {} } })));
 }
 
 /** The text of the element with class `name` (first one), tags dropped. */
@@ -215,7 +228,7 @@ describe('the commitment clock on the offer page', () => {
     // 23:30 UTC on 31 January is still 31 January for the vendor; February has no 31st.
     const now = new Date('2026-01-31T23:30:00.000Z');
 
-    const page = plain(offerPage({ offer, locale: 'en', submissionToken: 't', now }));
+    const page = visible(plain(offerPage({ offer, locale: 'en', submissionToken: 't', now })));
 
     const clocks = [...page.matchAll(/<li>([^<]*you can reduce[^<]*)<\/li>/g)].map((m) => m[1]);
     expect(clocks).toEqual([
@@ -284,7 +297,7 @@ describe('the term choice on the offer page', () => {
   });
 
   it('shows a term error under the choice, read out with it', () => {
-    const page = plain(
+    const page = visible(
       offerPage({
         offer: choosing(),
         locale: 'en',
@@ -329,6 +342,90 @@ describe('vendor quantity rules on the offer page', () => {
     // The existing-subscriber note stays on the E3 line.
     expect(english).toContain(
       'id="licenses-M365_E3-note">Only for organisations that already subscribe to Microsoft 365 E3',
+    );
+  });
+});
+
+describe('the live totals script on the offer page', () => {
+  const raw = (offer: Offer, values: Record<string, string> = {}) =>
+    offerPage({ offer, locale: 'en', submissionToken: 't', now: NOW, form: { values, errors: {} } });
+  const SCRIPT_ELEMENT = `<script>${LIVE_TOTALS_SCRIPT}</script>`;
+
+  it('is carried, and allowed by its hash in the CSP, only on a page with a price to add up', () => {
+    const priced = raw(usOffer());
+    const unpriced = raw(
+      basicOffer({ usageLocation: 'BR', items: [pricedLine('BR', 'M365_BUSINESS_BASIC', 5, 'P1Y', 'annual')] }),
+    );
+    const old = raw(basicOffer({ items: [{ sku: 'M365_BUSINESS_BASIC', licenses: 4 }] }));
+
+    expect(priced).toContain(`${SCRIPT_ELEMENT}</main>`);
+    expect(priced).toContain('data-live-totals>');
+    expect(pageResponse(200, priced).headers?.['content-security-policy']).toBe(pageCsp({ liveTotals: true }));
+    expect(pageCsp({ liveTotals: true })).toContain(`script-src 'sha256-${LIVE_TOTALS_SCRIPT_HASH}'`);
+    expect(LIVE_TOTALS_SCRIPT_HASH).toBe(createHash('sha256').update(LIVE_TOTALS_SCRIPT).digest('base64'));
+    for (const page of [unpriced, old]) {
+      expect(page).not.toContain('<script');
+      expect(page).not.toContain('data-live-totals');
+      expect(pageResponse(200, page).headers?.['content-security-policy']).not.toContain('script-src');
+    }
+  });
+
+  it('is not allowed by a page that only quotes it as text', () => {
+    const quoted = raw(usOffer({ customization: { intro: SCRIPT_ELEMENT } }));
+    const withoutOwn = quoted.replace(`${SCRIPT_ELEMENT}</main>`, '</main>');
+
+    expect(withoutOwn).toContain('&lt;script&gt;');
+    expect(pageResponse(200, withoutOwn).headers?.['content-security-policy']).not.toContain('script-src');
+  });
+
+  it('hands the script each option’s figures and words: minor units, months, currency, placeholders', () => {
+    const page = raw(
+      usOffer({
+        items: [
+          pricedLine('US', 'M365_BUSINESS_BASIC', 10, 'P1Y', 'annual', [
+            ['P1Y', 'annual'],
+            ['P1M', 'monthly'],
+          ]),
+          pricedLine('US', 'TEAMS_ESSENTIALS', 2, 'P1Y', 'annual'),
+        ],
+      }),
+    );
+
+    expect(page).toContain(
+      'value="P1M/monthly" data-term="P1M" data-minor="840" data-months="1" data-currency="USD" data-unit="$8.40 per license per month" data-one="Total for {count} license: {amount} per month" data-other="Total for {count} licenses: {amount} per month">',
+    );
+    expect(page).toContain(
+      'id="licenses-M365_BUSINESS_BASIC-price" data-term="P1Y" data-minor="700" data-months="12" data-currency="USD" data-unit="$84.00 per license per year ($7.00 per license per month)"',
+    );
+    expect(page).toContain('<p class="price unpriced" id="licenses-TEAMS_ESSENTIALS-price" data-term="P1Y">');
+    expect(page).toContain(
+      '<section class="cost" aria-labelledby="cost-heading" data-unpriced="Price shown at checkout">',
+    );
+  });
+
+  it('renders hidden what the script may show: the invalid-count note, the notes that do not apply, other terms’ clocks', () => {
+    const offer = usOffer({
+      items: [
+        pricedLine('US', 'M365_BUSINESS_BASIC', 10, 'P1Y', 'annual', [
+          ['P1Y', 'annual'],
+          ['P1M', 'monthly'],
+        ]),
+      ],
+    });
+
+    const valid = raw(offer);
+    const invalid = raw(offer, { 'licenses.M365_BUSINESS_BASIC': '301' });
+
+    expect(valid).toContain(
+      '<p class="hint totals-invalid" hidden>Correct the license counts to see the estimated cost.</p>',
+    );
+    expect(valid).toContain('<p class="hint totals-partial" hidden>');
+    expect(valid).toContain('<p class="hint totals-monthly-term" hidden>');
+    expect(valid).toContain('<li data-term="P1Y">1-year commitment:');
+    expect(valid).toContain('<li data-term="P1M" hidden>Monthly commitment:');
+    expect(invalid).toContain('<dl class="totals" hidden>');
+    expect(invalid).toContain(
+      '<p class="hint totals-invalid">Correct the license counts to see the estimated cost.</p>',
     );
   });
 });
