@@ -4,6 +4,7 @@ import { PRICE_LIST_VERSION, unitPrice } from '../../shared/catalog/price-lists.
 import type { BillingFrequency, CommitmentTerm } from '../../shared/catalog/terms.ts';
 import { offerKeys } from '../../shared/db/offers.ts';
 import { bearer, bodyOf, newPartner, seedOffice, startLocalApi, table } from '../support/local-api.ts';
+import { acceptFields, customerAt } from '../support/offer-page-forms.ts';
 
 /**
  * Terms, billing, prices, the cross-line quantity rule and revisions through the partner API, on
@@ -254,6 +255,41 @@ describe('POST /v1/offers with terms and billing', () => {
         unitPrice: catalogPrice('US', 'M365_BUSINESS_STANDARD', term, billingFrequency),
       })),
     );
+  });
+
+  it('carries the customer’s term choice and its price snapshot from the API to the acceptance', async () => {
+    const { key, office } = await readyPartner();
+    const body = usOffer(
+      office.officeId,
+      [{ sku: 'M365_BUSINESS_STANDARD', licenses: 12, termChoices: [{ term: 'P1M' }] }],
+      { requireCustomerAgreement: true },
+    );
+    const offer = await bodyOf(await post('/v1/offers', key, body));
+    const customer = customerAt(api.baseUrl);
+    const fields = acceptFields(await customer.openForm(offer), {
+      'licenses.M365_BUSINESS_STANDARD': '20',
+      'term.0': 'P1M/monthly',
+      customerAgreement: 'yes',
+    });
+    delete fields['licenses.TEAMS_ESSENTIALS'];
+    delete fields.delegatedAdmin;
+
+    const accepted = await customer.post(offer, 'accept', fields);
+
+    expect(accepted.status).toBe(303);
+    const { acceptances } = await bodyOf(await get(`/v1/offers/${offer.summaryId}/acceptances`, key));
+    expect(acceptances[0]).toMatchObject({
+      items: [
+        {
+          sku: 'M365_BUSINESS_STANDARD',
+          licenses: 20,
+          term: 'P1M',
+          billingFrequency: 'monthly',
+          unitPrice: catalogPrice('US', 'M365_BUSINESS_STANDARD', 'P1M', 'monthly'),
+        },
+      ],
+      priceListVersion: PRICE_LIST_VERSION,
+    });
   });
 
   it.each([
