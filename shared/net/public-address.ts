@@ -72,7 +72,7 @@ export function addressRule(address: string): AddressRule | undefined {
 
 /** A URL the guard refused; `rule` and `message` are what a problem document's field error says. */
 export class UnsafeUrlError extends Error {
-  override readonly name = 'UnsafeUrlError';
+  override readonly name: string = 'UnsafeUrlError';
   constructor(
     /** `https_only`, `url`, `credentials`, `unresolvable_host`, or an AddressRule. */
     readonly rule: string,
@@ -81,6 +81,11 @@ export class UnsafeUrlError extends Error {
   ) {
     super(reason);
   }
+}
+
+/** An address of the URL's host (as given, or as resolved) is not public: `rule` says which class. */
+export class NonPublicAddressError extends UnsafeUrlError {
+  override readonly name = 'NonPublicAddressError';
 }
 
 /** The name could not be resolved in time, or the resolver failed transiently: worth a retry. */
@@ -106,11 +111,11 @@ export const systemResolver: Resolver = async (hostname) =>
 /** A resolution slower than this fails the check: 2 s, well inside a 10 s delivery or API budget. */
 export const DNS_TIMEOUT_MS = 2_000;
 
-export interface PublicUrlOptions {
+export interface PublicOnlyOptions {
   /** Defaults to systemResolver; tests inject their own. */
   readonly resolve?: Resolver;
-  /** ms; defaults to DNS_TIMEOUT_MS. */
-  readonly timeoutMs?: number;
+  /** ms a resolution may take; defaults to DNS_TIMEOUT_MS. */
+  readonly dnsTimeoutMs?: number;
   /**
    * Local development only (see loopbackHttpAllowed): loopback addresses are accepted, over http
    * or https. Every other class is still refused.
@@ -135,7 +140,7 @@ const NO_SUCH_NAME = new Set(['ENOTFOUND', 'ENODATA', 'EAI_NONAME', 'EAI_NODATA'
  * @throws DnsUnavailableError when the name could not be resolved within the timeout or the
  *   resolver failed transiently (503 at registration, a retry at delivery).
  */
-export async function assertPublicUrl(url: string | URL, options: PublicUrlOptions = {}): Promise<PublicTarget> {
+export async function assertPublicUrl(url: string | URL, options: PublicOnlyOptions = {}): Promise<PublicTarget> {
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -154,12 +159,7 @@ export async function assertPublicUrl(url: string | URL, options: PublicUrlOptio
   const addresses: readonly ResolvedAddress[] =
     isIP(host) !== 0 ? [{ address: host, family: isIP(host) === 6 ? 6 : 4 }] : await resolveInTime(host, options);
   if (addresses.length === 0) throw new UnsafeUrlError('unresolvable_host', `host ${host} has no address`);
-  for (const { address } of addresses) {
-    const rule = addressRule(address);
-    if (rule === undefined || (allowLoopback && rule === 'loopback_address')) continue;
-    const named = address === host ? `is ${WHAT[rule]}` : `resolves to ${address}, ${WHAT[rule]}`;
-    throw new UnsafeUrlError(rule, `must be a public host: ${host} ${named}`);
-  }
+  assertPublicAddresses(host, addresses, allowLoopback);
   if (parsed.protocol === 'http:' && addresses.some(({ address }) => addressRule(address) !== 'loopback_address')) {
     throw new UnsafeUrlError('https_only', 'must use https (http is only for loopback receivers in local runs)');
   }
@@ -167,9 +167,47 @@ export async function assertPublicUrl(url: string | URL, options: PublicUrlOptio
   return { url: parsed, address: first.address, family: first.family };
 }
 
-async function resolveInTime(host: string, options: PublicUrlOptions): Promise<readonly ResolvedAddress[]> {
+/** @throws NonPublicAddressError for the first address of `host` that is not public. */
+function assertPublicAddresses(host: string, addresses: readonly ResolvedAddress[], allowLoopback: boolean): void {
+  for (const { address } of addresses) {
+    const rule = addressRule(address);
+    if (rule === undefined || (allowLoopback && rule === 'loopback_address')) continue;
+    const named = address === host ? `is ${WHAT[rule]}` : `resolves to ${address}, ${WHAT[rule]}`;
+    throw new NonPublicAddressError(rule, `must be a public host: ${host} ${named}`);
+  }
+}
+
+type LookupCallback = (
+  error: NodeJS.ErrnoException | null,
+  address: string | { address: string; family: number }[],
+  family?: number,
+) => void;
+
+/**
+ * A `lookup` for http.request / net.connect that resolves the host once (with the DNS timeout),
+ * refuses it unless every address is public, and hands the socket the checked address: the
+ * connection goes where the check looked, so DNS rebinding cannot slip in between. Node skips
+ * `lookup` for IP-literal hosts: check those with assertPublicUrl (or addressRule) first.
+ * The error passed on is a NonPublicAddressError, an UnsafeUrlError (unresolvable name) or a
+ * DnsUnavailableError.
+ */
+export function publicOnlyLookup(options: PublicOnlyOptions = {}) {
+  return (hostname: string, lookupOptions: { all?: boolean } | number | undefined, callback: LookupCallback): void => {
+    resolveInTime(hostname, options)
+      .then((addresses) => {
+        if (addresses.length === 0) throw new UnsafeUrlError('unresolvable_host', `host ${hostname} has no address`);
+        assertPublicAddresses(hostname, addresses, options.allowLoopback === true);
+        const [first] = addresses as [ResolvedAddress];
+        if (typeof lookupOptions === 'object' && lookupOptions?.all) callback(null, [...addresses]);
+        else callback(null, first.address, first.family);
+      })
+      .catch((error: NodeJS.ErrnoException) => callback(error, '', 0));
+  };
+}
+
+async function resolveInTime(host: string, options: PublicOnlyOptions): Promise<readonly ResolvedAddress[]> {
   const resolve = options.resolve ?? systemResolver;
-  const timeoutMs = options.timeoutMs ?? DNS_TIMEOUT_MS;
+  const timeoutMs = options.dnsTimeoutMs ?? DNS_TIMEOUT_MS;
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(
