@@ -154,13 +154,21 @@ export const FUNCTIONS = {
     env: ['EVENT_BUS_NAME'],
     streamEntities: ['acceptance', 'decline'],
   },
+  webhookEndpoints: {
+    entry: 'functions/webhook-endpoints/handler.ts',
+    description: "A partner's webhook endpoints: register (SSRF-checked), list, get, delete, rotate the secret, ping",
+    // All in the partner's webhooks partition: list is a Query; get and rotate a GetItem and an
+    // UpdateItem; register is a transaction of an UpdateItem (the endpoint count) and a PutItem;
+    // delete a transaction of two UpdateItems (the endpoint's tombstone and the count).
+    table: [{ actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem'], partitions: [PARTITIONS.webhooks] }],
+  },
 } as const satisfies Record<string, FunctionSpec>;
 
 export type FunctionName = keyof typeof FUNCTIONS;
 
 /** Partner routes pass through the API key authorizer; public routes are open and throttled. */
 export type RouteAuth = 'partner' | 'public';
-export type HttpMethod = 'GET' | 'HEAD' | 'POST';
+export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'DELETE';
 
 export interface Route {
   readonly method: HttpMethod;
@@ -201,6 +209,17 @@ const DECLARED_ROUTES = [
   { method: 'GET', path: '/v1/offers/{summaryId}/acceptances', function: 'offersRead', auth: 'partner' },
   { method: 'POST', path: '/v1/offers/{summaryId}/deactivate', function: 'offers', auth: 'partner' },
   { method: 'POST', path: '/v1/offers/{summaryId}/revise', function: 'offers', auth: 'partner' },
+  { method: 'POST', path: '/v1/webhook-endpoints', function: 'webhookEndpoints', auth: 'partner' },
+  { method: 'GET', path: '/v1/webhook-endpoints', function: 'webhookEndpoints', auth: 'partner' },
+  { method: 'GET', path: '/v1/webhook-endpoints/{endpointId}', function: 'webhookEndpoints', auth: 'partner' },
+  { method: 'DELETE', path: '/v1/webhook-endpoints/{endpointId}', function: 'webhookEndpoints', auth: 'partner' },
+  {
+    method: 'POST',
+    path: '/v1/webhook-endpoints/{endpointId}/rotate-secret',
+    function: 'webhookEndpoints',
+    auth: 'partner',
+  },
+  { method: 'POST', path: '/v1/webhook-endpoints/{endpointId}/test', function: 'webhookEndpoints', auth: 'partner' },
   // Customer pages are public: tighter throttling than the partner API, per route.
   { method: 'GET', path: '/o/{code}', function: 'offerPage', auth: 'public', throttle: CUSTOMER_PAGE_THROTTLE },
   // Link checkers and mail scanners probe links with HEAD: answered like GET, without a body or a view.

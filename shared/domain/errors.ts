@@ -20,7 +20,11 @@ export type RequestField =
   | 'subscriptions'
   | 'delegatedAdministration'
   | 'expiry'
-  | 'reference';
+  | 'reference'
+  /** A webhook endpoint's URL, its event types, and the partner's endpoints as a whole (the limit). */
+  | 'webhookUrl'
+  | 'webhookEvents'
+  | 'webhookEndpoints';
 
 /**
  * Where a broken rule sits, in the product's words rather than any wire format's:

@@ -124,6 +124,10 @@ const REQUEST_FIELD_PATHS: Record<RequestField, string> = {
   delegatedAdministration: fieldPath('body', ['delegatedAdmin']),
   expiry: fieldPath('body', ['expiresAt']),
   reference: fieldPath('body', ['reference']),
+  webhookUrl: fieldPath('body', ['url']),
+  webhookEvents: fieldPath('body', ['events']),
+  // The limit is about the registration as a whole, not one of its members.
+  webhookEndpoints: 'body',
 };
 const SUBSCRIPTION_MEMBERS = {
   sku: 'sku',

@@ -1,0 +1,30 @@
+import { sdkTableFromEnv } from '../../shared/db/sdk-table.ts';
+import { WebhookDeliveryStore } from '../../shared/db/webhook-deliveries.ts';
+import { DynamoWebhookEndpointStore } from '../../shared/db/webhook-endpoints.ts';
+import type { WebhookDispatcher } from '../../shared/domain/webhook.ts';
+import { ServiceUnavailableError } from '../../shared/http/problem.ts';
+import { loopbackHttpAllowed } from '../../shared/net/public-address.ts';
+import { deliveryQueueFromEnv, QueueingDispatcher } from '../../shared/webhooks/delivery-queue.ts';
+import { webhookEndpointRoutes } from './routes.ts';
+
+const table = sdkTableFromEnv();
+const deliveries = new WebhookDeliveryStore(table);
+
+/**
+ * The queue is looked up per ping: the local runtime sets its in-process queue after loading
+ * handlers may have started. No queue at all (a misconfigured stage) answers 503, never a lost ping.
+ */
+const dispatcher: WebhookDispatcher = {
+  dispatch: (endpoint, event) => {
+    const queue = deliveryQueueFromEnv();
+    if (!queue) throw new ServiceUnavailableError('No webhook delivery queue is configured');
+    return new QueueingDispatcher(deliveries, queue).dispatch(endpoint, event);
+  },
+};
+
+export const handler = webhookEndpointRoutes({
+  store: new DynamoWebhookEndpointStore(table),
+  dispatcher,
+  // Read once at cold start: set anywhere but the local runtime, the setting fails the start.
+  allowLoopback: loopbackHttpAllowed(),
+});

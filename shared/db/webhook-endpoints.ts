@@ -1,0 +1,207 @@
+import { ConflictError, NotFoundError } from '../domain/errors.ts';
+import {
+  DELIVERY_LOG_TTL_MS,
+  MAX_WEBHOOK_ENDPOINTS,
+  SECRET_OVERLAP_MS,
+  type WebhookEndpoint,
+  type WebhookSecret,
+} from '../domain/webhook.ts';
+import { PARTITIONS, partitionPrefix } from './partitions.ts';
+import { type Item, isConditionFailed, isTransactionCanceled, queryAll, type Table } from './port.ts';
+import { TTL_ATTRIBUTE } from './table.ts';
+
+/**
+ * A partner's webhook endpoints share one partition, `WEBHOOKS#<partnerId>` (a family of its own:
+ * the functions that manage and deliver to endpoints need no access to partner profiles), so "all
+ * endpoints of a partner" is one Query. The partition also holds the partner's endpoint count,
+ * which a registration raises and a deletion lowers in the same transaction as the endpoint's own
+ * write: the 10-endpoint limit holds under concurrent requests.
+ */
+export const webhookEndpointKeys = {
+  pk: (partnerId: string) => `${partitionPrefix(PARTITIONS.webhooks)}${partnerId}`,
+  sk: (endpointId: string) => `ENDPOINT#${endpointId}`,
+  skPrefix: 'ENDPOINT#',
+  countSk: () => 'COUNT',
+};
+
+/**
+ * A deleted endpoint stays as a tombstone without its secrets (`deletedAt` set) until DynamoDB's TTL
+ * removes it, as long as its delivery log lives: a delivery already queued finds it deleted and
+ * stops instead of failing. Reads treat it as absent.
+ */
+type StoredEndpoint = WebhookEndpoint & { readonly deletedAt?: string };
+type EndpointItem = StoredEndpoint & { PK: string; SK: string; entity: 'webhookEndpoint'; [TTL_ATTRIBUTE]?: number };
+
+export function webhookEndpointToItem(endpoint: WebhookEndpoint): EndpointItem {
+  return {
+    PK: webhookEndpointKeys.pk(endpoint.partnerId),
+    SK: webhookEndpointKeys.sk(endpoint.endpointId),
+    entity: 'webhookEndpoint',
+    ...endpoint,
+  };
+}
+
+/** The endpoint an item holds, or undefined for a deleted endpoint's tombstone. */
+export function webhookEndpointFromItem(item: Item): WebhookEndpoint | undefined {
+  const {
+    PK: _pk,
+    SK: _sk,
+    entity: _entity,
+    [TTL_ATTRIBUTE]: _ttl,
+    deletedAt,
+    ...endpoint
+  } = item as unknown as EndpointItem;
+  return deletedAt === undefined ? endpoint : undefined;
+}
+
+const notFound = (endpointId: string) =>
+  new NotFoundError('webhook-endpoint-not-found', 'Webhook endpoint not found', `No webhook endpoint ${endpointId}.`);
+
+/** Optimistic rotations retried this many times before a 409 (two rotations at the same instant). */
+const ROTATE_ATTEMPTS = 3;
+
+export class DynamoWebhookEndpointStore {
+  constructor(private readonly table: Table) {}
+
+  /**
+   * Writes a new endpoint and raises the partner's count, both or neither.
+   * @throws ConflictError `webhook-endpoint-limit` when the partner has MAX_WEBHOOK_ENDPOINTS already.
+   */
+  async create(endpoint: WebhookEndpoint): Promise<void> {
+    const pk = webhookEndpointKeys.pk(endpoint.partnerId);
+    try {
+      await this.table.transactWrite([
+        {
+          Update: {
+            Key: { PK: pk, SK: webhookEndpointKeys.countSk() },
+            UpdateExpression: 'SET endpointCount = if_not_exists(endpointCount, :zero) + :one, entity = :entity',
+            ConditionExpression: 'attribute_not_exists(endpointCount) OR endpointCount < :max',
+            ExpressionAttributeValues: {
+              ':zero': 0,
+              ':one': 1,
+              ':max': MAX_WEBHOOK_ENDPOINTS,
+              ':entity': 'webhookEndpointCount',
+            },
+          },
+        },
+        { Put: { Item: webhookEndpointToItem(endpoint), ConditionExpression: 'attribute_not_exists(PK)' } },
+      ]);
+    } catch (error) {
+      if (isTransactionCanceled(error) && error.codeAt(0) === 'ConditionalCheckFailed') {
+        throw new ConflictError(
+          'webhook-endpoint-limit',
+          'Too many webhook endpoints',
+          undefined,
+          [
+            {
+              at: { field: 'webhookEndpoints' },
+              rule: 'max_endpoints',
+              message: `must not exceed ${MAX_WEBHOOK_ENDPOINTS} endpoints per partner; delete one first`,
+            },
+          ],
+          { limit: MAX_WEBHOOK_ENDPOINTS },
+        );
+      }
+      throw error;
+    }
+  }
+
+  /** The partner's endpoint, or undefined (none, deleted, or another partner's: ids are per partner). */
+  async get(partnerId: string, endpointId: string): Promise<WebhookEndpoint | undefined> {
+    const item = await this.table.get({
+      Key: { PK: webhookEndpointKeys.pk(partnerId), SK: webhookEndpointKeys.sk(endpointId) },
+      ConsistentRead: true,
+    });
+    return item ? webhookEndpointFromItem(item) : undefined;
+  }
+
+  /** Every endpoint of the partner (deleted ones left out), oldest first. */
+  async listForPartner(partnerId: string): Promise<WebhookEndpoint[]> {
+    const items = await queryAll(this.table, {
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+      ExpressionAttributeValues: { ':pk': webhookEndpointKeys.pk(partnerId), ':prefix': webhookEndpointKeys.skPrefix },
+      ConsistentRead: true,
+    });
+    return items
+      .flatMap((item) => webhookEndpointFromItem(item) ?? [])
+      .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.endpointId.localeCompare(b.endpointId));
+  }
+
+  /**
+   * Deletes the endpoint (a tombstone without secrets, removed by TTL after the delivery log's 30
+   * days) and lowers the partner's count, both or neither.
+   * @throws NotFoundError `webhook-endpoint-not-found` when there is no such endpoint (or it is deleted).
+   */
+  async delete(partnerId: string, endpointId: string, at: Date): Promise<void> {
+    const pk = webhookEndpointKeys.pk(partnerId);
+    try {
+      await this.table.transactWrite([
+        {
+          Update: {
+            Key: { PK: pk, SK: webhookEndpointKeys.sk(endpointId) },
+            UpdateExpression: 'SET deletedAt = :at, updatedAt = :at, #ttl = :ttl REMOVE secrets',
+            ConditionExpression: 'attribute_exists(PK) AND attribute_not_exists(deletedAt)',
+            ExpressionAttributeNames: { '#ttl': TTL_ATTRIBUTE },
+            ExpressionAttributeValues: {
+              ':at': at.toISOString(),
+              ':ttl': Math.ceil((at.getTime() + DELIVERY_LOG_TTL_MS) / 1000),
+            },
+          },
+        },
+        {
+          Update: {
+            Key: { PK: pk, SK: webhookEndpointKeys.countSk() },
+            UpdateExpression: 'SET endpointCount = endpointCount - :one',
+            ConditionExpression: 'endpointCount > :zero',
+            ExpressionAttributeValues: { ':one': 1, ':zero': 0 },
+          },
+        },
+      ]);
+    } catch (error) {
+      if (isTransactionCanceled(error) && error.codeAt(0) === 'ConditionalCheckFailed') throw notFound(endpointId);
+      throw error;
+    }
+  }
+
+  /**
+   * Makes `secret` the endpoint's current secret; the current one keeps signing until
+   * `at` + SECRET_OVERLAP_MS (its expiresAt). A previous secret still in its overlap is dropped:
+   * at most two secrets sign at any time. Answers the endpoint as updated.
+   * @throws NotFoundError `webhook-endpoint-not-found` when there is no such endpoint.
+   * @throws ConflictError `webhook-endpoint-changed` when concurrent rotations kept winning.
+   */
+  async rotateSecret(partnerId: string, endpointId: string, secret: string, at: Date): Promise<WebhookEndpoint> {
+    for (let attempt = 1; ; attempt++) {
+      const endpoint = await this.get(partnerId, endpointId);
+      if (!endpoint) throw notFound(endpointId);
+      const [current] = endpoint.secrets;
+      const now = at.toISOString();
+      const secrets: WebhookSecret[] = [
+        { secret, createdAt: now },
+        ...(current ? [{ ...current, expiresAt: new Date(at.getTime() + SECRET_OVERLAP_MS).toISOString() }] : []),
+      ];
+      try {
+        const updated = await this.table.update({
+          Key: { PK: webhookEndpointKeys.pk(partnerId), SK: webhookEndpointKeys.sk(endpointId) },
+          UpdateExpression: 'SET secrets = :secrets, updatedAt = :now',
+          // Only over the version read: a concurrent rotation must not be lost between read and write.
+          ConditionExpression: 'attribute_not_exists(deletedAt) AND updatedAt = :seen',
+          ExpressionAttributeValues: { ':secrets': secrets, ':now': now, ':seen': endpoint.updatedAt },
+          ReturnValues: 'ALL_NEW',
+        });
+        const result = updated ? webhookEndpointFromItem(updated) : undefined;
+        if (!result) throw notFound(endpointId);
+        return result;
+      } catch (error) {
+        if (!isConditionFailed(error)) throw error;
+        if (attempt >= ROTATE_ATTEMPTS) {
+          throw new ConflictError(
+            'webhook-endpoint-changed',
+            'Webhook endpoint changed',
+            'The endpoint changed while its secret was being rotated. Read it again and retry.',
+          );
+        }
+      }
+    }
+  }
+}
