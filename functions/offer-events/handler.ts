@@ -2,9 +2,14 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { offerEventFromItem } from '../../shared/db/customer-responses.ts';
 import { errorForLog, sanitizedError } from '../../shared/db/errors.ts';
+import { sdkTableFromEnv } from '../../shared/db/sdk-table.ts';
+import { WebhookDeliveryStore } from '../../shared/db/webhook-deliveries.ts';
+import { DynamoWebhookEndpointStore } from '../../shared/db/webhook-endpoints.ts';
 import type { OfferEvent } from '../../shared/domain/acceptance.ts';
 import { logger } from '../../shared/observability/logger.ts';
+import { deliveryQueueFromEnv, QueueingDispatcher } from '../../shared/webhooks/delivery-queue.ts';
 import { type OfferEventPublisher, publisherFromEnv } from './publisher.ts';
+import { WebhookFanOut, webhookEventOf } from './webhooks.ts';
 
 /** The event a new stream record stands for; undefined for every other change to the table. */
 function offerEventOf(record: DynamoDBRecord): OfferEvent | undefined {
@@ -15,12 +20,14 @@ function offerEventOf(record: DynamoDBRecord): OfferEvent | undefined {
 }
 
 /**
- * Turns newly recorded acceptances and declines into events on the offer events bus. The stack
- * filters the stream down to those items; anything else that arrives is skipped. Records whose
- * event was not published are reported as failures, so Lambda retries from the first of them
- * (events are delivered at least once; consumers dedupe on the submission id).
+ * Turns newly recorded acceptances and declines into events on the offer events bus and, with
+ * `webhooks`, into one queued webhook delivery per subscribed endpoint of the offer's partner. The
+ * stack filters the stream down to those items; anything else that arrives is skipped. Records
+ * whose event was not published or queued are reported as failures, so Lambda retries from the
+ * first of them (events are delivered at least once; consumers dedupe on the submission id, and
+ * webhook receivers on the event id, which a retry keeps).
  */
-export function createHandler(publisher: OfferEventPublisher) {
+export function createHandler(publisher: OfferEventPublisher, webhooks?: () => WebhookFanOut | undefined) {
   return async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
     const pending = event.Records.flatMap((record) => {
       const offerEvent = offerEventOf(record);
@@ -37,6 +44,19 @@ export function createHandler(publisher: OfferEventPublisher) {
       logger.error('offer events failed', { error: errorForLog(error) });
       throw sanitizedError(error);
     }
+    const fanOut = webhooks?.();
+    if (fanOut) {
+      for (const [index, { offerEvent }] of pending.entries()) {
+        if (failed.includes(index)) continue;
+        try {
+          await fanOut.fanOut(offerEvent.partnerId, webhookEventOf(offerEvent));
+        } catch (error) {
+          logger.error('webhook deliveries could not be queued', { error: errorForLog(error) });
+          failed.push(index);
+        }
+      }
+      failed.sort((a, b) => a - b);
+    }
     const batchItemFailures = failed.flatMap((index) => {
       const sequenceNumber = pending[index]?.record.dynamodb?.SequenceNumber;
       return sequenceNumber ? [{ itemIdentifier: sequenceNumber }] : [];
@@ -47,4 +67,18 @@ export function createHandler(publisher: OfferEventPublisher) {
   };
 }
 
-export const handler = createHandler(publisherFromEnv());
+let fanOut: WebhookFanOut | undefined;
+/** Webhooks need the table and a delivery queue (SQS on AWS, the local runtime's queue locally). */
+function fanOutFromEnv(): WebhookFanOut | undefined {
+  if (fanOut) return fanOut;
+  const queue = deliveryQueueFromEnv();
+  if (!queue || !process.env.TABLE_NAME) return undefined;
+  const table = sdkTableFromEnv();
+  fanOut = new WebhookFanOut(
+    new DynamoWebhookEndpointStore(table),
+    new QueueingDispatcher(new WebhookDeliveryStore(table), queue),
+  );
+  return fanOut;
+}
+
+export const handler = createHandler(publisherFromEnv(), fanOutFromEnv);

@@ -93,6 +93,10 @@ export interface WebhookDelivery {
   readonly updatedAt: string;
   /** When the next attempt is due, while pending. */
   readonly nextAttemptAt?: string;
+  /** When the first attempt was made: retries go on for about 3 days from it. */
+  readonly firstAttemptAt?: string;
+  /** A redelivery names the delivery it repeats. */
+  readonly redeliveryOf?: string;
 }
 
 /**
@@ -103,15 +107,12 @@ export interface WebhookDelivery {
  */
 export interface WebhookDispatcher {
   /**
-   * Resolves with the delivery as recorded (status `pending`, 0 attempts) once it is queued.
-   * `options.deliveryId`: redeliver under an existing delivery's id (the log entry starts over).
+   * Resolves with the delivery as recorded (status `pending`, 0 attempts) once it is queued. The
+   * same event to the same endpoint again (a replayed stream record) is the same delivery and is
+   * not queued twice; a redelivery is a new delivery of the same event (same `webhook-id`).
    * Throws the store's or the queue's error when it could not be queued (the caller retries).
    */
-  dispatch(
-    endpoint: WebhookEndpoint,
-    event: WebhookEvent,
-    options?: { readonly deliveryId?: string },
-  ): Promise<WebhookDelivery>;
+  dispatch(endpoint: WebhookEndpoint, event: WebhookEvent): Promise<WebhookDelivery>;
 }
 
 /**
@@ -119,5 +120,7 @@ export interface WebhookDispatcher {
  * expiresAt (rotation + 24 h) is in the future. Receivers verify against either during the overlap.
  */
 export function activeSecrets(endpoint: Pick<WebhookEndpoint, 'secrets'>, now: Date): WebhookSecret[] {
-  return endpoint.secrets.filter((secret) => secret.expiresAt === undefined || Date.parse(secret.expiresAt) > now.getTime());
+  return endpoint.secrets.filter(
+    (secret) => secret.expiresAt === undefined || Date.parse(secret.expiresAt) > now.getTime(),
+  );
 }

@@ -1,0 +1,55 @@
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { errorForLog } from '../../shared/db/errors.ts';
+import { sdkTableFromEnv } from '../../shared/db/sdk-table.ts';
+import { WebhookDeliveryStore } from '../../shared/db/webhook-deliveries.ts';
+import { DynamoWebhookEndpointStore } from '../../shared/db/webhook-endpoints.ts';
+import { logger } from '../../shared/observability/logger.ts';
+import { type DeliveryMessage, deliveryQueueFromEnv } from '../../shared/webhooks/delivery-queue.ts';
+import { type DeliveryDeps, deliverMessage } from './deliver.ts';
+import { EndpointHealth } from './endpoint-health.ts';
+
+/**
+ * The SQS-triggered delivery function: one attempt per message. A message whose handling threw
+ * (the table or the queue failed) is reported as a batch item failure and comes back after the
+ * queue's visibility timeout; its attempt was not recorded, so nothing is counted twice.
+ */
+export function createHandler(deps: () => DeliveryDeps) {
+  return async (event: SQSEvent): Promise<SQSBatchResponse> => {
+    const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];
+    for (const record of event.Records) {
+      try {
+        await deliverMessage(JSON.parse(record.body) as DeliveryMessage, deps());
+      } catch (error) {
+        logger.error('webhook delivery failed', { error: errorForLog(error) });
+        batchItemFailures.push({ itemIdentifier: record.messageId });
+      }
+    }
+    return { batchItemFailures };
+  };
+}
+
+/**
+ * Receivers on 127.0.0.1 over http are allowed only with WEBHOOKS_ALLOW_LOOPBACK=local-only, which
+ * the local runtime sets and the stack never does.
+ */
+export function attemptOptionsFromEnv(env: NodeJS.ProcessEnv = process.env) {
+  const local = env.WEBHOOKS_ALLOW_LOOPBACK === 'local-only';
+  return { allowLoopback: local, allowHttp: local };
+}
+
+let defaults: DeliveryDeps | undefined;
+export const handler = createHandler(() => {
+  if (!defaults) {
+    const table = sdkTableFromEnv();
+    const queue = deliveryQueueFromEnv();
+    if (!queue) throw new Error('No delivery queue: WEBHOOK_QUEUE_URL and WEBHOOK_DEAD_LETTER_QUEUE_URL are required');
+    defaults = {
+      deliveries: new WebhookDeliveryStore(table),
+      endpoints: new DynamoWebhookEndpointStore(table),
+      health: new EndpointHealth(table),
+      queue,
+      attempt: attemptOptionsFromEnv(),
+    };
+  }
+  return defaults;
+});
