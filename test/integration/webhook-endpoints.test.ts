@@ -1,0 +1,250 @@
+import { jest } from '@jest/globals';
+import { Webhook } from 'standardwebhooks';
+import { MAX_WEBHOOK_ENDPOINTS } from '../../shared/domain/webhook.ts';
+import { setClock } from '../support/clock.ts';
+import { bearer, bodyOf, newPartner, startLocalApi } from '../support/local-api.ts';
+
+let api: Awaited<ReturnType<typeof startLocalApi>>;
+beforeAll(async () => {
+  api = await startLocalApi();
+});
+afterAll(() => api.close());
+afterEach(() => {
+  jest.useRealTimers();
+});
+
+const PROBLEM = 'urn:purchase-offers:problem:';
+/** A public address as a literal host: the sandbox has no DNS, and a literal needs none. */
+const PUBLIC_URL = 'https://93.184.215.14/hooks/offers';
+
+function call(method: string, path: string, key: string, body?: unknown) {
+  return fetch(api.baseUrl + path, {
+    method,
+    headers: { ...bearer(key), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+}
+const register = (key: string, body: unknown = { url: PUBLIC_URL, events: ['offer.accepted'] }) =>
+  call('POST', '/v1/webhook-endpoints', key, body);
+
+describe('registering and reading webhook endpoints', () => {
+  it('registers an endpoint and shows its Standard Webhooks secret once', async () => {
+    const { key } = await newPartner();
+
+    const created = await register(key, {
+      url: PUBLIC_URL,
+      events: ['offer.accepted', 'offer.declined'],
+      description: 'CRM sync',
+    });
+
+    expect(created.status).toBe(201);
+    const body = await bodyOf(created);
+    expect(created.headers.get('location')).toBe(`/v1/webhook-endpoints/${body.endpointId}`);
+    expect(body).toEqual({
+      endpointId: expect.stringMatching(/^we_[0-9a-f]{24}$/),
+      url: PUBLIC_URL,
+      events: ['offer.accepted', 'offer.declined'],
+      description: 'CRM sync',
+      status: 'enabled',
+      secrets: [{ createdAt: body.createdAt }],
+      createdAt: expect.any(String),
+      updatedAt: body.createdAt,
+      secret: expect.stringMatching(/^whsec_[A-Za-z0-9+/]{43}=$/),
+    });
+    expect(Buffer.from(body.secret.slice('whsec_'.length), 'base64')).toHaveLength(32);
+    // The library receivers use takes the secret as it is shown.
+    const webhook = new Webhook(body.secret);
+    const at = new Date();
+    const signature = webhook.sign('msg_1', at, '{"ok":true}');
+    expect(
+      webhook.verify('{"ok":true}', {
+        'webhook-id': 'msg_1',
+        'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
+        'webhook-signature': signature,
+      }),
+    ).toEqual({ ok: true });
+
+    const fetched = await call('GET', `/v1/webhook-endpoints/${body.endpointId}`, key);
+    expect(fetched.status).toBe(200);
+    const { secret: _shownOnce, ...view } = body;
+    expect(await bodyOf(fetched)).toEqual(view);
+    const listed = await bodyOf(await call('GET', '/v1/webhook-endpoints', key));
+    expect(listed).toEqual({ webhookEndpoints: [view] });
+    expect(JSON.stringify(listed)).not.toContain('whsec_');
+  });
+
+  it('lists a partner’s endpoints oldest first', async () => {
+    const { key } = await newPartner();
+    const first = await bodyOf(await register(key));
+    const second = await bodyOf(
+      await register(key, { url: 'https://[2606:4700::1111]/in', events: ['offer.created'] }),
+    );
+
+    const listed = await bodyOf(await call('GET', '/v1/webhook-endpoints', key));
+
+    expect(listed.webhookEndpoints.map((e: { endpointId: string; url: string }) => [e.endpointId, e.url])).toEqual([
+      [first.endpointId, PUBLIC_URL],
+      [second.endpointId, 'https://[2606:4700::1111]/in'],
+    ]);
+  });
+
+  it('refuses a bad request with a problem naming the field and the rule, writing nothing', async () => {
+    const { key } = await newPartner();
+
+    const response = await register(key, { url: PUBLIC_URL, events: [] });
+
+    expect(response.status).toBe(400);
+    expect(response.headers.get('content-type')).toBe('application/problem+json');
+    expect((await bodyOf(response)).errors).toEqual([
+      expect.objectContaining({ field: 'body.events', rule: 'too_small' }),
+    ]);
+    expect((await bodyOf(await call('GET', '/v1/webhook-endpoints', key))).webhookEndpoints).toEqual([]);
+  });
+});
+
+describe('SSRF refusals at registration', () => {
+  it.each([
+    ['http (not https)', 'http://93.184.215.14/in', 'https_only'],
+    ['loopback IPv4', 'https://127.0.0.1/in', 'loopback_address'],
+    ['loopback IPv6', 'https://[::1]/in', 'loopback_address'],
+    ['a name resolving to 127.0.0.1', 'https://localhost/in', 'loopback_address'],
+    ['private (RFC 1918)', 'https://10.0.0.8/in', 'private_address'],
+    ['private (fc00::/7)', 'https://[fd12::8]/in', 'private_address'],
+    ['link-local IPv4', 'https://169.254.10.10/in', 'link_local_address'],
+    ['link-local IPv6', 'https://[fe80::1]/in', 'link_local_address'],
+    ['CGNAT', 'https://100.64.0.9/in', 'cgnat_address'],
+    ['multicast', 'https://239.1.1.1/in', 'multicast_address'],
+    ['unspecified', 'https://0.0.0.0/in', 'unspecified_address'],
+    ['broadcast', 'https://255.255.255.255/in', 'broadcast_address'],
+    ['cloud metadata (IPv4)', 'https://169.254.169.254/latest/meta-data/', 'cloud_metadata_address'],
+    ['cloud metadata (IPv6)', 'https://[fd00:ec2::254]/', 'cloud_metadata_address'],
+    ['IPv4-mapped IPv6 loopback', 'https://[::ffff:127.0.0.1]/in', 'loopback_address'],
+    ['a user name in the URL', 'https://me:pw@93.184.215.14/in', 'credentials'],
+  ])('refuses %s with a 422 naming body.url and the rule', async (_what, url, rule) => {
+    const { key } = await newPartner();
+
+    const response = await register(key, { url, events: ['offer.accepted'] });
+
+    expect(response.status).toBe(422);
+    expect(response.headers.get('content-type')).toBe('application/problem+json');
+    const problem = await bodyOf(response);
+    expect(problem.type).toBe(`${PROBLEM}webhook-url-not-allowed`);
+    expect(problem.errors).toEqual([{ field: 'body.url', rule, message: expect.any(String) }]);
+    expect((await bodyOf(await call('GET', '/v1/webhook-endpoints', key))).webhookEndpoints).toEqual([]);
+  });
+
+  it('names the resolved address when a host name resolves inside', async () => {
+    const { key } = await newPartner();
+
+    const problem = await bodyOf(await register(key, { url: 'https://localhost:8443/in', events: ['offer.viewed'] }));
+
+    expect(problem.errors[0].message).toMatch(
+      /^must be a public host: localhost resolves to (127\.0\.0\.1|::1), a loopback address$/,
+    );
+  });
+});
+
+describe('the 10-endpoint limit', () => {
+  it('refuses the eleventh endpoint with a 409, and takes one again after a delete', async () => {
+    const { key } = await newPartner();
+    const ids: string[] = [];
+    for (let i = 0; i < MAX_WEBHOOK_ENDPOINTS; i++) ids.push((await bodyOf(await register(key))).endpointId);
+
+    const eleventh = await register(key);
+
+    expect(eleventh.status).toBe(409);
+    const problem = await bodyOf(eleventh);
+    expect(problem).toMatchObject({ type: `${PROBLEM}webhook-endpoint-limit`, limit: MAX_WEBHOOK_ENDPOINTS });
+    expect(problem.errors).toEqual([{ field: 'body', rule: 'max_endpoints', message: expect.any(String) }]);
+    expect((await bodyOf(await call('GET', '/v1/webhook-endpoints', key))).webhookEndpoints).toHaveLength(10);
+
+    expect((await call('DELETE', `/v1/webhook-endpoints/${ids[0]}`, key)).status).toBe(204);
+    expect((await register(key)).status).toBe(201);
+    expect((await register(key)).status).toBe(409);
+  });
+
+  it('holds under concurrent registrations', async () => {
+    const { key } = await newPartner();
+
+    const answers = await Promise.all(Array.from({ length: MAX_WEBHOOK_ENDPOINTS + 4 }, () => register(key)));
+
+    const created = answers.filter((response) => response.status === 201).length;
+    expect(answers.every((response) => [201, 409, 503].includes(response.status))).toBe(true);
+    expect(created).toBeLessThanOrEqual(MAX_WEBHOOK_ENDPOINTS);
+    expect((await bodyOf(await call('GET', '/v1/webhook-endpoints', key))).webhookEndpoints).toHaveLength(created);
+    // The count matches the endpoints: exactly the missing ones can still be registered.
+    for (let i = created; i < MAX_WEBHOOK_ENDPOINTS; i++) expect((await register(key)).status).toBe(201);
+    expect((await register(key)).status).toBe(409);
+  });
+});
+
+describe('deleting an endpoint', () => {
+  it('answers 204, then the endpoint is gone from get, list and a second delete', async () => {
+    const { key } = await newPartner();
+    const kept = await bodyOf(await register(key));
+    const doomed = await bodyOf(await register(key));
+
+    const deleted = await call('DELETE', `/v1/webhook-endpoints/${doomed.endpointId}`, key);
+
+    expect(deleted.status).toBe(204);
+    expect(await deleted.text()).toBe('');
+    expect((await call('GET', `/v1/webhook-endpoints/${doomed.endpointId}`, key)).status).toBe(404);
+    const listed = await bodyOf(await call('GET', '/v1/webhook-endpoints', key));
+    expect(listed.webhookEndpoints.map((e: { endpointId: string }) => e.endpointId)).toEqual([kept.endpointId]);
+    const again = await call('DELETE', `/v1/webhook-endpoints/${doomed.endpointId}`, key);
+    expect(again.status).toBe(404);
+    expect((await bodyOf(again)).type).toBe(`${PROBLEM}webhook-endpoint-not-found`);
+  });
+});
+
+describe('rotating the secret', () => {
+  it('shows a new secret once and keeps the old one listed with expiresAt 24 h on, until then', async () => {
+    const { key } = await newPartner();
+    const created = await bodyOf(await register(key));
+    const rotatedAt = Date.parse(created.createdAt) + 60_000;
+    setClock(rotatedAt);
+
+    const rotated = await call('POST', `/v1/webhook-endpoints/${created.endpointId}/rotate-secret`, key);
+
+    expect(rotated.status).toBe(200);
+    const body = await bodyOf(rotated);
+    expect(body.secret).toMatch(/^whsec_/);
+    expect(body.secret).not.toBe(created.secret);
+    const secrets = [
+      { createdAt: new Date(rotatedAt).toISOString() },
+      { createdAt: created.createdAt, expiresAt: new Date(rotatedAt + 24 * 3_600_000).toISOString() },
+    ];
+    expect(body.secrets).toEqual(secrets);
+    expect((await bodyOf(await call('GET', `/v1/webhook-endpoints/${created.endpointId}`, key))).secrets).toEqual(
+      secrets,
+    );
+
+    setClock(rotatedAt + 24 * 3_600_000 + 1);
+    expect((await bodyOf(await call('GET', `/v1/webhook-endpoints/${created.endpointId}`, key))).secrets).toEqual([
+      secrets[0],
+    ]);
+  });
+});
+
+describe('isolation between partners', () => {
+  it('answers 404 for another partner’s endpoint on every route, and leaves it alone', async () => {
+    const owner = await newPartner();
+    const other = await newPartner();
+    const endpoint = await bodyOf(await register(owner.key));
+    const path = `/v1/webhook-endpoints/${endpoint.endpointId}`;
+
+    for (const [method, suffix] of [
+      ['GET', ''],
+      ['DELETE', ''],
+      ['POST', '/rotate-secret'],
+      ['POST', '/test'],
+    ] as const) {
+      const response = await call(method, path + suffix, other.key);
+      expect([method, suffix, response.status]).toEqual([method, suffix, 404]);
+      expect((await bodyOf(response)).type).toBe(`${PROBLEM}webhook-endpoint-not-found`);
+    }
+    expect((await bodyOf(await call('GET', '/v1/webhook-endpoints', other.key))).webhookEndpoints).toEqual([]);
+    const { secret: _secret, ...view } = endpoint;
+    expect(await bodyOf(await call('GET', path, owner.key))).toEqual(view);
+  });
+});
