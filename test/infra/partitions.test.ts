@@ -4,6 +4,7 @@ import { offerKeys, offerViewsKeys } from '../../shared/db/offers.ts';
 import { officeKeys, officeSyncKeys } from '../../shared/db/offices.ts';
 import { PARTITIONS, type PartitionPattern } from '../../shared/db/partitions.ts';
 import { partnerKeys } from '../../shared/db/partners.ts';
+import { webhookEndpointKeys } from '../../shared/db/webhook-endpoints.ts';
 import { FUNCTIONS, type FunctionSpec } from '../../shared/routes.ts';
 
 /**
@@ -37,6 +38,7 @@ describe('key builders and partition families', () => {
     ['API key GSI1 (a partner’s keys)', (id: string) => apiKeyKeys.gsi1pk(id), PARTITIONS.partner],
     ['office', (id: string) => officeKeys.pk(id), PARTITIONS.offices],
     ['on-demand sync marker', (id: string) => officeSyncKeys.partnerPk(id), PARTITIONS.offices],
+    ['webhook endpoint and count', (id: string) => webhookEndpointKeys.pk(id), PARTITIONS.webhooks],
   ])('%s keys fall in exactly one family', (_what, key, family) => {
     for (const id of partnerIds) expect([id, familiesOf(key(id))]).toEqual([id, [family]]);
   });
@@ -67,6 +69,18 @@ describe('function grants cover the keys their code uses', () => {
         grant.partitions.some((pattern) => stringLike(pattern, key)),
     );
   }
+
+  it('the webhook endpoints function: its webhooks partition only, never a partner profile, key or offer', () => {
+    const pk = webhookEndpointKeys.pk('p1');
+    for (const action of ['GetItem', 'Query', 'PutItem', 'UpdateItem']) {
+      expect([action, allows('webhookEndpoints', action, pk)]).toEqual([action, true]);
+    }
+    for (const key of [partnerKeys.pk('p1'), idempotencyKeys.pk('p1'), apiKeyKeys.pk('h'), offerKeys.pk('S')]) {
+      for (const action of ['GetItem', 'Query', 'PutItem', 'UpdateItem']) {
+        expect([key, action, allows('webhookEndpoints', action, key)]).toEqual([key, action, false]);
+      }
+    }
+  });
 
   it('the office sync: offices, markers and state; never a partner, key or offer item', () => {
     expect(allows('officeSync', 'PutItem', officeKeys.pk('p1'))).toBe(true);
