@@ -1,7 +1,13 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { DELIVERY_TIMEOUT_MS, MAX_LOGGED_RESPONSE_BYTES } from '../../shared/domain/webhook.ts';
-import { NonPublicAddressError, type PublicOnlyOptions, publicOnlyLookup } from '../../shared/net/public-address.ts';
+import {
+  assertPublicUrl,
+  DnsUnavailableError,
+  type PublicOnlyOptions,
+  type PublicTarget,
+  UnsafeUrlError,
+} from '../../shared/net/public-address.ts';
 
 /** What one POST to a receiver came to. */
 export interface AttemptResult {
@@ -20,8 +26,6 @@ export interface AttemptResult {
 export interface AttemptOptions extends PublicOnlyOptions {
   /** Whole attempt, connecting included; default DELIVERY_TIMEOUT_MS (10 s). */
   readonly timeoutMs?: number;
-  /** Also allow `http:` URLs: the local runtime's receivers only, with allowLoopback. */
-  readonly allowHttp?: boolean;
   /** ms clock for the latency; tests may pass their own. */
   readonly now?: () => number;
 }
@@ -37,11 +41,13 @@ export function truncateUtf8(text: string, maxBytes: number = MAX_LOGGED_RESPONS
 }
 
 /**
- * POSTs `body` (JSON) with `headers` to `url`, once. Redirects are never followed. The host is
- * resolved and every address checked (publicOnlyLookup) before connecting, and the socket connects
- * to the checked address. Never throws: every outcome is an AttemptResult.
+ * POSTs `body` (JSON) with `headers` to `url`, once. Redirects are never followed. The URL is
+ * checked again now (https, and every address its host resolves to public: the partner's DNS may
+ * have changed since registration), and the socket connects to the checked address, never resolving
+ * the name a second time. The whole attempt, the check included, has `timeoutMs`. Never throws:
+ * every outcome is an AttemptResult.
  */
-export function postOnce(
+export async function postOnce(
   url: string,
   body: string,
   headers: Readonly<Record<string, string>>,
@@ -50,16 +56,17 @@ export function postOnce(
   const now = options.now ?? Date.now;
   const started = now();
   const latency = () => Math.max(0, now() - started);
-  let target: URL;
+  let checked: PublicTarget;
   try {
-    target = new URL(url);
-  } catch {
-    return Promise.resolve({ ok: false, latencyMs: 0, error: 'invalid URL' });
+    checked = await assertPublicUrl(url, options);
+  } catch (error) {
+    if (error instanceof UnsafeUrlError) return { ok: false, latencyMs: latency(), error: `refused: ${error.message}` };
+    if (error instanceof DnsUnavailableError) return { ok: false, latencyMs: latency(), error: 'DNS unavailable' };
+    return { ok: false, latencyMs: latency(), error: 'URL check failed' };
   }
+  const target = checked.url;
   const https = target.protocol === 'https:';
-  if (!https && !(target.protocol === 'http:' && options.allowHttp === true)) {
-    return Promise.resolve({ ok: false, latencyMs: 0, error: `${target.protocol} URLs are not delivered to` });
-  }
+  const remainingMs = Math.max(1, (options.timeoutMs ?? DELIVERY_TIMEOUT_MS) - latency());
   return new Promise((resolve) => {
     let settled = false;
     const finish = (result: AttemptResult) => {
@@ -78,7 +85,14 @@ export function postOnce(
           'content-length': String(Buffer.byteLength(body)),
           'user-agent': 'purchase-offers-webhooks/1',
         },
-        lookup: publicOnlyLookup(options),
+        // The address checked above, for whatever name the URL has (TLS still verifies that name).
+        lookup: (_host, lookupOptions, callback) => {
+          if (lookupOptions.all) {
+            (callback as unknown as (e: null, a: { address: string; family: number }[]) => void)(null, [
+              { address: checked.address, family: checked.family },
+            ]);
+          } else callback(null, checked.address, checked.family);
+        },
         // A fresh connection per attempt: a pooled socket would skip the address check.
         agent: false,
       },
@@ -109,7 +123,7 @@ export function postOnce(
     const timer = setTimeout(() => {
       finish({ ok: false, latencyMs: latency(), error: 'timeout' });
       request.destroy();
-    }, options.timeoutMs ?? DELIVERY_TIMEOUT_MS);
+    }, remainingMs);
     request.on('error', (error) => finish({ ok: false, latencyMs: latency(), error: errorName(error) }));
     request.end(body);
   });
@@ -117,7 +131,6 @@ export function postOnce(
 
 /** A short, secret-free reason: no URL, header or body is quoted. */
 function errorName(error: Error): string {
-  if (error instanceof NonPublicAddressError) return `non-public address (${error.message})`;
   const code = (error as NodeJS.ErrnoException).code;
   return code ?? error.name;
 }

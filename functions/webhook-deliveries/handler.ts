@@ -3,6 +3,7 @@ import { errorForLog } from '../../shared/db/errors.ts';
 import { sdkTableFromEnv } from '../../shared/db/sdk-table.ts';
 import { WebhookDeliveryStore } from '../../shared/db/webhook-deliveries.ts';
 import { DynamoWebhookEndpointStore } from '../../shared/db/webhook-endpoints.ts';
+import { loopbackHttpAllowed } from '../../shared/net/public-address.ts';
 import { logger } from '../../shared/observability/logger.ts';
 import { type DeliveryMessage, deliveryQueueFromEnv } from '../../shared/webhooks/delivery-queue.ts';
 import { type DeliveryDeps, deliverMessage } from './deliver.ts';
@@ -28,15 +29,6 @@ export function createHandler(deps: () => DeliveryDeps) {
   };
 }
 
-/**
- * Receivers on 127.0.0.1 over http are allowed only with WEBHOOKS_ALLOW_LOOPBACK=local-only, which
- * the local runtime sets and the stack never does.
- */
-export function attemptOptionsFromEnv(env: NodeJS.ProcessEnv = process.env) {
-  const local = env.WEBHOOKS_ALLOW_LOOPBACK === 'local-only';
-  return { allowLoopback: local, allowHttp: local };
-}
-
 let defaults: DeliveryDeps | undefined;
 export const handler = createHandler(() => {
   if (!defaults) {
@@ -48,7 +40,8 @@ export const handler = createHandler(() => {
       endpoints: new DynamoWebhookEndpointStore(table),
       health: new EndpointHealth(table),
       queue,
-      attempt: attemptOptionsFromEnv(),
+      // Loopback receivers only in the local runtime, behind its explicit setting (fails on AWS).
+      attempt: { allowLoopback: loopbackHttpAllowed() },
     };
   }
   return defaults;

@@ -1,5 +1,5 @@
 import { Webhook } from 'standardwebhooks';
-import type { WebhookEndpoint, WebhookEvent } from '../../shared/domain/webhook.ts';
+import { activeSecrets, type WebhookEndpoint, type WebhookEvent } from '../../shared/domain/webhook.ts';
 
 /** The Standard Webhooks headers of one attempt. */
 export interface SignatureHeaders {
@@ -15,9 +15,7 @@ export interface SignatureHeaders {
  * 24 h overlap after a rotation), so a receiver that still has only the old secret keeps verifying.
  */
 export function signingSecrets(endpoint: Pick<WebhookEndpoint, 'secrets'>, now: Date): string[] {
-  return endpoint.secrets
-    .filter((secret) => secret.expiresAt === undefined || Date.parse(secret.expiresAt) > now.getTime())
-    .map((secret) => secret.secret);
+  return activeSecrets(endpoint, now).map((secret) => secret.secret);
 }
 
 /**

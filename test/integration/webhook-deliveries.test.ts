@@ -1,0 +1,258 @@
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Webhook } from 'standardwebhooks';
+import { createHandler as createOfferEventsHandler } from '../../functions/offer-events/handler.ts';
+import { WebhookFanOut } from '../../functions/offer-events/webhooks.ts';
+import { EndpointHealth } from '../../functions/webhook-deliveries/endpoint-health.ts';
+import { createHandler as createDeliveryHandler } from '../../functions/webhook-deliveries/handler.ts';
+import { RETRY_WINDOW_MS } from '../../functions/webhook-deliveries/schedule.ts';
+import { startTableStreamPoller, type TableStreamPoller } from '../../infra/local/table-stream.ts';
+import { LocalDeliveryQueue } from '../../infra/local/webhook-queue.ts';
+import { createDynamoClient } from '../../shared/db/sdk-table.ts';
+import { WebhookDeliveryStore } from '../../shared/db/webhook-deliveries.ts';
+import { DynamoWebhookEndpointStore } from '../../shared/db/webhook-endpoints.ts';
+import { ALLOW_LOOPBACK_SETTING } from '../../shared/net/public-address.ts';
+import { QueueingDispatcher, setLocalDeliveryQueue } from '../../shared/webhooks/delivery-queue.ts';
+import { bearer, bodyOf, newPartner, startLocalApi, table } from '../support/local-api.ts';
+import { seedOffer } from '../support/offer-fixtures.ts';
+import { acceptFields, customerAt } from '../support/offer-page-forms.ts';
+
+/** A receiver on 127.0.0.1 that answers `status` and keeps what it got, with the test clock's time. */
+interface Receiver {
+  readonly url: string;
+  readonly requests: { headers: IncomingHttpHeaders; body: string; at: number }[];
+  status: number;
+  close(): Promise<void>;
+}
+
+// The test clock: every delivery attempt, backoff and dead-lettering reads it; tests move it.
+let clock = Date.now();
+const now = () => clock;
+
+async function startReceiver(status: number): Promise<Receiver> {
+  const requests: Receiver['requests'] = [];
+  const receiver = { requests, status } as Receiver & { server: Server };
+  const server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      requests.push({ headers: request.headers, body: Buffer.concat(chunks).toString('utf8'), at: clock });
+      response.writeHead(receiver.status, { 'content-type': 'text/plain' }).end(`answer ${receiver.status}`);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return Object.assign(receiver, {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  });
+}
+
+const dynamo = createDynamoClient(process.env.DDB_ENDPOINT);
+const deliveries = new WebhookDeliveryStore(table);
+const endpoints = new DynamoWebhookEndpointStore(table);
+let queue: LocalDeliveryQueue;
+let api: Awaited<ReturnType<typeof startLocalApi>>;
+let stream: TableStreamPoller;
+let customer: ReturnType<typeof customerAt>;
+const receivers: Receiver[] = [];
+
+const deliver = createDeliveryHandler(() => ({
+  deliveries,
+  endpoints,
+  health: new EndpointHealth(table),
+  queue,
+  now: () => new Date(clock),
+  // The top of each jitter range, so waits are the schedule's ceilings and visibly grow.
+  random: () => 0.999,
+  attempt: { allowLoopback: true },
+}));
+
+beforeAll(async () => {
+  // The local-only setting: the endpoints API then takes http://127.0.0.1 receivers, as under npm start.
+  process.env[ALLOW_LOOPBACK_SETTING] = 'true';
+  process.env.STAGE = 'local';
+  queue = new LocalDeliveryQueue(now);
+  setLocalDeliveryQueue(queue);
+  api = await startLocalApi();
+  customer = customerAt(api.baseUrl);
+  stream = await startTableStreamPoller(dynamo, {
+    endpoint: process.env.DDB_ENDPOINT ?? '',
+    tableName: table.name,
+    deliver: createOfferEventsHandler(
+      { publish: async () => [] },
+      () => new WebhookFanOut(endpoints, new QueueingDispatcher(deliveries, queue, () => new Date(clock))),
+    ),
+    intervalMs: 50,
+  });
+});
+beforeEach(() => {
+  clock = Date.now();
+});
+afterEach(async () => {
+  await Promise.all(receivers.splice(0).map((receiver) => receiver.close()));
+});
+afterAll(async () => {
+  await stream.stop();
+  dynamo.destroy();
+  setLocalDeliveryQueue(undefined);
+  await api.close();
+});
+
+async function register(key: string, url: string, events: string[]) {
+  const response = await fetch(`${api.baseUrl}/v1/webhook-endpoints`, {
+    method: 'POST',
+    headers: { ...bearer(key), 'content-type': 'application/json' },
+    body: JSON.stringify({ url, events }),
+  });
+  expect(response.status).toBe(201);
+  return (await bodyOf(response)) as { endpointId: string; secret: string };
+}
+
+/** Waits (real time, bounded) until the stream fan-out has queued a message for the endpoint. */
+async function queuedFor(endpointId: string): Promise<void> {
+  for (let waited = 0; waited < 10_000; waited += 50) {
+    if (queue.waiting.some((entry) => entry.message.endpointId === endpointId)) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`nothing was queued for ${endpointId}`);
+}
+
+async function acceptOffer(partnerId: string) {
+  const offer = await seedOffer({ partnerId });
+  const submission = await customer.openForm(offer);
+  expect((await customer.post(offer, 'accept', acceptFields(submission, { delegatedAdmin: 'no' }))).status).toBe(303);
+  return { offer, submission };
+}
+
+describe('webhook deliveries (stream → queue → delivery function → receiver)', () => {
+  it('delivers one accepted offer once, signed so that the standardwebhooks library verifies it', async () => {
+    // Arrange
+    const receiver = await startReceiver(200);
+    receivers.push(receiver);
+    const { partner, key } = await newPartner();
+    const endpoint = await register(key, receiver.url, ['offer.accepted']);
+
+    // Act
+    const { offer } = await acceptOffer(partner.partnerId);
+    await queuedFor(endpoint.endpointId);
+    await queue.drain(deliver);
+    await queue.drain(deliver);
+
+    // Assert: one request, verified with the endpoint's secret; the body is the event.
+    expect(receiver.requests).toHaveLength(1);
+    const [request] = receiver.requests;
+    const headers = request?.headers as Record<string, string>;
+    const event = new Webhook(endpoint.secret).verify(request?.body ?? '', headers) as Record<string, unknown>;
+    expect(event).toMatchObject({
+      type: 'offer.accepted',
+      id: headers['webhook-id'],
+      data: { summaryId: offer.summaryId, companyName: 'Tailwind Traders' },
+    });
+    const log = await deliveries.list(partner.partnerId, endpoint.endpointId, { limit: 10 });
+    expect(log.deliveries).toEqual([
+      expect.objectContaining({
+        status: 'succeeded',
+        attempts: 1,
+        lastResponseCode: 200,
+        lastResponseBody: 'answer 200',
+      }),
+    ]);
+  });
+
+  it('retries a failing receiver with growing delays for 3 days, then dead-letters it and disables the endpoint', async () => {
+    // Arrange
+    const receiver = await startReceiver(500);
+    receivers.push(receiver);
+    const { partner, key } = await newPartner();
+    const endpoint = await register(key, receiver.url, ['offer.accepted']);
+    const start = clock;
+
+    // Act: the accept, then the clock moved to each next due message until nothing waits.
+    await acceptOffer(partner.partnerId);
+    await queuedFor(endpoint.endpointId);
+    await queue.drain(deliver);
+    for (let next = queue.nextVisibleAt(); next !== undefined; next = queue.nextVisibleAt()) {
+      clock = Math.max(clock, next);
+      await queue.drain(deliver);
+    }
+
+    // Assert: the same event each time; waits grow up to the 12 h cap; the last attempt at the
+    // 3-day window's end; then the dead-letter queue, and the endpoint disabled.
+    const ids = new Set(receiver.requests.map((request) => request.headers['webhook-id']));
+    expect(ids.size).toBe(1);
+    const times = receiver.requests.map((request) => request.at);
+    const waits = times.slice(1).map((at, index) => at - (times[index] ?? 0));
+    expect(waits.slice(0, 6).every((wait, index) => index === 0 || wait > (waits[index - 1] ?? 0))).toBe(true);
+    expect(Math.max(...waits)).toBeLessThanOrEqual(12 * 3_600_000);
+    expect((times.at(-1) ?? 0) - (times[0] ?? 0)).toBe(RETRY_WINDOW_MS);
+    expect((times[0] ?? 0) - start).toBeLessThan(60_000);
+    expect(queue.deadLettered.filter((message) => message.endpointId === endpoint.endpointId)).toHaveLength(1);
+    const [delivery] = (await deliveries.list(partner.partnerId, endpoint.endpointId, { limit: 10 })).deliveries;
+    expect(delivery).toMatchObject({
+      status: 'dead-lettered',
+      attempts: receiver.requests.length,
+      lastResponseCode: 500,
+    });
+    const stored = await endpoints.get(partner.partnerId, endpoint.endpointId);
+    expect(stored).toMatchObject({ status: 'disabled', disabledReason: expect.stringContaining('3 days') });
+  });
+
+  it('signs with both secrets during the rotation overlap: the old and the new one each verify', async () => {
+    // Arrange
+    const receiver = await startReceiver(204);
+    receivers.push(receiver);
+    const { partner, key } = await newPartner();
+    const endpoint = await register(key, receiver.url, ['offer.declined']);
+    const rotated = await fetch(`${api.baseUrl}/v1/webhook-endpoints/${endpoint.endpointId}/rotate-secret`, {
+      method: 'POST',
+      headers: bearer(key),
+    });
+    const { secret: newSecret } = (await bodyOf(rotated)) as { secret: string };
+
+    // Act: a ping through the endpoints API, delivered by the delivery function.
+    const ping = await fetch(`${api.baseUrl}/v1/webhook-endpoints/${endpoint.endpointId}/test`, {
+      method: 'POST',
+      headers: bearer(key),
+    });
+    expect(ping.status).toBe(202);
+    await queue.drain(deliver);
+
+    // Assert
+    const [request] = receiver.requests;
+    const headers = request?.headers as Record<string, string>;
+    expect(headers['webhook-signature']?.split(' ')).toHaveLength(2);
+    for (const secret of [endpoint.secret, newSecret]) {
+      expect(new Webhook(secret).verify(request?.body ?? '', headers)).toMatchObject({ type: 'ping' });
+    }
+    const [delivery] = (await deliveries.list(partner.partnerId, endpoint.endpointId, { limit: 10 })).deliveries;
+    expect(delivery).toMatchObject({ eventType: 'ping', status: 'succeeded', lastResponseCode: 204 });
+  });
+
+  it('does not deliver to another partner’s endpoint, nor to a disabled one or an unsubscribed type', async () => {
+    // Arrange
+    const receiver = await startReceiver(200);
+    receivers.push(receiver);
+    const mine = await newPartner();
+    const other = await newPartner();
+    const subscribed = await register(other.key, receiver.url, ['offer.accepted']);
+    const unsubscribed = await register(mine.key, receiver.url, ['offer.declined']);
+
+    // Act
+    await acceptOffer(mine.partner.partnerId);
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    await queue.drain(deliver);
+
+    // Assert
+    expect(receiver.requests).toHaveLength(0);
+    expect((await deliveries.list(other.partner.partnerId, subscribed.endpointId, { limit: 5 })).deliveries).toEqual(
+      [],
+    );
+    expect((await deliveries.list(mine.partner.partnerId, unsubscribed.endpointId, { limit: 5 })).deliveries).toEqual(
+      [],
+    );
+  });
+});
