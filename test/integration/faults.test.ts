@@ -128,6 +128,11 @@ function partnerTraffic(
       'deactivate an offer (cached key)',
       () => postJson(`/v1/offers/${deactivated.summaryId}/deactivate`, warm.key, { message: 'Prices change.' }),
     ],
+    // Its first read (the old offer) fails, so no transaction is ever sent.
+    [
+      'revise an offer (cached key)',
+      () => postJson(`/v1/offers/${deactivated.summaryId}/revise`, warm.key, { maxAcceptances: 2 }),
+    ],
     ['list offers (key lookup fails)', () => partnerGet('/v1/offers', unseenKey)],
     // The catalog needs no table, but without the key there is no partner to answer.
     ['catalog (key lookup fails)', () => partnerGet('/v1/catalog?usageLocation=BR', unseenKey)],
