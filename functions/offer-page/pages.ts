@@ -10,7 +10,7 @@ import { liveTotalsScript } from '../../shared/offer-page/live-totals.ts';
 import { PAGE_TEXT, type PageText } from '../../shared/offer-page/page-text.ts';
 import { disclosures } from '../../shared/render/disclosures.ts';
 import { html, type SafeHtml } from '../../shared/render/html.ts';
-import { ACCEPT_FIELD_LIMITS, AGREEMENT_FIELD, hasTermChoice } from './form.ts';
+import { ACCEPT_FIELD_LIMITS, AGREEMENT_FIELD, hasTermChoice, termFieldName } from './form.ts';
 import { FORM_TEXT, type FormText } from './form-text.ts';
 import {
   canShowLiveTotals,
@@ -21,7 +21,6 @@ import {
   postedCount,
   quantityRuleNotes,
   type ShownLine,
-  termFieldName,
   termPart,
   termText,
 } from './pricing-view.ts';

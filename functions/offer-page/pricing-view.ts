@@ -20,6 +20,7 @@ import { formatCalendarDate, formatDateTime, formatNumber } from '../../shared/i
 import type { Locale } from '../../shared/i18n/locale.ts';
 import type { PageText } from '../../shared/offer-page/page-text.ts';
 import { html, type SafeHtml } from '../../shared/render/html.ts';
+import { hasTermChoice, termChoiceValue, termFieldName } from './form.ts';
 
 /** A line as a page shows it: the term and price in effect and the license count the totals use. */
 export interface ShownLine {
@@ -30,16 +31,6 @@ export interface ShownLine {
   readonly unitPrice?: LinePrice;
   /** Undefined while the posted count is not a whole number within the line's limits. */
   readonly licenses: number | undefined;
-}
-
-/** The form field of line `index`'s term choice; its value is termChoiceValue(option). */
-export function termFieldName(index: number): string {
-  return `term.${index}`;
-}
-
-/** `P1Y/monthly`: a term and a billing frequency, as the term choice posts them. */
-export function termChoiceValue(option: { term: CommitmentTerm; billingFrequency: BillingFrequency }): string {
-  return `${option.term}/${option.billingFrequency}`;
 }
 
 /** The line's own term, billing and price, with the defaults of offers made before terms existed. */
@@ -59,7 +50,8 @@ export function chosenOption(line: OfferLine, posted: string | undefined): LineT
   return line.choices.find((option) => termChoiceValue(option) === wanted) ?? own;
 }
 
-const WHOLE_NUMBER = /^\s*\d{1,9}\s*$/;
+// As the form reads counts (digits only); nine at most keeps Number exact.
+const WHOLE_NUMBER = /^\d{1,9}$/;
 
 /** A posted count the totals can use: a whole number within `min`..`max`, else undefined. */
 export function postedCount(value: string | undefined, fallback: number, min: number, max: number): number | undefined {
@@ -236,10 +228,10 @@ export function termPart(
   error?: string,
   live = false,
 ): SafeHtml {
-  const choices = line.choices ?? [];
-  if (choices.length < 2) {
+  if (!hasTermChoice(line)) {
     return html`<p class="term">${termText(chosen.term, chosen.billingFrequency, text)}</p>`;
   }
+  const choices = line.choices;
   const name = findSubscription(line.sku)?.name ?? line.sku;
   const chosenValue = termChoiceValue(chosen);
   const options = choices.map((option, k) => {

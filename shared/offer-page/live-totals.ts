@@ -27,7 +27,7 @@ const o=line.querySelector('input[type=radio]:checked')||p,v=o.dataset;terms.add
 if(!v.minor){p.className='price unpriced';p.textContent=cost.dataset.unpriced;partial=true;continue}
 priced++;currency=v.currency;if(v.term==='P1M')monthlyTerm=true;
 p.className='price';p.textContent=v.unit;
-const raw=input.value.trim(),n=Number(raw);
+const raw=input.value,n=Number(raw);
 if(!/^[0-9]{1,9}$/.test(raw)||Number(input.min)>n||n>Number(input.max)){invalid=true;continue}
 const perMonth=Number(v.minor)*n,total=d.createElement('span');total.className='line-total';
 total.textContent=(n===1?v.one:v.other).replace('{count}',count.format(n)).replace('{amount}',money(perMonth*Number(v.months),currency));

@@ -130,7 +130,7 @@ describe('prices on the offer page', () => {
     expect(render(usOffer(), 'en')).not.toContain('The yearly figure counts');
   });
 
-  it.each(['abc', '0', '301', '2.5', ''])(
+  it.each(['abc', '0', '301', '2.5', '', ' 7', '-1'])(
     'shows no totals while a posted count (%j) is not a valid one, and says why',
     (posted) => {
       const page = render(usOffer(), 'en', { 'licenses.M365_BUSINESS_BASIC': posted });
