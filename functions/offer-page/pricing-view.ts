@@ -172,7 +172,10 @@ export function costSummary(lines: readonly ShownLine[], locale: Locale, text: P
   }
   const note = (name: string, words: string, shown: boolean): SafeHtml | '' =>
     shown || live ? html`<p class="hint ${name}"${hiddenUnless(shown)}>${words}</p>` : '';
-  const attributes = live ? html` data-unpriced="${text.priceAtCheckout}"${hiddenUnless(priced.length > 0)}` : html``;
+  // Live totals change as the customer types: screen readers hear the new totals when they pause.
+  const attributes = live
+    ? html` aria-live="polite" data-unpriced="${text.priceAtCheckout}"${hiddenUnless(priced.length > 0)}`
+    : html``;
   return html`<section class="cost" aria-labelledby="cost-heading"${attributes}><h2 id="cost-heading">${text.totalsHeading}</h2>
 ${blocks}
 ${note('totals-invalid', text.totalsNeedValidCounts, invalid)}

@@ -399,7 +399,7 @@ describe('the live totals script on the offer page', () => {
     );
     expect(page).toContain('<p class="price unpriced" id="licenses-TEAMS_ESSENTIALS-price" data-term="P1Y">');
     expect(page).toContain(
-      '<section class="cost" aria-labelledby="cost-heading" data-unpriced="Price shown at checkout">',
+      '<section class="cost" aria-labelledby="cost-heading" aria-live="polite" data-unpriced="Price shown at checkout">',
     );
   });
 
