@@ -36,7 +36,11 @@ export type DeploymentSetting =
   | 'EVENT_BUS_NAME'
   | 'API_KEY_CACHE_SECONDS'
   /** SSM SecureString parameter holding the form-token keys (current and previous); read at cold start. */
-  | 'FORM_TOKEN_KEYS_PARAMETER';
+  | 'FORM_TOKEN_KEYS_PARAMETER'
+  /** The webhook delivery queue (SQS URL): functions that queue deliveries send here. */
+  | 'WEBHOOK_QUEUE_URL'
+  /** Its dead-letter queue (SQS URL): the delivery function parks deliveries whose retries ran out. */
+  | 'WEBHOOK_DEAD_LETTER_QUEUE_URL';
 
 /** Named schedules; each one's rate is a per-stage deployment setting (cdk.json context). */
 export type ScheduleName = 'officeSync';
@@ -61,6 +65,11 @@ export interface FunctionSpec {
    * filters the stream on them; failed batches end in a dead-letter queue with an alarm on it.
    */
   readonly streamEntities?: readonly string[];
+  /**
+   * The webhook delivery queue: `enqueue` may send to it (sqs:SendMessage, WEBHOOK_QUEUE_URL);
+   * `deliver` is invoked by it, and may send to it and to its dead-letter queue.
+   */
+  readonly webhookQueue?: 'enqueue' | 'deliver';
 }
 
 /**
@@ -150,9 +159,30 @@ export const FUNCTIONS = {
   },
   offerEvents: {
     entry: 'functions/offer-events/handler.ts',
-    description: 'Publishes each recorded acceptance and decline to the offer events bus (from the table stream)',
-    env: ['EVENT_BUS_NAME'],
+    description:
+      'Publishes each recorded acceptance and decline to the offer events bus and queues its webhook deliveries (from the table stream)',
+    // Webhooks: the partner's endpoints (one Query of its webhooks partition), then per subscribed
+    // endpoint a PutItem of the pending delivery (and a GetItem when a replayed record finds it).
+    table: [
+      { actions: ['Query'], partitions: [PARTITIONS.webhooks] },
+      { actions: ['PutItem', 'GetItem'], partitions: [PARTITIONS.webhookDeliveries] },
+    ],
+    env: ['EVENT_BUS_NAME', 'WEBHOOK_QUEUE_URL'],
     streamEntities: ['acceptance', 'decline'],
+    webhookQueue: 'enqueue',
+  },
+  webhookDeliveries: {
+    entry: 'functions/webhook-deliveries/handler.ts',
+    description: 'Delivers queued webhook events to partner endpoints: signed, one attempt per message, retried with backoff',
+    // Per message: a GetItem of the delivery and of its endpoint, an UpdateItem of the delivery (the
+    // attempt) and, on a change of health, of the endpoint (failingSince, disabled). No Query, no
+    // PutItem: it only follows deliveries others recorded.
+    table: [{ actions: ['GetItem', 'UpdateItem'], partitions: [PARTITIONS.webhookDeliveries, PARTITIONS.webhooks] }],
+    env: ['WEBHOOK_QUEUE_URL', 'WEBHOOK_DEAD_LETTER_QUEUE_URL'],
+    webhookQueue: 'deliver',
+    // A batch of WEBHOOK_BATCH_SIZE messages, one after the other, each at most a 10 s attempt
+    // (DNS included) plus a few table writes.
+    timeoutSeconds: 75,
   },
   webhookEndpoints: {
     entry: 'functions/webhook-endpoints/handler.ts',
@@ -160,7 +190,14 @@ export const FUNCTIONS = {
     // All in the partner's webhooks partition: list is a Query; get and rotate a GetItem and an
     // UpdateItem; register is a transaction of an UpdateItem (the endpoint count) and a PutItem;
     // delete a transaction of two UpdateItems (the endpoint's tombstone and the count).
-    table: [{ actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem'], partitions: [PARTITIONS.webhooks] }],
+    table: [
+      { actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem'], partitions: [PARTITIONS.webhooks] },
+      // The endpoint's delivery log: the ping's and a redelivery's pending entry (PutItem), the log
+      // (Query) and the delivery a redelivery repeats (GetItem).
+      { actions: ['GetItem', 'Query', 'PutItem'], partitions: [PARTITIONS.webhookDeliveries] },
+    ],
+    env: ['WEBHOOK_QUEUE_URL'],
+    webhookQueue: 'enqueue',
   },
 } as const satisfies Record<string, FunctionSpec>;
 
@@ -199,6 +236,9 @@ const CUSTOMER_FORM_THROTTLE: RouteThrottle = { rateLimit: 50, burstLimit: 200 }
 const DECLARED_ROUTES = [
   { method: 'GET', path: '/v1/usage-locations', function: 'catalog', auth: 'partner' },
   { method: 'GET', path: '/v1/catalog', function: 'catalog', auth: 'partner' },
+  // The OpenAPI document: public (tools fetch it without a key), bundled data served by the catalog
+  // function, cacheable; throttled like a customer page.
+  { method: 'GET', path: '/v1/openapi.json', function: 'catalog', auth: 'public', throttle: CUSTOMER_PAGE_THROTTLE },
   { method: 'GET', path: '/v1/offices', function: 'offices', auth: 'partner' },
   { method: 'POST', path: '/v1/offices/sync', function: 'officeSync', auth: 'partner' },
   { method: 'POST', path: '/v1/offers', function: 'offers', auth: 'partner' },

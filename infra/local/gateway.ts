@@ -94,6 +94,15 @@ export interface LocalGatewayOptions {
    * stand-ins for what lives elsewhere on AWS (the demo partner's logo).
    */
   readonly staticFiles?: Readonly<Record<string, { readonly contentType: string; readonly body: string }>>;
+  /**
+   * Called with each request a function answered (its route key, the event it got and its result):
+   * the tests check these exchanges against the OpenAPI document.
+   */
+  readonly onExchange?: (exchange: {
+    readonly routeKey: string;
+    readonly event: ApiEvent;
+    readonly result: ApiResult;
+  }) => void;
 }
 
 /**
@@ -271,7 +280,9 @@ export function createLocalGateway(options: LocalGatewayOptions = {}): Server {
       requestContext: { ...requestContext, ...(authorizer ? { authorizer } : {}) },
     } as ApiEvent;
     const handler = (await handlerFor(route.function)) as unknown as (e: ApiEvent, c: Context) => Promise<ApiResult>;
-    send(await invoke(route.function, requestId, (context) => handler(event, context)));
+    const result = await invoke(route.function, requestId, (context) => handler(event, context));
+    options.onExchange?.({ routeKey: key, event, result });
+    send(result);
   };
 
   return createServer((req, res) => {

@@ -33,6 +33,9 @@ export const acceptLanguageHeaders = z.object({
   'accept-language': z.optional(z.pipe(z.string(), z.transform(boundedAcceptLanguage))),
 });
 
+/** The objects nullAsAbsent made, so the OpenAPI document can say their optional fields take null. */
+export const NULL_AS_ABSENT_OBJECTS = new WeakSet<object>();
+
 /**
  * A strict object whose optional fields (optional or with a default) may also be sent as `null`,
  * which many JSON clients do for "not set": such a field is dropped before parsing, so it is
@@ -44,6 +47,8 @@ export function nullAsAbsent<Shape extends z.core.$ZodLooseShape>(shape: Shape) 
     const optin = shape[key]?._zod.optin;
     return optin === 'optional' || optin === 'defaulted';
   });
+  const object = z.strictObject(shape);
+  NULL_AS_ABSENT_OBJECTS.add(object);
   return z.pipe(
     z.transform((input: unknown) => {
       if (typeof input !== 'object' || input === null || Array.isArray(input)) return input;
@@ -54,7 +59,7 @@ export function nullAsAbsent<Shape extends z.core.$ZodLooseShape>(shape: Shape) 
       for (const key of optional) if (copy[key] === null) delete copy[key];
       return copy;
     }),
-    z.strictObject(shape),
+    object,
   );
 }
 

@@ -8,23 +8,35 @@ import { officeToItem } from '../../shared/db/offices.ts';
 import { sdkTableFromEnv } from '../../shared/db/sdk-table.ts';
 import type { Office } from '../../shared/domain/office.ts';
 import type { Partner } from '../../shared/domain/partner.ts';
+import { contractViolations } from './openapi-contract.ts';
 
 /** The integration table (DynamoDB Local, started by globalSetup). */
 export const table = sdkTableFromEnv();
 export const admin = new PartnerAdmin(table);
 
-/** Starts the local gateway on a free port for one test file; the handlers are the real ones. */
+/**
+ * Starts the local gateway on a free port for one test file; the handlers are the real ones. Every
+ * partner API exchange is checked against the OpenAPI document (test/support/openapi-contract.ts):
+ * `close` fails the file, naming each exchange the document does not describe.
+ */
 export async function startLocalApi(): Promise<{ baseUrl: string; close: () => Promise<void> }> {
-  const server: Server = createLocalGateway();
+  const violations: string[] = [];
+  const server: Server = createLocalGateway({
+    onExchange: (exchange) => violations.push(...contractViolations(exchange)),
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
     baseUrl: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
+    close: async () => {
+      await new Promise<void>((resolve) => {
         server.closeAllConnections();
         server.close(() => resolve());
-      }),
+      });
+      if (violations.length > 0) {
+        throw new Error(`Answers the OpenAPI document does not describe:\n${[...new Set(violations)].join('\n')}`);
+      }
+    },
   };
 }
 
