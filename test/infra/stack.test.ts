@@ -317,6 +317,7 @@ describe('least privilege: table grants to the partition', () => {
     ],
     fallback: [],
     offerEvents: [],
+    webhookEndpoints: [{ actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem'], partitions: ['WEBHOOKS#*'] }],
   };
 
   it('covers every function', () => {
