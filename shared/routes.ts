@@ -173,7 +173,8 @@ export const FUNCTIONS = {
   },
   webhookDeliveries: {
     entry: 'functions/webhook-deliveries/handler.ts',
-    description: 'Delivers queued webhook events to partner endpoints: signed, one attempt per message, retried with backoff',
+    description:
+      'Delivers queued webhook events to partner endpoints: signed, one attempt per message, retried with backoff',
     // Per message: a GetItem of the delivery and of its endpoint, an UpdateItem of the delivery (the
     // attempt) and, on a change of health, of the endpoint (failingSince, disabled). No Query, no
     // PutItem: it only follows deliveries others recorded.

@@ -9,16 +9,13 @@ import { listOfficesQuery } from '../../shared/schemas/offices.ts';
 const store = new DynamoOfficeStore(sdkTableFromEnv());
 
 /** GET /v1/offices: the partner's synced offices (one Query plus one BatchGetItem for freshness). */
-export const listOffices = partnerRoute(
-  { query: listOfficesQuery },
-  async ({ partnerId, query }) => {
-    const [offices, freshness] = await Promise.all([store.listForPartner(partnerId), store.syncFreshness(partnerId)]);
-    const wanted = query.active === undefined ? offices : offices.filter((o) => o.active === (query.active === 'true'));
-    return json(200, {
-      offices: sortOffices(wanted).map((office) => officeView(office, freshness)),
-      lastSyncedAt: partnerLastSyncedAt(freshness, offices.length > 0),
-    });
-  },
-);
+export const listOffices = partnerRoute({ query: listOfficesQuery }, async ({ partnerId, query }) => {
+  const [offices, freshness] = await Promise.all([store.listForPartner(partnerId), store.syncFreshness(partnerId)]);
+  const wanted = query.active === undefined ? offices : offices.filter((o) => o.active === (query.active === 'true'));
+  return json(200, {
+    offices: sortOffices(wanted).map((office) => officeView(office, freshness)),
+    lastSyncedAt: partnerLastSyncedAt(freshness, offices.length > 0),
+  });
+});
 
 export const handler = routeGroup('offices', { 'GET /v1/offices': listOffices });
