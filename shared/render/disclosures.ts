@@ -37,7 +37,7 @@ const TEXTS: Record<Locale, (input: DisclosureInput) => Disclosure[]> = {
     { id: 'contact', text: `Questions? Contact ${partnerName}: ${contactLine(contact)}.` },
     {
       id: 'customer-controls-licenses',
-      text: 'You decide how many licenses to buy: change any count before you accept, and adjust them later in your admin center.',
+      text: 'You decide how many licenses to buy: change any count before you accept. After purchase you can add licenses at any time; reducing them is only possible within the window shown under the commitment.',
     },
     ...(delegatedAdmin
       ? [
@@ -60,7 +60,7 @@ const TEXTS: Record<Locale, (input: DisclosureInput) => Disclosure[]> = {
     { id: 'contact', text: `Dúvidas? Fale com ${partnerName}: ${contactLine(contact)}.` },
     {
       id: 'customer-controls-licenses',
-      text: 'Você decide quantas licenças comprar: altere qualquer quantidade antes de aceitar e ajuste depois no seu centro de administração.',
+      text: 'Você decide quantas licenças comprar: altere qualquer quantidade antes de aceitar. Depois da compra, você pode adicionar licenças a qualquer momento; reduzi-las só é possível dentro do prazo indicado no compromisso.',
     },
     ...(delegatedAdmin
       ? [

@@ -284,7 +284,7 @@ describe('buildOfferMessage: the plain-text part', () => {
         '- Fabrikam is an authorised advisor for Microsoft cloud subscriptions and prepared this offer for you.',
         '- You buy directly from Microsoft: Microsoft bills you for the subscriptions, not the advisor.',
         '- Questions? Contact Fabrikam: Pat · pat@fabrikam.example · +1 206 555 0100.',
-        '- You decide how many licenses to buy: change any count before you accept, and adjust them later in your admin center.',
+        '- You decide how many licenses to buy: change any count before you accept. After purchase you can add licenses at any time; reducing them is only possible within the window shown under the commitment.',
         '',
         'Thank you for considering this offer.',
         '— Fabrikam',
