@@ -124,6 +124,17 @@ describe('each function within its own table grants', () => {
     );
     expect(revised.status).toBe(201);
 
+    // Webhook endpoints: register (a transaction on the count and the endpoint), list, get,
+    // rotate, delete (a transaction of two updates).
+    const endpoint = await bodyOf(
+      await call('POST', '/v1/webhook-endpoints', { url: 'https://93.184.215.14/hook', events: ['offer.accepted'] }),
+    );
+    expect(endpoint.endpointId).toMatch(/^we_/);
+    expect((await call('GET', '/v1/webhook-endpoints')).status).toBe(200);
+    expect((await call('GET', `/v1/webhook-endpoints/${endpoint.endpointId}`)).status).toBe(200);
+    expect((await call('POST', `/v1/webhook-endpoints/${endpoint.endpointId}/rotate-secret`)).status).toBe(200);
+    expect((await call('DELETE', `/v1/webhook-endpoints/${endpoint.endpointId}`)).status).toBe(204);
+
     // No function was refused anything, and each one with a table grant used the table.
     expect(Object.fromEntries([...proxies].map(([name, proxy]) => [name, proxy.denials]))).toEqual(
       Object.fromEntries([...proxies.keys()].map((name) => [name, []])),
