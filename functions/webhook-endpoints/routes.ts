@@ -7,7 +7,7 @@ import {
   type WebhookEndpoint,
   type WebhookEvent,
 } from '../../shared/domain/webhook.ts';
-import { ServiceUnavailableError } from '../../shared/http/problem.ts';
+import { SERVICE_UNAVAILABLE_RETRY_AFTER_SECONDS, ServiceUnavailableError } from '../../shared/http/problem.ts';
 import { json, partnerRoute } from '../../shared/http/route.ts';
 import { type RouteGroup, routeGroup } from '../../shared/http/route-group.ts';
 import {
@@ -84,7 +84,12 @@ async function checkedUrl(url: string, deps: WebhookEndpointRouteDeps): Promise<
         { at: { field: 'webhookUrl' }, rule: error.rule, message: error.reason },
       ]);
     }
-    if (error instanceof DnsUnavailableError) throw new ServiceUnavailableError(error.message);
+    if (error instanceof DnsUnavailableError) {
+      throw new ServiceUnavailableError(
+        error.message,
+        `The URL's host name did not resolve in time. Retry after ${SERVICE_UNAVAILABLE_RETRY_AFTER_SECONDS} seconds; nothing was registered.`,
+      );
+    }
     throw error;
   }
 }

@@ -61,7 +61,11 @@ export class RequestError extends Error {
  * `keyLookupUnavailable`, as an HTTP API authorizer cannot shape its own response).
  */
 export class ServiceUnavailableError extends Error {
-  constructor(message = 'The table did not answer') {
+  constructor(
+    message = 'The table did not answer',
+    /** What the caller is told instead of the database wording, when something else did not answer. */
+    readonly detail?: string,
+  ) {
     super(message);
     this.name = 'ServiceUnavailableError';
   }
@@ -192,7 +196,9 @@ export function mapError(error: unknown, requestId: string): MappedError {
         type: `${PROBLEM_TYPE_PREFIX}service-unavailable`,
         title: 'Service unavailable',
         status: 503,
-        detail: `Our database did not answer in time. Retry after ${SERVICE_UNAVAILABLE_RETRY_AFTER_SECONDS} seconds; a create retried with the same Idempotency-Key is never applied twice.`,
+        detail:
+          (error instanceof ServiceUnavailableError ? error.detail : undefined) ??
+          `Our database did not answer in time. Retry after ${SERVICE_UNAVAILABLE_RETRY_AFTER_SECONDS} seconds; a create retried with the same Idempotency-Key is never applied twice.`,
         requestId,
       },
       headers: { 'retry-after': String(SERVICE_UNAVAILABLE_RETRY_AFTER_SECONDS) },

@@ -72,6 +72,9 @@ describe('POST /v1/webhook-endpoints and the resolver', () => {
 
     expect(result.statusCode).toBe(503);
     expect(result.headers?.['retry-after']).toBe('5');
+    expect(JSON.parse(result.body as string).detail).toBe(
+      "The URL's host name did not resolve in time. Retry after 5 seconds; nothing was registered.",
+    );
     expect(store.created).toEqual([]);
   });
 
