@@ -226,6 +226,36 @@ describe('rotating the secret', () => {
   });
 });
 
+describe('rotating again, and rotating a deleted endpoint', () => {
+  it('keeps at most two secrets: a second rotation within 24 h drops the oldest', async () => {
+    const { key } = await newPartner();
+    const created = await bodyOf(await register(key));
+    const path = `/v1/webhook-endpoints/${created.endpointId}/rotate-secret`;
+    const first = Date.parse(created.createdAt) + 60_000;
+    setClock(first);
+    await call('POST', path, key);
+    setClock(first + 3_600_000);
+
+    const second = await bodyOf(await call('POST', path, key));
+
+    expect(second.secrets).toEqual([
+      { createdAt: new Date(first + 3_600_000).toISOString() },
+      { createdAt: new Date(first).toISOString(), expiresAt: new Date(first + 25 * 3_600_000).toISOString() },
+    ]);
+  });
+
+  it('answers 404 for a deleted endpoint', async () => {
+    const { key } = await newPartner();
+    const created = await bodyOf(await register(key));
+    await call('DELETE', `/v1/webhook-endpoints/${created.endpointId}`, key);
+
+    const rotated = await call('POST', `/v1/webhook-endpoints/${created.endpointId}/rotate-secret`, key);
+
+    expect(rotated.status).toBe(404);
+    expect((await bodyOf(rotated)).type).toBe(`${PROBLEM}webhook-endpoint-not-found`);
+  });
+});
+
 describe('isolation between partners', () => {
   it('answers 404 for another partner’s endpoint on every route, and leaves it alone', async () => {
     const owner = await newPartner();
