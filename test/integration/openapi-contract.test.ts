@@ -7,7 +7,7 @@ import { OPENAPI_DOCUMENT_PATH } from '../../shared/openapi/document.ts';
 import { bearer, bodyOf, newPartner, seedOffice } from '../support/local-api.ts';
 import { seedOffer } from '../support/offer-fixtures.ts';
 import { acceptFields, customerAt } from '../support/offer-page-forms.ts';
-import { contractViolations, type Exchange } from '../support/openapi-contract.ts';
+import { contractViolations, type Exchange, webhookEventViolations } from '../support/openapi-contract.ts';
 
 // A gateway of its own, so this file sees every exchange it made (startLocalApi checks them too,
 // but only reports at close).
@@ -139,6 +139,21 @@ describe('the partner API against its OpenAPI document', () => {
 
     expect(listed.acceptances).toHaveLength(1);
     expect(checked(from)).toEqual({ routes: ['GET /v1/offers/{summaryId}/acceptances 200'], violations: [] });
+  });
+
+  it('an offer.accepted webhook body carries that snapshot as its data; one without the summary ID is reported', async () => {
+    const { partner, key } = await newPartner();
+    const offer = await seedOffer({ partnerId: partner.partnerId });
+    const customer = customerAt(baseUrl);
+    await customer.post(offer, 'accept', acceptFields(await customer.openForm(offer)));
+    const [acceptance] = (await bodyOf(await call(`/v1/offers/${offer.summaryId}/acceptances`, key))).acceptances;
+    const envelope = { id: 'evt_0123456789abcdef01234567', type: 'offer.accepted', createdAt: acceptance.acceptedAt };
+
+    const event = { ...envelope, data: { summaryId: offer.summaryId, ...acceptance } };
+    const withoutOffer = { ...envelope, data: acceptance };
+
+    expect(webhookEventViolations(event)).toEqual([]);
+    expect(webhookEventViolations(withoutOffer).join('\n')).toMatch(/summaryId/);
   });
 
   it('problems (400, 401, 404, 409, 415, 422) are documented for the routes that answer them', async () => {

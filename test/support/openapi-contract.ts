@@ -105,3 +105,14 @@ export function contractViolations({ routeKey, event, result }: Exchange): strin
   }
   return violations;
 }
+
+/**
+ * What is wrong with a webhook body (as POSTed to an endpoint) against the document's
+ * `WebhookEvent-<type>` schema, or an empty list: for tests of deliveries.
+ */
+export function webhookEventViolations(body: unknown): string[] {
+  const type = (body as { type?: unknown } | null)?.type;
+  if (typeof type !== 'string') return ['webhook body has no type'];
+  const error = check(pointer('components', 'schemas', `WebhookEvent-${type}`), body);
+  return error ? [`webhook ${type}: ${error}`] : [];
+}
