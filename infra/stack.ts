@@ -46,6 +46,7 @@ import {
 import { AppFunction } from './constructs/app-function.ts';
 import { API_KEY_CACHE_SECONDS, type DeploymentSettings, environmentFor } from './constructs/environment.ts';
 import { bindOfficeSync, type OfficeSyncAccessProps } from './constructs/office-sync.ts';
+import { WebhookQueue } from './constructs/webhook-queue.ts';
 
 const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -102,6 +103,8 @@ function pascal(name: string): string {
 export class PurchaseOffersStack extends Stack {
   readonly table: Table;
   readonly offerEvents: EventBus;
+  /** The webhook delivery queue, its dead-letter queue and alarm. */
+  readonly webhookQueue: WebhookQueue;
   readonly api: HttpApi;
   readonly apiStage: HttpStage;
   /** By FUNCTIONS key. */
@@ -146,6 +149,13 @@ export class PurchaseOffersStack extends Stack {
       description: 'Purchase offers: OfferAccepted and OfferDeclined events',
     });
 
+    // Webhook deliveries: the queue the fan-out, the ping and redeliveries send to, and the
+    // delivery function it drives (FunctionSpec.webhookQueue says which is which).
+    const webhookQueue = new WebhookQueue(this, 'WebhookDeliveries', {
+      deliveryTimeout: Duration.seconds(FUNCTIONS.webhookDeliveries.timeoutSeconds),
+    });
+    this.webhookQueue = webhookQueue;
+
     const settings: DeploymentSettings = {
       PUBLIC_BASE_URL: props.publicBaseUrl ?? this.api.apiEndpoint,
       CHECKOUT_URL_TEMPLATE: props.checkoutUrlTemplate,
@@ -153,6 +163,8 @@ export class PurchaseOffersStack extends Stack {
       EVENT_BUS_NAME: this.offerEvents.eventBusName,
       API_KEY_CACHE_SECONDS: String(API_KEY_CACHE_SECONDS),
       FORM_TOKEN_KEYS_PARAMETER: props.formTokenKeysParameter,
+      WEBHOOK_QUEUE_URL: webhookQueue.queue.queueUrl,
+      WEBHOOK_DEAD_LETTER_QUEUE_URL: webhookQueue.deadLetterQueue.queueUrl,
     };
 
     const officeSyncRate = props.scheduleRateMinutes.officeSync;
@@ -182,6 +194,8 @@ export class PurchaseOffersStack extends Stack {
       if (spec.env?.includes('EVENT_BUS_NAME')) this.offerEvents.grantPutEventsTo(fn.function);
       if (spec.env?.includes('FORM_TOKEN_KEYS_PARAMETER')) this.grantFormTokenKeys(fn, props.formTokenKeysParameter);
       if (spec.streamEntities) this.subscribeToTableStream(name, fn, spec.streamEntities);
+      if (spec.webhookQueue === 'enqueue') webhookQueue.grantEnqueue(fn);
+      if (spec.webhookQueue === 'deliver') webhookQueue.bindDelivery(fn);
       functions[name] = fn;
 
       new Alarm(this, `${pascal(name)}ErrorsAlarm`, {

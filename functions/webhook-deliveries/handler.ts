@@ -34,7 +34,7 @@ export const handler = createHandler(() => {
   if (!defaults) {
     const table = sdkTableFromEnv();
     const queue = deliveryQueueFromEnv();
-    if (!queue) throw new Error('No delivery queue: WEBHOOK_QUEUE_URL and WEBHOOK_DEAD_LETTER_QUEUE_URL are required');
+    if (!queue) throw new Error('No delivery queue: WEBHOOK_QUEUE_URL is required');
     defaults = {
       deliveries: new WebhookDeliveryStore(table),
       endpoints: new DynamoWebhookEndpointStore(table),

@@ -31,7 +31,8 @@ export interface DeliveryQueue {
 export class SqsDeliveryQueue implements DeliveryQueue {
   constructor(
     private readonly queueUrl: string,
-    private readonly deadLetterQueueUrl: string,
+    /** Only the delivery function parks messages there; the others only queue. */
+    private readonly deadLetterQueueUrl: string | undefined,
     private readonly client: SQSClient = withOperationBudget(new SQSClient(sdkClientConfig())),
   ) {}
 
@@ -46,17 +47,17 @@ export class SqsDeliveryQueue implements DeliveryQueue {
   }
 
   async deadLetter(message: DeliveryMessage): Promise<void> {
+    if (!this.deadLetterQueueUrl) throw new Error('WEBHOOK_DEAD_LETTER_QUEUE_URL is not set');
     await this.client.send(
       new SendMessageCommand({ QueueUrl: this.deadLetterQueueUrl, MessageBody: JSON.stringify(message) }),
     );
   }
 }
 
-/** The queue from WEBHOOK_QUEUE_URL and WEBHOOK_DEAD_LETTER_QUEUE_URL (set by the stack). */
+/** The queue from WEBHOOK_QUEUE_URL (and WEBHOOK_DEAD_LETTER_QUEUE_URL where set), by the stack. */
 export function sqsDeliveryQueueFromEnv(env: NodeJS.ProcessEnv = process.env): DeliveryQueue | undefined {
   const queueUrl = env.WEBHOOK_QUEUE_URL;
-  const deadLetterQueueUrl = env.WEBHOOK_DEAD_LETTER_QUEUE_URL;
-  return queueUrl && deadLetterQueueUrl ? new SqsDeliveryQueue(queueUrl, deadLetterQueueUrl) : undefined;
+  return queueUrl ? new SqsDeliveryQueue(queueUrl, env.WEBHOOK_DEAD_LETTER_QUEUE_URL || undefined) : undefined;
 }
 
 /**

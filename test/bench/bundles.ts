@@ -41,6 +41,8 @@ function initEnvironment(spec: FunctionSpec): NodeJS.ProcessEnv {
         EVENT_BUS_NAME: 'bench-offer-events',
         API_KEY_CACHE_SECONDS: '60',
         FORM_TOKEN_KEYS_PARAMETER: '/purchase-offers/bench/form-token-keys',
+        WEBHOOK_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/000000000000/bench-webhooks',
+        WEBHOOK_DEAD_LETTER_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/000000000000/bench-webhooks-dlq',
       },
     }),
   };

@@ -316,8 +316,15 @@ describe('least privilege: table grants to the partition', () => {
       { actions: ['UpdateItem'], partitions: ['OFFICES#*', 'SYNC#OFFICES'] },
     ],
     fallback: [],
-    offerEvents: [],
-    webhookEndpoints: [{ actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem'], partitions: ['WEBHOOKS#*'] }],
+    offerEvents: [
+      { actions: ['Query'], partitions: ['WEBHOOKS#*'] },
+      { actions: ['PutItem', 'GetItem'], partitions: ['WHDELIVERY#*'] },
+    ],
+    webhookEndpoints: [
+      { actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem'], partitions: ['WEBHOOKS#*'] },
+      { actions: ['GetItem', 'Query', 'PutItem'], partitions: ['WHDELIVERY#*'] },
+    ],
+    webhookDeliveries: [{ actions: ['GetItem', 'UpdateItem'], partitions: ['WHDELIVERY#*', 'WEBHOOKS#*'] }],
   };
 
   it('covers every function', () => {
