@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import type { DynamoWebhookEndpointStore } from '../../shared/db/webhook-endpoints.ts';
-import { NotFoundError, UnprocessableError } from '../../shared/domain/errors.ts';
+import { type DynamoWebhookEndpointStore, webhookEndpointNotFound } from '../../shared/db/webhook-endpoints.ts';
+import { UnprocessableError } from '../../shared/domain/errors.ts';
 import {
   activeSecrets,
   type WebhookDispatcher,
@@ -96,13 +96,7 @@ async function checkedUrl(url: string, deps: WebhookEndpointRouteDeps): Promise<
 
 async function found(deps: WebhookEndpointRouteDeps, partnerId: string, endpointId: string): Promise<WebhookEndpoint> {
   const endpoint = await deps.store.get(partnerId, endpointId);
-  if (!endpoint) {
-    throw new NotFoundError(
-      'webhook-endpoint-not-found',
-      'Webhook endpoint not found',
-      `No webhook endpoint ${endpointId}.`,
-    );
-  }
+  if (!endpoint) throw webhookEndpointNotFound(endpointId);
   return endpoint;
 }
 

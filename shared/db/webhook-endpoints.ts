@@ -54,8 +54,11 @@ export function webhookEndpointFromItem(item: Item): WebhookEndpoint | undefined
   return deletedAt === undefined ? endpoint : undefined;
 }
 
-const notFound = (endpointId: string) =>
-  new NotFoundError('webhook-endpoint-not-found', 'Webhook endpoint not found', `No webhook endpoint ${endpointId}.`);
+/** The partner has no such endpoint (none, deleted, or another partner's: all look the same). */
+export const webhookEndpointNotFound = (endpointId: string) =>
+  new NotFoundError('webhook-endpoint-not-found', 'Webhook endpoint not found', `No webhook endpoint ${endpointId}.`, [
+    { at: { field: 'webhookEndpointId' }, rule: 'not_found', message: 'names no webhook endpoint of yours' },
+  ]);
 
 /** Optimistic rotations retried this many times before a 409 (two rotations at the same instant). */
 const ROTATE_ATTEMPTS = 3;
@@ -158,7 +161,8 @@ export class DynamoWebhookEndpointStore {
         },
       ]);
     } catch (error) {
-      if (isTransactionCanceled(error) && error.codeAt(0) === 'ConditionalCheckFailed') throw notFound(endpointId);
+      if (isTransactionCanceled(error) && error.codeAt(0) === 'ConditionalCheckFailed')
+        throw webhookEndpointNotFound(endpointId);
       throw error;
     }
   }
@@ -173,7 +177,7 @@ export class DynamoWebhookEndpointStore {
   async rotateSecret(partnerId: string, endpointId: string, secret: string, at: Date): Promise<WebhookEndpoint> {
     for (let attempt = 1; ; attempt++) {
       const endpoint = await this.get(partnerId, endpointId);
-      if (!endpoint) throw notFound(endpointId);
+      if (!endpoint) throw webhookEndpointNotFound(endpointId);
       const [current] = endpoint.secrets;
       const now = at.toISOString();
       const secrets: WebhookSecret[] = [
@@ -190,7 +194,7 @@ export class DynamoWebhookEndpointStore {
           ReturnValues: 'ALL_NEW',
         });
         const result = updated ? webhookEndpointFromItem(updated) : undefined;
-        if (!result) throw notFound(endpointId);
+        if (!result) throw webhookEndpointNotFound(endpointId);
         return result;
       } catch (error) {
         if (!isConditionFailed(error)) throw error;
@@ -199,6 +203,13 @@ export class DynamoWebhookEndpointStore {
             'webhook-endpoint-changed',
             'Webhook endpoint changed',
             'The endpoint changed while its secret was being rotated. Read it again and retry.',
+            [
+              {
+                at: { field: 'webhookEndpointId' },
+                rule: 'concurrent_change',
+                message: 'changed while its secret was being rotated; retry',
+              },
+            ],
           );
         }
       }

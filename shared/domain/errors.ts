@@ -24,7 +24,9 @@ export type RequestField =
   /** A webhook endpoint's URL, its event types, and the partner's endpoints as a whole (the limit). */
   | 'webhookUrl'
   | 'webhookEvents'
-  | 'webhookEndpoints';
+  | 'webhookEndpoints'
+  /** The endpoint a route addresses (its id in the path). */
+  | 'webhookEndpointId';
 
 /**
  * Where a broken rule sits, in the product's words rather than any wire format's:

@@ -132,6 +132,7 @@ const REQUEST_FIELD_PATHS: Record<RequestField, string> = {
   webhookEvents: fieldPath('body', ['events']),
   // The limit is about the registration as a whole, not one of its members.
   webhookEndpoints: 'body',
+  webhookEndpointId: fieldPath('path', ['endpointId']),
 };
 const SUBSCRIPTION_MEMBERS = {
   sku: 'sku',

@@ -271,7 +271,11 @@ describe('isolation between partners', () => {
     ] as const) {
       const response = await call(method, path + suffix, other.key);
       expect([method, suffix, response.status]).toEqual([method, suffix, 404]);
-      expect((await bodyOf(response)).type).toBe(`${PROBLEM}webhook-endpoint-not-found`);
+      const problem = await bodyOf(response);
+      expect(problem.type).toBe(`${PROBLEM}webhook-endpoint-not-found`);
+      expect(problem.errors).toEqual([
+        { field: 'path.endpointId', rule: 'not_found', message: 'names no webhook endpoint of yours' },
+      ]);
     }
     expect((await bodyOf(await call('GET', '/v1/webhook-endpoints', other.key))).webhookEndpoints).toEqual([]);
     const { secret: _secret, ...view } = endpoint;
