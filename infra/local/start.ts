@@ -20,6 +20,7 @@ import { localFormTokenKeys } from './form-token-keys.ts';
 import { createLocalGateway, logGatewayError } from './gateway.ts';
 import { seedDemo } from './seed.ts';
 import { startTableStreamPoller } from './table-stream.ts';
+import { LocalDeliveryQueue } from './webhook-queue.ts';
 
 const LOCAL_DIR = '.local';
 const TABLE_NAME = 'purchase-offers-local';
@@ -107,6 +108,25 @@ try {
     POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'INFO',
     ...officeSync.env,
   });
+  // Webhook deliveries: an in-process queue in place of SQS, set before any handler is loaded, so
+  // the stream fan-out, the ping and redeliveries queue into it; the same delivery handler as on
+  // AWS drains it every second (retries wait their backoff, in real time).
+  const { setLocalDeliveryQueue } = await import('../../shared/webhooks/delivery-queue.ts');
+  const webhookQueue = new LocalDeliveryQueue();
+  setLocalDeliveryQueue(webhookQueue);
+  const { handler: deliverWebhooks } = await import('../../functions/webhook-deliveries/handler.ts');
+  let draining = false;
+  const webhookTimer = setInterval(() => {
+    if (draining) return;
+    draining = true;
+    webhookQueue
+      .drain(deliverWebhooks)
+      .catch((error: unknown) => console.error(`webhook deliveries: ${errorSummary(error)}`))
+      .finally(() => {
+        draining = false;
+      });
+  }, 1_000);
+  stops.push(() => clearInterval(webhookTimer));
   const apiKey = demoApiKey();
   await seedDemo(sdkTable(TABLE_NAME, dynamo.endpoint), apiKey, {
     logoUrl: demoLogoUrl(base),
@@ -153,6 +173,7 @@ try {
 Purchase offers is running locally (${inMemory ? 'in memory' : `data in ${LOCAL_DIR}/`}).
 
   Partner API     ${base}/v1
+  OpenAPI         ${base}/v1/openapi.json   (the API's contract; no key needed)
   Offer links     ${base}/o/<summary id>   (POST /v1/offers returns the link)
   Checkout        ${checkoutTemplate ? `${parseCheckoutTemplate(checkoutTemplate).origin}   (CHECKOUT_URL_TEMPLATE)` : `http://127.0.0.1:${checkoutPort}/checkout   (demo: where accepted offers land)`}
   DynamoDB Local  ${dynamo.endpoint} (table ${TABLE_NAME})
@@ -163,6 +184,13 @@ Try:
   curl -s -H "Authorization: Bearer ${apiKey}" "${base}/v1/catalog?usageLocation=BR"
   curl -s -H "Authorization: Bearer ${apiKey}" "${base}/v1/offices"
   curl -s -X POST -H "Authorization: Bearer ${apiKey}" "${base}/v1/offices/sync"
+
+Webhooks (delivered by the same delivery function as on AWS, from an in-process queue):
+  receivers on http://127.0.0.1 need the local-only setting: WEBHOOKS_ALLOW_LOOPBACK_HTTP=true npm start
+  curl -s -X POST -H "Authorization: Bearer ${apiKey}" -H 'content-type: application/json' \
+    -d '{"url":"http://127.0.0.1:9000/hooks","events":["offer.accepted","offer.declined"]}' "${base}/v1/webhook-endpoints"
+  Watch deliveries: the "webhook delivered" / "retry scheduled" log lines here, and
+  curl -s -H "Authorization: Bearer ${apiKey}" "${base}/v1/webhook-endpoints/<endpointId>/deliveries"
 
 Press Ctrl-C to stop.
 `);
