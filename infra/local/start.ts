@@ -187,7 +187,7 @@ Try:
 
 Webhooks (delivered by the same delivery function as on AWS, from an in-process queue):
   receivers on http://127.0.0.1 need the local-only setting: WEBHOOKS_ALLOW_LOOPBACK_HTTP=true npm start
-  curl -s -X POST -H "Authorization: Bearer ${apiKey}" -H 'content-type: application/json' \
+  curl -s -X POST -H "Authorization: Bearer ${apiKey}" -H 'content-type: application/json' \\
     -d '{"url":"http://127.0.0.1:9000/hooks","events":["offer.accepted","offer.declined"]}' "${base}/v1/webhook-endpoints"
   Watch deliveries: the "webhook delivered" / "retry scheduled" log lines here, and
   curl -s -H "Authorization: Bearer ${apiKey}" "${base}/v1/webhook-endpoints/<endpointId>/deliveries"
