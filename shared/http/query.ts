@@ -10,4 +10,5 @@ export const queryInt = (min: number, max: number) =>
       z.string().check(z.regex(/^-?\d+$/, 'must be a whole number')),
       z.transform((s) => Number(s)),
     )
-    .check(z.minimum(min), z.maximum(max));
+    // The range, for the OpenAPI document: a query parameter's JSON Schema is a string.
+    .check(z.minimum(min), z.maximum(max), z.meta({ description: `A whole number from ${min} to ${max}.` }));

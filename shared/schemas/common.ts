@@ -11,6 +11,7 @@ export const usageLocationSchema = z.string().check(
     error: 'is not a usage location we sell in; see GET /v1/usage-locations',
     params: { rule: 'unsupported_usage_location' },
   }),
+  z.meta({ description: 'ISO 3166-1 alpha-2 code of a usage location we sell in (GET /v1/usage-locations).' }),
 );
 
 /** Longer Accept-Language headers are cut to this (at an entry boundary): plenty for real browsers. */
