@@ -55,7 +55,7 @@ const WHAT: Readonly<Record<AddressRule, string>> = {
 
 /**
  * The rule an IP address breaks, or undefined for a public unicast address.
- * @throws TypeError when `address` is not an IP address.
+ * @throws Error (ipaddr.js's) when `address` is not an IP address.
  */
 export function addressRule(address: string): AddressRule | undefined {
   let parsed = ipaddr.parse(address.replace(/^\[(.*)\]$/, '$1'));
