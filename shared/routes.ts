@@ -261,6 +261,19 @@ const DECLARED_ROUTES = [
     auth: 'partner',
   },
   { method: 'POST', path: '/v1/webhook-endpoints/{endpointId}/test', function: 'webhookEndpoints', auth: 'partner' },
+  // The endpoint's delivery log (newest first) and a redelivery of one of its deliveries.
+  {
+    method: 'GET',
+    path: '/v1/webhook-endpoints/{endpointId}/deliveries',
+    function: 'webhookEndpoints',
+    auth: 'partner',
+  },
+  {
+    method: 'POST',
+    path: '/v1/webhook-endpoints/{endpointId}/deliveries/{deliveryId}/retry',
+    function: 'webhookEndpoints',
+    auth: 'partner',
+  },
   // Customer pages are public: tighter throttling than the partner API, per route.
   { method: 'GET', path: '/o/{code}', function: 'offerPage', auth: 'public', throttle: CUSTOMER_PAGE_THROTTLE },
   // Link checkers and mail scanners probe links with HEAD: answered like GET, without a body or a view.

@@ -22,8 +22,19 @@ const dispatcher: WebhookDispatcher = {
   },
 };
 
+const store = new DynamoWebhookEndpointStore(table);
+
 export const handler = webhookEndpointRoutes({
-  store: new DynamoWebhookEndpointStore(table),
+  store,
+  deliveryLog: {
+    store,
+    deliveries,
+    redeliver: (endpoint, earlier) => {
+      const queue = deliveryQueueFromEnv();
+      if (!queue) throw new ServiceUnavailableError('No webhook delivery queue is configured');
+      return new QueueingDispatcher(deliveries, queue).redeliver(endpoint, earlier);
+    },
+  },
   dispatcher,
   // Read once at cold start: set anywhere but the local runtime, the setting fails the start.
   allowLoopback: loopbackHttpAllowed(),

@@ -1,6 +1,17 @@
 import { randomBytes } from 'node:crypto';
-import { type DynamoWebhookEndpointStore, webhookEndpointNotFound } from '../../shared/db/webhook-endpoints.ts';
+import {
+  type DynamoWebhookEndpointStore,
+  IdempotencyKeyTakenError,
+  webhookEndpointNotFound,
+} from '../../shared/db/webhook-endpoints.ts';
 import { UnprocessableError } from '../../shared/domain/errors.ts';
+import {
+  epochSeconds,
+  IDEMPOTENCY_WINDOW_SECONDS,
+  type IdempotencyRecord,
+  isLive,
+  requestHash,
+} from '../../shared/domain/idempotency.ts';
 import {
   activeSecrets,
   type WebhookDispatcher,
@@ -10,13 +21,19 @@ import {
 import { SERVICE_UNAVAILABLE_RETRY_AFTER_SECONDS, ServiceUnavailableError } from '../../shared/http/problem.ts';
 import { json, partnerRoute } from '../../shared/http/route.ts';
 import { type RouteGroup, routeGroup } from '../../shared/http/route-group.ts';
+import type { ApiResult } from '../../shared/http/types.ts';
 import {
   assertPublicUrl,
   DnsUnavailableError,
   type Resolver,
   UnsafeUrlError,
 } from '../../shared/net/public-address.ts';
-import { createWebhookEndpointBody, webhookEndpointPath } from '../../shared/schemas/webhooks.ts';
+import {
+  createWebhookEndpointBody,
+  createWebhookEndpointHeaders,
+  webhookEndpointPath,
+} from '../../shared/schemas/webhooks.ts';
+import { type DeliveryLogDeps, deliveryLogRoutes, NO_DELIVERY_LOG } from './delivery-log.ts';
 
 /** Bytes of randomness in a signing secret: 32 (Standard Webhooks takes 24 to 64). */
 export const SECRET_BYTES = 32;
@@ -58,12 +75,17 @@ export function webhookEndpointView(endpoint: WebhookEndpoint, now: Date) {
 }
 
 export interface WebhookEndpointRouteDeps {
-  readonly store: Pick<DynamoWebhookEndpointStore, 'create' | 'get' | 'listForPartner' | 'delete' | 'rotateSecret'>;
+  readonly store: Pick<
+    DynamoWebhookEndpointStore,
+    'create' | 'getIdempotency' | 'get' | 'listForPartner' | 'delete' | 'rotateSecret'
+  >;
   readonly dispatcher: WebhookDispatcher;
   /** The DNS resolver the SSRF check uses (the system's by default). */
   readonly resolve?: Resolver;
   /** Loopback receivers allowed (local runs only: loopbackHttpAllowed()). */
   readonly allowLoopback: boolean;
+  /** The delivery log and redelivery routes' dependencies (delivery-log.ts); without: they answer 503. */
+  readonly deliveryLog?: DeliveryLogDeps;
 }
 
 /**
@@ -94,6 +116,40 @@ async function checkedUrl(url: string, deps: WebhookEndpointRouteDeps): Promise<
   }
 }
 
+/** The Idempotency-Key's operation: a key used for a registration serves registrations only. */
+const CREATE_OPERATION = 'create-webhook-endpoint';
+
+/**
+ * The first answer again, for a retry with the same key and body (the secret included: the
+ * caller may never have seen the first answer).
+ * @throws UnprocessableError `idempotency-key-reused` when the key served another request.
+ */
+function replayed(record: IdempotencyRecord, hash: string): ApiResult {
+  if (record.operation !== CREATE_OPERATION || record.requestHash !== hash) {
+    throw new UnprocessableError(
+      'idempotency-key-reused',
+      'Idempotency-Key reused with another request',
+      'This Idempotency-Key was used in the last 24 hours for a different request. Send a new key for a new endpoint, or the same body to get the first answer again.',
+      [
+        {
+          at: { field: 'idempotencyKey' },
+          rule: 'reused_with_different_body',
+          message: 'was used for another request',
+        },
+      ],
+    );
+  }
+  return {
+    statusCode: record.statusCode,
+    headers: {
+      'content-type': 'application/json',
+      ...(record.location === undefined ? {} : { location: record.location }),
+      'idempotent-replayed': 'true',
+    },
+    body: record.responseBody,
+  };
+}
+
 async function found(deps: WebhookEndpointRouteDeps, partnerId: string, endpointId: string): Promise<WebhookEndpoint> {
   const endpoint = await deps.store.get(partnerId, endpointId);
   if (!endpoint) throw webhookEndpointNotFound(endpointId);
@@ -103,29 +159,57 @@ async function found(deps: WebhookEndpointRouteDeps, partnerId: string, endpoint
 /** The webhook endpoints API, on the given store, dispatcher and resolver. */
 export function webhookEndpointRoutes(deps: WebhookEndpointRouteDeps): RouteGroup {
   return routeGroup('webhookEndpoints', {
-    'POST /v1/webhook-endpoints': partnerRoute({ body: createWebhookEndpointBody }, async ({ partnerId, body }) => {
-      const url = await checkedUrl(body.url, deps);
-      const now = new Date();
-      const at = now.toISOString();
-      const secret = newWebhookSecret();
-      const endpoint: WebhookEndpoint = {
-        endpointId: newEndpointId(),
-        partnerId,
-        url,
-        events: body.events,
-        ...(body.description === undefined ? {} : { description: body.description }),
-        status: 'enabled',
-        secrets: [{ secret, createdAt: at }],
-        createdAt: at,
-        updatedAt: at,
-      };
-      await deps.store.create(endpoint);
-      return json(
-        201,
-        { ...webhookEndpointView(endpoint, now), secret },
-        { location: `/v1/webhook-endpoints/${endpoint.endpointId}` },
-      );
-    }),
+    'POST /v1/webhook-endpoints': partnerRoute(
+      { headers: createWebhookEndpointHeaders, body: createWebhookEndpointBody },
+      async ({ partnerId, headers, body }) => {
+        const key = headers['idempotency-key'];
+        const hash = requestHash(body);
+        const now = new Date();
+        if (key !== undefined) {
+          const earlier = await deps.store.getIdempotency(partnerId, key);
+          if (earlier && isLive(earlier, now)) return replayed(earlier, hash);
+        }
+        const url = await checkedUrl(body.url, deps);
+        const at = now.toISOString();
+        const secret = newWebhookSecret();
+        const endpoint: WebhookEndpoint = {
+          endpointId: newEndpointId(),
+          partnerId,
+          url,
+          events: body.events,
+          ...(body.description === undefined ? {} : { description: body.description }),
+          status: 'enabled',
+          secrets: [{ secret, createdAt: at }],
+          createdAt: at,
+          updatedAt: at,
+        };
+        const responseBody = JSON.stringify({ ...webhookEndpointView(endpoint, now), secret });
+        const location = `/v1/webhook-endpoints/${endpoint.endpointId}`;
+        const record: IdempotencyRecord | undefined =
+          key === undefined
+            ? undefined
+            : {
+                partnerId,
+                key,
+                operation: CREATE_OPERATION,
+                requestHash: hash,
+                statusCode: 201,
+                responseBody,
+                location,
+                createdAt: at,
+                expiresAtEpoch: epochSeconds(now) + IDEMPOTENCY_WINDOW_SECONDS,
+              };
+        try {
+          await deps.store.create(endpoint, record);
+        } catch (error) {
+          if (!(error instanceof IdempotencyKeyTakenError) || key === undefined) throw error;
+          const winner = await deps.store.getIdempotency(partnerId, key);
+          if (winner && isLive(winner, now)) return replayed(winner, hash);
+          throw error;
+        }
+        return { statusCode: 201, headers: { 'content-type': 'application/json', location }, body: responseBody };
+      },
+    ),
     'GET /v1/webhook-endpoints': partnerRoute({}, async ({ partnerId }) => {
       const now = new Date();
       const endpoints = await deps.store.listForPartner(partnerId);
@@ -165,5 +249,6 @@ export function webhookEndpointRoutes(deps: WebhookEndpointRouteDeps): RouteGrou
         return json(202, { event, deliveryId: delivery.deliveryId, status: delivery.status });
       },
     ),
+    ...deliveryLogRoutes(deps.deliveryLog ?? NO_DELIVERY_LOG),
   });
 }

@@ -27,7 +27,13 @@ import {
   webhookEndpointSchema,
   webhookPingSchema,
 } from '../schemas/responses.ts';
-import { createWebhookEndpointBody, webhookEndpointPath } from '../schemas/webhooks.ts';
+import {
+  deliveryListSchema,
+  deliveryPath,
+  listDeliveriesQuery,
+  redeliverySchema,
+} from '../schemas/webhook-deliveries.ts';
+import { createWebhookEndpointBody, createWebhookEndpointHeaders, webhookEndpointPath } from '../schemas/webhooks.ts';
 import type { ProblemSlug } from './problems.ts';
 
 /** A response header an operation sets, for the document. */
@@ -244,17 +250,21 @@ export const OPERATIONS: Readonly<Record<string, Operation>> = {
   },
   'POST /v1/webhook-endpoints': {
     operationId: 'createWebhookEndpoint',
-    summary: 'Register a webhook endpoint (https, public host); its signing secret is shown once',
+    summary:
+      'Register a webhook endpoint (https, public host); its signing secret is shown once (idempotent with Idempotency-Key)',
     tag: 'Webhooks',
-    request: { body: createWebhookEndpointBody },
+    request: { headers: createWebhookEndpointHeaders, body: createWebhookEndpointBody },
     success: {
       status: 201,
-      description: 'The endpoint with `secret`.',
+      description: 'The endpoint with `secret`; a retried Idempotency-Key gets the first answer again.',
       schema: webhookEndpointSchema,
       name: 'WebhookEndpoint',
-      headers: { location: { description: '`/v1/webhook-endpoints/{endpointId}`.' } },
+      headers: {
+        location: { description: '`/v1/webhook-endpoints/{endpointId}`.' },
+        'idempotent-replayed': CREATED_HEADERS['idempotent-replayed'] as HeaderDoc,
+      },
     },
-    problems: ['webhook-url-not-allowed', 'webhook-endpoint-limit'],
+    problems: ['webhook-url-not-allowed', 'webhook-endpoint-limit', 'idempotency-key-reused'],
   },
   'GET /v1/webhook-endpoints': {
     operationId: 'listWebhookEndpoints',
@@ -309,6 +319,32 @@ export const OPERATIONS: Readonly<Record<string, Operation>> = {
       name: 'WebhookPing',
     },
     problems: ['webhook-endpoint-not-found'],
+  },
+  'GET /v1/webhook-endpoints/{endpointId}/deliveries': {
+    operationId: 'listWebhookDeliveries',
+    summary: "The endpoint's delivery log, newest first (kept 30 days)",
+    tag: 'Webhooks',
+    request: { path: webhookEndpointPath, query: listDeliveriesQuery },
+    success: {
+      status: 200,
+      description: 'One page of deliveries; `nextCursor` when there may be more.',
+      schema: deliveryListSchema,
+      name: 'WebhookDeliveryList',
+    },
+    problems: ['webhook-endpoint-not-found'],
+  },
+  'POST /v1/webhook-endpoints/{endpointId}/deliveries/{deliveryId}/retry': {
+    operationId: 'redeliverWebhook',
+    summary: 'Send a delivery’s event again, as a new delivery with the same event id (`webhook-id`)',
+    tag: 'Webhooks',
+    request: { path: deliveryPath },
+    success: {
+      status: 202,
+      description: 'The redelivery is queued; its attempts show in the delivery log.',
+      schema: redeliverySchema,
+      name: 'WebhookRedelivery',
+    },
+    problems: ['webhook-endpoint-not-found', 'webhook-delivery-not-found', 'webhook-endpoint-disabled'],
   },
   'GET /v1/openapi.json': {
     operationId: 'getOpenApiDocument',

@@ -164,6 +164,16 @@ export const PROBLEM_TYPES = {
     title: 'Webhook endpoint changed',
     when: 'The endpoint changed while this request ran (another rotation, a delete); retry.',
   },
+  'webhook-delivery-not-found': {
+    status: 404,
+    title: 'Webhook delivery not found',
+    when: "An unknown delivery id, one of another endpoint, or one older than the log's 30 days.",
+  },
+  'webhook-endpoint-disabled': {
+    status: 409,
+    title: 'Webhook endpoint disabled',
+    when: 'A redelivery to an endpoint that was disabled after 3 days of failed deliveries.',
+  },
   'webhook-url-not-allowed': {
     status: 422,
     title: 'Webhook URL not allowed',

@@ -232,6 +232,73 @@ describe('webhook deliveries (stream → queue → delivery function → receive
     expect(delivery).toMatchObject({ eventType: 'ping', status: 'succeeded', lastResponseCode: 204 });
   });
 
+  it('lists the delivery log newest first, page by page, and redelivers an event under its webhook-id', async () => {
+    // Arrange: two pings delivered, the second answered 500 once then 201.
+    const receiver = await startReceiver(200);
+    receivers.push(receiver);
+    const { partner, key } = await newPartner();
+    const other = await newPartner();
+    const endpoint = await register(key, receiver.url, ['offer.accepted']);
+    const ping = () =>
+      fetch(`${api.baseUrl}/v1/webhook-endpoints/${endpoint.endpointId}/test`, {
+        method: 'POST',
+        headers: bearer(key),
+      });
+    const first = (await bodyOf(await ping())) as { deliveryId: string };
+    await queue.drain(deliver);
+    clock += 1_000;
+    receiver.status = 201;
+    const second = (await bodyOf(await ping())) as { deliveryId: string };
+    await queue.drain(deliver);
+    const logUrl = `${api.baseUrl}/v1/webhook-endpoints/${endpoint.endpointId}/deliveries`;
+
+    // Act
+    const page1 = await fetch(`${logUrl}?limit=1`, { headers: bearer(key) });
+    const page1Body = await bodyOf(page1);
+    const page2Body = await bodyOf(
+      await fetch(`${logUrl}?limit=1&cursor=${page1Body.nextCursor}`, { headers: bearer(key) }),
+    );
+    const foreign = await fetch(logUrl, { headers: bearer(other.key) });
+    const retry = await fetch(`${logUrl}/${first.deliveryId}/retry`, { method: 'POST', headers: bearer(key) });
+    const foreignRetry = await fetch(`${logUrl}/${first.deliveryId}/retry`, {
+      method: 'POST',
+      headers: bearer(other.key),
+    });
+    await queue.drain(deliver);
+
+    // Assert: newest first, with code, latency and body; another partner gets 404 for both routes.
+    expect(page1.status).toBe(200);
+    expect(page1Body.deliveries).toEqual([
+      expect.objectContaining({
+        deliveryId: second.deliveryId,
+        eventType: 'ping',
+        status: 'succeeded',
+        attempts: 1,
+        lastResponseCode: 201,
+        lastResponseBody: 'answer 201',
+        lastLatencyMs: expect.any(Number),
+      }),
+    ]);
+    expect(page2Body.deliveries.map((delivery: { deliveryId: string }) => delivery.deliveryId)).toEqual([
+      first.deliveryId,
+    ]);
+    expect(foreign.status).toBe(404);
+    expect(foreignRetry.status).toBe(404);
+    expect(retry.status).toBe(202);
+    const redelivery = await bodyOf(retry);
+    expect(redelivery).toMatchObject({ redeliveryOf: first.deliveryId, status: 'pending' });
+    // The redelivery carries the first delivery's event id (webhook-id) and body.
+    expect(receiver.requests).toHaveLength(3);
+    expect(receiver.requests[2]?.headers['webhook-id']).toBe(receiver.requests[0]?.headers['webhook-id']);
+    expect(receiver.requests[2]?.body).toBe(receiver.requests[0]?.body);
+    const latest = await bodyOf(await fetch(`${logUrl}?limit=1`, { headers: bearer(key) }));
+    expect(latest.deliveries[0]).toMatchObject({
+      deliveryId: redelivery.deliveryId,
+      redeliveryOf: first.deliveryId,
+      status: 'succeeded',
+    });
+  });
+
   it('does not deliver to another partner’s endpoint, nor to a disabled one or an unsubscribed type', async () => {
     // Arrange
     const receiver = await startReceiver(200);
