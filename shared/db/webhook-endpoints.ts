@@ -1,4 +1,5 @@
 import { ConflictError, NotFoundError } from '../domain/errors.ts';
+import { epochSeconds, type IdempotencyRecord } from '../domain/idempotency.ts';
 import {
   DELIVERY_LOG_TTL_MS,
   MAX_WEBHOOK_ENDPOINTS,
@@ -6,8 +7,16 @@ import {
   type WebhookEndpoint,
   type WebhookSecret,
 } from '../domain/webhook.ts';
+import { IDEMPOTENCY_FREE_CONDITION } from './idempotency.ts';
 import { PARTITIONS, partitionPrefix } from './partitions.ts';
-import { type Item, isConditionFailed, isTransactionCanceled, queryAll, type Table } from './port.ts';
+import {
+  type Item,
+  isConditionFailed,
+  isTransactionCanceled,
+  queryAll,
+  type Table,
+  type TransactItem,
+} from './port.ts';
 import { TTL_ATTRIBUTE } from './table.ts';
 
 /**
@@ -22,7 +31,17 @@ export const webhookEndpointKeys = {
   sk: (endpointId: string) => `ENDPOINT#${endpointId}`,
   skPrefix: 'ENDPOINT#',
   countSk: () => 'COUNT',
+  /** A registration's Idempotency-Key record (TTL 24 h), beside the endpoints it may create. */
+  idempotencySk: (key: string) => `IDEMPOTENCY#${key}`,
 };
+
+/**
+ * Another request took the Idempotency-Key between our read and our write: the caller reads the
+ * record again and answers with it.
+ */
+export class IdempotencyKeyTakenError extends Error {
+  override readonly name = 'IdempotencyKeyTakenError';
+}
 
 /**
  * A deleted endpoint stays as a tombstone without its secrets (`deletedAt` set) until DynamoDB's TTL
@@ -67,11 +86,29 @@ export class DynamoWebhookEndpointStore {
   constructor(private readonly table: Table) {}
 
   /**
-   * Writes a new endpoint and raises the partner's count, both or neither.
+   * Writes a new endpoint and raises the partner's count, with the Idempotency-Key's record when
+   * given: all or nothing.
+   * @throws IdempotencyKeyTakenError when a live record holds the key already.
    * @throws ConflictError `webhook-endpoint-limit` when the partner has MAX_WEBHOOK_ENDPOINTS already.
    */
-  async create(endpoint: WebhookEndpoint): Promise<void> {
+  async create(endpoint: WebhookEndpoint, idempotency?: IdempotencyRecord): Promise<void> {
     const pk = webhookEndpointKeys.pk(endpoint.partnerId);
+    const record: TransactItem[] = idempotency
+      ? [
+          {
+            Put: {
+              Item: {
+                PK: pk,
+                SK: webhookEndpointKeys.idempotencySk(idempotency.key),
+                entity: 'webhookIdempotency',
+                ...idempotency,
+              },
+              ConditionExpression: IDEMPOTENCY_FREE_CONDITION,
+              ExpressionAttributeValues: { ':nowEpoch': epochSeconds(new Date(idempotency.createdAt)) },
+            },
+          },
+        ]
+      : [];
     try {
       await this.table.transactWrite([
         {
@@ -88,8 +125,13 @@ export class DynamoWebhookEndpointStore {
           },
         },
         { Put: { Item: webhookEndpointToItem(endpoint), ConditionExpression: 'attribute_not_exists(PK)' } },
+        ...record,
       ]);
     } catch (error) {
+      // The key first: a retry that lost the race to its own first attempt gets that attempt's answer.
+      if (isTransactionCanceled(error) && idempotency && error.codeAt(2) === 'ConditionalCheckFailed') {
+        throw new IdempotencyKeyTakenError(`Idempotency-Key taken by a concurrent request`);
+      }
       if (isTransactionCanceled(error) && error.codeAt(0) === 'ConditionalCheckFailed') {
         throw new ConflictError(
           'webhook-endpoint-limit',
@@ -107,6 +149,17 @@ export class DynamoWebhookEndpointStore {
       }
       throw error;
     }
+  }
+
+  /** The registration recorded under the partner's Idempotency-Key, live or not. */
+  async getIdempotency(partnerId: string, key: string): Promise<IdempotencyRecord | undefined> {
+    const item = await this.table.get({
+      Key: { PK: webhookEndpointKeys.pk(partnerId), SK: webhookEndpointKeys.idempotencySk(key) },
+      ConsistentRead: true,
+    });
+    if (!item) return undefined;
+    const { PK: _pk, SK: _sk, entity: _entity, ...record } = item;
+    return record as unknown as IdempotencyRecord;
   }
 
   /** The partner's endpoint, or undefined (none, deleted, or another partner's: ids are per partner). */

@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import { WEBHOOK_EVENT_TYPES } from '../domain/webhook.ts';
 import { nullAsAbsent } from './common.ts';
+import { createOfferHeaders } from './offers.ts';
 import { nameText, noUnsafeCharacters, UNSAFE_IN_LINE } from './text.ts';
 
 /**
@@ -62,6 +63,9 @@ export const createWebhookEndpointBody = nullAsAbsent({
   description: z.optional(nameText(WEBHOOK_TEXT_LIMITS.description)),
 });
 export type CreateWebhookEndpointBody = z.output<typeof createWebhookEndpointBody>;
+
+/** An optional Idempotency-Key, with the offers API's rules (1 to 255 visible ASCII characters). */
+export const createWebhookEndpointHeaders = createOfferHeaders;
 
 /** Endpoint ids are opaque here: an id of the wrong shape is simply not found (404). */
 export const webhookEndpointPath = z.object({ endpointId: z.string() });

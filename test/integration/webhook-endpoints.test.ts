@@ -102,6 +102,59 @@ describe('registering and reading webhook endpoints', () => {
   });
 });
 
+describe('Idempotency-Key on registration', () => {
+  const registerWithKey = (key: string, idempotencyKey: string, body: unknown) =>
+    fetch(`${api.baseUrl}/v1/webhook-endpoints`, {
+      method: 'POST',
+      headers: { ...bearer(key), 'content-type': 'application/json', 'idempotency-key': idempotencyKey },
+      body: JSON.stringify(body),
+    });
+
+  it('answers a retry with the same key and body with the first answer, registering one endpoint', async () => {
+    const { key } = await newPartner();
+    const body = { url: PUBLIC_URL, events: ['offer.created'] };
+    const first = await registerWithKey(key, 'reg-1', body);
+
+    const retry = await registerWithKey(key, 'reg-1', body);
+
+    expect(retry.status).toBe(201);
+    expect(retry.headers.get('idempotent-replayed')).toBe('true');
+    expect(retry.headers.get('location')).toBe(first.headers.get('location'));
+    expect(await retry.text()).toBe(await first.text());
+    expect((await bodyOf(await call('GET', '/v1/webhook-endpoints', key))).webhookEndpoints).toHaveLength(1);
+  });
+
+  it('refuses the key with another body (422 naming the header), and scopes keys to their partner', async () => {
+    const { key } = await newPartner();
+    const other = await newPartner();
+    await registerWithKey(key, 'reg-2', { url: PUBLIC_URL, events: ['offer.created'] });
+
+    const reused = await registerWithKey(key, 'reg-2', { url: PUBLIC_URL, events: ['offer.expired'] });
+    const otherPartner = await registerWithKey(other.key, 'reg-2', { url: PUBLIC_URL, events: ['offer.expired'] });
+
+    expect(reused.status).toBe(422);
+    expect((await bodyOf(reused)).errors).toEqual([
+      { field: 'header.idempotency-key', rule: 'reused_with_different_body', message: 'was used for another request' },
+    ]);
+    expect(otherPartner.status).toBe(201);
+    expect(otherPartner.headers.get('idempotent-replayed')).toBeNull();
+    expect((await bodyOf(await call('GET', '/v1/webhook-endpoints', key))).webhookEndpoints).toHaveLength(1);
+  });
+
+  it('gives concurrent requests with one key one endpoint and the same answer', async () => {
+    const { key } = await newPartner();
+    const body = { url: PUBLIC_URL, events: ['offer.viewed'] };
+
+    const answers = await Promise.all(Array.from({ length: 4 }, () => registerWithKey(key, 'reg-3', body)));
+
+    const statuses = answers.map((response) => response.status);
+    const created = answers.filter((response) => response.status === 201);
+    expect(statuses.every((status) => status === 201 || status === 503)).toBe(true);
+    expect(new Set(await Promise.all(created.map((response) => response.text()))).size).toBe(1);
+    expect((await bodyOf(await call('GET', '/v1/webhook-endpoints', key))).webhookEndpoints).toHaveLength(1);
+  });
+});
+
 describe('SSRF refusals at registration', () => {
   it.each([
     ['http (not https)', 'http://93.184.215.14/in', 'https_only'],

@@ -17,6 +17,7 @@ function memoryStore(): WebhookEndpointRouteDeps['store'] & { created: WebhookEn
     create: async (endpoint) => {
       created.push(endpoint);
     },
+    getIdempotency: async () => undefined,
     get: async (partnerId, endpointId) => created.find((e) => e.partnerId === partnerId && e.endpointId === endpointId),
     listForPartner: async (partnerId) => created.filter((e) => e.partnerId === partnerId),
     delete: async () => {},
