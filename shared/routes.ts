@@ -65,6 +65,8 @@ export interface FunctionSpec {
    * filters the stream on them; failed batches end in a dead-letter queue with an alarm on it.
    */
   readonly streamEntities?: readonly string[];
+  /** Also invoked for new and changed items of these entities (INSERT and MODIFY), in the same mapping. */
+  readonly streamChanges?: readonly string[];
   /**
    * The webhook delivery queue: `enqueue` may send to it (sqs:SendMessage, WEBHOOK_QUEUE_URL);
    * `deliver` is invoked by it, and may send to it and to its dead-letter queue.
@@ -163,12 +165,16 @@ export const FUNCTIONS = {
       'Publishes each recorded acceptance and decline to the offer events bus and queues its webhook deliveries (from the table stream)',
     // Webhooks: the partner's endpoints (one Query of its webhooks partition), then per subscribed
     // endpoint a PutItem of the pending delivery (and a GetItem when a replayed record finds it).
+    // A first view's event reads the offer item for its partner (GetItem of the offer).
     table: [
       { actions: ['Query'], partitions: [PARTITIONS.webhooks] },
       { actions: ['PutItem', 'GetItem'], partitions: [PARTITIONS.webhookDeliveries] },
+      { actions: ['GetItem'], partitions: [PARTITIONS.offer] },
     ],
     env: ['EVENT_BUS_NAME', 'WEBHOOK_QUEUE_URL'],
     streamEntities: ['acceptance', 'decline'],
+    // Offer changes become webhook events: offer.created, viewed, exhausted, deactivated.
+    streamChanges: ['offer', 'offerViews'],
     webhookQueue: 'enqueue',
   },
   webhookDeliveries: {
@@ -261,6 +267,7 @@ const DECLARED_ROUTES = [
     auth: 'partner',
   },
   { method: 'POST', path: '/v1/webhook-endpoints/{endpointId}/test', function: 'webhookEndpoints', auth: 'partner' },
+  { method: 'POST', path: '/v1/webhook-endpoints/{endpointId}/enable', function: 'webhookEndpoints', auth: 'partner' },
   // The endpoint's delivery log (newest first) and a redelivery of one of its deliveries.
   {
     method: 'GET',

@@ -4,7 +4,7 @@ import {
   IdempotencyKeyTakenError,
   webhookEndpointNotFound,
 } from '../../shared/db/webhook-endpoints.ts';
-import { UnprocessableError } from '../../shared/domain/errors.ts';
+import { ConflictError, UnprocessableError } from '../../shared/domain/errors.ts';
 import {
   epochSeconds,
   IDEMPOTENCY_WINDOW_SECONDS,
@@ -77,7 +77,7 @@ export function webhookEndpointView(endpoint: WebhookEndpoint, now: Date) {
 export interface WebhookEndpointRouteDeps {
   readonly store: Pick<
     DynamoWebhookEndpointStore,
-    'create' | 'getIdempotency' | 'get' | 'listForPartner' | 'delete' | 'rotateSecret'
+    'create' | 'getIdempotency' | 'get' | 'listForPartner' | 'delete' | 'rotateSecret' | 'enable'
   >;
   readonly dispatcher: WebhookDispatcher;
   /** The DNS resolver the SSRF check uses (the system's by default). */
@@ -234,10 +234,31 @@ export function webhookEndpointRoutes(deps: WebhookEndpointRouteDeps): RouteGrou
         return json(200, { ...webhookEndpointView(endpoint, now), secret });
       },
     ),
+    'POST /v1/webhook-endpoints/{endpointId}/enable': partnerRoute(
+      { path: webhookEndpointPath },
+      async ({ partnerId, path }) => {
+        const now = new Date();
+        return json(200, webhookEndpointView(await deps.store.enable(partnerId, path.endpointId, now), now));
+      },
+    ),
     'POST /v1/webhook-endpoints/{endpointId}/test': partnerRoute(
       { path: webhookEndpointPath },
       async ({ partnerId, path }) => {
         const endpoint = await found(deps, partnerId, path.endpointId);
+        if (endpoint.status !== 'enabled') {
+          throw new ConflictError(
+            'webhook-endpoint-disabled',
+            'Webhook endpoint disabled',
+            `The endpoint is disabled (${endpoint.disabledReason ?? 'by the service'}); enable it with POST /v1/webhook-endpoints/${endpoint.endpointId}/enable, then ping it.`,
+            [
+              {
+                at: { field: 'webhookEndpointId' },
+                rule: 'endpoint_disabled',
+                message: 'is disabled; enable it first',
+              },
+            ],
+          );
+        }
         const event: WebhookEvent<'ping'> = {
           id: newEventId(),
           type: 'ping',

@@ -221,6 +221,31 @@ export class DynamoWebhookEndpointStore {
   }
 
   /**
+   * Enables the endpoint again (after the delivery function disabled it): status `enabled`, the
+   * disabling reason and the run of failures cleared. Enabling an enabled endpoint changes nothing
+   * but `updatedAt`. Answers the endpoint as updated.
+   * @throws NotFoundError `webhook-endpoint-not-found` when there is no such endpoint.
+   */
+  async enable(partnerId: string, endpointId: string, at: Date): Promise<WebhookEndpoint> {
+    try {
+      const updated = await this.table.update({
+        Key: { PK: webhookEndpointKeys.pk(partnerId), SK: webhookEndpointKeys.sk(endpointId) },
+        UpdateExpression: 'SET #status = :enabled, updatedAt = :at REMOVE disabledReason, failingSince',
+        ConditionExpression: 'attribute_exists(PK) AND attribute_not_exists(deletedAt)',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':enabled': 'enabled', ':at': at.toISOString() },
+        ReturnValues: 'ALL_NEW',
+      });
+      const endpoint = updated ? webhookEndpointFromItem(updated) : undefined;
+      if (!endpoint) throw webhookEndpointNotFound(endpointId);
+      return endpoint;
+    } catch (error) {
+      if (isConditionFailed(error)) throw webhookEndpointNotFound(endpointId);
+      throw error;
+    }
+  }
+
+  /**
    * Makes `secret` the endpoint's current secret; the current one keeps signing until
    * `at` + SECRET_OVERLAP_MS (its expiresAt). A previous secret still in its overlap is dropped:
    * at most two secrets sign at any time. Answers the endpoint as updated.

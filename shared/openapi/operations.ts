@@ -318,6 +318,19 @@ export const OPERATIONS: Readonly<Record<string, Operation>> = {
       schema: webhookPingSchema,
       name: 'WebhookPing',
     },
+    problems: ['webhook-endpoint-not-found', 'webhook-endpoint-disabled'],
+  },
+  'POST /v1/webhook-endpoints/{endpointId}/enable': {
+    operationId: 'enableWebhookEndpoint',
+    summary: 'Enable an endpoint again after it was disabled for 3 days of failed deliveries',
+    tag: 'Webhooks',
+    request: { path: webhookEndpointPath },
+    success: {
+      status: 200,
+      description: 'The endpoint, `enabled`.',
+      schema: webhookEndpointSchema,
+      name: 'WebhookEndpoint',
+    },
     problems: ['webhook-endpoint-not-found'],
   },
   'GET /v1/webhook-endpoints/{endpointId}/deliveries': {

@@ -172,7 +172,7 @@ export const PROBLEM_TYPES = {
   'webhook-endpoint-disabled': {
     status: 409,
     title: 'Webhook endpoint disabled',
-    when: 'A redelivery to an endpoint that was disabled after 3 days of failed deliveries.',
+    when: 'A redelivery or a ping to an endpoint that was disabled after 3 days of failed deliveries; enable it first (POST …/enable).',
   },
   'webhook-url-not-allowed': {
     status: 422,

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { WebhookDeliveryStore } from '../../shared/db/webhook-deliveries.ts';
+import { DynamoWebhookEndpointStore, webhookEndpointKeys } from '../../shared/db/webhook-endpoints.ts';
 import {
   type DeliveryMessage,
   type DeliveryQueue,
@@ -43,6 +44,23 @@ const register = (key: string, url: string) =>
     body: JSON.stringify({ url, events: ['offer.accepted'] }),
   });
 
+/** Disables the endpoint as the delivery function does after 3 days of failures. */
+async function disable(partnerId: string, endpointId: string): Promise<void> {
+  await table.update({
+    Key: { PK: webhookEndpointKeys.pk(partnerId), SK: webhookEndpointKeys.sk(endpointId) },
+    UpdateExpression: 'SET #status = :disabled, disabledReason = :reason, failingSince = :since',
+    ExpressionAttributeNames: { '#status': 'status' },
+    ExpressionAttributeValues: {
+      ':disabled': 'disabled',
+      ':reason': 'every delivery failed for 3 days',
+      ':since': '2026-11-01T00:00:00.000Z',
+    },
+  });
+}
+
+const post = (key: string, path: string) =>
+  fetch(`${api.baseUrl}/v1/webhook-endpoints${path}`, { method: 'POST', headers: bearer(key) });
+
 describe('webhook endpoints in a local run (WEBHOOKS_ALLOW_LOOPBACK_HTTP=true)', () => {
   it('takes an http loopback receiver and still refuses every other inside address', async () => {
     const { key } = await newPartner();
@@ -56,6 +74,43 @@ describe('webhook endpoints in a local run (WEBHOOKS_ALLOW_LOOPBACK_HTTP=true)',
     expect(inside.status).toBe(422);
     expect((await bodyOf(inside)).errors[0]).toMatchObject({ field: 'body.url', rule: 'private_address' });
     expect((await bodyOf(metadata)).errors[0]).toMatchObject({ field: 'body.url', rule: 'cloud_metadata_address' });
+  });
+
+  it('a disabled endpoint refuses pings (409 naming the rule) until enabled again', async () => {
+    const { partner, key } = await newPartner();
+    const endpoint = await bodyOf(await register(key, 'http://127.0.0.1:8088/hook'));
+    await disable(partner.partnerId, endpoint.endpointId);
+    const shown = await bodyOf(
+      await fetch(`${api.baseUrl}/v1/webhook-endpoints/${endpoint.endpointId}`, { headers: bearer(key) }),
+    );
+    expect(shown).toMatchObject({ status: 'disabled', disabledReason: 'every delivery failed for 3 days' });
+
+    const refused = await post(key, `/${endpoint.endpointId}/test`);
+    const enabled = await post(key, `/${endpoint.endpointId}/enable`);
+    const pinged = await post(key, `/${endpoint.endpointId}/test`);
+
+    expect(refused.status).toBe(409);
+    const problem = await bodyOf(refused);
+    expect(problem.type).toBe('urn:purchase-offers:problem:webhook-endpoint-disabled');
+    expect(problem.errors).toEqual([
+      { field: 'path.endpointId', rule: 'endpoint_disabled', message: 'is disabled; enable it first' },
+    ]);
+    expect(enabled.status).toBe(200);
+    const view = await bodyOf(enabled);
+    expect(view.status).toBe('enabled');
+    expect(view).not.toHaveProperty('disabledReason');
+    expect(pinged.status).toBe(202);
+    expect(queue.sent).toHaveLength(1);
+    const stored = await new DynamoWebhookEndpointStore(table).get(partner.partnerId, endpoint.endpointId);
+    expect(stored).not.toHaveProperty('failingSince');
+  });
+
+  it('enable answers 404 for another partner’s endpoint', async () => {
+    const owner = await newPartner();
+    const other = await newPartner();
+    const endpoint = await bodyOf(await register(owner.key, 'http://127.0.0.1:8088/hook'));
+
+    expect((await post(other.key, `/${endpoint.endpointId}/enable`)).status).toBe(404);
   });
 
   it('test: queues a ping for the endpoint and records it, pending, in its delivery log', async () => {

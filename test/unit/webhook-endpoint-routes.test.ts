@@ -24,6 +24,9 @@ function memoryStore(): WebhookEndpointRouteDeps['store'] & { created: WebhookEn
     rotateSecret: async () => {
       throw new Error('not used');
     },
+    enable: async () => {
+      throw new Error('not used');
+    },
   };
 }
 
