@@ -126,7 +126,9 @@ export class PurchaseOffersStack extends Stack {
       timeToLiveAttribute: TTL_ATTRIBUTE,
       // New acceptances and declines become events from here (the offerEvents function), so an
       // event exists exactly when the response was committed.
-      stream: StreamViewType.NEW_IMAGE,
+      // Old images too: webhook events of offer changes fire at their transition (the first
+      // counted view, acceptances reaching the maximum, deactivation), not on every later change.
+      stream: StreamViewType.NEW_AND_OLD_IMAGES,
     });
     this.table.addGlobalSecondaryIndex({
       indexName: GSI1.indexName,
@@ -193,7 +195,7 @@ export class PurchaseOffersStack extends Stack {
       });
       if (spec.env?.includes('EVENT_BUS_NAME')) this.offerEvents.grantPutEventsTo(fn.function);
       if (spec.env?.includes('FORM_TOKEN_KEYS_PARAMETER')) this.grantFormTokenKeys(fn, props.formTokenKeysParameter);
-      if (spec.streamEntities) this.subscribeToTableStream(name, fn, spec.streamEntities);
+      if (spec.streamEntities) this.subscribeToTableStream(name, fn, spec.streamEntities, spec.streamChanges);
       if (spec.webhookQueue === 'enqueue') webhookQueue.grantEnqueue(fn);
       if (spec.webhookQueue === 'deliver') webhookQueue.bindDelivery(fn);
       functions[name] = fn;
@@ -343,7 +345,12 @@ export class PurchaseOffersStack extends Stack {
    * New items of the given entities, from the table stream, in order per offer. A batch that keeps
    * failing is split to isolate the bad record, retried, then recorded in a dead-letter queue.
    */
-  private subscribeToTableStream(name: string, fn: AppFunction, entities: readonly string[]): void {
+  private subscribeToTableStream(
+    name: string,
+    fn: AppFunction,
+    entities: readonly string[],
+    changes: readonly string[] = [],
+  ): void {
     const deadLetterQueue = this.deadLetterQueueFor(name, 'stream records could not be processed');
     // The mapping and its grants are made here rather than by DynamoEventSource, which puts
     // ListStreams (on "*") into the role's default policy, where acknowledging that finding would
@@ -364,6 +371,14 @@ export class PurchaseOffersStack extends Stack {
           eventName: FilterRule.isEqual('INSERT'),
           dynamodb: { NewImage: { entity: { S: FilterRule.or(...entities) } } },
         }),
+        ...(changes.length > 0
+          ? [
+              FilterCriteria.filter({
+                eventName: FilterRule.or('INSERT', 'MODIFY'),
+                dynamodb: { NewImage: { entity: { S: FilterRule.or(...changes) } } },
+              }),
+            ]
+          : []),
       ],
     });
     fn.role.addToPrincipalPolicy(

@@ -2,6 +2,7 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { offerEventFromItem } from '../../shared/db/customer-responses.ts';
 import { errorForLog, sanitizedError } from '../../shared/db/errors.ts';
+import { offerKeys } from '../../shared/db/offers.ts';
 import { sdkTableFromEnv } from '../../shared/db/sdk-table.ts';
 import { WebhookDeliveryStore } from '../../shared/db/webhook-deliveries.ts';
 import { DynamoWebhookEndpointStore } from '../../shared/db/webhook-endpoints.ts';
@@ -9,7 +10,7 @@ import type { OfferEvent } from '../../shared/domain/acceptance.ts';
 import { logger } from '../../shared/observability/logger.ts';
 import { deliveryQueueFromEnv, QueueingDispatcher } from '../../shared/webhooks/delivery-queue.ts';
 import { type OfferEventPublisher, publisherFromEnv } from './publisher.ts';
-import { WebhookFanOut, webhookEventOf } from './webhooks.ts';
+import { type OfferChange, offerChangeEvents, WebhookFanOut, webhookEventOf } from './webhooks.ts';
 
 /** The event a new stream record stands for; undefined for every other change to the table. */
 function offerEventOf(record: DynamoDBRecord): OfferEvent | undefined {
@@ -17,6 +18,25 @@ function offerEventOf(record: DynamoDBRecord): OfferEvent | undefined {
   if (record.eventName !== 'INSERT' || !image) return undefined;
   // aws-lambda's AttributeValue and the SDK's describe the same wire format.
   return offerEventFromItem(unmarshall(image as Parameters<typeof unmarshall>[0]));
+}
+
+type Image = Parameters<typeof unmarshall>[0];
+
+/** A change to an offer or its views counter (webhook events only: offer.created, viewed, exhausted, deactivated). */
+function offerChangeOf(record: DynamoDBRecord): OfferChange | undefined {
+  const image = record.dynamodb?.NewImage;
+  if ((record.eventName !== 'INSERT' && record.eventName !== 'MODIFY') || !image) return undefined;
+  const newItem = unmarshall(image as Image);
+  if (newItem.entity !== 'offer' && newItem.entity !== 'offerViews') return undefined;
+  const old = record.dynamodb?.OldImage;
+  const seconds = record.dynamodb?.ApproximateCreationDateTime;
+  return {
+    eventName: record.eventName,
+    entity: newItem.entity,
+    newItem,
+    ...(old ? { oldItem: unmarshall(old as Image) } : {}),
+    at: new Date(seconds ? seconds * 1000 : Date.now()).toISOString(),
+  };
 }
 
 /**
@@ -27,13 +47,18 @@ function offerEventOf(record: DynamoDBRecord): OfferEvent | undefined {
  * first of them (events are delivered at least once; consumers dedupe on the submission id, and
  * webhook receivers on the event id, which a retry keeps).
  */
-export function createHandler(publisher: OfferEventPublisher, webhooks?: () => WebhookFanOut | undefined) {
+export function createHandler(
+  publisher: OfferEventPublisher,
+  webhooks?: () => WebhookFanOut | undefined,
+  partnerOfOffer: (summaryId: string) => Promise<string | undefined> = partnerOfOfferFromEnv,
+) {
   return async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
+    const changeFailures = await fanOutOfferChanges(event.Records, webhooks?.(), partnerOfOffer);
     const pending = event.Records.flatMap((record) => {
       const offerEvent = offerEventOf(record);
       return offerEvent ? [{ record, offerEvent }] : [];
     });
-    if (pending.length === 0) return { batchItemFailures: [] };
+    if (pending.length === 0) return { batchItemFailures: changeFailures };
 
     let failed: number[];
     try {
@@ -63,8 +88,51 @@ export function createHandler(publisher: OfferEventPublisher, webhooks?: () => W
     });
     logger.info('offer events', { received: event.Records.length, published: pending.length - failed.length });
     if (batchItemFailures.length > 0) logger.warn('offer events not published', { failed: batchItemFailures.length });
-    return { batchItemFailures };
+    return { batchItemFailures: [...changeFailures, ...batchItemFailures] };
   };
+}
+
+/**
+ * The webhook events of offer changes, each fanned out to the partner's subscribed endpoints. The
+ * views counter carries no partner id: the offer item is read for it. Records whose events could
+ * not be queued are returned as failures.
+ */
+async function fanOutOfferChanges(
+  records: readonly DynamoDBRecord[],
+  fanOut: WebhookFanOut | undefined,
+  partnerOfOffer: (summaryId: string) => Promise<string | undefined>,
+): Promise<DynamoDBBatchResponse['batchItemFailures']> {
+  if (!fanOut) return [];
+  const failures: DynamoDBBatchResponse['batchItemFailures'] = [];
+  for (const record of records) {
+    const change = offerChangeOf(record);
+    const events = change ? offerChangeEvents(change) : [];
+    if (!change || events.length === 0) continue;
+    try {
+      const partnerId =
+        typeof change.newItem.partnerId === 'string'
+          ? change.newItem.partnerId
+          : await partnerOfOffer(String(change.newItem.summaryId));
+      if (!partnerId) continue;
+      for (const webhookEvent of events) await fanOut.fanOut(partnerId, webhookEvent);
+    } catch (error) {
+      logger.error('webhook deliveries could not be queued', { error: errorForLog(error) });
+      const sequenceNumber = record.dynamodb?.SequenceNumber;
+      if (sequenceNumber) failures.push({ itemIdentifier: sequenceNumber });
+    }
+  }
+  return failures;
+}
+
+/** The offer's partner, from one GetItem of the offer item (undefined when it is gone). */
+let offerTable: ReturnType<typeof sdkTableFromEnv> | undefined;
+async function partnerOfOfferFromEnv(summaryId: string): Promise<string | undefined> {
+  offerTable ??= sdkTableFromEnv();
+  const item = await offerTable.get({
+    Key: { PK: offerKeys.pk(summaryId), SK: offerKeys.sk() },
+    ProjectionExpression: 'partnerId',
+  });
+  return typeof item?.partnerId === 'string' ? item.partnerId : undefined;
 }
 
 let fanOut: WebhookFanOut | undefined;

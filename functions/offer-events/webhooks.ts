@@ -67,3 +67,81 @@ export class WebhookFanOut {
     return targets.length;
   }
 }
+
+/** A change to an offer item or its views counter, as the stream has it (old image: before). */
+export interface OfferChange {
+  readonly eventName: 'INSERT' | 'MODIFY';
+  readonly entity: 'offer' | 'offerViews';
+  readonly newItem: Record<string, unknown>;
+  /** Absent for an INSERT (and for a table whose stream has new images only). */
+  readonly oldItem?: Record<string, unknown>;
+  /** When the change was written (the stream record's time), ISO 8601: the event's createdAt. */
+  readonly at: string;
+}
+
+const number = (value: unknown) => (typeof value === 'number' ? value : undefined);
+const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
+
+/**
+ * The webhook events one change stands for, each at its transition only (so a later change to the
+ * same item, or a replay, makes no second event; ids are derived from the offer, so a replay that
+ * did make one is the same event):
+ * - a new offer item: `offer.created` (the offer as created, without its counters);
+ * - views going from 0 to 1: `offer.viewed` (the first counted view);
+ * - acceptances reaching maxAcceptances: `offer.exhausted`;
+ * - deactivatedAt appearing: `offer.deactivated` (by the partner, or by a revision).
+ */
+export function offerChangeEvents(change: OfferChange): WebhookEvent<WebhookEventType>[] {
+  const summaryId = text(change.newItem.summaryId);
+  if (!summaryId) return [];
+  const events: WebhookEvent<WebhookEventType>[] = [];
+  if (change.entity === 'offerViews') {
+    const before = number(change.oldItem?.views) ?? 0;
+    const after = number(change.newItem.views) ?? 0;
+    if (change.eventName === 'MODIFY' && change.oldItem && before === 0 && after >= 1) {
+      events.push({
+        id: webhookEventId('offer.viewed', summaryId),
+        type: 'offer.viewed',
+        createdAt: change.at,
+        data: { summaryId, viewedAt: change.at },
+      });
+    }
+    return events;
+  }
+  const { PK: _pk, SK: _sk, GSI1PK: _g1, GSI1SK: _g1s, entity: _entity, ...offer } = change.newItem;
+  if (change.eventName === 'INSERT') {
+    const { acceptances: _a, declines: _d, ...created } = offer;
+    events.push({
+      id: webhookEventId('offer.created', summaryId),
+      type: 'offer.created',
+      createdAt: text(offer.createdAt) ?? change.at,
+      data: created,
+    });
+    return events;
+  }
+  if (!change.oldItem) return events;
+  const max = number(offer.maxAcceptances);
+  const acceptances = number(offer.acceptances) ?? 0;
+  if (max !== undefined && acceptances >= max && (number(change.oldItem.acceptances) ?? 0) < max) {
+    events.push({
+      id: webhookEventId('offer.exhausted', summaryId),
+      type: 'offer.exhausted',
+      createdAt: change.at,
+      data: { summaryId, acceptances, maxAcceptances: max },
+    });
+  }
+  const deactivatedAt = text(offer.deactivatedAt);
+  if (deactivatedAt && !text(change.oldItem.deactivatedAt)) {
+    events.push({
+      id: webhookEventId('offer.deactivated', summaryId),
+      type: 'offer.deactivated',
+      createdAt: deactivatedAt,
+      data: {
+        summaryId,
+        deactivatedAt,
+        ...(text(offer.revisedBy) ? { revisedBy: offer.revisedBy } : {}),
+      },
+    });
+  }
+  return events;
+}

@@ -35,8 +35,9 @@ export function createTableInput(tableName: string) {
       { AttributeName: TABLE_KEYS.partitionKey, KeyType: 'HASH' as const },
       { AttributeName: TABLE_KEYS.sortKey, KeyType: 'RANGE' as const },
     ],
-    // As deployed: new acceptances and declines become events from the stream.
-    StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_IMAGE' as const },
+    // As deployed: new acceptances and declines become events from the stream; old images too, so
+    // offer changes are seen at their transition (first view, exhausted, deactivated).
+    StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' as const },
     GlobalSecondaryIndexes: [
       {
         IndexName: GSI1.indexName,

@@ -319,6 +319,7 @@ describe('least privilege: table grants to the partition', () => {
     offerEvents: [
       { actions: ['Query'], partitions: ['WEBHOOKS#*'] },
       { actions: ['PutItem', 'GetItem'], partitions: ['WHDELIVERY#*'] },
+      { actions: ['GetItem'], partitions: ['OFFER#*'] },
     ],
     webhookEndpoints: [
       { actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem'], partitions: ['WEBHOOKS#*'] },
@@ -557,7 +558,9 @@ describe('offer events (table stream → offerEvents → event bus)', () => {
   const streamEntries = functionEntries.filter(([, spec]) => spec.streamEntities);
 
   it('streams new images from the table', () => {
-    template.hasResourceProperties('AWS::DynamoDB::Table', { StreamSpecification: { StreamViewType: 'NEW_IMAGE' } });
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      StreamSpecification: { StreamViewType: 'NEW_AND_OLD_IMAGES' },
+    });
   });
 
   it.each(streamEntries)(
@@ -578,6 +581,9 @@ describe('offer events (table stream → offerEvents → event bus)', () => {
       const filters = (mapping.FilterCriteria as { Filters: { Pattern: string }[] }).Filters;
       expect(filters.map((filter) => JSON.parse(filter.Pattern))).toEqual([
         { eventName: ['INSERT'], dynamodb: { NewImage: { entity: { S: [...(spec.streamEntities ?? [])] } } } },
+        ...(spec.streamChanges
+          ? [{ eventName: ['INSERT', 'MODIFY'], dynamodb: { NewImage: { entity: { S: [...spec.streamChanges] } } } }]
+          : []),
       ]);
       const queueId = /"Fn::GetAtt":\["([^"]+)"/.exec(JSON.stringify(mapping.DestinationConfig))?.[1] ?? '';
       expect(resources[queueId]?.Type).toBe('AWS::SQS::Queue');

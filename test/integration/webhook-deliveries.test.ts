@@ -299,6 +299,48 @@ describe('webhook deliveries (stream → queue → delivery function → receive
     });
   });
 
+  it('sends offer.created, the first counted view, offer.exhausted and offer.deactivated once each', async () => {
+    // Arrange
+    const receiver = await startReceiver(200);
+    receivers.push(receiver);
+    const { partner, key } = await newPartner();
+    const endpoint = await register(key, receiver.url, [
+      'offer.created',
+      'offer.viewed',
+      'offer.exhausted',
+      'offer.deactivated',
+    ]);
+
+    // Act: created, viewed twice, accepted up to its one acceptance, then deactivated.
+    const offer = await seedOffer({ partnerId: partner.partnerId, maxAcceptances: 1 });
+    await customer.openForm(offer);
+    const submission = await customer.openForm(offer);
+    await customer.post(offer, 'accept', acceptFields(submission, { delegatedAdmin: 'no' }));
+    const deactivated = await fetch(`${api.baseUrl}/v1/offers/${offer.summaryId}/deactivate`, {
+      method: 'POST',
+      headers: bearer(key),
+    });
+    expect(deactivated.status).toBeLessThan(300);
+    for (let waited = 0; waited < 10_000; waited += 50) {
+      const queued = queue.waiting.filter((entry) => entry.message.endpointId === endpoint.endpointId);
+      if (queued.length >= 4) break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    await queue.drain(deliver);
+
+    // Assert: each once, about this offer, signed.
+    const events = receiver.requests.map((request) =>
+      new Webhook(endpoint.secret).verify(request.body, request.headers as Record<string, string>),
+    ) as { type: string; data: { summaryId: string } }[];
+    expect(events.map((event) => event.type).sort()).toEqual([
+      'offer.created',
+      'offer.deactivated',
+      'offer.exhausted',
+      'offer.viewed',
+    ]);
+    expect(events.every((event) => event.data.summaryId === offer.summaryId)).toBe(true);
+  });
+
   it('does not deliver to another partner’s endpoint, nor to a disabled one or an unsubscribed type', async () => {
     // Arrange
     const receiver = await startReceiver(200);
