@@ -4,6 +4,7 @@ import { offerKeys, offerViewsKeys } from '../../shared/db/offers.ts';
 import { officeKeys, officeSyncKeys } from '../../shared/db/offices.ts';
 import { PARTITIONS, type PartitionPattern } from '../../shared/db/partitions.ts';
 import { partnerKeys } from '../../shared/db/partners.ts';
+import { webhookDeliveryKeys } from '../../shared/db/webhook-deliveries.ts';
 import { webhookEndpointKeys } from '../../shared/db/webhook-endpoints.ts';
 import { FUNCTIONS, type FunctionSpec } from '../../shared/routes.ts';
 
@@ -39,6 +40,11 @@ describe('key builders and partition families', () => {
     ['office', (id: string) => officeKeys.pk(id), PARTITIONS.offices],
     ['on-demand sync marker', (id: string) => officeSyncKeys.partnerPk(id), PARTITIONS.offices],
     ['webhook endpoint and count', (id: string) => webhookEndpointKeys.pk(id), PARTITIONS.webhooks],
+    [
+      'webhook delivery log',
+      (id: string) => webhookDeliveryKeys.pk(id, 'we_0123456789abcdef01234567'),
+      PARTITIONS.webhookDeliveries,
+    ],
   ])('%s keys fall in exactly one family', (_what, key, family) => {
     for (const id of partnerIds) expect([id, familiesOf(key(id))]).toEqual([id, [family]]);
   });
@@ -80,6 +86,33 @@ describe('function grants cover the keys their code uses', () => {
         expect([key, action, allows('webhookEndpoints', action, key)]).toEqual([key, action, false]);
       }
     }
+  });
+
+  it('the delivery function: deliveries and endpoints, read and updated; never a partner, key or offer item', () => {
+    const delivery = webhookDeliveryKeys.pk('p1', 'we_1');
+    const endpoint = webhookEndpointKeys.pk('p1');
+    for (const key of [delivery, endpoint]) {
+      expect([
+        key,
+        allows('webhookDeliveries', 'GetItem', key),
+        allows('webhookDeliveries', 'UpdateItem', key),
+      ]).toEqual([key, true, true]);
+      expect([key, allows('webhookDeliveries', 'PutItem', key), allows('webhookDeliveries', 'Query', key)]).toEqual([
+        key,
+        false,
+        false,
+      ]);
+    }
+    for (const key of [partnerKeys.pk('p1'), idempotencyKeys.pk('p1'), apiKeyKeys.pk('h'), offerKeys.pk('S')]) {
+      for (const action of ['GetItem', 'Query', 'PutItem', 'UpdateItem']) {
+        expect([key, action, allows('webhookDeliveries', action, key)]).toEqual([key, action, false]);
+      }
+    }
+    // The fan-out records pending deliveries and reads endpoints, and writes nothing else.
+    expect(allows('offerEvents', 'PutItem', delivery)).toBe(true);
+    expect(allows('offerEvents', 'Query', endpoint)).toBe(true);
+    expect(allows('offerEvents', 'PutItem', endpoint)).toBe(false);
+    expect(allows('offerEvents', 'UpdateItem', offerKeys.pk('S'))).toBe(false);
   });
 
   it('the office sync: offices, markers and state; never a partner, key or offer item', () => {
