@@ -9,8 +9,10 @@ import { DynamoWebhookEndpointStore } from '../../shared/db/webhook-endpoints.ts
 import type { OfferEvent } from '../../shared/domain/acceptance.ts';
 import { logger } from '../../shared/observability/logger.ts';
 import { deliveryQueueFromEnv, QueueingDispatcher } from '../../shared/webhooks/delivery-queue.ts';
+import { WebhookFanOut } from '../../shared/webhooks/fan-out.ts';
+import { type OfferTimers, offerTimersFor, offerTimersFromEnv } from '../../shared/webhooks/offer-timers.ts';
 import { type OfferEventPublisher, publisherFromEnv } from './publisher.ts';
-import { type OfferChange, offerChangeEvents, WebhookFanOut, webhookEventOf } from './webhooks.ts';
+import { type OfferChange, offerChangeEvents, webhookEventOf } from './webhooks.ts';
 
 /** The event a new stream record stands for; undefined for every other change to the table. */
 function offerEventOf(record: DynamoDBRecord): OfferEvent | undefined {
@@ -29,7 +31,9 @@ function offerChangeOf(record: DynamoDBRecord): OfferChange | undefined {
   const newItem = unmarshall(image as Image);
   if (newItem.entity !== 'offer' && newItem.entity !== 'offerViews') return undefined;
   const old = record.dynamodb?.OldImage;
-  const seconds = record.dynamodb?.ApproximateCreationDateTime;
+  // Seconds since the epoch from Lambda; the local poller passes the Streams SDK's Date as it is.
+  const created: unknown = record.dynamodb?.ApproximateCreationDateTime;
+  const seconds = created instanceof Date ? created.getTime() / 1000 : (created as number | undefined);
   return {
     eventName: record.eventName,
     entity: newItem.entity,
@@ -51,9 +55,10 @@ export function createHandler(
   publisher: OfferEventPublisher,
   webhooks?: () => WebhookFanOut | undefined,
   partnerOfOffer: (summaryId: string) => Promise<string | undefined> = partnerOfOfferFromEnv,
+  timers: () => OfferTimers | undefined = offerTimersFromEnv,
 ) {
   return async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
-    const changeFailures = await fanOutOfferChanges(event.Records, webhooks?.(), partnerOfOffer);
+    const changeFailures = await fanOutOfferChanges(event.Records, webhooks?.(), partnerOfOffer, timers());
     const pending = event.Records.flatMap((record) => {
       const offerEvent = offerEventOf(record);
       return offerEvent ? [{ record, offerEvent }] : [];
@@ -101,14 +106,16 @@ async function fanOutOfferChanges(
   records: readonly DynamoDBRecord[],
   fanOut: WebhookFanOut | undefined,
   partnerOfOffer: (summaryId: string) => Promise<string | undefined>,
+  timers: OfferTimers | undefined,
 ): Promise<DynamoDBBatchResponse['batchItemFailures']> {
-  if (!fanOut) return [];
   const failures: DynamoDBBatchResponse['batchItemFailures'] = [];
   for (const record of records) {
     const change = offerChangeOf(record);
     const events = change ? offerChangeEvents(change) : [];
-    if (!change || events.length === 0) continue;
+    if (!change) continue;
     try {
+      await updateTimers(change, events, timers);
+      if (!fanOut || events.length === 0) continue;
       const partnerId =
         typeof change.newItem.partnerId === 'string'
           ? change.newItem.partnerId
@@ -116,12 +123,31 @@ async function fanOutOfferChanges(
       if (!partnerId) continue;
       for (const webhookEvent of events) await fanOut.fanOut(partnerId, webhookEvent);
     } catch (error) {
-      logger.error('webhook deliveries could not be queued', { error: errorForLog(error) });
+      logger.error('offer change: webhooks or timers failed', { error: errorForLog(error) });
       const sequenceNumber = record.dynamodb?.SequenceNumber;
       if (sequenceNumber) failures.push({ itemIdentifier: sequenceNumber });
     }
   }
   return failures;
+}
+
+/**
+ * A new offer with an expiry gets its expiring and expired timers; an offer that ends early
+ * (deactivated, exhausted) loses them, so no timer fires for it.
+ */
+async function updateTimers(
+  change: OfferChange,
+  events: readonly { type: string }[],
+  timers: OfferTimers | undefined,
+): Promise<void> {
+  if (!timers || change.entity !== 'offer') return;
+  const summaryId = String(change.newItem.summaryId);
+  if (change.eventName === 'INSERT' && typeof change.newItem.expiresAt === 'string' && !change.newItem.deactivatedAt) {
+    await timers.create(offerTimersFor(summaryId, change.newItem.expiresAt, new Date(change.at)));
+  }
+  if (events.some((event) => event.type === 'offer.deactivated' || event.type === 'offer.exhausted')) {
+    await timers.cancel(summaryId);
+  }
 }
 
 /** The offer's partner, from one GetItem of the offer item (undefined when it is gone). */

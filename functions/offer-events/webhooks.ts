@@ -1,22 +1,6 @@
-import { createHash } from 'node:crypto';
 import type { OfferEvent } from '../../shared/domain/acceptance.ts';
-import type {
-  WebhookDispatcher,
-  WebhookEndpoint,
-  WebhookEvent,
-  WebhookEventType,
-} from '../../shared/domain/webhook.ts';
-
-/**
- * The event's id is derived from what it is about (type, offer, submission), so a stream record
- * delivered twice makes the same event: partners dedupe on it (`webhook-id`).
- */
-export function webhookEventId(type: WebhookEventType, ...about: readonly string[]): string {
-  return `evt_${createHash('sha256')
-    .update([type, ...about].join('\n'))
-    .digest('base64url')
-    .slice(0, 26)}`;
-}
+import type { WebhookEvent, WebhookEventType } from '../../shared/domain/webhook.ts';
+import { webhookEventId } from '../../shared/webhooks/fan-out.ts';
 
 /**
  * OfferAccepted → `offer.accepted` with the acceptance as recorded (the evidence snapshot);
@@ -44,28 +28,6 @@ export function webhookEventOf(event: OfferEvent): WebhookEvent<WebhookEventType
       declinedAt: decline.declinedAt,
     },
   };
-}
-
-export interface EndpointLister {
-  /** Every (not deleted) endpoint of the partner. */
-  listForPartner(partnerId: string): Promise<WebhookEndpoint[]>;
-}
-
-/** Queues one delivery per enabled endpoint of the partner subscribed to the event's type. */
-export class WebhookFanOut {
-  constructor(
-    private readonly endpoints: EndpointLister,
-    private readonly dispatcher: WebhookDispatcher,
-  ) {}
-
-  /** Resolves with the number of deliveries queued; throws the first store or queue error. */
-  async fanOut(partnerId: string, event: WebhookEvent<WebhookEventType>): Promise<number> {
-    const targets = (await this.endpoints.listForPartner(partnerId)).filter(
-      (endpoint) => endpoint.status === 'enabled' && endpoint.events.includes(event.type),
-    );
-    for (const endpoint of targets) await this.dispatcher.dispatch(endpoint, event);
-    return targets.length;
-  }
 }
 
 /** A change to an offer item or its views counter, as the stream has it (old image: before). */

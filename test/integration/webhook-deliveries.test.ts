@@ -2,10 +2,11 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
 import { createHandler as createOfferEventsHandler } from '../../functions/offer-events/handler.ts';
-import { WebhookFanOut } from '../../functions/offer-events/webhooks.ts';
+import { createHandler as createTimerHandler } from '../../functions/offer-timers/handler.ts';
 import { EndpointHealth } from '../../functions/webhook-deliveries/endpoint-health.ts';
 import { createHandler as createDeliveryHandler } from '../../functions/webhook-deliveries/handler.ts';
 import { RETRY_WINDOW_MS } from '../../functions/webhook-deliveries/schedule.ts';
+import { LocalOfferTimers } from '../../infra/local/offer-timers.ts';
 import { startTableStreamPoller, type TableStreamPoller } from '../../infra/local/table-stream.ts';
 import { LocalDeliveryQueue } from '../../infra/local/webhook-queue.ts';
 import { createDynamoClient } from '../../shared/db/sdk-table.ts';
@@ -13,6 +14,7 @@ import { WebhookDeliveryStore } from '../../shared/db/webhook-deliveries.ts';
 import { DynamoWebhookEndpointStore } from '../../shared/db/webhook-endpoints.ts';
 import { ALLOW_LOOPBACK_SETTING } from '../../shared/net/public-address.ts';
 import { QueueingDispatcher, setLocalDeliveryQueue } from '../../shared/webhooks/delivery-queue.ts';
+import { WebhookFanOut } from '../../shared/webhooks/fan-out.ts';
 import { bearer, bodyOf, newPartner, startLocalApi, table } from '../support/local-api.ts';
 import { seedOffer } from '../support/offer-fixtures.ts';
 import { acceptFields, customerAt } from '../support/offer-page-forms.ts';
@@ -55,6 +57,7 @@ const dynamo = createDynamoClient(process.env.DDB_ENDPOINT);
 const deliveries = new WebhookDeliveryStore(table);
 const endpoints = new DynamoWebhookEndpointStore(table);
 let queue: LocalDeliveryQueue;
+let timers: LocalOfferTimers;
 let api: Awaited<ReturnType<typeof startLocalApi>>;
 let stream: TableStreamPoller;
 let customer: ReturnType<typeof customerAt>;
@@ -76,6 +79,7 @@ beforeAll(async () => {
   process.env[ALLOW_LOOPBACK_SETTING] = 'true';
   process.env.STAGE = 'local';
   queue = new LocalDeliveryQueue(now);
+  timers = new LocalOfferTimers(now);
   setLocalDeliveryQueue(queue);
   api = await startLocalApi();
   customer = customerAt(api.baseUrl);
@@ -85,6 +89,8 @@ beforeAll(async () => {
     deliver: createOfferEventsHandler(
       { publish: async () => [] },
       () => new WebhookFanOut(endpoints, new QueueingDispatcher(deliveries, queue, () => new Date(clock))),
+      undefined,
+      () => timers,
     ),
     intervalMs: 50,
   });
@@ -339,6 +345,56 @@ describe('webhook deliveries (stream → queue → delivery function → receive
       'offer.viewed',
     ]);
     expect(events.every((event) => event.data.summaryId === offer.summaryId)).toBe(true);
+  });
+
+  it('sends offer.expiring 24 h before expiresAt and offer.expired at it, from per-offer timers; none for an offer deactivated early', async () => {
+    // Arrange
+    const receiver = await startReceiver(200);
+    receivers.push(receiver);
+    const { partner, key } = await newPartner();
+    const endpoint = await register(key, receiver.url, ['offer.expiring', 'offer.expired']);
+    const start = clock;
+    const expiresAt = new Date(start + 48 * 3_600_000).toISOString();
+    const offer = await seedOffer({ partnerId: partner.partnerId, expiresAt });
+    const ended = await seedOffer({ partnerId: partner.partnerId, expiresAt });
+    const fire = createTimerHandler(() => ({
+      table,
+      fanOut: new WebhookFanOut(endpoints, new QueueingDispatcher(deliveries, queue, () => new Date(clock))),
+    }));
+    const timersOf = (summaryId: string) =>
+      [...timers.pending.values()]
+        .filter((timer) => timer.input.summaryId === summaryId)
+        .map((timer) => timer.input.kind);
+    for (
+      let waited = 0;
+      waited < 10_000 && timersOf(offer.summaryId).length + timersOf(ended.summaryId).length < 4;
+      waited += 50
+    ) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(timersOf(offer.summaryId).sort()).toEqual(['expired', 'expiring']);
+    await fetch(`${api.baseUrl}/v1/offers/${ended.summaryId}/deactivate`, { method: 'POST', headers: bearer(key) });
+    for (let waited = 0; waited < 10_000 && timersOf(ended.summaryId).length > 0; waited += 50) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const typesAt = async (at: number) => {
+      clock = at;
+      await timers.runDue(fire);
+      await queue.drain(deliver);
+      return receiver.requests.map(
+        (request) => JSON.parse(request.body) as { type: string; data: { summaryId: string } },
+      );
+    };
+
+    // Act + Assert: nothing a second before the notice, expiring at it, expired at the expiry.
+    expect(await typesAt(start + 24 * 3_600_000 - 1_000)).toEqual([]);
+    expect((await typesAt(start + 24 * 3_600_000)).map((event) => event.type)).toEqual(['offer.expiring']);
+    const events = await typesAt(start + 48 * 3_600_000);
+    expect(events.map((event) => [event.type, event.data.summaryId])).toEqual([
+      ['offer.expiring', offer.summaryId],
+      ['offer.expired', offer.summaryId],
+    ]);
+    expect(timersOf(ended.summaryId)).toEqual([]);
   });
 
   it('does not deliver to another partner’s endpoint, nor to a disabled one or an unsubscribed type', async () => {

@@ -1,0 +1,64 @@
+import { offerFromItem, offerKeys } from '../../shared/db/offers.ts';
+import type { Table } from '../../shared/db/port.ts';
+import { sdkTableFromEnv } from '../../shared/db/sdk-table.ts';
+import { WebhookDeliveryStore } from '../../shared/db/webhook-deliveries.ts';
+import { DynamoWebhookEndpointStore } from '../../shared/db/webhook-endpoints.ts';
+import { logger } from '../../shared/observability/logger.ts';
+import { deliveryQueueFromEnv, QueueingDispatcher } from '../../shared/webhooks/delivery-queue.ts';
+import { WebhookFanOut, webhookEventId } from '../../shared/webhooks/fan-out.ts';
+import type { OfferTimerInput } from '../../shared/webhooks/offer-timers.ts';
+
+export interface OfferTimerDeps {
+  readonly table: Table;
+  readonly fanOut: WebhookFanOut;
+}
+
+/** What a firing came to (logged, and read by tests). */
+export type OfferTimerOutcome = 'sent' | 'offer-gone' | 'offer-ended';
+
+/**
+ * One offer timer fired (an EventBridge Scheduler one-time schedule on AWS): one GetItem of the
+ * offer, then `offer.expiring` or `offer.expired` to the partner's subscribed endpoints, unless the
+ * offer ended early (deactivated, exhausted) and its timers were not deleted in time. The event's
+ * id and createdAt come from the offer and the due time, so a repeated firing is the same event.
+ * Errors are thrown: Scheduler retries, then puts the firing in the timers' dead-letter queue.
+ */
+export function createHandler(deps: () => OfferTimerDeps) {
+  return async (input: OfferTimerInput): Promise<OfferTimerOutcome> => {
+    const { table, fanOut } = deps();
+    const item = await table.get({
+      Key: { PK: offerKeys.pk(input.summaryId), SK: offerKeys.sk() },
+      ConsistentRead: true,
+    });
+    if (!item) return 'offer-gone';
+    const offer = offerFromItem(item);
+    const exhausted = offer.maxAcceptances !== undefined && offer.acceptances >= offer.maxAcceptances;
+    if (offer.deactivatedAt || exhausted || !offer.expiresAt) return 'offer-ended';
+    const type = input.kind === 'expiring' ? 'offer.expiring' : 'offer.expired';
+    const queued = await fanOut.fanOut(offer.partnerId, {
+      id: webhookEventId(type, offer.summaryId),
+      type,
+      createdAt: input.dueAt,
+      data: { summaryId: offer.summaryId, expiresAt: offer.expiresAt },
+    });
+    logger.info('offer timer fired', { summaryId: offer.summaryId, kind: input.kind, deliveries: queued });
+    return 'sent';
+  };
+}
+
+let defaults: OfferTimerDeps | undefined;
+export const handler = createHandler(() => {
+  if (!defaults) {
+    const table = sdkTableFromEnv();
+    const queue = deliveryQueueFromEnv();
+    if (!queue) throw new Error('No delivery queue: WEBHOOK_QUEUE_URL is required');
+    defaults = {
+      table,
+      fanOut: new WebhookFanOut(
+        new DynamoWebhookEndpointStore(table),
+        new QueueingDispatcher(new WebhookDeliveryStore(table), queue),
+      ),
+    };
+  }
+  return defaults;
+});
