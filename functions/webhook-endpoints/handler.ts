@@ -11,15 +11,23 @@ const table = sdkTableFromEnv();
 const deliveries = new WebhookDeliveryStore(table);
 
 /**
- * The queue is looked up per ping: the local runtime sets its in-process queue after loading
- * handlers may have started. No queue at all (a misconfigured stage) answers 503, never a lost ping.
+ * The queue is looked up per ping or redelivery: the local runtime sets its in-process queue after
+ * loading handlers may have started. No queue at all (a misconfigured stage) answers 503, never a
+ * lost ping.
  */
+function queueing(): QueueingDispatcher {
+  const queue = deliveryQueueFromEnv();
+  if (!queue) {
+    throw new ServiceUnavailableError(
+      'No webhook delivery queue is configured',
+      'Webhook deliveries cannot be queued right now. Retry in a few minutes; nothing was queued.',
+    );
+  }
+  return new QueueingDispatcher(deliveries, queue);
+}
+
 const dispatcher: WebhookDispatcher = {
-  dispatch: (endpoint, event) => {
-    const queue = deliveryQueueFromEnv();
-    if (!queue) throw new ServiceUnavailableError('No webhook delivery queue is configured');
-    return new QueueingDispatcher(deliveries, queue).dispatch(endpoint, event);
-  },
+  dispatch: async (endpoint, event) => queueing().dispatch(endpoint, event),
 };
 
 const store = new DynamoWebhookEndpointStore(table);
@@ -29,11 +37,7 @@ export const handler = webhookEndpointRoutes({
   deliveryLog: {
     store,
     deliveries,
-    redeliver: (endpoint, earlier) => {
-      const queue = deliveryQueueFromEnv();
-      if (!queue) throw new ServiceUnavailableError('No webhook delivery queue is configured');
-      return new QueueingDispatcher(deliveries, queue).redeliver(endpoint, earlier);
-    },
+    redeliver: async (endpoint, earlier) => queueing().redeliver(endpoint, earlier),
   },
   dispatcher,
   // Read once at cold start: set anywhere but the local runtime, the setting fails the start.
