@@ -372,6 +372,8 @@ export function acceptedPage({ offer, acceptance, locale, checkoutUrl, path }: A
 <p class="term">${termText(term, billingFrequency, text)}</p>
 ${lineCost(line, locale, text, `accepted-${index}-price`)}</li>`;
   });
+  // The record of what was accepted: the clock counts from the acceptance, whenever the page is read.
+  const acceptedAt = new Date(acceptance.acceptedAt);
   const delegatedAdmin = offer.delegatedAdmin
     ? html`<li>${acceptance.delegatedAdmin ? text.acceptedWithDelegatedAdmin : text.acceptedWithoutDelegatedAdmin}</li>`
     : '';
@@ -385,6 +387,15 @@ ${lineCost(line, locale, text, `accepted-${index}-price`)}</li>`;
 <h2>${text.acceptedWhat}</h2>
 <ul class="accepted">${lines}${delegatedAdmin}</ul>
 ${costSummary(shown, locale, text)}
+${commitmentSummary(
+  shown.map((line) => line.term),
+  acceptedAt,
+  locale,
+  offer.usageLocation,
+  text,
+  [],
+  text.commitmentAsAccepted(formatDateTime(locale, acceptance.acceptedAt, offer.usageLocation)),
+)}
 <p>${text.acceptedBy(acceptance.contactName, acceptance.companyName, acceptance.email)}</p>
 ${contactFooter(offer, text)}`,
     html`<meta http-equiv="refresh" content="${CHECKOUT_CONTINUE_SECONDS};url=${checkoutUrl}">

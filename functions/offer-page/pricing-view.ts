@@ -187,7 +187,8 @@ ${invalid && !live ? '' : note('totals-partial', text.totalsPartial, partial)}${
  * The commitment clock of each term the lines are on (in line order, each once), as if bought at
  * `now`: until when licenses can be reduced or cancelled, in the usage location's zone, and the
  * term's last day (a UTC calendar date, as the vendor gives it). `otherTerms`: terms the customer
- * may still pick, rendered hidden for the page's script to show.
+ * may still pick, rendered hidden for the page's script to show. `lead`: the words before the
+ * list, "If you buy today:" unless the caller dates the clock from another moment.
  */
 export function commitmentSummary(
   terms: readonly CommitmentTerm[],
@@ -196,6 +197,7 @@ export function commitmentSummary(
   usageLocation: string,
   text: PageText,
   otherTerms: readonly CommitmentTerm[] = [],
+  lead: string = text.commitmentIfToday,
 ): SafeHtml {
   const distinct = [...new Set([...terms, ...otherTerms])];
   if (distinct.length === 0) return html``;
@@ -207,7 +209,7 @@ export function commitmentSummary(
     return html`<li data-term="${term}"${hiddenUnless(terms.includes(term))}>${text.commitmentClock(term, days, hours, until, formatCalendarDate(locale, clock.termEnd))}</li>`;
   });
   return html`<section class="commitment" aria-labelledby="commitment-heading"><h2 id="commitment-heading">${text.commitmentHeading}</h2>
-<p>${text.commitmentIfToday}</p>
+<p>${lead}</p>
 <ul>${items}</ul></section>`;
 }
 

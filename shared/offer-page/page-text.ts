@@ -44,6 +44,8 @@ export interface PageText {
   readonly totalsNeedValidCounts: string;
   readonly commitmentHeading: string;
   readonly commitmentIfToday: string;
+  /** On the confirmation page, before the clock counted from the acceptance; `when` as for validUntil. */
+  readonly commitmentAsAccepted: (when: string) => string;
   /**
    * The commitment clock of a term, all parts formatted: the reduce-or-cancel window in days and
    * hours, the instant it closes (with its zone) and the term's last day.
@@ -179,6 +181,7 @@ export const PAGE_TEXT: Record<Locale, PageText> = {
     totalsNeedValidCounts: 'Correct the license counts to see the estimated cost.',
     commitmentHeading: 'What you commit to',
     commitmentIfToday: 'If you buy today:',
+    commitmentAsAccepted: (when) => `As accepted on ${when}, if the purchase is made then:`,
     commitmentClock: (term, days, hours, until, termEnd) =>
       `${EN_TERM_NAME[term]}: you can reduce or cancel licenses within ${days} days (${hours} hours) after purchase, until ${until}; after that, the licenses are committed until the ${EN_TERM_ADJECTIVE[term]} term ends on ${termEnd}.`,
     termChoiceLegend: (name) => `Term and billing for ${name}`,
@@ -295,6 +298,7 @@ export const PAGE_TEXT: Record<Locale, PageText> = {
     totalsNeedValidCounts: 'Corrija as quantidades de licenças para ver o custo estimado.',
     commitmentHeading: 'Com o que você se compromete',
     commitmentIfToday: 'Se você comprar hoje:',
+    commitmentAsAccepted: (when) => `Conforme aceito em ${when}, se a compra for feita nesse momento:`,
     commitmentClock: (term, days, hours, until, termEnd) =>
       `${PT_TERM_NAME[term]}: você pode reduzir ou cancelar licenças em até ${days} dias (${hours} horas) após a compra, até ${until}; depois disso, as licenças ficam contratadas até o fim do prazo ${PT_TERM_ADJECTIVE[term]}, em ${termEnd}.`,
     termChoiceLegend: (name) => `Prazo e cobrança do ${name}`,

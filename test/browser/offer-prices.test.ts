@@ -7,7 +7,7 @@ import { commitmentClock } from '../../shared/catalog/commitment.ts';
 import { offerItems, offerKeys } from '../../shared/db/offers.ts';
 import { sdkTable } from '../../shared/db/sdk-table.ts';
 import type { OfferLine } from '../../shared/domain/offer.ts';
-import { formatCalendarDate } from '../../shared/i18n/format.ts';
+import { formatCalendarDate, formatDateTime } from '../../shared/i18n/format.ts';
 import type { Locale } from '../../shared/i18n/locale.ts';
 import { DESKTOP_USER_AGENT, LOCAL_BASE_URL, launchChromium, partnerApi } from '../support/browser.ts';
 import { offerFixture } from '../support/offer.ts';
@@ -145,6 +145,70 @@ describe('prices and the commitment on the offer page in Chromium', () => {
     ]);
   });
 
+  it('formats reais as each language writes them, on the offer page and the confirmation page', async () => {
+    // TEST FIXTURE, not a list price: the BR list has no sourced figure, so this seeded line carries
+    // a made-up one only to show how R$ amounts are written. It never enters shared/catalog.
+    const TEST_FIXTURE_BRL_PRICE = {
+      currency: 'BRL',
+      monthlyUnitMinor: 123_450,
+      perBillingPeriodMinor: 123_450,
+      billingPeriodMonths: 1,
+    } as const;
+    const { summaryId } = await seededOffer('BR', [
+      {
+        sku: 'M365_BUSINESS_STANDARD',
+        licenses: 1,
+        term: 'P1Y',
+        billingFrequency: 'monthly',
+        unitPrice: TEST_FIXTURE_BRL_PRICE,
+      },
+    ]);
+    const checkoutOrigin = process.env.CHECKOUT_ENTRY_ORIGIN ?? '';
+    await page.route(
+      (url) => url.origin === checkoutOrigin,
+      (route) => route.abort(),
+    );
+    // Intl writes a no-break space between R$ and the amount in Portuguese, none in English.
+    const nbsp = '\u00a0';
+    const raw = async (selector: string) => (await page.locator(selector).first().textContent()) ?? '';
+
+    await open(summaryId, 'en');
+    await expect(raw('#licenses-M365_BUSINESS_STANDARD-price')).resolves.toBe(
+      'R$1,234.50 per license per monthTotal for 1 license: R$1,234.50 per month',
+    );
+    await expect(raw('.total-month')).resolves.toBe('R$1,234.50');
+    await expect(raw('.total-year')).resolves.toBe('R$14,814.00');
+
+    await open(summaryId, 'pt-BR');
+    await expect(raw('#licenses-M365_BUSINESS_STANDARD-price')).resolves.toBe(
+      `R$${nbsp}1.234,50 por licença por mêsTotal para 1 licença: R$${nbsp}1.234,50 por mês`,
+    );
+    await expect(raw('.total-month')).resolves.toBe(`R$${nbsp}1.234,50`);
+    await expect(raw('.total-year')).resolves.toBe(`R$${nbsp}14.814,00`);
+
+    await page.getByLabel('Nome da empresa').fill('Tailwind Traders');
+    await page.getByLabel('Nome', { exact: true }).fill('Rita');
+    await page.getByLabel('Sobrenome').fill('Alves');
+    await page.getByLabel('E-mail', { exact: true }).fill('rita@tailwind.example');
+    await Promise.all([
+      page.waitForURL(/\/accepted\//),
+      page.getByRole('button', { name: 'Aceitar e ir para o pagamento' }).click(),
+    ]);
+    await expect(raw('#accepted-0-price')).resolves.toBe(
+      `R$${nbsp}1.234,50 por licença por mêsTotal para 1 licença: R$${nbsp}1.234,50 por mês`,
+    );
+    await expect(raw('.total-month')).resolves.toBe(`R$${nbsp}1.234,50`);
+    await expect(raw('.total-year')).resolves.toBe(`R$${nbsp}14.814,00`);
+
+    const accepted = new URL(page.url());
+    await page.goto(`${LOCAL_BASE_URL}${accepted.pathname}?lang=en`);
+    await expect(raw('#accepted-0-price')).resolves.toBe(
+      'R$1,234.50 per license per monthTotal for 1 license: R$1,234.50 per month',
+    );
+    await expect(raw('.total-month')).resolves.toBe('R$1,234.50');
+    await expect(raw('.total-year')).resolves.toBe('R$14,814.00');
+  });
+
   it('totals the posted counts when the form comes back with an error, without script', async () => {
     const { summaryId } = await seededOffer('US', usLines());
     await page.context().close();
@@ -227,10 +291,30 @@ describe('prices and the commitment on the offer page in Chromium', () => {
     await page.getByLabel('First name').fill('Rita');
     await page.getByLabel('Last name').fill('Alves');
     await page.getByLabel('Email', { exact: true }).fill('rita@tailwind.example');
+    const beforeAccepting = new Date();
     await Promise.all([
       page.waitForURL(/\/accepted\//),
       page.getByRole('button', { name: 'Accept and go to checkout' }).click(),
     ]);
+    const afterAccepting = new Date();
+
+    // The clock counts from the recorded acceptance, some instant between the two (minutes shown).
+    const accepted = [beforeAccepting, afterAccepting];
+    const acceptedOn = accepted.map((at) => plain(formatDateTime('en', at.toISOString(), 'US')));
+    const windowEnds = accepted.map((at) =>
+      plain(formatDateTime('en', commitmentClock('P1Y', at).reduceOrCancelUntil.toISOString(), 'US')),
+    );
+    const lead = await text('.commitment p');
+    expect(acceptedOn.map((when) => `As accepted on ${when}, if the purchase is made then:`)).toContain(lead);
+    const clock = await text('.commitment li');
+    const expectedClocks = windowEnds.flatMap((until) =>
+      yearTermEnds(beforeAccepting, 'en').map(
+        (end) =>
+          `1-year commitment: you can reduce or cancel licenses within 7 days (168 hours) after purchase, until ${until}; after that, the licenses are committed until the 1-year term ends on ${end}.`,
+      ),
+    );
+    expect(expectedClocks).toContain(clock);
+    await expect(page.locator('.commitment li').count()).resolves.toBe(1);
 
     await expect(
       page

@@ -430,7 +430,7 @@ describe('the live totals script on the offer page', () => {
   });
 });
 
-function acceptance(items: readonly (AcceptedLine | OfferLine)[]): Acceptance {
+function acceptance(items: readonly (AcceptedLine | OfferLine)[], acceptedAt = '2026-11-30T12:00:00.000Z'): Acceptance {
   return {
     summaryId: 'ABCD-EFGH-JKMN-PQRS-TVWX',
     submissionId: `mhx000000${'A'.repeat(22)}`,
@@ -439,15 +439,15 @@ function acceptance(items: readonly (AcceptedLine | OfferLine)[]): Acceptance {
     email: 'rita@tailwind.example',
     items,
     delegatedAdmin: false,
-    acceptedAt: '2026-11-30T12:00:00.000Z',
+    acceptedAt,
   };
 }
 
-function confirmation(items: readonly (AcceptedLine | OfferLine)[], locale: Locale): string {
+function confirmation(items: readonly (AcceptedLine | OfferLine)[], locale: Locale, acceptedAt?: string): string {
   return plain(
     acceptedPage({
       offer: usOffer(),
-      acceptance: acceptance(items),
+      acceptance: acceptance(items, acceptedAt),
       locale,
       checkoutUrl: 'https://checkout.example.com/',
       path: '/o/x/accepted/y',
@@ -496,6 +496,32 @@ describe('prices on the confirmation page', () => {
     expect(page).toContain('Total para 25 licenças: US$ 210,00 por mês');
     expect(textOf(page, 'total-month')).toBe('US$ 366,00');
     expect(textOf(page, 'total-year')).toBe('US$ 4.392,00');
+  });
+
+  it('tells the commitment clock of each accepted term, dated from the acceptance, not from today', () => {
+    // Months before any day the test runs: a clock counted from now would give other dates.
+    const page = visible(confirmation(accepted, 'en', '2026-01-31T23:30:00.000Z'));
+
+    expect(page).toContain('<h2 id="commitment-heading">What you commit to</h2>');
+    expect(page).toContain(
+      '<p>As accepted on January 31, 2026 at 6:30 PM Eastern Standard Time, if the purchase is made then:</p>',
+    );
+    const clocks = [...page.matchAll(/<li>([^<]*you can reduce[^<]*)<\/li>/g)].map((m) => m[1]);
+    expect(clocks).toEqual([
+      'Monthly commitment: you can reduce or cancel licenses within 7 days (168 hours) after purchase, until February 7, 2026 at 6:30 PM Eastern Standard Time; after that, the licenses are committed until the monthly term ends on February 27, 2026.',
+      '1-year commitment: you can reduce or cancel licenses within 7 days (168 hours) after purchase, until February 7, 2026 at 6:30 PM Eastern Standard Time; after that, the licenses are committed until the 1-year term ends on January 30, 2027.',
+    ]);
+    expect(page).not.toContain('If you buy today');
+  });
+
+  it('tells the clock in Portuguese too', () => {
+    const page = visible(confirmation(accepted, 'pt-BR', '2026-01-31T23:30:00.000Z'));
+
+    expect(page).toContain('Conforme aceito em 31 de janeiro de 2026');
+    expect(page).toContain(
+      'Compromisso de 1 ano: você pode reduzir ou cancelar licenças em até 7 dias (168 horas) após a compra, até 7 de fevereiro de 2026',
+    );
+    expect(page).toContain('até o fim do prazo de 1 ano, em 30 de janeiro de 2027.');
   });
 
   it('uses the name recorded with the line, not today’s catalog name', () => {
