@@ -77,11 +77,11 @@ const STRINGS: Record<Locale, Strings> = {
       `After you buy, you have ${days} days (${hours} hours) to reduce the number of licenses or cancel, with a prorated credit. After that, the license count is fixed until the term ends.`,
     termEnds: {
       P1M: (name, start, end, renews) =>
-        `${name}: ends one month after the purchase, on the day before its monthly anniversary. Bought on ${start}, it runs until ${end} and renews on ${renews}.`,
+        `${name}: ends one month after the purchase, on the day before its monthly anniversary. If bought on ${start}, it runs until ${end} and renews on ${renews}.`,
       P1Y: (name, start, end, renews) =>
-        `${name}: ends one year after the purchase, on the day before its anniversary. Bought on ${start}, it runs until ${end} and renews on ${renews}.`,
+        `${name}: ends one year after the purchase, on the day before its anniversary. If bought on ${start}, it runs until ${end} and renews on ${renews}.`,
       P3Y: (name, start, end, renews) =>
-        `${name}: ends three years after the purchase, on the day before its third anniversary. Bought on ${start}, it runs until ${end} and renews on ${renews}.`,
+        `${name}: ends three years after the purchase, on the day before its third anniversary. If bought on ${start}, it runs until ${end} and renews on ${renews}.`,
     },
     cta: 'View the offer',
     linkLead: 'View the offer:',

@@ -150,10 +150,10 @@ describe('buildOfferMessage: the HTML email', () => {
       'After you buy, you have 7 days (168 hours) to reduce the number of licenses or cancel, with a prorated credit. After that, the license count is fixed until the term ends.</li>',
     );
     expect(html).toContain(
-      'Monthly commitment: ends one month after the purchase, on the day before its monthly anniversary. Bought on November 24, 2026, it runs until December 23, 2026 and renews on December 24, 2026.</li>',
+      'Monthly commitment: ends one month after the purchase, on the day before its monthly anniversary. If bought on November 24, 2026, it runs until December 23, 2026 and renews on December 24, 2026.</li>',
     );
     expect(html).toContain(
-      '1-year commitment: ends one year after the purchase, on the day before its anniversary. Bought on November 24, 2026, it runs until November 23, 2027 and renews on November 24, 2027.</li>',
+      '1-year commitment: ends one year after the purchase, on the day before its anniversary. If bought on November 24, 2026, it runs until November 23, 2027 and renews on November 24, 2027.</li>',
     );
     expect(html).not.toContain('3-year commitment');
     expect(html).toContain('Summary ID: 7K3M-Q9TX-ABCD-EFGH-JKMN</p>');
@@ -277,8 +277,8 @@ describe('buildOfferMessage: the plain-text part', () => {
         '',
         'What you commit to:',
         '- After you buy, you have 7 days (168 hours) to reduce the number of licenses or cancel, with a prorated credit. After that, the license count is fixed until the term ends.',
-        '- Monthly commitment: ends one month after the purchase, on the day before its monthly anniversary. Bought on November 24, 2026, it runs until December 23, 2026 and renews on December 24, 2026.',
-        '- 1-year commitment: ends one year after the purchase, on the day before its anniversary. Bought on November 24, 2026, it runs until November 23, 2027 and renews on November 24, 2027.',
+        '- Monthly commitment: ends one month after the purchase, on the day before its monthly anniversary. If bought on November 24, 2026, it runs until December 23, 2026 and renews on December 24, 2026.',
+        '- 1-year commitment: ends one year after the purchase, on the day before its anniversary. If bought on November 24, 2026, it runs until November 23, 2027 and renews on November 24, 2027.',
         '',
         'Before you accept:',
         '- Fabrikam is an authorised advisor for Microsoft cloud subscriptions and prepared this offer for you.',
