@@ -10,12 +10,18 @@ import { type CommitmentTerm, isCommitmentTerm, TERM_MONTHS } from './terms.ts';
  * The vendor's window after a purchase, renewal or license addition during which licenses can be
  * reduced or the subscription cancelled (with a prorated credit): 7 days = 168 hours, for every term
  * of a license-based subscription, since 2022-07-11.
- * Sources: `nceCancellationWindow`, `nceSeatReductionWindow`, `nceSevenDaySince2022` (read 2026-11-30).
+ * Sources: `nceCancellationWindow`, `partnerCenterLicenseDecrease`, `nceSeatReductionWindow`,
+ * `nceSevenDaySince2022` (read 2026-11-30).
  */
 export const CANCELLATION_POLICY = Object.freeze({
   hours: 168,
   effectiveFrom: '2022-07-11',
-  sources: Object.freeze(['nceCancellationWindow', 'nceSeatReductionWindow', 'nceSevenDaySince2022'] as const),
+  sources: Object.freeze([
+    'nceCancellationWindow',
+    'partnerCenterLicenseDecrease',
+    'nceSeatReductionWindow',
+    'nceSevenDaySince2022',
+  ] as const),
 } satisfies { hours: number; effectiveFrom: string; sources: readonly SourceId[] });
 
 export const CANCELLATION_WINDOW_HOURS = CANCELLATION_POLICY.hours;

@@ -19,10 +19,11 @@ export interface QuantityRule {
 
 /**
  * The vendor allows at most 300 seats in total across the Microsoft 365 Business family in one tenant
- * (source `businessFamilySeatCap`, wording retrieved 2026-08-14, read here 2026-11-30): Business
- * Basic, Standard and Premium and Apps for business, with or without Teams (a "(no Teams)" variant
- * gives no second allocation). An offer holds one purchase, so its lines must fit the cap together;
- * licenses the customer already holds are not known here.
+ * (source `businessFamilySeatCap`, read 2026-11-30): Business Basic, Standard and Premium, which
+ * includes their "(no Teams)" editions, sold under the same plan names; and Apps for business, which
+ * a partner page counts in the same cap (source `businessFamilyAppsForBusiness`, read 2026-11-30).
+ * An offer holds one purchase, so its lines must fit the cap together; licenses the customer already
+ * holds are not known here.
  */
 export const BUSINESS_FAMILY_SEAT_CAP: QuantityRule = Object.freeze({
   id: 'business-family-seat-cap',
@@ -37,8 +38,8 @@ export const BUSINESS_FAMILY_SEAT_CAP: QuantityRule = Object.freeze({
     'M365_APPS_FOR_BUSINESS',
   ]),
   maxTotalLicenses: 300,
-  sources: Object.freeze(['businessFamilySeatCap'] as const),
-  wordingReadOn: '2026-08-14',
+  sources: Object.freeze(['businessFamilySeatCap', 'businessFamilyAppsForBusiness'] as const),
+  wordingReadOn: '2026-11-30',
 });
 
 export const QUANTITY_RULES: readonly QuantityRule[] = Object.freeze([BUSINESS_FAMILY_SEAT_CAP]);

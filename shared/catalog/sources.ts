@@ -51,6 +51,18 @@ export const SOURCES = {
     quote:
       'license quantity reductions are only permitted within the first seven (7) days after a subscription is purchased, renewed, or when additional licenses are added. Once this 7‑day adjustment window has passed, Microsoft locks the license quantity for the remainder of the annual commitment period, even though billing occurs monthly.',
   },
+  partnerCenterLicenseDecrease: {
+    id: 'partnerCenterLicenseDecrease',
+    title: 'New commerce experience cancellation policy; Create customer subscriptions in Partner Center',
+    url: 'https://learn.microsoft.com/en-us/partner-center/customers/new-commerce-cancellation-policy',
+    publisher: 'Microsoft Learn',
+    kind: 'vendor',
+    readOn: READ_ON,
+    quote:
+      'License-based (per user) | Prorated refund within seven calendar days of purchase. … The number of licenses on a subscription can be decreased only within the first seven days of when the licenses were added to the subscription (except where otherwise required by law). This rule applies whether the licenses were added at the initial purchase, on renewal, or at midterm.',
+    via: 'https://techcommunity.microsoft.com/discussions/ncecsp-forum/nce-triennial-license-reduction-mid-term/4359142',
+    note: 'The first sentence is from the "New commerce experience cancellation policy" page at the address above; the rest is the Partner Center article quoted in the forum thread (via).',
+  },
   nceSevenDaySince2022: {
     id: 'nceSevenDaySince2022',
     title: 'Cancellation Policy of Microsoft Products',
@@ -224,9 +236,20 @@ export const SOURCES = {
     kind: 'vendor',
     readOn: READ_ON,
     quote:
-      'Our Microsoft 365 Business base per user plans are designed for organizations with up to 300 users only … Organizations may only provision up to 300 seats total across all of our Business family of plans (Business Basic, Business Standard, Business Premium). … if an organization is provisioned for 250 seats of Business Premium, the organization is eligible to provision only 50 more seats total across the Business family of plans … reserves the right to enforce the tenant limit of 300 provisioned licenses',
+      'Organizations may only provision up to 300 seats total across all of our Business family of plans (Business Basic, Business Standard, Business Premium).',
     via: 'https://news.lavx.hu/article/microsoft-clarifies-300-seat-limit-for-all-business-licenses-combined',
-    note: 'Read through quotations of the page: the news article above and partner guidance retrieved 2026-08-14, which also counts Microsoft 365 Apps for business in the Business family and says a "(no Teams)" variant gives no second allocation.',
+    note: 'Read through the news article above, which quotes the sentence from the vendor page; the plans named cover their "(no Teams)" editions, sold under the same plan names.',
+  },
+  businessFamilyAppsForBusiness: {
+    id: 'businessFamilyAppsForBusiness',
+    title: 'How Many Users Can Use Microsoft 365 Business? (w/ Examples + FAQs)',
+    url: 'https://officeconsumer.com/how-many-users-can-use-microsoft-365-business-w-examples-faqs/',
+    publisher: 'OfficeConsumer',
+    kind: 'secondary',
+    readOn: READ_ON,
+    quote:
+      'Microsoft 365 Business plans allow a maximum of 300 users per tenant, a hard cap set by Microsoft across Business Basic, Business Standard, Business Premium, and Apps for Business.',
+    note: 'Counts Microsoft 365 Apps for business in the cap, which the vendor sentence quoted in `businessFamilySeatCap` does not name.',
   },
 } as const satisfies Record<string, Source>;
 

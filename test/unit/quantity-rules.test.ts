@@ -16,13 +16,24 @@ describe('Business family seat cap (data)', () => {
     ]);
   });
 
-  it('names catalog SKUs only and a vendor source with its wording', () => {
+  it('names catalog SKUs only and rests on a vendor source with its wording', () => {
     for (const rule of QUANTITY_RULES) {
       for (const sku of rule.skus) expect(findSubscription(sku)).toBeDefined();
-      for (const source of rule.sources) {
-        expect(SOURCES[source].kind).toBe('vendor');
-        expect(SOURCES[source].quote).toContain('300 seats total across all of our Business family of plans');
-      }
+      const vendor = rule.sources.map((id) => SOURCES[id]).filter((source) => source.kind === 'vendor');
+      expect(vendor.map((source) => source.quote).join(' ')).toContain(
+        '300 seats total across all of our Business family of plans',
+      );
+    }
+  });
+
+  it('counts only plans a quoted source names: each SKU’s plan, without "Microsoft 365" and "(no Teams)"', () => {
+    for (const rule of QUANTITY_RULES) {
+      const quoted = rule.sources.map((id) => SOURCES[id].quote.toLowerCase()).join(' ');
+      const unnamed = rule.skus.filter((sku) => {
+        const plan = (findSubscription(sku)?.name ?? sku).replace(/^Microsoft 365 /, '').replace(/ \(no Teams\)$/, '');
+        return !quoted.includes(plan.toLowerCase());
+      });
+      expect(unnamed).toEqual([]);
     }
   });
 });
