@@ -4,7 +4,7 @@ import { PRICE_LIST_VERSION, unitPrice } from '../../shared/catalog/price-lists.
 import type { BillingFrequency, CommitmentTerm } from '../../shared/catalog/terms.ts';
 import { offerKeys } from '../../shared/db/offers.ts';
 import { bearer, bodyOf, newPartner, seedOffice, startLocalApi, table } from '../support/local-api.ts';
-import { acceptFields, customerAt } from '../support/offer-page-forms.ts';
+import { acceptFields, browserRequest, customerAt } from '../support/offer-page-forms.ts';
 
 /**
  * Terms, billing, prices, the cross-line quantity rule and revisions through the partner API, on
@@ -289,6 +289,62 @@ describe('POST /v1/offers with terms and billing', () => {
         },
       ],
       priceListVersion: PRICE_LIST_VERSION,
+    });
+  });
+
+  describe('totals to the cent on the confirmation page, for the counts accepted', () => {
+    // The arithmetic below uses these catalog figures: $7.35 a month for Business Basic on a year
+    // billed monthly, $39.00 a month ($468.00 a year) for Microsoft 365 E3 on a year paid up front.
+    it('rests on the catalog’s US list prices', () => {
+      expect(catalogPrice('US', 'M365_BUSINESS_BASIC', 'P1Y', 'monthly')).toMatchObject({
+        currency: 'USD',
+        monthlyUnitMinor: 735,
+        perBillingPeriodMinor: 735,
+      });
+      expect(catalogPrice('US', 'M365_E3', 'P1Y', 'annual')).toMatchObject({
+        currency: 'USD',
+        monthlyUnitMinor: 3900,
+        perBillingPeriodMinor: 46_800,
+      });
+    });
+
+    it.each([
+      // 7 × 7.35 + 3 × 39.00 = 51.45 + 117.00 = 168.45 a month; × 12 = 2,021.40 a year.
+      [7, 3, '$168.45', '$2,021.40'],
+      // 1 × 7.35 + 1 × 39.00 = 46.35 a month; × 12 = 556.20 a year.
+      [1, 1, '$46.35', '$556.20'],
+      // 250 × 7.35 + 12 × 39.00 = 1,837.50 + 468.00 = 2,305.50 a month; × 12 = 27,666.00 a year.
+      [250, 12, '$2,305.50', '$27,666.00'],
+    ])('%i Business Basic + %i E3: %s per month, %s per year', async (basic, e3, perMonth, perYear) => {
+      const { key, office } = await readyPartner();
+      const created = await post(
+        '/v1/offers',
+        key,
+        usOffer(office.officeId, [
+          { sku: 'M365_BUSINESS_BASIC', licenses: 10, term: 'P1Y', billingFrequency: 'monthly' },
+          { sku: 'M365_E3', licenses: 5, term: 'P1Y', billingFrequency: 'annual' },
+        ]),
+      );
+      expect(created.status).toBe(201);
+      const offer = await bodyOf(created);
+      const customer = customerAt(api.baseUrl);
+      const fields = acceptFields(await customer.openForm(offer), {
+        'licenses.M365_BUSINESS_BASIC': String(basic),
+        'licenses.M365_E3': String(e3),
+      });
+      delete fields['licenses.M365_BUSINESS_STANDARD'];
+      delete fields['licenses.TEAMS_ESSENTIALS'];
+      delete fields.delegatedAdmin;
+
+      const accepted = await customer.post(offer, 'accept', fields);
+      expect(accepted.status).toBe(303);
+      const location = new URL(accepted.headers.get('location') ?? '', api.baseUrl);
+      const confirmation = await browserRequest(location.toString());
+
+      expect(confirmation.status).toBe(200);
+      const page = (await confirmation.text()).replace(/\u00a0/g, ' ');
+      expect(/<dd class="total-month">([^<]*)<\/dd>/.exec(page)?.[1]).toBe(perMonth);
+      expect(/<dd class="total-year">([^<]*)<\/dd>/.exec(page)?.[1]).toBe(perYear);
     });
   });
 
