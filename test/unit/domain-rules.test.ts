@@ -1,5 +1,6 @@
 import { OfferBusyError } from '../../shared/domain/acceptance.ts';
 import { canonicalJson, requestHash } from '../../shared/domain/idempotency.ts';
+import { DuplicateReferenceError, lineTerm, offerLogoUrl } from '../../shared/domain/offer.ts';
 import { mayCreateOffers } from '../../shared/domain/partner.ts';
 
 describe('who may create offers', () => {
@@ -65,5 +66,35 @@ describe('an offer that stays busy', () => {
 
   it('takes another Retry-After when given one', () => {
     expect(new OfferBusyError(5, { retryAfterSeconds: 7 }).retryAfterSeconds).toBe(7);
+  });
+});
+
+describe('what an offer shows and keeps', () => {
+  const partner = { name: 'Fabrikam', advisorCode: '4400001', contact: { name: 'Pat', email: 'pat@example.com' } };
+
+  it('shows the offer’s own logo over the partner’s, and the partner’s when the offer has none', () => {
+    expect(
+      offerLogoUrl({
+        customization: { logoUrl: 'https://a.example/offer.png' },
+        partner: { ...partner, logoUrl: 'https://a.example/partner.png' },
+      }),
+    ).toBe('https://a.example/offer.png');
+    expect(offerLogoUrl({ customization: {}, partner: { ...partner, logoUrl: 'https://a.example/partner.png' } })).toBe(
+      'https://a.example/partner.png',
+    );
+    expect(offerLogoUrl({ customization: {}, partner })).toBeUndefined();
+  });
+
+  it('gives a line made before terms existed a one-year term billed annually', () => {
+    expect(lineTerm({ sku: 'M365_BUSINESS_BASIC', licenses: 4 })).toEqual({ term: 'P1Y', billingFrequency: 'annual' });
+  });
+
+  it('tells a partner whose reference is taken by an offer it cannot name where to look, with no extension member', () => {
+    const error = new DuplicateReferenceError('PO-7', undefined);
+
+    expect(error.detail).toBe(
+      'You already have an offer with reference "PO-7". References are unique per partner: use another one, or look the existing offer up in GET /v1/offers.',
+    );
+    expect(error.extensions).toStrictEqual({});
   });
 });

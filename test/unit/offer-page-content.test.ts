@@ -1,7 +1,7 @@
 import { acceptedPage, offerPage, statusPage } from '../../functions/offer-page/pages.ts';
 import { USAGE_LOCATION_CODES } from '../../shared/catalog/catalog-data.ts';
 import type { Acceptance } from '../../shared/domain/acceptance.ts';
-import { formatDateTime, formatNumber, timeZoneFor } from '../../shared/i18n/format.ts';
+import { formatCalendarDate, formatDateTime, formatNumber, timeZoneFor } from '../../shared/i18n/format.ts';
 import { buildOfferMessage } from '../../shared/render/offer-message.ts';
 import { offerFixture } from '../support/offer.ts';
 
@@ -49,6 +49,18 @@ describe('time zones and formats for usage locations', () => {
     expect(formatNumber('en', 1234.6)).toBe('1,235');
     expect(formatNumber('pt-BR', 2.4)).toBe('2');
   });
+
+  it('writes a calendar date in the page language, with no zone shift', () => {
+    expect(formatCalendarDate('en', '2027-11-29')).toBe('November 29, 2027');
+    expect(formatCalendarDate('pt-BR', '2027-01-01')).toBe('1 de janeiro de 2027');
+  });
+
+  it.each([['2027-02-30'], ['2027-11-29T10:00'], ['2027-1-29'], ['29/11/2027'], ['']])(
+    'refuses %j as a calendar date',
+    (date) => {
+      expect(() => formatCalendarDate('en', date)).toThrow(RangeError);
+    },
+  );
 
   it('writes times in UTC for a usage location it has no zone for', () => {
     expect(timeZoneFor('XX')).toBe('UTC');
