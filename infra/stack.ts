@@ -28,7 +28,7 @@ import { Policy, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws
 import { type CfnFunction, FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { Schedule, ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
+import { Schedule, ScheduleExpression, ScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
@@ -214,6 +214,7 @@ export class PurchaseOffersStack extends Stack {
       }
     }
     this.functions = functions;
+    this.offerTimers(specs, functions);
 
     this.apiStage = this.httpStage(routes);
     this.addRoutes(routes);
@@ -416,6 +417,64 @@ export class PurchaseOffersStack extends Stack {
         ],
       }),
     );
+  }
+
+  /**
+   * Per-offer one-time schedules in a group of their own: the `manage` function may create and
+   * delete schedules named `offer-*` in that group only, and pass the one role they run as; that
+   * role may invoke the `fire` function only, and failed firings go to a dead-letter queue with an
+   * alarm.
+   */
+  private offerTimers(specs: Readonly<Record<string, FunctionSpec>>, functions: Record<string, AppFunction>): void {
+    const entries = Object.entries(specs);
+    const fireName = entries.find(([, spec]) => spec.offerTimers === 'fire')?.[0];
+    const target = fireName ? functions[fireName] : undefined;
+    if (!fireName || !target) return;
+    const group = new ScheduleGroup(this, 'OfferTimersGroup', {});
+    const deadLetterQueue = this.deadLetterQueueFor(fireName, 'an offer timer could not be delivered');
+    const role = new Role(this, 'OfferTimersScheduleRole', {
+      assumedBy: new ServicePrincipal('scheduler.amazonaws.com', {
+        conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
+      }),
+      description: `EventBridge Scheduler: offer timers invoke ${fireName}`,
+    });
+    role.addToPolicy(
+      new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [target.function.functionArn] }),
+    );
+    deadLetterQueue.grantSendMessages(role);
+    const scheduleArn = this.formatArn({
+      service: 'scheduler',
+      resource: 'schedule',
+      resourceName: `${group.scheduleGroupName}/offer-*`,
+    });
+    for (const [name, spec] of entries) {
+      const fn = functions[name];
+      if (spec.offerTimers !== 'manage' || !fn) continue;
+      const policy = new Policy(fn, 'OfferTimersPolicy', {
+        roles: [fn.role],
+        statements: [
+          new PolicyStatement({
+            actions: ['scheduler:CreateSchedule', 'scheduler:DeleteSchedule'],
+            resources: [scheduleArn],
+          }),
+          new PolicyStatement({
+            actions: ['iam:PassRole'],
+            resources: [role.roleArn],
+            conditions: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
+          }),
+        ],
+      });
+      Validations.of(policy).acknowledge({
+        // The group's name is generated at synth (a plain string), so the finding names it as is.
+        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:schedule/${group.scheduleGroupName}/offer-*]`,
+        reason:
+          'Offer timer schedules are named per offer (offer-<summaryId>-<kind>) in their own group: the wildcard is that name prefix in that group only.',
+      });
+      fn.function.addEnvironment('OFFER_TIMERS_GROUP', group.scheduleGroupName);
+      fn.function.addEnvironment('OFFER_TIMERS_TARGET_ARN', target.function.functionArn);
+      fn.function.addEnvironment('OFFER_TIMERS_ROLE_ARN', role.roleArn);
+      fn.function.addEnvironment('OFFER_TIMERS_DLQ_ARN', deadLetterQueue.queueArn);
+    }
   }
 
   /** Failed runs land here (scheduler, Lambda's async retries, or a stream event source). */

@@ -72,6 +72,11 @@ export interface FunctionSpec {
    * `deliver` is invoked by it, and may send to it and to its dead-letter queue.
    */
   readonly webhookQueue?: 'enqueue' | 'deliver';
+  /**
+   * Per-offer one-time schedules (EventBridge Scheduler): `manage` creates and deletes them
+   * (OFFER_TIMERS_* settings); `fire` is the function they invoke.
+   */
+  readonly offerTimers?: 'manage' | 'fire';
 }
 
 /**
@@ -173,9 +178,25 @@ export const FUNCTIONS = {
     ],
     env: ['EVENT_BUS_NAME', 'WEBHOOK_QUEUE_URL'],
     streamEntities: ['acceptance', 'decline'],
-    // Offer changes become webhook events: offer.created, viewed, exhausted, deactivated.
+    // Offer changes become webhook events: offer.created, viewed, exhausted, deactivated; a new
+    // offer's expiry timers are created here and deleted when it ends early.
     streamChanges: ['offer', 'offerViews'],
+    offerTimers: 'manage',
     webhookQueue: 'enqueue',
+  },
+  offerTimers: {
+    entry: 'functions/offer-timers/handler.ts',
+    description: 'An offer timer fired (one-time schedule): offer.expiring or offer.expired to subscribed endpoints',
+    // One GetItem of the offer, then the fan-out: the partner's endpoints (Query) and a pending
+    // delivery per subscribed endpoint (PutItem; GetItem when a repeated firing finds it).
+    table: [
+      { actions: ['GetItem'], partitions: [PARTITIONS.offer] },
+      { actions: ['Query'], partitions: [PARTITIONS.webhooks] },
+      { actions: ['PutItem', 'GetItem'], partitions: [PARTITIONS.webhookDeliveries] },
+    ],
+    env: ['WEBHOOK_QUEUE_URL'],
+    webhookQueue: 'enqueue',
+    offerTimers: 'fire',
   },
   webhookDeliveries: {
     entry: 'functions/webhook-deliveries/handler.ts',

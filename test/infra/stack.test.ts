@@ -326,6 +326,11 @@ describe('least privilege: table grants to the partition', () => {
       { actions: ['GetItem', 'Query', 'PutItem'], partitions: ['WHDELIVERY#*'] },
     ],
     webhookDeliveries: [{ actions: ['GetItem', 'UpdateItem'], partitions: ['WHDELIVERY#*', 'WEBHOOKS#*'] }],
+    offerTimers: [
+      { actions: ['GetItem'], partitions: ['OFFER#*'] },
+      { actions: ['Query'], partitions: ['WEBHOOKS#*'] },
+      { actions: ['PutItem', 'GetItem'], partitions: ['WHDELIVERY#*'] },
+    ],
   };
 
   it('covers every function', () => {

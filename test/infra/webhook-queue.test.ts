@@ -96,3 +96,50 @@ describe('webhook delivery queue', () => {
     expect(variables('offerPage').WEBHOOK_QUEUE_URL).toBeUndefined();
   });
 });
+
+describe('offer timers (one-time schedules per offer)', () => {
+  const policies = Object.values(resources).filter((resource) => resource.Type === 'AWS::IAM::Policy');
+  const statementsWith = (action: string) =>
+    policies.flatMap((policy) =>
+      (
+        (policy.Properties?.PolicyDocument as { Statement: (Statement & { Condition?: unknown })[] } | undefined)
+          ?.Statement ?? []
+      )
+        .filter((statement) => [statement.Action].flat().includes(action))
+        .map((statement) => ({ roles: JSON.stringify(policy.Properties?.Roles), statement })),
+    );
+
+  it('lets only the offer events function create and delete schedules, named offer-* in their group', () => {
+    const offerEventsRole = id(stack.functions.offerEvents!.role);
+    for (const action of ['scheduler:CreateSchedule', 'scheduler:DeleteSchedule']) {
+      const grants = statementsWith(action);
+      expect(grants).toHaveLength(1);
+      expect(grants[0]?.roles).toContain(`"${offerEventsRole}"`);
+      expect(JSON.stringify(grants[0]?.statement.Resource)).toMatch(/schedule\/[^"]+\/offer-\*"/);
+    }
+    const passRole = statementsWith('iam:PassRole');
+    expect(passRole).toHaveLength(1);
+    expect(passRole[0]?.statement.Condition).toEqual({
+      StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' },
+    });
+  });
+
+  it('runs schedules as a role that may invoke the offer timers function only', () => {
+    const invokes = statementsWith('lambda:InvokeFunction').filter(({ statement }) =>
+      JSON.stringify(statement.Resource).includes(id(stack.functions.offerTimers!.function)),
+    );
+    expect(invokes).toHaveLength(1);
+    expect(JSON.stringify(invokes[0]?.statement.Resource)).not.toContain(':*');
+    const variables = resources[id(stack.functions.offerEvents!.function)]?.Properties?.Environment as {
+      Variables: Record<string, unknown>;
+    };
+    expect(Object.keys(variables.Variables)).toEqual(
+      expect.arrayContaining([
+        'OFFER_TIMERS_GROUP',
+        'OFFER_TIMERS_TARGET_ARN',
+        'OFFER_TIMERS_ROLE_ARN',
+        'OFFER_TIMERS_DLQ_ARN',
+      ]),
+    );
+  });
+});
