@@ -20,6 +20,7 @@ import { localFormTokenKeys } from './form-token-keys.ts';
 import { createLocalGateway, logGatewayError } from './gateway.ts';
 import { seedDemo } from './seed.ts';
 import { startTableStreamPoller } from './table-stream.ts';
+import { LocalOfferTimers } from './offer-timers.ts';
 import { LocalDeliveryQueue } from './webhook-queue.ts';
 
 const LOCAL_DIR = '.local';
@@ -114,13 +115,19 @@ try {
   const { setLocalDeliveryQueue } = await import('../../shared/webhooks/delivery-queue.ts');
   const webhookQueue = new LocalDeliveryQueue();
   setLocalDeliveryQueue(webhookQueue);
+  // Offer expiry timers (EventBridge Scheduler on AWS), fired by the same offer timers handler.
+  const { setLocalOfferTimers } = await import('../../shared/webhooks/offer-timers.ts');
+  const offerTimers = new LocalOfferTimers();
+  setLocalOfferTimers(offerTimers);
+  const { handler: fireOfferTimer } = await import('../../functions/offer-timers/handler.ts');
   const { handler: deliverWebhooks } = await import('../../functions/webhook-deliveries/handler.ts');
   let draining = false;
   const webhookTimer = setInterval(() => {
     if (draining) return;
     draining = true;
-    webhookQueue
-      .drain(deliverWebhooks)
+    offerTimers
+      .runDue(fireOfferTimer)
+      .then(() => webhookQueue.drain(deliverWebhooks))
       .catch((error: unknown) => console.error(`webhook deliveries: ${errorSummary(error)}`))
       .finally(() => {
         draining = false;
