@@ -151,23 +151,25 @@ async function updateTimers(
 }
 
 /** The offer's partner, from one GetItem of the offer item (undefined when it is gone). */
-let offerTable: ReturnType<typeof sdkTableFromEnv> | undefined;
 async function partnerOfOfferFromEnv(summaryId: string): Promise<string | undefined> {
-  offerTable ??= sdkTableFromEnv();
-  const item = await offerTable.get({
+  if (!webhookTable) return undefined;
+  const item = await webhookTable.get({
     Key: { PK: offerKeys.pk(summaryId), SK: offerKeys.sk() },
     ProjectionExpression: 'partnerId',
   });
   return typeof item?.partnerId === 'string' ? item.partnerId : undefined;
 }
 
+// The table at module load (as every function has it); the queue is looked up when first needed,
+// since the local runtime sets its in-process queue after loading handlers.
+const webhookTable = process.env.TABLE_NAME ? sdkTableFromEnv() : undefined;
 let fanOut: WebhookFanOut | undefined;
 /** Webhooks need the table and a delivery queue (SQS on AWS, the local runtime's queue locally). */
 function fanOutFromEnv(): WebhookFanOut | undefined {
   if (fanOut) return fanOut;
   const queue = deliveryQueueFromEnv();
-  if (!queue || !process.env.TABLE_NAME) return undefined;
-  const table = sdkTableFromEnv();
+  const table = webhookTable;
+  if (!queue || !table) return undefined;
   fanOut = new WebhookFanOut(
     new DynamoWebhookEndpointStore(table),
     new QueueingDispatcher(new WebhookDeliveryStore(table), queue),

@@ -46,10 +46,12 @@ export function createHandler(deps: () => OfferTimerDeps) {
   };
 }
 
+// The table at module load, as every function has it; the queue when first needed.
+const table = process.env.TABLE_NAME ? sdkTableFromEnv() : undefined;
 let defaults: OfferTimerDeps | undefined;
 export const handler = createHandler(() => {
   if (!defaults) {
-    const table = sdkTableFromEnv();
+    if (!table) throw new Error('TABLE_NAME is required');
     const queue = deliveryQueueFromEnv();
     if (!queue) throw new Error('No delivery queue: WEBHOOK_QUEUE_URL is required');
     defaults = {

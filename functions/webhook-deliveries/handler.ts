@@ -29,10 +29,13 @@ export function createHandler(deps: () => DeliveryDeps) {
   };
 }
 
+// The table at module load, as every function has it; the queue when first needed (the local
+// runtime sets its in-process queue after loading handlers).
+const table = process.env.TABLE_NAME ? sdkTableFromEnv() : undefined;
 let defaults: DeliveryDeps | undefined;
 export const handler = createHandler(() => {
   if (!defaults) {
-    const table = sdkTableFromEnv();
+    if (!table) throw new Error('TABLE_NAME is required');
     const queue = deliveryQueueFromEnv();
     if (!queue) throw new Error('No delivery queue: WEBHOOK_QUEUE_URL is required');
     defaults = {

@@ -2,11 +2,16 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { Context } from 'aws-lambda';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import type { Context, DynamoDBBatchResponse, DynamoDBStreamEvent, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { LocalDirectory } from '../../infra/local/directory.ts';
 import { createLocalGateway } from '../../infra/local/gateway.ts';
+import { LocalOfferTimers } from '../../infra/local/offer-timers.ts';
+import { LocalDeliveryQueue } from '../../infra/local/webhook-queue.ts';
 import { createDocumentClient } from '../../shared/db/sdk-table.ts';
 import { FUNCTIONS, type FunctionName, type FunctionSpec } from '../../shared/routes.ts';
+import { setLocalDeliveryQueue } from '../../shared/webhooks/delivery-queue.ts';
+import { setLocalOfferTimers } from '../../shared/webhooks/offer-timers.ts';
 import { LeadingKeysProxy } from '../support/leading-keys-proxy.ts';
 import { bearer, bodyOf, newPartner } from '../support/local-api.ts';
 import { acceptFields, customerAt } from '../support/offer-page-forms.ts';
@@ -133,6 +138,56 @@ describe('each function within its own table grants', () => {
     expect((await call('GET', '/v1/webhook-endpoints')).status).toBe(200);
     expect((await call('GET', `/v1/webhook-endpoints/${endpoint.endpointId}`)).status).toBe(200);
     expect((await call('POST', `/v1/webhook-endpoints/${endpoint.endpointId}/rotate-secret`)).status).toBe(200);
+
+    // Webhook events and deliveries: the stream handler fans an offer's first view out to a
+    // subscribed endpoint (reading the offer for its partner) and sets a new offer's expiry timers;
+    // the delivery function makes the attempt and records it; a timer fires and reads its offer.
+    const queue = new LocalDeliveryQueue();
+    const timers = new LocalOfferTimers();
+    setLocalDeliveryQueue(queue);
+    setLocalOfferTimers(timers);
+    try {
+      const subscribed = await bodyOf(
+        await call('POST', '/v1/webhook-endpoints', { url: 'https://93.184.215.14/hooks', events: ['offer.viewed'] }),
+      );
+      const newOffer = (await bodyOf(revised)) as { summaryId: string };
+      const views = (count: number) =>
+        marshall({
+          PK: `OFFER#${newOffer.summaryId}`,
+          SK: 'OFFER#VIEWS',
+          entity: 'offerViews',
+          summaryId: newOffer.summaryId,
+          views: count,
+        });
+      const inserted = marshall({
+        PK: 'OFFER#TEST-TIMERS',
+        SK: 'OFFER',
+        entity: 'offer',
+        summaryId: 'TEST-TIMERS',
+        partnerId: partner.partnerId,
+        createdAt: new Date().toISOString(),
+        expiresAt: new Date(Date.now() + 72 * 3_600_000).toISOString(),
+      });
+      const stream = handlers.get('offerEvents') as unknown as (
+        event: DynamoDBStreamEvent,
+      ) => Promise<DynamoDBBatchResponse>;
+      const records = [
+        { eventName: 'MODIFY' as const, dynamodb: { NewImage: views(1), OldImage: views(0), SequenceNumber: '1' } },
+        { eventName: 'INSERT' as const, dynamodb: { NewImage: inserted, SequenceNumber: '2' } },
+      ];
+      expect(await stream({ Records: records as DynamoDBStreamEvent['Records'] })).toEqual({ batchItemFailures: [] });
+      expect(queue.waiting.map((entry) => entry.message.endpointId)).toEqual([subscribed.endpointId]);
+      expect(timers.pending.size).toBe(2);
+      const deliver = handlers.get('webhookDeliveries') as unknown as (event: SQSEvent) => Promise<SQSBatchResponse>;
+      expect(await queue.drain(deliver)).toBe(1);
+      const fire = handlers.get('offerTimers') as unknown as (input: unknown) => Promise<unknown>;
+      await expect(
+        fire({ summaryId: newOffer.summaryId, kind: 'expired', dueAt: new Date().toISOString() }),
+      ).resolves.toEqual(expect.any(String));
+    } finally {
+      setLocalDeliveryQueue(undefined);
+      setLocalOfferTimers(undefined);
+    }
     expect((await call('DELETE', `/v1/webhook-endpoints/${endpoint.endpointId}`)).status).toBe(204);
 
     // No function was refused anything, and each one with a table grant used the table.
