@@ -169,14 +169,16 @@ export async function ensureTable(endpoint: string, tableName: string): Promise<
   const client = localClient(endpoint);
   try {
     const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
-    // Tables persisted by an older version of the local runtime predate the stream.
-    if (!Table?.StreamSpecification?.StreamEnabled) {
-      await client.send(
-        new UpdateTableCommand({
-          TableName: tableName,
-          StreamSpecification: createTableInput(tableName).StreamSpecification,
-        }),
-      );
+    // Tables persisted by an older version of the local runtime predate the stream, or its old
+    // images (webhook events of offer changes need both): a stream's view type cannot be changed
+    // in place, so an old one is disabled and a new one enabled (the poller follows the new one).
+    const wanted = createTableInput(tableName).StreamSpecification;
+    const stream = Table?.StreamSpecification;
+    if (stream?.StreamEnabled && stream.StreamViewType !== wanted.StreamViewType) {
+      await client.send(new UpdateTableCommand({ TableName: tableName, StreamSpecification: { StreamEnabled: false } }));
+    }
+    if (!stream?.StreamEnabled || stream.StreamViewType !== wanted.StreamViewType) {
+      await client.send(new UpdateTableCommand({ TableName: tableName, StreamSpecification: wanted }));
     }
   } catch (error) {
     if (!(error instanceof Error && error.name === 'ResourceNotFoundException')) throw error;
