@@ -2,7 +2,9 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
 import { webhookEventOf } from '../../functions/offer-events/webhooks.ts';
-import { postOnce, truncateUtf8 } from '../../functions/webhook-deliveries/attempt.ts';
+import { type AttemptResult, postOnce, truncateUtf8 } from '../../functions/webhook-deliveries/attempt.ts';
+import { type DeliveryDeps, deliverMessage } from '../../functions/webhook-deliveries/deliver.ts';
+import { EndpointHealth } from '../../functions/webhook-deliveries/endpoint-health.ts';
 import {
   FIRST_RETRY_CEILING_MS,
   MAX_RETRY_WAIT_MS,
@@ -11,7 +13,15 @@ import {
   retryCeilingMs,
 } from '../../functions/webhook-deliveries/schedule.ts';
 import { signatureHeaders, signingSecrets } from '../../functions/webhook-deliveries/signing.ts';
-import { MAX_LOGGED_RESPONSE_BYTES, SECRET_OVERLAP_MS, type WebhookSecret } from '../../shared/domain/webhook.ts';
+import { LocalDeliveryQueue } from '../../infra/local/webhook-queue.ts';
+import type { StoredDelivery } from '../../shared/db/webhook-deliveries.ts';
+import {
+  MAX_LOGGED_RESPONSE_BYTES,
+  SECRET_OVERLAP_MS,
+  type WebhookEndpoint,
+  type WebhookSecret,
+} from '../../shared/domain/webhook.ts';
+import { FakeTable } from '../support/fake-table.ts';
 
 const SECRET_A = `whsec_${Buffer.alloc(32, 1).toString('base64')}`;
 const SECRET_B = `whsec_${Buffer.alloc(32, 2).toString('base64')}`;
@@ -182,5 +192,100 @@ describe('offer events as webhook events', () => {
     expect(webhookEventOf({ ...decline, decline: { ...decline.decline, submissionId: 'sub-2' } }).id).not.toBe(
       event.id,
     );
+  });
+});
+
+describe('handling one queued delivery message', () => {
+  const SECRET = `whsec_${Buffer.alloc(32, 3).toString('base64')}`;
+  const at = Date.parse('2026-11-30T00:00:00.000Z');
+  const endpoint = (overrides: Partial<WebhookEndpoint> = {}): WebhookEndpoint => ({
+    endpointId: 'we_1',
+    partnerId: 'p1',
+    url: 'https://hooks.partner.example/in',
+    events: ['offer.accepted'],
+    status: 'enabled',
+    secrets: [{ secret: SECRET, createdAt: '2026-01-01T00:00:00.000Z' }],
+    createdAt: '2026-01-01T00:00:00.000Z',
+    updatedAt: '2026-01-01T00:00:00.000Z',
+    ...overrides,
+  });
+  const delivery = (overrides: Partial<StoredDelivery> = {}): StoredDelivery => ({
+    deliveryId: 'wd_0000000001234567890123456',
+    endpointId: 'we_1',
+    partnerId: 'p1',
+    eventId: 'evt_1',
+    eventType: 'offer.accepted',
+    status: 'pending',
+    attempts: 0,
+    createdAt: new Date(at).toISOString(),
+    updatedAt: new Date(at).toISOString(),
+    event: { id: 'evt_1', type: 'offer.accepted', createdAt: new Date(at).toISOString(), data: {} },
+    ...overrides,
+  });
+  const message = { partnerId: 'p1', endpointId: 'we_1', deliveryId: 'wd_0000000001234567890123456' };
+
+  function setUp(stored: { delivery?: StoredDelivery; endpoint?: WebhookEndpoint }, answer: AttemptResult) {
+    const table = new FakeTable();
+    const queue = new LocalDeliveryQueue(() => at);
+    const posts: string[] = [];
+    const deps: DeliveryDeps = {
+      deliveries: { get: async () => stored.delivery, recordAttempt: async () => true } as never,
+      endpoints: { get: async () => stored.endpoint },
+      health: new EndpointHealth(table),
+      queue,
+      now: () => new Date(at),
+      random: () => 0.5,
+      post: async (url) => {
+        posts.push(url);
+        return answer;
+      },
+    };
+    return { table, queue, posts, deps };
+  }
+
+  it('queues a message that is not due yet again with the rest of its wait, at most 15 minutes, reading nothing', async () => {
+    const { queue, posts, deps } = setUp({}, { ok: true, latencyMs: 1 });
+    const notBefore = new Date(at + 2 * 3_600_000).toISOString();
+    expect(await deliverMessage({ ...message, notBefore }, deps)).toBe('not-due');
+    expect(queue.delays).toEqual([900]);
+    expect(queue.waiting[0]?.message.notBefore).toBe(notBefore);
+    expect(posts).toEqual([]);
+  });
+
+  it('sends nothing to a disabled endpoint and ends the delivery as failed', async () => {
+    const { posts, deps } = setUp(
+      { delivery: delivery(), endpoint: endpoint({ status: 'disabled' }) },
+      { ok: true, latencyMs: 1 },
+    );
+    expect(await deliverMessage(message, deps)).toBe('endpoint-unavailable');
+    expect(posts).toEqual([]);
+  });
+
+  it('disables an endpoint failing for 3 days and dead-letters the delivery', async () => {
+    const failingSince = new Date(at - 3 * 24 * 3_600_000).toISOString();
+    const { table, queue, deps } = setUp(
+      {
+        delivery: delivery({ attempts: 3, firstAttemptAt: new Date(at - 3_600_000).toISOString() }),
+        endpoint: endpoint({ failingSince }),
+      },
+      { ok: false, status: 503, latencyMs: 12 },
+    );
+    expect(await deliverMessage(message, deps)).toBe('dead-lettered');
+    expect(queue.deadLettered).toEqual([message]);
+    expect(table.calls.update[0]?.ExpressionAttributeValues).toMatchObject({
+      ':disabled': 'disabled',
+      ':since': failingSince,
+    });
+  });
+
+  it('starts the endpoint’s run of failures and schedules a retry on the first failure', async () => {
+    const { table, queue, deps } = setUp(
+      { delivery: delivery(), endpoint: endpoint() },
+      { ok: false, status: 500, latencyMs: 5 },
+    );
+    expect(await deliverMessage(message, deps)).toBe('retry-scheduled');
+    expect(table.calls.update[0]?.UpdateExpression).toBe('SET failingSince = :at');
+    // random 0.5 of the first 5 s ceiling.
+    expect(queue.delays).toEqual([2.5]);
   });
 });
