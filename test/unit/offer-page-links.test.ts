@@ -133,6 +133,9 @@ describe('where a customer path that matched no route belongs', () => {
     ['a confirmation link whose token part holds no token', `${ID}/accepted/not-a-token`],
     ['a token under another page', `${ID}/declined/${TOKEN}`],
     ['a token under a page name that only starts like the confirmation page', `${ID}/acceptedx/${TOKEN}`],
+    ['a form address split by a slash', `${ID}/acc/ept`],
+    ['a token split by a slash', `${ID}/accepted/${TOKEN.slice(0, 20)}/${TOKEN.slice(20)}`],
+    ['a page part longer than any link of ours', `${ID}/accept${')'.repeat(200)}`],
   ])('names no offer page for %s', (_label, rest) => {
     expect(customerLinkTarget(rest)).toBeUndefined();
   });
