@@ -175,7 +175,9 @@ export async function ensureTable(endpoint: string, tableName: string): Promise<
     const wanted = createTableInput(tableName).StreamSpecification;
     const stream = Table?.StreamSpecification;
     if (stream?.StreamEnabled && stream.StreamViewType !== wanted.StreamViewType) {
-      await client.send(new UpdateTableCommand({ TableName: tableName, StreamSpecification: { StreamEnabled: false } }));
+      await client.send(
+        new UpdateTableCommand({ TableName: tableName, StreamSpecification: { StreamEnabled: false } }),
+      );
     }
     if (!stream?.StreamEnabled || stream.StreamViewType !== wanted.StreamViewType) {
       await client.send(new UpdateTableCommand({ TableName: tableName, StreamSpecification: wanted }));

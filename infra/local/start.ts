@@ -18,9 +18,9 @@ import { startLocalOfficeSync } from './directory.ts';
 import { ensureTable, localClient, startDynamoDbLocal, superviseDynamoDbLocal } from './dynamodb.ts';
 import { localFormTokenKeys } from './form-token-keys.ts';
 import { createLocalGateway, logGatewayError } from './gateway.ts';
+import { LocalOfferTimers } from './offer-timers.ts';
 import { seedDemo } from './seed.ts';
 import { startTableStreamPoller } from './table-stream.ts';
-import { LocalOfferTimers } from './offer-timers.ts';
 import { LocalDeliveryQueue } from './webhook-queue.ts';
 
 const LOCAL_DIR = '.local';

@@ -15,8 +15,10 @@ export const GSI1 = {
 } as const;
 
 /**
- * Attribute DynamoDB deletes items by; only idempotency records carry it. The on-demand sync marker
- * (the once-a-minute limit) has none: it is one item per partner, overwritten by each sync.
+ * Attribute DynamoDB deletes items by (epoch seconds). Carried by idempotency records, deleted webhook
+ * endpoints (tombstones, removed 30 days after deletion) and webhook delivery log entries (removed
+ * 30 days after creation). The on-demand sync marker (the once-a-minute limit) has none: it is one item
+ * per partner, overwritten by each sync.
  */
 export const TTL_ATTRIBUTE = 'expiresAtEpoch';
 
