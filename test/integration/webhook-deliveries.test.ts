@@ -242,7 +242,7 @@ describe('webhook deliveries (stream → queue → delivery function → receive
     // Arrange: two pings delivered, the second answered 500 once then 201.
     const receiver = await startReceiver(200);
     receivers.push(receiver);
-    const { partner, key } = await newPartner();
+    const { key } = await newPartner();
     const other = await newPartner();
     const endpoint = await register(key, receiver.url, ['offer.accepted']);
     const ping = () =>
@@ -352,7 +352,7 @@ describe('webhook deliveries (stream → queue → delivery function → receive
     const receiver = await startReceiver(200);
     receivers.push(receiver);
     const { partner, key } = await newPartner();
-    const endpoint = await register(key, receiver.url, ['offer.expiring', 'offer.expired']);
+    await register(key, receiver.url, ['offer.expiring', 'offer.expired']);
     const start = clock;
     const expiresAt = new Date(start + 48 * 3_600_000).toISOString();
     const offer = await seedOffer({ partnerId: partner.partnerId, expiresAt });
