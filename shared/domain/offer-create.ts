@@ -299,19 +299,18 @@ export function checkItems(usageLocation: string, items: readonly OfferLineInput
   }
   const problems: ItemProblem[] = [];
   const checked: CheckedLine[] = [];
-  const seen = new Map<string, number>();
+  const seen = new Set<string>();
   items.forEach((item, subscription) => {
-    const first = seen.get(item.sku);
-    if (first !== undefined) {
+    if (seen.has(item.sku)) {
       problems.push({
         type: 'duplicate-sku',
         at: { subscription, field: 'sku' },
         rule: 'duplicate_sku',
-        message: `repeats ${item.sku} from items[${first}]; list each subscription once with its total licenses`,
+        message: `lists ${item.sku} a second time; list each subscription once with its total licenses`,
       });
       return;
     }
-    seen.set(item.sku, subscription);
+    seen.add(item.sku);
     const sold = findSubscription(item.sku);
     if (!sold) {
       problems.push({
@@ -363,7 +362,9 @@ const ruleName = (violation: QuantityViolation) => violation.ruleId.replaceAll('
 /**
  * The vendor's quantity rules across lines (shared/catalog/quantity-rules.ts): 422
  * `quantity-limit-exceeded` naming every line that counts towards a broken rule (its license
- * count), the limit and the total; the `quantityLimits` extension carries them as data.
+ * count), the limit and the total; the `quantityLimits` extension carries them as data. Messages
+ * name the other lines by SKU (unique here: repeated SKUs are rejected before this check); the
+ * HTTP layer adds the field paths.
  */
 export function checkQuantities(lines: readonly { sku: string; licenses: number }[]): void {
   const violations = checkQuantityRules(lines);
@@ -371,8 +372,8 @@ export function checkQuantities(lines: readonly { sku: string; licenses: number 
   const detail = violations
     .map((violation) => {
       const rule = QUANTITY_RULES.find((candidate) => candidate.id === violation.ruleId);
-      const where = violation.lines.map((line) => `items[${line.index}]`).join(', ');
-      return `${rule?.description ?? violation.ruleId} ${where} hold ${violation.total} together; lower their licenses to ${violation.limit} in all.`;
+      const where = violation.lines.map((line) => line.sku).join(', ');
+      return `${rule?.description ?? violation.ruleId} Subscriptions ${where} hold ${violation.total} together; lower their licenses to ${violation.limit} in all.`;
     })
     .join(' ');
   throw new UnprocessableError(
@@ -385,7 +386,7 @@ export function checkQuantities(lines: readonly { sku: string; licenses: number 
         rule: ruleName(violation),
         message: `counts towards at most ${violation.limit} licenses in total with ${violation.lines
           .filter((other) => other.index !== line.index)
-          .map((other) => `items[${other.index}]`)
+          .map((other) => other.sku)
           .join(', ')} (${violation.total} now)`,
       })),
     ),

@@ -455,7 +455,7 @@ describe('checkItems', () => {
             at: { subscription: 2, field: 'sku' },
             rule: 'duplicate_sku',
             message:
-              'repeats M365_BUSINESS_PREMIUM_NO_TEAMS from items[0]; list each subscription once with its total licenses',
+              'lists M365_BUSINESS_PREMIUM_NO_TEAMS a second time; list each subscription once with its total licenses',
           }),
         ],
       }),
@@ -727,12 +727,12 @@ const CASES: [string, () => unknown, Record<string, unknown>][] = [
       type: 'urn:purchase-offers:problem:duplicate-sku',
       title: 'Subscription listed twice',
       status: 422,
-      detail: 'items[1].sku repeats M365_E3 from items[0]; list each subscription once with its total licenses.',
+      detail: 'items[1].sku lists M365_E3 a second time; list each subscription once with its total licenses.',
       errors: [
         {
           field: 'body.items[1].sku',
           rule: 'duplicate_sku',
-          message: 'repeats M365_E3 from items[0]; list each subscription once with its total licenses',
+          message: 'lists M365_E3 a second time; list each subscription once with its total licenses',
         },
       ],
     },
@@ -766,7 +766,7 @@ const CASES: [string, () => unknown, Record<string, unknown>][] = [
           field: 'body.items[2].sku',
           rule: 'duplicate_sku',
           message:
-            'repeats M365_BUSINESS_PREMIUM_NO_TEAMS from items[0]; list each subscription once with its total licenses',
+            'lists M365_BUSINESS_PREMIUM_NO_TEAMS a second time; list each subscription once with its total licenses',
         },
         {
           field: 'body.items[3].sku',

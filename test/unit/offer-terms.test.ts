@@ -186,22 +186,27 @@ describe('the Business-family seat cap across lines', () => {
       type: 'urn:purchase-offers:problem:quantity-limit-exceeded',
       quantityLimits: [{ rule: 'business_family_seat_cap', limit: 300, total: 900, items: [0, 2, 3] }],
     });
-    expect(problem.detail).toContain('items[0], items[2], items[3] hold 900 together');
+    expect(problem.detail).toContain(
+      'Subscriptions M365_BUSINESS_BASIC, M365_BUSINESS_STANDARD, M365_BUSINESS_PREMIUM hold 900 together',
+    );
     expect(problem.errors).toEqual([
       {
         field: 'body.items[0].licenses',
         rule: 'business_family_seat_cap',
-        message: 'counts towards at most 300 licenses in total with items[2], items[3] (900 now)',
+        message:
+          'counts towards at most 300 licenses in total with M365_BUSINESS_STANDARD, M365_BUSINESS_PREMIUM (900 now)',
       },
       {
         field: 'body.items[2].licenses',
         rule: 'business_family_seat_cap',
-        message: 'counts towards at most 300 licenses in total with items[0], items[3] (900 now)',
+        message:
+          'counts towards at most 300 licenses in total with M365_BUSINESS_BASIC, M365_BUSINESS_PREMIUM (900 now)',
       },
       {
         field: 'body.items[3].licenses',
         rule: 'business_family_seat_cap',
-        message: 'counts towards at most 300 licenses in total with items[0], items[2] (900 now)',
+        message:
+          'counts towards at most 300 licenses in total with M365_BUSINESS_BASIC, M365_BUSINESS_STANDARD (900 now)',
       },
     ]);
   });

@@ -82,7 +82,7 @@ describe('domain errors as problem details (shared/http/problem.ts)', () => {
         {
           field: 'body.items[1].sku',
           rule: 'duplicate_sku',
-          message: 'repeats M365_E3 from items[0]; list each subscription once with its total licenses',
+          message: 'lists M365_E3 a second time; list each subscription once with its total licenses',
         },
         {
           field: 'body.items[2].sku',
