@@ -32,7 +32,8 @@ export interface RetryPolicy {
 
 const DEFAULT_MAX_BACKOFF_MS = 20_000;
 
-const defaultSleep = async (ms: number, signal?: AbortSignal) => {
+/** Waits `ms`; rejects with AbortError when `signal` aborts. The default `RetryPolicy.sleep`. */
+export const sleep = async (ms: number, signal?: AbortSignal): Promise<void> => {
   await delay(ms, undefined, signal ? { signal } : {});
 };
 
@@ -49,7 +50,7 @@ export async function retry<T>(
   policy: RetryPolicy,
 ): Promise<T> {
   const now = policy.now ?? Date.now;
-  const sleep = policy.sleep ?? defaultSleep;
+  const pause = policy.sleep ?? sleep;
   const random = policy.random ?? Math.random;
   const startedAt = now();
   const deadline = policy.budgetMs === undefined ? Number.POSITIVE_INFINITY : startedAt + policy.budgetMs;
@@ -67,7 +68,7 @@ export async function retry<T>(
           : random() *
             Math.min(policy.maxBackoffMs ?? DEFAULT_MAX_BACKOFF_MS, decision.backoffBaseMs * 2 ** (number - 1));
       if (now() + wait > deadline - (policy.minAttemptMs ?? 0)) throw exhausted();
-      if (wait > 0) await sleep(wait, policy.signal);
+      if (wait > 0) await pause(wait, policy.signal);
     }
   }
 }

@@ -7,6 +7,7 @@ import {
   type WebhookEndpoint,
   type WebhookSecret,
 } from '../domain/webhook.ts';
+import { retry } from '../retry.ts';
 import { IDEMPOTENCY_FREE_CONDITION } from './idempotency.ts';
 import { PARTITIONS, partitionPrefix } from './partitions.ts';
 import {
@@ -253,44 +254,46 @@ export class DynamoWebhookEndpointStore {
    * @throws ConflictError `webhook-endpoint-changed` when concurrent rotations kept winning.
    */
   async rotateSecret(partnerId: string, endpointId: string, secret: string, at: Date): Promise<WebhookEndpoint> {
-    for (let attempt = 1; ; attempt++) {
-      const endpoint = await this.get(partnerId, endpointId);
-      if (!endpoint) throw webhookEndpointNotFound(endpointId);
-      const [current] = endpoint.secrets;
-      const now = at.toISOString();
-      const secrets: WebhookSecret[] = [
-        { secret, createdAt: now },
-        ...(current ? [{ ...current, expiresAt: new Date(at.getTime() + SECRET_OVERLAP_MS).toISOString() }] : []),
-      ];
-      try {
-        const updated = await this.table.update({
-          Key: { PK: webhookEndpointKeys.pk(partnerId), SK: webhookEndpointKeys.sk(endpointId) },
-          UpdateExpression: 'SET secrets = :secrets, updatedAt = :now',
-          // Only over the version read: a concurrent rotation must not be lost between read and write.
-          ConditionExpression: 'attribute_not_exists(deletedAt) AND updatedAt = :seen',
-          ExpressionAttributeValues: { ':secrets': secrets, ':now': now, ':seen': endpoint.updatedAt },
-          ReturnValues: 'ALL_NEW',
-        });
-        const result = updated ? webhookEndpointFromItem(updated) : undefined;
-        if (!result) throw webhookEndpointNotFound(endpointId);
-        return result;
-      } catch (error) {
-        if (!isConditionFailed(error)) throw error;
-        if (attempt >= ROTATE_ATTEMPTS) {
-          throw new ConflictError(
-            'webhook-endpoint-changed',
-            'Webhook endpoint changed',
-            'The endpoint changed while its secret was being rotated. Read it again and retry.',
-            [
-              {
-                at: { field: 'webhookEndpointId' },
-                rule: 'concurrent_change',
-                message: 'changed while its secret was being rotated; retry',
-              },
-            ],
-          );
-        }
-      }
-    }
+    return retry(() => this.rotateOnce(partnerId, endpointId, secret, at), {
+      maxAttempts: ROTATE_ATTEMPTS,
+      // A lost race needs a fresh read, not a wait: the winner's write is already visible.
+      decide: (error) => (isConditionFailed(error) ? { delayMs: 0 } : undefined),
+      exhausted: () =>
+        new ConflictError(
+          'webhook-endpoint-changed',
+          'Webhook endpoint changed',
+          'The endpoint changed while its secret was being rotated. Read it again and retry.',
+          [
+            {
+              at: { field: 'webhookEndpointId' },
+              rule: 'concurrent_change',
+              message: 'changed while its secret was being rotated; retry',
+            },
+          ],
+        ),
+    });
+  }
+
+  /** One read-then-conditional-write of a rotation; a concurrent change fails its condition. */
+  private async rotateOnce(partnerId: string, endpointId: string, secret: string, at: Date): Promise<WebhookEndpoint> {
+    const endpoint = await this.get(partnerId, endpointId);
+    if (!endpoint) throw webhookEndpointNotFound(endpointId);
+    const [current] = endpoint.secrets;
+    const now = at.toISOString();
+    const secrets: WebhookSecret[] = [
+      { secret, createdAt: now },
+      ...(current ? [{ ...current, expiresAt: new Date(at.getTime() + SECRET_OVERLAP_MS).toISOString() }] : []),
+    ];
+    const updated = await this.table.update({
+      Key: { PK: webhookEndpointKeys.pk(partnerId), SK: webhookEndpointKeys.sk(endpointId) },
+      UpdateExpression: 'SET secrets = :secrets, updatedAt = :now',
+      // Only over the version read: a concurrent rotation must not be lost between read and write.
+      ConditionExpression: 'attribute_not_exists(deletedAt) AND updatedAt = :seen',
+      ExpressionAttributeValues: { ':secrets': secrets, ':now': now, ':seen': endpoint.updatedAt },
+      ReturnValues: 'ALL_NEW',
+    });
+    const result = updated ? webhookEndpointFromItem(updated) : undefined;
+    if (!result) throw webhookEndpointNotFound(endpointId);
+    return result;
   }
 }

@@ -1,9 +1,8 @@
-import { setTimeout as delay } from 'node:timers/promises';
 import { parseRfc7231DateTime } from '@smithy/core/serde';
 import { ConfigError } from '../../../shared/config/env.ts';
 import { errorSummary } from '../../../shared/db/errors.ts';
 import type { DirectoryOffice } from '../../../shared/domain/office.ts';
-import { retry } from '../../../shared/retry.ts';
+import { retry, sleep } from '../../../shared/retry.ts';
 import type { Credential } from './credential.ts';
 import { DirectoryError, type DirectoryPage, type DirectoryQuery, type OfficeDirectory } from './directory.ts';
 import { directoryPageSchema, parseDirectoryOffice } from './schema.ts';
@@ -39,10 +38,6 @@ export interface HttpDirectoryOptions {
 const RETRYABLE_STATUS = new Set([408, 429, 500, 502, 503, 504]);
 /** 8 MiB. */
 export const DEFAULT_MAX_PAGE_BYTES = 8 * 1024 * 1024;
-
-const abortableSleep = async (ms: number, signal?: AbortSignal): Promise<void> => {
-  await delay(ms, undefined, signal ? { signal } : {});
-};
 
 /**
  * Retry-After (RFC 9110 §10.2.3) in seconds from `now` (ms since the epoch): delay-seconds, or an
@@ -153,7 +148,7 @@ export class HttpDirectory implements OfficeDirectory {
     this.pageSize = options.pageSize ?? 500;
     this.maxPageBytes = options.maxPageBytes ?? DEFAULT_MAX_PAGE_BYTES;
     this.fetch = options.fetch ?? globalThis.fetch;
-    this.sleep = options.sleep ?? abortableSleep;
+    this.sleep = options.sleep ?? sleep;
     this.random = options.random ?? Math.random;
   }
 
