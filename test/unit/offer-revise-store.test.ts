@@ -3,29 +3,21 @@ import { type CancellationReason, type TransactItem, TransactionCanceledError } 
 import type { IdempotencyRecord } from '../../shared/domain/idempotency.ts';
 import { DuplicateReferenceError, type Offer } from '../../shared/domain/offer.ts';
 import { FakeTable } from '../support/fake-table.ts';
+import { basicOffer } from '../support/offer.ts';
 
 const OLD = { summaryId: 'AAAA-0000-0000-0000-0001', partnerId: 'p-1', reference: 'CRM-1' };
 
+/** The revision of OLD: same reference, linked to it. */
 function newOffer(overrides: Partial<Offer> = {}): Offer {
-  return {
+  return basicOffer({
     summaryId: 'BBBB-0000-0000-0000-0002',
-    partnerId: 'p-1',
     reference: 'CRM-1',
-    officeId: 'o-1',
-    officeName: 'HQ',
     usageLocation: 'US',
     items: [{ sku: 'M365_E3', licenses: 5, term: 'P1Y', billingFrequency: 'annual' }],
-    delegatedAdmin: false,
-    locale: 'en',
-    customization: {},
-    partner: { name: 'Fabrikam', advisorCode: '4400001', contact: { name: 'Pat', email: 'pat@fabrikam.example' } },
     createdAt: '2026-11-24T12:00:00.000Z',
-    views: 0,
-    acceptances: 0,
-    declines: 0,
     revisionOf: OLD.summaryId,
     ...overrides,
-  };
+  });
 }
 
 const RECORD: IdempotencyRecord = {

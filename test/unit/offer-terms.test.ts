@@ -13,6 +13,7 @@ import {
 import type { Office } from '../../shared/domain/office.ts';
 import type { Partner } from '../../shared/domain/partner.ts';
 import { mapError } from '../../shared/http/problem.ts';
+import { basicOffer } from '../support/offer.ts';
 
 const NOW = new Date('2026-11-24T12:00:00.000Z');
 
@@ -248,14 +249,11 @@ function officeFixture(officeId = 'o-1'): Office {
   };
 }
 
-/** An offer made with terms: one line with a choice, a reference, an expiry. */
+/** An offer made with terms: one line with a choice, a reference, an expiry, views and an acceptance. */
 function oldOffer(overrides: Partial<Offer> = {}): Offer {
-  return {
+  return basicOffer({
     summaryId: 'AAAA-0000-0000-0000-0000',
-    partnerId: 'p-1',
     reference: 'CRM-1',
-    officeId: 'o-1',
-    officeName: 'Office o-1',
     usageLocation: 'US',
     items: [
       {
@@ -269,18 +267,13 @@ function oldOffer(overrides: Partial<Offer> = {}): Offer {
         ],
       },
     ],
-    delegatedAdmin: false,
-    locale: 'en',
     customization: { intro: 'Hello' },
-    partner: { name: 'Fabrikam', advisorCode: '4400001', contact: { name: 'Pat', email: 'pat@fabrikam.example' } },
-    createdAt: '2026-11-20T12:00:00.000Z',
     expiresAt: '2026-12-20T12:00:00.000Z',
     views: 4,
     acceptances: 1,
-    declines: 0,
     requireCustomerAgreement: true,
     ...overrides,
-  };
+  });
 }
 
 /** A store holding one offer, whose revise outcomes are scripted; records what was written. */
