@@ -6,8 +6,7 @@ import { declinedPage, offerPage, statusPage } from '../../functions/offer-page/
 import { DynamoDbError } from '../../shared/db/dynamodb-lite.ts';
 import { offerToItem } from '../../shared/db/offers.ts';
 import { type GetInput, type Item, TransactionCanceledError } from '../../shared/db/port.ts';
-import { type Offer, offerStatus } from '../../shared/domain/offer.ts';
-import { generateSummaryId, normalizeSummaryId } from '../../shared/domain/summary-id.ts';
+import type { Offer } from '../../shared/domain/offer.ts';
 import type { ApiEvent, ApiResult } from '../../shared/http/types.ts';
 import { pageCsp } from '../../shared/offer-page/layout.ts';
 import { PAGE_TEXT } from '../../shared/offer-page/page-text.ts';
@@ -25,36 +24,6 @@ import { basicOffer } from '../support/offer.ts';
 function offer(overrides: Partial<Offer> = {}): Offer {
   return basicOffer(overrides);
 }
-
-describe('summary IDs', () => {
-  it('are 20 Crockford base32 symbols (100 bits) in five groups of four, and distinct', () => {
-    const ids = new Set(Array.from({ length: 1000 }, generateSummaryId));
-    expect(ids.size).toBe(1000);
-    for (const id of ids) expect(id).toMatch(/^[0-9A-HJKMNP-TV-Z]{4}(-[0-9A-HJKMNP-TV-Z]{4}){4}$/);
-  });
-
-  it('normalises what a person types: case, missing hyphens, spaces, I/L as 1 and O as 0', () => {
-    expect(normalizeSummaryId('abcd efgh jkmn pqrs tvwx')).toBe('ABCD-EFGH-JKMN-PQRS-TVWX');
-    expect(normalizeSummaryId('1O1O-ILIL-0000-0000-0000')).toBe('1010-1111-0000-0000-0000');
-    expect(normalizeSummaryId('ABCD-EFGH')).toBeUndefined();
-    expect(normalizeSummaryId('ABCD-EFGH-JKMN-PQRS-TVWU')).toBeUndefined();
-    expect(normalizeSummaryId('x'.repeat(500))).toBeUndefined();
-  });
-});
-
-describe('offer status', () => {
-  const now = new Date('2026-11-24T12:00:00.000Z');
-  it.each([
-    [{}, 'active'],
-    [{ deactivatedAt: '2026-11-01T00:00:00.000Z', expiresAt: '2020-01-01T00:00:00.000Z' }, 'deactivated'],
-    [{ expiresAt: '2026-11-24T12:00:00.000Z' }, 'expired'],
-    [{ expiresAt: '2026-11-24T12:00:01.000Z' }, 'active'],
-    [{ maxAcceptances: 3, acceptances: 3 }, 'exhausted'],
-    [{ maxAcceptances: 3, acceptances: 2 }, 'active'],
-  ])('%p is %s', (overrides, status) => {
-    expect(offerStatus(offer(overrides), now)).toBe(status);
-  });
-});
 
 describe('checkout URL', () => {
   const template = parseCheckoutTemplate(

@@ -55,3 +55,19 @@ describe('summaryIdFromLink limits', () => {
     expect(summaryIdFromLink('ABCD-EFGH-J%4BMN-PQRS-TVWX%F0%9F%98')).toBe(ID);
   });
 });
+
+describe('generated and typed summary IDs', () => {
+  it('are 20 Crockford base32 symbols (100 bits) in five groups of four, and distinct', () => {
+    const ids = new Set(Array.from({ length: 1000 }, generateSummaryId));
+    expect(ids.size).toBe(1000);
+    for (const id of ids) expect(id).toMatch(/^[0-9A-HJKMNP-TV-Z]{4}(-[0-9A-HJKMNP-TV-Z]{4}){4}$/);
+  });
+
+  it('normalises what a person types: case, missing hyphens, spaces, I/L as 1 and O as 0', () => {
+    expect(normalizeSummaryId('abcd efgh jkmn pqrs tvwx')).toBe('ABCD-EFGH-JKMN-PQRS-TVWX');
+    expect(normalizeSummaryId('1O1O-ILIL-0000-0000-0000')).toBe('1010-1111-0000-0000-0000');
+    expect(normalizeSummaryId('ABCD-EFGH')).toBeUndefined();
+    expect(normalizeSummaryId('ABCD-EFGH-JKMN-PQRS-TVWU')).toBeUndefined();
+    expect(normalizeSummaryId('x'.repeat(500))).toBeUndefined();
+  });
+});
