@@ -4,29 +4,29 @@ import { withoutBody } from '../../shared/http/route-group.ts';
 import type { ApiEvent, ApiHandler, ApiResult } from '../../shared/http/types.ts';
 import { negotiateLocale } from '../../shared/i18n/locale.ts';
 import { messagePage, pageResponse } from '../../shared/offer-page/layout.ts';
-import { customerLinkTarget, customerRedirect } from '../../shared/offer-page/links.ts';
+import { offerLinkTarget, offerPageRedirect } from '../../shared/offer-page/links.ts';
 import { methodsForPath } from '../../shared/routes.ts';
 
 /**
  * Customer links live under /o/ (typed `/O/` too): every answer there is a page a person can read,
  * never JSON.
  */
-const CUSTOMER_PATH_PREFIX = /^\/o\//i;
+const OFFER_PAGE_PATH_PREFIX = /^\/o\//i;
 
 /**
- * A customer path that matched no route: a known path with another method is a 405 page naming
+ * An offer page path that matched no route: a known path with another method is a 405 page naming
  * the methods it takes (`Allow`); a GET or HEAD of a pasted or mistyped link is redirected to where
- * it belongs (customerLinkTarget); anything else is the 404 page.
+ * it belongs (offerLinkTarget); anything else is the 404 page.
  */
-function customerPathAnswer(event: ApiEvent, method: string): ApiResult {
+function offerPagePathAnswer(event: ApiEvent, method: string): ApiResult {
   const path = event.rawPath;
   const locale = negotiateLocale(event.headers?.['accept-language']);
   const allowed = methodsForPath(path);
   if (allowed.length > 0) {
     return pageResponse(405, messagePage(locale, 'methodNotAllowed'), { headers: { allow: allowed.join(', ') } });
   }
-  const target = method === 'GET' || method === 'HEAD' ? customerLinkTarget(path.slice(3)) : undefined;
-  if (target) return customerRedirect(target, event);
+  const target = method === 'GET' || method === 'HEAD' ? offerLinkTarget(path.slice(3)) : undefined;
+  if (target) return offerPageRedirect(target, event);
   return pageResponse(404, messagePage(locale, 'notFound'));
 }
 
@@ -38,7 +38,7 @@ function customerPathAnswer(event: ApiEvent, method: string): ApiResult {
 const answer = publicRoute({}, async ({ event }) => {
   const path = event.rawPath;
   const method = event.requestContext.http.method;
-  if (CUSTOMER_PATH_PREFIX.test(path)) return customerPathAnswer(event, method);
+  if (OFFER_PAGE_PATH_PREFIX.test(path)) return offerPagePathAnswer(event, method);
   const allowed = methodsForPath(path);
   if (allowed.length > 0) throw new MethodNotAllowedError(method, allowed);
   throw new NotFoundError(

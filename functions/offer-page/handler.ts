@@ -11,7 +11,7 @@ import type { ApiEvent, ApiResult } from '../../shared/http/types.ts';
 import { isLocale, type Locale, negotiateLocale } from '../../shared/i18n/locale.ts';
 import { logger } from '../../shared/observability/logger.ts';
 import { messagePage, pageResponse } from '../../shared/offer-page/layout.ts';
-import { canonicalOfferRedirect, customerRedirect, tokenFromLink } from '../../shared/offer-page/links.ts';
+import { canonicalOfferRedirect, offerPageRedirect, tokenFromLink } from '../../shared/offer-page/links.ts';
 import { PAGE_TEXT } from '../../shared/offer-page/page-text.ts';
 import { issueToken, submissionIdOf, TOKEN_PATTERN } from '../../shared/offer-page/submission-token.ts';
 import { buildCheckoutUrl, parseCheckoutTemplate } from './checkout.ts';
@@ -301,7 +301,7 @@ async function viewAccepted(event: ApiEvent): Promise<ApiResult> {
     // A pasted confirmation link with punctuation stuck to it (`TOKEN)`, `TOKEN%2E`): its canonical link.
     const pasted = tokenFromLink(token);
     if (!pasted) return notFound(event);
-    return customerRedirect({ status: 301, path: `/o/${summaryId}/accepted/${pasted}` }, event);
+    return offerPageRedirect({ status: 301, path: `/o/${summaryId}/accepted/${pasted}` }, event);
   }
   const submissionId = submissionIdOf(token);
   const [offer, acceptance] = await Promise.all([

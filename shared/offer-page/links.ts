@@ -2,7 +2,7 @@ import { summaryIdFromLink, withoutTrailingJunk } from '../domain/summary-id.ts'
 import type { ApiEvent, ApiResult } from '../http/types.ts';
 import { isLocale } from '../i18n/locale.ts';
 
-/** The canonical customer link's path: `/o/7K3M-Q9TX-…`. */
+/** The canonical offer link's path: `/o/7K3M-Q9TX-…`. */
 export function offerPath(summaryId: string): string {
   return `/o/${summaryId}`;
 }
@@ -14,20 +14,17 @@ export function offerPath(summaryId: string): string {
  * Not cached: the page behind it never is either.
  */
 export function canonicalOfferRedirect(summaryId: string, event: Pick<ApiEvent, 'queryStringParameters'>): ApiResult {
-  return customerRedirect({ status: 301, path: offerPath(summaryId) }, event);
+  return offerPageRedirect({ status: 301, path: offerPath(summaryId) }, event);
 }
 
-/** Where a customer path sends its visitor: 301 to a page's canonical link, 303 to the offer page. */
-export interface CustomerLinkTarget {
+/** Where an offer page path sends its visitor: 301 to a page's canonical link, 303 to the offer page. */
+export interface OfferLinkTarget {
   readonly status: 301 | 303;
   readonly path: string;
 }
 
 /** A redirect to `target`, same-origin and relative, keeping only a valid `?lang=`; not cached. */
-export function customerRedirect(
-  target: CustomerLinkTarget,
-  event: Pick<ApiEvent, 'queryStringParameters'>,
-): ApiResult {
+export function offerPageRedirect(target: OfferLinkTarget, event: Pick<ApiEvent, 'queryStringParameters'>): ApiResult {
   const lang = event.queryStringParameters?.lang;
   const query = lang && isLocale(lang) ? `?lang=${lang}` : '';
   return {
@@ -52,7 +49,7 @@ export function tokenFromLink(part: string): string | undefined {
 }
 
 /**
- * Where a GET or HEAD of a customer path that matched no route belongs; `rest` is the path after
+ * Where a GET or HEAD of an offer page path that matched no route belongs; `rest` is the path after
  * `/o/` (or `/O/`). Mail and chat add punctuation and slashes to the end of a pasted link, and
  * people type the prefix in capitals:
  * - `CODE` with junk, or in another spelling: 301 to the offer page's canonical link;
@@ -61,7 +58,7 @@ export function tokenFromLink(part: string): string | undefined {
  * - `CODE/accepted/TOKEN…`: 301 to the confirmation page's canonical link.
  * Undefined when the path names no offer.
  */
-export function customerLinkTarget(rest: string): CustomerLinkTarget | undefined {
+export function offerLinkTarget(rest: string): OfferLinkTarget | undefined {
   const whole = summaryIdFromLink(rest);
   if (whole) return { status: 301, path: offerPath(whole) };
   const [code = '', page = '', ...more] = rest.split('/');

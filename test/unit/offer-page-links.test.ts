@@ -1,7 +1,7 @@
 import {
   canonicalOfferRedirect,
-  customerLinkTarget,
-  customerRedirect,
+  offerLinkTarget,
+  offerPageRedirect,
   offerPath,
   tokenFromLink,
 } from '../../shared/offer-page/links.ts';
@@ -48,7 +48,7 @@ describe('redirects to a customer page', () => {
   });
 
   it('uses the target’s status and path: a 303 to the offer page keeps the language too', () => {
-    const result = customerRedirect(
+    const result = offerPageRedirect(
       { status: 303, path: '/o/ABCD-EFGH-JKMN-PQRS-TVWX' },
       {
         queryStringParameters: { lang: 'pt-BR' },
@@ -101,7 +101,7 @@ describe('where a customer path that matched no route belongs', () => {
     ['the code with a trailing slash', `${ID}/`],
     ['the code percent-encoded with a closing bracket', `${ID}%29`],
   ])('sends %s to the canonical offer link with a 301', (_label, rest) => {
-    expect(customerLinkTarget(rest)).toEqual({ status: 301, path: '/o/ABCD-EFGH-JKMN-PQRS-TVWX' });
+    expect(offerLinkTarget(rest)).toEqual({ status: 301, path: '/o/ABCD-EFGH-JKMN-PQRS-TVWX' });
   });
 
   it.each([
@@ -111,7 +111,7 @@ describe('where a customer path that matched no route belongs', () => {
     ['the confirmation address with a slash but no token', `${ID}/accepted/`],
     ['a form address after a code in another spelling', 'abcdefghjkmnpqrstvwx/accept.'],
   ])('sends %s to the offer page with a 303, as the forms’ own addresses get', (_label, rest) => {
-    expect(customerLinkTarget(rest)).toEqual({ status: 303, path: '/o/ABCD-EFGH-JKMN-PQRS-TVWX' });
+    expect(offerLinkTarget(rest)).toEqual({ status: 303, path: '/o/ABCD-EFGH-JKMN-PQRS-TVWX' });
   });
 
   it.each([
@@ -119,7 +119,7 @@ describe('where a customer path that matched no route belongs', () => {
     ['with the page name in capitals', `${ID}/ACCEPTED/${TOKEN}`],
     ['after a code in another spelling', `abcdefghjkmnpqrstvwx/accepted/${TOKEN}`],
   ])('sends a confirmation link %s to its canonical link with a 301', (_label, rest) => {
-    expect(customerLinkTarget(rest)).toEqual({
+    expect(offerLinkTarget(rest)).toEqual({
       status: 301,
       path: `/o/ABCD-EFGH-JKMN-PQRS-TVWX/accepted/${TOKEN}`,
     });
@@ -137,6 +137,6 @@ describe('where a customer path that matched no route belongs', () => {
     ['a token split by a slash', `${ID}/accepted/${TOKEN.slice(0, 20)}/${TOKEN.slice(20)}`],
     ['a page part longer than any link of ours', `${ID}/accept${')'.repeat(200)}`],
   ])('names no offer page for %s', (_label, rest) => {
-    expect(customerLinkTarget(rest)).toBeUndefined();
+    expect(offerLinkTarget(rest)).toBeUndefined();
   });
 });
