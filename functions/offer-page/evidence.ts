@@ -1,7 +1,7 @@
 import { MICROSOFT_CUSTOMER_AGREEMENT } from '../../shared/catalog/customer-agreement.ts';
 import type { Acceptance } from '../../shared/domain/acceptance.ts';
 import type { Offer } from '../../shared/domain/offer.ts';
-import { DISCLOSURE_VERSION } from '../../shared/offer-page/disclosure-version.ts';
+import { DISCLOSURE_VERSION } from './disclosure-version.ts';
 import type { AcceptForm } from './form.ts';
 
 /**

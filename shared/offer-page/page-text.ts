@@ -13,7 +13,7 @@ export interface PageText {
   /** Under a subscription sold only to organisations that already have it. */
   readonly existingSubscribersOnly: (name: string) => string;
   // The price and commitment wording below is what acceptances record as DISCLOSURE_VERSION
-  // (./disclosure-version.ts): change that version whenever this wording changes.
+  // (functions/offer-page/disclosure-version.ts): change that version whenever this wording changes.
   /** A term in words, as the line shows it: "1-year commitment". */
   readonly termName: Readonly<Record<CommitmentTerm, string>>;
   /**

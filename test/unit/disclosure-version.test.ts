@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
+import { DISCLOSURE_TEXT_SHA256, DISCLOSURE_VERSION } from '../../functions/offer-page/disclosure-version.ts';
 import { QUANTITY_RULES } from '../../shared/catalog/quantity-rules.ts';
 import { BILLING_FREQUENCIES, COMMITMENT_TERMS } from '../../shared/catalog/terms.ts';
 import { LOCALES } from '../../shared/i18n/locale.ts';
-import { DISCLOSURE_TEXT_SHA256, DISCLOSURE_VERSION } from '../../shared/offer-page/disclosure-version.ts';
 import { PAGE_TEXT } from '../../shared/offer-page/page-text.ts';
 import { disclosures } from '../../shared/render/disclosures.ts';
 
