@@ -1,6 +1,6 @@
 import { OfferBusyError } from '../../shared/domain/acceptance.ts';
 import { canonicalJson, requestHash } from '../../shared/domain/idempotency.ts';
-import { DuplicateReferenceError, lineTerm, offerLogoUrl } from '../../shared/domain/offer.ts';
+import { DuplicateReferenceError, lineTerm, offerLogoUrl, offerStatus } from '../../shared/domain/offer.ts';
 import { mayCreateOffers } from '../../shared/domain/partner.ts';
 
 describe('who may create offers', () => {
@@ -96,5 +96,32 @@ describe('what an offer shows and keeps', () => {
       'You already have an offer with reference "PO-7". References are unique per partner: use another one, or look the existing offer up in GET /v1/offers.',
     );
     expect(error.extensions).toStrictEqual({});
+  });
+});
+
+describe('an offer’s status, derived at read time', () => {
+  const NOW = new Date('2026-11-30T12:00:00.000Z');
+
+  it('is expired from the instant it expires, and active the millisecond before', () => {
+    expect(offerStatus({ expiresAt: '2026-11-30T12:00:00.000Z', acceptances: 0 }, NOW)).toBe('expired');
+    expect(offerStatus({ expiresAt: '2026-11-30T12:00:00.001Z', acceptances: 0 }, NOW)).toBe('active');
+    expect(offerStatus({ acceptances: 0 }, NOW)).toBe('active');
+  });
+
+  it('is exhausted once it has as many acceptances as it allows, and never without a limit', () => {
+    expect(offerStatus({ maxAcceptances: 2, acceptances: 1 }, NOW)).toBe('active');
+    expect(offerStatus({ maxAcceptances: 2, acceptances: 2 }, NOW)).toBe('exhausted');
+    expect(offerStatus({ acceptances: 500 }, NOW)).toBe('active');
+  });
+
+  it('says deactivated before expired or exhausted', () => {
+    const offer = {
+      deactivatedAt: '2026-11-01T00:00:00.000Z',
+      expiresAt: '2026-11-02T00:00:00.000Z',
+      maxAcceptances: 1,
+      acceptances: 1,
+    };
+
+    expect(offerStatus(offer, NOW)).toBe('deactivated');
   });
 });
