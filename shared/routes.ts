@@ -176,7 +176,8 @@ export const FUNCTIONS = {
       { actions: ['PutItem', 'GetItem'], partitions: [PARTITIONS.webhookDeliveries] },
       { actions: ['GetItem'], partitions: [PARTITIONS.offer] },
     ],
-    env: ['EVENT_BUS_NAME', 'WEBHOOK_QUEUE_URL'],
+    // PUBLIC_BASE_URL: the offer's `url` in offer.created.
+    env: ['EVENT_BUS_NAME', 'WEBHOOK_QUEUE_URL', 'PUBLIC_BASE_URL'],
     streamEntities: ['acceptance', 'decline'],
     // Offer changes become webhook events: offer.created, viewed, exhausted, deactivated; a new
     // offer's expiry timers are created here and deleted when it ends early.

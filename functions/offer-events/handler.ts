@@ -111,7 +111,7 @@ async function fanOutOfferChanges(
   const failures: DynamoDBBatchResponse['batchItemFailures'] = [];
   for (const record of records) {
     const change = offerChangeOf(record);
-    const events = change ? offerChangeEvents(change) : [];
+    const events = change ? offerChangeEvents(change, process.env.PUBLIC_BASE_URL ?? '') : [];
     if (!change) continue;
     try {
       await updateTimers(change, events, timers);

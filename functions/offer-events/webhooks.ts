@@ -1,5 +1,7 @@
+import { offerFromItem } from '../../shared/db/offers.ts';
 import type { OfferEvent } from '../../shared/domain/acceptance.ts';
 import type { WebhookEvent, WebhookEventType } from '../../shared/domain/webhook.ts';
+import { offerView } from '../../shared/render/offer-view.ts';
 import { webhookEventId } from '../../shared/webhooks/fan-out.ts';
 
 /**
@@ -48,12 +50,13 @@ const text = (value: unknown) => (typeof value === 'string' ? value : undefined)
  * The webhook events one change stands for, each at its transition only (so a later change to the
  * same item, or a replay, makes no second event; ids are derived from the offer, so a replay that
  * did make one is the same event):
- * - a new offer item: `offer.created` (the offer as created, without its counters);
+ * - a new offer item: `offer.created` (the offer as the API shows it, status and counters at
+ *   creation; `publicBaseUrl` makes its `url`);
  * - views going from 0 to 1: `offer.viewed` (the first counted view);
  * - acceptances reaching maxAcceptances: `offer.exhausted`;
  * - deactivatedAt appearing: `offer.deactivated` (by the partner, or by a revision).
  */
-export function offerChangeEvents(change: OfferChange): WebhookEvent<WebhookEventType>[] {
+export function offerChangeEvents(change: OfferChange, publicBaseUrl: string): WebhookEvent<WebhookEventType>[] {
   const summaryId = text(change.newItem.summaryId);
   if (!summaryId) return [];
   const events: WebhookEvent<WebhookEventType>[] = [];
@@ -72,12 +75,12 @@ export function offerChangeEvents(change: OfferChange): WebhookEvent<WebhookEven
   }
   const { PK: _pk, SK: _sk, GSI1PK: _g1, GSI1SK: _g1s, entity: _entity, ...offer } = change.newItem;
   if (change.eventName === 'INSERT') {
-    const { acceptances: _a, declines: _d, ...created } = offer;
+    const createdAt = text(offer.createdAt) ?? change.at;
     events.push({
       id: webhookEventId('offer.created', summaryId),
       type: 'offer.created',
-      createdAt: text(offer.createdAt) ?? change.at,
-      data: created,
+      createdAt,
+      data: offerView(offerFromItem(change.newItem), publicBaseUrl, new Date(createdAt)),
     });
     return events;
   }

@@ -247,10 +247,13 @@ const offerEventData = (extra: z.core.$ZodLooseShape = {}) =>
 export const WEBHOOK_EVENT_DATA: Readonly<
   Record<(typeof WEBHOOK_EVENT_TYPES)[number] | 'ping', { description: string; schema: z.ZodMiniType }>
 > = {
-  'offer.created': { description: 'An offer was created (or made by a revision).', schema: offerEventData() },
+  'offer.created': {
+    description: 'An offer was created (or made by a revision): `data` is the offer as the API shows it.',
+    schema: offerViewSchema,
+  },
   'offer.viewed': {
     description: 'A customer opened the offer for the first time (counted views only).',
-    schema: offerEventData(),
+    schema: offerEventData({ viewedAt: instant() }),
   },
   'offer.accepted': {
     description: 'A customer accepted the offer: `data` is the acceptance snapshot with the summary ID.',
@@ -260,14 +263,26 @@ export const WEBHOOK_EVENT_DATA: Readonly<
     description: 'A customer declined the offer, with the reason when one was given.',
     schema: offerEventData({ submissionId: z.string(), reason: z.optional(z.string()), declinedAt: instant() }),
   },
-  'offer.exhausted': { description: 'The offer reached `maxAcceptances`.', schema: offerEventData() },
-  'offer.expiring': { description: 'The offer expires in 24 hours (`expiresAt`).', schema: offerEventData() },
-  'offer.expired': { description: 'The offer passed `expiresAt`.', schema: offerEventData() },
-  'offer.deactivated': {
-    description: 'The offer was deactivated (or replaced by a revision).',
-    schema: offerEventData(),
+  'offer.exhausted': {
+    description: 'The offer reached `maxAcceptances`.',
+    schema: offerEventData({ acceptances: z.int(), maxAcceptances: z.int() }),
   },
-  ping: { description: 'Sent by `POST /v1/webhook-endpoints/{id}/test` only.', schema: z.looseObject({}) },
+  'offer.expiring': {
+    description: 'The offer expires in 24 hours (`expiresAt`).',
+    schema: offerEventData({ expiresAt: instant() }),
+  },
+  'offer.expired': { description: 'The offer passed `expiresAt`.', schema: offerEventData({ expiresAt: instant() }) },
+  'offer.deactivated': {
+    description: 'The offer was deactivated (or replaced by a revision: `revisedBy` names the revision).',
+    schema: offerEventData({
+      deactivatedAt: instant(),
+      revisedBy: z.optional(z.string().check(z.meta({ description: 'The summary ID of the revision.' }))),
+    }),
+  },
+  ping: {
+    description: 'Sent by `POST /v1/webhook-endpoints/{id}/test` only.',
+    schema: z.looseObject({ endpointId: z.string() }),
+  },
 };
 
 /**

@@ -18,6 +18,7 @@ import { WebhookFanOut } from '../../shared/webhooks/fan-out.ts';
 import { bearer, bodyOf, newPartner, startLocalApi, table } from '../support/local-api.ts';
 import { seedOffer } from '../support/offer-fixtures.ts';
 import { acceptFields, customerAt } from '../support/offer-page-forms.ts';
+import { webhookEventViolations } from '../support/openapi-contract.ts';
 
 /** A receiver on 127.0.0.1 that answers `status` and keeps what it got, with the test clock's time. */
 interface Receiver {
@@ -99,7 +100,10 @@ beforeEach(() => {
   clock = Date.now();
 });
 afterEach(async () => {
+  const received = receivers.flatMap((receiver) => receiver.requests.map((request) => JSON.parse(request.body)));
   await Promise.all(receivers.splice(0).map((receiver) => receiver.close()));
+  // Every body any receiver got is what the OpenAPI document's `webhooks` section says it is.
+  expect(received.flatMap((body) => webhookEventViolations(body))).toEqual([]);
 });
 afterAll(async () => {
   await stream.stop();
