@@ -6,15 +6,17 @@ import { createHandler as createTimerHandler } from '../../functions/offer-timer
 import { EndpointHealth } from '../../functions/webhook-deliveries/endpoint-health.ts';
 import { createHandler as createDeliveryHandler } from '../../functions/webhook-deliveries/handler.ts';
 import { RETRY_WINDOW_MS } from '../../functions/webhook-deliveries/schedule.ts';
+import { webhookEndpointRoutes } from '../../functions/webhook-endpoints/routes.ts';
 import { LocalOfferTimers } from '../../infra/local/offer-timers.ts';
 import { startTableStreamPoller, type TableStreamPoller } from '../../infra/local/table-stream.ts';
 import { LocalDeliveryQueue } from '../../infra/local/webhook-queue.ts';
 import { createDynamoClient } from '../../shared/db/sdk-table.ts';
 import { WebhookDeliveryStore } from '../../shared/db/webhook-deliveries.ts';
 import { DynamoWebhookEndpointStore } from '../../shared/db/webhook-endpoints.ts';
-import { ALLOW_LOOPBACK_SETTING } from '../../shared/net/public-address.ts';
+import { ALLOW_LOOPBACK_SETTING, type Resolver } from '../../shared/net/public-address.ts';
 import { QueueingDispatcher, setLocalDeliveryQueue } from '../../shared/webhooks/delivery-queue.ts';
 import { WebhookFanOut } from '../../shared/webhooks/fan-out.ts';
+import { apiEvent, lambdaContext } from '../support/events.ts';
 import { bearer, bodyOf, newPartner, startLocalApi, table } from '../support/local-api.ts';
 import { seedOffer } from '../support/offer-fixtures.ts';
 import { acceptFields, customerAt } from '../support/offer-page-forms.ts';
@@ -401,6 +403,58 @@ describe('webhook deliveries (stream → queue → delivery function → receive
     expect(timersOf(ended.summaryId)).toEqual([]);
   });
 
+  it('refuses at delivery a name that resolved publicly at registration and now resolves to 127.0.0.1: nothing is sent, the log says why', async () => {
+    // Arrange: registered while the name answers a public address (as the partner's DNS may).
+    const receiver = await startReceiver(200);
+    receivers.push(receiver);
+    const { partner } = await newPartner();
+    const port = new URL(receiver.url).port;
+    const publicly: Resolver = async () => [{ address: '93.184.215.14', family: 4 }];
+    const routes = webhookEndpointRoutes({
+      store: endpoints,
+      dispatcher: new QueueingDispatcher(deliveries, queue, () => new Date(clock)),
+      resolve: publicly,
+      allowLoopback: false,
+    });
+    const created = await routes(
+      apiEvent({
+        routeKey: 'POST /v1/webhook-endpoints',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ url: `https://hooks.rebinding.example:${port}/in`, events: ['offer.accepted'] }),
+        authorizer: { partnerId: partner.partnerId },
+      }),
+      lambdaContext,
+    );
+    expect(created.statusCode).toBe(201);
+    const endpoint = JSON.parse(created.body as string) as { endpointId: string };
+    // At delivery the same name answers loopback (DNS rebinding).
+    const deliverRebound = createDeliveryHandler(() => ({
+      deliveries,
+      endpoints,
+      health: new EndpointHealth(table),
+      queue,
+      now: () => new Date(clock),
+      random: () => 0.999,
+      attempt: { resolve: async () => [{ address: '127.0.0.1', family: 4 }], allowLoopback: false },
+    }));
+
+    // Act
+    await acceptOffer(partner.partnerId);
+    await queuedFor(endpoint.endpointId);
+    await queue.drain(deliverRebound);
+
+    // Assert
+    expect(receiver.requests).toHaveLength(0);
+    const log = (await deliveries.list(partner.partnerId, endpoint.endpointId, { limit: 5 })).deliveries;
+    expect(log).toEqual([
+      expect.objectContaining({
+        eventType: 'offer.accepted',
+        attempts: 1,
+        lastError: expect.stringMatching(/^refused: .*127\.0\.0\.1.*loopback/),
+      }),
+    ]);
+  });
+
   it('does not deliver to another partner’s endpoint, nor to a disabled one or an unsubscribed type', async () => {
     // Arrange
     const receiver = await startReceiver(200);
@@ -409,6 +463,15 @@ describe('webhook deliveries (stream → queue → delivery function → receive
     const other = await newPartner();
     const subscribed = await register(other.key, receiver.url, ['offer.accepted']);
     const unsubscribed = await register(mine.key, receiver.url, ['offer.declined']);
+    // Subscribed, but disabled (by 3 days of failures, as the delivery function disables one).
+    const disabled = await register(mine.key, receiver.url, ['offer.accepted']);
+    const health = new EndpointHealth(table);
+    const failingSince = new Date(clock - 4 * 24 * 3_600_000);
+    await health.failed((await endpoints.get(mine.partner.partnerId, disabled.endpointId))!, failingSince);
+    expect(
+      await health.failed((await endpoints.get(mine.partner.partnerId, disabled.endpointId))!, new Date(clock)),
+    ).toBe(true);
+    expect(await endpoints.get(mine.partner.partnerId, disabled.endpointId)).toMatchObject({ status: 'disabled' });
 
     // Act
     await acceptOffer(mine.partner.partnerId);
@@ -423,5 +486,6 @@ describe('webhook deliveries (stream → queue → delivery function → receive
     expect((await deliveries.list(mine.partner.partnerId, unsubscribed.endpointId, { limit: 5 })).deliveries).toEqual(
       [],
     );
+    expect((await deliveries.list(mine.partner.partnerId, disabled.endpointId, { limit: 5 })).deliveries).toEqual([]);
   });
 });
