@@ -11,7 +11,7 @@ import { LocalOfferTimers } from '../../infra/local/offer-timers.ts';
 import { startTableStreamPoller, type TableStreamPoller } from '../../infra/local/table-stream.ts';
 import { LocalDeliveryQueue } from '../../infra/local/webhook-queue.ts';
 import { createDynamoClient } from '../../shared/db/sdk-table.ts';
-import { WebhookDeliveryStore } from '../../shared/db/webhook-deliveries.ts';
+import { WebhookDeliveryStore, webhookDeliveryKeys } from '../../shared/db/webhook-deliveries.ts';
 import { DynamoWebhookEndpointStore } from '../../shared/db/webhook-endpoints.ts';
 import { ALLOW_LOOPBACK_SETTING, type Resolver } from '../../shared/net/public-address.ts';
 import { QueueingDispatcher, setLocalDeliveryQueue } from '../../shared/webhooks/delivery-queue.ts';
@@ -453,6 +453,55 @@ describe('webhook deliveries (stream → queue → delivery function → receive
         lastError: expect.stringMatching(/^refused: .*127\.0\.0\.1.*loopback/),
       }),
     ]);
+  });
+
+  it('keeps a delivery item 30 days: its TTL attribute is createdAt + 30 days, in epoch seconds', async () => {
+    // Arrange
+    const receiver = await startReceiver(200);
+    receivers.push(receiver);
+    const { partner, key } = await newPartner();
+    const endpoint = await register(key, receiver.url, ['offer.accepted']);
+
+    // Act
+    await acceptOffer(partner.partnerId);
+    await queuedFor(endpoint.endpointId);
+    await queue.drain(deliver);
+
+    // Assert
+    const [delivery] = (await deliveries.list(partner.partnerId, endpoint.endpointId, { limit: 5 })).deliveries;
+    const item = await table.get({
+      Key: {
+        PK: webhookDeliveryKeys.pk(partner.partnerId, endpoint.endpointId),
+        SK: webhookDeliveryKeys.sk(delivery!.deliveryId),
+      },
+    });
+    const thirtyDaysSeconds = 30 * 24 * 60 * 60;
+    expect(item?.expiresAtEpoch).toBe(Math.ceil(Date.parse(delivery!.createdAt) / 1000) + thirtyDaysSeconds);
+  });
+
+  it('cancels an offer’s expiry timers when it is exhausted', async () => {
+    // Arrange: an offer with an expiry and one acceptance allowed, its two timers created.
+    const { partner } = await newPartner();
+    const expiresAt = new Date(clock + 48 * 3_600_000).toISOString();
+    const offer = await seedOffer({ partnerId: partner.partnerId, expiresAt, maxAcceptances: 1 });
+    const timersOf = () =>
+      [...timers.pending.values()]
+        .filter((timer) => timer.input.summaryId === offer.summaryId)
+        .map((t) => t.input.kind);
+    for (let waited = 0; waited < 10_000 && timersOf().length < 2; waited += 50) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(timersOf().sort()).toEqual(['expired', 'expiring']);
+
+    // Act: its one acceptance.
+    const submission = await customer.openForm(offer);
+    expect((await customer.post(offer, 'accept', acceptFields(submission, { delegatedAdmin: 'no' }))).status).toBe(303);
+    for (let waited = 0; waited < 10_000 && timersOf().length > 0; waited += 50) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+
+    // Assert
+    expect(timersOf()).toEqual([]);
   });
 
   it('does not deliver to another partner’s endpoint, nor to a disabled one or an unsubscribed type', async () => {
