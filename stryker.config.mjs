@@ -27,11 +27,24 @@ export default {
   ignoreStatic: true,
   concurrency: 2,
   timeoutMS: 20_000,
+  // The pure modules, named one by one (a glob would silently take in whatever moves into a folder):
+  // domain rules, HTTP problem details and validation messages, i18n, the text and email rules, the
+  // customer form, visitors, checkout, the offer-page links and submission tokens.
   mutate: [
-    'shared/domain/**/*.ts',
+    'shared/domain/acceptance.ts',
+    'shared/domain/api-key.ts',
+    'shared/domain/errors.ts',
+    'shared/domain/idempotency.ts',
+    'shared/domain/offer.ts',
+    'shared/domain/offer-create.ts',
+    'shared/domain/offer-queries.ts',
+    'shared/domain/office.ts',
+    'shared/domain/partner.ts',
+    'shared/domain/summary-id.ts',
     'shared/http/problem.ts',
     'shared/http/validation.ts',
-    'shared/i18n/**/*.ts',
+    'shared/i18n/format.ts',
+    'shared/i18n/locale.ts',
     'shared/schemas/text.ts',
     'shared/schemas/email.ts',
     'functions/offer-page/form.ts',
