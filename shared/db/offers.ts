@@ -24,9 +24,11 @@ import {
   type Item,
   isConditionFailed,
   isTransactionCanceled,
+  type PutInput,
   type QueryInput,
   type Table,
   type TransactItem,
+  type TransactionCanceledError,
 } from './port.ts';
 import { GSI1 } from './table.ts';
 
@@ -153,6 +155,67 @@ function startKey(partnerId: string, after: OfferPosition): Item {
 }
 
 /**
+ * The items a new offer writes in one transaction (create and revise alike): the offer (fresh
+ * summary ID), its views counter, its reference claim and its idempotency record, with the index of
+ * the claim and the record (-1 when absent) for reading cancellation reasons. `referenceCondition`
+ * replaces the claim's "absent" condition (a revise moving a kept reference).
+ */
+function newOfferItems(
+  offer: Offer,
+  idempotency: IdempotencyRecord | undefined,
+  referenceCondition?: Pick<PutInput, 'ConditionExpression' | 'ExpressionAttributeValues'>,
+): { items: TransactItem[]; referenceIndex: number; idempotencyIndex: number } {
+  const items: TransactItem[] = [
+    { Put: { Item: offerToItem(offer), ConditionExpression: 'attribute_not_exists(PK)' } },
+    // Same partition as the offer, whose condition already guards a fresh summary ID.
+    { Put: { Item: offerViewsToItem(offer.summaryId, offer.views) } },
+  ];
+  const referenceIndex = offer.reference !== undefined ? items.length : -1;
+  if (offer.reference !== undefined) {
+    items.push({
+      Put: {
+        Item: offerReferenceToItem({ ...offer, reference: offer.reference }),
+        ...(referenceCondition ?? { ConditionExpression: 'attribute_not_exists(PK)' }),
+        // The claim names the offer holding the reference: the 409 hands it to the partner.
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      },
+    });
+  }
+  const idempotencyIndex = idempotency ? items.length : -1;
+  if (idempotency) {
+    items.push({
+      Put: {
+        Item: idempotencyToItem(idempotency),
+        ConditionExpression: IDEMPOTENCY_FREE_CONDITION,
+        ExpressionAttributeValues: { ':nowEpoch': epochSeconds(new Date(offer.createdAt)) },
+      },
+    });
+  }
+  return { items, referenceIndex, idempotencyIndex };
+}
+
+/**
+ * What a cancelled new-offer transaction means once the caller has ruled out its own items: a
+ * reference held by another offer (DuplicateReferenceError), a summary ID taken, or contention.
+ * @throws DuplicateReferenceError, or the error itself when none of these explains it.
+ */
+function newOfferFailure(
+  error: TransactionCanceledError,
+  offer: Offer,
+  referenceIndex: number,
+): { ok: false; reason: 'summary-id-taken' | 'contention' } {
+  if (error.codeAt(referenceIndex) === 'ConditionalCheckFailed' && offer.reference !== undefined) {
+    const holder = error.CancellationReasons[referenceIndex]?.Item?.summaryId;
+    throw new DuplicateReferenceError(offer.reference, typeof holder === 'string' ? holder : undefined);
+  }
+  if (error.codeAt(0) === 'ConditionalCheckFailed') return { ok: false, reason: 'summary-id-taken' };
+  if (error.CancellationReasons.some((reason) => reason.Code === 'TransactionConflict')) {
+    return { ok: false, reason: 'contention' };
+  }
+  throw error;
+}
+
+/**
  * The offer store for the partner-facing functions; the offer page reads and answers offers through
  * shared/db/customer-responses.ts with the same keys and item mapping.
  */
@@ -191,32 +254,7 @@ export class DynamoOfferStore implements OfferStore {
    * duplicates commits, and a failed create leaves none of them behind.
    */
   async create(offer: Offer, idempotency?: IdempotencyRecord): Promise<OfferWriteOutcome> {
-    const items: TransactItem[] = [
-      { Put: { Item: offerToItem(offer), ConditionExpression: 'attribute_not_exists(PK)' } },
-      // Same partition as the offer, whose condition already guards a fresh summary ID.
-      { Put: { Item: offerViewsToItem(offer.summaryId, offer.views) } },
-    ];
-    const referenceIndex = offer.reference !== undefined ? items.length : -1;
-    if (offer.reference !== undefined) {
-      items.push({
-        Put: {
-          Item: offerReferenceToItem({ ...offer, reference: offer.reference }),
-          ConditionExpression: 'attribute_not_exists(PK)',
-          // The claim names the offer holding the reference: the 409 hands it to the partner.
-          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-        },
-      });
-    }
-    const idempotencyIndex = idempotency ? items.length : -1;
-    if (idempotency) {
-      items.push({
-        Put: {
-          Item: idempotencyToItem(idempotency),
-          ConditionExpression: IDEMPOTENCY_FREE_CONDITION,
-          ExpressionAttributeValues: { ':nowEpoch': epochSeconds(new Date(offer.createdAt)) },
-        },
-      });
-    }
+    const { items, referenceIndex, idempotencyIndex } = newOfferItems(offer, idempotency);
     try {
       await this.table.transactWrite(items);
       return { ok: true };
@@ -225,15 +263,7 @@ export class DynamoOfferStore implements OfferStore {
       // The idempotency key wins over the rest: a replay must not be reported as a duplicate reference.
       if (error.codeAt(idempotencyIndex) === 'ConditionalCheckFailed')
         return { ok: false, reason: 'idempotency-key-taken' };
-      if (error.codeAt(referenceIndex) === 'ConditionalCheckFailed' && offer.reference !== undefined) {
-        const holder = error.CancellationReasons[referenceIndex]?.Item?.summaryId;
-        throw new DuplicateReferenceError(offer.reference, typeof holder === 'string' ? holder : undefined);
-      }
-      if (error.codeAt(0) === 'ConditionalCheckFailed') return { ok: false, reason: 'summary-id-taken' };
-      if (error.CancellationReasons.some((reason) => reason.Code === 'TransactionConflict')) {
-        return { ok: false, reason: 'contention' };
-      }
-      throw error;
+      return newOfferFailure(error, offer, referenceIndex);
     }
   }
 
@@ -262,36 +292,15 @@ export class DynamoOfferStore implements OfferStore {
     offer: Offer,
     idempotency?: IdempotencyRecord,
   ): Promise<OfferReviseOutcome> {
-    const items: TransactItem[] = [
-      { Put: { Item: offerToItem(offer), ConditionExpression: 'attribute_not_exists(PK)' } },
-      { Put: { Item: offerViewsToItem(offer.summaryId, offer.views) } },
-    ];
-    const referenceIndex = offer.reference !== undefined ? items.length : -1;
-    if (offer.reference !== undefined) {
-      const kept = offer.reference === old.reference;
-      items.push({
-        Put: {
-          Item: offerReferenceToItem({ ...offer, reference: offer.reference }),
-          ...(kept
-            ? {
-                ConditionExpression: 'attribute_not_exists(PK) OR summaryId = :revised',
-                ExpressionAttributeValues: { ':revised': old.summaryId },
-              }
-            : { ConditionExpression: 'attribute_not_exists(PK)' }),
-          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-        },
-      });
-    }
-    const idempotencyIndex = idempotency ? items.length : -1;
-    if (idempotency) {
-      items.push({
-        Put: {
-          Item: idempotencyToItem(idempotency),
-          ConditionExpression: IDEMPOTENCY_FREE_CONDITION,
-          ExpressionAttributeValues: { ':nowEpoch': epochSeconds(new Date(offer.createdAt)) },
-        },
-      });
-    }
+    // A reference kept from the old offer moves its claim: the claim may still name the old offer.
+    const keptReference =
+      offer.reference !== undefined && offer.reference === old.reference
+        ? {
+            ConditionExpression: 'attribute_not_exists(PK) OR summaryId = :revised',
+            ExpressionAttributeValues: { ':revised': old.summaryId },
+          }
+        : undefined;
+    const { items, referenceIndex, idempotencyIndex } = newOfferItems(offer, idempotency, keptReference);
     const oldIndex = items.length;
     items.push({
       Update: {
@@ -319,15 +328,7 @@ export class DynamoOfferStore implements OfferStore {
         const revisedBy = found.revisedBy;
         return { ok: false, reason: 'already-revised', ...(typeof revisedBy === 'string' ? { revisedBy } : {}) };
       }
-      if (error.codeAt(referenceIndex) === 'ConditionalCheckFailed' && offer.reference !== undefined) {
-        const holder = error.CancellationReasons[referenceIndex]?.Item?.summaryId;
-        throw new DuplicateReferenceError(offer.reference, typeof holder === 'string' ? holder : undefined);
-      }
-      if (error.codeAt(0) === 'ConditionalCheckFailed') return { ok: false, reason: 'summary-id-taken' };
-      if (error.CancellationReasons.some((reason) => reason.Code === 'TransactionConflict')) {
-        return { ok: false, reason: 'contention' };
-      }
-      throw error;
+      return newOfferFailure(error, offer, referenceIndex);
     }
   }
 
