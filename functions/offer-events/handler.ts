@@ -111,9 +111,10 @@ async function fanOutOfferChanges(
   const failures: DynamoDBBatchResponse['batchItemFailures'] = [];
   for (const record of records) {
     const change = offerChangeOf(record);
-    const events = change ? offerChangeEvents(change, process.env.PUBLIC_BASE_URL ?? '') : [];
     if (!change) continue;
     try {
+      // Inside the try: an item that cannot be read fails its own record, not the whole batch.
+      const events = offerChangeEvents(change, process.env.PUBLIC_BASE_URL ?? '');
       await updateTimers(change, events, timers);
       if (!fanOut || events.length === 0) continue;
       const partnerId =

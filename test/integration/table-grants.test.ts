@@ -8,12 +8,14 @@ import type { LocalDirectory } from '../../infra/local/directory.ts';
 import { createLocalGateway } from '../../infra/local/gateway.ts';
 import { LocalOfferTimers } from '../../infra/local/offer-timers.ts';
 import { LocalDeliveryQueue } from '../../infra/local/webhook-queue.ts';
+import { offerToItem } from '../../shared/db/offers.ts';
 import { createDocumentClient } from '../../shared/db/sdk-table.ts';
 import { FUNCTIONS, type FunctionName, type FunctionSpec } from '../../shared/routes.ts';
 import { setLocalDeliveryQueue } from '../../shared/webhooks/delivery-queue.ts';
 import { setLocalOfferTimers } from '../../shared/webhooks/offer-timers.ts';
 import { LeadingKeysProxy } from '../support/leading-keys-proxy.ts';
 import { bearer, bodyOf, newPartner } from '../support/local-api.ts';
+import { basicOffer } from '../support/offer.ts';
 import { acceptFields, customerAt } from '../support/offer-page-forms.ts';
 import { DIRECTORY_CREDENTIAL, office, startDirectory } from './office-fixtures.ts';
 
@@ -159,15 +161,18 @@ describe('each function within its own table grants', () => {
           summaryId: newOffer.summaryId,
           views: count,
         });
-      const inserted = marshall({
-        PK: 'OFFER#TEST-TIMERS',
-        SK: 'OFFER',
-        entity: 'offer',
-        summaryId: 'TEST-TIMERS',
-        partnerId: partner.partnerId,
-        createdAt: new Date().toISOString(),
-        expiresAt: new Date(Date.now() + 72 * 3_600_000).toISOString(),
-      });
+      // A whole offer item, as the create transaction writes it (the stream hands over the new image).
+      const inserted = marshall(
+        offerToItem(
+          basicOffer({
+            summaryId: 'TEST-TIMERS',
+            partnerId: partner.partnerId,
+            createdAt: new Date().toISOString(),
+            expiresAt: new Date(Date.now() + 72 * 3_600_000).toISOString(),
+          }),
+        ),
+        { removeUndefinedValues: true },
+      );
       const stream = handlers.get('offerEvents') as unknown as (
         event: DynamoDBStreamEvent,
       ) => Promise<DynamoDBBatchResponse>;
