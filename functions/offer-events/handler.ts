@@ -99,7 +99,8 @@ export function createHandler(
 
 /**
  * The webhook events of offer changes, each fanned out to the partner's subscribed endpoints. The
- * views counter carries no partner id: the offer item is read for it. Records whose events could
+ * views counter carries no partner id: the offer item is read for it, once per summary ID in the
+ * batch, and only when the change makes an event. Records whose events could
  * not be queued are returned as failures.
  */
 async function fanOutOfferChanges(
@@ -109,6 +110,17 @@ async function fanOutOfferChanges(
   timers: OfferTimers | undefined,
 ): Promise<DynamoDBBatchResponse['batchItemFailures']> {
   const failures: DynamoDBBatchResponse['batchItemFailures'] = [];
+  // One read per summary ID in a batch (a failed read is not kept, so the next record tries again).
+  const partners = new Map<string, Promise<string | undefined>>();
+  const partnerOf = (summaryId: string): Promise<string | undefined> => {
+    let partner = partners.get(summaryId);
+    if (!partner) {
+      partner = partnerOfOffer(summaryId);
+      partner.catch(() => partners.delete(summaryId));
+      partners.set(summaryId, partner);
+    }
+    return partner;
+  };
   for (const record of records) {
     const change = offerChangeOf(record);
     if (!change) continue;
@@ -120,7 +132,7 @@ async function fanOutOfferChanges(
       const partnerId =
         typeof change.newItem.partnerId === 'string'
           ? change.newItem.partnerId
-          : await partnerOfOffer(String(change.newItem.summaryId));
+          : await partnerOf(String(change.newItem.summaryId));
       if (!partnerId) continue;
       for (const webhookEvent of events) await fanOut.fanOut(partnerId, webhookEvent);
     } catch (error) {

@@ -5,6 +5,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { EventBridgePublisher, LogEventPublisher, publisherFromEnv } from '../../functions/offer-events/publisher.ts';
 import { acceptanceToItem, declineToItem, offerEventFromItem } from '../../shared/db/customer-responses.ts';
 import type { Acceptance, Decline, OfferEvent } from '../../shared/domain/acceptance.ts';
+import type { WebhookFanOut } from '../../shared/webhooks/fan-out.ts';
 
 const eventBridge = mockClient(EventBridgeClient);
 
@@ -209,5 +210,53 @@ describe('offerEvents handler (stream → bus)', () => {
     const result = await handler({ Records: [first, second] });
 
     expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: second.dynamodb.SequenceNumber }] });
+  });
+
+  it('reads the partner of a views counter once per summary ID in a batch, and fans out each first view', async () => {
+    // Arrange
+    const { createHandler } = await import('../../functions/offer-events/handler.ts');
+    const partnerReads: string[] = [];
+    const partnerOfOffer = async (summaryId: string) => {
+      partnerReads.push(summaryId);
+      return `partner-of-${summaryId}`;
+    };
+    const queued: string[] = [];
+    const fanOut = {
+      fanOut: async (partnerId: string, event: { type: string; data: unknown }) => {
+        queued.push(`${partnerId} ${event.type}`);
+        return 1;
+      },
+    } as unknown as WebhookFanOut;
+    const firstView = (summaryId: string) => {
+      sequence += 1;
+      return {
+        eventName: 'MODIFY',
+        dynamodb: {
+          SequenceNumber: String(sequence),
+          OldImage: marshall({ entity: 'offerViews', summaryId, views: 0 }) as never,
+          NewImage: marshall({ entity: 'offerViews', summaryId, views: 1 }) as never,
+        },
+      };
+    };
+    const handler = createHandler(
+      new LogEventPublisher(),
+      () => fanOut,
+      partnerOfOffer,
+      () => undefined,
+    );
+
+    // Act: the same first view twice (a replayed record) and another offer's first view.
+    const result = await handler({
+      Records: [firstView('S-1'), firstView('S-1'), firstView('S-2')] as DynamoDBRecord[],
+    });
+
+    // Assert
+    expect(result).toEqual({ batchItemFailures: [] });
+    expect(partnerReads).toEqual(['S-1', 'S-2']);
+    expect(queued).toEqual([
+      'partner-of-S-1 offer.viewed',
+      'partner-of-S-1 offer.viewed',
+      'partner-of-S-2 offer.viewed',
+    ]);
   });
 });
