@@ -593,6 +593,39 @@ describe('POST /v1/offers/{summaryId}/revise', () => {
     expect(await partnerItems(other.partner.partnerId)).toEqual({ offers: [], own: [] });
   });
 
+  it.each([
+    ['invalid JSON', '{"items": [', 400, 'malformed-json', 'body', 'json'],
+    ['an unknown field', JSON.stringify({ itemz: [] }), 400, 'invalid-request', 'body.itemz', 'unrecognized_key'],
+    ['a wrong type', JSON.stringify({ items: 'all' }), 400, 'invalid-request', 'body.items', 'invalid_type'],
+    [
+      'an unknown term',
+      JSON.stringify({ items: [{ sku: 'M365_BUSINESS_BASIC', licenses: 5, term: 'P2Y' }] }),
+      422,
+      'term-not-sold',
+      'body.items[0].term',
+      'unknown_term',
+    ],
+  ])(
+    'refuses %s with a problem naming the field and the rule, writing nothing',
+    async (_case, raw, status, type, field, rule) => {
+      const { key, office, partner } = await readyPartner();
+      const old = await created(key, office.officeId);
+
+      const response = await fetch(`${api.baseUrl}/v1/offers/${old.summaryId}/revise`, {
+        method: 'POST',
+        headers: { ...bearer(key), 'content-type': 'application/json', 'idempotency-key': 'rev-bad' },
+        body: raw,
+      });
+
+      const problem = await expectProblem(response, status, type);
+      expect(problem.errors).toEqual([expect.objectContaining({ field, rule })]);
+      expect(await storedOffer(old.summaryId)).not.toHaveProperty('revisedBy');
+      const { offers, own } = await partnerItems(partner.partnerId);
+      expect(offers).toHaveLength(1);
+      expect(own.filter((item) => item.entity === 'idempotency')).toHaveLength(0);
+    },
+  );
+
   it('applies the seat cap to the revised lines: 422 naming them, the old offer still active', async () => {
     const { key, office, partner } = await readyPartner();
     const old = await created(key, office.officeId);

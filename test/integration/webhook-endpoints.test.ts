@@ -102,6 +102,60 @@ describe('registering and reading webhook endpoints', () => {
   });
 });
 
+describe('bad input on the webhook endpoints API', () => {
+  it.each([
+    ['invalid JSON', '{"url": ', 'malformed-json', 'body', 'json'],
+    [
+      'an unknown event type',
+      JSON.stringify({ url: PUBLIC_URL, events: ['offer.exploded'] }),
+      'invalid-request',
+      'body.events[0]',
+      'invalid_value',
+    ],
+    [
+      'an unknown field',
+      JSON.stringify({ url: PUBLIC_URL, events: ['offer.accepted'], secret: 'mine' }),
+      'invalid-request',
+      'body.secret',
+      'unrecognized_key',
+    ],
+  ])(
+    'refuses %s on create with a 400 naming the field and the rule, writing nothing',
+    async (_case, raw, type, field, rule) => {
+      const { key } = await newPartner();
+
+      const response = await fetch(`${api.baseUrl}/v1/webhook-endpoints`, {
+        method: 'POST',
+        headers: { ...bearer(key), 'content-type': 'application/json' },
+        body: raw,
+      });
+
+      expect(response.status).toBe(400);
+      expect(response.headers.get('content-type')).toBe('application/problem+json');
+      const problem = await bodyOf(response);
+      expect(problem.type).toBe(PROBLEM + type);
+      expect(problem.errors).toEqual([expect.objectContaining({ field, rule })]);
+      expect((await bodyOf(await call('GET', '/v1/webhook-endpoints', key))).webhookEndpoints).toEqual([]);
+    },
+  );
+
+  it.each(['GET', 'DELETE'])(
+    'answers %s of a malformed endpoint id with a 404 problem, touching nothing',
+    async (method) => {
+      const { key } = await newPartner();
+      const kept = await bodyOf(await register(key));
+
+      const response = await call(method, '/v1/webhook-endpoints/not%20an%20id%27%3B', key);
+
+      expect(response.status).toBe(404);
+      expect(response.headers.get('content-type')).toBe('application/problem+json');
+      expect((await bodyOf(await call('GET', '/v1/webhook-endpoints', key))).webhookEndpoints).toEqual([
+        expect.objectContaining({ endpointId: kept.endpointId }),
+      ]);
+    },
+  );
+});
+
 describe('Idempotency-Key on registration', () => {
   const registerWithKey = (key: string, idempotencyKey: string, body: unknown) =>
     fetch(`${api.baseUrl}/v1/webhook-endpoints`, {
