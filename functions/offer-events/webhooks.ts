@@ -73,7 +73,7 @@ export function offerChangeEvents(change: OfferChange, publicBaseUrl: string): W
     }
     return events;
   }
-  const { PK: _pk, SK: _sk, GSI1PK: _g1, GSI1SK: _g1s, entity: _entity, ...offer } = change.newItem;
+  const offer = change.newItem;
   if (change.eventName === 'INSERT') {
     const createdAt = text(offer.createdAt) ?? change.at;
     events.push({
