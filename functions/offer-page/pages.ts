@@ -7,7 +7,7 @@ import type { Locale } from '../../shared/i18n/locale.ts';
 import { layout } from '../../shared/offer-page/layout.ts';
 import { offerPath } from '../../shared/offer-page/links.ts';
 import { liveTotalsScript } from '../../shared/offer-page/live-totals.ts';
-import { PAGE_TEXT, type PageText } from '../../shared/offer-page/page-text.ts';
+import { PAGE_TEXT, type PageText, termText } from '../../shared/offer-page/page-text.ts';
 import { disclosures } from '../../shared/render/disclosures.ts';
 import { html, type SafeHtml } from '../../shared/render/html.ts';
 import { ACCEPT_FIELD_LIMITS, AGREEMENT_FIELD, hasTermChoice, termFieldName } from './form.ts';
@@ -22,7 +22,6 @@ import {
   quantityRuleNotes,
   type ShownLine,
   termPart,
-  termText,
 } from './pricing-view.ts';
 
 /** Form values as the customer typed them, and the errors to show next to each field. */

@@ -8,17 +8,12 @@ import { findSubscription } from '../../shared/catalog/catalog.ts';
 import { CANCELLATION_WINDOW_HOURS, commitmentClock } from '../../shared/catalog/commitment.ts';
 import { formatMoney } from '../../shared/catalog/money.ts';
 import { QUANTITY_RULES } from '../../shared/catalog/quantity-rules.ts';
-import {
-  BILLING_PERIOD_MONTHS,
-  type BillingFrequency,
-  type CommitmentTerm,
-  TERM_MONTHS,
-} from '../../shared/catalog/terms.ts';
+import type { BillingFrequency, CommitmentTerm } from '../../shared/catalog/terms.ts';
 import { lineTotal, type PricedLine, totals } from '../../shared/catalog/totals.ts';
 import { type LinePrice, type LineTermOption, lineTerm, type OfferLine } from '../../shared/domain/offer.ts';
 import { formatCalendarDate, formatDateTime, formatNumber } from '../../shared/i18n/format.ts';
 import type { Locale } from '../../shared/i18n/locale.ts';
-import type { PageText } from '../../shared/offer-page/page-text.ts';
+import { type PageText, termText } from '../../shared/offer-page/page-text.ts';
 import { html, type SafeHtml } from '../../shared/render/html.ts';
 import { hasTermChoice, termChoiceValue, termFieldName } from './form.ts';
 
@@ -59,12 +54,6 @@ export function postedCount(value: string | undefined, fallback: number, min: nu
   if (!WHOLE_NUMBER.test(value)) return undefined;
   const count = Number(value);
   return count >= min && count <= max ? count : undefined;
-}
-
-/** A term and its billing in words: "1-year commitment, paid up front". */
-export function termText(term: CommitmentTerm, billingFrequency: BillingFrequency, text: PageText): string {
-  const upFront = BILLING_PERIOD_MONTHS[billingFrequency] === TERM_MONTHS[term];
-  return `${text.termName[term]}, ${text.billing(billingFrequency, upFront)}`;
 }
 
 /** "$84.00 per license per year ($7.00 per license per month)", or per month alone for monthly bills. */

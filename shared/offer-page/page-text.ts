@@ -1,5 +1,5 @@
 import type { QuantityRule } from '../catalog/quantity-rules.ts';
-import type { BillingFrequency, CommitmentTerm } from '../catalog/terms.ts';
+import { BILLING_PERIOD_MONTHS, type BillingFrequency, type CommitmentTerm, TERM_MONTHS } from '../catalog/terms.ts';
 import { formatNumber } from '../i18n/format.ts';
 import type { Locale } from '../i18n/locale.ts';
 
@@ -390,3 +390,9 @@ export const PAGE_TEXT: Record<Locale, PageText> = {
       'Muitas pessoas estão respondendo a esta oferta agora e sua resposta não foi salva. Volte e envie novamente em alguns segundos.',
   },
 };
+
+/** A term and its billing in words: "1-year commitment, paid up front". */
+export function termText(term: CommitmentTerm, billingFrequency: BillingFrequency, text: PageText): string {
+  const upFront = BILLING_PERIOD_MONTHS[billingFrequency] === TERM_MONTHS[term];
+  return `${text.termName[term]}, ${text.billing(billingFrequency, upFront)}`;
+}

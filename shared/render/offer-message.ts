@@ -1,18 +1,12 @@
 import { findSubscription } from '../catalog/catalog.ts';
 import { CANCELLATION_WINDOW_HOURS, commitmentClock } from '../catalog/commitment.ts';
 import { formatMoney } from '../catalog/money.ts';
-import {
-  BILLING_PERIOD_MONTHS,
-  type BillingFrequency,
-  COMMITMENT_TERMS,
-  type CommitmentTerm,
-  TERM_MONTHS,
-} from '../catalog/terms.ts';
+import { COMMITMENT_TERMS, type CommitmentTerm } from '../catalog/terms.ts';
 import { lineTotal, type PricedLine, type Totals, totals } from '../catalog/totals.ts';
 import { lineTerm, type Offer, type OfferLine, offerContact, offerLogoUrl } from '../domain/offer.ts';
 import { formatCalendarDate, formatDateTime, formatNumber } from '../i18n/format.ts';
 import type { Locale } from '../i18n/locale.ts';
-import { PAGE_TEXT, type PageText } from '../offer-page/page-text.ts';
+import { PAGE_TEXT, type PageText, termText } from '../offer-page/page-text.ts';
 import { disclosures } from './disclosures.ts';
 import { html, type SafeHtml } from './html.ts';
 
@@ -153,11 +147,6 @@ interface MessageLine {
   readonly existingSubscribersNote?: string;
 }
 
-function termAndBilling(term: CommitmentTerm, billingFrequency: BillingFrequency, text: PageText): string {
-  const upFront = BILLING_PERIOD_MONTHS[billingFrequency] === TERM_MONTHS[term];
-  return `${text.termName[term]}, ${text.billing(billingFrequency, upFront)}`;
-}
-
 function pricedLine(line: OfferLine): PricedLine | undefined {
   if (line.unitPrice === undefined) return undefined;
   return {
@@ -198,7 +187,7 @@ function otherChoices(line: OfferLine, locale: Locale, t: Strings, text: PageTex
   );
   if (others.length === 0) return undefined;
   const described = others.map((option) => {
-    const words = lowerFirst(termAndBilling(option.term, option.billingFrequency, text));
+    const words = lowerFirst(termText(option.term, option.billingFrequency, text));
     if (option.unitPrice === undefined) return `${words}, ${lowerFirst(text.priceAtCheckout)}`;
     const priced: PricedLine = {
       currency: option.unitPrice.currency,
@@ -312,7 +301,7 @@ export function buildOfferMessage(offer: Offer, locale: Locale, url: string): Of
       sku: item.sku,
       name: subscription?.name ?? item.sku,
       licenses: t.licenses(item.licenses),
-      termAndBilling: termAndBilling(term, billingFrequency, pageText),
+      termAndBilling: termText(term, billingFrequency, pageText),
       ...(pricing ? { pricing: linePricing(pricing, locale, t, pageText) } : {}),
       ...(choices ? { choices } : {}),
       ...(subscription?.existingSubscribersOnly

@@ -1,5 +1,4 @@
 import { createHandler } from '../../functions/offer-events/handler.ts';
-import type { OfferEventPublisher } from '../../functions/offer-events/publisher.ts';
 import { startTableStreamPoller, type TableStreamPoller } from '../../infra/local/table-stream.ts';
 import { DynamoCustomerResponseStore } from '../../shared/db/customer-responses.ts';
 import { liteTableFromEnv } from '../../shared/db/dynamodb-lite.ts';
@@ -10,6 +9,7 @@ import { submissionIdOf } from '../../shared/offer-page/submission-token.ts';
 import { bearer, bodyOf, newPartner, startLocalApi, table } from '../support/local-api.ts';
 import { seedOffer } from '../support/offer-fixtures.ts';
 import { acceptFields, browserRequest, customerAt } from '../support/offer-page-forms.ts';
+import { RecordingPublisher } from '../support/recording-publisher.ts';
 
 // The page function reads its checkout template when the local gateway first loads it (on the
 // first request of this file): one with every placeholder, the new ones included.
@@ -17,15 +17,6 @@ const CHECKOUT_TEMPLATE =
   'https://checkout.example.com/buy?advisor={advisorCode}&offer={summaryId}&items={items}&terms={terms}&lines={lines}&da={delegatedAdmin}';
 const configuredTemplate = process.env.CHECKOUT_URL_TEMPLATE;
 process.env.CHECKOUT_URL_TEMPLATE = CHECKOUT_TEMPLATE;
-
-/** Keeps what the stream handler publishes, as EventBridge would receive it. */
-class RecordingPublisher implements OfferEventPublisher {
-  readonly events: OfferEvent[] = [];
-  async publish(events: readonly OfferEvent[]): Promise<number[]> {
-    this.events.push(...events);
-    return [];
-  }
-}
 
 const dynamo = createDynamoClient(process.env.DDB_ENDPOINT);
 const publisher = new RecordingPublisher();

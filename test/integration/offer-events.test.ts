@@ -1,5 +1,4 @@
 import { createHandler } from '../../functions/offer-events/handler.ts';
-import type { OfferEventPublisher } from '../../functions/offer-events/publisher.ts';
 import { startTableStreamPoller, type TableStreamPoller } from '../../infra/local/table-stream.ts';
 import { createDynamoClient } from '../../shared/db/sdk-table.ts';
 import type { OfferEvent } from '../../shared/domain/acceptance.ts';
@@ -7,15 +6,7 @@ import { submissionIdOf } from '../../shared/offer-page/submission-token.ts';
 import { startLocalApi, table } from '../support/local-api.ts';
 import { seedOffer } from '../support/offer-fixtures.ts';
 import { acceptFields, customerAt } from '../support/offer-page-forms.ts';
-
-/** Keeps what the handler publishes, as EventBridge would receive it. */
-class RecordingPublisher implements OfferEventPublisher {
-  readonly events: OfferEvent[] = [];
-  async publish(events: readonly OfferEvent[]): Promise<number[]> {
-    this.events.push(...events);
-    return [];
-  }
-}
+import { RecordingPublisher } from '../support/recording-publisher.ts';
 
 const dynamo = createDynamoClient(process.env.DDB_ENDPOINT);
 const publisher = new RecordingPublisher();

@@ -1,4 +1,5 @@
 import type { Offer } from '../../shared/domain/offer.ts';
+import type { Partner } from '../../shared/domain/partner.ts';
 import { generateSummaryId } from '../../shared/domain/summary-id.ts';
 
 /** An offer as the create transaction would have made it (no items written). */
@@ -43,4 +44,19 @@ export function basicOffer(overrides: Partial<Offer> = {}): Offer {
     createdAt: '2026-11-01T00:00:00.000Z',
     ...overrides,
   });
+}
+
+/** A delegated-administration-certified partner with 10 customers, created and updated at `at`. */
+export function partnerFixture(at: Date, overrides: Partial<Partner> = {}): Partner {
+  return {
+    partnerId: 'p-1',
+    name: 'Fabrikam',
+    advisorCode: '4400001',
+    customerCount: 10,
+    delegatedAdminCertified: true,
+    contact: { name: 'Pat', email: 'pat@fabrikam.example' },
+    createdAt: at.toISOString(),
+    updatedAt: at.toISOString(),
+    ...overrides,
+  };
 }

@@ -14,24 +14,10 @@ import {
 } from '../../shared/domain/offer-create.ts';
 import { offerNotFound } from '../../shared/domain/offer-queries.ts';
 import type { Office } from '../../shared/domain/office.ts';
-import type { Partner } from '../../shared/domain/partner.ts';
 import { mapError } from '../../shared/http/problem.ts';
+import { partnerFixture } from '../support/offer.ts';
 
 const NOW = new Date('2026-11-24T12:00:00.000Z');
-
-function partnerFixture(overrides: Partial<Partner> = {}): Partner {
-  return {
-    partnerId: 'p-1',
-    name: 'Fabrikam',
-    advisorCode: '4400001',
-    customerCount: 10,
-    delegatedAdminCertified: true,
-    contact: { name: 'Pat', email: 'pat@fabrikam.example' },
-    createdAt: NOW.toISOString(),
-    updatedAt: NOW.toISOString(),
-    ...overrides,
-  };
-}
 
 function officeFixture(overrides: Partial<Office> = {}): Office {
   return {
@@ -82,7 +68,7 @@ function fakeStore(
   let attempts = 0;
   const store: OfferCreateDeps['store'] = {
     loadCreationContext: async () => ({
-      partner: partnerFixture(),
+      partner: partnerFixture(NOW),
       office: officeFixture(),
       ...(options.recordAtLoad ? { idempotency: options.recordAtLoad } : {}),
     }),
@@ -309,7 +295,7 @@ describe('OfferCreateService.create', () => {
     const loaded = store.loadCreationContext;
     store.loadCreationContext = async (...args) => ({
       ...(await loaded(...args)),
-      partner: partnerFixture({ logoUrl: 'https://fabrikam.example/logo.png' }),
+      partner: partnerFixture(NOW, { logoUrl: 'https://fabrikam.example/logo.png' }),
     });
     const input = inputFixture({
       items: [{ sku: 'M365_E3', licenses: 5, note: 'not stored' } as CreateOfferInput['items'][number]],
@@ -394,7 +380,9 @@ describe('OfferCreateService.create', () => {
 
 describe('checkPartner', () => {
   it('refuses delegated administration to an uncertified partner, located at delegated administration', () => {
-    expect(() => checkPartner(partnerFixture({ delegatedAdminCertified: false }), { delegatedAdmin: true })).toThrow(
+    expect(() =>
+      checkPartner(partnerFixture(NOW, { delegatedAdminCertified: false }), { delegatedAdmin: true }),
+    ).toThrow(
       expect.objectContaining({
         kind: 'forbidden',
         type: 'delegated-admin-not-certified',
@@ -410,7 +398,7 @@ describe('checkPartner', () => {
   });
 
   it('refuses a partner with 100 customers or more, and a missing profile', () => {
-    expect(() => checkPartner(partnerFixture({ customerCount: 100 }), { delegatedAdmin: false })).toThrow(
+    expect(() => checkPartner(partnerFixture(NOW, { customerCount: 100 }), { delegatedAdmin: false })).toThrow(
       expect.objectContaining({ kind: 'forbidden', type: 'too-many-customers' }),
     );
     expect(() => checkPartner(undefined, { delegatedAdmin: false })).toThrow(
@@ -590,7 +578,7 @@ const CASES: [string, () => unknown, Record<string, unknown>][] = [
   ],
   [
     'too-many',
-    () => checkPartner(partnerFixture({ customerCount: 100 }), { delegatedAdmin: false }),
+    () => checkPartner(partnerFixture(NOW, { customerCount: 100 }), { delegatedAdmin: false }),
     {
       type: 'urn:purchase-offers:problem:too-many-customers',
       title: 'Offers are for smaller partners',
@@ -600,7 +588,7 @@ const CASES: [string, () => unknown, Record<string, unknown>][] = [
   ],
   [
     'da',
-    () => checkPartner(partnerFixture({ delegatedAdminCertified: false }), { delegatedAdmin: true }),
+    () => checkPartner(partnerFixture(NOW, { delegatedAdminCertified: false }), { delegatedAdmin: true }),
     {
       type: 'urn:purchase-offers:problem:delegated-admin-not-certified',
       title: 'Not certified for delegated administration',

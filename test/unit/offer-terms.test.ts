@@ -11,9 +11,8 @@ import {
   offerLine,
 } from '../../shared/domain/offer-create.ts';
 import type { Office } from '../../shared/domain/office.ts';
-import type { Partner } from '../../shared/domain/partner.ts';
 import { mapError } from '../../shared/http/problem.ts';
-import { basicOffer } from '../support/offer.ts';
+import { basicOffer, partnerFixture } from '../support/offer.ts';
 
 const NOW = new Date('2026-11-24T12:00:00.000Z');
 
@@ -223,19 +222,6 @@ describe('the Business-family seat cap across lines', () => {
   });
 });
 
-function partnerFixture(): Partner {
-  return {
-    partnerId: 'p-1',
-    name: 'Fabrikam',
-    advisorCode: '4400001',
-    customerCount: 10,
-    delegatedAdminCertified: true,
-    contact: { name: 'Pat', email: 'pat@fabrikam.example' },
-    createdAt: NOW.toISOString(),
-    updatedAt: NOW.toISOString(),
-  };
-}
-
 function officeFixture(officeId = 'o-1'): Office {
   return {
     partnerId: 'p-1',
@@ -281,7 +267,7 @@ function reviseStore(old: Offer | undefined, outcomes: OfferReviseOutcome[] = []
   const revised: { old: Pick<Offer, 'summaryId'>; offer: Offer; record?: IdempotencyRecord }[] = [];
   const store: OfferCreateDeps['store'] = {
     loadCreationContext: async (_partnerId, officeId) => ({
-      partner: partnerFixture(),
+      partner: partnerFixture(NOW),
       office: officeFixture(officeId),
       ...(recordAtLoad ? { idempotency: recordAtLoad } : {}),
     }),
