@@ -30,8 +30,16 @@ export interface FormText {
   };
 }
 
+// Intl formatters are costly to build; one per locale for the life of the function instance.
+const listFormats = new Map<Locale, Intl.ListFormat>();
+
 function list(locale: Locale, names: readonly string[]): string {
-  return new Intl.ListFormat(locale, { style: 'long', type: 'conjunction' }).format(names);
+  let format = listFormats.get(locale);
+  if (format === undefined) {
+    format = new Intl.ListFormat(locale, { style: 'long', type: 'conjunction' });
+    listFormats.set(locale, format);
+  }
+  return format.format(names);
 }
 
 export const FORM_TEXT: Record<Locale, FormText> = {
