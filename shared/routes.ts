@@ -228,6 +228,23 @@ export const FUNCTIONS = {
     env: ['WEBHOOK_QUEUE_URL'],
     webhookQueue: 'enqueue',
   },
+  console: {
+    entry: 'functions/console/handler.ts',
+    description:
+      'Partner console: sign-in with an API key, offers list and detail, the create-offer wizard (server-rendered pages)',
+    // The console signs partners in with their API keys and then does what the partner API does for
+    // them, through the same domain services: the union of the partner functions' grants (narrowed
+    // as pages land), plus its own sessions partition.
+    table: [
+      { actions: ['GetItem', 'PutItem', 'UpdateItem'], partitions: [PARTITIONS.console] },
+      { actions: ['GetItem'], partitions: [PARTITIONS.apiKey] },
+      { actions: ['GetItem', 'BatchGetItem', 'PutItem'], partitions: [PARTITIONS.partner] },
+      { actions: ['Query', 'BatchGetItem'], partitions: [PARTITIONS.offices, PARTITIONS.officeSyncState] },
+      { actions: ['GetItem', 'Query', 'BatchGetItem', 'PutItem', 'UpdateItem'], partitions: [PARTITIONS.offer] },
+      { actions: ['Query'], partitions: [PARTITIONS.partner], index: 'GSI1' },
+    ],
+    env: ['PUBLIC_BASE_URL', 'CHECKOUT_URL_TEMPLATE'],
+  },
 } as const satisfies Record<string, FunctionSpec>;
 
 export type FunctionName = keyof typeof FUNCTIONS;
@@ -303,6 +320,22 @@ const DECLARED_ROUTES = [
     function: 'webhookEndpoints',
     auth: 'partner',
   },
+  // The partner console: server-rendered pages, public routes that check the console session
+  // themselves (functions/console/session.ts); sign-in is throttled per client in the function.
+  { method: 'GET', path: '/console', function: 'console', auth: 'public' },
+  { method: 'POST', path: '/console/sign-in', function: 'console', auth: 'public', throttle: CUSTOMER_FORM_THROTTLE },
+  { method: 'POST', path: '/console/sign-out', function: 'console', auth: 'public' },
+  { method: 'GET', path: '/console/offers', function: 'console', auth: 'public' },
+  // Page 1 of the wizard (Select options); page 2 (Send) is the new offer's /send page.
+  { method: 'GET', path: '/console/offers/new', function: 'console', auth: 'public' },
+  { method: 'POST', path: '/console/offers/new', function: 'console', auth: 'public' },
+  { method: 'GET', path: '/console/offers/{summaryId}', function: 'console', auth: 'public' },
+  { method: 'GET', path: '/console/offers/{summaryId}/send', function: 'console', auth: 'public' },
+  { method: 'GET', path: '/console/offers/{summaryId}/qr.svg', function: 'console', auth: 'public' },
+  { method: 'POST', path: '/console/offers/{summaryId}/deactivate', function: 'console', auth: 'public' },
+  { method: 'GET', path: '/console/offers/{summaryId}/revise', function: 'console', auth: 'public' },
+  { method: 'POST', path: '/console/offers/{summaryId}/revise', function: 'console', auth: 'public' },
+  { method: 'POST', path: '/console/offices/sync', function: 'console', auth: 'public' },
   // Customer pages are public: tighter throttling than the partner API, per route.
   { method: 'GET', path: '/o/{code}', function: 'offerPage', auth: 'public', throttle: CUSTOMER_PAGE_THROTTLE },
   // Link checkers and mail scanners probe links with HEAD: answered like GET, without a body or a view.

@@ -190,7 +190,10 @@ export function createLocalGateway(options: LocalGatewayOptions = {}): Server {
 
     const matches = routes
       .map((compiled) => ({ compiled, match: compiled.pattern.exec(url.pathname) }))
-      .filter((candidate) => candidate.match !== null);
+      .filter((candidate) => candidate.match !== null)
+      // As API Gateway: a literal segment wins over a {parameter} (`/console/offers/new` over
+      // `/console/offers/{summaryId}`).
+      .sort((a, b) => a.compiled.params.length - b.compiled.params.length);
     const found = matches.find((candidate) => candidate.compiled.route.method === method);
     // Unmatched requests take API Gateway's `$default` route, as deployed.
     const route: Pick<Route, 'function' | 'auth'> = found?.compiled.route ?? {

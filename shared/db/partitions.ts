@@ -28,6 +28,11 @@ export const PARTITIONS = {
    * own, so the delivery function writes no partner, offer or endpoint configuration item with it.
    */
   webhookDeliveries: 'WHDELIVERY#*',
+  /**
+   * Partner console sessions (`CONSOLE#SESSION#<sha256 of the session id>`) and sign-in throttle
+   * counters: a family of their own, so only the console reaches them.
+   */
+  console: 'CONSOLE#*',
 } as const;
 
 export type PartitionPattern = (typeof PARTITIONS)[keyof typeof PARTITIONS];
