@@ -53,7 +53,7 @@ export const getOfferMessage = partnerRoute(
 export const getOfferQr = partnerRoute({ path: summaryIdPath }, async ({ partnerId, path }) => {
   const offer = await queries.get(partnerId, path.summaryId);
   // Loaded on first use: the QR encoder is the largest module here and only this route needs it.
-  const { qrSvg } = await import('./qr.ts');
+  const { qrSvg } = await import('../../shared/render/qr.ts');
   return {
     statusCode: 200,
     headers: {

@@ -1,4 +1,4 @@
-import { qrSvg } from '../../functions/offers-read/qr.ts';
+import { qrSvg } from '../../shared/render/qr.ts';
 import { unitPrice } from '../../shared/catalog/price-lists.ts';
 import type { BillingFrequency, CommitmentTerm } from '../../shared/catalog/terms.ts';
 import type { Offer, OfferLine } from '../../shared/domain/offer.ts';

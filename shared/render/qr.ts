@@ -1,5 +1,5 @@
 import qrcode from 'qrcode-generator';
-import { escapeHtml } from '../../shared/render/html.ts';
+import { escapeHtml } from './html.ts';
 
 const QUIET_ZONE = 4;
 
