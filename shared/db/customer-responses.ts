@@ -4,6 +4,7 @@ import {
   type AcceptanceReader,
   type CustomerResponseStore,
   type Decline,
+  type DeclinePage,
   OfferBusyError,
   type OfferEvent,
   type RecordedResponse,
@@ -12,7 +13,7 @@ import {
 import type { Offer } from '../domain/offer.ts';
 import { logger } from '../observability/logger.ts';
 import { retry } from '../retry.ts';
-import { OFFER_STATUS_CONDITIONS, offerFromItem, offerKeys, offerViewsKeys, viewsFromItem } from './offers.ts';
+import { OFFER_STATUS_CONDITIONS, offerFromItem, offerKeys } from './offers.ts';
 import { type Item, isTransactionCanceled, type Table } from './port.ts';
 
 /**
@@ -22,8 +23,8 @@ import { type Item, isTransactionCanceled, type Table } from './port.ts';
  * counter and a claim on the submission (SK `SUBMISSION#<submissionId>`, entity `submission`, naming
  * the response kind), put only if absent: whichever answer comes first takes the submission, so a
  * replay records nothing twice and one form cannot both accept and decline. Views are not counted
- * here on the offer item but on its views counter item (offerViewsKeys), which the transactions
- * never touch. An acceptance item is the customer's evidence snapshot, stored whole as recorded
+ * here: a view is a record of its own (shared/db/offer-views.ts), added to the offer's views
+ * counter later, which the transactions never touch. An acceptance item is the customer's evidence snapshot, stored whole as recorded
  * (names, lines with their terms and prices, versions, the agreement attestation) and never
  * updated: its one write is the conditional put below, and readers get back exactly what was put.
  */
@@ -32,6 +33,7 @@ export const customerResponseKeys = {
   declineSk: (submissionId: string) => `DECLINE#${submissionId}`,
   submissionSk: (submissionId: string) => `SUBMISSION#${submissionId}`,
   acceptancePrefix: 'ACCEPT#',
+  declinePrefix: 'DECLINE#',
 };
 
 /** The claim on a submission: which kind of answer took it. */
@@ -120,9 +122,34 @@ export const CONFLICT_BUDGET_MS = 3_000;
 export interface CustomerResponseStoreOptions {
   /** Backoff between conflicting attempts; tests pass a no-op. */
   readonly sleep?: (ms: number) => Promise<void>;
-  /** Milliseconds, for the conflict budget; tests pass a fake clock. */
+  /** Milliseconds, for the conflict budget and the view cache; tests pass a fake clock. */
   readonly clock?: () => number;
+  /** Where counted views are recorded (the page: DynamoViewLog); none: views are not recorded. */
+  readonly views?: ViewRecorder;
+  /** How long a view waits for its record (ms); VIEW_WAIT_MS unless given. */
+  readonly viewWaitMs?: number;
+  /** How long an offer read for views is reused (ms); VIEW_CACHE_MS unless given. */
+  readonly viewCacheMs?: number;
 }
+
+/** Records one counted view (shared/db/offer-views.ts DynamoViewLog on AWS). */
+export interface ViewRecorder {
+  record(summaryId: string, now: Date): Promise<void>;
+}
+
+/**
+ * A view waits at most this long (ms) for its record: DynamoDB answers a PutItem in single-digit
+ * milliseconds, and the page client connects within this on a cold start too.
+ */
+export const VIEW_WAIT_MS = 200;
+/**
+ * An offer read for a view is reused for this long (ms) by the same execution environment: a
+ * popular link reads its offer once per environment per 5 s instead of once per view. Answers are
+ * unaffected: accept and decline read the offer strongly consistent and write under its status.
+ */
+export const VIEW_CACHE_MS = 5_000;
+/** At most this many offers cached per environment (each a few KB). */
+const VIEW_CACHE_ENTRIES = 500;
 
 function isTransactionConflict(error: unknown): boolean {
   return isTransactionCanceled(error) && error.CancellationReasons.some((r) => r.Code === 'TransactionConflict');
@@ -134,41 +161,69 @@ function isTransactionConflict(error: unknown): boolean {
  * adapter).
  */
 export class DynamoCustomerResponseStore implements CustomerResponseStore, AcceptanceReader {
+  /** Offers read for views, by summary ID, in insertion order (the oldest is evicted first). */
+  private readonly cache = new Map<string, { offer: Offer; until: number }>();
+
   constructor(
     private readonly table: Table,
     private readonly options: CustomerResponseStoreOptions = {},
   ) {}
 
-  /**
-   * The offer (GetItem, strongly consistent: a link opened right after it was created must work)
-   * and, for a person, `ADD views :one` on its counter item, sent together so a view costs one
-   * round trip. The counter update is conditioned on the counter existing, so an unknown code
-   * writes nothing; it never touches the offer item, so it cannot conflict with an accept
-   * transaction. A failed count is logged and the page is still served.
-   */
-  async viewOffer(summaryId: string, countView: boolean): Promise<Offer | undefined> {
-    const read = this.table.get({ Key: { PK: offerKeys.pk(summaryId), SK: offerKeys.sk() }, ConsistentRead: true });
-    const count = countView ? this.countView(summaryId) : Promise.resolve(0);
-    const [offerRead, counted] = await Promise.allSettled([read, count]);
-    if (offerRead.status === 'rejected') throw offerRead.reason;
-    const item = offerRead.value;
-    if (!item) return undefined;
-    if (counted.status === 'fulfilled') return offerFromItem(item, counted.value);
-    logger.warn('offer view not counted', { error: errorName(counted.reason) });
-    return offerFromItem(item);
+  private now(): number {
+    return this.options.clock?.() ?? Date.now();
   }
 
-  /** The counter after this view. */
-  private async countView(summaryId: string): Promise<number> {
-    const counter = await this.table.update({
-      Key: { PK: offerViewsKeys.pk(summaryId), SK: offerViewsKeys.sk() },
-      UpdateExpression: 'ADD #views :one',
-      ConditionExpression: 'attribute_exists(PK)',
-      ExpressionAttributeNames: { '#views': 'views' },
-      ExpressionAttributeValues: { ':one': 1 },
-      ReturnValues: 'UPDATED_NEW',
+  /**
+   * The offer as a page view shows it, and for a person (`countView`) the view recorded, never
+   * counted here (shared/db/offer-views.ts). The offer comes from this environment's cache (at
+   * most VIEW_CACHE_MS old), else from an eventually consistent GetItem, else (missing: a link
+   * opened right after its offer was created) a strongly consistent one. The view is recorded only
+   * for an offer that exists, and waited for at most `viewWaitMs`: a slow or failing record is
+   * logged and the page still served, uncounted.
+   */
+  async viewOffer(summaryId: string, countView: boolean): Promise<Offer | undefined> {
+    const offer = await this.cachedOffer(summaryId);
+    if (offer && countView) await this.recordView(summaryId);
+    return offer;
+  }
+
+  /** The offer, strongly consistent and uncached: what answers (accept, decline) and their pages read. */
+  async readOffer(summaryId: string): Promise<Offer | undefined> {
+    const item = await this.table.get({ Key: { PK: offerKeys.pk(summaryId), SK: offerKeys.sk() }, ConsistentRead: true });
+    return item ? offerFromItem(item) : undefined;
+  }
+
+  private async cachedOffer(summaryId: string): Promise<Offer | undefined> {
+    const now = this.now();
+    const cached = this.cache.get(summaryId);
+    if (cached && cached.until > now) return cached.offer;
+    const key = { PK: offerKeys.pk(summaryId), SK: offerKeys.sk() };
+    const item = (await this.table.get({ Key: key })) ?? (await this.table.get({ Key: key, ConsistentRead: true }));
+    if (!item) return undefined;
+    const offer = offerFromItem(item);
+    this.cache.delete(summaryId);
+    if (this.cache.size >= VIEW_CACHE_ENTRIES) this.cache.delete(this.cache.keys().next().value as string);
+    this.cache.set(summaryId, { offer, until: now + (this.options.viewCacheMs ?? VIEW_CACHE_MS) });
+    return offer;
+  }
+
+  private async recordView(summaryId: string): Promise<void> {
+    const views = this.options.views;
+    if (!views) return;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<'late'>((resolve) => {
+      timer = setTimeout(() => resolve('late'), this.options.viewWaitMs ?? VIEW_WAIT_MS);
     });
-    return viewsFromItem(counter);
+    const recorded = views.record(summaryId, new Date(this.now())).then(
+      () => 'recorded' as const,
+      (error: unknown) => {
+        logger.warn('offer view not recorded', { error: errorName(error) });
+        return 'failed' as const;
+      },
+    );
+    const outcome = await Promise.race([recorded, late]);
+    clearTimeout(timer);
+    if (outcome === 'late') logger.warn('offer view not recorded in time', { waitedMs: this.options.viewWaitMs ?? VIEW_WAIT_MS });
   }
 
   /**
@@ -294,16 +349,33 @@ export class DynamoCustomerResponseStore implements CustomerResponseStore, Accep
 
   /** An offer's acceptances in submission-id order, a page at a time (the partner's list). */
   async listAcceptances(summaryId: string, page: { limit: number; after?: string }): Promise<AcceptancePage> {
+    const { records, next } = await this.listResponses(summaryId, customerResponseKeys.acceptancePrefix, page);
+    const acceptances = records.map(acceptanceFromItem);
+    return next ? { acceptances, next } : { acceptances };
+  }
+
+  /** An offer's declines in submission-id order, a page at a time (the partner console's offer page). */
+  async listDeclines(summaryId: string, page: { limit: number; after?: string }): Promise<DeclinePage> {
+    const { records, next } = await this.listResponses(summaryId, customerResponseKeys.declinePrefix, page);
+    const declines = records.map(declineFromItem);
+    return next ? { declines, next } : { declines };
+  }
+
+  /** One Query of the offer's partition for the responses under `prefix` (their SK ends in the submission id). */
+  private async listResponses(
+    summaryId: string,
+    prefix: string,
+    page: { limit: number; after?: string },
+  ): Promise<{ records: Item[]; next?: string }> {
     const pk = offerKeys.pk(summaryId);
     const { Items, LastEvaluatedKey } = await this.table.query({
       KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-      ExpressionAttributeValues: { ':pk': pk, ':prefix': customerResponseKeys.acceptancePrefix },
+      ExpressionAttributeValues: { ':pk': pk, ':prefix': prefix },
       Limit: page.limit,
-      ...(page.after ? { ExclusiveStartKey: { PK: pk, SK: customerResponseKeys.acceptanceSk(page.after) } } : {}),
+      ...(page.after ? { ExclusiveStartKey: { PK: pk, SK: `${prefix}${page.after}` } } : {}),
     });
-    const acceptances = Items.map(acceptanceFromItem);
-    const last = acceptances.at(-1);
-    return LastEvaluatedKey && last ? { acceptances, next: last.submissionId } : { acceptances };
+    const last = Items.at(-1);
+    return LastEvaluatedKey && last ? { records: Items, next: String(last.submissionId) } : { records: Items };
   }
 }
 

@@ -127,15 +127,23 @@ export interface CustomerResponseStore {
 
 /**
  * The partner's side of the same records, apart from the store: the customer page never lists
- * acceptances, so its store need not carry a Query.
+ * acceptances or declines, so its store need not carry a Query.
  */
 export interface AcceptanceReader {
   /** Oldest first (by when the form was opened); `after` is the last submission id of the previous page. */
   listAcceptances(summaryId: string, page: { limit: number; after?: string }): Promise<AcceptancePage>;
+  /** The same for declines (the partner console's offer page). */
+  listDeclines(summaryId: string, page: { limit: number; after?: string }): Promise<DeclinePage>;
 }
 
 export interface AcceptancePage {
   readonly acceptances: Acceptance[];
+  /** Present when there may be more: the submission id to continue after. */
+  readonly next?: string;
+}
+
+export interface DeclinePage {
+  readonly declines: Decline[];
   /** Present when there may be more: the submission id to continue after. */
   readonly next?: string;
 }

@@ -3,6 +3,7 @@ import {
   acceptanceToItem,
   CONFLICT_BUDGET_MS,
   DynamoCustomerResponseStore,
+  declineToItem,
   MAX_CONFLICT_ATTEMPTS,
 } from '../../shared/db/customer-responses.ts';
 import { DynamoDbError } from '../../shared/db/dynamodb-lite.ts';
@@ -14,7 +15,7 @@ import {
   type Item,
   TransactionCanceledError,
 } from '../../shared/db/port.ts';
-import { type Acceptance, OfferBusyError } from '../../shared/domain/acceptance.ts';
+import { type Acceptance, type Decline, OfferBusyError } from '../../shared/domain/acceptance.ts';
 import type { Offer } from '../../shared/domain/offer.ts';
 import { FakeTable, inTurn, putAt, updateAt } from '../support/fake-table.ts';
 import { basicOffer } from '../support/offer.ts';
@@ -347,5 +348,44 @@ describe('DynamoCustomerResponseStore.listAcceptances', () => {
     expect(page).toEqual({ acceptances: [acceptance(), second] });
     expect(db.calls.query[0]).not.toHaveProperty('ExclusiveStartKey');
     expect(db.calls.query[0]?.Limit).toBe(25);
+  });
+});
+
+describe('DynamoCustomerResponseStore.listDeclines', () => {
+  const decline = (submissionId: string, reason?: string): Decline => ({
+    summaryId: SUMMARY_ID,
+    submissionId,
+    declinedAt: '2026-11-20T10:00:00.000Z',
+    ...(reason !== undefined ? { reason } : {}),
+  });
+  const first = decline('mhx0000000AAAAAAAAAAAAAAAAAAAAAA', 'Too expensive');
+  const second = decline('mhx0000000BBBBBBBBBBBBBBBBBBBBBB');
+
+  it('queries the offer’s declines (not its acceptances) from after the cursor, with reasons as recorded', async () => {
+    db.answers.query = () => ({
+      Items: [{ ...declineToItem(second, 'p-1') }],
+      LastEvaluatedKey: { PK: offerKey.PK, SK: `DECLINE#${second.submissionId}` },
+    });
+
+    const page = await store().store.listDeclines(SUMMARY_ID, { limit: 1, after: first.submissionId });
+
+    expect(page).toEqual({ declines: [second], next: second.submissionId });
+    expect(db.calls.query).toEqual([
+      {
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+        ExpressionAttributeValues: { ':pk': offerKey.PK, ':prefix': 'DECLINE#' },
+        Limit: 1,
+        ExclusiveStartKey: { PK: offerKey.PK, SK: `DECLINE#${first.submissionId}` },
+      },
+    ]);
+  });
+
+  it('gives the declines with their reasons and no next cursor on the last page', async () => {
+    db.answers.query = () => ({ Items: [{ ...declineToItem(first, 'p-1') }, { ...declineToItem(second, 'p-1') }] });
+
+    const page = await store().store.listDeclines(SUMMARY_ID, { limit: 50 });
+
+    expect(page).toEqual({ declines: [first, second] });
+    expect(page.declines[0]?.reason).toBe('Too expensive');
   });
 });
