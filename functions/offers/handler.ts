@@ -7,8 +7,8 @@ import { OfferQueries } from '../../shared/domain/offer-queries.ts';
 import { json, partnerRoute } from '../../shared/http/route.ts';
 import { routeGroup } from '../../shared/http/route-group.ts';
 import type { ApiHandler, ApiResult } from '../../shared/http/types.ts';
-import { buildOfferMessage } from '../../shared/render/offer-message.ts';
-import { offerUrl, offerView } from '../../shared/render/offer-view.ts';
+import { createdOfferAnswer } from '../../shared/render/created-offer-answer.ts';
+import { offerView } from '../../shared/render/offer-view.ts';
 import {
   createOfferBody,
   createOfferHeaders,
@@ -27,14 +27,7 @@ const creator = new OfferCreateService({
   store,
   catalogVersion: CATALOG_VERSION,
   // The 201 a create answers; kept with its idempotency record, so a retry gets these bytes again.
-  answer: (offer, now) => ({
-    statusCode: 201,
-    responseBody: JSON.stringify({
-      ...offerView(offer, PUBLIC_BASE_URL, now),
-      message: buildOfferMessage(offer, offer.locale, offerUrl(PUBLIC_BASE_URL, offer.summaryId)),
-    }),
-    location: `/v1/offers/${offer.summaryId}`,
-  }),
+  answer: createdOfferAnswer(PUBLIC_BASE_URL),
 });
 const queries = new OfferQueries({ store });
 

@@ -4,10 +4,16 @@ import { optionalEnv, requiredEnv } from '../../shared/config/env.ts';
 import { errorForLog, sanitizedError } from '../../shared/db/errors.ts';
 import { DynamoOfficeStore } from '../../shared/db/offices.ts';
 import { sdkTableFromEnv } from '../../shared/db/sdk-table.ts';
+import { TooManyRequestsError } from '../../shared/domain/errors.ts';
 import { PROBLEM_TYPE_PREFIX, problemResponse } from '../../shared/http/problem.ts';
 import { json, partnerRoute } from '../../shared/http/route.ts';
 import { routeGroup } from '../../shared/http/route-group.ts';
 import type { ApiEvent, ApiResult } from '../../shared/http/types.ts';
+import {
+  isPartnerSyncRequest,
+  type PartnerSyncOutcome,
+  type PartnerSyncRequest,
+} from '../../shared/lambda/office-sync-request.ts';
 import { logger } from '../../shared/observability/logger.ts';
 import { officeView, sortOffices } from '../../shared/render/office-view.ts';
 import { credentialFromEnv } from './directory/credential.ts';
@@ -116,11 +122,43 @@ export const postSync = partnerRoute({}, async ({ partnerId, requestId }): Promi
 
 export const api = routeGroup('officeSync', { 'POST /v1/offices/sync': postSync });
 
+/**
+ * The console's "sync now" (a Lambda Invoke with a PartnerSyncRequest): the same sync and the same
+ * once-a-minute rule as POST /v1/offices/sync, answered as an outcome instead of HTTP. A table
+ * failure is not an outcome: it fails the invocation, redacted as the scheduled run's errors are.
+ */
+export async function partnerSync(request: PartnerSyncRequest): Promise<PartnerSyncOutcome> {
+  try {
+    const result = await syncPartnerOffices({ directory: onDemandDirectory, store, log }, request.partnerId, {
+      signal: AbortSignal.timeout(Math.min(request.budgetMs, ON_DEMAND_BUDGET_MS)),
+    });
+    return {
+      outcome: 'synced',
+      syncedAt: result.syncedAt,
+      written: result.written,
+      deactivated: result.deactivatedMissing,
+    };
+  } catch (error) {
+    if (error instanceof TooManyRequestsError) {
+      return { outcome: 'rate-limited', retryAfterSeconds: error.retryAfterSeconds };
+    }
+    if (error instanceof DirectoryError) {
+      logger.warn('on-demand office sync could not reach the directory', {
+        partnerId: request.partnerId,
+        error: errorForLog(error),
+      });
+      return { outcome: 'directory-unavailable', retryAfterSeconds: Math.max(60, error.retryAfterSeconds ?? 0) };
+    }
+    throw sanitizedError(error);
+  }
+}
+
 function isApiEvent(event: unknown): event is ApiEvent {
   return typeof event === 'object' && event !== null && 'routeKey' in event && 'requestContext' in event;
 }
 
 export async function handler(event: unknown, context: Context): Promise<unknown> {
   if (isApiEvent(event)) return api(event, context);
+  if (isPartnerSyncRequest(event)) return partnerSync(event);
   return scheduledRun(context);
 }
