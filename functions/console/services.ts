@@ -1,4 +1,5 @@
 import { requiredEnv } from '../../shared/config/env.ts';
+import { DynamoCustomerResponseStore } from '../../shared/db/customer-responses.ts';
 import { liteTableFromEnv } from '../../shared/db/dynamodb-lite.ts';
 import { DynamoOfferStore } from '../../shared/db/offers.ts';
 import { OfferQueries } from '../../shared/domain/offer-queries.ts';
@@ -12,3 +13,5 @@ export const PUBLIC_BASE_URL = requiredEnv('PUBLIC_BASE_URL');
 export const table = liteTableFromEnv();
 export const offerStore = new DynamoOfferStore(table);
 export const offerQueries = new OfferQueries({ store: offerStore });
+/** The offer page's acceptances and declines (read only here). */
+export const customerResponses = new DynamoCustomerResponseStore(table);
