@@ -32,7 +32,7 @@ import { Schedule, ScheduleExpression, ScheduleGroup } from 'aws-cdk-lib/aws-sch
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { GSI1, TABLE_KEYS, TTL_ATTRIBUTE } from '../shared/db/table.ts';
+import { GSI1, GSI2, TABLE_KEYS, TTL_ATTRIBUTE } from '../shared/db/table.ts';
 import {
   FALLBACK_FUNCTION,
   FUNCTIONS,
@@ -130,12 +130,18 @@ export class PurchaseOffersStack extends Stack {
       // counted view, acceptances reaching the maximum, deactivation), not on every later change.
       stream: StreamViewType.NEW_AND_OLD_IMAGES,
     });
-    this.table.addGlobalSecondaryIndex({
-      indexName: GSI1.indexName,
-      partitionKey: { name: GSI1.partitionKey, type: AttributeType.STRING },
-      sortKey: { name: GSI1.sortKey, type: AttributeType.STRING },
-      projectionType: ProjectionType.ALL,
-    });
+    // Both project only what lists show (INCLUDE), so an answer to an offer, which writes only its
+    // counters, writes no index entry. GSI1v2 replaced GSI1 (ALL), GSI2 is new: DynamoDB creates
+    // one index per table update, so an existing stack takes them in steps (README, Deploy).
+    for (const index of [GSI1, GSI2]) {
+      this.table.addGlobalSecondaryIndex({
+        indexName: index.indexName,
+        partitionKey: { name: index.partitionKey, type: AttributeType.STRING },
+        sortKey: { name: index.sortKey, type: AttributeType.STRING },
+        projectionType: ProjectionType.INCLUDE,
+        nonKeyAttributes: [...index.nonKeyAttributes],
+      });
+    }
 
     // The API is created before the functions: their PUBLIC_BASE_URL may reference its endpoint,
     // and the API resource itself depends on no function, so there is no cycle.
@@ -195,7 +201,8 @@ export class PurchaseOffersStack extends Stack {
       });
       if (spec.env?.includes('EVENT_BUS_NAME')) this.offerEvents.grantPutEventsTo(fn.function);
       if (spec.env?.includes('FORM_TOKEN_KEYS_PARAMETER')) this.grantFormTokenKeys(fn, props.formTokenKeysParameter);
-      if (spec.streamEntities) this.subscribeToTableStream(name, fn, spec.streamEntities, spec.streamChanges);
+      if (spec.streamEntities)
+        this.subscribeToTableStream(name, fn, spec.streamEntities, spec.streamChanges, spec.streamBatch);
       if (spec.webhookQueue === 'enqueue') webhookQueue.grantEnqueue(fn);
       if (spec.webhookQueue === 'deliver') webhookQueue.bindDelivery(fn);
       functions[name] = fn;
@@ -351,6 +358,7 @@ export class PurchaseOffersStack extends Stack {
     fn: AppFunction,
     entities: readonly string[],
     changes: readonly string[] = [],
+    batch: FunctionSpec['streamBatch'] = { size: 10, windowSeconds: 1 },
   ): void {
     const deadLetterQueue = this.deadLetterQueueFor(name, 'stream records could not be processed');
     // The mapping and its grants are made here rather than by DynamoEventSource, which puts
@@ -361,8 +369,8 @@ export class PurchaseOffersStack extends Stack {
     fn.function.addEventSourceMapping('TableStream', {
       eventSourceArn: streamArn,
       startingPosition: StartingPosition.TRIM_HORIZON,
-      batchSize: 10,
-      maxBatchingWindow: Duration.seconds(1),
+      batchSize: batch.size,
+      maxBatchingWindow: Duration.seconds(batch.windowSeconds),
       bisectBatchOnError: true,
       retryAttempts: 10,
       reportBatchItemFailures: true,

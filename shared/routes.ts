@@ -5,6 +5,7 @@
  */
 
 import { PARTITIONS, type PartitionPattern } from './db/partitions.ts';
+import type { IndexGrantName } from './db/table.ts';
 
 /**
  * DynamoDB data-plane actions. A transaction needs the action of each item it writes (PutItem,
@@ -15,13 +16,14 @@ export type TableAction = 'GetItem' | 'BatchGetItem' | 'Query' | 'PutItem' | 'Up
 /**
  * One grant on the table: these actions, only on items whose partition key matches one of
  * `partitions` (IAM `dynamodb:LeadingKeys`, `ForAllValues:StringLike`). With `index`, Query on
- * GSI1 instead of the table; IAM then matches the index's partition key (GSI1PK) against
- * `partitions`. List the partitions the function's code reads or writes with these actions, no more.
+ * that index (GSI1: a partner's offers and keys; GSI2: its open offers) instead of the table; IAM
+ * then matches the index's partition key (GSI1PK, GSI2PK) against `partitions`. List the partitions
+ * the function's code reads or writes with these actions, no more.
  */
 export interface TableGrant {
   readonly actions: readonly TableAction[];
   readonly partitions: readonly PartitionPattern[];
-  readonly index?: 'GSI1';
+  readonly index?: IndexGrantName;
 }
 
 /**
@@ -68,6 +70,11 @@ export interface FunctionSpec {
   /** Also invoked for new and changed items of these entities (INSERT and MODIFY), in the same mapping. */
   readonly streamChanges?: readonly string[];
   /**
+   * The stream mapping's batching when not the default (10 records, 1 s): records per invocation
+   * and the longest wait for a batch to fill, in seconds.
+   */
+  readonly streamBatch?: { readonly size: number; readonly windowSeconds: number };
+  /**
    * The webhook delivery queue: `enqueue` may send to it (sqs:SendMessage, WEBHOOK_QUEUE_URL);
    * `deliver` is invoked by it, and may send to it and to its dead-letter queue.
    */
@@ -100,10 +107,15 @@ export const FUNCTIONS = {
   offerPage: {
     entry: 'functions/offer-page/handler.ts',
     description: 'Customer offer pages: view (counts the view), accept and decline, the acceptance confirmation',
-    // A view reads the offer and bumps its view counter; accept and decline are transactions that
-    // update the offer's counters and put the response item: all in the offer's partition (the offer
-    // item carries the partner details the page shows), so no API key or partner item is reachable.
-    table: [{ actions: ['GetItem', 'UpdateItem', 'PutItem'], partitions: [PARTITIONS.offer] }],
+    // A view reads the offer and puts a view record (its own partition family, counted later by
+    // offerViews); accept and decline are transactions that update the offer's counters and put
+    // the response item: all in the offer's partition (the offer item carries the partner details
+    // the page shows), so no API key or partner item is reachable.
+    table: [
+      // ConditionCheckItem: an answer checks the offer item is open without writing it.
+      { actions: ['GetItem', 'UpdateItem', 'PutItem', 'ConditionCheckItem'], partitions: [PARTITIONS.offer] },
+      { actions: ['PutItem'], partitions: [PARTITIONS.views] },
+    ],
     // PUBLIC_BASE_URL: the origin form posts must come from. The stack grants ssm:GetParameter on
     // the form-token keys parameter.
     env: ['CHECKOUT_URL_TEMPLATE', 'PUBLIC_BASE_URL', 'FORM_TOKEN_KEYS_PARAMETER'],
@@ -115,9 +127,9 @@ export const FUNCTIONS = {
     // (offer and views counter; reference claim and idempotency record in the partner's partition),
     // and after a lost race a GetItem of the idempotency record. Revise: a GetItem of the old offer,
     // then the same plus an UpdateItem of the old offer in the one transaction. Deactivate: one
-    // UpdateItem of the offer, one GetItem of its views counter.
+    // UpdateItem of the offer, one BatchGetItem of its views and answer counters.
     table: [
-      { actions: ['BatchGetItem'], partitions: [PARTITIONS.partner, PARTITIONS.offices] },
+      { actions: ['BatchGetItem'], partitions: [PARTITIONS.partner, PARTITIONS.offices, PARTITIONS.offer] },
       { actions: ['GetItem'], partitions: [PARTITIONS.partner, PARTITIONS.offer] },
       { actions: ['PutItem'], partitions: [PARTITIONS.offer, PARTITIONS.partner] },
       { actions: ['UpdateItem'], partitions: [PARTITIONS.offer] },
@@ -127,11 +139,13 @@ export const FUNCTIONS = {
   offersRead: {
     entry: 'functions/offers-read/handler.ts',
     description: 'Partner offers, read-only: list, get with counters, message, QR code, acceptances',
-    // get is a Query of the offer's partition (offer + views counter), acceptances another; list is
-    // a GSI1 Query of the partner's offers (GSI1PK `PARTNER#<id>`) plus a BatchGetItem of counters.
+    // get is a Query of the offer's partition (offer + counters), acceptances another; list is
+    // a GSI1 Query of the partner's offers (GSI1PK `PARTNER#<id>`), or for status=active a GSI2
+    // Query of its open ones (GSI2PK `PARTNER#<id>`), plus a BatchGetItem of counters.
     table: [
       { actions: ['Query', 'BatchGetItem'], partitions: [PARTITIONS.offer] },
       { actions: ['Query'], partitions: [PARTITIONS.partner], index: 'GSI1' },
+      { actions: ['Query'], partitions: [PARTITIONS.partner], index: 'GSI2' },
     ],
     env: ['PUBLIC_BASE_URL'],
   },
@@ -185,13 +199,26 @@ export const FUNCTIONS = {
     offerTimers: 'manage',
     webhookQueue: 'enqueue',
   },
+  offerViews: {
+    entry: 'functions/offer-views/handler.ts',
+    description: 'Adds recorded offer page views to their offers’ views counters, in batches (from the table stream)',
+    // Per offer and batch: TransactWriteItems of the counter's UpdateItem and each record's
+    // UpdateItem (marked counted). Nothing else: no read, no put.
+    table: [{ actions: ['UpdateItem'], partitions: [PARTITIONS.offer, PARTITIONS.views] }],
+    streamEntities: ['offerView'],
+    // Large batches are the point: a batch adds each offer's views in one transaction per 99, so
+    // 5,000 views/s of one link make ~51 counter writes/s. The window bounds the counting delay.
+    streamBatch: { size: 1_000, windowSeconds: 2 },
+    timeoutSeconds: 60,
+  },
   offerTimers: {
     entry: 'functions/offer-timers/handler.ts',
     description: 'An offer timer fired (one-time schedule): offer.expiring or offer.expired to subscribed endpoints',
     // One GetItem of the offer, then the fan-out: the partner's endpoints (Query) and a pending
-    // delivery per subscribed endpoint (PutItem; GetItem when a repeated firing finds it).
+    // delivery per subscribed endpoint (PutItem; GetItem when a repeated firing finds it). The
+    // expired timer takes the offer out of the open-offers index (UpdateItem of the offer).
     table: [
-      { actions: ['GetItem'], partitions: [PARTITIONS.offer] },
+      { actions: ['GetItem', 'UpdateItem'], partitions: [PARTITIONS.offer] },
       { actions: ['Query'], partitions: [PARTITIONS.webhooks] },
       { actions: ['PutItem', 'GetItem'], partitions: [PARTITIONS.webhookDeliveries] },
     ],
@@ -332,6 +359,8 @@ const DECLARED_ROUTES = [
   { method: 'GET', path: '/console/offers/{summaryId}', function: 'console', auth: 'public' },
   { method: 'GET', path: '/console/offers/{summaryId}/send', function: 'console', auth: 'public' },
   { method: 'GET', path: '/console/offers/{summaryId}/qr.svg', function: 'console', auth: 'public' },
+  // The ready message's HTML alone, sandboxed by its CSP (the console's own CSP forbids frames).
+  { method: 'GET', path: '/console/offers/{summaryId}/message.html', function: 'console', auth: 'public' },
   { method: 'POST', path: '/console/offers/{summaryId}/deactivate', function: 'console', auth: 'public' },
   { method: 'GET', path: '/console/offers/{summaryId}/revise', function: 'console', auth: 'public' },
   { method: 'POST', path: '/console/offers/{summaryId}/revise', function: 'console', auth: 'public' },

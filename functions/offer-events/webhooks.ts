@@ -52,8 +52,9 @@ const text = (value: unknown) => (typeof value === 'string' ? value : undefined)
  * did make one is the same event):
  * - a new offer item: `offer.created` (the offer as the API shows it, status and counters at
  *   creation; `publicBaseUrl` makes its `url`);
- * - views going from 0 to 1: `offer.viewed` (the first counted view);
- * - acceptances reaching maxAcceptances: `offer.exhausted`;
+ * - views going from 0 to any number: `offer.viewed` (the first counted views, added in a batch;
+ *   `viewedAt` is the first view's time as the counter keeps it);
+ * - acceptances reaching maxAcceptances (`exhaustedAt` appearing): `offer.exhausted`;
  * - deactivatedAt appearing: `offer.deactivated` (by the partner, or by a revision).
  */
 export function offerChangeEvents(change: OfferChange, publicBaseUrl: string): WebhookEvent<WebhookEventType>[] {
@@ -64,11 +65,13 @@ export function offerChangeEvents(change: OfferChange, publicBaseUrl: string): W
     const before = number(change.oldItem?.views) ?? 0;
     const after = number(change.newItem.views) ?? 0;
     if (change.eventName === 'MODIFY' && change.oldItem && before === 0 && after >= 1) {
+      // Views reach the counter a few seconds after they happen; the counter keeps the first one's time.
+      const viewedAt = text(change.newItem.firstViewedAt) ?? change.at;
       events.push({
         id: webhookEventId('offer.viewed', summaryId),
         type: 'offer.viewed',
-        createdAt: change.at,
-        data: { summaryId, viewedAt: change.at },
+        createdAt: viewedAt,
+        data: { summaryId, viewedAt },
       });
     }
     return events;
@@ -86,13 +89,18 @@ export function offerChangeEvents(change: OfferChange, publicBaseUrl: string): W
   }
   if (!change.oldItem) return events;
   const max = number(offer.maxAcceptances);
-  const acceptances = number(offer.acceptances) ?? 0;
-  if (max !== undefined && acceptances >= max && (number(change.oldItem.acceptances) ?? 0) < max) {
+  // The acceptance that takes the last place marks the offer item `exhaustedAt` (its count is on
+  // the counters item, exactly max then); offer items from before the counters moved counted on
+  // the item itself.
+  const marked = text(offer.exhaustedAt) !== undefined && text(change.oldItem.exhaustedAt) === undefined;
+  const counted = number(offer.acceptances) ?? 0;
+  const crossed = max !== undefined && counted >= max && (number(change.oldItem.acceptances) ?? 0) < max;
+  if (max !== undefined && (marked || crossed)) {
     events.push({
       id: webhookEventId('offer.exhausted', summaryId),
       type: 'offer.exhausted',
       createdAt: change.at,
-      data: { summaryId, acceptances, maxAcceptances: max },
+      data: { summaryId, acceptances: marked ? max : counted, maxAcceptances: max },
     });
   }
   const deactivatedAt = text(offer.deactivatedAt);

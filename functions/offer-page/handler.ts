@@ -1,11 +1,14 @@
 import { optionalEnv, requiredEnv } from '../../shared/config/env.ts';
-import { DynamoCustomerResponseStore } from '../../shared/db/customer-responses.ts';
+import { DynamoCustomerResponseStore, VIEW_CACHE_MS, VIEW_WAIT_MS } from '../../shared/db/customer-responses.ts';
 import { isTransientFailure, liteTableFromEnv } from '../../shared/db/dynamodb-lite.ts';
 import { errorForLog } from '../../shared/db/errors.ts';
+import { DynamoViewLog } from '../../shared/db/offer-views.ts';
 import { type Decline, OfferBusyError, type RecordedResponse } from '../../shared/domain/acceptance.ts';
 import { type Offer, offerStatus } from '../../shared/domain/offer.ts';
 import { normalizeSummaryId, summaryIdFromLink } from '../../shared/domain/summary-id.ts';
 import type { ErrorPolicy } from '../../shared/http/chain.ts';
+import { readFormBody, type UnreadableForm } from '../../shared/http/form-body.ts';
+import { isCrossSitePost } from '../../shared/http/origin.ts';
 import { htmlRouteGroup } from '../../shared/http/route-group.ts';
 import type { ApiEvent, ApiResult } from '../../shared/http/types.ts';
 import { isLocale, type Locale, negotiateLocale } from '../../shared/i18n/locale.ts';
@@ -16,9 +19,8 @@ import { PAGE_TEXT } from '../../shared/offer-page/page-text.ts';
 import { issueToken, submissionIdOf, TOKEN_PATTERN } from '../../shared/offer-page/submission-token.ts';
 import { buildCheckoutUrl, parseCheckoutTemplate } from './checkout.ts';
 import { acceptanceOf } from './evidence.ts';
-import { parseAcceptForm, parseDeclineForm, readFormBody, type UnreadableForm } from './form.ts';
+import { parseAcceptForm, parseDeclineForm } from './form.ts';
 import { FORM_TEXT } from './form-text.ts';
-import { isCrossSitePost } from './origin.ts';
 import { acceptedPage, declinedPage, offerPage, replacedPage, statusPage } from './pages.ts';
 import { checkPostedToken, FormTokenKeysUnavailableError, tokenKeysFromEnv } from './token-keys.ts';
 import { isAutomatedAnswer, isAutomatedVisitor } from './visitors.ts';
@@ -26,13 +28,31 @@ import { isAutomatedAnswer, isAutomatedVisitor } from './visitors.ts';
 // Read once per execution environment: a bad template fails the cold start, not a customer.
 // Acceptance and decline events are published from the table's stream, not from here. The table is
 // reached through DynamoDbLite, not the AWS SDK: this function's cold start is what customers wait
-// for, and the SDK was most of its bundle and init (test/bench/RESULTS.md).
-const store = new DynamoCustomerResponseStore(liteTableFromEnv());
+// for, and the SDK was most of its bundle and init (test/bench/RESULTS.md). A view's record goes
+// through a client of its own: one attempt, no longer than the view waits for it (VIEW_WAIT_MS).
+const store = new DynamoCustomerResponseStore(liteTableFromEnv(), {
+  views: new DynamoViewLog(liteTableFromEnv(process.env, { timeoutMs: VIEW_WAIT_MS, maxAttempts: 1 })),
+  viewCacheMs: viewCacheSeconds(optionalEnv('OFFER_VIEW_CACHE_SECONDS')) * 1000,
+});
 const checkout = parseCheckoutTemplate(requiredEnv('CHECKOUT_URL_TEMPLATE'));
 // Form posts must come from this origin (or the one the request was addressed to).
 const publicBaseUrl = optionalEnv('PUBLIC_BASE_URL');
 // The keys that sign submission tokens; on AWS their first read starts here, during the cold start.
 const tokenKeys = tokenKeysFromEnv();
+
+/**
+ * OFFER_VIEW_CACHE_SECONDS: how long this environment reuses an offer read for views (default
+ * VIEW_CACHE_MS); 0 turns the cache off (the integration tests, which change an offer and look at
+ * its page at once).
+ */
+function viewCacheSeconds(value: string | undefined): number {
+  if (value === undefined) return VIEW_CACHE_MS / 1000;
+  const seconds = Number(value);
+  if (!Number.isFinite(seconds) || seconds < 0 || seconds > 60) {
+    throw new Error(`OFFER_VIEW_CACHE_SECONDS must be 0 to 60 seconds, got ${JSON.stringify(value)}`);
+  }
+  return seconds;
+}
 
 function page(statusCode: number, body: string, headers: Record<string, string> = {}): ApiResult {
   return pageResponse(statusCode, body, { headers });
@@ -98,15 +118,14 @@ function recordedOutcome(
 async function viewOffer(event: ApiEvent, countable = true): Promise<ApiResult> {
   const code = event.pathParameters?.code ?? '';
   const summaryId = summaryIdFromLink(code);
+  // A malformed code costs no request: whether a string is shaped like a summary ID is public
+  // (anyone can check it), so answering it sooner than an unknown one tells nothing.
+  if (summaryId === undefined) return notFound(event);
   // A pasted or typed variant (`CODE)`, lower case, no hyphens) moves to the canonical link
   // before anything is read or counted; the decision rests on the code's spelling alone.
-  if (summaryId !== undefined && summaryId !== code) return canonicalOfferRedirect(summaryId, event);
-  // Unknown and malformed codes take the same path as known ones: one request, then a page.
-  const offer = await store.viewOffer(
-    summaryId ?? '0000-0000-0000-0000-0000',
-    countable && !isAutomatedVisitor(event.headers ?? {}),
-  );
-  if (!offer || !summaryId) return notFound(event);
+  if (summaryId !== code) return canonicalOfferRedirect(summaryId, event);
+  const offer = await store.viewOffer(summaryId, countable && !isAutomatedVisitor(event.headers ?? {}));
+  if (!offer) return notFound(event);
   const locale = pageLocale(event, offer.locale, event.queryStringParameters?.lang);
   const now = new Date();
   const gone = inactive(offer, locale, now);
@@ -196,7 +215,7 @@ async function checkAnswer(event: ApiEvent, answer: Answer): Promise<{ done: Api
   const token = read.fields.submission;
   const shaped = token !== undefined && TOKEN_PATTERN.test(token);
   const [offer, earlier] = await Promise.all([
-    summaryId ? store.viewOffer(summaryId, false) : undefined,
+    summaryId ? store.readOffer(summaryId) : undefined,
     summaryId && shaped ? store.findResponse(summaryId, submissionIdOf(token)) : undefined,
   ]);
   if (!offer) return { done: notFound(event) };
@@ -252,7 +271,7 @@ async function accept(event: ApiEvent): Promise<ApiResult> {
     return page(422, offerPage({ offer, locale, submissionToken: token, form, ...formError }));
   }
   const acceptance = acceptanceOf(offer, form.value, { submissionId, now });
-  const outcome = await unlessBusy(() => store.accept(acceptance, offer.partnerId, now), {
+  const outcome = await unlessBusy(() => store.accept(acceptance, offer.partnerId, now, offer), {
     offer,
     locale,
     fields,
@@ -305,7 +324,7 @@ async function viewAccepted(event: ApiEvent): Promise<ApiResult> {
   }
   const submissionId = submissionIdOf(token);
   const [offer, acceptance] = await Promise.all([
-    store.viewOffer(summaryId, false),
+    store.readOffer(summaryId),
     store.findAcceptance(summaryId, submissionId),
   ]);
   if (!offer || !acceptance) return notFound(event);

@@ -166,6 +166,20 @@ try {
     await stream.stop();
     streamClient.destroy();
   });
+  // Views recorded by the offer page are added to their counters from the stream too, as on AWS
+  // (a second reader of the stream, like the second event source mapping there).
+  const { handler: countOfferViews } = await import('../../functions/offer-views/handler.ts');
+  const viewsStreamClient = localClient(dynamo.endpoint);
+  const viewsStream = await startTableStreamPoller(viewsStreamClient, {
+    endpoint: dynamo.endpoint,
+    tableName: TABLE_NAME,
+    deliver: countOfferViews,
+    onError: (error) => console.error(`table stream error, views (retrying): ${errorSummary(error)}`),
+  });
+  stops.push(async () => {
+    await viewsStream.stop();
+    viewsStreamClient.destroy();
+  });
 
   // The scheduled office sync: the same handler EventBridge Scheduler invokes on AWS.
   officeSync.schedule(async () => {

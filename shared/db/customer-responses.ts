@@ -13,7 +13,13 @@ import {
 import type { Offer } from '../domain/offer.ts';
 import { logger } from '../observability/logger.ts';
 import { retry } from '../retry.ts';
-import { OFFER_STATUS_CONDITIONS, offerFromItem, offerKeys } from './offers.ts';
+import {
+  OFFER_OPEN_CONDITION,
+  OPEN_OFFER_KEYS_REMOVAL,
+  offerCountersKeys,
+  offerFromItem,
+  offerKeys,
+} from './offers.ts';
 import { type Item, isTransactionCanceled, type Table } from './port.ts';
 
 /**
@@ -107,10 +113,46 @@ export function offerEventFromItem(item: object): OfferEvent | undefined {
 }
 
 /**
- * The offer accepts responses while it exists and is active, enforced atomically with the counter;
- * `acceptances < maxAcceptances` in the active condition makes the last acceptance race-free.
+ * How one answer is written. The offer accepts answers while it exists and is open (not deactivated,
+ * not expired: a condition on the offer item, checked without writing it) and not exhausted (on
+ * the counters item, `remaining > 0`, checked and decremented in the same transaction: the last
+ * acceptance is race-free). The acceptance that takes the last remaining place (`remaining = 1`)
+ * also marks the offer item exhausted and removes it from the open-offers index; every other answer
+ * leaves the offer item (and so every index) untouched.
  */
-const OFFER_ACCEPTS_RESPONSES = `attribute_exists(PK) AND ${OFFER_STATUS_CONDITIONS.active}`;
+type Plan = { readonly kind: 'decline' } | { readonly kind: 'accept'; readonly limited: boolean; readonly last: boolean };
+
+function counterUpdate(plan: Plan): { UpdateExpression: string; ConditionExpression: string } {
+  if (plan.kind === 'decline') {
+    return {
+      UpdateExpression: 'ADD declines :one',
+      ConditionExpression: 'attribute_exists(PK) AND (attribute_not_exists(remaining) OR remaining > :zero)',
+    };
+  }
+  if (!plan.limited) {
+    return {
+      UpdateExpression: 'ADD acceptances :one',
+      ConditionExpression: 'attribute_exists(PK) AND attribute_not_exists(remaining)',
+    };
+  }
+  return {
+    UpdateExpression: 'ADD acceptances :one, remaining :minusOne',
+    ConditionExpression: plan.last ? 'remaining = :one' : 'remaining > :one',
+  };
+}
+
+/** What a failed counters condition says about the plan: another plan to try, or none (exhausted, gone). */
+function replan(plan: Plan, counters: Item | undefined): Plan | undefined {
+  if (plan.kind !== 'accept' || !counters) return undefined;
+  const remaining = counters.remaining;
+  if (typeof remaining !== 'number') return plan.limited ? { kind: 'accept', limited: false, last: false } : undefined;
+  if (remaining === 1 && !(plan.limited && plan.last)) return { kind: 'accept', limited: true, last: true };
+  if (remaining > 1 && !plan.limited) return { kind: 'accept', limited: true, last: false };
+  return undefined;
+}
+
+/** Plans tried in one attempt: a wrong guess about the limit or the last place costs one more. */
+const MAX_PLANS = 3;
 
 /** Attempts of one accept/decline transaction before giving up with OfferBusyError. */
 export const MAX_CONFLICT_ATTEMPTS = 10;
@@ -189,7 +231,10 @@ export class DynamoCustomerResponseStore implements CustomerResponseStore, Accep
 
   /** The offer, strongly consistent and uncached: what answers (accept, decline) and their pages read. */
   async readOffer(summaryId: string): Promise<Offer | undefined> {
-    const item = await this.table.get({ Key: { PK: offerKeys.pk(summaryId), SK: offerKeys.sk() }, ConsistentRead: true });
+    const item = await this.table.get({
+      Key: { PK: offerKeys.pk(summaryId), SK: offerKeys.sk() },
+      ConsistentRead: true,
+    });
     return item ? offerFromItem(item) : undefined;
   }
 
@@ -223,7 +268,8 @@ export class DynamoCustomerResponseStore implements CustomerResponseStore, Accep
     );
     const outcome = await Promise.race([recorded, late]);
     clearTimeout(timer);
-    if (outcome === 'late') logger.warn('offer view not recorded in time', { waitedMs: this.options.viewWaitMs ?? VIEW_WAIT_MS });
+    if (outcome === 'late')
+      logger.warn('offer view not recorded in time', { waitedMs: this.options.viewWaitMs ?? VIEW_WAIT_MS });
   }
 
   /**
@@ -263,27 +309,44 @@ export class DynamoCustomerResponseStore implements CustomerResponseStore, Accep
       : { kind, decline: declineFromItem(item) };
   }
 
-  accept(acceptance: Acceptance, partnerId: string, now: Date): Promise<RecordOutcome<Acceptance>> {
-    return this.record(acceptance, 'acceptances', acceptanceToItem(acceptance, partnerId), now);
+  /**
+   * `offer`: the offer as the caller read it, if it did: its maxAcceptances (never changed after
+   * creation) and, when it is exact, its acceptances make the first transaction the right one; a
+   * wrong guess (another acceptance took the place meanwhile) costs one more transaction, never a
+   * wrong count.
+   */
+  accept(
+    acceptance: Acceptance,
+    partnerId: string,
+    now: Date,
+    offer?: Pick<Offer, 'maxAcceptances' | 'acceptances'>,
+  ): Promise<RecordOutcome<Acceptance>> {
+    const max = offer?.maxAcceptances;
+    const plan: Plan = {
+      kind: 'accept',
+      limited: max !== undefined,
+      last: max !== undefined && (offer?.acceptances ?? 0) + 1 >= max,
+    };
+    return this.record(acceptance, plan, acceptanceToItem(acceptance, partnerId), now);
   }
 
   decline(decline: Decline, partnerId: string, now: Date): Promise<RecordOutcome<Decline>> {
-    return this.record(decline, 'declines', declineToItem(decline, partnerId), now);
+    return this.record(decline, { kind: 'decline' }, declineToItem(decline, partnerId), now);
   }
 
   /**
-   * Concurrent transactions on one offer item cancel each other with TransactionConflict; neither
+   * Concurrent transactions on one offer's counters cancel each other with TransactionConflict; neither
    * the SDK nor DynamoDbLite retries those, so retry here with jittered backoff (a popular offer's
    * burst of accepts). After MAX_CONFLICT_ATTEMPTS, OfferBusyError: nothing was recorded and the
    * customer may retry.
    */
   private async record<T extends Acceptance | Decline>(
     record: T,
-    counter: 'acceptances' | 'declines',
+    plan: Plan,
     item: AcceptanceItem | DeclineItem,
     now: Date,
   ): Promise<RecordOutcome<T>> {
-    return retry(() => this.recordOnce(record, counter, item, now), {
+    return retry(() => this.recordOnce(record, plan, item, now), {
       maxAttempts: MAX_CONFLICT_ATTEMPTS,
       budgetMs: CONFLICT_BUDGET_MS,
       maxBackoffMs: CONFLICT_MAX_BACKOFF_MS,
@@ -296,55 +359,78 @@ export class DynamoCustomerResponseStore implements CustomerResponseStore, Accep
 
   private async recordOnce<T extends Acceptance | Decline>(
     record: T,
-    counter: 'acceptances' | 'declines',
+    firstPlan: Plan,
     item: AcceptanceItem | DeclineItem,
     now: Date,
   ): Promise<RecordOutcome<T>> {
     const kind = item.entity;
-    try {
-      await this.table.transactWrite([
-        {
-          Update: {
-            Key: { PK: offerKeys.pk(record.summaryId), SK: offerKeys.sk() },
-            UpdateExpression: 'ADD #counter :one',
-            ConditionExpression: OFFER_ACCEPTS_RESPONSES,
-            ExpressionAttributeNames: { '#counter': counter },
-            ExpressionAttributeValues: { ':one': 1, ':now': now.toISOString() },
-            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+    let plan: Plan | undefined = firstPlan;
+    for (let tried = 0; plan && tried < MAX_PLANS; tried++) {
+      const closesOffer = plan.kind === 'accept' && plan.last;
+      const offerKey = { PK: offerKeys.pk(record.summaryId), SK: offerKeys.sk() };
+      const offerOpen = {
+        ConditionExpression: OFFER_OPEN_CONDITION,
+        ExpressionAttributeValues: { ':now': now.toISOString() },
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
+      };
+      try {
+        await this.table.transactWrite([
+          closesOffer
+            ? {
+                Update: {
+                  Key: offerKey,
+                  UpdateExpression: `SET exhaustedAt = :now ${OPEN_OFFER_KEYS_REMOVAL}`,
+                  ...offerOpen,
+                },
+              }
+            : { ConditionCheck: { Key: offerKey, ...offerOpen } },
+          {
+            Update: {
+              Key: { PK: offerCountersKeys.pk(record.summaryId), SK: offerCountersKeys.sk() },
+              ...counterUpdate(plan),
+              ExpressionAttributeValues: { ':one': 1, ...(plan.kind === 'decline' ? { ':zero': 0 } : {}), ...(plan.kind === 'accept' && plan.limited ? { ':minusOne': -1 } : {}) },
+              ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+            },
           },
-        },
-        {
-          Put: {
-            Item: item,
-            ConditionExpression: 'attribute_not_exists(PK)',
+          { Put: { Item: item, ConditionExpression: 'attribute_not_exists(PK)' } },
+          {
+            Put: {
+              Item: claimItem(record.summaryId, record.submissionId, kind),
+              ConditionExpression: 'attribute_not_exists(PK)',
+              ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+            },
           },
-        },
-        {
-          Put: {
-            Item: claimItem(record.summaryId, record.submissionId, kind),
-            ConditionExpression: 'attribute_not_exists(PK)',
-            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-          },
-        },
-      ]);
-      return { kind: 'recorded', record };
-    } catch (error) {
-      if (!isTransactionCanceled(error)) throw error;
-      // The reasons come back in request order, with the failed items' old values.
-      const [offerReason, responseReason, claimReason] = error.CancellationReasons;
-      if (claimReason?.Code === 'ConditionalCheckFailed' || responseReason?.Code === 'ConditionalCheckFailed') {
-        // Another post with this submission got there first (the same answer, or the other one).
-        const first = await this.findResponse(record.summaryId, record.submissionId);
-        if (first) return { kind: 'replayed', response: first };
+        ]);
+        return { kind: 'recorded', record };
+      } catch (error) {
+        if (!isTransactionCanceled(error)) throw error;
+        // The reasons come back in request order, with the failed items' old values.
+        const [offerReason, countersReason, responseReason, claimReason] = error.CancellationReasons;
+        if (claimReason?.Code === 'ConditionalCheckFailed' || responseReason?.Code === 'ConditionalCheckFailed') {
+          // Another post with this submission got there first (the same answer, or the other one).
+          const first = await this.findResponse(record.summaryId, record.submissionId);
+          if (first) return { kind: 'replayed', response: first };
+        }
+        if (offerReason?.Code === 'ConditionalCheckFailed') {
+          return offerReason.Item
+            ? { kind: 'not-active', offer: offerFromItem(offerReason.Item) }
+            : { kind: 'not-found' };
+        }
+        if (countersReason?.Code !== 'ConditionalCheckFailed') {
+          // Anything else (throttling, a conflicting concurrent transaction) is for the caller to retry.
+          throw error;
+        }
+        plan = replan(plan, countersReason.Item);
+        if (!plan) {
+          // No place left (or no counters: no such offer): read the offer for the answer.
+          const offerItem = await this.table.get({ Key: offerKey, ConsistentRead: true });
+          return offerItem && countersReason.Item
+            ? { kind: 'not-active', offer: offerFromItem(offerItem, 0, countersReason.Item) }
+            : { kind: 'not-found' };
+        }
       }
-      if (offerReason?.Code === 'ConditionalCheckFailed') {
-        return offerReason.Item
-          ? { kind: 'not-active', offer: offerFromItem(offerReason.Item) }
-          : { kind: 'not-found' };
-      }
-      // Anything else (throttling, a conflicting concurrent transaction) is for the caller to retry.
-      throw error;
     }
+    throw new OfferBusyError(MAX_PLANS);
   }
 
   /** An offer's acceptances in submission-id order, a page at a time (the partner's list). */

@@ -510,9 +510,21 @@ export class LiteTable implements Table {
                 Item: toAttributes(item.Put.Item as Item),
               }),
             }
-          : {
-              Update: withAttributeValues({ TableName: this.name, ...item.Update, Key: toAttributes(item.Update.Key) }),
-            },
+          : 'Update' in item
+            ? {
+                Update: withAttributeValues({
+                  TableName: this.name,
+                  ...item.Update,
+                  Key: toAttributes(item.Update.Key),
+                }),
+              }
+            : {
+                ConditionCheck: withAttributeValues({
+                  TableName: this.name,
+                  ...item.ConditionCheck,
+                  Key: toAttributes(item.ConditionCheck.Key),
+                }),
+              },
       ),
       // One token for every attempt, as the SDK does: a retry after an answer that got lost finds
       // the transaction already done instead of applying it twice.
@@ -526,12 +538,15 @@ export class LiteTable implements Table {
  * client and connection pool per execution environment. `DDB_ENDPOINT` points it at DynamoDB Local
  * with the fixed local credentials, exactly as the SDK clients are pointed there.
  */
-export function liteTableFromEnv(env: NodeJS.ProcessEnv = process.env): LiteTable {
+export function liteTableFromEnv(
+  env: NodeJS.ProcessEnv = process.env,
+  limits: Pick<DynamoDbLiteOptions, 'timeoutMs' | 'maxAttempts'> = {},
+): LiteTable {
   const name = requiredEnv('TABLE_NAME', env);
   const endpoint = optionalEnv('DDB_ENDPOINT', env);
   if (endpoint) {
     const region = optionalEnv('AWS_REGION', env) ?? 'local';
-    return new LiteTable(new DynamoDbLite({ endpoint, region, credentials: () => LOCAL_CREDENTIALS }), name);
+    return new LiteTable(new DynamoDbLite({ endpoint, region, credentials: () => LOCAL_CREDENTIALS, ...limits }), name);
   }
   const region = requiredEnv('AWS_REGION', env);
   return new LiteTable(
@@ -539,6 +554,7 @@ export function liteTableFromEnv(env: NodeJS.ProcessEnv = process.env): LiteTabl
       endpoint: `https://dynamodb.${region}.amazonaws.com/`,
       region,
       credentials: () => credentialsFromEnv(env),
+      ...limits,
     }),
     name,
   );

@@ -12,6 +12,12 @@ export const PARTITIONS = {
   /** An offer, its views counter, its acceptances and declines. */
   offer: 'OFFER#*',
   /**
+   * An offer's view records (`VIEWS#<summaryId>#<shard>`), spread over shards so that no partition
+   * takes more than a share of a popular link's views: a family of its own, so the page function's
+   * writes here reach no offer item, and the views counting function touches nothing else.
+   */
+  views: 'VIEWS#*',
+  /**
    * A partner's offices and its on-demand sync marker: a family of their own, so the office sync,
    * which writes here, cannot write partner profiles, idempotency records or reference claims.
    */

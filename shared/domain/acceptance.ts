@@ -108,19 +108,28 @@ export class OfferBusyError extends Error {
 /** Port for customer responses; the adapter writes each one and the offer's counter in one transaction. */
 export interface CustomerResponseStore {
   /**
-   * The offer for its customer page, undefined when there is no such offer; counts a view when
-   * `countView` (a person, not a link previewer). Counting is best effort: a view that could not be
-   * counted still returns the offer. The returned `views` is not for display (it is only complete
-   * when the view was counted).
+   * The offer for its customer page, undefined when there is no such offer; records a view when
+   * `countView` (a person, not a link previewer). May be a few seconds old (cached per
+   * environment, eventually consistent), so status shown here is never what an answer is checked
+   * against. Recording is best effort: a view that could not be recorded still returns the offer.
+   * The returned `views` is 0 (views are counted elsewhere, later).
    */
   viewOffer(summaryId: string, countView: boolean): Promise<Offer | undefined>;
+  /** The offer as stored now (strongly consistent), for answers and their pages. */
+  readOffer(summaryId: string): Promise<Offer | undefined>;
   /** What this submission of the offer's form was answered with, if it was. */
   findResponse(summaryId: string, submissionId: string): Promise<RecordedResponse | undefined>;
   /** A recorded acceptance, for its confirmation page. */
   findAcceptance(summaryId: string, submissionId: string): Promise<Acceptance | undefined>;
   /** OfferBusyError when concurrent responses to the same offer keep conflicting. */
   /** `partnerId`: whose offer it answers (the offer's partner), recorded with the response. */
-  accept(acceptance: Acceptance, partnerId: string, now: Date): Promise<RecordOutcome<Acceptance>>;
+  /** `offer`, when the caller read it: its limit and count choose the first write (see the store). */
+  accept(
+    acceptance: Acceptance,
+    partnerId: string,
+    now: Date,
+    offer?: Pick<Offer, 'maxAcceptances' | 'acceptances'>,
+  ): Promise<RecordOutcome<Acceptance>>;
   /** OfferBusyError when concurrent responses to the same offer keep conflicting. */
   decline(decline: Decline, partnerId: string, now: Date): Promise<RecordOutcome<Decline>>;
 }

@@ -21,6 +21,9 @@ export default async function globalSetup(): Promise<void> {
       TABLE_NAME: INTEGRATION_TABLE,
       AWS_REGION: 'local',
       PUBLIC_BASE_URL: process.env.PUBLIC_BASE_URL ?? 'https://offers.example.com',
+      // Tests change an offer and look at its page at once: no per-environment offer cache
+      // (test/integration/view-counting.test.ts turns it on for its own handler).
+      OFFER_VIEW_CACHE_SECONDS: '0',
       // A test key for the customer forms' submission tokens; tests sign their own tokens with it.
       FORM_TOKEN_KEYS: newFormTokenKeysValue(),
       CHECKOUT_URL_TEMPLATE:
