@@ -1,29 +1,49 @@
+import { isTransientFailure } from '../../shared/db/dynamodb-lite.ts';
 import { errorForLog } from '../../shared/db/errors.ts';
 import type { ErrorPolicy } from '../../shared/http/chain.ts';
 import { htmlRouteGroup } from '../../shared/http/route-group.ts';
 import { logger } from '../../shared/observability/logger.ts';
-import { html } from '../../shared/render/html.ts';
+import { AUTH_TEXT } from './auth-text.ts';
 import { createOfferForm, submitCreateOffer, syncOffices } from './create-offer.ts';
-import { consolePage } from './layout.ts';
-import { deactivateOffer, offerDetail, offerQrCode, reviseOfferForm, submitReviseOffer } from './offer-detail.ts';
+import { messagePage } from './messages.ts';
+import {
+  deactivateOffer,
+  offerDetail,
+  offerMessagePreview,
+  offerQrCode,
+  reviseOfferForm,
+  submitReviseOffer,
+} from './offer-detail.ts';
 import { offersList } from './offers-list.ts';
 import { sendOffer } from './send-offer.ts';
-import { signedIn } from './session.ts';
+import { consoleLocale, signedIn } from './session.ts';
 import { signIn, signInPage, signOut } from './sign-in.ts';
 
-/** Pages fail as pages: a generic 500 that leaks nothing (transient failures: the session layer's 503). */
+/**
+ * Pages fail as pages, in the request's language, leaking nothing: a table that is unavailable
+ * (timeouts, throttling, 5xx: the partner API's 503 rule) is a 503 with Retry-After, anything else
+ * a 500 (a bug).
+ */
 function consoleErrors(): ErrorPolicy {
   return {
     onError: (request) => {
+      const locale = consoleLocale(request.event);
+      const text = AUTH_TEXT[locale];
+      if (isTransientFailure(request.error)) {
+        logger.warn('table unavailable', { error: errorForLog(request.error) });
+        request.response = messagePage(503, locale, text.unavailable, {
+          headers: { 'retry-after': RETRY_AFTER_SECONDS },
+        });
+        return;
+      }
       logger.error('unhandled error', { error: errorForLog(request.error) });
-      request.response = consolePage(500, {
-        locale: 'en',
-        title: 'Something went wrong',
-        main: html`<h1>Something went wrong</h1><p>Please try again in a moment.</p>`,
-      });
+      request.response = messagePage(500, locale, text.internalError);
     },
   };
 }
+
+/** As the partner API's 503. */
+const RETRY_AFTER_SECONDS = '5';
 
 export const handler = htmlRouteGroup('console', consoleErrors(), {
   'GET /console': signInPage,
@@ -35,6 +55,7 @@ export const handler = htmlRouteGroup('console', consoleErrors(), {
   'GET /console/offers/{summaryId}': signedIn(offerDetail),
   'GET /console/offers/{summaryId}/send': signedIn(sendOffer),
   'GET /console/offers/{summaryId}/qr.svg': signedIn(offerQrCode),
+  'GET /console/offers/{summaryId}/message.html': signedIn(offerMessagePreview),
   'POST /console/offers/{summaryId}/deactivate': signedIn(deactivateOffer),
   'GET /console/offers/{summaryId}/revise': signedIn(reviseOfferForm),
   'POST /console/offers/{summaryId}/revise': signedIn(submitReviseOffer),

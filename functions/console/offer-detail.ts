@@ -1,15 +1,178 @@
-import type { ConsolePage } from './session.ts';
+import { NotFoundError } from '../../shared/domain/errors.ts';
+import type { Offer } from '../../shared/domain/offer.ts';
+import type { ApiResult } from '../../shared/http/types.ts';
+import { toFieldErrors } from '../../shared/http/validation.ts';
+import type { Locale } from '../../shared/i18n/locale.ts';
+import { SUBMISSION_ID_PATTERN } from '../../shared/offer-page/submission-token.ts';
+import { buildOfferMessage } from '../../shared/render/offer-message.ts';
+import { offerUrl } from '../../shared/render/offer-view.ts';
+import { deactivateBody, messageQuery, TEXT_LIMITS } from '../../shared/schemas/offers.ts';
+import { consolePage } from './layout.ts';
+import { consoleHref, type FieldProblem, messageLocales, notFoundMain, offerDetailMain } from './offer-views.ts';
+import { OFFERS_TEXT } from './offers-text.ts';
+import { customerResponses, offerQueries, PUBLIC_BASE_URL } from './services.ts';
+import type { ConsolePage, ConsoleRequest } from './session.ts';
 
-// Skeleton: each page is being built; until then it throws (the console answers 500).
-export const offerDetail: ConsolePage = async () => {
-  throw new Error('not built yet: offerDetail');
+/** Acceptances and declines shown per page of the offer page. */
+export const RESPONSES_PER_PAGE = 50;
+
+/**
+ * The partner's offer named in the path, or undefined: another partner's offer, an unknown one and
+ * a malformed summary ID are all "not found" (the same rule as the API's 404).
+ */
+async function ownOffer({ event, session }: ConsoleRequest): Promise<Offer | undefined> {
+  const summaryId = event.pathParameters?.summaryId ?? '';
+  try {
+    return await offerQueries.get(session.partnerId, summaryId);
+  } catch (error) {
+    if (error instanceof NotFoundError) return undefined;
+    throw error;
+  }
+}
+
+/** The console's 404 page: never a 403, so a partner learns nothing of others' offers. */
+export function offerNotFoundPage({ locale, session }: Pick<ConsoleRequest, 'locale' | 'session'>): ApiResult {
+  return consolePage(404, { locale, session, title: OFFERS_TEXT[locale].notFound.title, main: notFoundMain(locale) });
+}
+
+/** A page cursor of the acceptances or declines: a submission id, else the first page. */
+function responseCursor(value: string | undefined): string | undefined {
+  return value !== undefined && SUBMISSION_ID_PATTERN.test(value) ? value : undefined;
+}
+
+async function detailPage(
+  request: ConsoleRequest,
+  offer: Offer,
+  status: number,
+  extra: { notice?: 'deactivated'; deactivation?: { message: string; problem: FieldProblem } } = {},
+): Promise<ApiResult> {
+  const { event, session, locale } = request;
+  const query = event.queryStringParameters ?? {};
+  const acceptancesAfter = responseCursor(query.acceptances);
+  const declinesAfter = responseCursor(query.declines);
+  const [acceptances, declines] = await Promise.all([
+    customerResponses.listAcceptances(offer.summaryId, {
+      limit: RESPONSES_PER_PAGE,
+      ...(acceptancesAfter ? { after: acceptancesAfter } : {}),
+    }),
+    customerResponses.listDeclines(offer.summaryId, {
+      limit: RESPONSES_PER_PAGE,
+      ...(declinesAfter ? { after: declinesAfter } : {}),
+    }),
+  ]);
+  const url = offerUrl(PUBLIC_BASE_URL, offer.summaryId);
+  return consolePage(status, {
+    locale,
+    session,
+    title: OFFERS_TEXT[locale].detail.title(offer.summaryId),
+    main: offerDetailMain({
+      locale,
+      offer,
+      url,
+      now: new Date(),
+      csrfToken: session.csrfToken,
+      messages: messageLocales(offer).map((messageLocale) => buildOfferMessage(offer, messageLocale, url)),
+      acceptances: { items: acceptances.acceptances, ...(acceptances.next ? { nextCursor: acceptances.next } : {}) },
+      declines: { items: declines.declines, ...(declines.next ? { nextCursor: declines.next } : {}) },
+      responsesContinued: acceptancesAfter !== undefined || declinesAfter !== undefined,
+      ...extra,
+    }),
+  });
+}
+
+/** GET /console/offers/{summaryId}: counters, details, lines, link and QR code, responses, message, revise, deactivate. */
+export const offerDetail: ConsolePage = async (request) => {
+  const offer = await ownOffer(request);
+  if (!offer) return offerNotFoundPage(request);
+  const notice = request.event.queryStringParameters?.notice === 'deactivated' ? 'deactivated' : undefined;
+  return detailPage(request, offer, 200, notice ? { notice } : {});
 };
-export const offerQrCode: ConsolePage = async () => {
-  throw new Error('not built yet: offerQrCode');
+
+/**
+ * GET /console/offers/{summaryId}/qr.svg: the offer link as a QR code (the encoder is loaded on
+ * first use, as in the partner API). Never cached: it is behind the partner's session.
+ */
+export const offerQrCode: ConsolePage = async (request) => {
+  const offer = await ownOffer(request);
+  if (!offer) return offerNotFoundPage(request);
+  const { qrSvg } = await import('../../shared/render/qr.ts');
+  return {
+    statusCode: 200,
+    headers: {
+      'content-type': 'image/svg+xml; charset=utf-8',
+      'cache-control': 'no-store',
+      'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+    },
+    body: qrSvg(offerUrl(PUBLIC_BASE_URL, offer.summaryId)),
+  };
 };
-export const deactivateOffer: ConsolePage = async () => {
-  throw new Error('not built yet: deactivateOffer');
+
+/**
+ * The message's HTML document on its own, as a mail app would show it. It needs its inline styles,
+ * which the console's CSP forbids, and the console may not frame it (frame-src 'none'): so it is
+ * its own page under a CSP that sandboxes it (no script, no form, an opaque origin) and allows only
+ * inline styles and https images.
+ */
+export const MESSAGE_PREVIEW_CSP =
+  "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src https: data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+/** GET /console/offers/{summaryId}/message.html?locale=: the message's HTML (the offer's language unless `locale` names the other). */
+export const offerMessagePreview: ConsolePage = async (request) => {
+  const offer = await ownOffer(request);
+  if (!offer) return offerNotFoundPage(request);
+  const parsed = messageQuery.safeParse({ locale: request.event.queryStringParameters?.locale });
+  const locale: Locale = (parsed.success ? parsed.data.locale : undefined) ?? offer.locale;
+  const message = buildOfferMessage(offer, locale, offerUrl(PUBLIC_BASE_URL, offer.summaryId));
+  return {
+    statusCode: 200,
+    headers: {
+      'content-type': 'text/html; charset=utf-8',
+      'content-language': locale,
+      'content-security-policy': MESSAGE_PREVIEW_CSP,
+      'cache-control': 'no-store',
+      'referrer-policy': 'no-referrer',
+      'x-frame-options': 'DENY',
+    },
+    body: message.html,
+  };
 };
+
+/**
+ * POST /console/offers/{summaryId}/deactivate: the same service and body rule as the partner API
+ * (`message` optional, an empty field meaning none), then 303 back to the offer page with a notice.
+ * A message that breaks the rule shows the offer page again with the error next to the field.
+ */
+export const deactivateOffer: ConsolePage = async (request) => {
+  const { session, locale } = request;
+  const offer = await ownOffer(request);
+  if (!offer) return offerNotFoundPage(request);
+  const message = request.form?.message ?? '';
+  const parsed = deactivateBody.safeParse(message.trim() === '' ? {} : { message });
+  if (!parsed.success) {
+    const rule = toFieldErrors('body', parsed.error.issues)[0]?.rule ?? 'invalid';
+    return detailPage(request, offer, 400, {
+      deactivation: {
+        message,
+        problem: {
+          id: 'message',
+          rule,
+          message: OFFERS_TEXT[locale].detail.errors.deactivationMessage(TEXT_LIMITS.deactivationMessage),
+        },
+      },
+    });
+  }
+  await offerQueries.deactivate(session.partnerId, offer.summaryId, parsed.data.message);
+  return {
+    statusCode: 303,
+    headers: {
+      location: consoleHref(`/console/offers/${offer.summaryId}`, locale, { notice: 'deactivated' }),
+      'cache-control': 'no-store',
+    },
+    body: '',
+  };
+};
+
+// Skeleton: the revise pages are being built.
 export const reviseOfferForm: ConsolePage = async () => {
   throw new Error('not built yet: reviseOfferForm');
 };
