@@ -24,6 +24,9 @@ export default async function globalSetup(): Promise<void> {
       // Tests change an offer and look at its page at once: no per-environment offer cache
       // (test/integration/view-counting.test.ts turns it on for its own handler).
       OFFER_VIEW_CACHE_SECONDS: '0',
+      // DynamoDB Local on a busy machine can take longer than a view waits for its record on AWS
+      // (200 ms): tests that count views must not lose them to the machine's load.
+      OFFER_VIEW_WAIT_MS: '5000',
       // A test key for the customer forms' submission tokens; tests sign their own tokens with it.
       FORM_TOKEN_KEYS: newFormTokenKeysValue(),
       CHECKOUT_URL_TEMPLATE:
