@@ -1,12 +1,216 @@
-import type { ConsolePage } from './session.ts';
+import { randomUUID } from 'node:crypto';
+import { isServiceUnavailable } from '../../shared/db/errors.ts';
+import { DomainError } from '../../shared/domain/errors.ts';
+import type { OfferCreateService } from '../../shared/domain/offer-create.ts';
+import { type Office, partnerLastSyncedAt, type SyncFreshness } from '../../shared/domain/office.ts';
+import { mayCreateOffers, type Partner } from '../../shared/domain/partner.ts';
+import { mapError, SERVICE_UNAVAILABLE_RETRY_AFTER_SECONDS } from '../../shared/http/problem.ts';
+import type { ApiResult } from '../../shared/http/types.ts';
+import type { Locale } from '../../shared/i18n/locale.ts';
+import { type PartnerSyncOutcome, requestPartnerSync } from '../../shared/lambda/office-sync-request.ts';
+import { summaryIdOfAnswer } from '../../shared/render/created-offer-answer.ts';
+import { html } from '../../shared/render/html.ts';
+import { createOfferHeaders } from '../../shared/schemas/offers.ts';
+import { consolePage } from './layout.ts';
+import {
+  errorsFromDomain,
+  type FormErrors,
+  type FormValues,
+  initialValues,
+  listedLocation,
+  NO_ERRORS,
+  parseOfferForm,
+  renderOfferForm,
+} from './offer-form.ts';
+import { OFFER_FORM_TEXT } from './offer-form-text.ts';
+import { offerCreator, officeStore, partnerStore } from './services.ts';
+import type { ConsolePage, ConsoleRequest } from './session.ts';
 
-// Skeleton: each page is being built; until then it throws (the console answers 500).
-export const createOfferForm: ConsolePage = async () => {
-  throw new Error('not built yet: createOfferForm');
-};
-export const submitCreateOffer: ConsolePage = async () => {
-  throw new Error('not built yet: submitCreateOffer');
-};
-export const syncOffices: ConsolePage = async () => {
-  throw new Error('not built yet: syncOffices');
-};
+/**
+ * Page 1 of the create wizard: GET shows the form, POST either lists the subscriptions of the
+ * usage location chosen ("choose") or creates the offer through OfferCreateService, the partner
+ * API's own use case, with the form's idempotency key, then 303s to page 2 (send-offer.ts).
+ * POST /console/offices/sync asks the office sync function for the partner's on-demand sync.
+ */
+export interface CreateOfferDeps {
+  readonly creator: Pick<OfferCreateService, 'create'>;
+  readonly partners: { get(partnerId: string): Promise<Partner | undefined> };
+  readonly offices: {
+    listForPartner(partnerId: string): Promise<Office[]>;
+    syncFreshness(partnerId: string): Promise<SyncFreshness>;
+  };
+  /** The partner's on-demand office sync (the once-a-minute rule is the office sync's). */
+  readonly requestSync: (partnerId: string) => Promise<PartnerSyncOutcome>;
+  readonly now?: () => Date;
+  /** A new form's idempotency key. */
+  readonly newKey?: () => string;
+}
+
+/**
+ * Time the office sync may take when the console asks for it: it answers inside the console
+ * function's 10 s timeout (a partner has a handful of offices, one directory page).
+ */
+export const CONSOLE_SYNC_BUDGET_MS = 7_000;
+
+/** A console path in the page's language (`?lang=` only where it is not the default). */
+export const localized = (path: string, locale: Locale) =>
+  locale === 'en' ? path : `${path}${path.includes('?') ? '&' : '?'}lang=${encodeURIComponent(locale)}`;
+
+/** A key the API would take as an Idempotency-Key; anything else is replaced by a new one. */
+function postedKey(values: FormValues): string | undefined {
+  const key = values.idempotencyKey;
+  return key && createOfferHeaders.safeParse({ 'idempotency-key': key }).success ? key : undefined;
+}
+
+export function createOfferPages(deps: CreateOfferDeps): {
+  createOfferForm: ConsolePage;
+  submitCreateOffer: ConsolePage;
+  syncOffices: ConsolePage;
+} {
+  const now = deps.now ?? (() => new Date());
+  const newKey = deps.newKey ?? (() => `console-${randomUUID()}`);
+
+  /** The partner cannot create offers (100 customers or more): why, instead of the form. */
+  const cannotCreate = (request: ConsoleRequest, partner: Partner): ApiResult => {
+    const text = OFFER_FORM_TEXT[request.locale];
+    return consolePage(403, {
+      locale: request.locale,
+      title: text.cannotCreateTitle,
+      session: request.session,
+      main: html`<h1>${text.cannotCreateTitle}</h1>
+<p>${text.cannotCreate(partner.customerCount)}</p>
+<p>${text.cannotCreateNext}</p>
+<p><a href="${localized('/console/offers', request.locale)}">${text.viewOffers}</a></p>`,
+    });
+  };
+
+  const formPage = async (
+    request: ConsoleRequest,
+    statusCode: number,
+    options: {
+      values?: FormValues;
+      errors?: FormErrors;
+      notice?: string;
+      key?: string;
+      partner?: Partner;
+      headers?: Record<string, string>;
+    } = {},
+  ): Promise<ApiResult> => {
+    const { partnerId } = request.session;
+    const [partner, offices, freshness] = await Promise.all([
+      options.partner ? Promise.resolve(options.partner) : deps.partners.get(partnerId),
+      deps.offices.listForPartner(partnerId),
+      deps.offices.syncFreshness(partnerId),
+    ]);
+    if (partner && !mayCreateOffers(partner)) return cannotCreate(request, partner);
+    const text = OFFER_FORM_TEXT[request.locale];
+    const values = options.values ?? initialValues(offices, request.locale);
+    const main = renderOfferForm(values, options.errors ?? NO_ERRORS, {
+      locale: request.locale,
+      csrfToken: request.session.csrfToken,
+      action: '/console/offers/new',
+      idempotencyKey: options.key ?? newKey(),
+      offices,
+      lastSyncedAt: partnerLastSyncedAt(freshness, offices.length > 0),
+      certified: partner?.delegatedAdminCertified === true,
+      now: now(),
+      ...(options.notice ? { notice: options.notice } : {}),
+    });
+    return consolePage(
+      statusCode,
+      {
+        locale: request.locale,
+        title: text.title,
+        session: request.session,
+        main: html`${main}`,
+      },
+      options.headers,
+    );
+  };
+
+  const createOfferForm: ConsolePage = (request) => formPage(request, 200);
+
+  const submitCreateOffer: ConsolePage = async (request) => {
+    const values = request.form ?? {};
+    const { locale } = request;
+    const text = OFFER_FORM_TEXT[locale];
+    const key = postedKey(values);
+    const keep = key ? { key } : {};
+    // The subscriptions on the page were listed for another usage location than the one now
+    // chosen (or the partner asked to list them): show those of the chosen one, create nothing.
+    const shownFor = values.shownLocation ?? '';
+    const chosen = listedLocation(values) ?? '';
+    if (values.action === 'choose' || (chosen !== '' && shownFor !== chosen)) {
+      return formPage(request, 200, {
+        values,
+        ...keep,
+        ...(values.action === 'choose' ? {} : { notice: text.locationChanged }),
+      });
+    }
+    const parsed = parseOfferForm(values, locale);
+    if (!parsed.ok) return formPage(request, 400, { values, errors: parsed.errors, ...keep });
+    try {
+      const result = await deps.creator.create(request.session.partnerId, parsed.body, key);
+      const summaryId = result.kind === 'created' ? result.offer.summaryId : summaryIdOfAnswer(result.answer);
+      if (summaryId === undefined) throw new Error('a replayed create answer names no offer');
+      return {
+        statusCode: 303,
+        headers: { location: localized(`/console/offers/${summaryId}/send`, locale), 'cache-control': 'no-store' },
+        body: '',
+      };
+    } catch (error) {
+      if (error instanceof DomainError) {
+        if (error.type === 'too-many-customers') return formPage(request, 403, { values });
+        const errors = errorsFromDomain(error, parsed.skus, locale);
+        // A key already spent on another offer cannot create this one: the form gets a new key.
+        const next = error.type === 'idempotency-key-reused' ? {} : keep;
+        return formPage(request, mapError(error, '').problem.status, { values, errors, ...next });
+      }
+      if (isServiceUnavailable(error)) {
+        return formPage(request, 503, {
+          values,
+          errors: { fields: {}, form: text.unavailable },
+          ...keep,
+          headers: { 'retry-after': String(SERVICE_UNAVAILABLE_RETRY_AFTER_SECONDS) },
+        }).catch(() => {
+          throw error;
+        });
+      }
+      throw error;
+    }
+  };
+
+  const syncOffices: ConsolePage = async (request) => {
+    const text = OFFER_FORM_TEXT[request.locale];
+    let outcome: PartnerSyncOutcome | undefined;
+    try {
+      outcome = await deps.requestSync(request.session.partnerId);
+    } catch {
+      // The invoke failed or the sync hit a table outage: nothing to show but "try later".
+      outcome = undefined;
+    }
+    if (outcome?.outcome === 'synced') {
+      return formPage(request, 200, { notice: text.syncDone(outcome.written, outcome.deactivated) });
+    }
+    if (outcome?.outcome === 'rate-limited') {
+      return formPage(request, 429, {
+        notice: text.syncTooSoon(outcome.retryAfterSeconds),
+        headers: { 'retry-after': String(outcome.retryAfterSeconds) },
+      });
+    }
+    const retryAfter = outcome?.retryAfterSeconds ?? 60;
+    return formPage(request, 503, {
+      notice: text.syncUnavailable,
+      headers: { 'retry-after': String(retryAfter) },
+    });
+  };
+
+  return { createOfferForm, submitCreateOffer, syncOffices };
+}
+
+export const { createOfferForm, submitCreateOffer, syncOffices } = createOfferPages({
+  creator: offerCreator,
+  partners: partnerStore,
+  offices: officeStore,
+  requestSync: (partnerId) => requestPartnerSync(partnerId, CONSOLE_SYNC_BUDGET_MS),
+});
