@@ -48,6 +48,7 @@ export default {
     'shared/schemas/text.ts',
     'shared/schemas/email.ts',
     'functions/offer-page/form.ts',
+    'shared/http/form-body.ts',
     'functions/offer-page/visitors.ts',
     'functions/offer-page/checkout.ts',
     'shared/offer-page/links.ts',

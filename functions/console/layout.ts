@@ -117,11 +117,12 @@ export function consolePage(
   headers: Record<string, string> = {},
 ): ApiResult {
   const text = FRAME_TEXT[input.locale];
-  const lang = input.locale === 'en' ? '' : `?lang=${input.locale}`;
+  // Always named: a partner who chose English on a browser asking for Portuguese keeps English.
+  const lang = `?lang=${input.locale}`;
   const bar = input.session
     ? html`<header class="bar"><strong>${text.product}</strong>
 <nav aria-label="${text.product}"><a href="/console/offers${lang}">${text.offers}</a> <a href="/console/offers/new${lang}">${text.create}</a></nav>
-<form method="post" action="/console/sign-out"><input type="hidden" name="csrf" value="${input.session.csrfToken}">${input.session.label ? html`<span>${input.session.label}</span> ` : ''}<button type="submit">${text.signOut}</button></form>
+<form method="post" action="/console/sign-out"><input type="hidden" name="csrf" value="${input.session.csrfToken}"><input type="hidden" name="lang" value="${input.locale}">${input.session.label ? html`<span>${input.session.label}</span> ` : ''}<button type="submit">${text.signOut}</button></form>
 </header>`
     : html`<header class="bar"><strong>${text.product}</strong></header>`;
   const scripts = input.scripts ?? [];

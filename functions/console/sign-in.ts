@@ -1,12 +1,155 @@
+import { createHash } from 'node:crypto';
+import { DynamoApiKeyStore } from '../../shared/db/api-keys.ts';
+import { DynamoSignInAttemptStore } from '../../shared/db/console-sign-in-attempts.ts';
+import { hashApiKey, isWellFormedApiKey } from '../../shared/domain/api-key.ts';
+import { readFormBody } from '../../shared/http/form-body.ts';
+import { isCrossSitePost } from '../../shared/http/origin.ts';
 import type { PageHandler } from '../../shared/http/route-group.ts';
+import type { ApiEvent, ApiResult } from '../../shared/http/types.ts';
+import type { Locale } from '../../shared/i18n/locale.ts';
+import { logger } from '../../shared/observability/logger.ts';
+import { html } from '../../shared/render/html.ts';
+import { AUTH_TEXT } from './auth-text.ts';
+import { clearedSessionCookie, sessionCookie } from './cookie.ts';
+import { consolePage } from './layout.ts';
+import { messagePage, seeOther } from './messages.ts';
+import { DEFAULT_RETURN_PATH, safeReturnPath } from './return-path.ts';
+import { PUBLIC_BASE_URL, table } from './services.ts';
+import { COOKIE_POLICY, checkConsoleRequest, consoleLocale, sessionIdOf, sessions, withLang } from './session.ts';
 
-// Skeleton: sign-in and sign-out are being built.
-export const signInPage: PageHandler = async () => {
-  throw new Error('not built yet: signInPage');
+/**
+ * Failed sign-ins a client may make per one-minute window before the console answers 429 for the
+ * rest of it. A person mistyping or pasting a wrong key stays far below; a 256-bit key cannot be
+ * guessed anyway, so the limit is about cost and noise. Successful sign-ins are not counted, so a
+ * team behind one address is never locked out by its own use.
+ */
+export const SIGN_IN_FAILURES_PER_MINUTE = 10;
+
+// Keys are read straight from the table at sign-in (no cache): a key revoked a second ago is refused.
+const apiKeys = new DynamoApiKeyStore(table);
+const attempts = new DynamoSignInAttemptStore(table);
+
+/**
+ * The client a sign-in is counted against: the viewer's address CloudFront forwards
+ * (`CloudFront-Viewer-Address`, `ip:port`; CloudFront sets it, a viewer cannot) when the request
+ * came through it, else the connection's source address (the local runtime, or a direct call).
+ */
+export function clientAddress(event: ApiEvent): string {
+  const viewer = event.headers?.['cloudfront-viewer-address']?.trim();
+  if (viewer && viewer.lastIndexOf(':') > 0) return viewer.slice(0, viewer.lastIndexOf(':'));
+  return event.requestContext.http.sourceIp;
+}
+
+const clientHash = (address: string) => createHash('sha256').update(address, 'utf8').digest('hex');
+
+interface SignInForm {
+  readonly locale: Locale;
+  readonly next: string | undefined;
+  readonly error?: string;
+  readonly notice?: string;
+}
+
+/** The sign-in page: one field, its hint, and (after a failed attempt) the error next to it and in a summary. */
+function signInForm(statusCode: number, form: SignInForm): ApiResult {
+  const text = AUTH_TEXT[form.locale].signIn;
+  const summary = form.error
+    ? html`<div class="alert" role="alert" tabindex="-1" id="error-summary" aria-labelledby="error-summary-title">
+<h2 id="error-summary-title">${text.errorSummary}</h2>
+<ul><li><a href="#apiKey">${form.error}</a></li></ul>
+</div>`
+    : '';
+  const notice = form.notice ? html`<p class="notice" role="status">${form.notice}</p>` : '';
+  const describedBy = form.error ? 'apiKey-hint apiKey-error' : 'apiKey-hint';
+  const main = html`${summary}${notice}<h1>${text.title}</h1>
+<p>${text.intro}</p>
+<form method="post" action="/console/sign-in" novalidate>
+<input type="hidden" name="lang" value="${form.locale}">
+${form.next ? html`<input type="hidden" name="next" value="${form.next}">` : ''}
+<div class="field">
+<label for="apiKey">${text.apiKey}</label>
+<p class="hint" id="apiKey-hint">${text.apiKeyHint}</p>
+${form.error ? html`<p class="error" id="apiKey-error">${form.error}</p>` : ''}
+<input type="password" id="apiKey" name="apiKey" autocomplete="current-password" spellcheck="false" autocapitalize="off" required aria-describedby="${describedBy}"${form.error ? html` aria-invalid="true"` : ''}>
+</div>
+<button type="submit">${text.submit}</button>
+</form>`;
+  return consolePage(statusCode, {
+    locale: form.locale,
+    title: form.error ? `${text.errorSummary}: ${text.title}` : text.title,
+    main,
+  });
+}
+
+/** GET /console: the sign-in page, or straight to the offers for a partner already signed in. */
+export const signInPage: PageHandler = async (event) => {
+  const locale = consoleLocale(event);
+  const next = safeReturnPath(event.queryStringParameters?.next);
+  const id = sessionIdOf(event);
+  if (id && (await sessions.resume(id))) return seeOther(withLang(next ?? DEFAULT_RETURN_PATH, locale));
+  const notice = event.queryStringParameters?.signedOut === '1' ? AUTH_TEXT[locale].signIn.signedOut : undefined;
+  const page = signInForm(200, { locale, next, ...(notice ? { notice } : {}) });
+  // A cookie that no longer signs anyone in is dropped.
+  return id ? { ...page, cookies: [clearedSessionCookie(COOKIE_POLICY)] } : page;
 };
-export const signIn: PageHandler = async () => {
-  throw new Error('not built yet: signIn');
+
+/**
+ * POST /console/sign-in: a cross-site post is refused (login CSRF: there is no session to carry a
+ * token yet, so the Origin check is the defence); a client over its failed-attempt limit gets 429
+ * with Retry-After; then the key is checked by the API's own rules (shape, known, not revoked).
+ * Every rejected key gets the same message, whatever the reason. A partner that may not create
+ * offers still signs in (the wizard then says why it cannot create one).
+ */
+export const signIn: PageHandler = async (event) => {
+  const read = readFormBody(event.body, event.isBase64Encoded, event.headers?.['content-type']);
+  const locale = consoleLocale(event, read.fields.lang);
+  const text = AUTH_TEXT[locale];
+  if (isCrossSitePost(event.headers ?? {}, PUBLIC_BASE_URL)) {
+    logger.warn('cross-site console sign-in refused');
+    return messagePage(403, locale, text.crossSite, {
+      link: { href: withLang('/console', locale), text: text.signInAgain },
+    });
+  }
+  const now = Date.now();
+  const windowMinute = Math.floor(now / 60_000);
+  const client = clientHash(clientAddress(event));
+  if ((await attempts.failures(client, windowMinute)) >= SIGN_IN_FAILURES_PER_MINUTE) {
+    const retryAfter = Math.max(1, Math.ceil(((windowMinute + 1) * 60_000 - now) / 1000));
+    logger.warn('console sign-in throttled');
+    return messagePage(429, locale, text.throttled(retryAfter), { headers: { 'retry-after': String(retryAfter) } });
+  }
+  const next = safeReturnPath(read.fields.next);
+  if (!read.ok) return signInForm(UNREADABLE_STATUS, { locale, next, error: text.signIn.invalidKey });
+  const key = (read.fields.apiKey ?? '').trim();
+  if (key === '') return signInForm(422, { locale, next, error: text.signIn.missingKey });
+  const record = isWellFormedApiKey(key) ? await apiKeys.getByHash(hashApiKey(key)) : undefined;
+  if (!record || record.revokedAt !== undefined) {
+    await attempts.addFailure(client, windowMinute);
+    logger.info('console sign-in refused', {
+      reason: !isWellFormedApiKey(key) ? 'malformed' : record ? 'revoked' : 'unknown',
+    });
+    return signInForm(401, { locale, next, error: text.signIn.invalidKey });
+  }
+  // A session the browser still had (another person's, or an old one of this one) ends here: one
+  // browser, one session, and a fresh id on every sign-in.
+  const previous = sessionIdOf(event);
+  if (previous) await sessions.end(previous);
+  const { id } = await sessions.start(record);
+  logger.info('console sign-in', { partnerId: record.partnerId, keyId: record.keyId });
+  return seeOther(withLang(next ?? DEFAULT_RETURN_PATH, locale), [sessionCookie(COOKIE_POLICY, id)]);
 };
-export const signOut: PageHandler = async () => {
-  throw new Error('not built yet: signOut');
+
+/** A body that is not a readable form: the form again, as a wrong key would get it (nothing counted). */
+const UNREADABLE_STATUS = 400;
+
+/**
+ * POST /console/sign-out: ends the session (its cookie signs nobody in from now on), clears the
+ * cookie and goes to the sign-in page. Needs the session's CSRF token like every console POST;
+ * without a live session there is nothing to end, and it goes to sign-in all the same.
+ */
+export const signOut: PageHandler = async (event) => {
+  const checked = await checkConsoleRequest(event, { missingPost: 'redirect' });
+  if ('done' in checked) return checked.done;
+  await sessions.end(checked.sessionId);
+  logger.info('console sign-out', { partnerId: checked.live.partnerId, keyId: checked.live.keyId });
+  return seeOther(`${withLang('/console', checked.request.locale)}&signedOut=1`, [clearedSessionCookie(COOKIE_POLICY)]);
 };

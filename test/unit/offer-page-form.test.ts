@@ -1,5 +1,6 @@
-import { MAX_FORM_BYTES, parseAcceptForm, parseDeclineForm, readFormBody } from '../../functions/offer-page/form.ts';
+import { parseAcceptForm, parseDeclineForm } from '../../functions/offer-page/form.ts';
 import { FORM_TEXT } from '../../functions/offer-page/form-text.ts';
+import { MAX_FORM_BYTES, readFormBody } from '../../shared/http/form-body.ts';
 import { PAGE_TEXT } from '../../shared/offer-page/page-text.ts';
 import { basicOffer } from '../support/offer.ts';
 

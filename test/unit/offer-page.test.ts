@@ -1,12 +1,13 @@
 import { jest } from '@jest/globals';
 import { buildCheckoutUrl, parseCheckoutTemplate } from '../../functions/offer-page/checkout.ts';
-import { parseAcceptForm, parseDeclineForm, readFormBody } from '../../functions/offer-page/form.ts';
+import { parseAcceptForm, parseDeclineForm } from '../../functions/offer-page/form.ts';
 import { FORM_TEXT } from '../../functions/offer-page/form-text.ts';
 import { declinedPage, offerPage, statusPage } from '../../functions/offer-page/pages.ts';
 import { DynamoDbError } from '../../shared/db/dynamodb-lite.ts';
 import { offerToItem } from '../../shared/db/offers.ts';
 import { type GetInput, type Item, TransactionCanceledError } from '../../shared/db/port.ts';
 import type { Offer } from '../../shared/domain/offer.ts';
+import { readFormBody } from '../../shared/http/form-body.ts';
 import type { ApiEvent, ApiResult } from '../../shared/http/types.ts';
 import { pageCsp } from '../../shared/offer-page/layout.ts';
 import { PAGE_TEXT } from '../../shared/offer-page/page-text.ts';

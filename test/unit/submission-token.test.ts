@@ -1,5 +1,4 @@
 import { createServer, type Server, type Socket } from 'node:net';
-import { isCrossSitePost } from '../../functions/offer-page/origin.ts';
 import {
   checkPostedToken,
   FORCED_REFRESH_MIN_MS,
@@ -8,6 +7,7 @@ import {
   ssmTokenKeys,
   staticTokenKeys,
 } from '../../functions/offer-page/token-keys.ts';
+import { isCrossSitePost } from '../../shared/http/origin.ts';
 import {
   checkToken,
   FormTokenKeyError,
