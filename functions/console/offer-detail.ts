@@ -1,16 +1,53 @@
-import { NotFoundError } from '../../shared/domain/errors.ts';
+import { randomUUID } from 'node:crypto';
+import { DomainError, NotFoundError } from '../../shared/domain/errors.ts';
 import type { Offer } from '../../shared/domain/offer.ts';
+import { partnerLastSyncedAt } from '../../shared/domain/office.ts';
+import { mapError } from '../../shared/http/problem.ts';
 import type { ApiResult } from '../../shared/http/types.ts';
 import { toFieldErrors } from '../../shared/http/validation.ts';
 import type { Locale } from '../../shared/i18n/locale.ts';
 import { SUBMISSION_ID_PATTERN } from '../../shared/offer-page/submission-token.ts';
+import { summaryIdOfAnswer } from '../../shared/render/created-offer-answer.ts';
+import { html } from '../../shared/render/html.ts';
 import { buildOfferMessage } from '../../shared/render/offer-message.ts';
 import { offerUrl } from '../../shared/render/offer-view.ts';
-import { deactivateBody, messageQuery, TEXT_LIMITS } from '../../shared/schemas/offers.ts';
+import {
+  createOfferHeaders,
+  deactivateBody,
+  messageQuery,
+  reviseOfferBody,
+  TEXT_LIMITS,
+} from '../../shared/schemas/offers.ts';
 import { consolePage } from './layout.ts';
-import { consoleHref, type FieldProblem, messageLocales, notFoundMain, offerDetailMain } from './offer-views.ts';
+import {
+  chosenSkus,
+  errorsFromDomain,
+  errorsFromIssues,
+  type FormErrors,
+  type FormValues,
+  listedLocation,
+  NO_ERRORS,
+  renderOfferForm,
+} from './offer-form.ts';
+import { OFFER_FORM_TEXT } from './offer-form-text.ts';
+import {
+  consoleHref,
+  type FieldProblem,
+  messageLocales,
+  notFoundMain,
+  offerDetailMain,
+  reviseBodyFromForm,
+  reviseFormValues,
+} from './offer-views.ts';
 import { OFFERS_TEXT } from './offers-text.ts';
-import { customerResponses, offerQueries, PUBLIC_BASE_URL } from './services.ts';
+import {
+  customerResponses,
+  offerCreator,
+  offerQueries,
+  officeStore,
+  PUBLIC_BASE_URL,
+  partnerStore,
+} from './services.ts';
 import type { ConsolePage, ConsoleRequest } from './session.ts';
 
 /** Acceptances and declines shown per page of the offer page. */
@@ -172,10 +209,116 @@ export const deactivateOffer: ConsolePage = async (request) => {
   };
 };
 
-// Skeleton: the revise pages are being built.
-export const reviseOfferForm: ConsolePage = async () => {
-  throw new Error('not built yet: reviseOfferForm');
+/** A key the API would take as an Idempotency-Key (the form's own), else undefined. */
+function postedKey(values: FormValues): string | undefined {
+  const key = values.idempotencyKey;
+  return key && createOfferHeaders.safeParse({ 'idempotency-key': key }).success ? key : undefined;
+}
+
+/**
+ * The revise form: the create wizard's form (renderOfferForm) prefilled from the offer, posting to
+ * the offer's revise path, with its own idempotency key so a double submit makes one revision.
+ */
+async function reviseFormPage(
+  request: ConsoleRequest,
+  offer: Offer,
+  statusCode: number,
+  options: { values?: FormValues; errors?: FormErrors; key?: string; notice?: string } = {},
+): Promise<ApiResult> {
+  const { locale, session } = request;
+  const [partner, offices, freshness] = await Promise.all([
+    partnerStore.get(session.partnerId),
+    officeStore.listForPartner(session.partnerId),
+    officeStore.syncFreshness(session.partnerId),
+  ]);
+  const t = OFFERS_TEXT[locale].revise;
+  const main = renderOfferForm(options.values ?? reviseFormValues(offer), options.errors ?? NO_ERRORS, {
+    locale,
+    csrfToken: session.csrfToken,
+    action: consoleHref(`/console/offers/${offer.summaryId}/revise`, locale),
+    idempotencyKey: options.key ?? `console-${randomUUID()}`,
+    offices,
+    lastSyncedAt: partnerLastSyncedAt(freshness, offices.length > 0),
+    certified: partner?.delegatedAdminCertified === true,
+    now: new Date(),
+    sync: false,
+    title: t.title(offer.summaryId),
+    step: t.step(offer.summaryId),
+    submitLabel: t.submit,
+    ...(options.notice ? { notice: options.notice } : {}),
+  });
+  return consolePage(statusCode, { locale, session, title: t.title(offer.summaryId), main });
+}
+
+/** An offer is revised once: its revision is the one to revise. */
+function alreadyRevisedPage(request: ConsoleRequest, offer: Offer & { revisedBy: string }): ApiResult {
+  const { locale, session } = request;
+  const t = OFFERS_TEXT[locale].revise;
+  return consolePage(409, {
+    locale,
+    session,
+    title: t.alreadyRevisedTitle,
+    main: html`<h1>${t.alreadyRevisedTitle}</h1><p>${t.alreadyRevised(offer.summaryId)}</p>
+<p><a class="button" href="${consoleHref(`/console/offers/${offer.revisedBy}`, locale)}">${t.goToRevision}</a></p>`,
+  });
+}
+
+/** GET /console/offers/{summaryId}/revise: the form prefilled from the offer. */
+export const reviseOfferForm: ConsolePage = async (request) => {
+  const offer = await ownOffer(request);
+  if (!offer) return offerNotFoundPage(request);
+  if (offer.revisedBy !== undefined) return alreadyRevisedPage(request, { ...offer, revisedBy: offer.revisedBy });
+  return reviseFormPage(request, offer, 200);
 };
-export const submitReviseOffer: ConsolePage = async () => {
-  throw new Error('not built yet: submitReviseOffer');
+
+/**
+ * POST /console/offers/{summaryId}/revise: the form through POST …/revise's own schema and the
+ * same OfferCreateService.revise, with the form's idempotency key; each broken rule comes back
+ * next to its field. On success, 303 to the new offer's send page. Choosing another usage location
+ * (or posting a form listed for another one) only lists its subscriptions, as on create.
+ */
+export const submitReviseOffer: ConsolePage = async (request) => {
+  const { locale, session } = request;
+  const offer = await ownOffer(request);
+  if (!offer) return offerNotFoundPage(request);
+  const values = request.form ?? {};
+  const key = postedKey(values);
+  const keep = key ? { key } : {};
+  const chosen = listedLocation(values) ?? '';
+  if (values.action === 'choose' || (chosen !== '' && (values.shownLocation ?? '') !== chosen)) {
+    return reviseFormPage(request, offer, 200, {
+      values,
+      ...keep,
+      ...(values.action === 'choose' ? {} : { notice: OFFER_FORM_TEXT[locale].locationChanged }),
+    });
+  }
+  const skus = chosenSkus(values);
+  const parsed = reviseOfferBody.safeParse(reviseBodyFromForm(values, offer));
+  if (!parsed.success) {
+    return reviseFormPage(request, offer, 400, {
+      values,
+      errors: errorsFromIssues(parsed.error.issues, skus, locale),
+      ...keep,
+    });
+  }
+  try {
+    const result = await offerCreator.revise(session.partnerId, offer.summaryId, parsed.data, key);
+    const summaryId = result.kind === 'created' ? result.offer.summaryId : summaryIdOfAnswer(result.answer);
+    if (summaryId === undefined) throw new Error('a replayed revise answer names no offer');
+    return {
+      statusCode: 303,
+      headers: { location: consoleHref(`/console/offers/${summaryId}/send`, locale), 'cache-control': 'no-store' },
+      body: '',
+    };
+  } catch (error) {
+    if (!(error instanceof DomainError)) throw error;
+    if (error.type === 'offer-not-found') return offerNotFoundPage(request);
+    const errors =
+      error.type === 'offer-already-revised'
+        ? { fields: {}, form: OFFERS_TEXT[locale].revise.alreadyRevised(offer.summaryId) }
+        : errorsFromDomain(error, skus, locale);
+    // A key already spent on other changes cannot make this revision: the form gets a new key.
+    const next = error.type === 'idempotency-key-reused' ? {} : keep;
+    return reviseFormPage(request, offer, mapError(error, '').problem.status, { values, errors, ...next });
+  }
 };

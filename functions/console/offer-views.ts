@@ -12,6 +12,7 @@ import { PAGE_TEXT, termText } from '../../shared/offer-page/page-text.ts';
 import { html, type SafeHtml } from '../../shared/render/html.ts';
 import type { OfferMessage } from '../../shared/render/offer-message.ts';
 import { listOffersQuery, TEXT_LIMITS } from '../../shared/schemas/offers.ts';
+import { type FormValues, formToCreateBody } from './offer-form.ts';
 import { OFFERS_TEXT } from './offers-text.ts';
 
 // Pure rendering of the console's offers list and offer page: data in, the page's <main> out. Every
@@ -476,4 +477,75 @@ ${fieldError(problem)}
 export function notFoundMain(locale: Locale): SafeHtml {
   const t = OFFERS_TEXT[locale].notFound;
   return html`<h1>${t.title}</h1><p>${t.body}</p><p><a href="${consoleHref('/console/offers', locale)}">${t.back}</a></p>`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The revise form (the create wizard's form, prefilled from the offer)
+
+const calendarDates = new Map<string, Intl.DateTimeFormat>();
+
+/** The calendar date (YYYY-MM-DD) of an instant in the usage location's time zone. */
+function calendarDateIn(iso: string, usageLocation: string): string {
+  const timeZone = timeZoneFor(usageLocation);
+  let format = calendarDates.get(timeZone);
+  if (format === undefined) {
+    // en-CA writes dates as YYYY-MM-DD.
+    format = new Intl.DateTimeFormat('en-CA', { year: 'numeric', month: '2-digit', day: '2-digit', timeZone });
+    calendarDates.set(timeZone, format);
+  }
+  return format.format(new Date(iso));
+}
+
+/** The revise form's first values: the offer's own, in the create form's fields. */
+export function reviseFormValues(offer: Offer): FormValues {
+  const values: Record<string, string> = {
+    officeId: offer.officeId,
+    usageLocation: offer.usageLocation,
+    locale: offer.locale,
+  };
+  for (const line of offer.items) {
+    const { term, billingFrequency } = lineTerm(line);
+    values[`include.${line.sku}`] = 'yes';
+    values[`licenses.${line.sku}`] = String(line.licenses);
+    values[`term.${line.sku}`] = `${term}/${billingFrequency}`;
+    for (const choice of line.choices ?? []) {
+      if (choice.term !== term || choice.billingFrequency !== billingFrequency) {
+        values[`choice.${line.sku}.${choice.term}.${choice.billingFrequency}`] = 'yes';
+      }
+    }
+  }
+  const { logoUrl, intro, closing, contact } = offer.customization;
+  const optional: Record<string, string | undefined> = {
+    delegatedAdmin: offer.delegatedAdmin ? 'yes' : undefined,
+    logoUrl,
+    intro,
+    closing,
+    contactName: contact?.name,
+    contactEmail: contact?.email,
+    contactPhone: contact?.phone,
+    expiresOn: offer.expiresAt !== undefined ? calendarDateIn(offer.expiresAt, offer.usageLocation) : undefined,
+    maxAcceptances: offer.maxAcceptances !== undefined ? String(offer.maxAcceptances) : undefined,
+    reference: offer.reference,
+    requireCustomerAgreement: offer.requireCustomerAgreement ? 'yes' : undefined,
+  };
+  for (const [name, value] of Object.entries(optional)) if (value !== undefined) values[name] = value;
+  return values;
+}
+
+/**
+ * The revise form as POST /v1/offers/{summaryId}/revise's body, before validation: the create
+ * form's body, with two differences. The customization is always sent, so what the form shows is
+ * what the revision gets (emptying every message field clears it). The expiry date is left out
+ * while it is still the offer's own day, so an untouched date keeps the offer's exact instant (a
+ * date typed in the form means the end of that day).
+ */
+export function reviseBodyFromForm(values: FormValues, offer: Offer): Record<string, unknown> {
+  const { expiresAt, ...body } = formToCreateBody(values);
+  const unchanged =
+    offer.expiresAt !== undefined && values.expiresOn === calendarDateIn(offer.expiresAt, offer.usageLocation);
+  return {
+    ...body,
+    customization: body.customization ?? {},
+    ...(expiresAt !== undefined && !unchanged ? { expiresAt } : {}),
+  };
 }

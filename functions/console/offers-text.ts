@@ -116,6 +116,14 @@ export interface OffersText {
     readonly alreadyDeactivated: string;
     readonly errors: { readonly deactivationMessage: (max: number) => string };
   };
+  readonly revise: {
+    readonly title: (summaryId: string) => string;
+    readonly step: (summaryId: string) => string;
+    readonly submit: string;
+    readonly alreadyRevisedTitle: string;
+    readonly alreadyRevised: (summaryId: string) => string;
+    readonly goToRevision: string;
+  };
   readonly notFound: { readonly title: string; readonly body: string; readonly back: string };
 }
 
@@ -234,6 +242,16 @@ export const OFFERS_TEXT: Record<Locale, OffersText> = {
         deactivationMessage: (max) =>
           `Enter at most ${max} characters of visible text, without control or invisible characters.`,
       },
+    },
+    revise: {
+      title: (summaryId) => `Revise offer ${summaryId}`,
+      step: (summaryId) =>
+        `Your changes make a new offer with a new link and summary ID; it replaces offer ${summaryId}, whose link then sends customers to the new one. Counters start at 0. An expiry date, maximum acceptances or reference left empty keeps the current one.`,
+      submit: 'Create the revised offer and continue',
+      alreadyRevisedTitle: 'Offer already revised',
+      alreadyRevised: (summaryId) =>
+        `Offer ${summaryId} was already revised. An offer is revised once: revise its newest revision instead.`,
+      goToRevision: 'Go to the revision',
     },
     notFound: {
       title: 'Offer not found',
@@ -359,6 +377,16 @@ export const OFFERS_TEXT: Record<Locale, OffersText> = {
         deactivationMessage: (max) =>
           `Escreva no máximo ${max} caracteres de texto visível, sem caracteres de controle ou invisíveis.`,
       },
+    },
+    revise: {
+      title: (summaryId) => `Revisar a oferta ${summaryId}`,
+      step: (summaryId) =>
+        `Suas alterações criam uma nova oferta, com novo link e novo ID de resumo, que substitui a oferta ${summaryId}; o link antigo passa a levar os clientes à nova. Os contadores começam em 0. Data de expiração, máximo de aceites ou referência deixados em branco mantêm os atuais.`,
+      submit: 'Criar a oferta revisada e continuar',
+      alreadyRevisedTitle: 'Oferta já revisada',
+      alreadyRevised: (summaryId) =>
+        `A oferta ${summaryId} já foi revisada. Uma oferta é revisada uma vez só: revise a revisão mais recente.`,
+      goToRevision: 'Ir para a revisão',
     },
     notFound: {
       title: 'Oferta não encontrada',

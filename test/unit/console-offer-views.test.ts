@@ -4,6 +4,8 @@ import {
   offerDetailMain,
   offersListMain,
   readListFilters,
+  reviseBodyFromForm,
+  reviseFormValues,
 } from '../../functions/console/offer-views.ts';
 import type { Acceptance, Decline } from '../../shared/domain/acceptance.ts';
 import type { Offer } from '../../shared/domain/offer.ts';
@@ -346,5 +348,73 @@ describe('consoleHref', () => {
     expect(consoleHref('/console/offers', 'pt-BR', { status: 'active' })).toBe(
       '/console/offers?status=active&lang=pt-BR',
     );
+  });
+});
+
+describe('the revise form', () => {
+  const offer = basicOffer({
+    usageLocation: 'US',
+    items: [
+      {
+        sku: 'M365_BUSINESS_BASIC',
+        licenses: 4,
+        term: 'P1Y',
+        billingFrequency: 'monthly',
+        choices: [
+          { term: 'P1Y', billingFrequency: 'monthly' },
+          { term: 'P1M', billingFrequency: 'monthly' },
+        ],
+      },
+    ],
+    delegatedAdmin: true,
+    customization: { intro: 'Hi <there>', contact: { name: 'Pat', email: 'pat@example.com' } },
+    // 02:30 UTC on the 10th is still the 9th in New York.
+    expiresAt: '2026-12-10T02:30:00.000Z',
+    maxAcceptances: 5,
+    reference: 'CRM-1',
+  });
+
+  it('starts from the offer’s own values, in the create form’s fields', () => {
+    expect(reviseFormValues(offer)).toEqual({
+      officeId: offer.officeId,
+      usageLocation: 'US',
+      locale: 'en',
+      'include.M365_BUSINESS_BASIC': 'yes',
+      'licenses.M365_BUSINESS_BASIC': '4',
+      'term.M365_BUSINESS_BASIC': 'P1Y/monthly',
+      'choice.M365_BUSINESS_BASIC.P1M.monthly': 'yes',
+      delegatedAdmin: 'yes',
+      intro: 'Hi <there>',
+      contactName: 'Pat',
+      contactEmail: 'pat@example.com',
+      expiresOn: '2026-12-09',
+      maxAcceptances: '5',
+      reference: 'CRM-1',
+    });
+  });
+
+  it('posts back what the form shows: an untouched expiry keeps the offer’s instant, a new date is sent', () => {
+    const values = { ...reviseFormValues(offer), 'licenses.M365_BUSINESS_BASIC': '7' };
+
+    const untouched = reviseBodyFromForm(values, offer);
+    const moved = reviseBodyFromForm({ ...values, expiresOn: '2026-12-20' }, offer);
+
+    expect(untouched).not.toHaveProperty('expiresAt');
+    expect(untouched.items).toEqual([
+      {
+        sku: 'M365_BUSINESS_BASIC',
+        licenses: 7,
+        term: 'P1Y',
+        billingFrequency: 'monthly',
+        termChoices: [{ term: 'P1M', billingFrequency: 'monthly' }],
+      },
+    ]);
+    expect(moved.expiresAt).toBe('2026-12-20T23:59:59-05:00');
+  });
+
+  it('sends an empty customization when every message field was emptied, so the revision clears it', () => {
+    const values = { ...reviseFormValues(offer), intro: '', contactName: '', contactEmail: '' };
+
+    expect(reviseBodyFromForm(values, offer).customization).toEqual({});
   });
 });
