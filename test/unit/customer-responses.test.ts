@@ -5,16 +5,11 @@ import {
   DynamoCustomerResponseStore,
   declineToItem,
   MAX_CONFLICT_ATTEMPTS,
+  VIEW_CACHE_MS,
 } from '../../shared/db/customer-responses.ts';
 import { DynamoDbError } from '../../shared/db/dynamodb-lite.ts';
-import { offerKeys, offerToItem, offerViewsKeys } from '../../shared/db/offers.ts';
-import {
-  type CancellationReason,
-  ConditionFailedError,
-  type GetInput,
-  type Item,
-  TransactionCanceledError,
-} from '../../shared/db/port.ts';
+import { OFFER_OPEN_CONDITION, offerCountersKeys, offerKeys, offerToItem } from '../../shared/db/offers.ts';
+import { type CancellationReason, type GetInput, type Item, TransactionCanceledError } from '../../shared/db/port.ts';
 import { type Acceptance, type Decline, OfferBusyError } from '../../shared/domain/acceptance.ts';
 import type { Offer } from '../../shared/domain/offer.ts';
 import { FakeTable, inTurn, putAt, updateAt } from '../support/fake-table.ts';
@@ -44,13 +39,6 @@ function acceptance(): Acceptance {
 function failure(name: string): () => never {
   return () => {
     throw new DynamoDbError(name, name, { statusCode: 400 });
-  };
-}
-
-/** A failed condition, as both adapters translate ConditionalCheckFailedException. */
-function conditionFailed(): () => never {
-  return () => {
-    throw new ConditionFailedError();
   };
 }
 
@@ -86,7 +74,7 @@ function store(): { store: DynamoCustomerResponseStore; sleeps: number[]; clock:
 }
 
 const offerKey = { PK: offerKeys.pk(SUMMARY_ID), SK: offerKeys.sk() };
-const counterKey = { PK: offerViewsKeys.pk(SUMMARY_ID), SK: offerViewsKeys.sk() };
+const countersKey = { PK: offerCountersKeys.pk(SUMMARY_ID), SK: offerCountersKeys.sk() };
 
 /** The table holds an acceptance recorded for `submissionId`, and the claim naming it. */
 function storedAnswer(submissionId: string, acceptanceItem: object) {
@@ -100,62 +88,111 @@ function storedAnswer(submissionId: string, acceptanceItem: object) {
 
 beforeEach(() => db.reset());
 
+/** A view recorder that keeps what it was asked to record; `answer` decides how it answers. */
+function recorder(answer: () => Promise<void> = async () => undefined) {
+  const recorded: string[] = [];
+  return {
+    recorded,
+    record: (summaryId: string) => {
+      recorded.push(summaryId);
+      return answer();
+    },
+  };
+}
+
+/** A store that records views through `views`, on a clock the test moves (ms). */
+function viewingStore(views: ReturnType<typeof recorder>, viewWaitMs = 50) {
+  const clock = { now: 0 };
+  return {
+    store: new DynamoCustomerResponseStore(db, { views, viewWaitMs, clock: () => clock.now }),
+    clock,
+  };
+}
+
 describe('DynamoCustomerResponseStore.viewOffer', () => {
-  it('reads the offer and bumps only its counter item, conditioned on the counter existing', async () => {
+  it('reads the offer eventually consistent and records the view, writing neither the offer nor a counter', async () => {
     db.answers.get = () => offerToItem(offer());
-    db.answers.update = () => ({ views: 5 });
+    const views = recorder();
 
-    const viewed = await store().store.viewOffer(SUMMARY_ID, true);
+    const viewed = await viewingStore(views).store.viewOffer(SUMMARY_ID, true);
 
-    expect(viewed).toEqual({ ...offer(), views: 5 });
-    expect(db.calls.get).toEqual([{ Key: offerKey, ConsistentRead: true }]);
-    expect(db.calls.update).toEqual([
-      {
-        Key: counterKey,
-        UpdateExpression: 'ADD #views :one',
-        ConditionExpression: 'attribute_exists(PK)',
-        ExpressionAttributeNames: { '#views': 'views' },
-        ExpressionAttributeValues: { ':one': 1 },
-        ReturnValues: 'UPDATED_NEW',
-      },
-    ]);
-    expect(db.calls.transactWrite).toHaveLength(0);
+    expect(viewed).toEqual(offer());
+    expect(db.calls.get).toEqual([{ Key: offerKey }]);
+    expect(views.recorded).toEqual([SUMMARY_ID]);
+    expect(db.writes()).toHaveLength(0);
   });
 
-  it('does not count a view when told not to (link previewers)', async () => {
-    db.answers.get = () => offerToItem(offer());
+  it('reads strongly consistent when the eventually consistent read misses (a link opened right after creation)', async () => {
+    db.answers.get = (input) => (input.ConsistentRead ? offerToItem(offer()) : undefined);
 
-    const viewed = await store().store.viewOffer(SUMMARY_ID, false);
+    const viewed = await viewingStore(recorder()).store.viewOffer(SUMMARY_ID, true);
+
+    expect(viewed).toEqual(offer());
+    expect(db.calls.get).toEqual([{ Key: offerKey }, { Key: offerKey, ConsistentRead: true }]);
+  });
+
+  it('records no view when told not to (link previewers)', async () => {
+    db.answers.get = () => offerToItem(offer());
+    const views = recorder();
+
+    const viewed = await viewingStore(views).store.viewOffer(SUMMARY_ID, false);
 
     expect(viewed?.summaryId).toBe(SUMMARY_ID);
-    expect(db.calls.update).toHaveLength(0);
+    expect(views.recorded).toEqual([]);
+  });
+
+  it('answers an unknown code with undefined and records no view', async () => {
+    const views = recorder();
+
+    const viewed = await viewingStore(views).store.viewOffer(SUMMARY_ID, true);
+
+    expect(viewed).toBeUndefined();
+    expect(views.recorded).toEqual([]);
+    expect(db.writes()).toHaveLength(0);
+  });
+
+  it('reuses the offer for VIEW_CACHE_MS, then reads it again', async () => {
+    db.answers.get = () => offerToItem(offer());
+    const views = recorder();
+    const { store: viewing, clock } = viewingStore(views);
+
+    await viewing.viewOffer(SUMMARY_ID, true);
+    clock.now += VIEW_CACHE_MS - 1;
+    await viewing.viewOffer(SUMMARY_ID, true);
+    const readsWithinThePeriod = db.calls.get.length;
+    clock.now += 1;
+    await viewing.viewOffer(SUMMARY_ID, true);
+
+    expect(readsWithinThePeriod).toBe(1);
+    expect(db.calls.get).toHaveLength(2);
+    expect(views.recorded).toEqual([SUMMARY_ID, SUMMARY_ID, SUMMARY_ID]);
   });
 
   it.each([
-    // What DynamoDB answers an UpdateItem on an item an accept transaction holds: clients do not retry it.
-    ['a transaction conflict', 'TransactionConflictException'],
-    // What DynamoDbLite throws once its own retries are spent.
-    ['throttling', 'ProvisionedThroughputExceededException'],
-    ['a timeout', 'TimeoutError'],
-  ])('still returns the offer when counting fails with %s', async (_label, name) => {
+    ['fails', () => Promise.reject(new DynamoDbError('ProvisionedThroughputExceededException', 'x'))],
+    ['never answers', () => new Promise<void>(() => undefined)],
+  ])('still returns the offer when recording the view %s', async (_label, answer) => {
     db.answers.get = () => offerToItem(offer());
-    db.answers.update = failure(name);
 
-    const viewed = await store().store.viewOffer(SUMMARY_ID, true);
+    const viewed = await viewingStore(recorder(answer), 5).store.viewOffer(SUMMARY_ID, true);
 
     expect(viewed).toEqual(offer());
-    expect(db.calls.update).toHaveLength(1);
   });
+});
 
-  it('answers an unknown code with undefined and writes nothing', async () => {
-    db.answers.update = conditionFailed();
+describe('DynamoCustomerResponseStore.readOffer', () => {
+  it('reads the offer strongly consistent every time (answers check what is stored now)', async () => {
+    db.answers.get = () => offerToItem(offer());
+    const reader = viewingStore(recorder()).store;
 
-    const viewed = await store().store.viewOffer(SUMMARY_ID, true);
+    await reader.readOffer(SUMMARY_ID);
+    const read = await reader.readOffer(SUMMARY_ID);
 
-    expect(viewed).toBeUndefined();
-    // Only the conditioned update, which wrote nothing; no fallback creates a counter.
-    expect(db.writes()).toHaveLength(1);
-    expect(db.calls.update).toHaveLength(1);
+    expect(read).toEqual(offer());
+    expect(db.calls.get).toEqual([
+      { Key: offerKey, ConsistentRead: true },
+      { Key: offerKey, ConsistentRead: true },
+    ]);
   });
 });
 
@@ -229,29 +266,37 @@ describe('DynamoCustomerResponseStore.accept under contention', () => {
 });
 
 describe('DynamoCustomerResponseStore.accept outcomes', () => {
-  it('writes the offer counter under the offer-is-active condition, the record and the submission claim, in one transaction', async () => {
+  it('checks the offer item is open without writing it, counts on the counters item, puts the record and the claim, in one transaction', async () => {
     const outcome = await store().store.accept(acceptance(), 'p-1', NOW);
 
     expect(outcome).toEqual({ kind: 'recorded', record: acceptance() });
     expect(db.calls.transactWrite).toHaveLength(1);
     const [write] = db.calls.transactWrite;
-    expect(write).toHaveLength(3);
-    expect(updateAt(write, 0)).toEqual({
-      Key: offerKey,
-      UpdateExpression: 'ADD #counter :one',
-      ConditionExpression: expect.stringContaining('acceptances < maxAcceptances'),
-      ExpressionAttributeNames: { '#counter': 'acceptances' },
-      ExpressionAttributeValues: { ':one': 1, ':now': NOW.toISOString() },
+    expect(write).toHaveLength(4);
+    // The offer item (and so every index entry) is not written: only a condition is checked on it.
+    expect(write?.[0]).toEqual({
+      ConditionCheck: {
+        Key: offerKey,
+        ConditionExpression: OFFER_OPEN_CONDITION,
+        ExpressionAttributeValues: { ':now': NOW.toISOString() },
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      },
+    });
+    // No maximum given: the counters item must have no `remaining` (an unlimited offer).
+    expect(updateAt(write, 1)).toEqual({
+      Key: countersKey,
+      UpdateExpression: 'ADD acceptances :one',
+      ConditionExpression: 'attribute_exists(PK) AND attribute_not_exists(remaining)',
+      ExpressionAttributeValues: { ':one': 1 },
       ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
     });
-    expect(updateAt(write, 0)?.ConditionExpression).toMatch(/^attribute_exists\(PK\) AND /);
-    expect(putAt(write, 1)).toEqual({
+    expect(putAt(write, 2)).toEqual({
       Item: acceptanceToItem(acceptance(), 'p-1'),
       ConditionExpression: 'attribute_not_exists(PK)',
     });
     // One claim per submission, whatever the answer: a decline with the same submission would
     // fail on this item.
-    expect(putAt(write, 2)).toEqual({
+    expect(putAt(write, 3)).toEqual({
       Item: {
         PK: offerKey.PK,
         SK: `SUBMISSION#${acceptance().submissionId}`,
@@ -264,11 +309,76 @@ describe('DynamoCustomerResponseStore.accept outcomes', () => {
     });
   });
 
+  it('for a limited offer takes a remaining place, and only the last place marks the offer item exhausted', async () => {
+    await store().store.accept(acceptance(), 'p-1', NOW, { maxAcceptances: 3, acceptances: 1 });
+    await store().store.accept(acceptance(), 'p-1', NOW, { maxAcceptances: 3, acceptances: 2 });
+
+    const [notLast, last] = db.calls.transactWrite;
+    expect(notLast?.[0]).toHaveProperty('ConditionCheck');
+    expect(updateAt(notLast, 1)).toMatchObject({
+      UpdateExpression: 'ADD acceptances :one, remaining :minusOne',
+      ConditionExpression: 'remaining > :one',
+      ExpressionAttributeValues: { ':one': 1, ':minusOne': -1 },
+    });
+    expect(updateAt(last, 0)).toEqual({
+      Key: offerKey,
+      UpdateExpression: 'SET exhaustedAt = :now REMOVE GSI2PK, GSI2SK',
+      ConditionExpression: OFFER_OPEN_CONDITION,
+      ExpressionAttributeValues: { ':now': NOW.toISOString() },
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+    });
+    expect(updateAt(last, 1)).toMatchObject({ ConditionExpression: 'remaining = :one' });
+  });
+
+  it('retries as the last acceptance when another one took the place before it (remaining 1)', async () => {
+    db.answers.transactWrite = inTurn(
+      cancelledWith({ Code: 'None' }, { Code: 'ConditionalCheckFailed', Item: { ...countersKey, remaining: 1 } }),
+      () => undefined,
+    );
+
+    const outcome = await store().store.accept(acceptance(), 'p-1', NOW, { maxAcceptances: 5, acceptances: 0 });
+
+    expect(outcome).toEqual({ kind: 'recorded', record: acceptance() });
+    expect(db.calls.transactWrite).toHaveLength(2);
+    expect(updateAt(db.calls.transactWrite[1], 0)?.UpdateExpression).toContain('SET exhaustedAt = :now');
+    expect(updateAt(db.calls.transactWrite[1], 1)?.ConditionExpression).toBe('remaining = :one');
+  });
+
+  it('answers an exhausted offer (no remaining place) with its state, writing nothing', async () => {
+    const full = { ...offer(), maxAcceptances: 2 };
+    db.answers.transactWrite = cancelledWith(
+      { Code: 'None' },
+      { Code: 'ConditionalCheckFailed', Item: { ...countersKey, acceptances: 2, declines: 0, remaining: 0 } },
+    );
+    db.answers.get = ({ Key }: GetInput) => (Key.SK === 'OFFER' ? (offerToItem(full) as unknown as Item) : undefined);
+
+    const outcome = await store().store.accept(acceptance(), 'p-1', NOW, { maxAcceptances: 2, acceptances: 1 });
+
+    expect(outcome).toEqual({ kind: 'not-active', offer: { ...full, acceptances: 2 } });
+    expect(db.calls.transactWrite).toHaveLength(1);
+  });
+
+  it('declines on the counters item under "a place remains", never writing the offer item', async () => {
+    await store().store.decline(
+      { summaryId: SUMMARY_ID, submissionId: acceptance().submissionId, declinedAt: NOW.toISOString() },
+      'p-1',
+      NOW,
+    );
+
+    const [write] = db.calls.transactWrite;
+    expect(write?.[0]).toHaveProperty('ConditionCheck');
+    expect(updateAt(write, 1)).toMatchObject({
+      Key: countersKey,
+      UpdateExpression: 'ADD declines :one',
+      ConditionExpression: 'attribute_exists(PK) AND (attribute_not_exists(remaining) OR remaining > :zero)',
+    });
+  });
+
   // The adapters hand cancellation reasons over with the failed items unmarshalled (their own tests
   // check that translation): the store reads plain items.
   it('answers a replayed submission with the first record, unchanged', async () => {
     const first = { ...acceptance(), companyName: 'First Try Ltd' };
-    db.answers.transactWrite = canceled('None', 'ConditionalCheckFailed', 'ConditionalCheckFailed');
+    db.answers.transactWrite = canceled('None', 'None', 'ConditionalCheckFailed', 'ConditionalCheckFailed');
     db.answers.get = storedAnswer(first.submissionId, acceptanceToItem(first, 'p-1'));
 
     expect(await store().store.accept(acceptance(), 'p-1', NOW)).toEqual({
@@ -286,7 +396,7 @@ describe('DynamoCustomerResponseStore.accept outcomes', () => {
 
   it('answers a decline of a submission that was accepted with the acceptance', async () => {
     const accepted = acceptance();
-    db.answers.transactWrite = canceled('None', 'None', 'ConditionalCheckFailed');
+    db.answers.transactWrite = canceled('None', 'None', 'None', 'ConditionalCheckFailed');
     db.answers.get = storedAnswer(accepted.submissionId, acceptanceToItem(accepted, 'p-1'));
 
     const outcome = await store().store.decline(
@@ -299,9 +409,11 @@ describe('DynamoCustomerResponseStore.accept outcomes', () => {
   });
 
   it('answers an offer that no longer takes answers with its stored state', async () => {
-    const closed = { ...offer(), deactivatedAt: '2026-11-20T00:00:00.000Z', acceptances: 3 };
+    // The offer item holds no counts (they are on the counters item): the answer needs its status.
+    const closed = { ...offer(), deactivatedAt: '2026-11-20T00:00:00.000Z' };
     db.answers.transactWrite = cancelledWith(
       { Code: 'ConditionalCheckFailed', Item: offerToItem(closed) as unknown as Item },
+      { Code: 'None' },
       { Code: 'None' },
       { Code: 'None' },
     );
