@@ -1,12 +1,14 @@
 import { fileURLToPath } from 'node:url';
 import {
   Annotations,
+  Aspects,
   CfnOutput,
   type CfnResource,
   Duration,
   RemovalPolicy,
   Stack,
   type StackProps,
+  Token,
   Validations,
 } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
@@ -33,6 +35,7 @@ import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { GSI1, GSI2, TABLE_KEYS, TTL_ATTRIBUTE } from '../shared/db/table.ts';
+import { invokedFunctionSetting } from '../shared/lambda/invoke.ts';
 import {
   FALLBACK_FUNCTION,
   FUNCTIONS,
@@ -44,14 +47,20 @@ import {
   type ScheduleName,
 } from '../shared/routes.ts';
 import { AppFunction } from './constructs/app-function.ts';
+import { EdgeDistribution } from './constructs/edge.ts';
+import { NotifyOnAlarm, Observability } from './constructs/observability.ts';
+import { WAF_REGION, type WafMetricNames } from './edge-stack.ts';
 import { API_KEY_CACHE_SECONDS, type DeploymentSettings, environmentFor } from './constructs/environment.ts';
 import { bindOfficeSync, type OfficeSyncAccessProps } from './constructs/office-sync.ts';
 import { WebhookQueue } from './constructs/webhook-queue.ts';
 
 const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
-/** Stage-wide throttling; routes may override it (`Route.throttle`). */
-export const DEFAULT_THROTTLE = { rateLimit: 50, burstLimit: 100 } as const;
+/**
+ * Stage-wide throttling; routes may override it (`Route.throttle`). Account protection, like the
+ * route throttles (shared/routes.ts): per-client limits are AWS WAF's (infra/stages.ts).
+ */
+export const DEFAULT_THROTTLE = { rateLimit: 1_000, burstLimit: 2_000 } as const;
 /**
  * API Gateway's own authorizer cache is off: it needs an identity source, and a request without
  * that header would then get API Gateway's bare `{"message":"Unauthorized"}` instead of our
@@ -78,8 +87,19 @@ const AUTHORIZER: FunctionName = 'authorizer';
 
 export interface PurchaseOffersStackProps extends StackProps {
   readonly stage: string;
-  /** Where offer links point; defaults to the API's own endpoint. */
-  readonly publicBaseUrl?: string;
+  /**
+   * The public domain and its ACM certificate (us-east-1). Offer links, the console and the API
+   * live under it; absent: under the CloudFront distribution's own name.
+   */
+  readonly domain?: { readonly name: string; readonly certificateArn: string };
+  /** The AWS WAF web ACL the distribution attaches (edge stack, us-east-1). */
+  readonly webAclArn: string;
+  /** WAF's metric names, for the dashboard. */
+  readonly wafMetrics: WafMetricNames;
+  /** Alarm notifications go to this address; absent: the alarm topic has no subscription. */
+  readonly alarmEmail?: string;
+  /** Days between rotations of the origin secret. */
+  readonly originSecretRotationDays: number;
   readonly checkoutUrlTemplate: string;
   readonly directoryBaseUrl: string;
   /** SecureString SSM parameter with the directory credential (created by ops). */
@@ -107,6 +127,10 @@ export class PurchaseOffersStack extends Stack {
   readonly webhookQueue: WebhookQueue;
   readonly api: HttpApi;
   readonly apiStage: HttpStage;
+  /** CloudFront in front of the API, with the origin secret the functions check. */
+  readonly edge: EdgeDistribution;
+  /** The alarm topic and the dashboard. */
+  readonly observability: Observability;
   /** By FUNCTIONS key. */
   readonly functions: Readonly<Record<string, AppFunction>>;
 
@@ -152,6 +176,15 @@ export class PurchaseOffersStack extends Stack {
       createDefaultStage: false,
     });
 
+    // CloudFront in front: its name (or the stage's domain) is the public base URL. The distribution
+    // depends on the API resource only, never on a function, so the functions may reference it.
+    this.edge = new EdgeDistribution(this, 'Edge', {
+      api: this.api,
+      stage: props.stage,
+      domain: props.domain,
+      webAclArn: props.webAclArn,
+    });
+
     // Partners' integrations subscribe to acceptances and declines here (rules on this bus).
     this.offerEvents = new EventBus(this, 'OfferEvents', {
       description: 'Purchase offers: OfferAccepted and OfferDeclined events',
@@ -165,7 +198,7 @@ export class PurchaseOffersStack extends Stack {
     this.webhookQueue = webhookQueue;
 
     const settings: DeploymentSettings = {
-      PUBLIC_BASE_URL: props.publicBaseUrl ?? this.api.apiEndpoint,
+      PUBLIC_BASE_URL: this.edge.publicBaseUrl,
       CHECKOUT_URL_TEMPLATE: props.checkoutUrlTemplate,
       DIRECTORY_BASE_URL: props.directoryBaseUrl,
       EVENT_BUS_NAME: this.offerEvents.eventBusName,
@@ -183,6 +216,9 @@ export class PurchaseOffersStack extends Stack {
       );
     }
 
+    // The functions that answer HTTP requests (and the authorizer, which skips the key lookup for
+    // requests that did not come through CloudFront) check the origin header.
+    const httpFunctions = new Set<string>([...routes.map((route) => route.function), FALLBACK_FUNCTION, AUTHORIZER]);
     const functions: Record<string, AppFunction> = {};
     for (const [name, spec] of Object.entries(specs)) {
       const deadLetterQueue = spec.schedule ? this.deadLetterQueueFor(name, 'a scheduled run failed') : undefined;
@@ -205,6 +241,8 @@ export class PurchaseOffersStack extends Stack {
         this.subscribeToTableStream(name, fn, spec.streamEntities, spec.streamChanges, spec.streamBatch);
       if (spec.webhookQueue === 'enqueue') webhookQueue.grantEnqueue(fn);
       if (spec.webhookQueue === 'deliver') webhookQueue.bindDelivery(fn);
+      if (httpFunctions.has(name)) this.edge.grantOriginCheck(fn);
+      if (spec.originSecret === 'rotate') this.edge.rotateWith(fn, props.originSecretRotationDays);
       functions[name] = fn;
 
       new Alarm(this, `${pascal(name)}ErrorsAlarm`, {
@@ -222,6 +260,7 @@ export class PurchaseOffersStack extends Stack {
     }
     this.functions = functions;
     this.offerTimers(specs, functions);
+    this.grantInvokes(specs, functions);
 
     this.apiStage = this.httpStage(routes);
     this.addRoutes(routes);
@@ -235,7 +274,32 @@ export class PurchaseOffersStack extends Stack {
       treatMissingData: TreatMissingData.NOT_BREACHING,
     });
 
-    new CfnOutput(this, 'ApiUrl', { value: this.api.apiEndpoint, description: 'Base URL of the HTTP API' });
+    this.observability = new Observability(this, 'Observability', {
+      stage: props.stage,
+      alarmEmail: props.alarmEmail,
+      api: this.api,
+      functions,
+      table: this.table,
+      webhookDeadLetterQueue: webhookQueue.deadLetterQueue,
+      distribution: this.edge.distribution,
+      waf: props.wafMetrics,
+      edgeRegion: WAF_REGION,
+    });
+    // Every alarm in the stack, also those constructs add later, notifies the alarm topic.
+    Aspects.of(this).add(new NotifyOnAlarm(this.observability.alarmTopic));
+
+    new CfnOutput(this, 'ApiUrl', {
+      value: this.api.apiEndpoint,
+      description: 'The HTTP API itself: it refuses requests that did not come through CloudFront',
+    });
+    new CfnOutput(this, 'PublicBaseUrl', {
+      value: this.edge.publicBaseUrl,
+      description: 'Where customers, the console and partners reach the service',
+    });
+    new CfnOutput(this, 'DistributionDomainName', {
+      value: this.edge.distribution.distributionDomainName,
+      description: "Point the stage's domain (CNAME or alias) here",
+    });
     new CfnOutput(this, 'TableName', { value: this.table.tableName, description: 'The DynamoDB table' });
     new CfnOutput(this, 'OfferEventsBusName', {
       value: this.offerEvents.eventBusName,
@@ -428,6 +492,24 @@ export class PurchaseOffersStack extends Stack {
   }
 
   /**
+   * A function's `invokes`: lambda:InvokeFunction on each named function's ARN only (no version or
+   * alias wildcard), and that function's name in the caller's environment.
+   */
+  private grantInvokes(specs: Readonly<Record<string, FunctionSpec>>, functions: Record<string, AppFunction>): void {
+    for (const [name, spec] of Object.entries(specs)) {
+      const caller = functions[name];
+      for (const targetName of spec.invokes ?? []) {
+        const target = functions[targetName];
+        if (!caller || !target) throw new Error(`${name} invokes ${targetName}, which the stack does not have`);
+        caller.role.addToPrincipalPolicy(
+          new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [target.function.functionArn] }),
+        );
+        caller.function.addEnvironment(invokedFunctionSetting(targetName), target.function.functionName);
+      }
+    }
+  }
+
+  /**
    * Per-offer one-time schedules in a group of their own: the `manage` function may create and
    * delete schedules named `offer-*` in that group only, and pass the one role they run as; that
    * role may invoke the `fire` function only, and failed firings go to a dead-letter queue with an
@@ -474,7 +556,8 @@ export class PurchaseOffersStack extends Stack {
       });
       Validations.of(policy).acknowledge({
         // The group's name is generated at synth (a plain string), so the finding names it as is.
-        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:schedule/${group.scheduleGroupName}/offer-*]`,
+        // The stage's region (and account, when the stage names one) are literals in the ARN.
+        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:scheduler:${Token.isUnresolved(this.region) ? '<AWS::Region>' : this.region}:${Token.isUnresolved(this.account) ? '<AWS::AccountId>' : this.account}:schedule/${group.scheduleGroupName}/offer-*]`,
         reason:
           'Offer timer schedules are named per offer (offer-<summaryId>-<kind>) in their own group: the wildcard is that name prefix in that group only.',
       });

@@ -84,6 +84,17 @@ export interface FunctionSpec {
    * (OFFER_TIMERS_* settings); `fire` is the function they invoke.
    */
   readonly offerTimers?: 'manage' | 'fire';
+  /**
+   * Functions this one invokes synchronously (Lambda Invoke): the stack grants lambda:InvokeFunction
+   * on each of them only and passes each one's name as `<NAME>_FUNCTION_NAME`
+   * (shared/lambda/invoke.ts invokedFunctionSetting: `officeSync` → OFFICE_SYNC_FUNCTION_NAME).
+   */
+  readonly invokes?: readonly 'officeSync'[];
+  /**
+   * Rotates the secret CloudFront proves itself to the HTTP API with (Secrets Manager invokes it;
+   * infra/constructs/edge.ts grants the secret and the distribution update).
+   */
+  readonly originSecret?: 'rotate';
 }
 
 /**
@@ -271,6 +282,16 @@ export const FUNCTIONS = {
       { actions: ['Query'], partitions: [PARTITIONS.partner], index: 'GSI1' },
     ],
     env: ['PUBLIC_BASE_URL', 'CHECKOUT_URL_TEMPLATE'],
+    // "Sync offices now": the office sync function holds the directory credential and the
+    // once-a-minute rule, so the console asks it (a PartnerSyncRequest) instead of syncing itself.
+    invokes: ['officeSync'],
+  },
+  originSecretRotation: {
+    entry: 'functions/origin-secret-rotation/handler.ts',
+    description: "Rotates the CloudFront origin secret and updates the distribution's origin header (Secrets Manager rotation)",
+    originSecret: 'rotate',
+    // A rotation step makes a few Secrets Manager calls and at most one CloudFront update.
+    timeoutSeconds: 60,
   },
 } as const satisfies Record<string, FunctionSpec>;
 
@@ -296,11 +317,14 @@ export interface RouteThrottle {
   readonly burstLimit: number;
 }
 
-// Route throttles are shared by every caller of the route (HTTP APIs have no per-client limits):
-// sized for a partner's mailing going out to many customers at once, far below what the table
-// and the account's Lambda concurrency take, so a flood stops at the gateway.
-const CUSTOMER_PAGE_THROTTLE: RouteThrottle = { rateLimit: 100, burstLimit: 200 };
-const CUSTOMER_FORM_THROTTLE: RouteThrottle = { rateLimit: 50, burstLimit: 200 };
+// Route throttles protect the account, not a share of it: each client's own limits are AWS WAF's
+// per-IP rate rules at the edge (sizes per stage in infra/stages.ts), so one client can no longer
+// use up a route for everyone. These caps only stop what gets past WAF from many addresses at once
+// before it reaches what the account cannot grow on the spot: Lambda's regional concurrency (1,000
+// by default; a page takes ~100 ms, so 5,000 views/s hold ~500) and API Gateway's regional 10,000
+// requests/s with bursts of 5,000 (its documented quotas, read 2026-11-30). A 5,000 views/s link fits.
+const CUSTOMER_PAGE_THROTTLE: RouteThrottle = { rateLimit: 5_000, burstLimit: 5_000 };
+const CUSTOMER_FORM_THROTTLE: RouteThrottle = { rateLimit: 1_000, burstLimit: 2_000 };
 
 /**
  * The routes as declared; ROUTES adds the HEAD twin of each GET. Kept literal (`as const`) so that

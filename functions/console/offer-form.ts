@@ -601,9 +601,10 @@ export function renderOfferForm(values: FormValues, errors: FormErrors, context:
 ${hasErrors ? errorSummary(text.errorSummaryTitle, errors.form, invalid) : ''}
 ${context.notice ? html`<div class="notice" role="status"><p>${context.notice}</p></div>` : ''}
 <p>${text.lead}</p>
-${syncForm ? html`<form id="office-sync" method="post" action="/console/offices/sync"><input type="hidden" name="csrf" value="${context.csrfToken}"></form>` : ''}
+${syncForm ? html`<form id="office-sync" method="post" action="/console/offices/sync"><input type="hidden" name="csrf" value="${context.csrfToken}"><input type="hidden" name="lang" value="${locale}"></form>` : ''}
 <form method="post" action="${context.action}">
 <input type="hidden" name="csrf" value="${context.csrfToken}">
+<input type="hidden" name="lang" value="${locale}">
 <input type="hidden" name="idempotencyKey" value="${context.idempotencyKey}">
 <input type="hidden" name="shownLocation" value="${location ?? ''}">
 <fieldset><legend>${text.officeLegend}</legend>

@@ -18,6 +18,7 @@ import { startLocalOfficeSync } from './directory.ts';
 import { ensureTable, localClient, startDynamoDbLocal, superviseDynamoDbLocal } from './dynamodb.ts';
 import { localFormTokenKeys } from './form-token-keys.ts';
 import { createLocalGateway, logGatewayError } from './gateway.ts';
+import { localPartnerSyncInvoker } from './lambda-invoke.ts';
 import { LocalOfferTimers } from './offer-timers.ts';
 import { seedDemo } from './seed.ts';
 import { startTableStreamPoller } from './table-stream.ts';
@@ -190,6 +191,9 @@ try {
     const deadline = Date.now() + budgetMs;
     return handler({ trigger: 'local-schedule' }, { getRemainingTimeInMillis: () => deadline - Date.now() });
   });
+  // The console's "sync offices now" (a Lambda Invoke of the office sync on AWS), in process.
+  const { setLocalPartnerSyncInvoker } = await import('../../shared/lambda/office-sync-request.ts');
+  setLocalPartnerSyncInvoker(localPartnerSyncInvoker());
   console.log(`
 Purchase offers is running locally (${inMemory ? 'in memory' : `data in ${LOCAL_DIR}/`}).
 

@@ -29,6 +29,14 @@ export class LambdaInvokeError extends Error {
   override readonly name = 'LambdaInvokeError';
 }
 
+/**
+ * The setting that carries an invoked function's name to its caller (FunctionSpec `invokes`):
+ * `officeSync` → `OFFICE_SYNC_FUNCTION_NAME`.
+ */
+export function invokedFunctionSetting(functionKey: string): string {
+  return `${functionKey.replace(/[A-Z]/g, (letter) => `_${letter}`).toUpperCase()}_FUNCTION_NAME`;
+}
+
 /** The function's JSON answer; LambdaInvokeError otherwise. */
 export function invokeLambda(call: LambdaInvokeCall): Promise<unknown> {
   const base = new URL(call.endpoint ?? `https://lambda.${call.region}.amazonaws.com`);

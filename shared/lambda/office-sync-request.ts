@@ -1,5 +1,5 @@
 import { credentialsFromEnv } from '../db/dynamodb-lite.ts';
-import { invokeLambda } from './invoke.ts';
+import { invokedFunctionSetting, invokeLambda } from './invoke.ts';
 
 /**
  * A partner's on-demand office sync asked for by another function (the console) rather than by
@@ -75,7 +75,7 @@ export async function requestPartnerSync(
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<PartnerSyncOutcome> {
   const request: PartnerSyncRequest = { kind: 'partner-office-sync', partnerId, budgetMs };
-  const functionName = env.OFFICE_SYNC_FUNCTION_NAME;
+  const functionName = env[invokedFunctionSetting('officeSync')];
   let answer: unknown;
   if (functionName) {
     answer = await invokeLambda({
