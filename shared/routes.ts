@@ -212,7 +212,7 @@ export const FUNCTIONS = {
   },
   offerViews: {
     entry: 'functions/offer-views/handler.ts',
-    description: 'Adds recorded offer page views to their offers’ views counters, in batches (from the table stream)',
+    description: "Adds recorded offer page views to their offers' views counters, in batches (from the table stream)",
     // Per offer and batch: TransactWriteItems of the counter's UpdateItem and each record's
     // UpdateItem (marked counted). Nothing else: no read, no put.
     table: [{ actions: ['UpdateItem'], partitions: [PARTITIONS.offer, PARTITIONS.views] }],
@@ -274,7 +274,10 @@ export const FUNCTIONS = {
     // them, through the same domain services: the union of the partner functions' grants (narrowed
     // as pages land), plus its own sessions partition.
     table: [
+      // Sessions (GetItem, PutItem at sign-in, UpdateItem to record activity and to sign out: no
+      // DeleteItem, TTL removes them) and sign-in failure counters (GetItem, UpdateItem ADD).
       { actions: ['GetItem', 'PutItem', 'UpdateItem'], partitions: [PARTITIONS.console] },
+      // The key a partner signs in with, and its re-check every 60 s (a revoked key ends sessions).
       { actions: ['GetItem'], partitions: [PARTITIONS.apiKey] },
       { actions: ['GetItem', 'BatchGetItem', 'PutItem'], partitions: [PARTITIONS.partner] },
       { actions: ['Query', 'BatchGetItem'], partitions: [PARTITIONS.offices, PARTITIONS.officeSyncState] },
@@ -288,7 +291,8 @@ export const FUNCTIONS = {
   },
   originSecretRotation: {
     entry: 'functions/origin-secret-rotation/handler.ts',
-    description: "Rotates the CloudFront origin secret and updates the distribution's origin header (Secrets Manager rotation)",
+    description:
+      "Rotates the CloudFront origin secret and updates the distribution's origin header (Secrets Manager rotation)",
     originSecret: 'rotate',
     // A rotation step makes a few Secrets Manager calls and at most one CloudFront update.
     timeoutSeconds: 60,

@@ -1,11 +1,10 @@
-import { createHash } from 'node:crypto';
 import { DynamoApiKeyStore } from '../../shared/db/api-keys.ts';
 import { DynamoSignInAttemptStore } from '../../shared/db/console-sign-in-attempts.ts';
 import { hashApiKey, isWellFormedApiKey } from '../../shared/domain/api-key.ts';
 import { readFormBody } from '../../shared/http/form-body.ts';
 import { isCrossSitePost } from '../../shared/http/origin.ts';
 import type { PageHandler } from '../../shared/http/route-group.ts';
-import type { ApiEvent, ApiResult } from '../../shared/http/types.ts';
+import type { ApiResult } from '../../shared/http/types.ts';
 import type { Locale } from '../../shared/i18n/locale.ts';
 import { logger } from '../../shared/observability/logger.ts';
 import { html } from '../../shared/render/html.ts';
@@ -16,31 +15,11 @@ import { messagePage, seeOther } from './messages.ts';
 import { DEFAULT_RETURN_PATH, safeReturnPath } from './return-path.ts';
 import { PUBLIC_BASE_URL, table } from './services.ts';
 import { COOKIE_POLICY, checkConsoleRequest, consoleLocale, sessionIdOf, sessions, withLang } from './session.ts';
-
-/**
- * Failed sign-ins a client may make per one-minute window before the console answers 429 for the
- * rest of it. A person mistyping or pasting a wrong key stays far below; a 256-bit key cannot be
- * guessed anyway, so the limit is about cost and noise. Successful sign-ins are not counted, so a
- * team behind one address is never locked out by its own use.
- */
-export const SIGN_IN_FAILURES_PER_MINUTE = 10;
+import { clientAddress, clientHash, SIGN_IN_FAILURES_PER_MINUTE, throttleWindow } from './sign-in-throttle.ts';
 
 // Keys are read straight from the table at sign-in (no cache): a key revoked a second ago is refused.
 const apiKeys = new DynamoApiKeyStore(table);
 const attempts = new DynamoSignInAttemptStore(table);
-
-/**
- * The client a sign-in is counted against: the viewer's address CloudFront forwards
- * (`CloudFront-Viewer-Address`, `ip:port`; CloudFront sets it, a viewer cannot) when the request
- * came through it, else the connection's source address (the local runtime, or a direct call).
- */
-export function clientAddress(event: ApiEvent): string {
-  const viewer = event.headers?.['cloudfront-viewer-address']?.trim();
-  if (viewer && viewer.lastIndexOf(':') > 0) return viewer.slice(0, viewer.lastIndexOf(':'));
-  return event.requestContext.http.sourceIp;
-}
-
-const clientHash = (address: string) => createHash('sha256').update(address, 'utf8').digest('hex');
 
 interface SignInForm {
   readonly locale: Locale;
@@ -109,11 +88,9 @@ export const signIn: PageHandler = async (event) => {
       link: { href: withLang('/console', locale), text: text.signInAgain },
     });
   }
-  const now = Date.now();
-  const windowMinute = Math.floor(now / 60_000);
+  const { minute: windowMinute, retryAfterSeconds: retryAfter } = throttleWindow(Date.now());
   const client = clientHash(clientAddress(event));
   if ((await attempts.failures(client, windowMinute)) >= SIGN_IN_FAILURES_PER_MINUTE) {
-    const retryAfter = Math.max(1, Math.ceil(((windowMinute + 1) * 60_000 - now) / 1000));
     logger.warn('console sign-in throttled');
     return messagePage(429, locale, text.throttled(retryAfter), { headers: { 'retry-after': String(retryAfter) } });
   }

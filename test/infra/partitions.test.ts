@@ -1,5 +1,8 @@
 import { apiKeyKeys } from '../../shared/db/api-keys.ts';
+import { consoleSessionKeys } from '../../shared/db/console-sessions.ts';
+import { signInAttemptKeys } from '../../shared/db/console-sign-in-attempts.ts';
 import { idempotencyKeys, offerReferenceKeys } from '../../shared/db/idempotency.ts';
+import { VIEW_SHARDS, viewRecordKeys } from '../../shared/db/offer-views.ts';
 import { offerKeys, offerViewsKeys } from '../../shared/db/offers.ts';
 import { officeKeys, officeSyncKeys } from '../../shared/db/offices.ts';
 import { PARTITIONS, type PartitionPattern } from '../../shared/db/partitions.ts';
@@ -52,8 +55,17 @@ describe('key builders and partition families', () => {
   it('puts offers, their counters and answers in the offer family, API keys in theirs', () => {
     expect(familiesOf(offerKeys.pk('7K3M-Q9TX-4HNC-2RDV-8WJA'))).toEqual([PARTITIONS.offer]);
     expect(familiesOf(offerViewsKeys.pk('7K3M-Q9TX-4HNC-2RDV-8WJA'))).toEqual([PARTITIONS.offer]);
+    // View records are not in the offer family: the page's puts there reach no offer item.
+    for (let shard = 0; shard < VIEW_SHARDS; shard++) {
+      expect(familiesOf(viewRecordKeys.pk('7K3M-Q9TX-4HNC-2RDV-8WJA', shard))).toEqual([PARTITIONS.views]);
+    }
     expect(familiesOf(apiKeyKeys.pk('a'.repeat(64)))).toEqual([PARTITIONS.apiKey]);
     expect(familiesOf(officeSyncKeys.statePk())).toEqual([PARTITIONS.officeSyncState]);
+  });
+
+  it('puts console sessions and sign-in counters in the console family', () => {
+    expect(familiesOf(consoleSessionKeys.pk('a'.repeat(64)))).toEqual([PARTITIONS.console]);
+    expect(familiesOf(signInAttemptKeys.pk('b'.repeat(64)))).toEqual([PARTITIONS.console]);
   });
 
   it('keeps offices out of the partner family: the office sync cannot reach partner items', () => {
@@ -159,6 +171,24 @@ describe('function grants cover the keys their code uses', () => {
     expect(allows('authorizer', 'GetItem', apiKeyKeys.pk('h'))).toBe(true);
     expect(allows('authorizer', 'GetItem', partnerKeys.pk('p1'))).toBe(false);
     expect(allows('authorizer', 'GetItem', offerKeys.pk('S'))).toBe(false);
+  });
+
+  it('the console: its sessions and sign-in counters; API keys read only; no other function reaches them', () => {
+    const session = consoleSessionKeys.pk('a'.repeat(64));
+    const counter = signInAttemptKeys.pk('b'.repeat(64));
+    for (const key of [session, counter]) {
+      for (const action of ['GetItem', 'PutItem', 'UpdateItem']) {
+        expect([key, action, allows('console', action, key)]).toEqual([key, action, true]);
+      }
+      for (const name of Object.keys(specs).filter((other) => other !== 'console')) {
+        for (const action of ['GetItem', 'Query', 'PutItem', 'UpdateItem']) {
+          expect([name, action, allows(name, action, key)]).toEqual([name, action, false]);
+        }
+      }
+    }
+    expect(allows('console', 'GetItem', apiKeyKeys.pk('h'))).toBe(true);
+    expect(allows('console', 'PutItem', apiKeyKeys.pk('h'))).toBe(false);
+    expect(allows('console', 'UpdateItem', apiKeyKeys.pk('h'))).toBe(false);
   });
 
   it('GET /v1/offices reads offices and sync freshness only', () => {

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { jest } from '@jest/globals';
-import { SIGN_IN_FAILURES_PER_MINUTE } from '../../functions/console/sign-in.ts';
+import { SIGN_IN_FAILURES_PER_MINUTE } from '../../functions/console/sign-in-throttle.ts';
 import { offerKeys, offerToItem } from '../../shared/db/offers.ts';
 import { setClock } from '../support/clock.ts';
 import {
