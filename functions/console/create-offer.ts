@@ -6,7 +6,6 @@ import { type Office, partnerLastSyncedAt, type SyncFreshness } from '../../shar
 import { mayCreateOffers, type Partner } from '../../shared/domain/partner.ts';
 import { mapError, SERVICE_UNAVAILABLE_RETRY_AFTER_SECONDS } from '../../shared/http/problem.ts';
 import type { ApiResult } from '../../shared/http/types.ts';
-import type { Locale } from '../../shared/i18n/locale.ts';
 import { type PartnerSyncOutcome, requestPartnerSync } from '../../shared/lambda/office-sync-request.ts';
 import { summaryIdOfAnswer } from '../../shared/render/created-offer-answer.ts';
 import { html } from '../../shared/render/html.ts';
@@ -18,6 +17,7 @@ import {
   type FormValues,
   initialValues,
   listedLocation,
+  localized,
   NO_ERRORS,
   parseOfferForm,
   renderOfferForm,
@@ -51,10 +51,6 @@ export interface CreateOfferDeps {
  * function's 10 s timeout (a partner has a handful of offices, one directory page).
  */
 export const CONSOLE_SYNC_BUDGET_MS = 7_000;
-
-/** A console path in the page's language (`?lang=` only where it is not the default). */
-export const localized = (path: string, locale: Locale) =>
-  locale === 'en' ? path : `${path}${path.includes('?') ? '&' : '?'}lang=${encodeURIComponent(locale)}`;
 
 /** A key the API would take as an Idempotency-Key; anything else is replaced by a new one. */
 function postedKey(values: FormValues): string | undefined {

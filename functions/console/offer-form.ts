@@ -53,6 +53,10 @@ export interface FormErrors {
 export const NO_ERRORS: FormErrors = { fields: {} };
 
 const CHECKED = 'yes';
+
+/** A console path in the page's language (`?lang=` only where it is not the default). */
+export const localized = (path: string, locale: Locale) =>
+  locale === 'en' ? path : `${path}${path.includes('?') ? '&' : '?'}lang=${encodeURIComponent(locale)}`;
 const TERM_SEPARATOR = '/';
 /** The group of a subscription's extra term choices, for errors about them. */
 const choicesField = (sku: string) => `choices.${sku}`;
@@ -337,7 +341,8 @@ export type ParsedForm =
 /** The form through POST /v1/offers's own schema. */
 export function parseOfferForm(values: FormValues, locale: Locale): ParsedForm {
   const skus = chosenSkus(values);
-  const result = createOfferBody.safeParse(formToCreateBody(values));
+  // As the API validates: with the input reported, so a value of the wrong type is not taken for a missing one.
+  const result = createOfferBody.safeParse(formToCreateBody(values), { reportInput: true });
   if (result.success) return { ok: true, body: result.data, skus };
   return { ok: false, errors: errorsFromIssues(result.error.issues, skus, locale), skus };
 }
