@@ -200,6 +200,7 @@ Purchase offers is running locally (${inMemory ? 'in memory' : `data in ${LOCAL_
   Partner API     ${base}/v1
   OpenAPI         ${base}/v1/openapi.json   (the API's contract; no key needed)
   Offer links     ${base}/o/<summary id>   (POST /v1/offers returns the link)
+  Console         ${base}/console   (sign in with the demo API key)
   Checkout        ${checkoutTemplate ? `${parseCheckoutTemplate(checkoutTemplate).origin}   (CHECKOUT_URL_TEMPLATE)` : `http://127.0.0.1:${checkoutPort}/checkout   (demo: where accepted offers land)`}
   DynamoDB Local  ${dynamo.endpoint} (table ${TABLE_NAME})
   Directory       ${officeSync.directory.baseUrl}   (edit ${officeSync.file}; synced every ${officeSync.intervalMinutes} min)

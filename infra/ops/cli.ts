@@ -18,7 +18,9 @@ Commands:
   create-partner      --partner-id ID --name NAME --advisor-code CODE --customer-count N
                       --contact-name NAME --contact-email EMAIL [--contact-phone PHONE]
                       [--delegated-admin-certified] [--logo-url https://...]
-  issue-key           --partner-id ID [--label TEXT]     prints the key once; store it safely
+  issue-key           --partner-id ID [--label TEXT]     prints the key once; store it safely. The label
+                      names the person or system the key is for (e.g. "Ana Souza"); the console
+                      shows it to whoever signs in with the key
   list-keys           --partner-id ID                    key ids, labels, created/revoked (never keys)
   revoke-key          --partner-id ID --key-id KEYID
   set-customer-count  --partner-id ID --customer-count N
@@ -53,7 +55,6 @@ const count = z.pipe(
   z.string().check(z.regex(/^\d{1,7}$/, 'must be a whole number')),
   z.transform((s) => Number(s)),
 );
-const text = (max: number) => z.string().check(z.trim(), z.minLength(1), z.maxLength(max));
 
 const schemas = {
   'create-partner': z.object({
@@ -68,7 +69,8 @@ const schemas = {
     'delegated-admin-certified': z.boolean(),
     'logo-url': z.optional(z.url({ protocol: /^https$/ })),
   }),
-  'issue-key': z.object({ 'partner-id': partnerId, label: z.optional(text(80)) }),
+  // The label is shown in the console's frame: the same text rules as a partner's names.
+  'issue-key': z.object({ 'partner-id': partnerId, label: z.optional(nameText(80)) }),
   'list-keys': z.object({ 'partner-id': partnerId }),
   'revoke-key': z.object({ 'partner-id': partnerId, 'key-id': z.string().check(z.regex(/^[0-9a-f]{12}$/)) }),
   'set-customer-count': z.object({ 'partner-id': partnerId, 'customer-count': count }),
@@ -122,7 +124,7 @@ async function main(): Promise<void> {
       const input = optionsFor('issue-key');
       const { key, record } = await admin.issueKey(input['partner-id'], input.label ?? 'issued by ops CLI');
       console.log(
-        `API key for ${record.partnerId} (key id ${record.keyId}). It is shown only this once:\n\n  ${key}\n`,
+        `API key for ${record.partnerId} (key id ${record.keyId}, label "${record.label}"). It is shown only this once:\n\n  ${key}\n`,
       );
       break;
     }

@@ -158,6 +158,27 @@ describe('npm start with CHECKOUT_URL_TEMPLATE from the environment', () => {
       expect(confirmation).toContain(`href="${escapeHtml(expected)}"`);
     });
 
+    it('prints the console URL and signs the demo key in with the local cookie (loopback, no TLS)', async () => {
+      const signIn = await fetch(`${base}/console/sign-in`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', origin: base },
+        body: new URLSearchParams({ apiKey: key, lang: 'en' }).toString(),
+      });
+      const cookie = signIn.headers.getSetCookie()[0] ?? '';
+      const signedIn = await fetch(`${base}/console`, {
+        redirect: 'manual',
+        headers: { cookie: cookie.split(';')[0] ?? '' },
+      });
+
+      expect(run.stdout()).toContain(`Console         ${base}/console   (sign in with the demo API key)`);
+      expect(signIn.status).toBe(303);
+      // Not Secure (a browser on http would drop it), so not __Host- (which demands Secure).
+      expect(cookie).toMatch(/^console-session=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; SameSite=Strict$/);
+      expect(signedIn.status).toBe(303);
+      expect(signedIn.headers.get('location')).toBe('/console/offers?lang=en');
+    });
+
     it('serves the demo partner’s logo itself, under an img-src the page allows', async () => {
       const offer = await createOffer();
 

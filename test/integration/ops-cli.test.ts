@@ -56,6 +56,21 @@ describe('ops CLI', () => {
     expect((await admin.partners.get(id))?.customerCount).toBe(150);
   }, 30_000);
 
+  it('issues a key labelled for a person, refusing a label with invisible characters', async () => {
+    const id = `ops-${randomUUID().slice(0, 8)}`;
+    expect((await ops('create-partner', ...partnerOptions(id))).code).toBe(0);
+
+    const issued = await ops('issue-key', '--partner-id', id, '--label', '  Ana Souza ');
+    const refused = await ops('issue-key', '--partner-id', id, '--label', 'Ana\u202eSouza');
+
+    const key = /(pok_[A-Za-z0-9_-]{43})/.exec(issued.stdout)?.[1] ?? '';
+    expect(issued.stdout).toContain('label "Ana Souza"');
+    expect((await admin.keys.getByHash(hashApiKey(key)))?.label).toBe('Ana Souza');
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('--label');
+    expect(await admin.keys.listForPartner(id)).toHaveLength(1);
+  }, 30_000);
+
   it('rejects invalid options, naming each one, and writes nothing', async () => {
     const id = `ops-${randomUUID().slice(0, 8)}`;
     const result = await ops('create-partner', ...partnerOptions(id).slice(0, -3), '--contact-email', 'not-an-email');
