@@ -53,7 +53,7 @@ export interface CreateOfferDeps {
 export const CONSOLE_SYNC_BUDGET_MS = 7_000;
 
 /** A key the API would take as an Idempotency-Key; anything else is replaced by a new one. */
-function postedKey(values: FormValues): string | undefined {
+export function postedKey(values: FormValues): string | undefined {
   const key = values.idempotencyKey;
   return key && createOfferHeaders.safeParse({ 'idempotency-key': key }).success ? key : undefined;
 }

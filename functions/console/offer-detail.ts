@@ -11,13 +11,8 @@ import { summaryIdOfAnswer } from '../../shared/render/created-offer-answer.ts';
 import { html } from '../../shared/render/html.ts';
 import { buildOfferMessage } from '../../shared/render/offer-message.ts';
 import { offerUrl } from '../../shared/render/offer-view.ts';
-import {
-  createOfferHeaders,
-  deactivateBody,
-  messageQuery,
-  reviseOfferBody,
-  TEXT_LIMITS,
-} from '../../shared/schemas/offers.ts';
+import { deactivateBody, messageQuery, reviseOfferBody, TEXT_LIMITS } from '../../shared/schemas/offers.ts';
+import { postedKey } from './create-offer.ts';
 import { consolePage } from './layout.ts';
 import {
   chosenSkus,
@@ -208,12 +203,6 @@ export const deactivateOffer: ConsolePage = async (request) => {
     body: '',
   };
 };
-
-/** A key the API would take as an Idempotency-Key (the form's own), else undefined. */
-function postedKey(values: FormValues): string | undefined {
-  const key = values.idempotencyKey;
-  return key && createOfferHeaders.safeParse({ 'idempotency-key': key }).success ? key : undefined;
-}
 
 /**
  * The revise form: the create wizard's form (renderOfferForm) prefilled from the offer, posting to
