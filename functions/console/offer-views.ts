@@ -12,7 +12,7 @@ import { PAGE_TEXT, termText } from '../../shared/offer-page/page-text.ts';
 import { html, type SafeHtml } from '../../shared/render/html.ts';
 import type { OfferMessage } from '../../shared/render/offer-message.ts';
 import { listOffersQuery, TEXT_LIMITS } from '../../shared/schemas/offers.ts';
-import { type FormValues, formToCreateBody } from './offer-form.ts';
+import { errorSummary, type FormValues, formToCreateBody } from './offer-form.ts';
 import { OFFERS_TEXT } from './offers-text.ts';
 
 // Pure rendering of the console's offers list and offer page: data in, the page's <main> out. Every
@@ -63,14 +63,6 @@ export interface FieldProblem {
   /** The rule it broke, as the partner API names it (`too_big`, `invalid_cursor`…). */
   readonly rule: string;
   readonly message: string;
-}
-
-export function errorSummary(title: string, problems: readonly FieldProblem[]): SafeHtml {
-  if (problems.length === 0) return html``;
-  return html`<div class="alert" role="alert" tabindex="-1" aria-labelledby="error-summary-title">
-<h2 id="error-summary-title">${title}</h2>
-<ul>${problems.map((problem) => html`<li><a href="#${problem.id}">${problem.message}</a></li>`)}</ul>
-</div>`;
 }
 
 /** The error under a field, or nothing; its id is `<field id>-error`. */
@@ -186,7 +178,7 @@ ${fieldError(limitProblem)}
 <button type="submit">${t.show}</button>
 </form>`;
   return html`<h1>${t.title}</h1>
-${errorSummary(text.errorSummary, problems)}
+${problems.length > 0 ? errorSummary(text.errorSummary, undefined, problems) : ''}
 ${form}
 ${page ? offersTable(locale, { status: chosen, limit: filters.limit }, page) : ''}`;
 }
@@ -263,7 +255,7 @@ export function offerDetailMain(input: OfferDetailInput): SafeHtml {
   const offerPath = `/console/offers/${offer.summaryId}`;
   return html`<p><a href="${consoleHref('/console/offers', locale)}">← ${t.back}</a></p>
 ${input.notice === 'deactivated' ? html`<div class="notice" role="status">${t.deactivatedNotice}</div>` : ''}
-${input.deactivation ? errorSummary(text.errorSummary, [input.deactivation.problem]) : ''}
+${input.deactivation ? errorSummary(text.errorSummary, undefined, [input.deactivation.problem]) : ''}
 <h1>${t.title(offer.summaryId)}</h1>
 <p><strong data-status="${status}">${text.status[status]}</strong></p>
 ${offer.revisedBy !== undefined ? html`<div class="notice">${t.replacedBy} <a href="${consoleHref(`/console/offers/${offer.revisedBy}`, locale)}">${offer.revisedBy}</a></div>` : ''}
