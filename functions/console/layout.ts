@@ -21,7 +21,7 @@ h2{font-size:1.15rem;margin:1.5rem 0 .5rem}
 label{display:block;font-weight:600}
 input[type=number],input[type=text],input[type=email],input[type=tel],input[type=url],input[type=password],input[type=datetime-local],select,textarea{width:100%;padding:.6rem;font:inherit;border:1px solid #767680;border-radius:.4rem;background:#fff}
 input[type=number]{max-width:9rem}
-[aria-invalid=true]{border:2px solid #b3261e}
+input[aria-invalid=true],select[aria-invalid=true],textarea[aria-invalid=true]{border:2px solid #b3261e}
 .hint{margin:.2rem 0 0;color:#45464f;font-size:.9rem}
 .error{margin:.2rem 0 0;color:#b3261e;font-weight:600}
 fieldset{border:1px solid #c6c6d0;border-radius:.4rem;margin:0 0 1rem;padding:.75rem}

@@ -32,7 +32,7 @@ interface SignInForm {
 function signInForm(statusCode: number, form: SignInForm): ApiResult {
   const text = AUTH_TEXT[form.locale].signIn;
   const summary = form.error
-    ? html`<div class="alert" role="alert" tabindex="-1" id="error-summary" aria-labelledby="error-summary-title">
+    ? html`<div class="alert" role="alert" tabindex="-1" autofocus id="error-summary" aria-labelledby="error-summary-title">
 <h2 id="error-summary-title">${text.errorSummary}</h2>
 <ul><li><a href="#apiKey">${form.error}</a></li></ul>
 </div>`
