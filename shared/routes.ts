@@ -282,7 +282,10 @@ export const FUNCTIONS = {
       { actions: ['GetItem', 'BatchGetItem', 'PutItem'], partitions: [PARTITIONS.partner] },
       { actions: ['Query', 'BatchGetItem'], partitions: [PARTITIONS.offices, PARTITIONS.officeSyncState] },
       { actions: ['GetItem', 'Query', 'BatchGetItem', 'PutItem', 'UpdateItem'], partitions: [PARTITIONS.offer] },
+      // The offers list, as offersRead's: GSI1 (newest first), GSI2 for status=active; the offer page
+      // Queries the offer's partition (offer, counters, acceptances, declines).
       { actions: ['Query'], partitions: [PARTITIONS.partner], index: 'GSI1' },
+      { actions: ['Query'], partitions: [PARTITIONS.partner], index: 'GSI2' },
     ],
     env: ['PUBLIC_BASE_URL', 'CHECKOUT_URL_TEMPLATE'],
     // "Sync offices now": the office sync function holds the directory credential and the
