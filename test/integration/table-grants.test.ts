@@ -13,8 +13,9 @@ import { createDocumentClient } from '../../shared/db/sdk-table.ts';
 import { FUNCTIONS, type FunctionName, type FunctionSpec } from '../../shared/routes.ts';
 import { setLocalDeliveryQueue } from '../../shared/webhooks/delivery-queue.ts';
 import { setLocalOfferTimers } from '../../shared/webhooks/offer-timers.ts';
+import { consoleGet, consolePost, postSignIn, signInToConsole } from '../support/console.ts';
 import { LeadingKeysProxy } from '../support/leading-keys-proxy.ts';
-import { bearer, bodyOf, newPartner } from '../support/local-api.ts';
+import { bearer, bodyOf, newPartner, table } from '../support/local-api.ts';
 import { basicOffer } from '../support/offer.ts';
 import { acceptFields, customerAt } from '../support/offer-page-forms.ts';
 import { DIRECTORY_CREDENTIAL, office, startDirectory } from './office-fixtures.ts';
@@ -111,6 +112,9 @@ describe('each function within its own table grants', () => {
     const list = await call('GET', '/v1/offers');
     expect(list.status).toBe(200);
     expect((await bodyOf(list)).offers.map((o: { summaryId: string }) => o.summaryId)).toContain(offer.summaryId);
+    // status=active reads the open-offers index (GSI2).
+    const active = await call('GET', '/v1/offers?status=active');
+    expect((await bodyOf(active)).offers.map((o: { summaryId: string }) => o.summaryId)).toContain(offer.summaryId);
 
     const customer = customerAt(baseUrl);
     const accepted = await customer.post(offer, 'accept', acceptFields(await customer.openForm(offer)));
@@ -189,6 +193,16 @@ describe('each function within its own table grants', () => {
       await expect(
         fire({ summaryId: newOffer.summaryId, kind: 'expired', dueAt: new Date().toISOString() }),
       ).resolves.toEqual(expect.any(String));
+      // An open offer's expired timer also takes it out of the open-offers index (an UpdateItem).
+      const expiredAt = new Date(Date.now() - 1_000).toISOString();
+      const expiring = basicOffer({
+        summaryId: 'TEST-EXPIRED',
+        partnerId: partner.partnerId,
+        createdAt: new Date(Date.now() - 3_600_000).toISOString(),
+        expiresAt: expiredAt,
+      });
+      await table.put({ Item: offerToItem(expiring) });
+      await expect(fire({ summaryId: expiring.summaryId, kind: 'expired', dueAt: expiredAt })).resolves.toBe('sent');
     } finally {
       setLocalDeliveryQueue(undefined);
       setLocalOfferTimers(undefined);
@@ -203,6 +217,21 @@ describe('each function within its own table grants', () => {
       if (spec.table) expect([name, (proxies.get(name)?.allowed.length ?? 0) > 0]).toEqual([name, true]);
     }
   }, 30_000);
+
+  it('signs a partner in and out of the console, and counts a failed sign-in, without an access denied', async () => {
+    const { key } = await newPartner();
+
+    const failed = await postSignIn(baseUrl, { apiKey: `pok_${'C'.repeat(43)}` });
+    const browser = await signInToConsole(baseUrl, key);
+    const signedIn = await consoleGet(baseUrl, '/console', browser.cookie);
+    const signedOut = await consolePost(baseUrl, '/console/sign-out', browser, { csrf: browser.csrfToken });
+    const afterwards = await consoleGet(baseUrl, '/console', browser.cookie);
+
+    expect(failed.status).toBe(401);
+    expect(signedIn.headers.get('location')).toBe('/console/offers?lang=en');
+    expect(signedOut.status).toBe(303);
+    expect(afterwards.status).toBe(200);
+  });
 
   it('refuses what a grant does not cover: the stand-in is not a pass-through', async () => {
     const viaSync = createDocumentClient(proxies.get('officeSync')?.url);
