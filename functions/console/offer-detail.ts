@@ -104,9 +104,16 @@ async function detailPage(
       now: new Date(),
       csrfToken: session.csrfToken,
       messages: messageLocales(offer).map((messageLocale) => buildOfferMessage(offer, messageLocale, url)),
-      acceptances: { items: acceptances.acceptances, ...(acceptances.next ? { nextCursor: acceptances.next } : {}) },
-      declines: { items: declines.declines, ...(declines.next ? { nextCursor: declines.next } : {}) },
-      responsesContinued: acceptancesAfter !== undefined || declinesAfter !== undefined,
+      acceptances: {
+        items: acceptances.acceptances,
+        ...(acceptancesAfter ? { after: acceptancesAfter } : {}),
+        ...(acceptances.next ? { nextCursor: acceptances.next } : {}),
+      },
+      declines: {
+        items: declines.declines,
+        ...(declinesAfter ? { after: declinesAfter } : {}),
+        ...(declines.next ? { nextCursor: declines.next } : {}),
+      },
       ...extra,
     }),
   });

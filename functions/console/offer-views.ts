@@ -237,14 +237,20 @@ export interface OfferDetailInput {
   readonly csrfToken: string;
   /** The ready message in each language, the offer's own first. */
   readonly messages: readonly OfferMessage[];
-  readonly acceptances: { readonly items: readonly Acceptance[]; readonly nextCursor?: string };
-  readonly declines: { readonly items: readonly Decline[]; readonly nextCursor?: string };
-  /** Whether the responses shown were reached through a cursor. */
-  readonly responsesContinued: boolean;
+  /** A page of each list: `after` the cursor it was reached through, `nextCursor` the next page's. */
+  readonly acceptances: ResponsesPage<Acceptance>;
+  readonly declines: ResponsesPage<Decline>;
   /** After a deactivation (the 303 back here). */
   readonly notice?: 'deactivated';
   /** The deactivate form as posted, when it came back with an error. */
   readonly deactivation?: { readonly message: string; readonly problem: FieldProblem };
+}
+
+/** A page of acceptances or declines; the cursors are submission ids. */
+export interface ResponsesPage<T> {
+  readonly items: readonly T[];
+  readonly after?: string;
+  readonly nextCursor?: string;
 }
 
 export function offerDetailMain(input: OfferDetailInput): SafeHtml {
@@ -341,24 +347,27 @@ function acceptedLine(locale: Locale, line: AcceptedLine | OfferLine): SafeHtml 
   return html`<li>${name}: ${formatNumber(locale, line.licenses)} (${termText(term, billingFrequency, PAGE_TEXT[locale])})</li>`;
 }
 
-/** Links to the next page of acceptances or declines keep the other list where it is. */
-function responsesPager(input: OfferDetailInput): SafeHtml {
+/**
+ * The links under one list: its next page and, once paged, its first page. Each keeps the other
+ * list on the page it is on.
+ */
+function responsesPager(input: OfferDetailInput, list: 'acceptances' | 'declines'): SafeHtml {
   const { locale, offer } = input;
   const t = OFFERS_TEXT[locale].detail;
   const path = `/console/offers/${offer.summaryId}`;
+  const other = list === 'acceptances' ? 'declines' : 'acceptances';
+  const keep = { [other]: input[other].after };
+  const page = input[list];
   const links = [
-    ...(input.acceptances.nextCursor !== undefined
+    ...(page.nextCursor !== undefined
       ? [
-          html`<a href="${consoleHref(path, locale, { acceptances: input.acceptances.nextCursor })}#acceptances-title">${t.moreAcceptances}</a>`,
+          html`<a href="${consoleHref(path, locale, { ...keep, [list]: page.nextCursor })}#${list}-title">${list === 'acceptances' ? t.moreAcceptances : t.moreDeclines}</a>`,
         ]
       : []),
-    ...(input.declines.nextCursor !== undefined
+    ...(page.after !== undefined
       ? [
-          html`<a href="${consoleHref(path, locale, { declines: input.declines.nextCursor })}#declines-title">${t.moreDeclines}</a>`,
+          html`<a href="${consoleHref(path, locale, keep)}#${list}-title">${list === 'acceptances' ? t.firstAcceptances : t.firstDeclines}</a>`,
         ]
-      : []),
-    ...(input.responsesContinued
-      ? [html`<a href="${consoleHref(path, locale)}#acceptances-title">${t.firstResponses}</a>`]
       : []),
   ];
   return links.length > 0 ? html`<p>${links.map((link, i) => html`${i > 0 ? ' · ' : ''}${link}`)}</p>` : html``;
@@ -386,7 +395,7 @@ ${acceptance.customerAgreement ? html`<p>${t.agreementOn(acceptance.customerAgre
         )}</tbody>
 </table></div>`;
   return html`<section aria-labelledby="acceptances-title"><h2 id="acceptances-title">${t.acceptancesHeading}</h2>
-${body}</section>`;
+${body}${responsesPager(input, 'acceptances')}</section>`;
 }
 
 function declinesSection(input: OfferDetailInput): SafeHtml {
@@ -405,7 +414,7 @@ function declinesSection(input: OfferDetailInput): SafeHtml {
         )}</tbody>
 </table></div>`;
   return html`<section aria-labelledby="declines-title"><h2 id="declines-title">${t.declinesHeading}</h2>
-${body}${responsesPager(input)}</section>`;
+${body}${responsesPager(input, 'declines')}</section>`;
 }
 
 function messagesSection({ locale, offer, messages }: OfferDetailInput): SafeHtml {

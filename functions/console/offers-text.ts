@@ -94,7 +94,8 @@ export interface OffersText {
     readonly reason: string;
     readonly noReason: string;
     readonly moreDeclines: string;
-    readonly firstResponses: string;
+    readonly firstAcceptances: string;
+    readonly firstDeclines: string;
     readonly messageHeading: string;
     readonly messageLead: string;
     readonly languageName: Readonly<Record<Locale, string>>;
@@ -216,7 +217,8 @@ export const OFFERS_TEXT: Record<Locale, OffersText> = {
       reason: 'Reason',
       noReason: 'No reason given',
       moreDeclines: 'More declines',
-      firstResponses: 'Back to the first acceptances and declines',
+      firstAcceptances: 'First acceptances',
+      firstDeclines: 'First declines',
       messageHeading: 'Message',
       messageLead: 'The ready message to send your customer, in the offer’s language and the other one.',
       languageName: { en: 'English', 'pt-BR': 'Portuguese (Brazil)' },
@@ -351,7 +353,8 @@ export const OFFERS_TEXT: Record<Locale, OffersText> = {
       reason: 'Motivo',
       noReason: 'Nenhum motivo informado',
       moreDeclines: 'Mais recusas',
-      firstResponses: 'Voltar aos primeiros aceites e recusas',
+      firstAcceptances: 'Primeiros aceites',
+      firstDeclines: 'Primeiras recusas',
       messageHeading: 'Mensagem',
       messageLead: 'A mensagem pronta para enviar ao cliente, no idioma da oferta e no outro.',
       languageName: { en: 'Inglês', 'pt-BR': 'Português (Brasil)' },

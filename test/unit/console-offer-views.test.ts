@@ -38,7 +38,6 @@ function detail(offer: Offer, overrides: Partial<OfferDetailInput> = {}): string
     messages: [buildOfferMessage(offer, 'en', url), buildOfferMessage(offer, 'pt-BR', url)],
     acceptances: { items: [] },
     declines: { items: [] },
-    responsesContinued: false,
     ...overrides,
   }).value;
 }
@@ -241,16 +240,24 @@ describe('the console offer page', () => {
     expect(page).toContain('Nenhum cliente recusou esta oferta.');
   });
 
-  it('links to more responses with the submission id to continue after, keeping the other list', () => {
+  it('pages each list on its own: its next and first page keep the other list where it is', () => {
     const offer = basicOffer();
+    const a = 'mhx0000000AAAAAAAAAAAAAAAAAAAAAA';
+    const b = 'mhx0000000BBBBBBBBBBBBBBBBBBBBBB';
+    const d = 'mhx0000000DDDDDDDDDDDDDDDDDDDDDD';
 
     const page = detail(offer, {
-      acceptances: { items: [acceptance()], nextCursor: 'mhx0000000AAAAAAAAAAAAAAAAAAAAAA' },
+      acceptances: { items: [acceptance()], after: a, nextCursor: b },
+      declines: { items: [], after: d },
     });
 
+    const path = `/console/offers/${offer.summaryId}`;
     expect(page).toContain(
-      `<a href="/console/offers/${offer.summaryId}?acceptances=mhx0000000AAAAAAAAAAAAAAAAAAAAAA#acceptances-title">More acceptances</a>`,
+      `<a href="${path}?declines=${d}&amp;acceptances=${b}#acceptances-title">More acceptances</a>`,
     );
+    expect(page).toContain(`<a href="${path}?declines=${d}#acceptances-title">First acceptances</a>`);
+    expect(page).toContain(`<a href="${path}?acceptances=${a}#declines-title">First declines</a>`);
+    expect(page).not.toContain('More declines');
   });
 
   it('shows the message in both languages as text, never as live HTML, with a link to the sandboxed preview', () => {
