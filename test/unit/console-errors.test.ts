@@ -13,12 +13,18 @@ const db = new FakeTable();
 let handler: ApiHandler;
 let DynamoDbError: typeof import('../../shared/db/dynamodb-lite.ts').DynamoDbError;
 
+const previousBaseUrl = process.env.PUBLIC_BASE_URL;
 beforeAll(async () => {
   process.env.PUBLIC_BASE_URL = 'https://offers.example.com';
   const lite = await import('../../shared/db/dynamodb-lite.ts');
   DynamoDbError = lite.DynamoDbError;
   jest.unstable_mockModule('../../shared/db/dynamodb-lite.ts', () => ({ ...lite, liteTableFromEnv: () => db }));
   ({ handler } = await import('../../functions/console/handler.ts'));
+});
+afterAll(() => {
+  // Later test files in this worker see the environment as it was.
+  if (previousBaseUrl === undefined) delete process.env.PUBLIC_BASE_URL;
+  else process.env.PUBLIC_BASE_URL = previousBaseUrl;
 });
 beforeEach(() => db.reset());
 
