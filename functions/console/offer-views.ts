@@ -424,7 +424,7 @@ function messagesSection({ locale, offer, messages }: OfferDetailInput): SafeHtm
 ${messages.map(
   (
     message,
-  ) => html`<h3 lang="${message.locale}">${t.languageName[message.locale]}${message.locale === offer.locale ? ` ${t.offerLanguage}` : ''}</h3>
+  ) => html`<h3>${t.languageName[message.locale]}${message.locale === offer.locale ? ` ${t.offerLanguage}` : ''}</h3>
 <div lang="${message.locale}">
 <p><strong>${t.subject}</strong></p>
 <p class="copyable">${message.subject}</p>

@@ -78,14 +78,17 @@ describe('the console offers list', () => {
   it('shows the status derived at the list’s instant, in the partner’s language', () => {
     const expired = basicOffer({ expiresAt: '2026-11-20T11:59:59.000Z' });
     const active = basicOffer({ summaryId: 'BBBB-EFGH-JKMN-PQRS-TVWX', expiresAt: '2026-11-20T12:00:01.000Z' });
+    const exhausted = basicOffer({ summaryId: 'CCCC-EFGH-JKMN-PQRS-TVWX', maxAcceptances: 2, acceptances: 2 });
 
-    const en = listPage([expired, active], 'en');
-    const pt = listPage([expired, active], 'pt-BR');
+    const en = listPage([expired, active, exhausted], 'en');
+    const pt = listPage([expired, active, exhausted], 'pt-BR');
 
     expect(en).toContain('<td data-status="expired">Expired</td>');
     expect(en).toContain('<td data-status="active">Active</td>');
     expect(pt).toContain('<td data-status="expired">Expirada</td>');
     expect(pt).toContain('<td data-status="active">Ativa</td>');
+    expect(en).toContain('<td data-status="exhausted">Acceptance limit reached</td>');
+    expect(pt).toContain('<td data-status="exhausted">Limite de aceites atingido</td>');
   });
 
   it('shows views, acceptances and declines as each locale writes numbers', () => {
@@ -275,11 +278,11 @@ describe('the console offer page', () => {
     expect(page).not.toContain(' style="');
     expect(page).toContain('&lt;table role=&quot;presentation&quot;');
     expect(page).toContain('Olá &lt;script&gt;steal()&lt;/script&gt;');
-    expect(page).toContain('<h3 lang="pt-BR">Portuguese (Brazil) (the offer’s language)</h3>');
-    expect(page).toContain('<h3 lang="en">English</h3>');
+    expect(page).toContain('<h3>Portuguese (Brazil) (the offer’s language)</h3>\n<div lang="pt-BR">');
+    expect(page).toContain('<h3>English</h3>\n<div lang="en">');
     expect(page).toContain(`href="/console/offers/${offer.summaryId}/message.html?locale=pt-BR"`);
     expect(page).toContain(`href="/console/offers/${offer.summaryId}/message.html?locale=en"`);
-    expect(page.indexOf('lang="pt-BR"')).toBeLessThan(page.indexOf('<h3 lang="en"'));
+    expect(page.indexOf('<div lang="pt-BR">')).toBeLessThan(page.indexOf('<div lang="en">'));
   });
 
   it('shows the link and the QR code served by the console', () => {
