@@ -48,11 +48,11 @@ import {
 } from '../shared/routes.ts';
 import { AppFunction } from './constructs/app-function.ts';
 import { EdgeDistribution } from './constructs/edge.ts';
-import { NotifyOnAlarm, Observability } from './constructs/observability.ts';
-import { WAF_REGION, type WafMetricNames } from './edge-stack.ts';
 import { API_KEY_CACHE_SECONDS, type DeploymentSettings, environmentFor } from './constructs/environment.ts';
+import { NotifyOnAlarm, Observability } from './constructs/observability.ts';
 import { bindOfficeSync, type OfficeSyncAccessProps } from './constructs/office-sync.ts';
 import { WebhookQueue } from './constructs/webhook-queue.ts';
+import { WAF_REGION, type WafMetricNames } from './edge-stack.ts';
 
 const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 

@@ -1,9 +1,9 @@
-import { offerFromItem, offerKeys } from '../../shared/db/offers.ts';
-import type { Table } from '../../shared/db/port.ts';
+import { OPEN_OFFER_KEYS_REMOVAL, offerFromItem, offerKeys } from '../../shared/db/offers.ts';
+import { isConditionFailed, type Table } from '../../shared/db/port.ts';
 import { sdkTableFromEnv } from '../../shared/db/sdk-table.ts';
 import { WebhookDeliveryStore } from '../../shared/db/webhook-deliveries.ts';
 import { DynamoWebhookEndpointStore } from '../../shared/db/webhook-endpoints.ts';
-import { logger } from '../../shared/observability/logger.ts';
+import { logger, withLambdaContext } from '../../shared/observability/logger.ts';
 import { deliveryQueueFromEnv, QueueingDispatcher } from '../../shared/webhooks/delivery-queue.ts';
 import { WebhookFanOut, webhookEventId } from '../../shared/webhooks/fan-out.ts';
 import type { OfferTimerInput } from '../../shared/webhooks/offer-timers.ts';
@@ -34,6 +34,21 @@ export function createHandler(deps: () => OfferTimerDeps) {
     const offer = offerFromItem(item);
     const exhausted = offer.maxAcceptances !== undefined && offer.acceptances >= offer.maxAcceptances;
     if (offer.deactivatedAt || exhausted || !offer.expiresAt) return 'offer-ended';
+    // Expiry happens without a write: the expired timer takes the offer out of the open-offers
+    // index, so status=active lists stop reading it (until then their filter leaves it out).
+    if (input.kind === 'expired' && item.GSI2PK !== undefined) {
+      await table
+        .update({
+          Key: { PK: offerKeys.pk(offer.summaryId), SK: offerKeys.sk() },
+          UpdateExpression: OPEN_OFFER_KEYS_REMOVAL,
+          ConditionExpression: 'attribute_exists(PK) AND expiresAt <= :now',
+          ExpressionAttributeValues: { ':now': input.dueAt },
+        })
+        // Gone or not yet expired (a timer fired early): nothing to take out.
+        .catch((error: unknown) => {
+          if (!isConditionFailed(error)) throw error;
+        });
+    }
     const type = input.kind === 'expiring' ? 'offer.expiring' : 'offer.expired';
     const queued = await fanOut.fanOut(offer.partnerId, {
       id: webhookEventId(type, offer.summaryId),
@@ -49,7 +64,7 @@ export function createHandler(deps: () => OfferTimerDeps) {
 // The table at module load, as every function has it; the queue when first needed.
 const table = process.env.TABLE_NAME ? sdkTableFromEnv() : undefined;
 let defaults: OfferTimerDeps | undefined;
-export const handler = createHandler(() => {
+const fire = createHandler(() => {
   if (!defaults) {
     if (!table) throw new Error('TABLE_NAME is required');
     const queue = deliveryQueueFromEnv();
@@ -64,3 +79,8 @@ export const handler = createHandler(() => {
   }
   return defaults;
 });
+
+// Correlated by the webhook event the timer makes: the id partners see on the delivery.
+export const handler = withLambdaContext(fire, (input) =>
+  webhookEventId(input.kind === 'expiring' ? 'offer.expiring' : 'offer.expired', input.summaryId),
+);

@@ -7,7 +7,7 @@ import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { GSI1 } from '../../shared/db/table.ts';
+import { INDEXES } from '../../shared/db/table.ts';
 import { DEFAULT_FUNCTION_TIMEOUT_SECONDS, type FunctionSpec, type TableGrant } from '../../shared/routes.ts';
 import { LAMBDA_BUNDLING } from '../bundling.ts';
 
@@ -99,7 +99,7 @@ export class AppFunction extends Construct {
 
   /**
    * Gives the function the table's name and one statement per grant its spec declares: exactly
-   * those actions, on the table (or on GSI1 for an index grant), and only on the partition keys the
+   * those actions, on the table (or on the named index for an index grant), and only on the partition keys the
    * grant names (`dynamodb:LeadingKeys`; for an index query IAM matches the index's partition key).
    * Nothing when the spec declares no access.
    */
@@ -113,7 +113,7 @@ export class AppFunction extends Construct {
       this.role.addToPrincipalPolicy(
         new PolicyStatement({
           actions: grant.actions.map((action) => `dynamodb:${action}`),
-          resources: [grant.index ? `${table.tableArn}/index/${GSI1.indexName}` : table.tableArn],
+          resources: [grant.index ? `${table.tableArn}/index/${INDEXES[grant.index].indexName}` : table.tableArn],
           // ForAllValues: every key of the request (a batch, a transaction) must match. Scan has no
           // leading key and would pass such a condition, which is why no grant may list it.
           conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...grant.partitions] } },

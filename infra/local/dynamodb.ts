@@ -182,6 +182,20 @@ export async function ensureTable(endpoint: string, tableName: string): Promise<
     if (!stream?.StreamEnabled || stream.StreamViewType !== wanted.StreamViewType) {
       await client.send(new UpdateTableCommand({ TableName: tableName, StreamSpecification: wanted }));
     }
+    // Tables persisted before an index existed get it (DynamoDB creates one index per update and
+    // fills it from the items already there); an index no longer defined is left alone.
+    const have = new Set((Table?.GlobalSecondaryIndexes ?? []).map((index) => index.IndexName));
+    const input = createTableInput(tableName);
+    for (const index of input.GlobalSecondaryIndexes.filter((candidate) => !have.has(candidate.IndexName))) {
+      const keys = new Set<string>(index.KeySchema.map((key) => key.AttributeName));
+      await client.send(
+        new UpdateTableCommand({
+          TableName: tableName,
+          AttributeDefinitions: input.AttributeDefinitions.filter((definition) => keys.has(definition.AttributeName)),
+          GlobalSecondaryIndexUpdates: [{ Create: index }],
+        }),
+      );
+    }
   } catch (error) {
     if (!(error instanceof Error && error.name === 'ResourceNotFoundException')) throw error;
     await client.send(new CreateTableCommand(createTableInput(tableName)));

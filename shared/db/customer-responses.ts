@@ -120,7 +120,9 @@ export function offerEventFromItem(item: object): OfferEvent | undefined {
  * also marks the offer item exhausted and removes it from the open-offers index; every other answer
  * leaves the offer item (and so every index) untouched.
  */
-type Plan = { readonly kind: 'decline' } | { readonly kind: 'accept'; readonly limited: boolean; readonly last: boolean };
+type Plan =
+  | { readonly kind: 'decline' }
+  | { readonly kind: 'accept'; readonly limited: boolean; readonly last: boolean };
 
 function counterUpdate(plan: Plan): { UpdateExpression: string; ConditionExpression: string } {
   if (plan.kind === 'decline') {
@@ -388,7 +390,11 @@ export class DynamoCustomerResponseStore implements CustomerResponseStore, Accep
             Update: {
               Key: { PK: offerCountersKeys.pk(record.summaryId), SK: offerCountersKeys.sk() },
               ...counterUpdate(plan),
-              ExpressionAttributeValues: { ':one': 1, ...(plan.kind === 'decline' ? { ':zero': 0 } : {}), ...(plan.kind === 'accept' && plan.limited ? { ':minusOne': -1 } : {}) },
+              ExpressionAttributeValues: {
+                ':one': 1,
+                ...(plan.kind === 'decline' ? { ':zero': 0 } : {}),
+                ...(plan.kind === 'accept' && plan.limited ? { ':minusOne': -1 } : {}),
+              },
               ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
             },
           },

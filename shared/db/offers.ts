@@ -30,18 +30,20 @@ import {
   type TransactItem,
   type TransactionCanceledError,
 } from './port.ts';
-import { GSI1 } from './table.ts';
+import { GSI1, GSI2 } from './table.ts';
 
 /**
  * An offer is keyed by its summary ID. Its partition holds:
- * - the offer item (SK `OFFER`): what the partner sent, the partner snapshot, timestamps and the
- *   acceptance/decline counters, which the accept/decline transactions update under the
- *   offer-is-active condition. GSI1 lists a partner's offers newest first; the summary ID in the
- *   sort key keeps equal timestamps distinct.
+ * - the offer item (SK `OFFER`): what the partner sent, the partner snapshot and timestamps. No
+ *   counter is on it, so an acceptance or a decline does not write it (and writes no index entry):
+ *   only the acceptance that exhausts the offer does (`exhaustedAt`). GSI1 lists a partner's offers
+ *   newest first (the summary ID in the sort key keeps equal timestamps distinct); GSI2 lists only
+ *   its open ones (see OPEN_OFFER_INDEX below).
  * - the views counter (SK `OFFER#VIEWS`, see offerViewsKeys);
+ * - the acceptance and decline counters (SK `OFFER#COUNTERS`, see offerCountersKeys);
  * - acceptances and declines (`ACCEPT#…`, `DECLINE#…`, see shared/db/customer-responses.ts).
- * Offer and counter share the `OFFER` prefix, so one strongly consistent Query
- * (`begins_with(SK, 'OFFER')`) reads both and nothing else.
+ * Offer and counters share the `OFFER` prefix, so one strongly consistent Query
+ * (`begins_with(SK, 'OFFER')`) reads all three and nothing else.
  */
 export const offerKeys = {
   pk: (summaryId: string) => `OFFER#${summaryId}`,
@@ -51,7 +53,20 @@ export const offerKeys = {
   gsi1pk: (partnerId: string) => partnerKeys.pk(partnerId),
   gsi1sk: (createdAt: string, summaryId: string) => `OFFER#${createdAt}#${summaryId}`,
   gsi1skPrefix: 'OFFER#',
+  /** GSI2 (open offers): the same partition and order as GSI1, present only while the offer is open. */
+  gsi2pk: (partnerId: string) => partnerKeys.pk(partnerId),
+  gsi2sk: (createdAt: string, summaryId: string) => `OFFER#${createdAt}#${summaryId}`,
 };
+
+/**
+ * GSI2 is sparse: an offer item carries GSI2PK/GSI2SK from its creation until it closes, so a
+ * `status=active` list reads open offers only, however many closed ones the partner has. The keys
+ * are removed by the write that closes the offer: deactivation (and revision), the acceptance that
+ * exhausts it, and, for expiry (which happens without a write), the offer's `expired` timer
+ * (functions/offer-timers). Between the expiry and that timer an expired offer is still in the
+ * index; the list's filter (expiresAt > now) leaves it out, so it costs a read, never a wrong answer.
+ */
+export const OPEN_OFFER_KEYS_REMOVAL = 'REMOVE GSI2PK, GSI2SK';
 
 /**
  * Each status as a DynamoDB condition on the offer item, the same rules as offerStatus(): list
@@ -61,12 +76,23 @@ export const offerKeys = {
  */
 const NOT_DEACTIVATED = 'attribute_not_exists(deactivatedAt)';
 const NOT_EXPIRED = '(attribute_not_exists(expiresAt) OR expiresAt > :now)';
+/**
+ * Exhaustion is marked on the offer item by the acceptance that reaches maxAcceptances
+ * (`exhaustedAt`); the count itself is on the counters item. Offer items written before the
+ * counters moved still carry `acceptances`, and the last clause reads them.
+ */
+const EXHAUSTED = '(attribute_exists(exhaustedAt) OR acceptances >= maxAcceptances)';
+const NOT_EXHAUSTED =
+  '(attribute_not_exists(exhaustedAt) AND (attribute_not_exists(maxAcceptances) OR attribute_not_exists(acceptances) OR acceptances < maxAcceptances))';
 export const OFFER_STATUS_CONDITIONS: Readonly<Record<OfferStatus, string>> = {
   deactivated: 'attribute_exists(deactivatedAt)',
   expired: `${NOT_DEACTIVATED} AND expiresAt <= :now`,
-  exhausted: `${NOT_DEACTIVATED} AND ${NOT_EXPIRED} AND acceptances >= maxAcceptances`,
-  active: `${NOT_DEACTIVATED} AND ${NOT_EXPIRED} AND (attribute_not_exists(maxAcceptances) OR acceptances < maxAcceptances)`,
+  exhausted: `${NOT_DEACTIVATED} AND ${NOT_EXPIRED} AND ${EXHAUSTED}`,
+  active: `${NOT_DEACTIVATED} AND ${NOT_EXPIRED} AND ${NOT_EXHAUSTED}`,
 };
+
+/** The offer item's part of "accepts responses": not deactivated, not expired (the count is on the counters item). */
+export const OFFER_OPEN_CONDITION = `attribute_exists(PK) AND ${NOT_DEACTIVATED} AND ${NOT_EXPIRED}`;
 
 /**
  * Views are counted on a small item of their own rather than on the offer item: a view is then an
@@ -82,12 +108,40 @@ export const offerViewsKeys = {
   sk: () => 'OFFER#VIEWS',
 };
 
-/** The offer item. Its views are on the counter item (offerViewsKeys), not here. */
-export type OfferItem = Omit<Offer, 'views'> & {
+/**
+ * The acceptance and decline counters, on an item of their own so that an answer never writes the
+ * offer item (nor, through it, an index entry). For an offer with maxAcceptances, `remaining` counts
+ * down with each acceptance: the accept transaction's condition on it (`remaining > 0`) makes the
+ * last acceptance race-free, as it is checked and decremented in the same transaction that puts
+ * the acceptance. An offer without a maximum has no `remaining`. Created in the create transaction.
+ */
+export const offerCountersKeys = {
+  pk: (summaryId: string) => offerKeys.pk(summaryId),
+  sk: () => 'OFFER#COUNTERS',
+};
+
+export interface OfferCountersItem {
+  PK: string;
+  SK: string;
+  entity: 'offerCounters';
+  summaryId: string;
+  acceptances: number;
+  declines: number;
+  /** maxAcceptances − acceptances; only on offers with a maximum. */
+  remaining?: number;
+}
+
+/** The offer item. Its views and counters are on their own items (offerViewsKeys, offerCountersKeys). */
+export type OfferItem = Omit<Offer, 'views' | 'acceptances' | 'declines'> & {
   PK: string;
   SK: string;
   GSI1PK: string;
   GSI1SK: string;
+  /** Only while the offer is open (see OPEN_OFFER_KEYS_REMOVAL). */
+  GSI2PK?: string;
+  GSI2SK?: string;
+  /** Set by the acceptance that reached maxAcceptances. */
+  exhaustedAt?: string;
   entity: 'offer';
 };
 
@@ -99,22 +153,86 @@ export interface OfferViewsItem {
   views: number;
 }
 
+function isExhausted(offer: Pick<Offer, 'maxAcceptances' | 'acceptances'>): boolean {
+  return offer.maxAcceptances !== undefined && offer.acceptances >= offer.maxAcceptances;
+}
+
+/**
+ * The offer item of `offer`; open (GSI2 keys) unless deactivated, revised or exhausted. Expiry is
+ * not looked at: an offer past its expiry is left out by the list's filter.
+ */
 export function offerToItem(offer: Offer): OfferItem {
-  const { views: _views, ...stored } = offer;
+  const { views: _views, acceptances: _acceptances, declines: _declines, ...stored } = offer;
+  const exhausted = isExhausted(offer);
+  const open = offer.deactivatedAt === undefined && offer.revisedBy === undefined && !exhausted;
   return {
     PK: offerKeys.pk(offer.summaryId),
     SK: offerKeys.sk(),
     GSI1PK: offerKeys.gsi1pk(offer.partnerId),
     GSI1SK: offerKeys.gsi1sk(offer.createdAt, offer.summaryId),
+    ...(open
+      ? { GSI2PK: offerKeys.gsi2pk(offer.partnerId), GSI2SK: offerKeys.gsi2sk(offer.createdAt, offer.summaryId) }
+      : {}),
+    ...(exhausted ? { exhaustedAt: offer.createdAt } : {}),
     entity: 'offer',
     ...stored,
   };
 }
 
-/** The offer with its `views`, as read from its counter item (0 when not read). */
-export function offerFromItem(item: Item, views = 0): Offer {
-  const { PK: _pk, SK: _sk, GSI1PK: _g1pk, GSI1SK: _g1sk, entity: _entity, ...offer } = item as unknown as OfferItem;
-  return { ...offer, views };
+export function offerCountersToItem(
+  offer: Pick<Offer, 'summaryId' | 'acceptances' | 'declines' | 'maxAcceptances'>,
+): OfferCountersItem {
+  return {
+    PK: offerCountersKeys.pk(offer.summaryId),
+    SK: offerCountersKeys.sk(),
+    entity: 'offerCounters',
+    summaryId: offer.summaryId,
+    acceptances: offer.acceptances,
+    declines: offer.declines,
+    ...(offer.maxAcceptances !== undefined ? { remaining: Math.max(0, offer.maxAcceptances - offer.acceptances) } : {}),
+  };
+}
+
+const count = (value: unknown) => (typeof value === 'number' ? value : undefined);
+
+/**
+ * The offer with its `views` (from its views counter, 0 when not read) and its acceptances and
+ * declines from `counters` (the counters item). Without the counters item, the counts come from
+ * the offer item itself: exact for an exhausted offer (`exhaustedAt`: acceptances = maxAcceptances)
+ * and for offer items written before the counters moved, otherwise 0, which is enough for the
+ * offer's status, not for showing counts.
+ */
+export function offerFromItem(item: Item, views = 0, counters?: Item): Offer {
+  const {
+    PK: _pk,
+    SK: _sk,
+    GSI1PK: _g1pk,
+    GSI1SK: _g1sk,
+    GSI2PK: _g2pk,
+    GSI2SK: _g2sk,
+    entity: _entity,
+    exhaustedAt,
+    acceptances,
+    declines,
+    ...offer
+  } = item as unknown as OfferItem & { acceptances?: number; declines?: number };
+  const fallbackAcceptances =
+    exhaustedAt !== undefined && offer.maxAcceptances !== undefined ? offer.maxAcceptances : (count(acceptances) ?? 0);
+  return {
+    ...offer,
+    views,
+    acceptances: count(counters?.acceptances) ?? fallbackAcceptances,
+    declines: count(counters?.declines) ?? count(declines) ?? 0,
+  };
+}
+
+/** The offer from the items of its partition's `OFFER` prefix (offer, views and counters items). */
+export function offerFromPartition(items: readonly Item[]): Offer | undefined {
+  const offer = items.find((item) => item.SK === offerKeys.sk());
+  if (!offer) return undefined;
+  const views = items.find((item) => item.SK === offerViewsKeys.sk());
+  const counters = items.find((item) => item.SK === offerCountersKeys.sk());
+  return offerFromItem(offer, viewsFromItem(views), counters);
 }
 
 export function offerViewsToItem(summaryId: string, views: number): OfferViewsItem {
@@ -126,9 +244,9 @@ export function viewsFromItem(item: Item | undefined): number {
   return typeof views === 'number' ? views : 0;
 }
 
-/** Both items of an offer as the create transaction writes them, for seeding tables directly. */
-export function offerItems(offer: Offer): [OfferItem, OfferViewsItem] {
-  return [offerToItem(offer), offerViewsToItem(offer.summaryId, offer.views)];
+/** The items of an offer as the create transaction writes them, for seeding tables directly. */
+export function offerItems(offer: Offer): [OfferItem, OfferViewsItem, OfferCountersItem] {
+  return [offerToItem(offer), offerViewsToItem(offer.summaryId, offer.views), offerCountersToItem(offer)];
 }
 
 /**
@@ -145,13 +263,11 @@ function positionOf(gsi1sk: string): OfferPosition | undefined {
   return match?.[1] && match[2] ? { createdAt: match[1], summaryId: match[2] } : undefined;
 }
 
-function startKey(partnerId: string, after: OfferPosition): Item {
-  return {
-    PK: offerKeys.pk(after.summaryId),
-    SK: offerKeys.sk(),
-    GSI1PK: offerKeys.gsi1pk(partnerId),
-    GSI1SK: offerKeys.gsi1sk(after.createdAt, after.summaryId),
-  };
+function startKey(partnerId: string, after: OfferPosition, open: boolean): Item {
+  const table = { PK: offerKeys.pk(after.summaryId), SK: offerKeys.sk() };
+  return open
+    ? { ...table, GSI2PK: offerKeys.gsi2pk(partnerId), GSI2SK: offerKeys.gsi2sk(after.createdAt, after.summaryId) }
+    : { ...table, GSI1PK: offerKeys.gsi1pk(partnerId), GSI1SK: offerKeys.gsi1sk(after.createdAt, after.summaryId) };
 }
 
 /**
@@ -169,6 +285,7 @@ function newOfferItems(
     { Put: { Item: offerToItem(offer), ConditionExpression: 'attribute_not_exists(PK)' } },
     // Same partition as the offer, whose condition already guards a fresh summary ID.
     { Put: { Item: offerViewsToItem(offer.summaryId, offer.views) } },
+    { Put: { Item: offerCountersToItem(offer) } },
   ];
   const referenceIndex = offer.reference !== undefined ? items.length : -1;
   if (offer.reference !== undefined) {
@@ -249,7 +366,7 @@ export class DynamoOfferStore implements OfferStore {
   }
 
   /**
-   * One TransactWriteItems: the offer (new summary ID), its views counter, the reference claim
+   * One TransactWriteItems: the offer (new summary ID), its views and answer counters, the reference claim
    * (new reference) and the idempotency record (key free or expired). Exactly one of concurrent
    * duplicates commits, and a failed create leaves none of them behind.
    */
@@ -271,7 +388,7 @@ export class DynamoOfferStore implements OfferStore {
     return getIdempotencyRecord(this.table, partnerId, key);
   }
 
-  /** One strongly consistent GetItem of the offer item (views not read: 0). */
+  /** One strongly consistent GetItem of the offer item (counters not read: see offerFromItem). */
   async getOffer(summaryId: string): Promise<Offer | undefined> {
     const item = await this.table.get({
       Key: { PK: offerKeys.pk(summaryId), SK: offerKeys.sk() },
@@ -305,7 +422,7 @@ export class DynamoOfferStore implements OfferStore {
     items.push({
       Update: {
         Key: { PK: offerKeys.pk(old.summaryId), SK: offerKeys.sk() },
-        UpdateExpression: 'SET revisedBy = :revisedBy, deactivatedAt = if_not_exists(deactivatedAt, :at)',
+        UpdateExpression: `SET revisedBy = :revisedBy, deactivatedAt = if_not_exists(deactivatedAt, :at) ${OPEN_OFFER_KEYS_REMOVAL}`,
         ConditionExpression: 'attribute_exists(PK) AND partnerId = :partnerId AND attribute_not_exists(revisedBy)',
         ExpressionAttributeValues: {
           ':revisedBy': offer.summaryId,
@@ -332,22 +449,21 @@ export class DynamoOfferStore implements OfferStore {
     }
   }
 
-  /** The offer and its views counter in one strongly consistent Query of the offer's partition. */
+  /** The offer and its counters in one strongly consistent Query of the offer's partition. */
   async get(summaryId: string): Promise<Offer | undefined> {
     const { Items } = await this.table.query({
       KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
       ExpressionAttributeValues: { ':pk': offerKeys.pk(summaryId), ':prefix': offerKeys.skPrefix },
       ConsistentRead: true,
     });
-    const offer = Items.find((item) => item.SK === offerKeys.sk());
-    const counter = Items.find((item) => item.SK === offerViewsKeys.sk());
-    return offer ? offerFromItem(offer, viewsFromItem(counter)) : undefined;
+    return offerFromPartition(Items);
   }
 
   /**
-   * Newest first from GSI1, then the page's view counters in one BatchGetItem (eventually
-   * consistent, like the index). A status-filtered page reads at most MAX_FILTERED_ROUNDS query
-   * pages and may come back short or empty with a cursor (see OfferPage).
+   * Newest first from GSI1 (`status=active`: from GSI2, which holds open offers only), then the
+   * page's counters in one BatchGetItem (eventually consistent, like the index). A status-filtered
+   * page reads at most MAX_FILTERED_ROUNDS query pages and may come back short or empty with a
+   * cursor (see OfferPage).
    */
   async listForPartner(
     partnerId: string,
@@ -357,7 +473,11 @@ export class DynamoOfferStore implements OfferStore {
     // One more than asked tells whether another page exists without an empty last page.
     const want = limit + 1;
     const collected: Item[] = [];
-    let start: Item | undefined = after ? startKey(partnerId, after) : undefined;
+    const open = status === 'active';
+    const index = open
+      ? { name: GSI2.indexName, pk: GSI2.partitionKey, sk: GSI2.sortKey, pkValue: offerKeys.gsi2pk(partnerId) }
+      : { name: GSI1.indexName, pk: GSI1.partitionKey, sk: GSI1.sortKey, pkValue: offerKeys.gsi1pk(partnerId) };
+    let start: Item | undefined = after ? startKey(partnerId, after, open) : undefined;
     let rounds = 0;
     do {
       const filter: Partial<QueryInput> = status
@@ -367,14 +487,14 @@ export class DynamoOfferStore implements OfferStore {
           }
         : {};
       const page = await this.table.query({
-        IndexName: GSI1.indexName,
-        KeyConditionExpression: 'GSI1PK = :pk AND begins_with(GSI1SK, :prefix)',
+        IndexName: index.name,
+        KeyConditionExpression: `${index.pk} = :pk AND begins_with(${index.sk}, :prefix)`,
         ScanIndexForward: false,
         Limit: status ? FILTERED_PAGE_SIZE : want - collected.length,
         ...(start ? { ExclusiveStartKey: start } : {}),
         ...filter,
         ExpressionAttributeValues: {
-          ':pk': offerKeys.gsi1pk(partnerId),
+          ':pk': index.pkValue,
           ':prefix': offerKeys.gsi1skPrefix,
           ...filter.ExpressionAttributeValues,
         },
@@ -391,25 +511,30 @@ export class DynamoOfferStore implements OfferStore {
       return { offers, next: { createdAt: last.createdAt, summaryId: last.summaryId } };
     }
     // Stopped on the round cap with fewer than `limit` matches: resume after the last entry read.
-    const next = start && typeof start.GSI1SK === 'string' ? positionOf(start.GSI1SK) : undefined;
+    const position = start?.[index.sk];
+    const next = typeof position === 'string' ? positionOf(position) : undefined;
     return { offers, ...(next ? { next } : {}) };
   }
 
-  /** Offer items with their view counters, read in one BatchGetItem (none for an empty page). */
+  /** Offer items with their views and answer counters, read in one BatchGetItem (none for an empty page). */
   private async withViews(items: Item[]): Promise<Offer[]> {
     if (items.length === 0) return [];
     const counters = await this.table.batchGet({
-      Keys: items.map((item) => ({ PK: String(item.PK), SK: offerViewsKeys.sk() })),
+      Keys: items.flatMap((item) => [
+        { PK: String(item.PK), SK: offerViewsKeys.sk() },
+        { PK: String(item.PK), SK: offerCountersKeys.sk() },
+      ]),
     });
-    const viewsByPk = new Map(counters.map((counter) => [counter.PK, viewsFromItem(counter)]));
-    return items.map((item) => offerFromItem(item, viewsByPk.get(item.PK) ?? 0));
+    return items.map(
+      (item) => offerFromPartition([item, ...counters.filter((counter) => counter.PK === item.PK)]) as Offer,
+    );
   }
 
   async deactivate(partnerId: string, summaryId: string, at: string, message?: string): Promise<Offer | undefined> {
     const update = this.table.update({
       Key: { PK: offerKeys.pk(summaryId), SK: offerKeys.sk() },
       // Deactivating again keeps the first time; a new message replaces the old one.
-      UpdateExpression: `SET deactivatedAt = if_not_exists(deactivatedAt, :at)${message !== undefined ? ', deactivationMessage = :message' : ''}`,
+      UpdateExpression: `SET deactivatedAt = if_not_exists(deactivatedAt, :at)${message !== undefined ? ', deactivationMessage = :message' : ''} ${OPEN_OFFER_KEYS_REMOVAL}`,
       ConditionExpression: 'attribute_exists(PK) AND partnerId = :partnerId',
       ExpressionAttributeValues: {
         ':at': at,
@@ -418,18 +543,21 @@ export class DynamoOfferStore implements OfferStore {
       },
       ReturnValues: 'ALL_NEW',
     });
-    // Read alongside, not after, the update: the answer reports the views too. Its result is thrown
-    // away unless the update proves the offer is the caller's.
-    const counter = this.table.get({
-      Key: { PK: offerViewsKeys.pk(summaryId), SK: offerViewsKeys.sk() },
+    // Read alongside, not after, the update: the answer reports the counters too. Their result is
+    // thrown away unless the update proves the offer is the caller's.
+    const counters = this.table.batchGet({
+      Keys: [
+        { PK: offerViewsKeys.pk(summaryId), SK: offerViewsKeys.sk() },
+        { PK: offerCountersKeys.pk(summaryId), SK: offerCountersKeys.sk() },
+      ],
       ConsistentRead: true,
     });
-    const [updated, views] = await Promise.allSettled([update, counter]);
+    const [updated, read] = await Promise.allSettled([update, counters]);
     if (updated.status === 'rejected') {
       if (isConditionFailed(updated.reason)) return undefined;
       throw updated.reason;
     }
-    if (views.status === 'rejected') throw views.reason;
-    return updated.value ? offerFromItem(updated.value, viewsFromItem(views.value)) : undefined;
+    if (read.status === 'rejected') throw read.reason;
+    return updated.value ? offerFromPartition([updated.value, ...read.value]) : undefined;
   }
 }

@@ -79,7 +79,19 @@ export interface BatchGetInput {
   readonly ExpressionAttributeNames?: Names;
 }
 
-export type TransactItem = { readonly Put: PutInput } | { readonly Update: UpdateInput };
+/** A condition on an item that a transaction checks without writing it. */
+export interface ConditionCheckInput {
+  readonly Key: Key;
+  readonly ConditionExpression: string;
+  readonly ExpressionAttributeNames?: Names;
+  readonly ExpressionAttributeValues?: Item;
+  readonly ReturnValuesOnConditionCheckFailure?: ReturnOnConditionFailure;
+}
+
+export type TransactItem =
+  | { readonly Put: PutInput }
+  | { readonly Update: UpdateInput }
+  | { readonly ConditionCheck: ConditionCheckInput };
 
 /** One table, bound by name; the one table-reference type every store takes. */
 export interface Table {

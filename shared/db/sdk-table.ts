@@ -136,7 +136,9 @@ export class SdkTable implements Table {
           TransactItems: items.map((item) =>
             'Put' in item
               ? { Put: { TableName: this.name, ...item.Put, Item: item.Put.Item as Item } }
-              : { Update: { TableName: this.name, ...item.Update } },
+              : 'Update' in item
+                ? { Update: { TableName: this.name, ...item.Update } }
+                : { ConditionCheck: { TableName: this.name, ...item.ConditionCheck } },
           ),
         }),
       ),

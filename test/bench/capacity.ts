@@ -46,7 +46,7 @@ async function seedLargePartner(endpoint: string): Promise<void> {
   const client = createDocumentClient(endpoint);
   try {
     const start = Date.parse('2026-01-01T00:00:00.000Z');
-    const items: Record<string, unknown>[] = [];
+    const items: object[] = [];
     for (let i = 0; i < OFFERS; i++) {
       const createdAt = new Date(start + i * 60_000).toISOString();
       const offer: Offer = offerFixture({

@@ -1,7 +1,7 @@
 import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import { ensureTable, startDynamoDbLocal } from '../../infra/local/dynamodb.ts';
-import { offerKeys, offerViewsKeys } from '../../shared/db/offers.ts';
+import { offerCountersKeys, offerKeys, offerViewsKeys } from '../../shared/db/offers.ts';
 import { officeToItem } from '../../shared/db/offices.ts';
 import { partnerToItem } from '../../shared/db/partners.ts';
 import { createDocumentClient } from '../../shared/db/sdk-table.ts';
@@ -24,7 +24,7 @@ function median(values: number[]): number {
 
 /**
  * The counts above are only meaningful if create wrote what the handlers later read: the offer and
- * its views counter in one partition. Read past the counting proxy, so the tally is not disturbed.
+ * its views and answer counters in one partition. Read past the counting proxy, so the tally is not disturbed.
  */
 async function checkOfferPartition(endpoint: string, summaryId: string): Promise<void> {
   const client = createDocumentClient(endpoint);
@@ -38,7 +38,7 @@ async function checkOfferPartition(endpoint: string, summaryId: string): Promise
       }),
     );
     const sortKeys = Items.map((item) => item.SK).sort();
-    const expected = [offerKeys.sk(), offerViewsKeys.sk()].sort();
+    const expected = [offerKeys.sk(), offerViewsKeys.sk(), offerCountersKeys.sk()].sort();
     if (JSON.stringify(sortKeys) !== JSON.stringify(expected)) {
       throw new Error(`offer partition holds ${JSON.stringify(sortKeys)}, expected ${JSON.stringify(expected)}`);
     }

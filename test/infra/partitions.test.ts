@@ -3,7 +3,7 @@ import { consoleSessionKeys } from '../../shared/db/console-sessions.ts';
 import { signInAttemptKeys } from '../../shared/db/console-sign-in-attempts.ts';
 import { idempotencyKeys, offerReferenceKeys } from '../../shared/db/idempotency.ts';
 import { VIEW_SHARDS, viewRecordKeys } from '../../shared/db/offer-views.ts';
-import { offerKeys, offerViewsKeys } from '../../shared/db/offers.ts';
+import { offerCountersKeys, offerKeys, offerViewsKeys } from '../../shared/db/offers.ts';
 import { officeKeys, officeSyncKeys } from '../../shared/db/offices.ts';
 import { PARTITIONS, type PartitionPattern } from '../../shared/db/partitions.ts';
 import { partnerKeys } from '../../shared/db/partners.ts';
@@ -39,6 +39,8 @@ describe('key builders and partition families', () => {
     ['idempotency record', (id: string) => idempotencyKeys.pk(id), PARTITIONS.partner],
     ['offer reference claim', (id: string) => offerReferenceKeys.pk(id), PARTITIONS.partner],
     ['offer GSI1 (a partner’s offers)', (id: string) => offerKeys.gsi1pk(id), PARTITIONS.partner],
+    ['offer GSI2 (a partner’s open offers)', (id: string) => offerKeys.gsi2pk(id), PARTITIONS.partner],
+    ['offer counters', (id: string) => offerCountersKeys.pk(id), PARTITIONS.offer],
     ['API key GSI1 (a partner’s keys)', (id: string) => apiKeyKeys.gsi1pk(id), PARTITIONS.partner],
     ['office', (id: string) => officeKeys.pk(id), PARTITIONS.offices],
     ['on-demand sync marker', (id: string) => officeSyncKeys.partnerPk(id), PARTITIONS.offices],
@@ -79,11 +81,12 @@ describe('key builders and partition families', () => {
 describe('function grants cover the keys their code uses', () => {
   const specs: Readonly<Record<string, FunctionSpec>> = FUNCTIONS;
   /** Whether the function may perform `action` on `key` (on the table, or on GSI1 with `index`). */
-  function allows(name: string, action: string, key: string, index = false): boolean {
+  /** `index`: on that index (GSI1, GSI2) rather than the table. */
+  function allows(name: string, action: string, key: string, index?: 'GSI1' | 'GSI2'): boolean {
     return (specs[name]?.table ?? []).some(
       (grant) =>
         grant.actions.includes(action as never) &&
-        (grant.index === 'GSI1') === index &&
+        grant.index === index &&
         grant.partitions.some((pattern) => stringLike(pattern, key)),
     );
   }
@@ -154,13 +157,16 @@ describe('function grants cover the keys their code uses', () => {
     expect(allows('offers', 'GetItem', apiKeyKeys.pk('h'))).toBe(false);
   });
 
-  it('offersRead queries offers by partner on GSI1 only, and offer partitions on the table', () => {
-    expect(allows('offersRead', 'Query', offerKeys.gsi1pk('p1'), true)).toBe(true);
+  it('offersRead queries offers by partner on GSI1 and GSI2 only, and offer partitions on the table', () => {
+    expect(allows('offersRead', 'Query', offerKeys.gsi1pk('p1'), 'GSI1')).toBe(true);
+    expect(allows('offersRead', 'Query', offerKeys.gsi2pk('p1'), 'GSI2')).toBe(true);
+    expect(allows('offersRead', 'BatchGetItem', offerCountersKeys.pk('S'))).toBe(true);
     expect(allows('offersRead', 'Query', offerKeys.pk('S'))).toBe(true);
     expect(allows('offersRead', 'BatchGetItem', offerViewsKeys.pk('S'))).toBe(true);
     // The partner's partition on the table (profile, idempotency records) stays out of reach.
     expect(allows('offersRead', 'Query', partnerKeys.pk('p1'))).toBe(false);
-    expect(allows('offersRead', 'Query', offerKeys.pk('S'), true)).toBe(false);
+    expect(allows('offersRead', 'Query', offerKeys.pk('S'), 'GSI1')).toBe(false);
+    expect(allows('offersRead', 'Query', offerKeys.pk('S'), 'GSI2')).toBe(false);
   });
 
   it('the customer page and the authorizer each reach one family only', () => {

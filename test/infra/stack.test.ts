@@ -5,7 +5,7 @@ import { createApp } from '../../infra/app.ts';
 import { TRACING_ACTIONS, TRACING_POLICY_ID } from '../../infra/constructs/app-function.ts';
 import { API_KEY_CACHE_SECONDS } from '../../infra/constructs/environment.ts';
 import { AUTHORIZER_CACHE_TTL, DEFAULT_THROTTLE, STREAM_LIST_POLICY_ID } from '../../infra/stack.ts';
-import { GSI1, TABLE_KEYS, TTL_ATTRIBUTE } from '../../shared/db/table.ts';
+import { createTableInput, GSI1, GSI2, TABLE_KEYS, TTL_ATTRIBUTE } from '../../shared/db/table.ts';
 import { FALLBACK_FUNCTION, FUNCTIONS, type FunctionSpec, ROUTES, type Route, routeKey } from '../../shared/routes.ts';
 
 // Assertions look at the template only; bundling every function would just slow them down.
@@ -152,24 +152,34 @@ describe('table', () => {
     });
   });
 
-  it('has the shared key schema, GSI1 and the TTL attribute', () => {
+  it('has the shared key schema, GSI1 and GSI2 projecting only what lists show, and the TTL attribute', () => {
     template.hasResourceProperties('AWS::DynamoDB::Table', {
       KeySchema: [
         { AttributeName: TABLE_KEYS.partitionKey, KeyType: 'HASH' },
         { AttributeName: TABLE_KEYS.sortKey, KeyType: 'RANGE' },
       ],
-      GlobalSecondaryIndexes: [
+      GlobalSecondaryIndexes: [GSI1, GSI2].map((index) =>
         Match.objectLike({
-          IndexName: GSI1.indexName,
+          IndexName: index.indexName,
           KeySchema: [
-            { AttributeName: GSI1.partitionKey, KeyType: 'HASH' },
-            { AttributeName: GSI1.sortKey, KeyType: 'RANGE' },
+            { AttributeName: index.partitionKey, KeyType: 'HASH' },
+            { AttributeName: index.sortKey, KeyType: 'RANGE' },
           ],
-          Projection: { ProjectionType: 'ALL' },
+          Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...index.nonKeyAttributes] },
         }),
-      ],
+      ),
       TimeToLiveSpecification: { AttributeName: TTL_ATTRIBUTE, Enabled: true },
     });
+  });
+
+  it('keeps counters and the partner snapshot out of the indexes, and the local table equal to the stack’s', () => {
+    for (const index of [GSI1, GSI2]) {
+      expect(index.nonKeyAttributes).not.toContain('partner');
+      expect(index.nonKeyAttributes).not.toContain('remaining');
+      expect(index.nonKeyAttributes).not.toContain('views');
+    }
+    const [resource] = Object.values(template.findResources('AWS::DynamoDB::Table')) as Resource[];
+    expect(resource?.Properties?.GlobalSecondaryIndexes).toEqual(createTableInput('T').GlobalSecondaryIndexes);
   });
 });
 
@@ -278,7 +288,9 @@ describe('functions (derived from FUNCTIONS)', () => {
 
 describe('least privilege: table grants to the partition', () => {
   const tableArn = () => ({ 'Fn::GetAtt': [logicalId(stack.table), 'Arn'] });
-  const indexArn = () => ({ 'Fn::Join': ['', [tableArn(), `/index/${GSI1.indexName}`]] });
+  const indexArn = (index: 'GSI1' | 'GSI2') => ({
+    'Fn::Join': ['', [tableArn(), `/index/${(index === 'GSI1' ? GSI1 : GSI2).indexName}`]],
+  });
   const leadingKeys = (partitions: readonly string[]) => ({
     'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...partitions] },
   });
@@ -292,19 +304,23 @@ describe('least privilege: table grants to the partition', () => {
 
   // Written out by hand, from reading each function's code, rather than derived from the specs: a
   // spec that grew wider than its code needs fails here.
-  const EXPECTED: Record<string, { actions: string[]; index?: true; partitions: string[] }[]> = {
+  const EXPECTED: Record<string, { actions: string[]; index?: 'GSI1' | 'GSI2'; partitions: string[] }[]> = {
     authorizer: [{ actions: ['GetItem'], partitions: ['APIKEY#*'] }],
     catalog: [],
-    offerPage: [{ actions: ['GetItem', 'UpdateItem', 'PutItem'], partitions: ['OFFER#*'] }],
+    offerPage: [
+      { actions: ['GetItem', 'UpdateItem', 'PutItem', 'ConditionCheckItem'], partitions: ['OFFER#*'] },
+      { actions: ['PutItem'], partitions: ['VIEWS#*'] },
+    ],
     offers: [
-      { actions: ['BatchGetItem'], partitions: ['PARTNER#*', 'OFFICES#*'] },
+      { actions: ['BatchGetItem'], partitions: ['PARTNER#*', 'OFFICES#*', 'OFFER#*'] },
       { actions: ['GetItem'], partitions: ['PARTNER#*', 'OFFER#*'] },
       { actions: ['PutItem'], partitions: ['OFFER#*', 'PARTNER#*'] },
       { actions: ['UpdateItem'], partitions: ['OFFER#*'] },
     ],
     offersRead: [
       { actions: ['Query', 'BatchGetItem'], partitions: ['OFFER#*'] },
-      { actions: ['Query'], index: true, partitions: ['PARTNER#*'] },
+      { actions: ['Query'], index: 'GSI1', partitions: ['PARTNER#*'] },
+      { actions: ['Query'], index: 'GSI2', partitions: ['PARTNER#*'] },
     ],
     offices: [
       { actions: ['Query'], partitions: ['OFFICES#*'] },
@@ -326,8 +342,9 @@ describe('least privilege: table grants to the partition', () => {
       { actions: ['GetItem', 'Query', 'PutItem'], partitions: ['WHDELIVERY#*'] },
     ],
     webhookDeliveries: [{ actions: ['GetItem', 'UpdateItem'], partitions: ['WHDELIVERY#*', 'WEBHOOKS#*'] }],
+    offerViews: [{ actions: ['UpdateItem'], partitions: ['OFFER#*', 'VIEWS#*'] }],
     offerTimers: [
-      { actions: ['GetItem'], partitions: ['OFFER#*'] },
+      { actions: ['GetItem', 'UpdateItem'], partitions: ['OFFER#*'] },
       { actions: ['Query'], partitions: ['WEBHOOKS#*'] },
       { actions: ['PutItem', 'GetItem'], partitions: ['WHDELIVERY#*'] },
     ],
@@ -340,7 +357,7 @@ describe('least privilege: table grants to the partition', () => {
   it.each(functionEntries)('%s has exactly its grants: these actions, on these partition keys only', (name) => {
     const expected = (EXPECTED[name] ?? []).map((grant) => ({
       actions: grant.actions.map((action) => `dynamodb:${action}`),
-      resource: grant.index ? indexArn() : tableArn(),
+      resource: grant.index ? indexArn(grant.index) : tableArn(),
       condition: leadingKeys(grant.partitions),
     }));
     expect(tableStatements(name)).toEqual(expected);
@@ -353,7 +370,7 @@ describe('least privilege: table grants to the partition', () => {
       tableStatements(name).flatMap(
         (st) => (st.condition as ReturnType<typeof leadingKeys>)['ForAllValues:StringLike']['dynamodb:LeadingKeys'],
       );
-    expect(partitionsOf('offerPage')).toEqual(['OFFER#*']);
+    expect(partitionsOf('offerPage')).toEqual(['OFFER#*', 'VIEWS#*']);
     expect(partitionsOf('authorizer')).toEqual(['APIKEY#*']);
   });
 
@@ -622,6 +639,18 @@ describe('offer events (table stream → offerEvents → event bus)', () => {
           expect(JSON.stringify(st.Resource)).toBe(streamArn);
       } else expect([name, resources]).toEqual([name, []]);
     }
+  });
+
+  it('hands the views function large batches (one transaction per offer and 99 views), other consumers small ones', () => {
+    const batching = (name: string) => {
+      const fnId = logicalId(stack.functions[name]!.function);
+      const mapping = ofType('AWS::Lambda::EventSourceMapping')
+        .map(([, resource]) => resource.Properties ?? {})
+        .find((props) => JSON.stringify(props.FunctionName).includes(`"${fnId}"`));
+      return { size: mapping?.BatchSize, window: mapping?.MaximumBatchingWindowInSeconds };
+    };
+    expect(batching('offerViews')).toEqual({ size: 1_000, window: 2 });
+    expect(batching('offerEvents')).toEqual({ size: 10, window: 1 });
   });
 
   it('keeps the customer page function free of the events SDK: it only writes to the table', () => {

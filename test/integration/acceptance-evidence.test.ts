@@ -2,6 +2,7 @@ import { createHandler } from '../../functions/offer-events/handler.ts';
 import { startTableStreamPoller, type TableStreamPoller } from '../../infra/local/table-stream.ts';
 import { DynamoCustomerResponseStore } from '../../shared/db/customer-responses.ts';
 import { liteTableFromEnv } from '../../shared/db/dynamodb-lite.ts';
+import { DynamoOfferStore } from '../../shared/db/offers.ts';
 import { createDynamoClient } from '../../shared/db/sdk-table.ts';
 import type { Acceptance, OfferEvent } from '../../shared/domain/acceptance.ts';
 import type { LinePrice, Offer } from '../../shared/domain/offer.ts';
@@ -157,10 +158,9 @@ async function acceptedEvent(summaryId: string): Promise<OfferEvent | undefined>
   return mine();
 }
 
-/** The offer item's acceptance counter, read strongly. */
+/** The offer's acceptance counter, read strongly. */
 async function acceptanceCount(offer: Offer): Promise<number> {
-  const store = new DynamoCustomerResponseStore(liteTableFromEnv());
-  return (await store.viewOffer(offer.summaryId, false))?.acceptances ?? -1;
+  return (await new DynamoOfferStore(liteTableFromEnv()).get(offer.summaryId))?.acceptances ?? -1;
 }
 
 describe('the acceptance evidence snapshot', () => {

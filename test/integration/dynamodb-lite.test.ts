@@ -9,6 +9,7 @@ import {
   TransactionCanceledError,
 } from '../../shared/db/port.ts';
 import { sdkTableFromEnv } from '../../shared/db/sdk-table.ts';
+import { GSI1 } from '../../shared/db/table.ts';
 
 /**
  * LiteTable (the port on DynamoDbLite) against DynamoDB Local, checked through the SDK adapter:
@@ -152,14 +153,15 @@ describe('LiteTable on DynamoDB Local', () => {
       ['2', false],
       ['3', true],
     ] as const) {
-      await sdk.put({ Item: { PK: partition(), SK: 'ITEM', GSI1PK: gsiPk, GSI1SK: sk, active } });
+      // delegatedAdmin: an attribute the index projects (a filter sees only those).
+      await sdk.put({ Item: { PK: partition(), SK: 'ITEM', GSI1PK: gsiPk, GSI1SK: sk, delegatedAdmin: active } });
     }
 
     const page = await lite.query({
-      IndexName: 'GSI1',
+      IndexName: GSI1.indexName,
       KeyConditionExpression: 'GSI1PK = :pk',
       FilterExpression: '#active = :yes',
-      ExpressionAttributeNames: { '#active': 'active' },
+      ExpressionAttributeNames: { '#active': 'delegatedAdmin' },
       ExpressionAttributeValues: { ':pk': gsiPk, ':yes': true },
     });
 

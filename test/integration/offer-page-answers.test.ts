@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoCustomerResponseStore } from '../../shared/db/customer-responses.ts';
 import { liteTableFromEnv } from '../../shared/db/dynamodb-lite.ts';
-import { offerKeys } from '../../shared/db/offers.ts';
+import { offerCountersKeys, offerKeys } from '../../shared/db/offers.ts';
 import type { Offer } from '../../shared/domain/offer.ts';
 import {
   issueToken,
@@ -45,7 +45,7 @@ async function counters(offer: Offer) {
     new QueryCommand({
       TableName: table.name,
       KeyConditionExpression: 'PK = :pk AND SK = :sk',
-      ExpressionAttributeValues: { ':pk': offerKeys.pk(offer.summaryId), ':sk': offerKeys.sk() },
+      ExpressionAttributeValues: { ':pk': offerCountersKeys.pk(offer.summaryId), ':sk': offerCountersKeys.sk() },
       ConsistentRead: true,
     }),
   );

@@ -3,6 +3,7 @@ import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { PRICE_LIST_VERSION, unitPrice } from '../../shared/catalog/price-lists.ts';
 import type { BillingFrequency, CommitmentTerm } from '../../shared/catalog/terms.ts';
 import { offerKeys } from '../../shared/db/offers.ts';
+import { GSI1 } from '../../shared/db/table.ts';
 import { bearer, bodyOf, newPartner, seedOffice, startLocalApi, table } from '../support/local-api.ts';
 import { acceptFields, browserRequest, customerAt } from '../support/offer-page-forms.ts';
 
@@ -68,7 +69,7 @@ async function partnerItems(partnerId: string) {
     table.client.send(
       new QueryCommand({
         TableName: table.name,
-        IndexName: 'GSI1',
+        IndexName: GSI1.indexName,
         KeyConditionExpression: 'GSI1PK = :pk AND begins_with(GSI1SK, :p)',
         ExpressionAttributeValues: { ':pk': `PARTNER#${partnerId}`, ':p': 'OFFER#' },
       }),

@@ -1,6 +1,6 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { pendingViewRecords } from '../../shared/db/offer-views.ts';
-import { offerKeys, offerToItem } from '../../shared/db/offers.ts';
+import { offerCountersKeys, offerKeys, offerToItem } from '../../shared/db/offers.ts';
 import type { Offer } from '../../shared/domain/offer.ts';
 import { bearer, bodyOf, newPartner, startLocalApi, table } from '../support/local-api.ts';
 import { seedOffer, viewsOf } from '../support/offer-fixtures.ts';
@@ -85,8 +85,8 @@ describe('counting customer page views', () => {
     expect(accepts.map((r) => r.status)).toEqual(Array(30).fill(303));
     expect(views.map((r) => r.status)).toEqual(Array(60).fill(200));
     expect(await viewsOf(offer.summaryId)).toBe(90);
-    const offerItem = (await partitionOf(offer.summaryId)).find((item) => item.SK === offerKeys.sk());
-    expect(offerItem?.acceptances).toBe(30);
+    const counters = (await partitionOf(offer.summaryId)).find((item) => item.SK === offerCountersKeys.sk());
+    expect(counters?.acceptances).toBe(30);
   }, 60_000);
 });
 

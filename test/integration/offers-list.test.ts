@@ -171,26 +171,26 @@ async function putOfferItems(items: Record<string, unknown>[]): Promise<void> {
 
 describe('GET /v1/offers?status= over many non-matching offers', () => {
   it('may answer short or empty pages with a cursor; following it yields every match once, in order', async () => {
-    // Arrange: newest first, one active offer, then more non-matching (deactivated) offers than one
-    // page may read, then two active ones.
+    // Arrange: newest first, one deactivated offer, then more non-matching (active) offers than one
+    // page may read, then two deactivated ones. (status=active reads the open-offers index instead,
+    // which holds no closed offer: see open-offers.test.ts.)
     const { partner, key } = await newPartner();
     const partnerId = partner.partnerId;
     const readPerPage = MAX_FILTERED_ROUNDS * FILTERED_PAGE_SIZE;
     const fillers = 2 * readPerPage + 100;
     const at = (index: number) => new Date(Date.UTC(2026, 0, 1) - index * 1000).toISOString();
-    const newest = await seedOffer({ partnerId, createdAt: at(0) });
+    const closed = { deactivatedAt: at(0) };
+    const newest = await seedOffer({ partnerId, createdAt: at(0), ...closed });
     await putOfferItems(
-      Array.from({ length: fillers }, (_, i) =>
-        offerToItem(offerFixture({ partnerId, createdAt: at(i + 1), deactivatedAt: at(0) })),
-      ),
+      Array.from({ length: fillers }, (_, i) => offerToItem(offerFixture({ partnerId, createdAt: at(i + 1) }))),
     );
-    const older = await seedOffer({ partnerId, createdAt: at(fillers + 1) });
-    const oldest = await seedOffer({ partnerId, createdAt: at(fillers + 2) });
+    const older = await seedOffer({ partnerId, createdAt: at(fillers + 1), ...closed });
+    const oldest = await seedOffer({ partnerId, createdAt: at(fillers + 2), ...closed });
 
     // Act
-    const pages = await allPages(key, 'status=active&limit=2');
+    const pages = await allPages(key, 'status=deactivated&limit=2');
 
-    // Assert: every active offer exactly once, newest first, with no page over the limit…
+    // Assert: every deactivated offer exactly once, newest first, with no page over the limit…
     expect(pages.flat().map((o) => o.summaryId)).toEqual([newest.summaryId, older.summaryId, oldest.summaryId]);
     expect(pages.every((page) => page.length <= 2)).toBe(true);
     // …and the cost bound shows: a page that read its share of entries without a match comes back

@@ -4,6 +4,7 @@ import { jest } from '@jest/globals';
 import { idempotencyKeys, idempotencyToItem } from '../../shared/db/idempotency.ts';
 import { offerViewsKeys } from '../../shared/db/offers.ts';
 import { partnerKeys } from '../../shared/db/partners.ts';
+import { GSI1 } from '../../shared/db/table.ts';
 import { normalizeSummaryId } from '../../shared/domain/summary-id.ts';
 import { setClock } from '../support/clock.ts';
 import { bearer, bodyOf, newPartner, seedOffice, startLocalApi, table } from '../support/local-api.ts';
@@ -61,7 +62,7 @@ async function writtenFor(partnerId: string): Promise<number> {
     table.client.send(
       new QueryCommand({
         TableName: table.name,
-        IndexName: 'GSI1',
+        IndexName: GSI1.indexName,
         KeyConditionExpression: 'GSI1PK = :pk AND begins_with(GSI1SK, :p)',
         ExpressionAttributeValues: { ':pk': `PARTNER#${partnerId}`, ':p': 'OFFER#' },
         Select: 'COUNT',

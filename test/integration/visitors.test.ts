@@ -1,5 +1,5 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { offerKeys } from '../../shared/db/offers.ts';
+import { offerCountersKeys } from '../../shared/db/offers.ts';
 import { startLocalApi, table } from '../support/local-api.ts';
 import { seedOffer, viewsOf } from '../support/offer-fixtures.ts';
 import { BROWSER, browserRequest, customerAt } from '../support/offer-page-forms.ts';
@@ -61,12 +61,12 @@ describe('which visits count as views', () => {
   });
 });
 
-/** The offer item's answer counters, as the accept and decline transactions keep them. */
+/** The offer's answer counters (its counters item), as the accept and decline transactions keep them. */
 async function answersOf(summaryId: string): Promise<{ acceptances: unknown; declines: unknown }> {
   const { Item } = await table.client.send(
     new GetCommand({
       TableName: table.name,
-      Key: { PK: offerKeys.pk(summaryId), SK: offerKeys.sk() },
+      Key: { PK: offerCountersKeys.pk(summaryId), SK: offerCountersKeys.sk() },
       ConsistentRead: true,
     }),
   );

@@ -1,5 +1,6 @@
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { INDEXES } from '../../shared/db/table.ts';
 import type { FunctionSpec, TableGrant } from '../../shared/routes.ts';
 
 /**
@@ -8,7 +9,7 @@ import type { FunctionSpec, TableGrant } from '../../shared/routes.ts';
  * as `dynamodb:LeadingKeys` with `ForAllValues:StringLike` does on AWS; otherwise it answers
  * AccessDeniedException as DynamoDB would and records the denial. Transactions are checked item by
  * item (IAM authorises each item's own action); a Query is checked on the partition key value of
- * its key condition, on the table or on GSI1.
+ * its key condition, on the table or on an index (GSI1, GSI2).
  */
 export interface Denial {
   readonly action: string;
@@ -34,11 +35,12 @@ export function stringLike(pattern: string, value: string): boolean {
   return new RegExp(`^${source}$`, 's').test(value);
 }
 
-/** The partition key value a Query's key condition names (`PK = :pk`, `#pk = :pk`, `GSI1PK = :pk`). */
+/** The partition key value a Query's key condition names (`PK = :pk`, `#pk = :pk`, `GSI1PK = :pk`, `GSI2PK = :pk`). */
 function queryPartition(body: Json): string {
   const names = (body.ExpressionAttributeNames ?? {}) as Record<string, string>;
   const values = (body.ExpressionAttributeValues ?? {}) as Record<string, unknown>;
-  const keyAttribute = body.IndexName ? 'GSI1PK' : 'PK';
+  const index = Object.values(INDEXES).find((candidate) => candidate.indexName === body.IndexName);
+  const keyAttribute = index ? index.partitionKey : 'PK';
   for (const [, name, placeholder] of String(body.KeyConditionExpression ?? '').matchAll(/([#\w]+)\s*=\s*(:\w+)/g)) {
     if ((names[name as string] ?? name) === keyAttribute) return stringOf(values[placeholder as string]);
   }
@@ -62,7 +64,20 @@ function accessesOf(target: string, body: Json): Access[] {
         keys: request.Keys.map(pk),
       }));
     case 'Query':
-      return [{ action, keys: [queryPartition(body)], ...(body.IndexName ? { index: String(body.IndexName) } : {}) }];
+      // Grants name an index by its key in INDEXES (GSI1, GSI2), requests by its table name.
+      return [
+        {
+          action,
+          keys: [queryPartition(body)],
+          ...(body.IndexName
+            ? {
+                index:
+                  Object.entries(INDEXES).find(([, index]) => index.indexName === body.IndexName)?.[0] ??
+                  String(body.IndexName),
+              }
+            : {}),
+        },
+      ];
     case 'TransactWriteItems':
       return ((body.TransactItems ?? []) as Json[]).map((item) => {
         const [kind, operation] = Object.entries(item)[0] as [string, Json];

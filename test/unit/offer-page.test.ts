@@ -448,7 +448,7 @@ describe('the offer page handler', () => {
     ]);
     expect(db.calls.transactWrite).toHaveLength(1);
     const [write] = db.calls.transactWrite;
-    expect(putAt(write, 1)).toMatchObject({
+    expect(putAt(write, 2)).toMatchObject({
       Item: { entity: 'acceptance', companyName: 'Tailwind', items: [{ sku: 'M365_BUSINESS_BASIC', licenses: 7 }] },
     });
   });

@@ -53,19 +53,28 @@ describe('DynamoOfferStore.revise', () => {
     const items = table.calls.transactWrite[0] as readonly TransactItem[];
     expect(
       items.map((item) => ('Put' in item ? `Put ${item.Put.Item && (item.Put.Item as { SK: string }).SK}` : 'Update')),
-    ).toEqual(['Put OFFER', 'Put OFFER#VIEWS', 'Put OFFERREF#CRM-1', 'Put IDEMPOTENCY#k-1', 'Update']);
+    ).toEqual([
+      'Put OFFER',
+      'Put OFFER#VIEWS',
+      'Put OFFER#COUNTERS',
+      'Put OFFERREF#CRM-1',
+      'Put IDEMPOTENCY#k-1',
+      'Update',
+    ]);
     // The kept reference's claim may be taken over only from the offer being revised.
-    expect(items[2]).toMatchObject({
+    expect(items[3]).toMatchObject({
       Put: {
         Item: { summaryId: 'BBBB-0000-0000-0000-0002' },
         ConditionExpression: 'attribute_not_exists(PK) OR summaryId = :revised',
         ExpressionAttributeValues: { ':revised': OLD.summaryId },
       },
     });
-    expect(items[4]).toEqual({
+    // The old offer leaves the open-offers index (GSI2) with its retirement.
+    expect(items[5]).toEqual({
       Update: {
         Key: { PK: `OFFER#${OLD.summaryId}`, SK: 'OFFER' },
-        UpdateExpression: 'SET revisedBy = :revisedBy, deactivatedAt = if_not_exists(deactivatedAt, :at)',
+        UpdateExpression:
+          'SET revisedBy = :revisedBy, deactivatedAt = if_not_exists(deactivatedAt, :at) REMOVE GSI2PK, GSI2SK',
         ConditionExpression: 'attribute_exists(PK) AND partnerId = :partnerId AND attribute_not_exists(revisedBy)',
         ExpressionAttributeValues: {
           ':revisedBy': 'BBBB-0000-0000-0000-0002',
@@ -85,15 +94,16 @@ describe('DynamoOfferStore.revise', () => {
     await store.revise({ ...OLD, reference: undefined }, newOffer({ reference: undefined }));
 
     const [withNew, without] = table.calls.transactWrite as (readonly TransactItem[])[];
-    expect(withNew?.[2]).toMatchObject({
+    expect(withNew?.[3]).toMatchObject({
       Put: { Item: { SK: 'OFFERREF#CRM-2' }, ConditionExpression: 'attribute_not_exists(PK)' },
     });
-    expect(withNew?.[2] && 'Put' in withNew[2] ? withNew[2].Put.ExpressionAttributeValues : 'none').toBeUndefined();
-    expect(without?.map((item) => ('Put' in item ? 'Put' : 'Update'))).toEqual(['Put', 'Put', 'Update']);
+    expect(withNew?.[3] && 'Put' in withNew[3] ? withNew[3].Put.ExpressionAttributeValues : 'none').toBeUndefined();
+    expect(without?.map((item) => ('Put' in item ? 'Put' : 'Update'))).toEqual(['Put', 'Put', 'Put', 'Update']);
   });
 
   it('reports an offer revised meanwhile with the revision that won', async () => {
     const table = cancelling([
+      none,
       none,
       none,
       none,
@@ -113,6 +123,7 @@ describe('DynamoOfferStore.revise', () => {
         none,
         none,
         none,
+        none,
         { Code: 'ConditionalCheckFailed', ...(item ? { Item: item } : {}) },
       ]);
 
@@ -128,10 +139,12 @@ describe('DynamoOfferStore.revise', () => {
       none,
       none,
       none,
+      none,
       { Code: 'ConditionalCheckFailed' },
       { Code: 'ConditionalCheckFailed' },
     ]);
     const referenceTaken = cancelling([
+      none,
       none,
       none,
       { Code: 'ConditionalCheckFailed', Item: { summaryId: 'DDDD-0000-0000-0000-0004' } },
@@ -149,8 +162,8 @@ describe('DynamoOfferStore.revise', () => {
   });
 
   it('reports a taken summary ID and contention so the service can retry', async () => {
-    const idTaken = cancelling([{ Code: 'ConditionalCheckFailed' }, none, none, none, none]);
-    const conflict = cancelling([none, none, none, none, { Code: 'TransactionConflict' }]);
+    const idTaken = cancelling([{ Code: 'ConditionalCheckFailed' }, none, none, none, none, none]);
+    const conflict = cancelling([none, none, none, none, none, { Code: 'TransactionConflict' }]);
 
     await expect(new DynamoOfferStore(idTaken).revise(OLD, newOffer(), RECORD)).resolves.toEqual({
       ok: false,
