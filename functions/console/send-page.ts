@@ -160,12 +160,14 @@ export function mailtoLink(
 /**
  * The message's HTML body for a preview inside the console: the document's body without its inline
  * styles, which the console's CSP would refuse (the layout shows, the colours and spacing do not).
- * The message is built by our own templates, every outside string escaped, so `style="…"` is only
- * ever an attribute here.
+ * Its `bgcolor` attributes go too: without the styles that colour the text on them, the button's
+ * dark cell would hold a link in the console's own link colour (axe: colour contrast).
+ * The message is built by our own templates, every outside string escaped, so `style="…"` and
+ * `bgcolor="…"` are only ever attributes here.
  */
 export function previewOf(messageHtml: string): SafeHtml {
   const body = /<body[^>]*>([\s\S]*)<\/body>/i.exec(messageHtml)?.[1] ?? '';
-  return new SafeHtml(body.replace(/\sstyle="[^"]*"/g, ''));
+  return new SafeHtml(body.replace(/\s(?:style|bgcolor)="[^"]*"/g, ''));
 }
 
 /** The copy buttons: hidden until this runs; each copies the text of the element it names. */

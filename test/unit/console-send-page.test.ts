@@ -79,6 +79,8 @@ describe('console send page (wizard page 2)', () => {
 
     expect(message.html).toContain(' style="');
     expect(preview).not.toContain('style=');
+    expect(message.html).toContain(' bgcolor="');
+    expect(preview).not.toContain('bgcolor=');
     expect(preview).toContain(message.subject.split(':')[0]);
     expect(preview).not.toMatch(/<\/?(html|head|body)\b/);
   });
