@@ -138,7 +138,8 @@ export function readListFilters(
 } {
   const query = event.queryStringParameters ?? {};
   const sent: Partial<Record<Filter, string>> = {};
-  for (const name of FILTERS) if (query[name] !== undefined) sent[name] = query[name];
+  // The filter form sends every field: an empty one ("All statuses", no page size) is no filter.
+  for (const name of FILTERS) if (query[name] !== undefined && query[name] !== '') sent[name] = query[name];
   const filters = {
     ...(sent.status !== undefined ? { status: sent.status } : {}),
     ...(sent.limit !== undefined ? { limit: sent.limit } : {}),

@@ -157,6 +157,13 @@ describe('the list filters', () => {
     expect(result.parsed).toEqual({ status: 'expired', limit: 10 });
   });
 
+  it('reads the filter form’s empty fields (all statuses, no page size) as no filter', () => {
+    const result = read({ status: '', limit: '' });
+
+    expect(result.problems).toEqual([]);
+    expect(result.parsed).toEqual({});
+  });
+
   it('names the API’s rule for each bad filter, next to its field, in the partner’s language', () => {
     const result = read({ status: 'archived', limit: '101' }, undefined, 'pt-BR');
 
