@@ -172,10 +172,31 @@ function backoffBase(error: unknown): number | undefined {
   return undefined;
 }
 
+/**
+ * Binary attribute values (`B`, `BS`) travel as base64 in DynamoDB's JSON, as the SDK sends them.
+ * A replacer sees what `toJSON` made of a Buffer (`{type, data}`), so it reads the holder's own value.
+ */
+function binaryAsBase64(this: Record<string, unknown>, key: string, value: unknown): unknown {
+  const raw = this[key];
+  return raw instanceof Uint8Array ? Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('base64') : value;
+}
+
+/**
+ * Binary attribute values back to bytes. In DynamoDB's JSON a key `B` (or `BS`) holding a string
+ * (strings) is only ever the type of an attribute value: a map entry named `B` holds an object.
+ */
+function base64AsBinary(key: string, value: unknown): unknown {
+  if (key === 'B' && typeof value === 'string') return Buffer.from(value, 'base64');
+  if (key === 'BS' && Array.isArray(value) && value.every((one) => typeof one === 'string')) {
+    return value.map((one: string) => Buffer.from(one, 'base64'));
+  }
+  return value;
+}
+
 function errorFromAnswer(statusCode: number, text: string, serverTime: number | undefined): DynamoDbError {
   let body: Record<string, unknown> = {};
   try {
-    body = JSON.parse(text) as Record<string, unknown>;
+    body = JSON.parse(text, base64AsBinary) as Record<string, unknown>;
   } catch {
     // A proxy's or load balancer's page, not DynamoDB's JSON: only the status says anything.
   }
@@ -193,8 +214,37 @@ function errorFromAnswer(statusCode: number, text: string, serverTime: number | 
   });
 }
 
+/**
+ * Binary attributes travel as base64 in DynamoDB's JSON protocol (the SDK encodes them itself);
+ * `marshall` leaves them as bytes, which JSON.stringify would turn into an object DynamoDB refuses.
+ * These walk an attribute value tree and convert B and BS values one way or the other.
+ */
+function mapBinary(value: unknown, convert: (binary: unknown) => unknown): unknown {
+  if (Array.isArray(value)) return value.map((entry) => mapBinary(entry, convert));
+  if (value === null || typeof value !== 'object' || value instanceof Uint8Array) return value;
+  const out: Record<string, unknown> = {};
+  // A binary is bytes or a string under B (or in a BS array); a map member that happens to be
+  // named B or BS holds an attribute value object, and is walked like any other.
+  const isBinary = (entry: unknown) => typeof entry === 'string' || entry instanceof Uint8Array;
+  for (const [key, entry] of Object.entries(value)) {
+    out[key] =
+      key === 'B' && isBinary(entry)
+        ? convert(entry)
+        : key === 'BS' && Array.isArray(entry) && entry.every(isBinary)
+          ? entry.map(convert)
+          : mapBinary(entry, convert);
+  }
+  return out;
+}
+const toBase64 = (binary: unknown) =>
+  binary instanceof Uint8Array
+    ? Buffer.from(binary.buffer, binary.byteOffset, binary.byteLength).toString('base64')
+    : binary;
+const fromBase64 = (binary: unknown) => (typeof binary === 'string' ? Buffer.from(binary, 'base64') : binary);
+
 /** As lib-dynamodb's document client is configured in shared/db/sdk-table.ts. */
-const toAttributes = (value: Item) => marshall(value, { removeUndefinedValues: true });
+const toAttributes = (value: Item) =>
+  mapBinary(marshall(value, { removeUndefinedValues: true }), toBase64) as Record<string, AttributeValue>;
 
 function withAttributeValues<T extends { ExpressionAttributeValues?: Item }>(input: T) {
   return input.ExpressionAttributeValues
@@ -256,7 +306,7 @@ export class DynamoDbLite {
    * @throws DynamoDbError named after DynamoDB's exception, or TimeoutError / NetworkError.
    */
   call(operation: string, input: object): Promise<Record<string, unknown>> {
-    const body = JSON.stringify(input);
+    const body = JSON.stringify(input, binaryAsBase64);
     let skewCorrected = false;
     return retry((_attempt, remainingMs) => this.attempt(operation, body, Math.min(this.timeoutMs, remainingMs)), {
       maxAttempts: this.maxAttempts,
@@ -384,7 +434,7 @@ export class DynamoDbLite {
             const text = Buffer.concat(chunks).toString('utf8');
             if (status < 200 || status >= 300) return reject(errorFromAnswer(status, text, serverTime));
             try {
-              resolve(text ? (JSON.parse(text) as Record<string, unknown>) : {});
+              resolve(text ? (JSON.parse(text, base64AsBinary) as Record<string, unknown>) : {});
             } catch (error) {
               reject(new DynamoDbError('InvalidResponse', 'DynamoDB answered with invalid JSON', { cause: error }));
             }
@@ -416,7 +466,7 @@ export function credentialsFromEnv(env: NodeJS.ProcessEnv = process.env): AwsCre
   };
 }
 
-const fromAttributes = (value: unknown) => unmarshall(value as Record<string, AttributeValue>);
+const fromAttributes = (value: unknown) => unmarshall(mapBinary(value, fromBase64) as Record<string, AttributeValue>);
 
 /** DynamoDB's condition and cancellation errors as the port's (items unmarshalled); others as they are. */
 function portError(error: unknown): unknown {

@@ -47,6 +47,34 @@ describe('LiteTable on DynamoDB Local', () => {
     expect(await lite.get({ Key: key() })).toBeUndefined();
   });
 
+  it('writes and reads Binary values (B, BS) as the SDK does, in puts, transactions and conditions', async () => {
+    const bytes = Uint8Array.from([0, 1, 2, 250, 255]);
+    const k = key();
+    const other = key();
+    const binarySet = new Set([Uint8Array.from([1]), Uint8Array.from([2, 3])]);
+
+    await lite.put({ Item: { ...k, bytes, buffer: Buffer.from('brotli?', 'utf8'), binarySet } });
+    await lite.transactWrite([
+      { Put: { Item: { ...other, bytes }, ConditionExpression: 'attribute_not_exists(PK)' } },
+      {
+        Update: {
+          Key: k,
+          UpdateExpression: 'SET #bytes = :bytes',
+          ConditionExpression: '#bytes = :old',
+          ExpressionAttributeNames: { '#bytes': 'bytes' },
+          ExpressionAttributeValues: { ':bytes': Uint8Array.from([9]), ':old': bytes },
+        },
+      },
+    ]);
+
+    const read = await lite.get({ Key: k, ConsistentRead: true });
+    expect(Buffer.from(read?.bytes as Uint8Array)).toEqual(Buffer.from([9]));
+    expect(Buffer.from(read?.buffer as Uint8Array).toString('utf8')).toBe('brotli?');
+    expect([...(read?.binarySet as Set<Uint8Array>)].map((one) => [...one]).sort()).toEqual([[1], [2, 3]]);
+    const viaSdk = await sdk.get({ Key: other, ConsistentRead: true });
+    expect([...(viaSdk?.bytes as Uint8Array)]).toEqual([...bytes]);
+  });
+
   it('gets only the projected attributes', async () => {
     const k = key();
     await sdk.put({ Item: { ...k, ...ITEM } });
