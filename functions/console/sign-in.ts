@@ -21,6 +21,9 @@ import { clientAddress, clientHash, SIGN_IN_FAILURES_PER_MINUTE, throttleWindow 
 const apiKeys = new DynamoApiKeyStore(table);
 const attempts = new DynamoSignInAttemptStore(table);
 
+/** A body that is not a readable form: the form again, as a wrong key would get it (nothing counted). */
+const UNREADABLE_STATUS = 400;
+
 interface SignInForm {
   readonly locale: Locale;
   readonly next: string | undefined;
@@ -114,9 +117,6 @@ export const signIn: PageHandler = async (event) => {
   logger.info('console sign-in', { partnerId: record.partnerId, keyId: record.keyId });
   return seeOther(withLang(next ?? DEFAULT_RETURN_PATH, locale), [sessionCookie(COOKIE_POLICY, id)]);
 };
-
-/** A body that is not a readable form: the form again, as a wrong key would get it (nothing counted). */
-const UNREADABLE_STATUS = 400;
 
 /**
  * POST /console/sign-out: ends the session (its cookie signs nobody in from now on), clears the

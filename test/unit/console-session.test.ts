@@ -10,13 +10,18 @@ import {
 import { DEFAULT_RETURN_PATH, requestedPath, safeReturnPath } from '../../functions/console/return-path.ts';
 import {
   ABSOLUTE_TIMEOUT_MS,
+  ConsoleSessions,
   csrfTokenMatches,
   IDLE_TIMEOUT_MS,
   newSessionId,
   sessionExpiry,
 } from '../../functions/console/sessions.ts';
 import { clientAddress, throttleWindow } from '../../functions/console/sign-in-throttle.ts';
+import { DynamoConsoleSessionStore } from '../../shared/db/console-sessions.ts';
+import { ConditionFailedError, type Item } from '../../shared/db/port.ts';
+import type { ApiKeyRecord } from '../../shared/domain/api-key.ts';
 import { apiEvent } from '../support/events.ts';
+import { FakeTable } from '../support/fake-table.ts';
 
 const ID = 'AbCdEfGhIjKlMnOpQrStUvWxYz0123456789-_AbCdE';
 
@@ -199,5 +204,60 @@ describe('sign-in throttling', () => {
     expect(throttleWindow(minute * 60_000 + 59_001)).toEqual({ minute, retryAfterSeconds: 1 });
     expect(throttleWindow(minute * 60_000 + 59_999)).toEqual({ minute, retryAfterSeconds: 1 });
     expect(throttleWindow(minute * 60_000 + 60_000)).toEqual({ minute: minute + 1, retryAfterSeconds: 60 });
+  });
+});
+
+describe('resuming a session', () => {
+  const key: ApiKeyRecord = {
+    keyHash: 'k'.repeat(64),
+    keyId: 'kkkkkkkkkkkk',
+    partnerId: 'p-1',
+    label: 'Ana Souza',
+    createdAt: '2026-11-30T08:00:00.000Z',
+  };
+  const signedInAt = Date.parse('2026-11-30T08:00:00.000Z');
+
+  /** Sessions on a fake table, at `now`, whose key lookup answers `found`; the stored item is what `start` put. */
+  async function started(found: ApiKeyRecord | undefined, now: { at: number }) {
+    const table = new FakeTable();
+    const sessions = new ConsoleSessions({
+      store: new DynamoConsoleSessionStore(table),
+      keys: { getByHash: async () => found },
+      now: () => new Date(now.at),
+    });
+    const { id } = await sessions.start(key);
+    const stored = table.calls.put[0]?.Item as Item;
+    table.answers.get = () => ({ ...stored });
+    return { table, sessions, id };
+  }
+
+  it('refuses a session whose key now belongs to another partner (never another partner’s data)', async () => {
+    const now = { at: signedInAt };
+    const { sessions, id } = await started({ ...key, partnerId: 'p-2' }, now);
+
+    expect(await sessions.resume(id)).toBeUndefined();
+  });
+
+  it('lets a sign-out that lands between the read and the activity write win', async () => {
+    const now = { at: signedInAt };
+    const { table, sessions, id } = await started(key, now);
+    now.at = signedInAt + 10 * 60_000;
+    table.answers.update = () => {
+      throw new ConditionFailedError();
+    };
+
+    expect(await sessions.resume(id)).toBeUndefined();
+    expect(table.calls.update[0]?.ConditionExpression).toBe('attribute_exists(PK) AND attribute_not_exists(endedAt)');
+  });
+
+  it('writes nothing while the last recorded activity is under 5 minutes old', async () => {
+    const now = { at: signedInAt };
+    const { table, sessions, id } = await started(key, now);
+    now.at = signedInAt + 5 * 60_000 - 1;
+
+    const live = await sessions.resume(id);
+
+    expect(live).toEqual({ partnerId: 'p-1', csrfToken: expect.any(String), label: 'Ana Souza', keyId: key.keyId });
+    expect(table.calls.update).toHaveLength(0);
   });
 });
