@@ -172,31 +172,10 @@ function backoffBase(error: unknown): number | undefined {
   return undefined;
 }
 
-/**
- * Binary attribute values (`B`, `BS`) travel as base64 in DynamoDB's JSON, as the SDK sends them.
- * A replacer sees what `toJSON` made of a Buffer (`{type, data}`), so it reads the holder's own value.
- */
-function binaryAsBase64(this: Record<string, unknown>, key: string, value: unknown): unknown {
-  const raw = this[key];
-  return raw instanceof Uint8Array ? Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('base64') : value;
-}
-
-/**
- * Binary attribute values back to bytes. In DynamoDB's JSON a key `B` (or `BS`) holding a string
- * (strings) is only ever the type of an attribute value: a map entry named `B` holds an object.
- */
-function base64AsBinary(key: string, value: unknown): unknown {
-  if (key === 'B' && typeof value === 'string') return Buffer.from(value, 'base64');
-  if (key === 'BS' && Array.isArray(value) && value.every((one) => typeof one === 'string')) {
-    return value.map((one: string) => Buffer.from(one, 'base64'));
-  }
-  return value;
-}
-
 function errorFromAnswer(statusCode: number, text: string, serverTime: number | undefined): DynamoDbError {
   let body: Record<string, unknown> = {};
   try {
-    body = JSON.parse(text, base64AsBinary) as Record<string, unknown>;
+    body = JSON.parse(text) as Record<string, unknown>;
   } catch {
     // A proxy's or load balancer's page, not DynamoDB's JSON: only the status says anything.
   }
@@ -306,7 +285,7 @@ export class DynamoDbLite {
    * @throws DynamoDbError named after DynamoDB's exception, or TimeoutError / NetworkError.
    */
   call(operation: string, input: object): Promise<Record<string, unknown>> {
-    const body = JSON.stringify(input, binaryAsBase64);
+    const body = JSON.stringify(input);
     let skewCorrected = false;
     return retry((_attempt, remainingMs) => this.attempt(operation, body, Math.min(this.timeoutMs, remainingMs)), {
       maxAttempts: this.maxAttempts,
@@ -434,7 +413,7 @@ export class DynamoDbLite {
             const text = Buffer.concat(chunks).toString('utf8');
             if (status < 200 || status >= 300) return reject(errorFromAnswer(status, text, serverTime));
             try {
-              resolve(text ? (JSON.parse(text, base64AsBinary) as Record<string, unknown>) : {});
+              resolve(text ? (JSON.parse(text) as Record<string, unknown>) : {});
             } catch (error) {
               reject(new DynamoDbError('InvalidResponse', 'DynamoDB answered with invalid JSON', { cause: error }));
             }
