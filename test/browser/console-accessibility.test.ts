@@ -1,0 +1,115 @@
+import { jest } from '@jest/globals';
+import type { Browser, Page } from 'playwright-core';
+import { LOCAL_BASE_URL, launchChromium } from '../support/browser.ts';
+import { acceptFields, customerAt } from '../support/offer-page-forms.ts';
+import {
+  apiOffer,
+  CREATE_BUTTON,
+  closeContexts,
+  fillSelectOptions,
+  newContext,
+  screenshot,
+  seriousViolations,
+  signIn,
+  submit,
+} from './console-support.ts';
+
+jest.setTimeout(120_000);
+
+/**
+ * Every console page, checked by axe-core in Chromium as served (strict CSP and all), with no
+ * serious or critical violation; each page's full-page screenshot at desktop width is saved to
+ * test/artifacts/console-*.png along the way (the README shows the offers list).
+ */
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launchChromium();
+});
+afterAll(() => browser?.close());
+afterEach(closeContexts);
+
+async function signedInPage(): Promise<Page> {
+  const page = await (await newContext(browser)).newPage();
+  await signIn(page);
+  return page;
+}
+
+/** Checks the page the browser is on and saves its screenshot as console-{name}.png. */
+async function checkAndCapture(page: Page, name: string): Promise<void> {
+  await screenshot(page, name);
+  expect({ page: name, violations: await seriousViolations(page) }).toEqual({ page: name, violations: [] });
+}
+
+/** An offer with an acceptance (through the customer's own form): the offer page then lists one. */
+async function acceptedOffer(): Promise<string> {
+  const offer = await apiOffer({ reference: `a11y-${Date.now()}` });
+  const customer = customerAt(LOCAL_BASE_URL);
+  const submission = await customer.openForm(offer);
+  const accepted = await customer.post(offer, 'accept', acceptFields(submission));
+  expect(accepted.status).toBe(303);
+  return offer.summaryId;
+}
+
+describe('console accessibility (axe-core) and screenshots', () => {
+  it('finds no serious or critical violation on the sign-in page, with and without an error', async () => {
+    const page = await (await newContext(browser)).newPage();
+    await page.goto(`${LOCAL_BASE_URL}/console`);
+    await checkAndCapture(page, 'sign-in');
+
+    await page.getByLabel('API key').fill('pok_not-a-key');
+    await submit(page, 'Sign in');
+    await expect(page.locator('#apiKey').getAttribute('aria-invalid')).resolves.toBe('true');
+    await checkAndCapture(page, 'sign-in-error');
+  });
+
+  it('finds none on the offers list and on an offer page with an acceptance', async () => {
+    const summaryId = await acceptedOffer();
+    const page = await signedInPage();
+
+    await page.goto(`${LOCAL_BASE_URL}/console/offers`);
+    await expect(page.getByRole('link', { name: summaryId }).count()).resolves.toBeGreaterThan(0);
+    await checkAndCapture(page, 'offers');
+
+    await page.goto(`${LOCAL_BASE_URL}/console/offers/${summaryId}`);
+    await expect(page.locator('[data-counter="acceptances"]').textContent()).resolves.toBe('1');
+    await checkAndCapture(page, 'offer');
+  });
+
+  it('finds none on page 1 of the wizard, empty, with subscriptions listed and with errors, nor on page 2', async () => {
+    const page = await signedInPage();
+    await page.goto(`${LOCAL_BASE_URL}/console/offers/new`);
+    await checkAndCapture(page, 'create');
+
+    await fillSelectOptions(page, '0');
+    await checkAndCapture(page, 'create-subscriptions');
+
+    await page.locator('form:has(#officeId)').evaluate((form) => form.setAttribute('novalidate', ''));
+    await submit(page, CREATE_BUTTON);
+    await expect(page.locator('#licenses-M365_BUSINESS_STANDARD').getAttribute('aria-invalid')).resolves.toBe('true');
+    await checkAndCapture(page, 'create-errors');
+
+    const offer = await apiOffer();
+    await page.goto(`${LOCAL_BASE_URL}/console/offers/${offer.summaryId}/send`);
+    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Send your offer');
+    await checkAndCapture(page, 'send');
+  });
+
+  it('finds none on the revise page, a deactivated offer and the page for an unknown offer', async () => {
+    const offer = await apiOffer();
+    const page = await signedInPage();
+
+    await page.goto(`${LOCAL_BASE_URL}/console/offers/${offer.summaryId}/revise`);
+    await expect(page.locator('#licenses-M365_BUSINESS_STANDARD').inputValue()).resolves.toBe('10');
+    await checkAndCapture(page, 'revise');
+
+    await page.goto(`${LOCAL_BASE_URL}/console/offers/${offer.summaryId}`);
+    await page.getByLabel('Message to customers (optional)').fill('Replaced by a new offer.');
+    await submit(page, 'Deactivate this offer');
+    await expect(page.locator('[data-status]').first().textContent()).resolves.toBe('Deactivated');
+    await checkAndCapture(page, 'deactivated');
+
+    const missing = await page.goto(`${LOCAL_BASE_URL}/console/offers/ZZZZ-ZZZZ-ZZZZ-ZZZZ-ZZZZ`);
+    expect(missing?.status()).toBe(404);
+    await checkAndCapture(page, 'not-found');
+  });
+});

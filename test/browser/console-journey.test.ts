@@ -1,0 +1,150 @@
+import { jest } from '@jest/globals';
+import type { Browser, Page } from 'playwright-core';
+import { LOCAL_BASE_URL, launchChromium, partnerApi } from '../support/browser.ts';
+import {
+  CREATE_BUTTON,
+  closeContexts,
+  fillSelectOptions,
+  localOfferUrl,
+  newContext,
+  signIn,
+  submit,
+  summaryIdOnSendPage,
+  WAIT,
+} from './console-support.ts';
+
+// A whole partner day in one test: many page loads on a busy machine.
+jest.setTimeout(180_000);
+
+/**
+ * A partner's day in the console, in Chromium against `npm start`: sign in with the demo key,
+ * create an offer through both wizard pages (a license count out of range first, then fixed),
+ * copy the link, a customer accepts it in a browser of their own, the partner sees it on the
+ * offer page, deactivates the offer and signs out; the old cookie then signs nobody in.
+ */
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launchChromium();
+});
+afterAll(() => browser?.close());
+afterEach(closeContexts);
+
+/** The number a counter shows on the console's offer page. */
+async function counter(page: Page, name: 'views' | 'acceptances' | 'declines'): Promise<number> {
+  return Number(await page.locator(`[data-counter="${name}"]`).textContent());
+}
+
+/**
+ * Reloads the offer page until the views counter shows at least one view: views are added to the
+ * counter from the table stream (README, "Views"), a moment after the page view itself.
+ */
+async function waitForViews(page: Page): Promise<number> {
+  const deadline = Date.now() + WAIT.timeout;
+  for (;;) {
+    const views = await counter(page, 'views');
+    if (views >= 1 || Date.now() > deadline) return views;
+    await page.waitForTimeout(500);
+    await page.reload();
+  }
+}
+
+describe('the partner console in Chromium', () => {
+  it('signs in, creates an offer through both pages, sees a customer accept it, deactivates it and signs out', async () => {
+    const partnerContext = await newContext(browser);
+    await partnerContext.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: LOCAL_BASE_URL });
+    const page = await partnerContext.newPage();
+
+    // Sign in with the demo key npm start prints.
+    await signIn(page);
+    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Offers');
+
+    // Page 1: a license count above the SKU's limit. Chromium's own check stops the post first...
+    await fillSelectOptions(page, '301');
+    const licenses = page.locator('#licenses-M365_BUSINESS_STANDARD');
+    await page.getByRole('button', { name: CREATE_BUTTON }).click();
+    await expect(licenses.evaluate((input: HTMLInputElement) => input.validity.rangeOverflow)).resolves.toBe(true);
+    expect(new URL(page.url()).pathname).toBe('/console/offers/new');
+    // ...and a browser that does not check (or a person who bypasses it) gets the server's answer:
+    // the error next to the field and in the summary, the form kept as typed.
+    await page.locator('form:has(#officeId)').evaluate((form) => form.setAttribute('novalidate', ''));
+    await submit(page, CREATE_BUTTON);
+    const fieldError = page.locator('#licenses-M365_BUSINESS_STANDARD-error');
+    await expect(fieldError.textContent()).resolves.toBe(
+      'The license count for Microsoft 365 Business Standard must be from 1 to 300',
+    );
+    await expect(licenses.getAttribute('aria-invalid')).resolves.toBe('true');
+    await expect(page.getByRole('alert').getByRole('link').textContent()).resolves.toBe(
+      'The license count for Microsoft 365 Business Standard must be from 1 to 300',
+    );
+    await expect(page.locator('#include-M365_BUSINESS_STANDARD').isChecked()).resolves.toBe(true);
+    await expect(licenses.inputValue()).resolves.toBe('301');
+
+    // The fix: within the limits, and the offer is created; page 2 (Send) follows.
+    await licenses.fill('25');
+    await submit(page, CREATE_BUTTON);
+    const summaryId = summaryIdOnSendPage(page);
+    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Send your offer');
+    const created = await partnerApi(`/v1/offers/${summaryId}`);
+    expect(created.items).toEqual([expect.objectContaining({ sku: 'M365_BUSINESS_STANDARD', licenses: 25 })]);
+
+    // Copy the link with its button (a script the CSP allows by hash; the button shows only with it).
+    const link = page.getByLabel('Link for your customers');
+    const offerUrl = await link.inputValue();
+    expect(offerUrl).toBe(created.url);
+    await page.getByRole('button', { name: 'Copy: Link for your customers' }).click();
+    await expect(page.locator('#copy-status').textContent()).resolves.toBe('Copied');
+    await expect(page.evaluate(() => navigator.clipboard.readText())).resolves.toBe(offerUrl);
+
+    // A customer opens the copied link in a browser of their own and accepts.
+    const customer = await (await newContext(browser)).newPage();
+    await customer.goto(localOfferUrl(offerUrl));
+    await customer.getByLabel('Microsoft 365 Business Standard licenses').fill('20');
+    await customer.getByLabel('Company name').fill('Tailwind Traders');
+    await customer.getByLabel('First name').fill('Rita');
+    await customer.getByLabel('Last name').fill('Alves');
+    await customer.getByLabel('Email').fill('rita@tailwind.example');
+    await Promise.all([
+      customer.waitForURL(/\/accepted\//),
+      customer.getByRole('button', { name: 'Accept and go to checkout' }).click(),
+    ]);
+
+    // The partner's offer page: the acceptance and the counters (views arrive through the stream).
+    await page.goto(`${LOCAL_BASE_URL}/console/offers/${summaryId}`);
+    await expect(waitForViews(page)).resolves.toBe(1);
+    await expect(counter(page, 'acceptances')).resolves.toBe(1);
+    await expect(counter(page, 'declines')).resolves.toBe(0);
+    const acceptances = page.locator('section[aria-labelledby="acceptances-title"]');
+    await expect(acceptances.textContent()).resolves.toContain('Tailwind Traders');
+    await expect(acceptances.textContent()).resolves.toContain('rita@tailwind.example');
+
+    // Deactivate, with a message to customers.
+    await page.getByLabel('Message to customers (optional)').fill('This offer was replaced; ask us for a new one.');
+    await submit(page, 'Deactivate this offer');
+    await expect(page.locator('[data-status]').first().textContent()).resolves.toBe('Deactivated');
+    expect((await partnerApi(`/v1/offers/${summaryId}`)).status).toBe('deactivated');
+    await customer.reload();
+    await expect(customer.getByText('This offer was replaced; ask us for a new one.').isVisible()).resolves.toBe(true);
+
+    // Sign out: the session ends on the server, so the cookie it had signs nobody in any more.
+    const [session] = await partnerContext.cookies(LOCAL_BASE_URL);
+    expect(session?.httpOnly).toBe(true);
+    expect(session?.sameSite).toBe('Strict');
+    await submit(page, 'Sign out');
+    expect(new URL(page.url()).pathname).toBe('/console');
+    await expect(page.getByRole('status').textContent()).resolves.not.toBe('');
+    if (!session) throw new Error('no session cookie');
+
+    const replay = await newContext(browser);
+    await replay.addCookies([session]);
+    const replayed = await replay.newPage();
+    await replayed.goto(`${LOCAL_BASE_URL}/console/offers/${summaryId}`);
+    expect(new URL(replayed.url()).pathname).toBe('/console');
+    await expect(replayed.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Sign in');
+    const fetched = await fetch(`${LOCAL_BASE_URL}/console/offers`, {
+      redirect: 'manual',
+      headers: { cookie: `${session.name}=${session.value}` },
+    });
+    expect(fetched.status).toBe(303);
+    expect(new URL(fetched.headers.get('location') ?? '', LOCAL_BASE_URL).pathname).toBe('/console');
+  });
+});

@@ -1,0 +1,149 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import axe from 'axe-core';
+import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
+import { activeOfficeId, DESKTOP_USER_AGENT, LOCAL_API_KEY, LOCAL_BASE_URL, partnerApi } from '../support/browser.ts';
+
+/**
+ * What the console's browser tests share: a partner's browser profile, signing in through the
+ * form, the create wizard's page 1 as a person fills it in, the axe-core check and screenshots.
+ */
+
+/** Where the screenshots go (committed: the README shows one). */
+export const ARTIFACTS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'artifacts');
+
+/** The desktop width screenshots are taken at. */
+export const DESKTOP_VIEWPORT = { width: 1280, height: 900 };
+/** A common phone (iPhone 12-15 class, CSS pixels). */
+export const PHONE_VIEWPORT = { width: 390, height: 844 };
+
+/** Polling waits: the machine may be busy, so generous bounds, never a timing assertion. */
+export const WAIT = { timeout: 30_000 };
+
+/** The seeded demo partner's name, as pages show it. */
+export const DEMO_PARTNER_NAME = 'Contoso Cloud Advisors';
+
+/** Contexts opened by a test file; closed by `closeContexts` after each test. */
+const opened: BrowserContext[] = [];
+
+/**
+ * A person's browser profile that only reaches the local servers (nothing from the internet), with
+ * a desktop user agent (headless Chromium would announce itself as HeadlessChrome, a bot).
+ */
+export async function newContext(browser: Browser, options: BrowserContextOptions = {}): Promise<BrowserContext> {
+  const context = await browser.newContext({ userAgent: DESKTOP_USER_AGENT, viewport: DESKTOP_VIEWPORT, ...options });
+  opened.push(context);
+  await context.route(
+    (url) => url.hostname !== '127.0.0.1',
+    (route) => route.abort(),
+  );
+  return context;
+}
+
+export async function closeContexts(): Promise<void> {
+  await Promise.all(opened.splice(0).map((context) => context.close()));
+}
+
+/** Signs in through the sign-in form with `key` (the demo key by default) and lands on the offers list. */
+export async function signIn(page: Page, key = LOCAL_API_KEY): Promise<void> {
+  await page.goto(`${LOCAL_BASE_URL}/console`);
+  await page.getByLabel('API key').fill(key);
+  await Promise.all([page.waitForURL(/\/console\/offers/), page.getByRole('button', { name: 'Sign in' }).click()]);
+}
+
+/** A click that submits a form: resolves once the next page has loaded. */
+export async function submit(page: Page, buttonName: string | RegExp): Promise<void> {
+  await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: buttonName }).click()]);
+}
+
+/**
+ * Page 1 as a partner fills it in: office, usage location Brazil, "Show subscriptions sold there"
+ * (a form post: the page works without scripts), then Microsoft 365 Business Standard ticked with
+ * `licenses` licenses. The create button is left to the caller.
+ */
+export async function fillSelectOptions(page: Page, licenses: string): Promise<void> {
+  await page.goto(`${LOCAL_BASE_URL}/console/offers/new`);
+  await page.getByLabel('Office', { exact: true }).selectOption(await activeOfficeId());
+  await page.getByLabel('Customer’s usage location').selectOption('BR');
+  await submit(page, 'Show subscriptions sold there');
+  await page.locator('#include-M365_BUSINESS_STANDARD').check();
+  await page.locator('#licenses-M365_BUSINESS_STANDARD').fill(licenses);
+}
+
+export const CREATE_BUTTON = 'Create offer and continue';
+
+/** The summary ID of the send page the browser is on (/console/offers/{summaryId}/send). */
+export function summaryIdOnSendPage(page: Page): string {
+  const match = /\/console\/offers\/([^/?]+)\/send/.exec(page.url());
+  if (!match?.[1]) throw new Error(`not on a send page: ${page.url()}`);
+  return match[1];
+}
+
+/** A fresh offer of the demo partner through the partner API (for pages that only need one to exist). */
+export async function apiOffer(extra: Record<string, unknown> = {}): Promise<{ summaryId: string; url: string }> {
+  return partnerApi('/v1/offers', {
+    method: 'POST',
+    body: {
+      officeId: await activeOfficeId(),
+      usageLocation: 'BR',
+      items: [
+        { sku: 'M365_BUSINESS_STANDARD', licenses: 10 },
+        { sku: 'TEAMS_ESSENTIALS', licenses: 2 },
+      ],
+      delegatedAdmin: true,
+      locale: 'en',
+      ...extra,
+    },
+  });
+}
+
+/** The offer link on this machine (the API answers it on PUBLIC_BASE_URL, which is the same server). */
+export function localOfferUrl(url: string): string {
+  return url.replace(/^https?:\/\/[^/]+/, LOCAL_BASE_URL);
+}
+
+/** One axe-core finding, trimmed to what a failure message needs. */
+export interface AxeFinding {
+  readonly id: string;
+  readonly impact: string | null | undefined;
+  readonly help: string;
+  readonly targets: readonly string[];
+}
+
+/**
+ * Runs axe-core (WCAG 2.0-2.2 A and AA rules plus best practices) on the page and answers its
+ * serious and critical violations. axe's source is evaluated through the DevTools protocol
+ * (`page.evaluate`), which the console's strict CSP does not apply to, so the page is checked
+ * exactly as served: no CSP bypass, no injected <script> element.
+ */
+export async function seriousViolations(page: Page): Promise<AxeFinding[]> {
+  await page.evaluate(axe.source);
+  const results = await page.evaluate(() =>
+    (window as unknown as { axe: typeof axe }).axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] },
+      resultTypes: ['violations'],
+    }),
+  );
+  return results.violations
+    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+    .map((violation) => ({
+      id: violation.id,
+      impact: violation.impact,
+      help: violation.help,
+      targets: violation.nodes.map((node) => node.target.join(' ')),
+    }));
+}
+
+/** A full-page screenshot saved as test/artifacts/console-{name}.png. */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(ARTIFACTS_DIR, { recursive: true });
+  await page.screenshot({ path: join(ARTIFACTS_DIR, `console-${name}.png`), fullPage: true });
+}
+
+/** How far the page's content reaches past the viewport's width, in CSS pixels (0: no horizontal scroll). */
+export function horizontalOverflow(page: Page): Promise<number> {
+  return page.evaluate(
+    () => Math.max(document.documentElement.scrollWidth, document.body.scrollWidth) - window.innerWidth,
+  );
+}
