@@ -32,6 +32,11 @@ export interface CapacityTally {
   readonly queryReturned: number;
   /** Transaction items whose units the proxy does not model (Update, ConditionCheck, Delete). */
   readonly transactUnmodelled: number;
+  /**
+   * Index write units of transactions as DynamoDB Local reports them, by index: inflated (see
+   * above), but zero exactly when a transaction wrote no index entry, whatever its items were.
+   */
+  readonly localTransactIndexWriteUnits: Record<string, number>;
 }
 
 /** An index as CreateTable describes it (see createTableInput in shared/db/table.ts). */
@@ -119,6 +124,7 @@ function emptyTally(): {
   queryScanned: number;
   queryReturned: number;
   transactUnmodelled: number;
+  localTransactIndexWriteUnits: Record<string, number>;
 } {
   return {
     requests: {},
@@ -129,6 +135,7 @@ function emptyTally(): {
     queryScanned: 0,
     queryReturned: 0,
     transactUnmodelled: 0,
+    localTransactIndexWriteUnits: {},
   };
 }
 
@@ -182,9 +189,7 @@ export async function startDynamoDbCapacityProxy(
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
       let body = Buffer.concat(chunks);
-      if (operation === 'TransactWriteItems') {
-        // Counted by AWS's rules once the transaction commits (below), not by DynamoDB Local's figure.
-      } else if (TAKES_CAPACITY.has(operation)) {
+      if (TAKES_CAPACITY.has(operation)) {
         const parsed = JSON.parse(body.toString('utf8')) as Record<string, unknown>;
         parsed.ReturnConsumedCapacity = 'INDEXES';
         body = Buffer.from(JSON.stringify(parsed), 'utf8');
@@ -198,7 +203,15 @@ export async function startDynamoDbCapacityProxy(
           upstreamRes.on('end', () => {
             const text = Buffer.concat(answer);
             if (operation === 'TransactWriteItems' && (upstreamRes.statusCode ?? 500) < 300) {
+              // Counted by AWS's rules, not by DynamoDB Local's figure (kept apart, for index writes).
               addTransaction(JSON.parse(body.toString('utf8')));
+              const parsed = JSON.parse(text.toString('utf8')) as { ConsumedCapacity?: Consumed[] };
+              for (const entry of parsed.ConsumedCapacity ?? []) {
+                for (const [name, index] of Object.entries(entry.GlobalSecondaryIndexes ?? {})) {
+                  tally.localTransactIndexWriteUnits[name] =
+                    (tally.localTransactIndexWriteUnits[name] ?? 0) + (index.CapacityUnits ?? 0);
+                }
+              }
             } else if (TAKES_CAPACITY.has(operation) && (upstreamRes.statusCode ?? 500) < 300) {
               const parsed = JSON.parse(text.toString('utf8')) as {
                 ConsumedCapacity?: Consumed | Consumed[];
