@@ -10,6 +10,8 @@ export interface DynamoDbCounter {
   readonly endpoint: string;
   /** Requests since the last reset, by operation, e.g. { UpdateItem: 1 }. */
   counts(): Record<string, number>;
+  /** Requests since the last reset, in order, with their JSON bodies (for capacity units). */
+  requests(): { operation: string; body: string }[];
   reset(): void;
   close(): Promise<void>;
 }
@@ -17,12 +19,20 @@ export interface DynamoDbCounter {
 export async function startDynamoDbCounter(target: string): Promise<DynamoDbCounter> {
   const upstream = new URL(target);
   let tally: Record<string, number> = {};
+  let seen: { operation: string; body: string }[] = [];
   const server: Server = createServer((req, res) => {
     const operation =
       String(req.headers['x-amz-target'] ?? 'unknown')
         .split('.')
         .pop() ?? 'unknown';
     tally[operation] = (tally[operation] ?? 0) + 1;
+    const chunks: Buffer[] = [];
+    const entry = { operation, body: '' };
+    seen.push(entry);
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      entry.body = Buffer.concat(chunks).toString('utf8');
+    });
     const forward = request(
       { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers },
       (upstreamRes) => {
@@ -38,8 +48,10 @@ export async function startDynamoDbCounter(target: string): Promise<DynamoDbCoun
   return {
     endpoint: `http://127.0.0.1:${port}`,
     counts: () => ({ ...tally }),
+    requests: () => seen.map((entry) => ({ ...entry })),
     reset: () => {
       tally = {};
+      seen = [];
     },
     close: () =>
       new Promise<void>((resolve) => {
