@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { isServiceUnavailable } from '../../shared/db/errors.ts';
+import { errorForLog, isServiceUnavailable } from '../../shared/db/errors.ts';
 import { DomainError } from '../../shared/domain/errors.ts';
 import type { OfferCreateService } from '../../shared/domain/offer-create.ts';
 import { type Office, partnerLastSyncedAt, type SyncFreshness } from '../../shared/domain/office.ts';
@@ -8,6 +8,7 @@ import { mapError, SERVICE_UNAVAILABLE_RETRY_AFTER_SECONDS } from '../../shared/
 import type { ApiResult } from '../../shared/http/types.ts';
 import { type PartnerSyncOutcome, requestPartnerSync } from '../../shared/lambda/office-sync-request.ts';
 import { summaryIdOfAnswer } from '../../shared/render/created-offer-answer.ts';
+import { logger } from '../../shared/observability/logger.ts';
 import { html } from '../../shared/render/html.ts';
 import { createOfferHeaders } from '../../shared/schemas/offers.ts';
 import { consolePage } from './layout.ts';
@@ -163,6 +164,7 @@ export function createOfferPages(deps: CreateOfferDeps): {
         return formPage(request, mapError(error, '').problem.status, { values, errors, ...next });
       }
       if (isServiceUnavailable(error)) {
+        logger.warn('console create: the table did not answer', { error: errorForLog(error) });
         return formPage(request, 503, {
           values,
           errors: { fields: {}, form: text.unavailable },

@@ -573,6 +573,19 @@ function invalidFields(errors: FormErrors, location: string | undefined): Invali
   });
 }
 
+/**
+ * Errors about subscriptions the page does not list for this usage location (a form posted with a
+ * SKU not sold there): shown at the top of the list, where the summary's link for them points.
+ */
+function strayErrors(errors: FormErrors, location: string): SafeHtml {
+  const listed = new Set(subscriptionsFor(location).map((subscription) => subscription.sku));
+  const stray = Object.entries(errors.fields).filter(([name]) => {
+    const sku = name.split('.')[1];
+    return sku !== undefined && !listed.has(sku);
+  });
+  return html`${stray.map(([name, message]) => html`<p class="error" id="${fieldId(name)}-error">${message}</p>`)}`;
+}
+
 /** The usage location the subscriptions are listed for: the one chosen, when it is one we sell in. */
 export function listedLocation(values: FormValues): string | undefined {
   const location = values.usageLocation;
@@ -636,6 +649,7 @@ ${errorText(locationField, errors)}</div>
 ${
   location
     ? html`<p class="hint">${text.subscriptionsHint}</p>${errorText('items', errors)}
+${strayErrors(errors, location)}
 ${subscriptionsFor(location).map((s) => subscriptionLine(s, location, values, errors, locale, text))}
 ${estimate(location, values, locale, text)}`
     : html`<p>${text.pickLocationFirst}</p>${errorText('items', errors)}`
