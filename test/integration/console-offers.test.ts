@@ -314,6 +314,52 @@ describe('revising from the console', () => {
     expect(old?.deactivatedAt).toBeDefined();
   });
 
+  it('shows the expiry rule next to the expiry date when the offer’s own expiry has passed', async () => {
+    const { partner, office, browser } = await signedInPartner();
+    const offer = await seedOffer({
+      partnerId: partner.partnerId,
+      officeId: office.officeId,
+      officeName: office.name,
+      items: [{ sku: 'M365_BUSINESS_STANDARD', licenses: 10 }],
+      expiresAt: new Date(Date.now() - 60_000).toISOString(),
+    });
+
+    const response = await consolePost(
+      api.baseUrl,
+      `/console/offers/${offer.summaryId}/revise`,
+      browser,
+      reviseFields(offer, browser, { 'licenses.M365_BUSINESS_STANDARD': '12' }),
+    );
+
+    expect(response.status).toBe(422);
+    const body = await response.text();
+    expect(body).toContain('<p class="error" id="expiresOn-error">');
+    expect(body).toContain('href="#expiresOn"');
+    expect((await offers.get(offer.summaryId))?.revisedBy).toBeUndefined();
+  });
+
+  it('says so when the offer was revised elsewhere since the form was shown, and makes no second revision', async () => {
+    const { key, office, browser } = await signedInPartner();
+    const offer = await createOffer(key, office.officeId);
+    const viaApi = await fetch(`${api.baseUrl}/v1/offers/${offer.summaryId}/revise`, {
+      method: 'POST',
+      headers: { ...bearer(key), 'content-type': 'application/json' },
+      body: JSON.stringify({ items: [{ sku: 'M365_BUSINESS_STANDARD', licenses: 9 }] }),
+    });
+    const { summaryId: revisedBy } = (await bodyOf(viaApi)) as { summaryId: string };
+
+    const response = await consolePost(
+      api.baseUrl,
+      `/console/offers/${offer.summaryId}/revise`,
+      browser,
+      reviseFields(offer, browser, { 'licenses.M365_BUSINESS_STANDARD': '12' }),
+    );
+
+    expect(response.status).toBe(409);
+    expect(await response.text()).toContain(`Offer ${offer.summaryId} was already revised.`);
+    expect((await offers.get(offer.summaryId))?.revisedBy).toBe(revisedBy);
+  });
+
   it('answers a double submit of the same form with the same revision', async () => {
     const { key, office, browser } = await signedInPartner();
     const offer = await createOffer(key, office.officeId);
