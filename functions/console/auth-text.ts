@@ -32,6 +32,8 @@ export interface AuthText {
   readonly unavailable: MessageText;
   readonly internalError: MessageText;
   readonly backToConsole: string;
+  /** The page that reloads a navigation from another site as a same-site one. */
+  readonly opening: { readonly title: string; readonly link: string };
 }
 
 export const AUTH_TEXT: Record<Locale, AuthText> = {
@@ -78,6 +80,7 @@ export const AUTH_TEXT: Record<Locale, AuthText> = {
       body: 'Please try again in a moment.',
     },
     backToConsole: 'Back to the console',
+    opening: { title: 'Opening the console…', link: 'Continue to the console' },
   },
   'pt-BR': {
     signIn: {
@@ -122,5 +125,6 @@ export const AUTH_TEXT: Record<Locale, AuthText> = {
       body: 'Tente novamente em instantes.',
     },
     backToConsole: 'Voltar ao console',
+    opening: { title: 'Abrindo o console…', link: 'Continuar para o console' },
   },
 };

@@ -91,6 +91,11 @@ export interface ConsolePageInput {
   readonly session?: FrameSession;
   /** Inline scripts (source text) the page carries; each is allowed by its hash. */
   readonly scripts?: readonly string[];
+  /**
+   * A local path (query allowed) the browser loads at once in place of this page (meta refresh):
+   * how a navigation from another site comes back as a same-site one (session.ts).
+   */
+  readonly refreshTo?: string;
 }
 
 const FRAME_TEXT: Record<Locale, { product: string; offers: string; create: string; signOut: string; skip: string }> = {
@@ -132,7 +137,12 @@ export function consolePage(
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex, nofollow">
-<title>${input.title} – ${text.product}</title>
+${
+  input.refreshTo
+    ? html`<meta http-equiv="refresh" content="0; url=${input.refreshTo}">
+`
+    : ''
+}<title>${input.title} – ${text.product}</title>
 <style>${new SafeHtml(STYLE)}</style>
 </head>
 <body>${bar}<main id="main">${input.main}</main>${scripts.map((source) => html`<script>${new SafeHtml(source)}</script>`)}</body>

@@ -8,8 +8,10 @@ import type { PageHandler } from '../../shared/http/route-group.ts';
 import type { ApiEvent, ApiResult } from '../../shared/http/types.ts';
 import { isLocale, type Locale, negotiateLocale } from '../../shared/i18n/locale.ts';
 import { logger } from '../../shared/observability/logger.ts';
+import { html } from '../../shared/render/html.ts';
 import { AUTH_TEXT } from './auth-text.ts';
 import { clearedSessionCookie, cookiePolicyFor, sessionIdFrom } from './cookie.ts';
+import { consolePage } from './layout.ts';
 import { messagePage, seeOther } from './messages.ts';
 import { requestedPath } from './return-path.ts';
 import { PUBLIC_BASE_URL, table } from './services.ts';
@@ -84,6 +86,27 @@ export function sessionIdOf(event: ApiEvent): string | undefined {
   return sessionIdFrom(event.cookies, event.headers?.cookie, COOKIE_POLICY);
 }
 
+/**
+ * A navigation from another site (a link in an email) arrives without the SameSite=Strict cookie
+ * even when the browser holds a session. Rather than send a signed-in partner to sign in, the
+ * console answers a page that loads the same address again at once (meta refresh); that load
+ * starts from this site, so the browser sends the cookie (measured with Chromium 156). Only for GET
+ * navigations the browser marks cross-site that carry no session cookie; the second load is
+ * same-origin, so it cannot loop, and without a session it goes to sign-in as usual.
+ */
+export function sameSiteReload(event: ApiEvent, locale: Locale): ApiResult | undefined {
+  const headers = event.headers ?? {};
+  if (headers['sec-fetch-site'] !== 'cross-site' || headers['sec-fetch-mode'] !== 'navigate') return undefined;
+  if (event.requestContext.http.method !== 'GET' || sessionIdOf(event) !== undefined) return undefined;
+  const base = 'https://console.invalid';
+  const url = new URL(requestedPath(event.rawPath, event.rawQueryString), base);
+  if (url.origin !== base || !url.pathname.startsWith('/console')) return undefined;
+  const target = `${url.pathname}${url.search}`;
+  const text = AUTH_TEXT[locale].opening;
+  const main = html`<h1>${text.title}</h1><p><a href="${target}">${text.link}</a></p>`;
+  return consolePage(200, { locale, title: text.title, main, refreshTo: target });
+}
+
 type Checked =
   | { readonly done: ApiResult }
   | { readonly request: ConsoleRequest; readonly sessionId: string; readonly live: LiveSession };
@@ -110,6 +133,8 @@ export async function checkConsoleRequest(
     return { done: messagePage(403, queryLocale, text.crossSite) };
   }
   const sessionId = sessionIdOf(event);
+  const reload = sessionId ? undefined : sameSiteReload(event, queryLocale);
+  if (reload) return { done: reload };
   const live = sessionId ? await sessions.resume(sessionId) : undefined;
   if (!sessionId || !live) {
     const cookies = sessionId ? [clearedSessionCookie(COOKIE_POLICY)] : [];

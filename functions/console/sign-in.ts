@@ -14,7 +14,15 @@ import { consolePage } from './layout.ts';
 import { messagePage, seeOther } from './messages.ts';
 import { DEFAULT_RETURN_PATH, safeReturnPath } from './return-path.ts';
 import { PUBLIC_BASE_URL, table } from './services.ts';
-import { COOKIE_POLICY, checkConsoleRequest, consoleLocale, sessionIdOf, sessions, withLang } from './session.ts';
+import {
+  COOKIE_POLICY,
+  checkConsoleRequest,
+  consoleLocale,
+  sameSiteReload,
+  sessionIdOf,
+  sessions,
+  withLang,
+} from './session.ts';
 import { clientAddress, clientHash, SIGN_IN_FAILURES_PER_MINUTE, throttleWindow } from './sign-in-throttle.ts';
 
 // Keys are read straight from the table at sign-in (no cache): a key revoked a second ago is refused.
@@ -67,6 +75,8 @@ export const signInPage: PageHandler = async (event) => {
   const locale = consoleLocale(event);
   const next = safeReturnPath(event.queryStringParameters?.next);
   const id = sessionIdOf(event);
+  const reload = sameSiteReload(event, locale);
+  if (reload) return reload;
   if (id && (await sessions.resume(id))) return seeOther(withLang(next ?? DEFAULT_RETURN_PATH, locale));
   const notice = event.queryStringParameters?.signedOut === '1' ? AUTH_TEXT[locale].signIn.signedOut : undefined;
   const page = signInForm(200, { locale, next, ...(notice ? { notice } : {}) });

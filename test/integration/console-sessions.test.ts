@@ -15,6 +15,7 @@ import {
 } from '../support/console.ts';
 import { admin, newPartner, startLocalApi, table } from '../support/local-api.ts';
 import { offerFixture } from '../support/offer.ts';
+import { browserRequest } from '../support/offer-page-forms.ts';
 
 let api: Awaited<ReturnType<typeof startLocalApi>>;
 beforeAll(async () => {
@@ -199,6 +200,47 @@ describe('the return path', () => {
 
     expect(response.status).toBe(303);
     expect(response.headers.get('location')).toBe('/console/offers?lang=en');
+  });
+});
+
+describe('a link to the console followed from another site', () => {
+  // Sent with node:http: fetch sets the Sec-Fetch headers itself.
+  const crossSite = { 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'navigate', 'sec-fetch-dest': 'document' };
+
+  it('without the Strict cookie, loads the same address again from this site (where the browser sends it)', async () => {
+    const response = await browserRequest(`${api.baseUrl}/console/offers?status=active&lang=pt-BR`, {
+      headers: crossSite,
+    });
+
+    expect(response.status).toBe(200);
+    expect(response.headers.get('cache-control')).toBe('no-store');
+    const body = await response.text();
+    expect(body).toContain('<meta http-equiv="refresh" content="0; url=/console/offers?status=active&amp;lang=pt-BR">');
+    expect(body).toContain('<a href="/console/offers?status=active&amp;lang=pt-BR">Continuar para o console</a>');
+  });
+
+  it('does the same for the sign-in page, so a signed-in partner is not asked to sign in again', async () => {
+    const response = await browserRequest(`${api.baseUrl}/console`, { headers: crossSite });
+
+    expect(response.status).toBe(200);
+    expect(await response.text()).toContain('<meta http-equiv="refresh" content="0; url=/console">');
+  });
+
+  it('with the cookie (a browser that sends it), or from this site, answers as usual', async () => {
+    const { key } = await newPartner();
+    const browser = await signInToConsole(api.baseUrl, key);
+
+    const withCookie = await browserRequest(`${api.baseUrl}/console`, {
+      headers: { ...crossSite, cookie: browser.cookie },
+    });
+    const sameSite = await browserRequest(`${api.baseUrl}/console/offers`, {
+      headers: { ...crossSite, 'sec-fetch-site': 'same-origin' },
+    });
+
+    expect(withCookie.status).toBe(303);
+    expect(withCookie.headers.get('location')).toBe('/console/offers?lang=en');
+    expect(sameSite.status).toBe(303);
+    expect(sameSite.headers.get('location')).toBe('/console?lang=en&next=%2Fconsole%2Foffers');
   });
 });
 
