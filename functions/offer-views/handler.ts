@@ -3,7 +3,8 @@ import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { countViews, type ViewRecord, viewRecordFromItem } from '../../shared/db/offer-views.ts';
 import type { Table } from '../../shared/db/port.ts';
 import { sdkTableFromEnv } from '../../shared/db/sdk-table.ts';
-import { logger } from '../../shared/observability/logger.ts';
+import { logger, withLambdaContext } from '../../shared/observability/logger.ts';
+import { BUSINESS_METRICS, BusinessMetrics } from '../../shared/observability/metrics.ts';
 
 type Image = Parameters<typeof unmarshall>[0];
 
@@ -15,7 +16,11 @@ type Image = Parameters<typeof unmarshall>[0];
  * and the ones already counted are skipped. Records of an offer without a counter are dropped
  * (they expire with their TTL).
  */
-export function createHandler(table: () => Table, now: () => Date = () => new Date()) {
+export function createHandler(
+  table: () => Table,
+  now: () => Date = () => new Date(),
+  metrics: BusinessMetrics = new BusinessMetrics(),
+) {
   return async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
     const entries: { sequenceNumber: string | undefined; view: ViewRecord }[] = [];
     for (const record of event.Records) {
@@ -42,12 +47,20 @@ export function createHandler(table: () => Table, now: () => Date = () => new Da
       unknownOffer: outcome.unknownOffer,
       failed: outcome.failed.length,
     });
+    // Exactly the views this batch added to counters: a record counted before is not counted again.
+    metrics.count(BUSINESS_METRICS.offerViews, outcome.counted);
+    metrics.publish();
     return { batchItemFailures };
   };
 }
 
-let table: Table | undefined;
-export const handler = createHandler(() => {
-  table ??= sdkTableFromEnv();
-  return table;
-});
+// The table at module load, as every function has it (unit tests import createHandler without one).
+const table = process.env.TABLE_NAME ? sdkTableFromEnv() : undefined;
+// A batch's log lines carry its first record's event id.
+export const handler = withLambdaContext(
+  createHandler(() => {
+    if (!table) throw new Error('TABLE_NAME is not set');
+    return table;
+  }),
+  (event) => event.Records[0]?.eventID,
+);

@@ -8,6 +8,7 @@ import type { LocalDirectory } from '../../infra/local/directory.ts';
 import { createLocalGateway } from '../../infra/local/gateway.ts';
 import { LocalOfferTimers } from '../../infra/local/offer-timers.ts';
 import { LocalDeliveryQueue } from '../../infra/local/webhook-queue.ts';
+import { pendingViewRecords, viewRecordToItem } from '../../shared/db/offer-views.ts';
 import { offerToItem } from '../../shared/db/offers.ts';
 import { createDocumentClient } from '../../shared/db/sdk-table.ts';
 import { FUNCTIONS, type FunctionName, type FunctionSpec } from '../../shared/routes.ts';
@@ -121,6 +122,20 @@ describe('each function within its own table grants', () => {
     expect(accepted.status).toBe(303);
     const declined = await customer.post(offer, 'decline', { submission: await customer.openForm(offer) });
     expect(declined.status).toBe(200);
+    // The two page views wrote view records; the views function counts them from the stream (a
+    // transaction of the counter's update and the records' marks).
+    const viewRecords = await pendingViewRecords(table, offer.summaryId);
+    const countViews = handlers.get('offerViews') as unknown as (
+      event: DynamoDBStreamEvent,
+    ) => Promise<DynamoDBBatchResponse>;
+    const viewEvent = viewRecords.map((record, n) => ({
+      eventName: 'INSERT' as const,
+      dynamodb: { NewImage: marshall(viewRecordToItem(record)), SequenceNumber: String(n + 1) },
+    }));
+    expect(await countViews({ Records: viewEvent as DynamoDBStreamEvent['Records'] })).toEqual({
+      batchItemFailures: [],
+    });
+    expect(await pendingViewRecords(table, offer.summaryId)).toEqual([]);
 
     expect((await call('POST', `/v1/offers/${offer.summaryId}/deactivate`)).status).toBe(200);
     // A revise reads the old offer, then writes the new one, the moved reference claim, the
