@@ -1,6 +1,13 @@
 import { jest } from '@jest/globals';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { activeOfficeId, DESKTOP_USER_AGENT, LOCAL_BASE_URL, launchChromium, partnerApi } from '../support/browser.ts';
+import {
+  activeOfficeId,
+  countedCounters,
+  DESKTOP_USER_AGENT,
+  LOCAL_BASE_URL,
+  launchChromium,
+  partnerApi,
+} from '../support/browser.ts';
 
 // Page loads, a meta refresh of a few seconds and a redirect: more than jest's default 5 s.
 jest.setTimeout(60_000);
@@ -31,7 +38,7 @@ async function createOffer(extra: Record<string, unknown> = {}): Promise<{ summa
   });
 }
 
-const counters = async (summaryId: string) => (await partnerApi(`/v1/offers/${summaryId}`)).counters;
+const counters = countedCounters;
 
 let browser: Browser;
 beforeAll(async () => {

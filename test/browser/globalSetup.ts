@@ -31,6 +31,10 @@ export default async function globalSetup(): Promise<void> {
       DEMO_API_KEY: apiKey,
       POWERTOOLS_LOG_LEVEL: 'WARN',
       CHECKOUT_URL_TEMPLATE: checkout.template,
+      // As in the integration tests: pages change and are looked at again at once (no offer cache),
+      // and a busy machine's DynamoDB Local may take longer than a view waits for its record on AWS.
+      OFFER_VIEW_CACHE_SECONDS: '0',
+      OFFER_VIEW_WAIT_MS: '5000',
     },
     stdio: ['ignore', 'pipe', 'inherit'],
     detached: false,

@@ -1,6 +1,13 @@
 import { jest } from '@jest/globals';
 import type { Browser, BrowserContext } from 'playwright-core';
-import { activeOfficeId, DESKTOP_USER_AGENT, LOCAL_BASE_URL, launchChromium, partnerApi } from '../support/browser.ts';
+import {
+  activeOfficeId,
+  countedCounters,
+  DESKTOP_USER_AGENT,
+  LOCAL_BASE_URL,
+  launchChromium,
+  partnerApi,
+} from '../support/browser.ts';
 
 /** A fresh offer of the seeded demo partner (its logo is the one the local runtime serves). */
 async function createOffer(): Promise<{ summaryId: string }> {
@@ -16,8 +23,7 @@ async function createOffer(): Promise<{ summaryId: string }> {
   });
 }
 
-const views = async (summaryId: string): Promise<number> =>
-  (await partnerApi(`/v1/offers/${summaryId}`)).counters.views;
+const views = async (summaryId: string): Promise<number> => (await countedCounters(summaryId)).views;
 
 // A real browser against npm start on a shared 2-core machine: seconds per test, not milliseconds.
 jest.setTimeout(30_000);

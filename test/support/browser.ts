@@ -1,4 +1,6 @@
 import { type Browser, chromium } from 'playwright-core';
+import { countViews, pendingViewRecords } from '../../shared/db/offer-views.ts';
+import { sdkTable } from '../../shared/db/sdk-table.ts';
 
 /**
  * What every browser test shares: the `npm start` it runs against (started by test/browser/globalSetup.ts),
@@ -22,6 +24,23 @@ export async function partnerApi(path: string, init: { method?: string; body?: u
   const body: any = await response.json();
   if (!response.ok) throw new Error(`${path}: ${response.status} ${JSON.stringify(body)}`);
   return body;
+}
+
+/**
+ * The offer's counters from the partner API once every view recorded so far is counted: its
+ * pending view records are first added to its counter by the views function's own code (npm
+ * start's stream poller does the same within a second or two; a record is counted once either way).
+ */
+export async function countedCounters(
+  summaryId: string,
+): Promise<{ views: number; acceptances: number; declines: number }> {
+  const table = sdkTable(process.env.LOCAL_TABLE_NAME ?? '', process.env.LOCAL_DDB_ENDPOINT);
+  try {
+    await countViews(table, await pendingViewRecords(table, summaryId), new Date());
+  } finally {
+    table.client.destroy();
+  }
+  return (await partnerApi(`/v1/offers/${summaryId}`)).counters;
 }
 
 /** The id of an active office of the partner behind `key` (the seeded demo partner by default). */
