@@ -32,6 +32,12 @@ const attempts = new DynamoSignInAttemptStore(table);
 /** A body that is not a readable form: the form again, as a wrong key would get it (nothing counted). */
 const UNREADABLE_STATUS = 400;
 
+/** The sign-in page offers the other language, named in that language. */
+const OTHER_LANGUAGE: Record<Locale, { locale: Locale; name: string }> = {
+  en: { locale: 'pt-BR', name: 'Português (Brasil)' },
+  'pt-BR': { locale: 'en', name: 'English' },
+};
+
 interface SignInForm {
   readonly locale: Locale;
   readonly next: string | undefined;
@@ -50,7 +56,10 @@ function signInForm(statusCode: number, form: SignInForm): ApiResult {
     : '';
   const notice = form.notice ? html`<p class="notice" role="status">${form.notice}</p>` : '';
   const describedBy = form.error ? 'apiKey-hint apiKey-error' : 'apiKey-hint';
+  const other = OTHER_LANGUAGE[form.locale];
+  const switchTo = `/console?lang=${other.locale}${form.next ? `&next=${encodeURIComponent(form.next)}` : ''}`;
   const main = html`${summary}${notice}<h1>${text.title}</h1>
+<p><a href="${switchTo}" hreflang="${other.locale}" lang="${other.locale}">${other.name}</a></p>
 <p>${text.intro}</p>
 <form method="post" action="/console/sign-in" novalidate>
 <input type="hidden" name="lang" value="${form.locale}">

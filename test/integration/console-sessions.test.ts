@@ -183,7 +183,12 @@ describe('the return path', () => {
     expect(redirected.status).toBe(303);
     expect(new URL(location, api.baseUrl).pathname).toBe('/console');
     expect(next).toBe(wanted);
-    expect(await signIn.text()).toContain(`name="next" value="${wanted.replace('&', '&amp;')}"`);
+    const page = await signIn.text();
+    expect(page).toContain(`name="next" value="${wanted.replace('&', '&amp;')}"`);
+    // The other language keeps the way back.
+    expect(page).toContain(
+      `<a href="/console?lang=en&amp;next=${encodeURIComponent(wanted).replaceAll('&', '&amp;')}" hreflang="en" lang="en">English</a>`,
+    );
     expect(signedIn.headers.get('location')).toBe('/console/offers?status=active&lang=pt-BR');
   });
 
