@@ -5,7 +5,7 @@ import { liteTableFromEnv } from '../../shared/db/dynamodb-lite.ts';
 import { errorForLog, isServiceUnavailable } from '../../shared/db/errors.ts';
 import { CachingKeyLookup, type Identification, identifyPartner } from '../../shared/domain/api-key.ts';
 import type { PartnerAuthorizerContext } from '../../shared/http/types.ts';
-import { logger } from '../../shared/observability/logger.ts';
+import { logger, withLambdaContext } from '../../shared/observability/logger.ts';
 
 const cacheSeconds = Number(optionalEnv('API_KEY_CACHE_SECONDS') ?? 0);
 if (!Number.isInteger(cacheSeconds) || cacheSeconds < 0 || cacheSeconds > 3600) {
@@ -25,11 +25,9 @@ const keys = new CachingKeyLookup(new DynamoApiKeyStore(liteTableFromEnv()), cac
  * Retry-After; the lookup's own budget (dynamodb-lite.ts, 3 s) stays well inside this function's
  * timeout.
  */
-export async function handler(
+async function authorize(
   event: APIGatewayRequestAuthorizerEventV2,
 ): Promise<APIGatewaySimpleAuthorizerWithContextResult<PartnerAuthorizerContext>> {
-  // The same request id as the route's own log lines, so a denial can be traced to its request.
-  logger.appendKeys({ requestId: event.requestContext.requestId });
   let identification: Identification;
   try {
     identification = await identifyPartner(event.headers?.authorization, keys);
@@ -43,3 +41,7 @@ export async function handler(
     logger.info('api key denied', { reason: identification.denied, routeKey: event.routeKey });
   return { isAuthorized: true, context: identification };
 }
+
+// The same correlation id as the route's own log lines (the API Gateway request id), so a denial
+// can be traced to its request.
+export const handler = withLambdaContext(authorize, (event) => event.requestContext.requestId);

@@ -7,7 +7,8 @@ import { sdkTableFromEnv } from '../../shared/db/sdk-table.ts';
 import { WebhookDeliveryStore } from '../../shared/db/webhook-deliveries.ts';
 import { DynamoWebhookEndpointStore } from '../../shared/db/webhook-endpoints.ts';
 import type { OfferEvent } from '../../shared/domain/acceptance.ts';
-import { logger } from '../../shared/observability/logger.ts';
+import { logger, withLambdaContext } from '../../shared/observability/logger.ts';
+import { BUSINESS_METRICS, type BusinessMetricName, BusinessMetrics } from '../../shared/observability/metrics.ts';
 import { deliveryQueueFromEnv, QueueingDispatcher } from '../../shared/webhooks/delivery-queue.ts';
 import { WebhookFanOut } from '../../shared/webhooks/fan-out.ts';
 import { type OfferTimers, offerTimersFor, offerTimersFromEnv } from '../../shared/webhooks/offer-timers.ts';
@@ -56,8 +57,9 @@ export function createHandler(
   webhooks?: () => WebhookFanOut | undefined,
   partnerOfOffer: (summaryId: string) => Promise<string | undefined> = partnerOfOfferFromEnv,
   timers: () => OfferTimers | undefined = offerTimersFromEnv,
+  metrics: BusinessMetrics = new BusinessMetrics(),
 ) {
-  return async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
+  const handle = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
     const changeFailures = await fanOutOfferChanges(event.Records, webhooks?.(), partnerOfOffer, timers());
     const pending = event.Records.flatMap((record) => {
       const offerEvent = offerEventOf(record);
@@ -95,6 +97,37 @@ export function createHandler(
     if (batchItemFailures.length > 0) logger.warn('offer events not published', { failed: batchItemFailures.length });
     return { batchItemFailures: [...changeFailures, ...batchItemFailures] };
   };
+  return async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
+    const result = await handle(event);
+    countSettled(event.Records, result.batchItemFailures, metrics);
+    return result;
+  };
+}
+
+const METRIC_OF_ENTITY: Readonly<Record<string, BusinessMetricName>> = {
+  offer: BUSINESS_METRICS.offersCreated,
+  acceptance: BUSINESS_METRICS.acceptances,
+  decline: BUSINESS_METRICS.declines,
+};
+
+/**
+ * Counts new offers, acceptances and declines once each: only the records before the batch's first
+ * failure, since Lambda hands that record and every later one over again (a batch that throws
+ * counts nothing). A record's item is new exactly once, so a count never repeats.
+ */
+function countSettled(
+  records: readonly DynamoDBRecord[],
+  failures: DynamoDBBatchResponse['batchItemFailures'],
+  metrics: BusinessMetrics,
+): void {
+  const failed = new Set(failures.map((failure) => failure.itemIdentifier));
+  for (const record of records) {
+    if (failed.has(record.dynamodb?.SequenceNumber ?? '')) break;
+    const entity = record.dynamodb?.NewImage?.entity?.S;
+    const name = record.eventName === 'INSERT' && entity !== undefined ? METRIC_OF_ENTITY[entity] : undefined;
+    if (name) metrics.count(name);
+  }
+  metrics.publish();
 }
 
 /**
@@ -190,4 +223,8 @@ function fanOutFromEnv(): WebhookFanOut | undefined {
   return fanOut;
 }
 
-export const handler = createHandler(publisherFromEnv(), fanOutFromEnv);
+// A batch's log lines carry its first record's event id (records that fail are logged with theirs).
+export const handler = withLambdaContext(
+  createHandler(publisherFromEnv(), fanOutFromEnv),
+  (event) => event.Records[0]?.eventID,
+);

@@ -14,7 +14,7 @@ import {
   type PartnerSyncOutcome,
   type PartnerSyncRequest,
 } from '../../shared/lambda/office-sync-request.ts';
-import { logger } from '../../shared/observability/logger.ts';
+import { logger, withLambdaContext } from '../../shared/observability/logger.ts';
 import { officeView, sortOffices } from '../../shared/render/office-view.ts';
 import { credentialFromEnv } from './directory/credential.ts';
 import { DirectoryError } from './directory/directory.ts';
@@ -70,6 +70,8 @@ export async function scheduledRun(context: Pick<Context, 'getRemainingTimeInMil
     metrics?.addMetric(OFFICE_SYNC_METRICS.succeeded, MetricUnit.Count, 1);
     metrics?.addMetric(OFFICE_SYNC_METRICS.written, MetricUnit.Count, result.written);
     metrics?.addMetric(OFFICE_SYNC_METRICS.invalid, MetricUnit.Count, result.invalid);
+    if (result.lagSeconds !== undefined)
+      metrics?.addMetric(OFFICE_SYNC_METRICS.lag, MetricUnit.Seconds, result.lagSeconds);
     const { invalidRecords: _invalid, ...summary } = result;
     return summary;
   } catch (error) {
@@ -157,8 +159,13 @@ function isApiEvent(event: unknown): event is ApiEvent {
   return typeof event === 'object' && event !== null && 'routeKey' in event && 'requestContext' in event;
 }
 
-export async function handler(event: unknown, context: Context): Promise<unknown> {
+async function invoked(event: unknown, context: Context): Promise<unknown> {
   if (isApiEvent(event)) return api(event, context);
   if (isPartnerSyncRequest(event)) return partnerSync(event);
   return scheduledRun(context);
 }
+
+/** An HTTP request is correlated by its API Gateway request id, anything else by Lambda's request id. */
+export const handler = withLambdaContext(invoked, (event, context) =>
+  isApiEvent(event) ? event.requestContext.requestId : context.awsRequestId,
+);

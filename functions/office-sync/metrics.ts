@@ -10,4 +10,6 @@ export const OFFICE_SYNC_METRICS = {
   failed: 'OfficeSyncFailed',
   written: 'OfficesWritten',
   invalid: 'OfficeRecordsInvalid',
+  /** Seconds an upstream change could have waited to be stored (SyncRunResult.lagSeconds), per successful run. */
+  lag: 'OfficeSyncLagSeconds',
 } as const;

@@ -29,6 +29,11 @@ export interface OfficeSyncDeps {
 
 export interface SyncRunResult extends OfficeSyncStats {
   readonly cursor?: string;
+  /**
+   * Sync lag: seconds from the previous successful run's end to this run's end, the longest an
+   * upstream change waited to be stored (absent on the first successful run).
+   */
+  readonly lagSeconds?: number;
   readonly invalidRecords: readonly InvalidDirectoryRecord[];
 }
 
@@ -83,14 +88,17 @@ export async function runScheduledSync(
     const result = stats.snapshot();
     // listAllPages yields at least one page, so a cursor is always set here.
     const next = cursor ?? state?.cursor ?? '';
+    const finishedAt = now();
     await deps.store.recordRunSucceeded(
       next,
       result,
       stats.invalidRecords.slice(0, INVALID_SAMPLE),
-      now().toISOString(),
+      finishedAt.toISOString(),
     );
+    const previous = state?.lastSuccessAt ? Date.parse(state.lastSuccessAt) : Number.NaN;
+    const lag = Number.isNaN(previous) ? {} : { lagSeconds: Math.max(0, (finishedAt.getTime() - previous) / 1000) };
     log.info('office sync run succeeded', { ...result, fromCursor: state?.cursor, toCursor: next });
-    return { ...result, cursor: next, invalidRecords: stats.invalidRecords };
+    return { ...result, cursor: next, ...lag, invalidRecords: stats.invalidRecords };
   } catch (error) {
     // Stored with the run and logged: name and a redacted, trimmed message only.
     const message = errorSummary(error);

@@ -4,7 +4,8 @@ import { sdkTableFromEnv } from '../../shared/db/sdk-table.ts';
 import { WebhookDeliveryStore } from '../../shared/db/webhook-deliveries.ts';
 import { DynamoWebhookEndpointStore } from '../../shared/db/webhook-endpoints.ts';
 import { loopbackHttpAllowed } from '../../shared/net/public-address.ts';
-import { logger } from '../../shared/observability/logger.ts';
+import { logger, withLambdaContext } from '../../shared/observability/logger.ts';
+import { BUSINESS_METRICS, BusinessMetrics } from '../../shared/observability/metrics.ts';
 import { type DeliveryMessage, deliveryQueueFromEnv } from '../../shared/webhooks/delivery-queue.ts';
 import { type DeliveryDeps, deliverMessage } from './deliver.ts';
 import { EndpointHealth } from './endpoint-health.ts';
@@ -14,17 +15,26 @@ import { EndpointHealth } from './endpoint-health.ts';
  * (the table or the queue failed) is reported as a batch item failure and comes back after the
  * queue's visibility timeout; its attempt was not recorded, so nothing is counted twice.
  */
-export function createHandler(deps: () => DeliveryDeps) {
+export function createHandler(deps: () => DeliveryDeps, metrics: BusinessMetrics = new BusinessMetrics()) {
   return async (event: SQSEvent): Promise<SQSBatchResponse> => {
     const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];
     for (const record of event.Records) {
       try {
-        await deliverMessage(JSON.parse(record.body) as DeliveryMessage, deps());
+        const message = JSON.parse(record.body) as DeliveryMessage;
+        // Each message's lines carry its delivery id: the id partners see in the delivery log.
+        logger.setCorrelationId(message.deliveryId ?? record.messageId);
+        const outcome = await deliverMessage(message, deps());
+        // A failed attempt is counted when it is recorded (retry scheduled or dead-lettered).
+        if (outcome === 'retry-scheduled' || outcome === 'dead-lettered') {
+          metrics.count(BUSINESS_METRICS.webhookDeliveryFailures);
+        }
+        if (outcome === 'dead-lettered') metrics.count(BUSINESS_METRICS.webhookDeliveriesDeadLettered);
       } catch (error) {
         logger.error('webhook delivery failed', { error: errorForLog(error) });
         batchItemFailures.push({ itemIdentifier: record.messageId });
       }
     }
+    metrics.publish();
     return { batchItemFailures };
   };
 }
@@ -33,7 +43,7 @@ export function createHandler(deps: () => DeliveryDeps) {
 // runtime sets its in-process queue after loading handlers).
 const table = process.env.TABLE_NAME ? sdkTableFromEnv() : undefined;
 let defaults: DeliveryDeps | undefined;
-export const handler = createHandler(() => {
+const deliverBatch = createHandler(() => {
   if (!defaults) {
     if (!table) throw new Error('TABLE_NAME is required');
     const queue = deliveryQueueFromEnv();
@@ -49,3 +59,6 @@ export const handler = createHandler(() => {
   }
   return defaults;
 });
+
+// The SQS message id until a message's delivery id is read.
+export const handler = withLambdaContext(deliverBatch, (event) => event.Records[0]?.messageId);
