@@ -9,6 +9,7 @@ import {
   type OfferStatus,
   type OfferStore,
   type OfferWriteOutcome,
+  offerStatus,
 } from '../domain/offer.ts';
 import {
   getIdempotencyRecord,
@@ -263,6 +264,17 @@ function positionOf(gsi1sk: string): OfferPosition | undefined {
   return match?.[1] && match[2] ? { createdAt: match[1], summaryId: match[2] } : undefined;
 }
 
+/**
+ * A list page: with more matches than the page holds, the cursor is its last offer; stopped on the
+ * round cap with fewer, it resumes right after the last index entry read (`lastSortKey`).
+ */
+function pageOf(offers: Offer[], more: boolean, lastSortKey: unknown): OfferPage {
+  const last = offers.at(-1);
+  if (more && last) return { offers, next: { createdAt: last.createdAt, summaryId: last.summaryId } };
+  const next = typeof lastSortKey === 'string' ? positionOf(lastSortKey) : undefined;
+  return { offers, ...(next ? { next } : {}) };
+}
+
 function startKey(partnerId: string, after: OfferPosition, open: boolean): Item {
   const table = { PK: offerKeys.pk(after.summaryId), SK: offerKeys.sk() };
   return open
@@ -460,24 +472,21 @@ export class DynamoOfferStore implements OfferStore {
   }
 
   /**
-   * Newest first from GSI1 (`status=active`: from GSI2, which holds open offers only), then the
-   * page's counters in one BatchGetItem (eventually consistent, like the index). A status-filtered
-   * page reads at most MAX_FILTERED_ROUNDS query pages and may come back short or empty with a
-   * cursor (see OfferPage).
+   * Newest first from GSI1, then the page's counters in one BatchGetItem (eventually consistent,
+   * like the index). A status-filtered page reads at most MAX_FILTERED_ROUNDS query pages and may
+   * come back short or empty with a cursor (see OfferPage). `status=active` reads GSI2 instead,
+   * which holds open offers only (listOpen).
    */
   async listForPartner(
     partnerId: string,
     options: { limit: number; after?: OfferPosition; status?: OfferStatus; now: Date },
   ): Promise<OfferPage> {
     const { limit, after, status, now } = options;
+    if (status === 'active') return this.listOpen(partnerId, { limit, now, ...(after ? { after } : {}) });
     // One more than asked tells whether another page exists without an empty last page.
     const want = limit + 1;
     const collected: Item[] = [];
-    const open = status === 'active';
-    const index = open
-      ? { name: GSI2.indexName, pk: GSI2.partitionKey, sk: GSI2.sortKey, pkValue: offerKeys.gsi2pk(partnerId) }
-      : { name: GSI1.indexName, pk: GSI1.partitionKey, sk: GSI1.sortKey, pkValue: offerKeys.gsi1pk(partnerId) };
-    let start: Item | undefined = after ? startKey(partnerId, after, open) : undefined;
+    let start: Item | undefined = after ? startKey(partnerId, after, false) : undefined;
     let rounds = 0;
     do {
       const filter: Partial<QueryInput> = status
@@ -487,14 +496,14 @@ export class DynamoOfferStore implements OfferStore {
           }
         : {};
       const page = await this.table.query({
-        IndexName: index.name,
-        KeyConditionExpression: `${index.pk} = :pk AND begins_with(${index.sk}, :prefix)`,
+        IndexName: GSI1.indexName,
+        KeyConditionExpression: 'GSI1PK = :pk AND begins_with(GSI1SK, :prefix)',
         ScanIndexForward: false,
         Limit: status ? FILTERED_PAGE_SIZE : want - collected.length,
         ...(start ? { ExclusiveStartKey: start } : {}),
         ...filter,
         ExpressionAttributeValues: {
-          ':pk': index.pkValue,
+          ':pk': offerKeys.gsi1pk(partnerId),
           ':prefix': offerKeys.gsi1skPrefix,
           ...filter.ExpressionAttributeValues,
         },
@@ -504,30 +513,69 @@ export class DynamoOfferStore implements OfferStore {
       rounds++;
     } while (collected.length < want && start && rounds < MAX_FILTERED_ROUNDS);
 
-    const pageItems = collected.slice(0, limit);
-    const offers = await this.withViews(pageItems);
-    if (collected.length > limit) {
-      const last = offers[offers.length - 1] as Offer;
-      return { offers, next: { createdAt: last.createdAt, summaryId: last.summaryId } };
-    }
-    // Stopped on the round cap with fewer than `limit` matches: resume after the last entry read.
-    const position = start?.[index.sk];
-    const next = typeof position === 'string' ? positionOf(position) : undefined;
-    return { offers, ...(next ? { next } : {}) };
+    const offers = await this.withViews(collected.slice(0, limit));
+    return pageOf(offers, collected.length > limit, start?.GSI1SK);
   }
 
-  /** Offer items with their views and answer counters, read in one BatchGetItem (none for an empty page). */
-  private async withViews(items: Item[]): Promise<Offer[]> {
+  /**
+   * A partner's open offers from GSI2, newest first. The index holds their keys and expiry only
+   * (a small entry per open offer: a create writes 1 unit to it, not the size of the offer), so the
+   * page's offers and counters come from one BatchGetItem of the table. Expired offers whose timer
+   * has not yet taken them out of the index are left out by the query's filter; an offer closed a
+   * moment ago that the index still shows (it is eventually consistent) is left out once read.
+   */
+  private async listOpen(
+    partnerId: string,
+    options: { limit: number; after?: OfferPosition; now: Date },
+  ): Promise<OfferPage> {
+    const { limit, after, now } = options;
+    const want = limit + 1;
+    const collected: Offer[] = [];
+    let start: Item | undefined = after ? startKey(partnerId, after, true) : undefined;
+    let rounds = 0;
+    do {
+      const page = await this.table.query({
+        IndexName: GSI2.indexName,
+        KeyConditionExpression: 'GSI2PK = :pk AND begins_with(GSI2SK, :prefix)',
+        FilterExpression: NOT_EXPIRED,
+        ScanIndexForward: false,
+        Limit: want - collected.length,
+        ...(start ? { ExclusiveStartKey: start } : {}),
+        ExpressionAttributeValues: {
+          ':pk': offerKeys.gsi2pk(partnerId),
+          ':prefix': offerKeys.gsi1skPrefix,
+          ':now': now.toISOString(),
+        },
+      });
+      const offers = await this.withViews(page.Items, true);
+      collected.push(...offers.filter((offer) => offerStatus(offer, now) === 'active'));
+      start = page.LastEvaluatedKey;
+      rounds++;
+    } while (collected.length < want && start && rounds < MAX_FILTERED_ROUNDS);
+
+    return pageOf(collected.slice(0, limit), collected.length > limit, start?.GSI2SK);
+  }
+
+  /**
+   * Offer items with their views and answer counters, read in one BatchGetItem (none for an empty
+   * page), in the order given. With `readOffers`, `items` are index keys only and the offer items
+   * are read too; an offer gone meanwhile is left out.
+   */
+  private async withViews(items: Item[], readOffers = false): Promise<Offer[]> {
     if (items.length === 0) return [];
-    const counters = await this.table.batchGet({
+    const read = await this.table.batchGet({
       Keys: items.flatMap((item) => [
+        ...(readOffers ? [{ PK: String(item.PK), SK: offerKeys.sk() }] : []),
         { PK: String(item.PK), SK: offerViewsKeys.sk() },
         { PK: String(item.PK), SK: offerCountersKeys.sk() },
       ]),
     });
-    return items.map(
-      (item) => offerFromPartition([item, ...counters.filter((counter) => counter.PK === item.PK)]) as Offer,
-    );
+    const byPk = Map.groupBy(read, (found) => String(found.PK));
+    return items.flatMap((item) => {
+      const partition = byPk.get(String(item.PK)) ?? [];
+      const offer = offerFromPartition(readOffers ? partition : [item, ...partition]);
+      return offer ? [offer] : [];
+    });
   }
 
   async deactivate(partnerId: string, summaryId: string, at: string, message?: string): Promise<Offer | undefined> {

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 
@@ -15,11 +15,25 @@ interface Section {
 const SECTIONS: ReadonlyArray<() => Promise<Section>> = [
   () => import('./bundles.ts'),
   () => import('./create-offer.ts'),
+  () => import('./capacity.ts'),
   () => import('./offer-page.ts'),
   () => import('./office-sync.ts'),
 ];
 
 const RESULTS = fileURLToPath(new URL('./RESULTS.md', import.meta.url));
+/**
+ * RESULTS.md ends with sections written by hand (measurements no section module makes): everything
+ * from this line on is kept as it is when the bench rewrites the file.
+ */
+const HAND_WRITTEN_MARKER = '<!-- Written by hand below: npm run bench keeps everything from here on. -->';
+
+/** The hand-written tail of the current RESULTS.md, marker included ('' when there is none). */
+function handWrittenTail(): string {
+  if (!existsSync(RESULTS)) return '';
+  const current = readFileSync(RESULTS, 'utf8');
+  const at = current.indexOf(HAND_WRITTEN_MARKER);
+  return at === -1 ? '' : current.slice(at).trimEnd();
+}
 
 async function main(): Promise<void> {
   const parts = [
@@ -34,6 +48,8 @@ async function main(): Promise<void> {
     console.log(`${markdown}\n`);
     parts.push('', markdown.trimEnd());
   }
+  const tail = handWrittenTail();
+  if (tail) parts.push('', tail);
   writeFileSync(RESULTS, `${parts.join('\n')}\n`);
   console.log(`Written to ${RESULTS}`);
 }
