@@ -1,14 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { errorForLog, isServiceUnavailable } from '../../shared/db/errors.ts';
 import { DomainError } from '../../shared/domain/errors.ts';
-import type { OfferCreateService } from '../../shared/domain/offer-create.ts';
+import type { CreateOfferResult, OfferCreateService } from '../../shared/domain/offer-create.ts';
 import { type Office, partnerLastSyncedAt, type SyncFreshness } from '../../shared/domain/office.ts';
 import { mayCreateOffers, type Partner } from '../../shared/domain/partner.ts';
 import { mapError, SERVICE_UNAVAILABLE_RETRY_AFTER_SECONDS } from '../../shared/http/problem.ts';
 import type { ApiResult } from '../../shared/http/types.ts';
+import type { Locale } from '../../shared/i18n/locale.ts';
 import { type PartnerSyncOutcome, requestPartnerSync } from '../../shared/lambda/office-sync-request.ts';
-import { summaryIdOfAnswer } from '../../shared/render/created-offer-answer.ts';
 import { logger } from '../../shared/observability/logger.ts';
+import { summaryIdOfAnswer } from '../../shared/render/created-offer-answer.ts';
 import { html } from '../../shared/render/html.ts';
 import { createOfferHeaders } from '../../shared/schemas/offers.ts';
 import { consolePage } from './layout.ts';
@@ -57,6 +58,20 @@ export const CONSOLE_SYNC_BUDGET_MS = 7_000;
 export function postedKey(values: FormValues): string | undefined {
   const key = values.idempotencyKey;
   return key && createOfferHeaders.safeParse({ 'idempotency-key': key }).success ? key : undefined;
+}
+
+/**
+ * 303 to page 2 (Send) of the offer a create or revise made, or of the one a replayed form's first
+ * answer names (a double submit lands on the same offer).
+ */
+export function toSendPage(result: CreateOfferResult, locale: Locale): ApiResult {
+  const summaryId = result.kind === 'created' ? result.offer.summaryId : summaryIdOfAnswer(result.answer);
+  if (summaryId === undefined) throw new Error('a replayed answer names no offer');
+  return {
+    statusCode: 303,
+    headers: { location: localized(`/console/offers/${summaryId}/send`, locale), 'cache-control': 'no-store' },
+    body: '',
+  };
 }
 
 export function createOfferPages(deps: CreateOfferDeps): {
@@ -147,14 +162,7 @@ export function createOfferPages(deps: CreateOfferDeps): {
     const parsed = parseOfferForm(values, locale);
     if (!parsed.ok) return formPage(request, 400, { values, errors: parsed.errors, ...keep });
     try {
-      const result = await deps.creator.create(request.session.partnerId, parsed.body, key);
-      const summaryId = result.kind === 'created' ? result.offer.summaryId : summaryIdOfAnswer(result.answer);
-      if (summaryId === undefined) throw new Error('a replayed create answer names no offer');
-      return {
-        statusCode: 303,
-        headers: { location: localized(`/console/offers/${summaryId}/send`, locale), 'cache-control': 'no-store' },
-        body: '',
-      };
+      return toSendPage(await deps.creator.create(request.session.partnerId, parsed.body, key), locale);
     } catch (error) {
       if (error instanceof DomainError) {
         if (error.type === 'too-many-customers') return formPage(request, 403, { values });

@@ -7,12 +7,11 @@ import type { ApiResult } from '../../shared/http/types.ts';
 import { toFieldErrors } from '../../shared/http/validation.ts';
 import type { Locale } from '../../shared/i18n/locale.ts';
 import { SUBMISSION_ID_PATTERN } from '../../shared/offer-page/submission-token.ts';
-import { summaryIdOfAnswer } from '../../shared/render/created-offer-answer.ts';
 import { html } from '../../shared/render/html.ts';
 import { buildOfferMessage } from '../../shared/render/offer-message.ts';
 import { offerUrl } from '../../shared/render/offer-view.ts';
 import { deactivateBody, messageQuery, reviseOfferBody, TEXT_LIMITS } from '../../shared/schemas/offers.ts';
-import { postedKey } from './create-offer.ts';
+import { postedKey, toSendPage } from './create-offer.ts';
 import { consolePage } from './layout.ts';
 import {
   chosenSkus,
@@ -298,14 +297,7 @@ export const submitReviseOffer: ConsolePage = async (request) => {
     });
   }
   try {
-    const result = await offerCreator.revise(session.partnerId, offer.summaryId, parsed.data, key);
-    const summaryId = result.kind === 'created' ? result.offer.summaryId : summaryIdOfAnswer(result.answer);
-    if (summaryId === undefined) throw new Error('a replayed revise answer names no offer');
-    return {
-      statusCode: 303,
-      headers: { location: consoleHref(`/console/offers/${summaryId}/send`, locale), 'cache-control': 'no-store' },
-      body: '',
-    };
+    return toSendPage(await offerCreator.revise(session.partnerId, offer.summaryId, parsed.data, key), locale);
   } catch (error) {
     if (!(error instanceof DomainError)) throw error;
     if (error.type === 'offer-not-found') return offerNotFoundPage(request);
