@@ -142,8 +142,11 @@ export async function checkConsoleRequest(
       const back = post ? '' : `&next=${encodeURIComponent(requestedPath(event.rawPath, event.rawQueryString))}`;
       return { done: seeOther(`${withLang('/console', queryLocale)}${back}`, cookies) };
     }
-    const signIn = { href: withLang('/console', queryLocale), text: text.signInAgain };
-    const ended = messagePage(403, queryLocale, text.sessionEnded, { link: signIn });
+    // In the language the form was posted in.
+    const posted = readFormBody(event.body, event.isBase64Encoded, event.headers?.['content-type']);
+    const locale = consoleLocale(event, posted.fields.lang);
+    const signIn = { href: withLang('/console', locale), text: AUTH_TEXT[locale].signInAgain };
+    const ended = messagePage(403, locale, AUTH_TEXT[locale].sessionEnded, { link: signIn });
     return { done: cookies.length > 0 ? { ...ended, cookies } : ended };
   }
   const session: ConsoleSession = { partnerId: live.partnerId, csrfToken: live.csrfToken, label: live.label };

@@ -433,10 +433,11 @@ describe('CSRF: every console POST needs same-site Origin and the session token'
       api.baseUrl,
       `/console/offers/${offer.summaryId}/deactivate`,
       { cookie: '' },
-      {},
+      { lang: 'pt-BR' },
     );
 
     expect(response.status).toBe(403);
+    expect(await response.text()).toContain('A sua sessão terminou');
     expect((await offerItem(offer.summaryId))?.deactivatedAt).toBeUndefined();
   });
 });
