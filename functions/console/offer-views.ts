@@ -14,6 +14,7 @@ import type { OfferMessage } from '../../shared/render/offer-message.ts';
 import { listOffersQuery, TEXT_LIMITS } from '../../shared/schemas/offers.ts';
 import { errorSummary, type FormValues, formToCreateBody } from './offer-form.ts';
 import { OFFERS_TEXT } from './offers-text.ts';
+import { previewOf } from './send-page.ts';
 
 // Pure rendering of the console's offers list and offer page: data in, the page's <main> out. Every
 // partner and customer string goes through `html`, which escapes it.
@@ -426,15 +427,14 @@ ${messages.map(
   (
     message,
   ) => html`<h3>${t.languageName[message.locale]}${message.locale === offer.locale ? ` ${t.offerLanguage}` : ''}</h3>
-<div lang="${message.locale}">
 <p><strong>${t.subject}</strong></p>
-<p class="copyable">${message.subject}</p>
+<p class="copyable" lang="${message.locale}">${message.subject}</p>
 <p><strong>${t.text}</strong></p>
-<pre>${message.text}</pre>
+<pre lang="${message.locale}">${message.text}</pre>
+<details><summary>${t.inlinePreview}</summary><div class="preview" lang="${message.locale}">${previewOf(message.html)}</div></details>
 <p><a href="${`/console/offers/${offer.summaryId}/message.html?locale=${message.locale}`}">${t.htmlPreview}</a></p>
 <p class="hint">${t.htmlPreviewHint}</p>
-<details><summary>${t.htmlSource}</summary><pre>${message.html}</pre></details>
-</div>`,
+<details><summary>${t.htmlSource}</summary><pre lang="${message.locale}">${message.html}</pre></details>`,
 )}
 </section>`;
 }

@@ -104,6 +104,7 @@ export interface OffersText {
     readonly text: string;
     readonly htmlPreview: string;
     readonly htmlPreviewHint: string;
+    readonly inlinePreview: string;
     readonly htmlSource: string;
     readonly reviseHeading: string;
     readonly reviseLead: string;
@@ -228,6 +229,7 @@ export const OFFERS_TEXT: Record<Locale, OffersText> = {
       htmlPreview: 'Open the HTML preview',
       htmlPreviewHint: 'Opens the email as your customer’s mail app shows it, on its own page.',
       htmlSource: 'HTML source',
+      inlinePreview: 'Preview (the layout, without the email’s colours)',
       reviseHeading: 'Revise',
       reviseLead:
         'A customer who wants other license counts or terms gets a revised offer: a new offer with a new link, which replaces this one.',
@@ -364,6 +366,7 @@ export const OFFERS_TEXT: Record<Locale, OffersText> = {
       htmlPreview: 'Abrir a prévia em HTML',
       htmlPreviewHint: 'Abre o e-mail como o aplicativo de e-mail do cliente o mostra, em uma página própria.',
       htmlSource: 'Código HTML',
+      inlinePreview: 'Prévia (o layout, sem as cores do e-mail)',
       reviseHeading: 'Revisar',
       reviseLead:
         'O cliente que quer outras quantidades de licenças ou outros prazos recebe uma oferta revisada: uma nova oferta, com novo link, que substitui esta.',

@@ -281,15 +281,15 @@ describe('the console offer page', () => {
     });
 
     expect(page).not.toContain('<script>steal()');
-    expect(page).not.toContain('<table role="presentation"');
     expect(page).not.toContain(' style="');
     expect(page).toContain('&lt;table role=&quot;presentation&quot;');
-    expect(page).toContain('Olá &lt;script&gt;steal()&lt;/script&gt;');
-    expect(page).toContain('<h3>Portuguese (Brazil) (the offer’s language)</h3>\n<div lang="pt-BR">');
-    expect(page).toContain('<h3>English</h3>\n<div lang="en">');
+    expect(page).toContain('<pre lang="pt-BR">Olá &lt;script&gt;steal()&lt;/script&gt;');
+    expect(page).toMatch(/<div class="preview" lang="pt-BR">[\s\S]*Olá &lt;script&gt;steal\(\)&lt;\/script&gt;/);
+    expect(page).toContain('<h3>Portuguese (Brazil) (the offer’s language)</h3>');
+    expect(page).toContain('<h3>English</h3>');
     expect(page).toContain(`href="/console/offers/${offer.summaryId}/message.html?locale=pt-BR"`);
     expect(page).toContain(`href="/console/offers/${offer.summaryId}/message.html?locale=en"`);
-    expect(page.indexOf('<div lang="pt-BR">')).toBeLessThan(page.indexOf('<div lang="en">'));
+    expect(page.indexOf('<pre lang="pt-BR">')).toBeLessThan(page.indexOf('<pre lang="en">'));
   });
 
   it('shows the link and the QR code served by the console', () => {
