@@ -28,6 +28,7 @@ export interface SendText {
   readonly text: string;
   readonly htmlSource: string;
   readonly preview: string;
+  readonly previewWithColours: string;
   readonly mailApp: string;
   readonly mailAppShort: string;
   readonly copy: string;
@@ -63,6 +64,7 @@ export const SEND_TEXT: Record<Locale, SendText> = {
     text: 'Text',
     htmlSource: 'HTML (for mail tools that take HTML)',
     preview: 'Preview',
+    previewWithColours: 'Open the HTML message as the customer’s mail app shows it',
     mailApp: 'Open in my mail app',
     mailAppShort:
       'The message is too long for a mail link: your mail app opens with the link and summary ID only; paste the full text from above.',
@@ -104,6 +106,7 @@ export const SEND_TEXT: Record<Locale, SendText> = {
     text: 'Texto',
     htmlSource: 'HTML (para ferramentas de e-mail que aceitam HTML)',
     preview: 'Pré-visualização',
+    previewWithColours: 'Abrir a mensagem HTML como o aplicativo de e-mail do cliente a mostra',
     mailApp: 'Abrir no meu aplicativo de e-mail',
     mailAppShort:
       'A mensagem é longa demais para um link de e-mail: seu aplicativo abre só com o link e o ID do resumo; cole o texto completo acima.',
@@ -198,6 +201,7 @@ ${mail.short ? html`<p class="hint" lang="${locale}">${text.mailAppShort}</p>` :
 ${copyButton(id('html'), `${text.htmlSource} (${language})`, text)}</div></details>
 <h3 lang="${locale}">${text.preview}</h3>
 <div class="preview">${previewOf(message.html)}</div>
+<p lang="${locale}"><a href="/console/offers/${offer.summaryId}/message.html?locale=${messageLocale}">${text.previewWithColours}</a></p>
 </section>`;
 }
 
