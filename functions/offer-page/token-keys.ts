@@ -1,5 +1,4 @@
-import { request as httpsRequest } from 'node:https';
-import aws4 from 'aws4';
+import { AwsCallError, callAwsJson } from '../../shared/config/aws-json-lite.ts';
 import { optionalEnv, requiredEnv } from '../../shared/config/env.ts';
 import { type AwsCredentials, credentialsFromEnv } from '../../shared/db/dynamodb-lite.ts';
 import { logger } from '../../shared/observability/logger.ts';
@@ -15,8 +14,9 @@ import {
 /**
  * The form-token keys: on AWS a SecureString SSM parameter (FORM_TOKEN_KEYS_PARAMETER), locally
  * and in tests the value itself (FORM_TOKEN_KEYS). The parameter is read with one signed
- * GetParameter call over node:https (SigV4 by `aws4`, as the page's DynamoDB client signs), not the
- * SSM SDK client, which would bring the SDK back into the page's bundle and cold start.
+ * GetParameter call (shared/config/aws-json-lite.ts: SigV4 by `aws4` over node:https, as the page's
+ * DynamoDB client signs), not the SSM SDK client, which would bring the SDK back into the page's
+ * bundle and cold start.
  */
 
 /** No answer from SSM within this (ms), connecting included: the call fails and is tried again later. */
@@ -69,72 +69,31 @@ export interface SsmParameterRequest {
  * SSM GetParameter with decryption: the decrypted value. Errors carry SSM's error type and the
  * HTTP status, never the answer's body (a decrypted value must not reach logs).
  */
-export function getSsmParameter({
+export async function getSsmParameter({
   name,
   region,
   credentials,
   timeoutMs = SSM_TIMEOUT_MS,
-  endpoint = `https://ssm.${region}.amazonaws.com/`,
+  endpoint,
 }: SsmParameterRequest): Promise<string> {
-  const url = new URL(endpoint);
-  const body = JSON.stringify({ Name: name, WithDecryption: true });
-  // aws4 adds Host, Content-Length, X-Amz-Date (now), the session token and Authorization.
-  const { headers } = aws4.sign(
-    {
-      host: url.host,
-      path: url.pathname,
-      method: 'POST',
+  let answer: Record<string, unknown>;
+  try {
+    answer = await callAwsJson({
       service: 'ssm',
+      target: 'AmazonSSM.GetParameter',
+      body: { Name: name, WithDecryption: true },
       region,
-      headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'AmazonSSM.GetParameter' },
-      body,
-    },
-    credentials,
-  );
-  return new Promise((resolve, reject) => {
-    let settled = false;
-    const settle = (outcome: () => void) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      outcome();
-    };
-    // Plain http only for a test's local server; not an `import` of node:http, whose namespace
-    // loads undici at init.
-    const request = url.protocol === 'http:' ? process.getBuiltinModule('node:http').request : httpsRequest;
-    const req = request(url, {
-      method: 'POST',
-      headers,
+      credentials,
+      timeoutMs,
+      endpoint,
+      label: 'SSM',
     });
-    const timer = setTimeout(() => {
-      settle(() => reject(new FormTokenKeysUnavailableError(`SSM did not answer within ${timeoutMs} ms`)));
-      req.destroy();
-    }, timeoutMs);
-    req.on('error', (error: NodeJS.ErrnoException) =>
-      settle(() => reject(new FormTokenKeysUnavailableError(`SSM request failed (${error.code ?? error.name})`))),
-    );
-    req.on('response', (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () =>
-        settle(() => {
-          let answer: { Parameter?: { Value?: unknown }; __type?: unknown } = {};
-          try {
-            answer = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-          } catch {
-            // Not SSM's JSON (a proxy's page): the status says enough.
-          }
-          const status = res.statusCode ?? 0;
-          if (status !== 200 || typeof answer.Parameter?.Value !== 'string') {
-            const type = typeof answer.__type === 'string' ? answer.__type.split('#').pop() : 'no value';
-            return reject(new FormTokenKeysUnavailableError(`SSM GetParameter answered ${status} (${type})`));
-          }
-          resolve(answer.Parameter.Value);
-        }),
-      );
-    });
-    req.end(body);
-  });
+  } catch (error) {
+    throw error instanceof AwsCallError ? new FormTokenKeysUnavailableError(error.message) : error;
+  }
+  const value = (answer.Parameter as { Value?: unknown } | undefined)?.Value;
+  if (typeof value !== 'string') throw new FormTokenKeysUnavailableError('SSM GetParameter answered 200 (no value)');
+  return value;
 }
 
 export interface SsmTokenKeysOptions {

@@ -1,6 +1,9 @@
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { logger } from '../observability/logger.ts';
+import { lambdaContext, logger } from '../observability/logger.ts';
+import { EDGE_PAGE_CSP, edgePage, edgeProblem, isApiPath } from './edge-responses.ts';
+import { ORIGIN_VERIFY_HEADER, type OriginCheck, originCheckFromEnv, verifyOrigin } from './origin-check.ts';
+import { mapError, problemResponse, ServiceUnavailableError } from './problem.ts';
 import type { ApiEvent, ApiHandler, ApiResult } from './types.ts';
 
 /**
@@ -35,7 +38,10 @@ function withHeaders(response: ApiResult | null | undefined, headers: Record<str
   }
 }
 
-/** One log line per request (route, status, latency, partner) and the request id echoed back. */
+/**
+ * One log line per request (route, status, latency, partner) and the request id echoed back. The
+ * request id is every line's `correlation_id` (requestContext, the chain's first step).
+ */
 export function accessLog(): Middleware {
   const startedAt = new WeakMap<ApiEvent, number>();
   const finish = (event: ApiEvent, response: ApiResult | null | undefined) => {
@@ -50,11 +56,19 @@ export function accessLog(): Middleware {
   return {
     before: ({ event }) => {
       startedAt.set(event, performance.now());
-      logger.appendKeys({ requestId: event.requestContext.requestId });
     },
     after: ({ event, response }) => finish(event, response),
     onError: ({ event, response }) => finish(event, response),
   };
+}
+
+/**
+ * The Lambda context and the API Gateway request id (`correlation_id`) on every log line of the
+ * request; first in the chain, so its `after` runs last and drops the request's keys after the
+ * access log line is written.
+ */
+export function requestContext(): Middleware {
+  return lambdaContext<ApiEvent, ApiResult>((event) => event.requestContext.requestId);
 }
 
 export function securityHeaders(): Middleware {
@@ -64,18 +78,83 @@ export function securityHeaders(): Middleware {
   };
 }
 
+/** The request did not come through CloudFront (thrown by `originVerification`). */
+export class OriginRefusedError extends Error {
+  override readonly name = 'OriginRefusedError';
+}
+/** The origin secret could not be read: the request cannot be judged now (503, Retry-After). */
+export class OriginUnavailableError extends Error {
+  override readonly name = 'OriginUnavailableError';
+}
+
+/** Read from the environment once per execution environment; on AWS the secret's first read starts here. */
+const ORIGIN_CHECK: OriginCheck = originCheckFromEnv();
+
 /**
- * One route's middy chain, the same for every route: the access log and security headers, then
- * the route's own steps (`steps`, in order), then the error policy, then the handler. The error
- * policy is attached last so that its onError runs first (middy runs onError in reverse) and the
- * log line and headers see the response it made.
+ * Refuses requests that did not come through CloudFront (shared/http/origin-check.ts decides). The
+ * first route step, so that nothing (the partner check, validation, the table) runs for them; off
+ * on the local stage only.
+ */
+export function originVerification(check: OriginCheck = ORIGIN_CHECK): Middleware {
+  return {
+    before: async ({ event }) => {
+      const verdict = await verifyOrigin(check, event.headers?.[ORIGIN_VERIFY_HEADER]);
+      if (verdict === 'pass') return;
+      if (verdict === 'unavailable') throw new OriginUnavailableError('The origin secret could not be read');
+      if (check.mode === 'misconfigured') logger.error('origin check misconfigured', { reason: check.reason });
+      else logger.warn('request refused: not through CloudFront', { routeKey: event.routeKey });
+      throw new OriginRefusedError('The request did not come through CloudFront');
+    },
+  };
+}
+
+/**
+ * The answer to an origin refusal, in the path's format: a problem under /v1, a page elsewhere
+ * (customers, the console). Undefined for any other error.
+ */
+export function originErrorResponse(error: unknown, event: ApiEvent): ApiResult | undefined {
+  const api = isApiPath(event.rawPath ?? '');
+  if (error instanceof OriginRefusedError) {
+    if (api) return problemResponse({ ...edgeProblem('edge-required'), requestId: event.requestContext.requestId });
+    return edgePageResponse(403, edgePage('edge-required'));
+  }
+  if (error instanceof OriginUnavailableError) {
+    const mapped = mapError(new ServiceUnavailableError(error.message), event.requestContext.requestId);
+    if (api) return problemResponse(mapped.problem, mapped.headers);
+    return edgePageResponse(503, edgePage('unavailable'), mapped.headers);
+  }
+  return undefined;
+}
+
+function edgePageResponse(statusCode: number, body: string, headers: Record<string, string> = {}): ApiResult {
+  return {
+    statusCode,
+    headers: { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': EDGE_PAGE_CSP, ...headers },
+    body,
+  };
+}
+
+/**
+ * One route's middy chain, the same for every route: the log context, the access log and security headers, the
+ * origin check, then the route's own steps (`steps`, in order), then the error policy, then the
+ * handler. The error policy is attached last so that its onError runs first (middy runs onError in
+ * reverse) and the log line and headers see the response it made; origin refusals are answered
+ * here, in the path's format, before the route's own policy sees any error.
  */
 export function httpRoute(
   steps: readonly Middleware[],
   errors: ErrorPolicy,
   fn: (event: ApiEvent) => Promise<ApiResult>,
+  check: OriginCheck = ORIGIN_CHECK,
 ): ApiHandler {
+  const policy: ErrorPolicy = {
+    onError: (request) => {
+      const refusal = originErrorResponse(request.error, request.event);
+      if (!refusal) return errors.onError(request);
+      request.response = refusal;
+    },
+  };
   return middy<ApiEvent, ApiResult, Error, Context>()
-    .use([accessLog(), securityHeaders(), ...steps, errors])
+    .use([requestContext(), accessLog(), securityHeaders(), originVerification(check), ...steps, policy])
     .handler((event) => fn(event));
 }

@@ -184,6 +184,21 @@ export const PROBLEM_TYPES = {
     title: 'Office sync rate limited',
     when: 'Offices can be synced on demand once a minute (`Retry-After` says when).',
   },
+  'rate-limited': {
+    status: 429,
+    title: 'Too many requests',
+    when: 'AWS WAF at the edge: more partner API requests from your address than the stage allows in its window (per address; `Retry-After` gives the window in seconds). Sent as `application/json`, the only JSON type WAF can send.',
+  },
+  'request-blocked': {
+    status: 403,
+    title: 'Request blocked',
+    when: 'AWS WAF at the edge: an AWS managed rule matched (a known attack pattern or bad input, or an address with a poor reputation). Sent as `application/json`.',
+  },
+  'edge-required': {
+    status: 403,
+    title: 'Use the public address',
+    when: 'The request reached the HTTP API directly instead of through the public address (CloudFront).',
+  },
   'service-unavailable': {
     status: 503,
     title: 'Service unavailable',

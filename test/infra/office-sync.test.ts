@@ -6,14 +6,21 @@ import {
   OFFICE_SYNC_SSM_ACTIONS,
   OFFICE_SYNC_STALE_ALARM_ID,
 } from '../../infra/constructs/office-sync.ts';
+import { STAGES, type StageConfig } from '../../infra/stages.ts';
 
 /** The office sync as deployed: the real app, its schedule, dead-letter path, alarms and policy. */
 const SKIP_BUNDLING = { 'aws:cdk:bundling-stacks': [] };
 type Resource = { Type: string; Properties: Record<string, unknown> };
 type Statement = { Effect: string; Action: string | string[]; Resource: unknown; Condition?: unknown };
 
-function synth(context: Record<string, unknown> = {}) {
-  const { stack } = createApp({ context: { ...SKIP_BUNDLING, ...context } });
+/** The default stage (dev), or a stage `test` like it with these settings changed. */
+function synth(stage?: Partial<StageConfig>) {
+  const { stack } = stage
+    ? createApp(
+        { context: { ...SKIP_BUNDLING, stage: 'test' } },
+        { stages: { test: { ...STAGES.dev, name: 'test', ...stage } } },
+      )
+    : createApp({ context: SKIP_BUNDLING });
   const resources = Template.fromStack(stack).toJSON().Resources as Record<string, Resource>;
   const id = (construct: { node: { defaultChild?: unknown } }) =>
     stack.getLogicalId(construct.node.defaultChild as never);
@@ -51,14 +58,14 @@ describe('office sync schedule', () => {
     });
   });
 
-  it('takes its rate from context (officeSyncRate)', () => {
-    const custom = synth({ officeSyncRate: '3' });
+  it('takes its rate from the stage (officeSyncRateMinutes)', () => {
+    const custom = synth({ officeSyncRateMinutes: 3 });
     const rates = custom
       .ofType('AWS::Scheduler::Schedule')
       .map(([, s]) => s.Properties.ScheduleExpression)
       .filter((expression) => expression !== undefined);
     expect(rates).toContain('rate(3 minutes)');
-    expect(() => synth({ officeSyncRate: 'often' })).toThrow(/officeSyncRate/);
+    expect(() => synth({ officeSyncRateMinutes: 2.5 })).toThrow(/officeSyncRateMinutes/);
   });
 
   it('invokes with a role that may invoke only the sync function and write only to its dead-letter queue', () => {
@@ -200,9 +207,8 @@ describe('office sync least privilege', () => {
             [
               'arn:',
               { Ref: 'AWS::Partition' },
-              ':ssm:',
-              { Ref: 'AWS::Region' },
-              ':',
+              // Stages name their region, so it is a literal in the ARN.
+              `:ssm:${STAGES.dev.region}:`,
               { Ref: 'AWS::AccountId' },
               ':parameter/purchase-offers/dev/directory-credential',
             ],

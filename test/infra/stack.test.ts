@@ -5,6 +5,7 @@ import { createApp } from '../../infra/app.ts';
 import { TRACING_ACTIONS, TRACING_POLICY_ID } from '../../infra/constructs/app-function.ts';
 import { API_KEY_CACHE_SECONDS } from '../../infra/constructs/environment.ts';
 import { AUTHORIZER_CACHE_TTL, DEFAULT_THROTTLE, STREAM_LIST_POLICY_ID } from '../../infra/stack.ts';
+import { STAGES, type StageConfig } from '../../infra/stages.ts';
 import { createTableInput, GSI1, GSI2, TABLE_KEYS, TTL_ATTRIBUTE } from '../../shared/db/table.ts';
 import { FALLBACK_FUNCTION, FUNCTIONS, type FunctionSpec, ROUTES, type Route, routeKey } from '../../shared/routes.ts';
 
@@ -31,10 +32,21 @@ const STREAM_ACTIONS = [
   'dynamodb:ListStreams',
 ];
 
-function synth(context: Record<string, unknown> = {}) {
-  const { stack } = createApp({ context: { ...SKIP_BUNDLING, ...context } });
+function synth(context: Record<string, unknown> = {}, stages?: Record<string, StageConfig>) {
+  const { stack } = createApp({ context: { ...SKIP_BUNDLING, ...context } }, { stages });
   return { stack, template: Template.fromStack(stack) };
 }
+
+/** A stage `test` like dev with these settings changed (stages are code: tests define their own). */
+function synthStage(overrides: Partial<StageConfig>) {
+  return synth({ stage: 'test' }, { test: { ...STAGES.dev, name: 'test', ...overrides } });
+}
+
+/**
+ * CDK's own reader of cross-region references (the web ACL's ARN from us-east-1): a Lambda function
+ * and role of CDK's custom resource provider, not one of ours.
+ */
+const isCrossRegionReader = (id: string) => id.startsWith('CustomCrossRegionExportReader');
 
 const { stack, template } = synth();
 const resources = template.toJSON().Resources as Record<string, Resource>;
@@ -230,7 +242,9 @@ describe('stage', () => {
 
 describe('functions (derived from FUNCTIONS)', () => {
   it('creates one Lambda function per FUNCTIONS entry and no others', () => {
-    expect(ofType('AWS::Lambda::Function')).toHaveLength(functionEntries.length);
+    expect(ofType('AWS::Lambda::Function').filter(([id]) => !isCrossRegionReader(id))).toHaveLength(
+      functionEntries.length,
+    );
   });
 
   it.each(functionEntries)(
@@ -280,8 +294,10 @@ describe('functions (derived from FUNCTIONS)', () => {
     }
     expect(variables.POWERTOOLS_LOG_LEVEL).toBe('INFO');
     if (expected.has('PUBLIC_BASE_URL')) {
-      // Without publicBaseUrl in context, links point at the API itself.
-      expect(variables.PUBLIC_BASE_URL).toEqual({ 'Fn::GetAtt': [logicalId(stack.api), 'ApiEndpoint'] });
+      // Without a domain in the stage, links point at the CloudFront distribution (never the API itself).
+      expect(variables.PUBLIC_BASE_URL).toEqual({
+        'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [logicalId(stack.edge.distribution), 'DomainName'] }]],
+      });
     }
   });
 });
@@ -343,6 +359,8 @@ describe('least privilege: table grants to the partition', () => {
     ],
     webhookDeliveries: [{ actions: ['GetItem', 'UpdateItem'], partitions: ['WHDELIVERY#*', 'WEBHOOKS#*'] }],
     offerViews: [{ actions: ['UpdateItem'], partitions: ['OFFER#*', 'VIEWS#*'] }],
+    // The origin secret and the distribution only (infra/constructs/edge.ts); no table.
+    originSecretRotation: [],
     offerTimers: [
       { actions: ['GetItem', 'UpdateItem'], partitions: ['OFFER#*'] },
       { actions: ['Query'], partitions: ['WEBHOOKS#*'] },
@@ -394,7 +412,9 @@ describe('least privilege: table grants to the partition', () => {
   });
 
   it('attaches no managed policies to any role (they grant more than one function needs)', () => {
-    for (const [, role] of ofType('AWS::IAM::Role')) expect(role.Properties?.ManagedPolicyArns).toBeUndefined();
+    for (const [id, role] of ofType('AWS::IAM::Role').filter(([id]) => !isCrossRegionReader(id))) {
+      expect([id, role.Properties?.ManagedPolicyArns]).toEqual([id, undefined]);
+    }
   });
 });
 
@@ -484,10 +504,11 @@ describe('alarms and outputs', () => {
   });
 });
 
-describe('deployment context', () => {
-  it('points offer links at publicBaseUrl when given', () => {
-    const custom = synth({ stage: 'prod', publicBaseUrl: 'https://offers.example.com/' });
+describe('stages (infra/stages.ts, picked with -c stage=<name>)', () => {
+  it('points offer links at the stage domain when it names one', () => {
+    const custom = synth({ stage: 'prod' });
     expect(custom.stack.stackName).toBe('PurchaseOffers-prod');
+    expect(STAGES.prod.domain.name).toBe('offers.example.com');
     const linking = functionEntries.filter(([, spec]) => spec.env?.includes('PUBLIC_BASE_URL')).map(([name]) => name);
     expect(linking.length).toBeGreaterThan(0);
     for (const name of linking) {
@@ -502,9 +523,36 @@ describe('deployment context', () => {
     }
   });
 
-  it('rejects an invalid stage or sync rate', () => {
-    expect(() => createApp({ context: { ...SKIP_BUNDLING, stage: 'Prod!' } })).toThrow(/stage/);
-    expect(() => createApp({ context: { ...SKIP_BUNDLING, officeSyncRate: '0' } })).toThrow(/officeSyncRate/);
+  it('deploys the main stack to the stage region and the web ACL to us-east-1', () => {
+    const { stack: main, edge } = createApp({ context: { ...SKIP_BUNDLING, stage: 'prod' } });
+    expect([main.region, edge.region, edge.stackName]).toEqual([
+      STAGES.prod.region,
+      'us-east-1',
+      'PurchaseOffersEdge-prod',
+    ]);
+  });
+
+  it('rejects an unknown stage, an invalid name, the local stage and a bad sync rate', () => {
+    expect(() => createApp({ context: { ...SKIP_BUNDLING, stage: 'staging' } })).toThrow(/Unknown stage "staging"/);
+    const bad = (config: Partial<StageConfig>) => () =>
+      createApp(
+        { context: { ...SKIP_BUNDLING, stage: 'x' } },
+        { stages: { x: { ...STAGES.dev, name: 'x', ...config } } },
+      );
+    expect(bad({ name: 'Prod!' })).toThrow(/Stage name/);
+    expect(() =>
+      createApp(
+        { context: { ...SKIP_BUNDLING, stage: 'local' } },
+        { stages: { local: { ...STAGES.dev, name: 'local' } } },
+      ),
+    ).toThrow(/not be "local"/);
+    expect(bad({ officeSyncRateMinutes: 0 })).toThrow(/officeSyncRateMinutes/);
+    expect(bad({ directoryBaseUrl: 'http://directory.example.com' })).toThrow(/directoryBaseUrl/);
+    expect(
+      bad({
+        domain: { name: 'offers.example.com', certificateArn: 'arn:aws:acm:eu-west-1:111111111111:certificate/x' },
+      }),
+    ).toThrow(/us-east-1/);
   });
 });
 
@@ -540,8 +588,8 @@ describe('scheduled functions (derived from FUNCTIONS)', () => {
     ).toBe(true);
   });
 
-  it('takes the office sync rate from context', () => {
-    const custom = synth({ officeSyncRate: '5' });
+  it('takes the office sync rate from the stage', () => {
+    const custom = synthStage({ officeSyncRateMinutes: 5 });
     custom.template.hasResourceProperties('AWS::Scheduler::Schedule', { ScheduleExpression: 'rate(5 minutes)' });
   });
 
@@ -557,7 +605,7 @@ describe('scheduled functions (derived from FUNCTIONS)', () => {
   });
 
   it('warns when the office sync rate cannot keep the 15-minute promise', () => {
-    const slow = synth({ officeSyncRate: '30' });
+    const slow = synthStage({ officeSyncRateMinutes: 30 });
     const warnings = Annotations.fromStack(slow.stack).findWarning('*', Match.stringLikeRegexp('officeSyncRate 30'));
     expect(warnings).toHaveLength(1);
     expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('officeSyncRate'))).toHaveLength(0);
@@ -665,9 +713,8 @@ describe('form-token keys (SSM SecureString)', () => {
       [
         'arn:',
         { Ref: 'AWS::Partition' },
-        ':ssm:',
-        { Ref: 'AWS::Region' },
-        ':',
+        // Stages name their region, so it is a literal in the ARN.
+        `:ssm:${STAGES.dev.region}:`,
         { Ref: 'AWS::AccountId' },
         `:parameter${name}`,
       ],
@@ -691,8 +738,8 @@ describe('form-token keys (SSM SecureString)', () => {
     }
   });
 
-  it('takes the parameter name from context formTokenKeysParameter', () => {
-    const { stack: custom, template: customTemplate } = synth({ stage: 'prod', formTokenKeysParameter: '/ops/keys' });
+  it('takes the parameter name from the stage (formTokenKeysParameter)', () => {
+    const { stack: custom, template: customTemplate } = synthStage({ formTokenKeysParameter: '/ops/keys' });
     const fn = custom.functions.offerPage!.function;
     const id = custom.getLogicalId(fn.node.defaultChild as never);
     const variables = customTemplate.toJSON().Resources[id].Properties.Environment.Variables;

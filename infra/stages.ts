@@ -1,0 +1,157 @@
+import { DEFAULT_CHECKOUT_URL_TEMPLATE, DEFAULT_DIRECTORY_BASE_URL } from './constructs/environment.ts';
+
+/**
+ * Every setting that differs between deployments, per stage, in one committed place: `cdk diff -c
+ * stage=prod` compares the stack against exactly what is written here, never against flags someone
+ * passed on their own machine. `-c stage=<name>` picks one entry (default `dev`); nothing else is
+ * read from CDK context. This module stays free of CDK imports so that tests and tools can read it.
+ */
+
+/**
+ * One per-IP AWS WAF rate-based rule: at most `limit` requests from one client address within the
+ * trailing `windowSeconds` (WAF's evaluation window: 60, 120, 300 or 600 s), then 429 with
+ * `Retry-After: windowSeconds` until the address falls under the limit again. WAF counts
+ * approximately and acts within about a minute of a breach (AWS WAF developer guide, rate-based
+ * rule caveats, read 2026-11-30).
+ */
+export interface RateLimit {
+  readonly limit: number;
+  readonly windowSeconds: 60 | 120 | 300 | 600;
+}
+
+/** The four request kinds WAF limits separately, each per client address. */
+export interface WafRateLimits {
+  /** GET/HEAD under /o/: offer pages and their confirmation pages. */
+  readonly customerPages: RateLimit;
+  /** POST under /o/: accept and decline forms. */
+  readonly customerForms: RateLimit;
+  /** POST /console/sign-in: API-key guessing through the console form. */
+  readonly consoleSignIn: RateLimit;
+  /** Everything under /v1/: the partner API (one partner's integration usually comes from few addresses). */
+  readonly partnerApi: RateLimit;
+}
+
+export interface StageConfig {
+  /** Names the stacks (`PurchaseOffers-<name>`, `PurchaseOffersEdge-<name>`); `[a-z][a-z0-9-]*`, not `local`. */
+  readonly name: string;
+  /**
+   * The AWS account to deploy to. Absent: the CLI's account (`CDK_DEFAULT_ACCOUNT`), or none at all
+   * for an offline `cdk synth`.
+   */
+  readonly account?: string;
+  /** The main stack's region; the edge stack (WAF) is always in us-east-1, as CloudFront requires. */
+  readonly region: string;
+  /**
+   * The public domain: customer links, the console and the API all live under it. The certificate
+   * is an ACM certificate in us-east-1 covering the name (CloudFront only takes those), created and
+   * validated outside the stack; point the name's DNS record (CNAME or alias) at the distribution
+   * (output `DistributionDomainName`). Absent: the distribution's own `*.cloudfront.net` name.
+   */
+  readonly domain?: { readonly name: string; readonly certificateArn: string };
+  readonly checkoutUrlTemplate: string;
+  readonly directoryBaseUrl: string;
+  /** SecureString SSM parameter with the directory credential (default `/purchase-offers/<stage>/directory-credential`). */
+  readonly directoryCredentialParameter?: string;
+  /** SecureString SSM parameter with the form-token keys (default `/purchase-offers/<stage>/form-token-keys`). */
+  readonly formTokenKeysParameter?: string;
+  /** Minutes between scheduled office syncs (10 keeps the 15-minute freshness promise). */
+  readonly officeSyncRateMinutes: number;
+  /** Alarm notifications go to this address (an SNS email subscription, confirmed by its owner); absent: none. */
+  readonly alarmEmail?: string;
+  readonly waf: WafRateLimits;
+  /** Days between automatic rotations of the secret CloudFront proves itself to the API with. */
+  readonly originSecretRotationDays: number;
+}
+
+/**
+ * Sized so that a person never meets them and one address cannot hold a route for everyone else:
+ * a customer opens an offer, changes counts and reloads a few times (10-20 requests a minute);
+ * an office or a shared NAT of many customers reading the same mailing stays far below 300 in 5 min.
+ * Forms are posted once or twice per offer. Sign-in allows a few typos, not a dictionary. A partner
+ * integration listing and creating offers in bulk gets about 10 requests a second.
+ */
+const DEFAULT_WAF: WafRateLimits = {
+  customerPages: { limit: 300, windowSeconds: 300 },
+  customerForms: { limit: 60, windowSeconds: 300 },
+  consoleSignIn: { limit: 20, windowSeconds: 300 },
+  partnerApi: { limit: 3000, windowSeconds: 300 },
+};
+
+export const STAGES = {
+  /** The default: `cdk synth` works offline with it (no account, the example checkout and directory). */
+  dev: {
+    name: 'dev',
+    region: 'eu-west-1',
+    checkoutUrlTemplate: DEFAULT_CHECKOUT_URL_TEMPLATE,
+    directoryBaseUrl: DEFAULT_DIRECTORY_BASE_URL,
+    officeSyncRateMinutes: 10,
+    waf: DEFAULT_WAF,
+    originSecretRotationDays: 30,
+  },
+  prod: {
+    name: 'prod',
+    region: 'eu-west-1',
+    domain: {
+      name: 'offers.example.com',
+      certificateArn: 'arn:aws:acm:us-east-1:111111111111:certificate/00000000-0000-4000-8000-000000000000',
+    },
+    checkoutUrlTemplate: DEFAULT_CHECKOUT_URL_TEMPLATE,
+    directoryBaseUrl: DEFAULT_DIRECTORY_BASE_URL,
+    officeSyncRateMinutes: 10,
+    alarmEmail: 'ops@example.com',
+    waf: { ...DEFAULT_WAF, partnerApi: { limit: 6000, windowSeconds: 300 } },
+    originSecretRotationDays: 30,
+  },
+} as const satisfies Record<string, StageConfig>;
+
+export const DEFAULT_STAGE = 'dev';
+
+/** The local runtime's stage name (`npm start`): no CloudFront, so no deployed stage may take it. */
+export const LOCAL_STAGE = 'local';
+
+const WINDOWS: readonly number[] = [60, 120, 300, 600];
+
+function httpsUrl(stage: string, key: string, value: string): void {
+  const url = URL.canParse(value) ? new URL(value) : undefined;
+  if (url?.protocol !== 'https:') throw new Error(`Stage ${stage}: ${key} must be an https URL, got "${value}"`);
+}
+
+/**
+ * The stage's settings, checked: a typo fails the synth with the setting's name, not a deploy.
+ * Throws on an unknown stage, listing the known ones.
+ */
+export function stageConfig(name: string, stages: Readonly<Record<string, StageConfig>> = STAGES): StageConfig {
+  const config = stages[name];
+  if (!config) throw new Error(`Unknown stage "${name}"; infra/stages.ts defines ${Object.keys(stages).join(', ')}`);
+  if (!/^[a-z][a-z0-9-]{0,19}$/.test(config.name) || config.name === LOCAL_STAGE) {
+    throw new Error(`Stage name must match [a-z][a-z0-9-]* and not be "${LOCAL_STAGE}", got "${config.name}"`);
+  }
+  if (config.name !== name) throw new Error(`Stage "${name}" is named "${config.name}" inside; use one name`);
+  httpsUrl(name, 'directoryBaseUrl', config.directoryBaseUrl);
+  if (!Number.isInteger(config.officeSyncRateMinutes) || config.officeSyncRateMinutes < 1) {
+    throw new Error(
+      `Stage ${name}: officeSyncRateMinutes must be a whole number >= 1, got ${config.officeSyncRateMinutes}`,
+    );
+  }
+  if (config.domain) {
+    if (!/^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/.test(config.domain.name)) {
+      throw new Error(`Stage ${name}: domain.name must be a lower-case host name, got "${config.domain.name}"`);
+    }
+    if (!/^arn:aws[a-z-]*:acm:us-east-1:\d{12}:certificate\/[\w-]+$/.test(config.domain.certificateArn)) {
+      throw new Error(`Stage ${name}: domain.certificateArn must be an ACM certificate in us-east-1 (CloudFront's)`);
+    }
+  }
+  for (const [kind, rate] of Object.entries(config.waf)) {
+    // WAF's own bounds for a rate-based rule's limit (10 to 2,000,000,000).
+    if (!Number.isInteger(rate.limit) || rate.limit < 10 || rate.limit > 2_000_000_000) {
+      throw new Error(`Stage ${name}: waf.${kind}.limit must be a whole number from 10, got ${rate.limit}`);
+    }
+    if (!WINDOWS.includes(rate.windowSeconds)) {
+      throw new Error(`Stage ${name}: waf.${kind}.windowSeconds must be one of ${WINDOWS.join(', ')}`);
+    }
+  }
+  if (!Number.isInteger(config.originSecretRotationDays) || config.originSecretRotationDays < 1) {
+    throw new Error(`Stage ${name}: originSecretRotationDays must be a whole number of days >= 1`);
+  }
+  return config;
+}
