@@ -260,3 +260,31 @@ describe('offerEvents handler (stream → bus)', () => {
     ]);
   });
 });
+
+describe('offer.viewed from the views counter', () => {
+  it('fires when the counter leaves 0 by a batch, dated by the first view (not by the counting)', async () => {
+    const { offerChangeEvents } = await import('../../functions/offer-events/webhooks.ts');
+    const change = {
+      eventName: 'MODIFY' as const,
+      entity: 'offerViews' as const,
+      oldItem: { entity: 'offerViews', summaryId: 'S-1', views: 0 },
+      newItem: { entity: 'offerViews', summaryId: 'S-1', views: 7, firstViewedAt: '2026-11-30T10:00:01.000Z' },
+      at: '2026-11-30T10:00:04.000Z',
+    };
+
+    const events = offerChangeEvents(change, 'https://offers.example.com');
+    const later = offerChangeEvents(
+      { ...change, oldItem: change.newItem, newItem: { ...change.newItem, views: 12 } },
+      'https://offers.example.com',
+    );
+
+    expect(events.map(({ type, createdAt, data }) => ({ type, createdAt, data }))).toEqual([
+      {
+        type: 'offer.viewed',
+        createdAt: '2026-11-30T10:00:01.000Z',
+        data: { summaryId: 'S-1', viewedAt: '2026-11-30T10:00:01.000Z' },
+      },
+    ]);
+    expect(later).toEqual([]);
+  });
+});
