@@ -14,7 +14,7 @@ const officeSync = stack.functions.officeSync;
 if (!consoleFn || !officeSync) throw new Error('the stack has no console or officeSync function');
 
 /** Every statement of every policy attached to the role of `fn`. */
-function statementsOf(fn: typeof consoleFn): Statement[] {
+function statementsOf(fn: NonNullable<typeof consoleFn>): Statement[] {
   const roleId = id(fn.role as never);
   return Object.values(resources)
     .filter((r) => r.Type === 'AWS::IAM::Policy' && JSON.stringify(r.Properties.Roles).includes(`"${roleId}"`))
@@ -49,6 +49,6 @@ describe('console sync now', () => {
   it('is the only function that may invoke another one directly', () => {
     const others = Object.entries(stack.functions).filter(([name]) => name !== 'console');
 
-    for (const [, fn] of others) expect(statementsOf(fn).filter(invokes)).toEqual([]);
+    for (const [, fn] of others) if (fn) expect(statementsOf(fn).filter(invokes)).toEqual([]);
   });
 });
