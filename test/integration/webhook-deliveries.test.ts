@@ -18,7 +18,7 @@ import { QueueingDispatcher, setLocalDeliveryQueue } from '../../shared/webhooks
 import { WebhookFanOut } from '../../shared/webhooks/fan-out.ts';
 import { apiEvent, lambdaContext } from '../support/events.ts';
 import { bearer, bodyOf, newPartner, startLocalApi, table } from '../support/local-api.ts';
-import { seedOffer } from '../support/offer-fixtures.ts';
+import { seedOffer, viewsOf } from '../support/offer-fixtures.ts';
 import { acceptFields, customerAt } from '../support/offer-page-forms.ts';
 import { webhookEventViolations } from '../support/openapi-contract.ts';
 
@@ -327,6 +327,8 @@ describe('webhook deliveries (stream → queue → delivery function → receive
     const offer = await seedOffer({ partnerId: partner.partnerId, maxAcceptances: 1 });
     await customer.openForm(offer);
     const submission = await customer.openForm(offer);
+    // The views are counted (as the views function does from the stream), so the counter leaves 0.
+    expect(await viewsOf(offer.summaryId)).toBe(2);
     await customer.post(offer, 'accept', acceptFields(submission, { delegatedAdmin: 'no' }));
     const deactivated = await fetch(`${api.baseUrl}/v1/offers/${offer.summaryId}/deactivate`, {
       method: 'POST',
