@@ -10,6 +10,7 @@ import { DomainError } from '../../shared/domain/errors.ts';
 import { toFieldErrors } from '../../shared/http/validation.ts';
 import { emailAddress } from '../../shared/schemas/email.ts';
 import { nameText } from '../../shared/schemas/text.ts';
+import { backfillOfferCounters } from './offer-backfill.ts';
 import { PartnerAdmin } from './partner-admin.ts';
 
 const USAGE = `Usage: npm run ops -- <command> [options]
@@ -24,6 +25,9 @@ Commands:
   list-keys           --partner-id ID                    key ids, labels, created/revoked (never keys)
   revoke-key          --partner-id ID --key-id KEYID
   set-customer-count  --partner-id ID --customer-count N
+  backfill-offer-counters --partner-id ID                once per partner after the deploy that moved
+                      answer counters to their own item: counters items and open-offer index keys
+                      for the partner's older offers (README, Indexes and counters)
 
 Common options:
   --table NAME        DynamoDB table (default: $TABLE_NAME)
@@ -74,6 +78,7 @@ const schemas = {
   'list-keys': z.object({ 'partner-id': partnerId }),
   'revoke-key': z.object({ 'partner-id': partnerId, 'key-id': z.string().check(z.regex(/^[0-9a-f]{12}$/)) }),
   'set-customer-count': z.object({ 'partner-id': partnerId, 'customer-count': count }),
+  'backfill-offer-counters': z.object({ 'partner-id': partnerId }),
 };
 type Command = keyof typeof schemas;
 
@@ -93,7 +98,8 @@ async function main(): Promise<void> {
   const tableName = values.table ?? process.env.TABLE_NAME;
   if (!tableName) fail('Give the table with --table or TABLE_NAME.');
   if (values.region) process.env.AWS_REGION = values.region;
-  const admin = new PartnerAdmin(sdkTable(tableName, values.endpoint));
+  const table = sdkTable(tableName, values.endpoint);
+  const admin = new PartnerAdmin(table);
   const optionsFor = <C extends Command>(name: C): z.output<(typeof schemas)[C]> => {
     const parsed = schemas[name].safeParse(values);
     if (parsed.success) return parsed.data as z.output<(typeof schemas)[C]>;
@@ -144,6 +150,15 @@ async function main(): Promise<void> {
       const input = optionsFor('set-customer-count');
       const partner = await admin.setCustomerCount(input['partner-id'], input['customer-count']);
       console.log(`${partner.partnerId} now manages ${partner.customerCount} customers.`);
+      break;
+    }
+    case 'backfill-offer-counters': {
+      const input = optionsFor('backfill-offer-counters');
+      const report = await backfillOfferCounters(table, input['partner-id'], new Date());
+      console.log(
+        `${input['partner-id']}: ${report.offers} offers read, ${report.counters} counters items written, ` +
+          `${report.opened} open offers indexed, ${report.exhausted} marked exhausted.`,
+      );
       break;
     }
   }

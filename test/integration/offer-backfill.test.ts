@@ -1,0 +1,87 @@
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { backfillOfferCounters } from '../../infra/ops/offer-backfill.ts';
+import { DynamoCustomerResponseStore } from '../../shared/db/customer-responses.ts';
+import { DynamoOfferStore, offerCountersKeys, offerKeys } from '../../shared/db/offers.ts';
+import type { Acceptance } from '../../shared/domain/acceptance.ts';
+import type { Offer } from '../../shared/domain/offer.ts';
+import { newPartner, table } from '../support/local-api.ts';
+import { offerFixture } from '../support/offer-fixtures.ts';
+
+/**
+ * An offer item as stored before the answer counters moved to their own item: the counters on the
+ * offer item, no counters item, no open-offers index keys, no `exhaustedAt`.
+ */
+async function putLegacyOffer(offer: Offer): Promise<void> {
+  const { views: _views, ...stored } = offer;
+  await table.client.send(
+    new PutCommand({
+      TableName: table.name,
+      Item: {
+        PK: offerKeys.pk(offer.summaryId),
+        SK: offerKeys.sk(),
+        GSI1PK: offerKeys.gsi1pk(offer.partnerId),
+        GSI1SK: offerKeys.gsi1sk(offer.createdAt, offer.summaryId),
+        entity: 'offer',
+        ...stored,
+      },
+    }),
+  );
+}
+
+async function countersOf(summaryId: string) {
+  const { Item } = await table.client.send(
+    new GetCommand({
+      TableName: table.name,
+      Key: { PK: offerCountersKeys.pk(summaryId), SK: offerCountersKeys.sk() },
+      ConsistentRead: true,
+    }),
+  );
+  return Item;
+}
+
+function acceptanceOf(offer: Offer): Acceptance {
+  return {
+    summaryId: offer.summaryId,
+    submissionId: 'mhx0000000BACKFILLBACKFILLBACKFI',
+    companyName: 'Tailwind Traders',
+    contactName: 'Rita Alves',
+    email: 'rita@tailwind.example',
+    items: [{ sku: 'M365_BUSINESS_STANDARD', licenses: 10 }],
+    delegatedAdmin: false,
+    acceptedAt: new Date().toISOString(),
+  };
+}
+
+describe('backfilling offers stored before the counters moved (ops: backfill-offer-counters)', () => {
+  it('copies their counters, indexes the open ones, marks the full ones, and lets them take answers again', async () => {
+    // Arrange: an open limited offer with 1 of 3 acceptances, a full one, a deactivated one.
+    const { partner } = await newPartner();
+    const partnerId = partner.partnerId;
+    const at = (minutes: number) => new Date(Date.now() - minutes * 60_000).toISOString();
+    const open = offerFixture({ partnerId, createdAt: at(30), maxAcceptances: 3, acceptances: 1, declines: 2 });
+    const full = offerFixture({ partnerId, createdAt: at(20), maxAcceptances: 1, acceptances: 1 });
+    const closed = offerFixture({ partnerId, createdAt: at(10), deactivatedAt: at(5), acceptances: 4 });
+    for (const offer of [open, full, closed]) await putLegacyOffer(offer);
+    const answers = new DynamoCustomerResponseStore(table);
+    // Before the backfill an older offer takes no answer (it has no counters item).
+    expect((await answers.accept(acceptanceOf(open), partnerId, new Date(), open)).kind).toBe('not-found');
+
+    // Act
+    const report = await backfillOfferCounters(table, partnerId, new Date());
+    const again = await backfillOfferCounters(table, partnerId, new Date());
+
+    // Assert
+    expect(report).toEqual({ offers: 3, counters: 3, opened: 1, exhausted: 1 });
+    expect(again).toEqual({ offers: 3, counters: 0, opened: 0, exhausted: 0 });
+    expect(await countersOf(open.summaryId)).toMatchObject({ acceptances: 1, declines: 2, remaining: 2 });
+    expect(await countersOf(closed.summaryId)).toMatchObject({ acceptances: 4, declines: 0 });
+    expect(await countersOf(closed.summaryId)).not.toHaveProperty('remaining');
+    const store = new DynamoOfferStore(table);
+    const active = await store.listForPartner(partnerId, { limit: 10, status: 'active', now: new Date() });
+    expect(active.offers.map((offer) => [offer.summaryId, offer.acceptances])).toEqual([[open.summaryId, 1]]);
+    const exhausted = await store.listForPartner(partnerId, { limit: 10, status: 'exhausted', now: new Date() });
+    expect(exhausted.offers.map((offer) => offer.summaryId)).toEqual([full.summaryId]);
+    expect((await answers.accept(acceptanceOf(open), partnerId, new Date(), open)).kind).toBe('recorded');
+    expect(await countersOf(open.summaryId)).toMatchObject({ acceptances: 2, remaining: 1 });
+  });
+});
