@@ -39,9 +39,8 @@ describe('console sync now', () => {
   });
 
   it('finds the office sync function by the name the stack passes it', () => {
-    const environment = (
-      resources[id(consoleFn.function)]?.Properties.Environment as { Variables: Record<string, unknown> }
-    ).Variables;
+    const properties = resources[id(consoleFn.function)]?.Properties ?? {};
+    const environment = (properties.Environment as { Variables: Record<string, unknown> }).Variables;
 
     expect(environment.OFFICE_SYNC_FUNCTION_NAME).toEqual({ Ref: id(officeSync.function) });
   });
