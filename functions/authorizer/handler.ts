@@ -4,6 +4,7 @@ import { DynamoApiKeyStore } from '../../shared/db/api-keys.ts';
 import { liteTableFromEnv } from '../../shared/db/dynamodb-lite.ts';
 import { errorForLog, isServiceUnavailable } from '../../shared/db/errors.ts';
 import { CachingKeyLookup, type Identification, identifyPartner } from '../../shared/domain/api-key.ts';
+import { ORIGIN_VERIFY_HEADER, originCheckFromEnv, verifyOrigin } from '../../shared/http/origin-check.ts';
 import type { PartnerAuthorizerContext } from '../../shared/http/types.ts';
 import { logger, withLambdaContext } from '../../shared/observability/logger.ts';
 
@@ -14,6 +15,8 @@ if (!Number.isInteger(cacheSeconds) || cacheSeconds < 0 || cacheSeconds > 3600) 
 // DynamoDbLite rather than the AWS SDK: the authorizer runs before every partner request, so its
 // cold start is on the partner's path too (test/bench/RESULTS.md).
 const keys = new CachingKeyLookup(new DynamoApiKeyStore(liteTableFromEnv()), cacheSeconds * 1000);
+// The same origin check the routes run first (shared/http/chain.ts).
+const originCheck = originCheckFromEnv();
 
 /**
  * Identifies the partner behind the bearer key. It lets every request through with either a
@@ -28,6 +31,11 @@ const keys = new CachingKeyLookup(new DynamoApiKeyStore(liteTableFromEnv()), cac
 async function authorize(
   event: APIGatewayRequestAuthorizerEventV2,
 ): Promise<APIGatewaySimpleAuthorizerWithContextResult<PartnerAuthorizerContext>> {
+  // A request that did not come through CloudFront costs no key lookup: the route's first step
+  // refuses it with 403 (an HTTP API authorizer cannot shape that answer itself).
+  if ((await verifyOrigin(originCheck, event.headers?.[ORIGIN_VERIFY_HEADER])) !== 'pass') {
+    return { isAuthorized: true, context: {} };
+  }
   let identification: Identification;
   try {
     identification = await identifyPartner(event.headers?.authorization, keys);
