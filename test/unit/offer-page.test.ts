@@ -393,6 +393,8 @@ describe('the offer page handler', () => {
     // The checkout template these tests assert redirects against.
     process.env.CHECKOUT_URL_TEMPLATE = 'https://checkout.example.com/buy?offer={summaryId}&items={items}';
     process.env.FORM_TOKEN_KEYS = keysValue;
+    // Each test sets what the table answers: no offer is kept from an earlier test's view.
+    process.env.OFFER_VIEW_CACHE_SECONDS = '0';
     // The handler makes its table at module load: it gets the fake port instead of DynamoDbLite.
     const lite = await import('../../shared/db/dynamodb-lite.ts');
     jest.unstable_mockModule('../../shared/db/dynamodb-lite.ts', () => ({
