@@ -284,4 +284,21 @@ describe('console create wizard, page 1', () => {
     expect(Number(second.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(await second.text()).toMatch(/Offices can be synced at most once a minute\. Try again in \d+ seconds?\./);
   });
+
+  it('says the directory did not answer when it stays down, and still shows the form', async () => {
+    const { browser } = await signedInPartner();
+    directory.failNext(Array.from({ length: 5 }, () => ({ kind: 'status', status: 503 }) as const));
+
+    const response = await consolePost(api.baseUrl, '/console/offices/sync', browser, {
+      csrf: browser.csrfToken,
+      lang: 'pt-BR',
+    });
+    directory.clearFaults();
+
+    expect(response.status).toBe(503);
+    expect(response.headers.get('retry-after')).toBe('60');
+    const body = await response.text();
+    expect(body).toContain('O diretório da rede de parceiros não respondeu');
+    expect(body).toContain('name="idempotencyKey"');
+  });
 });
