@@ -1,6 +1,5 @@
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoCustomerResponseStore } from '../../shared/db/customer-responses.ts';
-import { offerKeys } from '../../shared/db/offers.ts';
+import { DynamoOfferStore } from '../../shared/db/offers.ts';
 import type { Offer } from '../../shared/domain/offer.ts';
 import { escapeHtml } from '../../shared/render/html.ts';
 import { apiEvent, lambdaContext } from '../support/events.ts';
@@ -17,11 +16,9 @@ beforeAll(async () => {
 afterAll(() => api.close());
 const customer = () => customerAt(api.baseUrl);
 
+/** The offer with its counters (on their own item), read strongly. */
 async function storedOffer(summaryId: string): Promise<Offer> {
-  const { Item } = await table.client.send(
-    new GetCommand({ TableName: table.name, Key: { PK: offerKeys.pk(summaryId), SK: offerKeys.sk() } }),
-  );
-  return Item as Offer;
+  return (await new DynamoOfferStore(table).get(summaryId)) as Offer;
 }
 
 async function acceptancesOf(offer: Offer) {
