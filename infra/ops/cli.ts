@@ -5,8 +5,10 @@
  */
 import { parseArgs } from 'node:util';
 import * as z from 'zod/mini';
+import { countViews, pendingViewRecords } from '../../shared/db/offer-views.ts';
 import { sdkTable } from '../../shared/db/sdk-table.ts';
 import { DomainError } from '../../shared/domain/errors.ts';
+import { normalizeSummaryId } from '../../shared/domain/summary-id.ts';
 import { toFieldErrors } from '../../shared/http/validation.ts';
 import { emailAddress } from '../../shared/schemas/email.ts';
 import { nameText } from '../../shared/schemas/text.ts';
@@ -28,6 +30,9 @@ Commands:
   backfill-offer-counters --partner-id ID                once per partner after the deploy that moved
                       answer counters to their own item: counters items and open-offer index keys
                       for the partner's older offers (README, Indexes and counters)
+  count-views         --summary-id ID                    adds the offer's view records not yet counted
+                      to its views counter, each exactly once, as the views function does (after
+                      that function failed for a while: README, Views at any rate)
 
 Common options:
   --table NAME        DynamoDB table (default: $TABLE_NAME)
@@ -49,6 +54,7 @@ const options = {
   'logo-url': { type: 'string' },
   label: { type: 'string' },
   'key-id': { type: 'string' },
+  'summary-id': { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
 
@@ -79,6 +85,7 @@ const schemas = {
   'revoke-key': z.object({ 'partner-id': partnerId, 'key-id': z.string().check(z.regex(/^[0-9a-f]{12}$/)) }),
   'set-customer-count': z.object({ 'partner-id': partnerId, 'customer-count': count }),
   'backfill-offer-counters': z.object({ 'partner-id': partnerId }),
+  'count-views': z.object({ 'summary-id': z.string() }),
 };
 type Command = keyof typeof schemas;
 
@@ -150,6 +157,19 @@ async function main(): Promise<void> {
       const input = optionsFor('set-customer-count');
       const partner = await admin.setCustomerCount(input['partner-id'], input['customer-count']);
       console.log(`${partner.partnerId} now manages ${partner.customerCount} customers.`);
+      break;
+    }
+    case 'count-views': {
+      const summaryId =
+        normalizeSummaryId(optionsFor('count-views')['summary-id']) ??
+        fail('Invalid options for count-views:\n  --summary-id must be a summary ID (XXXX-XXXX-XXXX-XXXX-XXXX)');
+      const pending = await pendingViewRecords(table, summaryId);
+      const outcome = await countViews(table, pending, new Date());
+      console.log(
+        `${summaryId}: ${pending.length} view records pending, ${outcome.counted} counted now, ` +
+          `${outcome.alreadyCounted} counted before, ${outcome.unknownOffer} of no offer, ${outcome.failed.length} failed.`,
+      );
+      if (outcome.failed.length > 0) process.exitCode = 1;
       break;
     }
     case 'backfill-offer-counters': {

@@ -1,8 +1,10 @@
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
+import { DynamoViewLog } from '../../shared/db/offer-views.ts';
 import { hashApiKey } from '../../shared/domain/api-key.ts';
-import { admin } from '../support/local-api.ts';
+import { admin, table } from '../support/local-api.ts';
+import { countedViewsOf, seedOffer } from '../support/offer-fixtures.ts';
 
 const run = promisify(execFile);
 
@@ -95,6 +97,26 @@ describe('ops CLI', () => {
       name: 'Informática São João',
       contact: { email: 'jo@xn--informtica-x4a.xn--p1ai' },
     });
+  }, 30_000);
+
+  it('counts an offer’s view records left uncounted (the views function down), exactly once however often it runs', async () => {
+    // Arrange: three views recorded, none counted yet.
+    const offer = await seedOffer();
+    const views = new DynamoViewLog(table);
+    for (let n = 0; n < 3; n++) await views.record(offer.summaryId, new Date());
+
+    // Act
+    const first = await ops('count-views', '--summary-id', offer.summaryId.toLowerCase());
+    const again = await ops('count-views', '--summary-id', offer.summaryId);
+    const invalid = await ops('count-views', '--summary-id', 'not-a-code');
+
+    // Assert
+    expect(first.code).toBe(0);
+    expect(first.stdout).toContain('3 view records pending, 3 counted now');
+    expect(again.stdout).toContain('0 view records pending, 0 counted now');
+    expect(await countedViewsOf(offer.summaryId)).toBe(3);
+    expect(invalid.code).toBe(2);
+    expect(invalid.stderr).toContain('--summary-id must be a summary ID');
   }, 30_000);
 
   it('refuses a key for a partner that does not exist', async () => {
