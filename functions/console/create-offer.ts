@@ -21,6 +21,7 @@ import {
   listedLocation,
   localized,
   NO_ERRORS,
+  OFFER_FORM_SCRIPT,
   parseOfferForm,
   renderOfferForm,
 } from './offer-form.ts';
@@ -135,6 +136,7 @@ export function createOfferPages(deps: CreateOfferDeps): {
         title: text.title,
         session: request.session,
         main: html`${main}`,
+        scripts: [OFFER_FORM_SCRIPT],
       },
       options.headers,
     );

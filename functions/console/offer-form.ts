@@ -471,7 +471,11 @@ ${subscription.existingSubscribersOnly ? html`<p class="hint">${page.existingSub
 <div class="field"><label for="${fieldId(termName)}">${text.termAndBilling}</label>
 <select id="${fieldId(termName)}" name="${termName}"${describedBy(termName, false, errors)}>${options.map((option) => {
     const value = optionValue(option.term, option.billingFrequency);
-    return html`<option value="${value}"${value === chosen ? html` selected` : ''}>${termText(option.term, option.billingFrequency, page)} – ${priceWords(option.price, locale)}</option>`;
+    const unit =
+      option.price.status === 'priced'
+        ? html` data-minor="${String(option.price.monthlyUnitMinor)}" data-currency="${option.price.currency}"`
+        : '';
+    return html`<option value="${value}"${value === chosen ? html` selected` : ''}${unit}>${termText(option.term, option.billingFrequency, page)} – ${priceWords(option.price, locale)}</option>`;
   })}</select>${errorText(termName, errors)}</div>
 ${
   others.length > 0
@@ -492,7 +496,11 @@ ${errorText(choices, errors)}</fieldset></details>`
 </fieldset>`;
 }
 
-/** The list-price estimate of the subscriptions ticked, for the counts typed (server-side, no script). */
+/**
+ * The list-price estimate of the subscriptions ticked, for the counts typed, computed here on every
+ * round trip (the page needs no script). Every part is rendered, the ones that do not apply hidden,
+ * so OFFER_FORM_SCRIPT can update the same markup as the partner types.
+ */
 function estimate(location: string, values: FormValues, locale: Locale, text: OfferFormText): SafeHtml {
   const page = PAGE_TEXT[locale];
   const lines: PricedLine[] = [];
@@ -501,30 +509,55 @@ function estimate(location: string, values: FormValues, locale: Locale, text: Of
   for (const sku of skus) {
     const subscription = findSubscription(sku);
     const licenses = countOf(values[`licenses.${sku}`]);
-    if (!subscription || typeof licenses !== 'number') continue;
     const option = priceOptions(location, sku).find(
       (o) => optionValue(o.term, o.billingFrequency) === (values[`term.${sku}`] ?? defaultOption(sku)),
     );
-    if (option?.price.status === 'priced') {
-      lines.push({
-        currency: option.price.currency,
-        monthlyUnitMinor: option.price.monthlyUnitMinor,
-        billingFrequency: option.billingFrequency,
-        licenses,
-      });
-    } else unpriced = true;
+    if (option?.price.status !== 'priced') {
+      unpriced = true;
+      continue;
+    }
+    if (!subscription || typeof licenses !== 'number') continue;
+    lines.push({
+      currency: option.price.currency,
+      monthlyUnitMinor: option.price.monthlyUnitMinor,
+      billingFrequency: option.billingFrequency,
+      licenses,
+    });
   }
   const currency = lines[0]?.currency;
-  if (skus.length === 0) return html`<p class="hint">${text.noneChosen}</p>`;
-  if (currency === undefined || lines.some((line) => line.currency !== currency)) {
-    return html`<p class="hint">${page.priceAtCheckout}</p>`;
-  }
-  const sum = totals(lines, currency);
-  return html`<h3>${text.totalsHeading}</h3>
-<dl class="facts"><dt>${page.totalPerMonth}</dt><dd>${formatMoney({ amountMinor: sum.perMonthMinor, currency }, locale)}</dd>
-<dt>${page.totalPerYear}</dt><dd>${formatMoney({ amountMinor: sum.perYearMinor, currency }, locale)}</dd></dl>
-<p class="hint">${page.totalsNote}${unpriced ? html` ${page.totalsPartial}` : ''}</p>`;
+  const sum =
+    currency !== undefined && lines.every((line) => line.currency === currency) ? totals(lines, currency) : undefined;
+  const money = (amountMinor: number | undefined) =>
+    sum && amountMinor !== undefined ? formatMoney({ amountMinor, currency: sum.currency }, locale) : '';
+  const hidden = (shown: boolean) => (shown ? '' : html` hidden`);
+  return html`<div id="estimate" aria-live="polite"><h3>${text.totalsHeading}</h3>
+<p class="hint" id="estimate-none"${hidden(skus.length === 0)}>${text.noneChosen}</p>
+<p class="hint" id="estimate-checkout"${hidden(skus.length > 0 && sum === undefined)}>${page.priceAtCheckout}</p>
+<div id="estimate-totals"${hidden(sum !== undefined)}><dl class="facts"><dt>${page.totalPerMonth}</dt><dd id="estimate-month">${money(sum?.perMonthMinor)}</dd>
+<dt>${page.totalPerYear}</dt><dd id="estimate-year">${money(sum?.perYearMinor)}</dd></dl>
+<p class="hint">${page.totalsNote} <span id="estimate-partial"${hidden(unpriced)}>${page.totalsPartial}</span></p></div></div>`;
 }
+
+/**
+ * Page 1's one script (allowed by its hash): recomputes the estimate above as subscriptions are
+ * ticked, counts typed and terms chosen, from the unit prices the server put on each term's option
+ * (`data-minor`: per license per month, integer minor units; `data-currency`), by the server's rule
+ * (per month: unit × licenses, summed; per year: twelve months). Money as on the server: minor units
+ * as a decimal string, formatted by Intl.NumberFormat in the page's language. Changes no field.
+ */
+export const OFFER_FORM_SCRIPT = `(()=>{
+const d=document,e=d.getElementById('estimate'),f=e&&e.closest('form');if(!f)return;
+const lang=d.documentElement.lang,fm={},show=(id,on)=>{d.getElementById(id).hidden=!on};
+const money=(minor,c)=>{const m=fm[c]||(fm[c]=new Intl.NumberFormat(lang,{style:'currency',currency:c}));
+const g=m.resolvedOptions().maximumFractionDigits,s=String(minor).padStart(g+1,'0');return m.format(g?s.slice(0,-g)+'.'+s.slice(-g):s)};
+const update=()=>{let month=0,cur='',chosen=0,priced=0,unpriced=0;
+for(const line of f.querySelectorAll('fieldset.line')){const inc=line.querySelector('input[name^="include."]');if(!inc||!inc.checked)continue;chosen++;
+const o=line.querySelector('select').selectedOptions[0],v=line.querySelector('input[type=number]').value.trim();
+if(!o||!o.dataset.minor){unpriced++;continue}if(!/^[0-9]{1,9}$/.test(v))continue;
+cur=o.dataset.currency;priced++;month+=Number(o.dataset.minor)*Number(v)}
+show('estimate-none',chosen===0);show('estimate-checkout',chosen>0&&priced===0);show('estimate-totals',priced>0);show('estimate-partial',unpriced>0);
+if(priced>0){d.getElementById('estimate-month').textContent=money(month,cur);d.getElementById('estimate-year').textContent=money(month*12,cur)}};
+f.addEventListener('input',update);f.addEventListener('change',update)})();`;
 
 /** At the top of a form with errors, focused on load: what went wrong, with a link to each field. */
 export function errorSummary(title: string, formError: string | undefined, invalid: readonly InvalidField[]): SafeHtml {
@@ -643,7 +676,7 @@ ${locations.map((l) => html`<option value="${l.code}"${values.usageLocation === 
 </select>
 <p class="hint" id="${fieldId(locationField)}-hint">${text.usageLocationHint}</p>
 ${errorText(locationField, errors)}</div>
-<button type="submit" name="action" value="choose" class="secondary">${text.showSubscriptions}</button>
+<button type="submit" name="action" value="choose" class="secondary" formnovalidate>${text.showSubscriptions}</button>
 </fieldset>
 <fieldset id="items"${errors.fields.items ? html` aria-describedby="items-error"` : ''}><legend>${location ? text.subscriptionsLegend(locationName) : text.subscriptionsLegend('…')}</legend>
 ${

@@ -8,6 +8,8 @@ import {
   renderOfferForm,
 } from '../../functions/console/offer-form.ts';
 import { findSubscription } from '../../shared/catalog/catalog.ts';
+import { formatMoney } from '../../shared/catalog/money.ts';
+import { unitPrice } from '../../shared/catalog/price-lists.ts';
 import { DomainError } from '../../shared/domain/errors.ts';
 import { DuplicateReferenceError } from '../../shared/domain/offer.ts';
 import { checkExpiry, checkItems, checkPartner } from '../../shared/domain/offer-create.ts';
@@ -311,10 +313,21 @@ describe('console create form: the page', () => {
     expect(page).toContain(`name="include.${BASIC}" value="yes" checked`);
     expect(page).toContain('name="include.M365_BUSINESS_BASIC_NO_TEAMS"');
     expect(page).toMatch(/\$[\d.,]+ per license per month/);
-    // 12 Business Basic (monthly) and 3 Business Standard (annual) at list price.
-    expect(page).toMatch(
-      /Estimated cost at list price<\/h3>\n<dl class="facts"><dt>Per month<\/dt><dd>\$[\d.,]+<\/dd>/,
+    // 12 Business Basic (1 year, billed monthly) and 3 Business Standard (1 year, paid up front).
+    const unit = (sku: string, billingFrequency: 'monthly' | 'annual') => {
+      const price = unitPrice({ market: 'US', sku, term: 'P1Y', billingFrequency });
+      if (price.status !== 'priced') throw new Error(`${sku} has no US list price`);
+      return price.monthlyUnitMinor;
+    };
+    const perMonth = unit(BASIC, 'monthly') * 12 + unit(STANDARD, 'annual') * 3;
+    expect(page).toContain(
+      `<dd id="estimate-month">${formatMoney({ amountMinor: perMonth, currency: 'USD' }, 'en')}</dd>`,
     );
+    expect(page).toContain(
+      `<dd id="estimate-year">${formatMoney({ amountMinor: perMonth * 12, currency: 'USD' }, 'en')}</dd>`,
+    );
+    expect(page).toContain('<div id="estimate-totals">');
+    expect(page).toContain(`data-minor="${unit(BASIC, 'monthly')}" data-currency="USD"`);
   });
 
   it('says "price shown at checkout" where the usage location has no list price, and lists only what is sold there', () => {
@@ -322,7 +335,8 @@ describe('console create form: the page', () => {
 
     expect(page).toContain('Assinaturas vendidas em Alemanha');
     expect(page).not.toContain(`name="include.${BASIC}"`);
-    expect(page).toContain('Preço mostrado no pagamento');
+    expect(page).toContain('<p class="hint" id="estimate-checkout">Preço mostrado no pagamento</p>');
+    expect(page).toContain('<div id="estimate-totals" hidden>');
   });
 
   it('asks for a usage location before listing subscriptions, and carries the form’s idempotency key', () => {
