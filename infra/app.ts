@@ -30,7 +30,12 @@ export function createApp(
   props: AppProps = {},
   options: CreateAppOptions = {},
 ): { app: App; stack: PurchaseOffersStack; edge: EdgeStack; config: StageConfig } {
-  const app = new App(props);
+  const app = new App({
+    ...props,
+    // Strong (CDK's default, stated): the edge stack refuses to drop the web ACL ARN while the main
+    // stack still reads it, so a deploy cannot detach WAF by accident.
+    context: { '@aws-cdk/core:defaultCrossStackReferences': 'strong', ...props.context },
+  });
   const config = stageConfig(stageName(app), options.stages ?? STAGES);
   const stage = config.name;
   // The account: the stage's, else the CLI's; none at all for an offline synth. Regions are always
