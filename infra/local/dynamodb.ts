@@ -195,6 +195,14 @@ export async function ensureTable(endpoint: string, tableName: string): Promise<
           GlobalSecondaryIndexUpdates: [{ Create: index }],
         }),
       );
+      // One index is built at a time, as on AWS: wait for this one before the next.
+      for (let waited = 0; ; waited += 200) {
+        const { Table: now } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+        const status = now?.GlobalSecondaryIndexes?.find((built) => built.IndexName === index.IndexName)?.IndexStatus;
+        if (status === 'ACTIVE') break;
+        if (waited > 60_000) throw new Error(`index ${index.IndexName} of ${tableName} is still ${status} after 60 s`);
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
     }
   } catch (error) {
     if (!(error instanceof Error && error.name === 'ResourceNotFoundException')) throw error;

@@ -1,5 +1,7 @@
+import { CreateTableCommand, DeleteTableCommand, DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { createHandler as createTimersHandler } from '../../functions/offer-timers/handler.ts';
+import { ensureTable, localClient } from '../../infra/local/dynamodb.ts';
 import { DynamoCustomerResponseStore } from '../../shared/db/customer-responses.ts';
 import { idempotencyKeys } from '../../shared/db/idempotency.ts';
 import { DynamoOfferStore, offerItems, offerKeys } from '../../shared/db/offers.ts';
@@ -266,4 +268,46 @@ describe('idempotency records are compressed, replays stay byte for byte', () =>
     expect(record?.responseBodyBr).toBeInstanceOf(Uint8Array);
     expect((record?.responseBodyBr as Uint8Array | undefined)?.length).toBeLessThan(Buffer.byteLength(firstBody) / 3);
   });
+});
+
+describe('the local runtime’s persisted table', () => {
+  it('gets the indexes it lacks (a .local/ table made before GSI1v2 and GSI2), each built before the next', async () => {
+    // Arrange: the table as the local runtime created it when GSI1 projected ALL.
+    const client = localClient(process.env.DDB_ENDPOINT as string);
+    const tableName = `persisted-${Date.now()}`;
+    const key = (name: string, type: 'HASH' | 'RANGE') => ({ AttributeName: name, KeyType: type });
+    await client.send(
+      new CreateTableCommand({
+        TableName: tableName,
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: ['PK', 'SK', 'GSI1PK', 'GSI1SK'].map((name) => ({
+          AttributeName: name,
+          AttributeType: 'S',
+        })),
+        KeySchema: [key('PK', 'HASH'), key('SK', 'RANGE')],
+        StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' },
+        GlobalSecondaryIndexes: [
+          {
+            IndexName: 'GSI1',
+            KeySchema: [key('GSI1PK', 'HASH'), key('GSI1SK', 'RANGE')],
+            Projection: { ProjectionType: 'ALL' },
+          },
+        ],
+      }),
+    );
+    try {
+      // Act
+      await ensureTable(process.env.DDB_ENDPOINT as string, tableName);
+
+      // Assert
+      const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+      const indexes = Object.fromEntries(
+        (Table?.GlobalSecondaryIndexes ?? []).map((index) => [index.IndexName, index.IndexStatus]),
+      );
+      expect(indexes).toEqual({ GSI1: 'ACTIVE', [GSI1.indexName]: 'ACTIVE', [GSI2.indexName]: 'ACTIVE' });
+    } finally {
+      await client.send(new DeleteTableCommand({ TableName: tableName }));
+      client.destroy();
+    }
+  }, 60_000);
 });
