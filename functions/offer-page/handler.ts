@@ -29,10 +29,11 @@ import { isAutomatedAnswer, isAutomatedVisitor } from './visitors.ts';
 // Acceptance and decline events are published from the table's stream, not from here. The table is
 // reached through DynamoDbLite, not the AWS SDK: this function's cold start is what customers wait
 // for, and the SDK was most of its bundle and init (test/bench/RESULTS.md). A view's record goes
-// through a client of its own: one attempt, no longer than the view waits for it (VIEW_WAIT_MS).
+// out on the same connections with one attempt, no longer than the view waits for it (VIEW_WAIT_MS).
 const viewWaitMs = boundedSetting('OFFER_VIEW_WAIT_MS', VIEW_WAIT_MS, 10_000);
-const store = new DynamoCustomerResponseStore(liteTableFromEnv(), {
-  views: new DynamoViewLog(liteTableFromEnv(process.env, { timeoutMs: viewWaitMs, maxAttempts: 1 })),
+const table = liteTableFromEnv();
+const store = new DynamoCustomerResponseStore(table, {
+  views: new DynamoViewLog(table.withLimits({ timeoutMs: viewWaitMs, maxAttempts: 1 })),
   viewWaitMs,
   viewCacheMs: boundedSetting('OFFER_VIEW_CACHE_SECONDS', VIEW_CACHE_MS / 1000, 60) * 1000,
 });

@@ -247,6 +247,9 @@ function transportFor(url: URL): Transport {
   throw new Error(`Unsupported DynamoDB endpoint protocol ${url.protocol}`);
 }
 
+/** A call's own per-attempt timeout (ms) and attempts, in place of the client's. */
+export type CallLimits = Pick<DynamoDbLiteOptions, 'timeoutMs' | 'maxAttempts'>;
+
 export class DynamoDbLite {
   private readonly url: URL;
   private readonly transport: Transport;
@@ -281,14 +284,16 @@ export class DynamoDbLite {
 
   /**
    * One DynamoDB operation (`GetItem`, `Query`, ...) with its input in DynamoDB's JSON (attribute
-   * values marshalled), retried as the class comment says.
+   * values marshalled), retried as the class comment says; `limits` override the client's own
+   * per-attempt timeout and attempts for this call.
    * @throws DynamoDbError named after DynamoDB's exception, or TimeoutError / NetworkError.
    */
-  call(operation: string, input: object): Promise<Record<string, unknown>> {
+  call(operation: string, input: object, limits: CallLimits = {}): Promise<Record<string, unknown>> {
     const body = JSON.stringify(input);
     let skewCorrected = false;
-    return retry((_attempt, remainingMs) => this.attempt(operation, body, Math.min(this.timeoutMs, remainingMs)), {
-      maxAttempts: this.maxAttempts,
+    const timeoutMs = limits.timeoutMs ?? this.timeoutMs;
+    return retry((_attempt, remainingMs) => this.attempt(operation, body, Math.min(timeoutMs, remainingMs)), {
+      maxAttempts: limits.maxAttempts ?? this.maxAttempts,
       budgetMs: this.budgetMs,
       // Not worth starting an attempt that would have almost no time to answer.
       minAttemptMs: MIN_ATTEMPT_MS,
@@ -470,11 +475,21 @@ export class LiteTable implements Table {
   constructor(
     readonly client: DynamoDbLite,
     readonly name: string,
+    private readonly limits: CallLimits = {},
   ) {}
+
+  /**
+   * The same table on the same client (its connections and clock correction), with these limits on
+   * every call: a write that must not hold up a page gets a short timeout and one attempt without a
+   * connection pool of its own.
+   */
+  withLimits(limits: CallLimits): LiteTable {
+    return new LiteTable(this.client, this.name, limits);
+  }
 
   private async send(operation: string, input: object): Promise<Record<string, unknown>> {
     try {
-      return await this.client.call(operation, input);
+      return await this.client.call(operation, input, this.limits);
     } catch (error) {
       throw portError(error);
     }
@@ -567,15 +582,12 @@ export class LiteTable implements Table {
  * client and connection pool per execution environment. `DDB_ENDPOINT` points it at DynamoDB Local
  * with the fixed local credentials, exactly as the SDK clients are pointed there.
  */
-export function liteTableFromEnv(
-  env: NodeJS.ProcessEnv = process.env,
-  limits: Pick<DynamoDbLiteOptions, 'timeoutMs' | 'maxAttempts'> = {},
-): LiteTable {
+export function liteTableFromEnv(env: NodeJS.ProcessEnv = process.env): LiteTable {
   const name = requiredEnv('TABLE_NAME', env);
   const endpoint = optionalEnv('DDB_ENDPOINT', env);
   if (endpoint) {
     const region = optionalEnv('AWS_REGION', env) ?? 'local';
-    return new LiteTable(new DynamoDbLite({ endpoint, region, credentials: () => LOCAL_CREDENTIALS, ...limits }), name);
+    return new LiteTable(new DynamoDbLite({ endpoint, region, credentials: () => LOCAL_CREDENTIALS }), name);
   }
   const region = requiredEnv('AWS_REGION', env);
   return new LiteTable(
@@ -583,7 +595,6 @@ export function liteTableFromEnv(
       endpoint: `https://dynamodb.${region}.amazonaws.com/`,
       region,
       credentials: () => credentialsFromEnv(env),
-      ...limits,
     }),
     name,
   );

@@ -799,6 +799,37 @@ describe('DynamoDbLite retries', () => {
   });
 });
 
+describe('LiteTable.withLimits', () => {
+  it('makes one attempt where the client makes three, on the same connection as the table it comes from', async () => {
+    const base = table();
+    const limited = base.withLimits({ maxAttempts: 1 });
+    replies = [json(200, {}), dynamoError(503, 'ServiceUnavailable')];
+
+    await base.get({ Key: KEY });
+    await expect(limited.put({ Item: KEY })).rejects.toMatchObject({ name: 'ServiceUnavailable' });
+    await expect(limited.get({ Key: KEY })).rejects.toMatchObject({ name: 'ServiceUnavailable' });
+
+    // A GetItem answered 503 is tried three times by the table itself; once here, and no new connection.
+    expect(seen).toHaveLength(3);
+    expect(new Set(seen.map((request) => request.connection)).size).toBe(1);
+    expect(sleeps).toEqual([]);
+  });
+
+  it('ends an attempt after its own timeout, not the client’s', async () => {
+    useFakeClock();
+    const limited = table({ timeoutMs: 10_000 }).withLimits({ timeoutMs: 200, maxAttempts: 1 });
+    replies = [hang];
+
+    const put = limited.put({ Item: KEY });
+    const failed = expect(put).rejects.toMatchObject({ name: 'TimeoutError' });
+    await requestsSeen(1);
+    await advanceClock(200);
+
+    await failed;
+    expect(seen).toHaveLength(1);
+  });
+});
+
 describe('liteTableFromEnv', () => {
   it('points at DDB_ENDPOINT with the fixed local credentials', async () => {
     const local = liteTableFromEnv({ TABLE_NAME: 'Local', DDB_ENDPOINT: endpoint, AWS_REGION: 'sa-east-1' });

@@ -399,7 +399,8 @@ describe('the offer page handler', () => {
     const lite = await import('../../shared/db/dynamodb-lite.ts');
     jest.unstable_mockModule('../../shared/db/dynamodb-lite.ts', () => ({
       ...lite,
-      liteTableFromEnv: () => db,
+      // View records go through the same fake (a LiteTable gives them their own limits).
+      liteTableFromEnv: () => Object.assign(db, { withLimits: () => db }),
     }));
     ({ handler } = await import('../../functions/offer-page/handler.ts'));
   });
