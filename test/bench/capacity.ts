@@ -210,7 +210,7 @@ export async function run(): Promise<string> {
       `\`GET /v1/offers?status=active\` for a partner with ${OFFERS.toLocaleString('en')} offers of which the`,
       `${OPEN_OFFERS} oldest are open (the rest deactivated), following \`nextCursor\` to the end. Before (GSI1`,
       `with a filter): ${BEFORE.list}. Now (GSI2, open offers only): ` +
-        `**${calls} call${calls === 1 ? "" : "s"}** (${emptyPages} empty pages), ${Object.values(list.requests).reduce((a, b) => a + b, 0)} requests ` +
+        `**${calls} call${calls === 1 ? '' : 's'}** (${emptyPages} empty pages), ${Object.values(list.requests).reduce((a, b) => a + b, 0)} requests ` +
         `(${Object.entries(list.requests)
           .map(([op, n]) => `${op} ${n}`)
           .join(', ')}), **${units(totalReadUnits(list))} read units**, ${list.queryScanned} index entries ` +
