@@ -281,6 +281,9 @@ export const FUNCTIONS = {
       { actions: ['GetItem'], partitions: [PARTITIONS.apiKey] },
       { actions: ['GetItem', 'BatchGetItem', 'PutItem'], partitions: [PARTITIONS.partner] },
       { actions: ['Query', 'BatchGetItem'], partitions: [PARTITIONS.offices, PARTITIONS.officeSyncState] },
+      // The create wizard, as the offers function's create: one BatchGetItem of the profile, the
+      // office and the idempotency record (two partitions in one request, so one statement).
+      { actions: ['BatchGetItem'], partitions: [PARTITIONS.partner, PARTITIONS.offices] },
       { actions: ['GetItem', 'Query', 'BatchGetItem', 'PutItem', 'UpdateItem'], partitions: [PARTITIONS.offer] },
       // The offers list, as offersRead's: GSI1 (newest first), GSI2 for status=active; the offer page
       // Queries the offer's partition (offer, counters, acceptances, declines).

@@ -11,6 +11,7 @@ import { LocalDeliveryQueue } from '../../infra/local/webhook-queue.ts';
 import { pendingViewRecords, viewRecordToItem } from '../../shared/db/offer-views.ts';
 import { offerToItem } from '../../shared/db/offers.ts';
 import { createDocumentClient } from '../../shared/db/sdk-table.ts';
+import { setLocalPartnerSyncInvoker } from '../../shared/lambda/office-sync-request.ts';
 import { FUNCTIONS, type FunctionName, type FunctionSpec } from '../../shared/routes.ts';
 import { setLocalDeliveryQueue } from '../../shared/webhooks/delivery-queue.ts';
 import { setLocalOfferTimers } from '../../shared/webhooks/offer-timers.ts';
@@ -246,6 +247,41 @@ describe('each function within its own table grants', () => {
     expect(signedIn.headers.get('location')).toBe('/console/offers?lang=en');
     expect(signedOut.status).toBe(303);
     expect(afterwards.status).toBe(200);
+  });
+
+  it('creates an offer through the console’s wizard and syncs offices from it, without an access denied', async () => {
+    const { partner, key } = await newPartner();
+    directory.put(office(partner.partnerId, 'console-sp', { name: 'São Paulo' }));
+    // The console's Lambda Invoke of the office sync, here the office sync's own handler (and grants).
+    const officeSync = handlers.get('officeSync') as (event: unknown, context: Context) => Promise<unknown>;
+    setLocalPartnerSyncInvoker((request) => officeSync(request, {} as Context));
+    try {
+      const browser = await signInToConsole(baseUrl, key);
+      const synced = await consolePost(baseUrl, '/console/offices/sync', browser, { csrf: browser.csrfToken });
+      const form = await consoleGet(baseUrl, '/console/offers/new', browser.cookie);
+      const fields = {
+        csrf: browser.csrfToken,
+        idempotencyKey: 'console-grants-1',
+        officeId: 'console-sp',
+        usageLocation: 'BR',
+        shownLocation: 'BR',
+        'include.M365_BUSINESS_STANDARD': 'yes',
+        'licenses.M365_BUSINESS_STANDARD': '5',
+        reference: 'CONSOLE-1',
+        action: 'create',
+      };
+      const created = await consolePost(baseUrl, '/console/offers/new', browser, fields);
+      const again = await consolePost(baseUrl, '/console/offers/new', browser, fields);
+      const send = await consoleGet(baseUrl, created.headers.get('location') ?? '', browser.cookie);
+
+      expect([synced.status, form.status, created.status, again.status, send.status]).toEqual([
+        200, 200, 303, 303, 200,
+      ]);
+      expect(proxies.get('console')?.denials).toEqual([]);
+      expect(proxies.get('officeSync')?.denials).toEqual([]);
+    } finally {
+      setLocalPartnerSyncInvoker(undefined);
+    }
   });
 
   it('refuses what a grant does not cover: the stand-in is not a pass-through', async () => {
