@@ -10,6 +10,7 @@ import {
 import { findSubscription } from '../../shared/catalog/catalog.ts';
 import { formatMoney } from '../../shared/catalog/money.ts';
 import { unitPrice } from '../../shared/catalog/price-lists.ts';
+import { BUSINESS_FAMILY_SEAT_CAP } from '../../shared/catalog/quantity-rules.ts';
 import { DomainError } from '../../shared/domain/errors.ts';
 import { DuplicateReferenceError } from '../../shared/domain/offer.ts';
 import { checkExpiry, checkItems, checkPartner } from '../../shared/domain/offer-create.ts';
@@ -209,6 +210,30 @@ describe('console create form: the domain’s rules as field errors', () => {
     );
 
     expect(errorsFromDomain(error, [STANDARD, BASIC], locale)).toEqual({ fields: { [`licenses.${BASIC}`]: message } });
+  });
+
+  it.each<[Locale, string]>([
+    [
+      'en',
+      'Microsoft 365 Business Basic, Standard, Premium and Apps for business may have at most 300 licenses in total',
+    ],
+    [
+      'pt-BR',
+      'Microsoft 365 Business Basic, Standard, Premium e Apps for business podem ter no máximo 300 licenças no total',
+    ],
+  ])('shows the vendor’s cap across subscriptions on every license count it adds up (%s)', (locale, message) => {
+    const cap = BUSINESS_FAMILY_SEAT_CAP.maxTotalLicenses;
+    const error = domainError(() =>
+      checkItems('BR', [
+        { sku: BASIC, licenses: cap },
+        { sku: STANDARD, licenses: 1 },
+      ]),
+    );
+
+    expect(errorsFromDomain(error, [BASIC, STANDARD], locale).fields).toEqual({
+      [`licenses.${BASIC}`]: message.replace('300', cap.toLocaleString(locale)),
+      [`licenses.${STANDARD}`]: message.replace('300', cap.toLocaleString(locale)),
+    });
   });
 
   it('shows a subscription not sold in the usage location on its tick box', () => {
