@@ -183,6 +183,7 @@ const EN: OfferFormText = {
     too_big: ({ label, max }) => `${label} must be at most ${count('en', max)}`,
     too_big_text: ({ label, max }) => `${label} must be at most ${count('en', max)} characters long`,
     too_small: ({ label, min }) => `${label} must be at least ${count('en', min)}`,
+    too_small_text: ({ label, min }) => `${label} must be at least ${count('en', min)} characters long`,
     pattern: ({ label }) => `${label} has characters that are not allowed`,
     reference_pattern: ({ label }) =>
       `${label} may use letters, digits and punctuation only (no accents), without spaces at either end`,
@@ -317,6 +318,7 @@ const PT: OfferFormText = {
     too_big: ({ label, max }) => `${label} deve ser no máximo ${count('pt-BR', max)}`,
     too_big_text: ({ label, max }) => `${label} deve ter no máximo ${count('pt-BR', max)} caracteres`,
     too_small: ({ label, min }) => `${label} deve ser no mínimo ${count('pt-BR', min)}`,
+    too_small_text: ({ label, min }) => `${label} deve ter no mínimo ${count('pt-BR', min)} caracteres`,
     pattern: ({ label }) => `${label} tem caracteres não permitidos`,
     reference_pattern: ({ label }) =>
       `${label} aceita só letras sem acento, dígitos e pontuação, sem espaços no início ou no fim`,

@@ -8,7 +8,7 @@ import {
 import type { Subscription } from '../../shared/catalog/catalog-data.ts';
 import { formatMoney } from '../../shared/catalog/money.ts';
 import { priceOptions } from '../../shared/catalog/price-lists.ts';
-import { DEFAULT_TERM, termsFor } from '../../shared/catalog/terms.ts';
+import { billingFrequenciesFor, DEFAULT_TERM, termsFor } from '../../shared/catalog/terms.ts';
 import { type PricedLine, totals } from '../../shared/catalog/totals.ts';
 import type { DomainError } from '../../shared/domain/errors.ts';
 import { MAX_OFFER_LIFETIME_DAYS } from '../../shared/domain/offer.ts';
@@ -57,6 +57,7 @@ const CHECKED = 'yes';
 /** A console path in the page's language (`?lang=` only where it is not the default). */
 export const localized = (path: string, locale: Locale) =>
   locale === 'en' ? path : `${path}${path.includes('?') ? '&' : '?'}lang=${encodeURIComponent(locale)}`;
+
 const TERM_SEPARATOR = '/';
 /** The group of a subscription's extra term choices, for errors about them. */
 const choicesField = (sku: string) => `choices.${sku}`;
@@ -238,6 +239,8 @@ interface Broken {
   readonly message: string;
   readonly min?: number;
   readonly max?: number;
+  /** The bound is a text's length (characters), not a number's value. */
+  readonly length?: boolean;
 }
 
 function wordsFor(broken: Broken, field: string, text: OfferFormText, locale: Locale): string {
@@ -245,8 +248,7 @@ function wordsFor(broken: Broken, field: string, text: OfferFormText, locale: Lo
   const sku = field.includes('.') ? field.split('.')[1] : undefined;
   const subscription = sku ? findSubscription(sku) : undefined;
   let rule = broken.rule;
-  if (rule === 'too_big' && broken.max !== undefined && field !== 'maxAcceptances' && !field.startsWith('licenses.'))
-    rule = 'too_big_text';
+  if ((rule === 'too_big' || rule === 'too_small') && broken.length) rule = `${rule}_text`;
   if (rule === 'pattern' && field === 'reference') rule = 'reference_pattern';
   if (rule === 'pattern' && field === 'contactPhone') rule = 'phone_pattern';
   const context: RuleContext = {
@@ -294,9 +296,8 @@ export function errorsFromIssues(
         path: error.field,
         rule: error.rule,
         message: error.message,
-        ...(issue.code === 'too_small' ? { min: Number(issue.minimum) } : {}),
-        ...(issue.code === 'too_big' && issue.origin === 'string' ? { max: Number(issue.maximum) } : {}),
-        ...(issue.code === 'too_big' && issue.origin !== 'string' ? { max: Number(issue.maximum) } : {}),
+        ...(issue.code === 'too_small' ? { min: Number(issue.minimum), length: issue.origin === 'string' } : {}),
+        ...(issue.code === 'too_big' ? { max: Number(issue.maximum), length: issue.origin === 'string' } : {}),
       }),
     ),
   );
@@ -310,16 +311,16 @@ export function errorsFromIssues(
 export function errorsFromDomain(error: DomainError, skus: readonly string[], locale: Locale): FormErrors {
   const text = OFFER_FORM_TEXT[locale];
   const limits = (error.extensions.quantityLimits ?? []) as readonly { rule: string; limit: number }[];
-  const broken = error.violations.map(
-    (violation): Broken => ({
+  const broken = error.violations.map((violation): Broken => {
+    // The vendor's quantity rules name their cap in the error's extension, not in the violation.
+    const limit = limits.find((candidate) => candidate.rule === violation.rule)?.limit;
+    return {
       path: fieldOf(violation.at),
       rule: violation.rule,
       message: violation.message,
-      ...(limits.find((limit) => limit.rule === violation.rule)
-        ? { max: limits.find((limit) => limit.rule === violation.rule)?.limit }
-        : {}),
-    }),
-  );
+      ...(limit !== undefined ? { max: limit } : {}),
+    };
+  });
   const formError =
     error.type === 'idempotency-key-reused'
       ? text.keyReused
@@ -437,11 +438,12 @@ function priceWords(price: ReturnType<typeof priceOptions>[number]['price'], loc
 
 const optionValue = (term: string, billing: string) => `${term}${TERM_SEPARATOR}${billing}`;
 
-/** The option a subscription starts on: one year paid up front where sold, else its first. */
+/** The option a subscription starts on: one year paid up front where sold, else its first term's first billing. */
 function defaultOption(sku: string): string {
-  const options = priceOptions('', sku);
-  const preferred = termsFor(sku).includes(DEFAULT_TERM) ? options.find((o) => o.term === DEFAULT_TERM) : options[0];
-  return preferred ? optionValue(preferred.term, preferred.billingFrequency) : '';
+  const terms = termsFor(sku);
+  const term = terms.includes(DEFAULT_TERM) ? DEFAULT_TERM : terms[0];
+  const billing = term ? billingFrequenciesFor(sku, term)[0] : undefined;
+  return term && billing ? optionValue(term, billing) : '';
 }
 
 function subscriptionLine(
