@@ -31,9 +31,11 @@ describe('LiteTable binary attributes on DynamoDB Local', () => {
       const viaSdk = await sdk.get({ Key: key, ConsistentRead: true });
       const viaLite = await lite.get({ Key: key, ConsistentRead: true });
       for (const read of [viaSdk, viaLite]) {
-        expect(Buffer.from(read?.body as Uint8Array)).toEqual(BYTES);
-        expect(Buffer.from((read?.nested as { deeper: { bytes: Uint8Array } }).deeper.bytes)).toEqual(BYTES);
-        expect((read?.nested as { B: unknown }).B).toBe('text');
+        if (!read) throw new Error(`nothing read back at ${key.PK}`);
+        const nested = read.nested as { B: unknown; deeper: { bytes: Uint8Array } };
+        expect(Buffer.from(read.body as Uint8Array)).toEqual(BYTES);
+        expect(Buffer.from(nested.deeper.bytes)).toEqual(BYTES);
+        expect(nested.B).toBe('text');
       }
     }
   });
