@@ -52,6 +52,7 @@ const RATE_RULES: readonly {
   { kind: 'customerForms', name: 'RateCustomerForms', format: 'page' },
   { kind: 'consoleSignIn', name: 'RateConsoleSignIn', format: 'page' },
   { kind: 'partnerApi', name: 'RatePartnerApi', format: 'problem' },
+  { kind: 'otherRequests', name: 'RateOtherRequests', format: 'page' },
 ];
 
 export const MANAGED_BLOCK_RULES = { api: 'BlockManagedApi', pages: 'BlockManagedPages' } as const;
@@ -69,12 +70,14 @@ export interface WafMetricNames {
 
 type Statement = CfnWebACL.StatementProperty;
 
+// Paths are compared lower-cased: `/O/<code>` (a link typed in capitals) reaches the fallback,
+// which redirects it, and must count as a customer page, not escape every rule.
 const uriStartsWith = (prefix: string): Statement => ({
   byteMatchStatement: {
     fieldToMatch: { uriPath: {} },
     positionalConstraint: 'STARTS_WITH',
     searchString: prefix,
-    textTransformations: [{ priority: 0, type: 'NONE' }],
+    textTransformations: [{ priority: 0, type: 'LOWERCASE' }],
   },
 });
 const uriIs = (path: string): Statement => ({
@@ -82,7 +85,7 @@ const uriIs = (path: string): Statement => ({
     fieldToMatch: { uriPath: {} },
     positionalConstraint: 'EXACTLY',
     searchString: path,
-    textTransformations: [{ priority: 0, type: 'NONE' }],
+    textTransformations: [{ priority: 0, type: 'LOWERCASE' }],
   },
 });
 const methodIs = (method: string): Statement => ({
@@ -102,12 +105,14 @@ const anyOf = (statements: Statement[]): Statement =>
   statements.length === 1 ? (statements[0] as Statement) : or(...statements);
 const not = (statement: Statement): Statement => ({ notStatement: { statement } });
 
-/** The request kinds, as WAF sees them (paths are case-sensitive, as API Gateway's are). */
+/** The request kinds, as WAF sees them. */
 const SCOPES: Readonly<Record<keyof WafRateLimits, Statement>> = {
   customerPages: and(uriStartsWith('/o/'), or(methodIs('GET'), methodIs('HEAD'))),
   customerForms: and(uriStartsWith('/o/'), methodIs('POST')),
   consoleSignIn: and(uriIs('/console/sign-in'), methodIs('POST')),
   partnerApi: uriStartsWith('/v1/'),
+  // Sign-in posts count here too: its own, tighter rule is the one they meet first.
+  otherRequests: and(not(uriStartsWith('/o/')), not(uriStartsWith('/v1/'))),
 };
 
 const visibility = (metricName: string): CfnWebACL.VisibilityConfigProperty => ({

@@ -29,6 +29,11 @@ export interface WafRateLimits {
   readonly consoleSignIn: RateLimit;
   /** Everything under /v1/: the partner API (one partner's integration usually comes from few addresses). */
   readonly partnerApi: RateLimit;
+  /**
+   * Everything else: the console's pages (each checks a session in the table) and paths no route
+   * has (the fallback function answers them), so that no path is unlimited.
+   */
+  readonly otherRequests: RateLimit;
 }
 
 export interface StageConfig {
@@ -68,13 +73,15 @@ export interface StageConfig {
  * a customer opens an offer, changes counts and reloads a few times (10-20 requests a minute);
  * an office or a shared NAT of many customers reading the same mailing stays far below 300 in 5 min.
  * Forms are posted once or twice per offer. Sign-in allows a few typos, not a dictionary. A partner
- * integration listing and creating offers in bulk gets about 10 requests a second.
+ * integration listing and creating offers in bulk gets about 10 requests a second. A partner working
+ * in the console clicks a few pages a minute; 600 in 5 min is far beyond a person.
  */
 const DEFAULT_WAF: WafRateLimits = {
   customerPages: { limit: 300, windowSeconds: 300 },
   customerForms: { limit: 60, windowSeconds: 300 },
   consoleSignIn: { limit: 20, windowSeconds: 300 },
   partnerApi: { limit: 3000, windowSeconds: 300 },
+  otherRequests: { limit: 600, windowSeconds: 300 },
 };
 
 export const STAGES = {

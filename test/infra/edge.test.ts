@@ -244,6 +244,22 @@ describe('AWS WAF (us-east-1)', () => {
     },
   );
 
+  it('limits every other request too (console pages, unknown paths): no path is unlimited', () => {
+    const rule = ruleNamed('RateOtherRequests');
+    const { limit, windowSeconds } = STAGES.dev.waf.otherRequests;
+    expect(rule.Statement.RateBasedStatement).toMatchObject({ Limit: limit, EvaluationWindowSec: windowSeconds });
+    const scope = rule.Statement.RateBasedStatement.ScopeDownStatement.AndStatement.Statements as Json[];
+    expect(scope.map((st) => st.NotStatement.Statement.ByteMatchStatement.SearchString)).toEqual(['/o/', '/v1/']);
+    expect(rule.Action.Block.CustomResponse.ResponseCode).toBe(429);
+  });
+
+  it('compares paths lower-cased, so /O/<code> counts as a customer page', () => {
+    const scope = JSON.stringify(ruleNamed('RateCustomerPages').Statement);
+    expect(scope).toContain(
+      '"PositionalConstraint":"STARTS_WITH","SearchString":"/o/","TextTransformations":[{"Priority":0,"Type":"LOWERCASE"}]',
+    );
+  });
+
   it('takes each limit from the stage config', () => {
     const custom = build({ waf: { ...STAGES.dev.waf, consoleSignIn: { limit: 12, windowSeconds: 600 } } });
     const rule = (custom.webAcl.Properties.Rules as Json[]).find((r) => r.Name === 'RateConsoleSignIn');
