@@ -359,6 +359,21 @@ describe('least privilege: table grants to the partition', () => {
     ],
     webhookDeliveries: [{ actions: ['GetItem', 'UpdateItem'], partitions: ['WHDELIVERY#*', 'WEBHOOKS#*'] }],
     offerViews: [{ actions: ['UpdateItem'], partitions: ['OFFER#*', 'VIEWS#*'] }],
+    // Sessions and sign-in counters; the key it signs in with; then, for its pages, what the
+    // partner API's services do: the create wizard as offers' create (profile, office and
+    // idempotency record in one BatchGetItem; the offer, its counters, reference claim and
+    // idempotency record put in one transaction), offices and their freshness as offices', the
+    // list and offer pages as offersRead's, deactivate and revise as offers'.
+    console: [
+      { actions: ['GetItem', 'PutItem', 'UpdateItem'], partitions: ['CONSOLE#*'] },
+      { actions: ['GetItem'], partitions: ['APIKEY#*'] },
+      { actions: ['GetItem', 'BatchGetItem', 'PutItem'], partitions: ['PARTNER#*'] },
+      { actions: ['Query', 'BatchGetItem'], partitions: ['OFFICES#*', 'SYNC#OFFICES'] },
+      { actions: ['BatchGetItem'], partitions: ['PARTNER#*', 'OFFICES#*'] },
+      { actions: ['GetItem', 'Query', 'BatchGetItem', 'PutItem', 'UpdateItem'], partitions: ['OFFER#*'] },
+      { actions: ['Query'], index: 'GSI1', partitions: ['PARTNER#*'] },
+      { actions: ['Query'], index: 'GSI2', partitions: ['PARTNER#*'] },
+    ],
     // The origin secret and the distribution only (infra/constructs/edge.ts); no table.
     originSecretRotation: [],
     offerTimers: [
