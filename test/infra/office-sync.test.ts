@@ -228,7 +228,11 @@ describe('office sync least privilege', () => {
 
   it('has nothing beyond that, its logs, traces and its dead-letter queue', () => {
     const services = new Set(statements.flatMap(actions).map((a) => a.split(':')[0]));
-    expect([...services].sort()).toEqual(['dynamodb', 'logs', 'sqs', 'ssm', 'xray']);
+    // secretsmanager: its on-demand route checks the CloudFront origin header (GetSecretValue only).
+    expect([...services].sort()).toEqual(['dynamodb', 'logs', 'secretsmanager', 'sqs', 'ssm', 'xray']);
+    expect(statements.flatMap(actions).filter((a) => a.startsWith('secretsmanager:'))).toEqual([
+      'secretsmanager:GetSecretValue',
+    ]);
     expect(statements.flatMap(actions).filter((a) => a.startsWith('sqs:'))).toEqual(['sqs:SendMessage']);
   });
 
