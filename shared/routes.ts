@@ -44,7 +44,7 @@ export type DeploymentSetting =
   /** Its dead-letter queue (SQS URL): the delivery function parks deliveries whose retries ran out. */
   | 'WEBHOOK_DEAD_LETTER_QUEUE_URL';
 
-/** Named schedules; each one's rate is a per-stage deployment setting (cdk.json context). */
+/** Named schedules; each one's rate is a per-stage deployment setting (infra/stages.ts). */
 export type ScheduleName = 'officeSync';
 
 export interface FunctionSpec {
@@ -58,7 +58,7 @@ export interface FunctionSpec {
   /** Deployment settings this function reads beyond the ones every HTTP function gets. */
   readonly env?: readonly DeploymentSetting[];
   /**
-   * Also invoked by EventBridge Scheduler on this schedule (`officeSync`: context officeSyncRate).
+   * Also invoked by EventBridge Scheduler on this schedule (`officeSync`: the stage's officeSyncRateMinutes).
    * Failed runs end in a dead-letter queue with an alarm on it.
    */
   readonly schedule?: ScheduleName;
