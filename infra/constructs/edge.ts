@@ -146,11 +146,14 @@ export class EdgeDistribution extends Construct {
           cachePolicy: openApiCache,
           compress: true,
         },
-        '/o/*': personal(ViewerProtocolPolicy.REDIRECT_TO_HTTPS),
-        '/console*': personal(ViewerProtocolPolicy.REDIRECT_TO_HTTPS),
         // A redirect would make an API client send its key over plain HTTP a second time and drop
         // a POST's body: the API refuses plain HTTP instead.
-        '/v1/*': personal(ViewerProtocolPolicy.HTTPS_ONLY),
+        ...Object.fromEntries(
+          PERSONAL_PATHS.map((pattern) => [
+            pattern,
+            personal(pattern === '/v1/*' ? ViewerProtocolPolicy.HTTPS_ONLY : ViewerProtocolPolicy.REDIRECT_TO_HTTPS),
+          ]),
+        ),
       },
     });
     this.publicBaseUrl = props.domain
