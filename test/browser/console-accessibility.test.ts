@@ -62,7 +62,8 @@ describe('console accessibility (axe-core) and screenshots', () => {
     await checkAndCapture(page, 'sign-in-error');
   });
 
-  it('finds none on the offers list and on an offer page with an acceptance', async () => {
+  it('finds none on the offers list, an offer page with an acceptance and its message preview', async () => {
+    await apiOffer({ reference: `a11y-other-${Date.now()}`, delegatedAdmin: false });
     const summaryId = await acceptedOffer();
     const page = await signedInPage();
 
@@ -73,6 +74,19 @@ describe('console accessibility (axe-core) and screenshots', () => {
     await page.goto(`${LOCAL_BASE_URL}/console/offers/${summaryId}`);
     await expect(page.locator('[data-counter="acceptances"]').textContent()).resolves.toBe('1');
     await checkAndCapture(page, 'offer');
+
+    // The message with its colours, on its own page (linked from the offer page). That page is
+    // served sandboxed without scripts, where axe cannot run: its markup is checked in a page of
+    // its own instead, inline styles and all, as a mail app would show it.
+    const href = await page.getByRole('link', { name: 'Open the HTML preview' }).first().getAttribute('href');
+    expect(href).toBe(`/console/offers/${summaryId}/message.html?locale=en`);
+    const preview = await page.request.get(`${LOCAL_BASE_URL}${href}`);
+    expect(preview.headers()['content-security-policy']).toContain('sandbox');
+    // A blank page of no CSP (the console's would refuse the message's inline styles).
+    const html = await preview.text();
+    await page.goto('about:blank');
+    await page.setContent(html);
+    await checkAndCapture(page, 'message-preview');
   });
 
   it('finds none on page 1 of the wizard, empty, with subscriptions listed and with errors, nor on page 2', async () => {

@@ -102,7 +102,7 @@ describe('console security and reach in Chromium', () => {
     await submit(page, CREATE_BUTTON);
 
     const summaryId = summaryIdOnSendPage(page);
-    await expect(page.getByLabel('Link for your customers').inputValue()).resolves.toMatch(
+    await expect(page.getByRole('textbox', { name: 'Link for your customers' }).inputValue()).resolves.toMatch(
       new RegExp(`/o/${summaryId}$`),
     );
     // Without scripts the copy buttons stay hidden: the link is there to select and copy by hand.

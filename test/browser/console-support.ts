@@ -120,7 +120,7 @@ export interface AxeFinding {
 export async function seriousViolations(page: Page): Promise<AxeFinding[]> {
   await page.evaluate(axe.source);
   const results = await page.evaluate(() =>
-    (window as unknown as { axe: typeof axe }).axe.run(document, {
+    (globalThis as unknown as { axe: typeof axe }).axe.run({
       runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] },
       resultTypes: ['violations'],
     }),
@@ -135,15 +135,22 @@ export async function seriousViolations(page: Page): Promise<AxeFinding[]> {
     }));
 }
 
-/** A full-page screenshot saved as test/artifacts/console-{name}.png. */
+/**
+ * A full-page screenshot saved as test/artifacts/console-{name}.png, one image pixel per CSS pixel
+ * (a phone's 2x or 3x would only make the committed files heavier).
+ */
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(ARTIFACTS_DIR, { recursive: true });
-  await page.screenshot({ path: join(ARTIFACTS_DIR, `console-${name}.png`), fullPage: true });
+  await page.screenshot({ path: join(ARTIFACTS_DIR, `console-${name}.png`), fullPage: true, scale: 'css' });
 }
 
 /** How far the page's content reaches past the viewport's width, in CSS pixels (0: no horizontal scroll). */
 export function horizontalOverflow(page: Page): Promise<number> {
-  return page.evaluate(
-    () => Math.max(document.documentElement.scrollWidth, document.body.scrollWidth) - window.innerWidth,
-  );
+  return page.evaluate(() => {
+    const { document, innerWidth } = globalThis as unknown as {
+      document: { documentElement: { scrollWidth: number }; body: { scrollWidth: number } };
+      innerWidth: number;
+    };
+    return Math.max(document.documentElement.scrollWidth, document.body.scrollWidth) - innerWidth;
+  });
 }
