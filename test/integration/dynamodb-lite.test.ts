@@ -67,12 +67,12 @@ describe('LiteTable on DynamoDB Local', () => {
       },
     ]);
 
-    const read = await lite.get({ Key: k, ConsistentRead: true });
-    expect(Buffer.from(read?.bytes as Uint8Array)).toEqual(Buffer.from([9]));
-    expect(Buffer.from(read?.buffer as Uint8Array).toString('utf8')).toBe('brotli?');
-    expect([...(read?.binarySet as Set<Uint8Array>)].map((one) => [...one]).sort()).toEqual([[1], [2, 3]]);
-    const viaSdk = await sdk.get({ Key: other, ConsistentRead: true });
-    expect([...(viaSdk?.bytes as Uint8Array)]).toEqual([...bytes]);
+    const read = (await lite.get({ Key: k, ConsistentRead: true })) ?? {};
+    expect(Buffer.from(read.bytes as Uint8Array)).toEqual(Buffer.from([9]));
+    expect(Buffer.from(read.buffer as Uint8Array).toString('utf8')).toBe('brotli?');
+    expect([...(read.binarySet as Set<Uint8Array>)].map((one) => [...one]).sort()).toEqual([[1], [2, 3]]);
+    const viaSdk = (await sdk.get({ Key: other, ConsistentRead: true })) ?? {};
+    expect([...(viaSdk.bytes as Uint8Array)]).toEqual([...bytes]);
   });
 
   it('gets only the projected attributes', async () => {
