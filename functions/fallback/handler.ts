@@ -2,9 +2,10 @@ import { MethodNotAllowedError, NotFoundError } from '../../shared/domain/errors
 import { publicRoute } from '../../shared/http/route.ts';
 import { withoutBody } from '../../shared/http/route-group.ts';
 import type { ApiEvent, ApiHandler, ApiResult } from '../../shared/http/types.ts';
-import { negotiateLocale } from '../../shared/i18n/locale.ts';
-import { messagePage, pageResponse } from '../../shared/offer-page/layout.ts';
+import { isLocale, type Locale, negotiateLocale } from '../../shared/i18n/locale.ts';
+import { layout, messagePage, pageResponse } from '../../shared/offer-page/layout.ts';
 import { offerLinkTarget, offerPageRedirect } from '../../shared/offer-page/links.ts';
+import { html } from '../../shared/render/html.ts';
 import { methodsForPath } from '../../shared/routes.ts';
 
 /**
@@ -30,15 +31,66 @@ function offerPagePathAnswer(event: ApiEvent, method: string): ApiResult {
   return pageResponse(404, messagePage(locale, 'notFound'));
 }
 
+/** The partner console's pages (any case: a typed address). */
+const CONSOLE_PATH_PREFIX = /^\/console(\/|$)/i;
+
+const CONSOLE_TEXT: Record<
+  Locale,
+  { notFound: readonly [string, string]; methodNotAllowed: readonly [string, string]; offers: string }
+> = {
+  en: {
+    notFound: ['Page not found', 'There is no such page in the console. Check the address, or go to your offers.'],
+    methodNotAllowed: [
+      'This address cannot be used this way',
+      'Use the console’s own links and forms: go to your offers and start from there.',
+    ],
+    offers: 'Go to your offers',
+  },
+  'pt-BR': {
+    notFound: [
+      'Página não encontrada',
+      'Não existe esta página no console. Confira o endereço ou vá para suas ofertas.',
+    ],
+    methodNotAllowed: [
+      'Este endereço não pode ser usado assim',
+      'Use os links e formulários do próprio console: vá para suas ofertas e comece por lá.',
+    ],
+    offers: 'Ir para suas ofertas',
+  },
+};
+
+/**
+ * A console path that matched no route: a page a partner can read (the console's language choice,
+ * `?lang=`, first), with a link back to the offers (which send to sign-in without a session). The
+ * frame is the customer pages' (already in this bundle, same strict CSP: no script, styles by hash,
+ * never framed) rather than the console's own layout: the fallback then needs nothing from the
+ * console function and shows no session, since it reads none.
+ */
+function consolePathAnswer(event: ApiEvent): ApiResult {
+  const asked = event.queryStringParameters?.lang;
+  const locale = asked !== undefined && isLocale(asked) ? asked : negotiateLocale(event.headers?.['accept-language']);
+  const text = CONSOLE_TEXT[locale];
+  const allowed = methodsForPath(event.rawPath);
+  const [title, body] = allowed.length > 0 ? text.methodNotAllowed : text.notFound;
+  const page = layout(
+    locale,
+    title,
+    html`<h1>${title}</h1><p>${body}</p><p><a href="/console/offers?lang=${locale}">${text.offers}</a></p>`,
+  );
+  if (allowed.length > 0) return pageResponse(405, page, { headers: { allow: allowed.join(', ') } });
+  return pageResponse(404, page);
+}
+
 /**
  * API Gateway's `$default` route: the request matched no route. A known path with another
  * method is a 405 naming the methods it takes (`Allow`, HEAD included wherever GET is); anything
- * else is a 404. Customer paths answer with pages, the API with problem details.
+ * else is a 404. Customer and console paths answer with pages, the API with problem details.
  */
 const answer = publicRoute({}, async ({ event }) => {
   const path = event.rawPath;
   const method = event.requestContext.http.method;
   if (OFFER_PAGE_PATH_PREFIX.test(path)) return offerPagePathAnswer(event, method);
+  if (CONSOLE_PATH_PREFIX.test(path)) return consolePathAnswer(event);
   const allowed = methodsForPath(path);
   if (allowed.length > 0) throw new MethodNotAllowedError(method, allowed);
   throw new NotFoundError(

@@ -38,3 +38,43 @@ describe('requests no route matches ($default)', () => {
     expect(page).not.toContain('<script');
   });
 });
+
+describe('console paths no route matches', () => {
+  it('answers an unknown console path with a readable 404 page in the chosen language, not JSON', async () => {
+    const response = await fetch(`${api.baseUrl}/console/nope?lang=pt-BR`, { headers: { 'accept-language': 'en' } });
+    expect(response.status).toBe(404);
+    expect(response.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(response.headers.get('cache-control')).toContain('no-store');
+    const csp = response.headers.get('content-security-policy') ?? '';
+    expect(csp).toContain("default-src 'none'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    const page = await response.text();
+    expect(page).toContain('<html lang="pt-BR">');
+    expect(page).toContain('<h1>Página não encontrada</h1>');
+    expect(page).toContain('href="/console/offers?lang=pt-BR"');
+    expect(page).not.toContain('<script');
+  });
+
+  it('answers a path below an offer that has no page with the 404 page in the browser’s language', async () => {
+    const response = await fetch(`${api.baseUrl}/console/offers/x/y`, { headers: { 'accept-language': 'en-US' } });
+    expect(response.status).toBe(404);
+    const page = await response.text();
+    expect(page).toContain('<h1>Page not found</h1>');
+    expect(page).toContain('href="/console/offers?lang=en"');
+  });
+
+  it('answers a console page asked with a method it does not take with a 405 page and Allow', async () => {
+    const response = await fetch(`${api.baseUrl}/console/offers`, { method: 'DELETE' });
+    expect(response.status).toBe(405);
+    expect(response.headers.get('allow')?.split(', ').sort()).toEqual(['GET', 'HEAD']);
+    expect(response.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    await expect(response.text()).resolves.toContain('This address cannot be used this way');
+  });
+
+  it('answers a HEAD of an unknown console path with the 404’s headers and no body', async () => {
+    const response = await fetch(`${api.baseUrl}/console/nope`, { method: 'HEAD' });
+    expect(response.status).toBe(404);
+    expect(response.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    await expect(response.text()).resolves.toBe('');
+  });
+});
