@@ -436,7 +436,9 @@ export class PurchaseOffersStack extends Stack {
       batchSize: batch.size,
       maxBatchingWindow: Duration.seconds(batch.windowSeconds),
       bisectBatchOnError: true,
-      retryAttempts: 10,
+      // Unset, Lambda retries until the record expires from the stream (MaximumRetryAttempts -1)
+      // and maxRecordAge stays at its default, the stream's own retention.
+      ...(batch.retryUntilExpired ? {} : { retryAttempts: 10 }),
       reportBatchItemFailures: true,
       onFailure: new SqsDlq(deadLetterQueue),
       filters: [

@@ -12,6 +12,7 @@ import { normalizeSummaryId } from '../../shared/domain/summary-id.ts';
 import { toFieldErrors } from '../../shared/http/validation.ts';
 import { emailAddress } from '../../shared/schemas/email.ts';
 import { nameText } from '../../shared/schemas/text.ts';
+import { countAllPendingViews } from './count-views.ts';
 import { backfillOfferCounters } from './offer-backfill.ts';
 import { PartnerAdmin } from './partner-admin.ts';
 
@@ -30,9 +31,10 @@ Commands:
   backfill-offer-counters --partner-id ID                once per partner after the deploy that moved
                       answer counters to their own item: counters items and open-offer index keys
                       for the partner's older offers (README, Indexes and counters)
-  count-views         --summary-id ID                    adds the offer's view records not yet counted
+  count-views         --summary-id ID | --all            adds the offer's view records not yet counted
                       to its views counter, each exactly once, as the views function does (after
-                      that function failed for a while: README, Views at any rate)
+                      that function failed for a while: README, Views at any rate). --all finds
+                      every offer with uncounted records by one Scan of the table (reads it all)
 
 Common options:
   --table NAME        DynamoDB table (default: $TABLE_NAME)
@@ -55,6 +57,7 @@ const options = {
   label: { type: 'string' },
   'key-id': { type: 'string' },
   'summary-id': { type: 'string' },
+  all: { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
 
@@ -85,7 +88,7 @@ const schemas = {
   'revoke-key': z.object({ 'partner-id': partnerId, 'key-id': z.string().check(z.regex(/^[0-9a-f]{12}$/)) }),
   'set-customer-count': z.object({ 'partner-id': partnerId, 'customer-count': count }),
   'backfill-offer-counters': z.object({ 'partner-id': partnerId }),
-  'count-views': z.object({ 'summary-id': z.string() }),
+  'count-views': z.object({ 'summary-id': z.optional(z.string()), all: z.boolean() }),
 };
 type Command = keyof typeof schemas;
 
@@ -160,8 +163,22 @@ async function main(): Promise<void> {
       break;
     }
     case 'count-views': {
+      const input = optionsFor('count-views');
+      if (input.all === (input['summary-id'] !== undefined))
+        fail('Invalid options for count-views:\n  give either --summary-id ID or --all');
+      if (input.all) {
+        const reports = await countAllPendingViews(table, new Date());
+        for (const r of reports)
+          console.log(
+            `${r.summaryId}: ${r.pending} view records pending, ${r.counted} counted now, ` +
+              `${r.alreadyCounted} counted before, ${r.unknownOffer} of no offer, ${r.failed} failed.`,
+          );
+        console.log(`${reports.length} offers with uncounted view records.`);
+        if (reports.some((r) => r.failed > 0)) process.exitCode = 1;
+        break;
+      }
       const summaryId =
-        normalizeSummaryId(optionsFor('count-views')['summary-id']) ??
+        normalizeSummaryId(input['summary-id'] ?? '') ??
         fail('Invalid options for count-views:\n  --summary-id must be a summary ID (XXXX-XXXX-XXXX-XXXX-XXXX)');
       const pending = await pendingViewRecords(table, summaryId);
       const outcome = await countViews(table, pending, new Date());

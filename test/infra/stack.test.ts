@@ -2,6 +2,7 @@ import { Validations } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { OFFICE_SYNC_METRICS } from '../../functions/office-sync/metrics.ts';
 import { createApp } from '../../infra/app.ts';
+import { RUNTIME_SOURCE_MAPS } from '../../infra/bundling.ts';
 import { TRACING_ACTIONS, TRACING_POLICY_ID } from '../../infra/constructs/app-function.ts';
 import { API_KEY_CACHE_SECONDS } from '../../infra/constructs/environment.ts';
 import { AUTHORIZER_CACHE_TTL, DEFAULT_THROTTLE, STREAM_LIST_POLICY_ID } from '../../infra/stack.ts';
@@ -248,8 +249,9 @@ describe('functions (derived from FUNCTIONS)', () => {
   });
 
   it.each(functionEntries)(
-    '%s runs nodejs24.x on arm64 with tracing, source maps and its spec limits',
+    '%s runs nodejs24.x on arm64 with tracing, its spec limits, and source maps where decided',
     (name, spec) => {
+      const sourceMaps = RUNTIME_SOURCE_MAPS[name as keyof typeof RUNTIME_SOURCE_MAPS];
       expect(functionProps(name)).toMatchObject({
         Runtime: 'nodejs24.x',
         Architectures: ['arm64'],
@@ -258,12 +260,14 @@ describe('functions (derived from FUNCTIONS)', () => {
         Timeout: spec.timeoutSeconds ?? 10,
         Environment: {
           Variables: expect.objectContaining({
-            NODE_OPTIONS: '--enable-source-maps',
             POWERTOOLS_SERVICE_NAME: expect.any(String),
             STAGE: 'dev',
           }),
         },
       });
+      const options = (functionProps(name).Environment as { Variables: Record<string, unknown> }).Variables
+        .NODE_OPTIONS;
+      expect(options).toBe(sourceMaps ? '--enable-source-maps' : undefined);
     },
   );
 
@@ -714,6 +718,19 @@ describe('offer events (table stream → offerEvents → event bus)', () => {
     };
     expect(batching('offerViews')).toEqual({ size: 1_000, window: 2 });
     expect(batching('offerEvents')).toEqual({ size: 10, window: 1 });
+  });
+
+  it('retries view batches until their records leave the stream, other consumers 10 times', () => {
+    const retries = (name: string) => {
+      const fnId = logicalId(stack.functions[name]!.function);
+      const mapping = ofType('AWS::Lambda::EventSourceMapping')
+        .map(([, resource]) => resource.Properties ?? {})
+        .find((props) => JSON.stringify(props.FunctionName).includes(`"${fnId}"`));
+      // Absent MaximumRetryAttempts / MaximumRecordAgeInSeconds mean -1: until the record expires.
+      return { attempts: mapping?.MaximumRetryAttempts ?? -1, age: mapping?.MaximumRecordAgeInSeconds ?? -1 };
+    };
+    expect(retries('offerViews')).toEqual({ attempts: -1, age: -1 });
+    expect(retries('offerEvents')).toEqual({ attempts: 10, age: -1 });
   });
 
   it('keeps the customer page function free of the events SDK: it only writes to the table', () => {

@@ -119,6 +119,30 @@ describe('ops CLI', () => {
     expect(invalid.stderr).toContain('--summary-id must be a summary ID');
   }, 30_000);
 
+  it('counts every offer’s uncounted view records with --all (the dead-letter message names no offer), once', async () => {
+    // Arrange: two offers with views recorded, none counted yet.
+    const [one, two] = [await seedOffer(), await seedOffer()];
+    const views = new DynamoViewLog(table);
+    for (let n = 0; n < 2; n++) await views.record(one.summaryId, new Date());
+    for (let n = 0; n < 3; n++) await views.record(two.summaryId, new Date());
+
+    // Act
+    const first = await ops('count-views', '--all');
+    const again = await ops('count-views', '--all');
+    const neither = await ops('count-views');
+
+    // Assert
+    expect([first.code, first.stderr]).toEqual([0, '']);
+    expect(first.stdout).toContain(`${one.summaryId}: 2 view records pending, 2 counted now`);
+    expect(first.stdout).toContain(`${two.summaryId}: 3 view records pending, 3 counted now`);
+    expect(again.stdout).not.toContain(one.summaryId);
+    expect(again.stdout).not.toContain(two.summaryId);
+    expect(await countedViewsOf(one.summaryId)).toBe(2);
+    expect(await countedViewsOf(two.summaryId)).toBe(3);
+    expect(neither.code).toBe(2);
+    expect(neither.stderr).toContain('either --summary-id ID or --all');
+  }, 30_000);
+
   it('refuses a key for a partner that does not exist', async () => {
     const result = await ops('issue-key', '--partner-id', 'no-such-partner');
     expect(result.code).toBe(2);
