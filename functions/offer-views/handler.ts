@@ -46,6 +46,8 @@ export function createHandler(
       alreadyCounted: outcome.alreadyCounted,
       unknownOffer: outcome.unknownOffer,
       failed: outcome.failed.length,
+      // Cancelled transactions retried (mostly other shards' invocations counting the same offer).
+      conflicts: outcome.conflicts,
     });
     // Exactly the views this batch added to counters: a record counted before is not counted again.
     metrics.count(BUSINESS_METRICS.offerViews, outcome.counted);

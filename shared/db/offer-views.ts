@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { retry } from '../retry.ts';
 import { offerViewsKeys } from './offers.ts';
 import { type Item, isTransactionCanceled, type Table, type TransactItem } from './port.ts';
 
@@ -29,8 +30,31 @@ export const VIEW_SHARDS = 32;
 export const VIEW_RECORD_TTL_SECONDS = 2 * 24 * 60 * 60;
 /** TransactWriteItems takes at most 100 items (AWS docs, 2026-11): the counter and 99 records. */
 export const MAX_RECORDS_PER_TRANSACTION = 99;
-/** Attempts of one offer's transaction when it conflicts with another writer of the counter. */
-const CONFLICT_ATTEMPTS = 5;
+/**
+ * Attempts of one chunk's transaction while it is cancelled (TransactionConflict: another stream
+ * shard's invocation writing the same offer's counter at that moment; or throttling), with full
+ * jitter backoff from CONFLICT_BACKOFF_BASE_MS, capped at CONFLICT_BACKOFF_MAX_MS, and never past
+ * the counting budget. What is left is reported failed and the stream hands it over again.
+ */
+export const CONFLICT_ATTEMPTS = 10;
+const CONFLICT_BACKOFF_BASE_MS = 25;
+const CONFLICT_BACKOFF_MAX_MS = 1_000;
+/**
+ * Time one countViews call may spend backing off (ms): the views function's timeout is 60 s
+ * (shared/routes.ts), and a batch of 1,000 records of one offer is 11 transactions in turn.
+ */
+export const COUNTING_BUDGET_MS = 30_000;
+
+/** How countViews retries cancelled transactions; tests inject the clock, sleep and randomness. */
+export interface CountingOptions {
+  /** Offers counted at once; default 8. */
+  readonly concurrency?: number;
+  /** ms for the whole call; default COUNTING_BUDGET_MS. */
+  readonly budgetMs?: number;
+  readonly sleep?: (ms: number) => Promise<void>;
+  readonly now?: () => number;
+  readonly random?: () => number;
+}
 
 export const viewRecordKeys = {
   pk: (summaryId: string, shard: number) => `VIEWS#${summaryId}#${shard}`,
@@ -109,6 +133,8 @@ export interface CountOutcome {
   unknownOffer: number;
   /** Records that could not be counted now (throttling, an outage, lasting conflicts): try again. */
   failed: ViewRecord[];
+  /** Transactions cancelled (conflicts with other writers of a counter, throttling) and retried or given up. */
+  conflicts: number;
 }
 
 /**
@@ -120,9 +146,11 @@ export async function countViews(
   table: Table,
   records: readonly ViewRecord[],
   now: Date,
-  concurrency = 8,
+  options: CountingOptions = {},
 ): Promise<CountOutcome> {
-  const outcome: CountOutcome = { counted: 0, alreadyCounted: 0, unknownOffer: 0, failed: [] };
+  const outcome: CountOutcome = { counted: 0, alreadyCounted: 0, unknownOffer: 0, failed: [], conflicts: 0 };
+  const clock = options.now ?? Date.now;
+  const deadline = clock() + (options.budgetMs ?? COUNTING_BUDGET_MS);
   const byOffer = new Map<string, Map<string, ViewRecord>>();
   for (const record of records) {
     const views = byOffer.get(record.summaryId) ?? new Map<string, ViewRecord>();
@@ -135,47 +163,64 @@ export async function countViews(
     for (let index = next++; index < offers.length; index = next++) {
       const views = offers[index] ?? [];
       for (let start = 0; start < views.length; start += MAX_RECORDS_PER_TRANSACTION) {
-        await countChunk(table, views.slice(start, start + MAX_RECORDS_PER_TRANSACTION), now, outcome);
+        const chunk = views.slice(start, start + MAX_RECORDS_PER_TRANSACTION);
+        await countChunk(table, chunk, now, outcome, options, Math.max(0, deadline - clock()));
       }
     }
   };
-  await Promise.all(Array.from({ length: Math.min(concurrency, offers.length) }, worker));
+  await Promise.all(Array.from({ length: Math.min(options.concurrency ?? 8, offers.length) }, worker));
   return outcome;
 }
 
-async function countChunk(table: Table, chunk: ViewRecord[], now: Date, outcome: CountOutcome): Promise<void> {
+async function countChunk(
+  table: Table,
+  chunk: ViewRecord[],
+  now: Date,
+  outcome: CountOutcome,
+  options: CountingOptions,
+  budgetMs: number,
+): Promise<void> {
   let pending = chunk;
-  let conflicts = 0;
-  while (pending.length > 0) {
-    try {
-      await table.transactWrite(countingItems(pending, now));
-      outcome.counted += pending.length;
-      return;
-    } catch (error) {
-      if (!isTransactionCanceled(error)) {
-        outcome.failed.push(...pending);
-        return;
-      }
-      const [counterReason, ...recordReasons] = error.CancellationReasons;
-      if (counterReason?.Code === 'ConditionalCheckFailed') {
-        outcome.unknownOffer += pending.length;
-        return;
-      }
-      const counted = new Set(
-        recordReasons.flatMap((reason, index) => (reason.Code === 'ConditionalCheckFailed' ? [index] : [])),
-      );
-      if (counted.size > 0) {
+  const attempt = async () => {
+    while (pending.length > 0) {
+      try {
+        await table.transactWrite(countingItems(pending, now));
+        outcome.counted += pending.length;
+        pending = [];
+      } catch (error) {
+        if (!isTransactionCanceled(error)) throw error;
+        const [counterReason, ...recordReasons] = error.CancellationReasons;
+        if (counterReason?.Code === 'ConditionalCheckFailed') {
+          outcome.unknownOffer += pending.length;
+          pending = [];
+          return;
+        }
+        const counted = new Set(
+          recordReasons.flatMap((reason, index) => (reason.Code === 'ConditionalCheckFailed' ? [index] : [])),
+        );
+        if (counted.size === 0) {
+          outcome.conflicts++;
+          throw error;
+        }
         // Those were counted before: count the others without them.
         outcome.alreadyCounted += counted.size;
         pending = pending.filter((_record, index) => !counted.has(index));
-        continue;
       }
-      if (++conflicts >= CONFLICT_ATTEMPTS) {
-        outcome.failed.push(...pending);
-        return;
-      }
-      await new Promise((resolve) => setTimeout(resolve, 20 * 2 ** conflicts * Math.random()));
     }
+  };
+  try {
+    await retry(attempt, {
+      maxAttempts: CONFLICT_ATTEMPTS,
+      budgetMs,
+      maxBackoffMs: CONFLICT_BACKOFF_MAX_MS,
+      // Only cancellations (conflicts, throttling) are worth retrying here; an outage is the stream's to retry.
+      decide: (error) => (isTransactionCanceled(error) ? { backoffBaseMs: CONFLICT_BACKOFF_BASE_MS } : undefined),
+      ...(options.sleep ? { sleep: options.sleep } : {}),
+      ...(options.now ? { now: options.now } : {}),
+      ...(options.random ? { random: options.random } : {}),
+    });
+  } catch {
+    outcome.failed.push(...pending);
   }
 }
 

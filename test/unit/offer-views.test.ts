@@ -2,6 +2,7 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { createHandler } from '../../functions/offer-views/handler.ts';
 import {
+  CONFLICT_ATTEMPTS,
   countViews,
   MAX_RECORDS_PER_TRANSACTION,
   newViewRecord,
@@ -56,7 +57,7 @@ describe('countViews', () => {
 
     const outcome = await countViews(db, records, NOW);
 
-    expect(outcome).toEqual({ counted: 5, alreadyCounted: 0, unknownOffer: 0, failed: [] });
+    expect(outcome).toEqual({ counted: 5, alreadyCounted: 0, unknownOffer: 0, failed: [], conflicts: 0 });
     const counters = db.calls.transactWrite.map((items) => ({
       key: counterOf(items)?.Key,
       n: counterOf(items)?.ExpressionAttributeValues?.[':n'],
@@ -107,7 +108,7 @@ describe('countViews', () => {
 
     const outcome = await countViews(db, views(A, 3), NOW);
 
-    expect(outcome).toEqual({ counted: 2, alreadyCounted: 1, unknownOffer: 0, failed: [] });
+    expect(outcome).toEqual({ counted: 2, alreadyCounted: 1, unknownOffer: 0, failed: [], conflicts: 0 });
     const retried = db.calls.transactWrite[1] ?? [];
     expect(counterOf(retried)?.ExpressionAttributeValues?.[':n']).toBe(2);
     expect(retried).toHaveLength(3);
@@ -120,7 +121,52 @@ describe('countViews', () => {
 
     const outcome = await countViews(db, views(A, 1), NOW);
 
-    expect(outcome).toEqual({ counted: 0, alreadyCounted: 0, unknownOffer: 1, failed: [] });
+    expect(outcome).toEqual({ counted: 0, alreadyCounted: 0, unknownOffer: 1, failed: [], conflicts: 0 });
+  });
+
+  it('retries a transaction cancelled by conflicts on the counter, backing off with full jitter, until it goes through', async () => {
+    // Seven conflicts in turn (other stream shards counting the same offer), then the write goes through.
+    const conflict = () => {
+      throw new TransactionCanceledError([{ Code: 'TransactionConflict' }, { Code: 'None' }, { Code: 'None' }]);
+    };
+    db.answers.transactWrite = inTurn(conflict, conflict, conflict, conflict, conflict, conflict, conflict, () => {});
+    const waits: number[] = [];
+
+    const outcome = await countViews(db, views(A, 2), NOW, {
+      sleep: async (ms) => {
+        waits.push(ms);
+      },
+      random: () => 0.5,
+      now: () => 0,
+    });
+
+    expect(outcome).toEqual({ counted: 2, alreadyCounted: 0, unknownOffer: 0, failed: [], conflicts: 7 });
+    // Half (random 0.5) of 25 ms × 2^(n-1), capped at 1,000 ms.
+    expect(waits).toEqual([12.5, 25, 50, 100, 200, 400, 500]);
+  });
+
+  it('gives the records back when conflicts outlast the attempts or the budget, for the stream to retry', async () => {
+    db.answers.transactWrite = () => {
+      throw new TransactionCanceledError([{ Code: 'TransactionConflict' }, { Code: 'None' }]);
+    };
+    const records = views(A, 1);
+    let clock = 0;
+    const options = {
+      sleep: async (ms: number) => {
+        clock += ms;
+      },
+      now: () => clock,
+      random: () => 0.99,
+    };
+
+    const byAttempts = await countViews(db, records, NOW, { ...options, budgetMs: 60_000 });
+    clock = 0;
+    const byBudget = await countViews(db, records, NOW, { ...options, budgetMs: 1_500 });
+
+    expect(byAttempts).toMatchObject({ counted: 0, failed: records, conflicts: CONFLICT_ATTEMPTS });
+    expect(byBudget.failed).toEqual(records);
+    expect(byBudget.conflicts).toBeLessThan(CONFLICT_ATTEMPTS);
+    expect(clock).toBeLessThanOrEqual(1_500);
   });
 
   it('gives back the records it could not count (an outage), counting the other offers', async () => {
