@@ -346,7 +346,7 @@ export async function run(): Promise<string> {
       `  environments (rate × ${heldMs.toFixed(0)} ms a view, a conservative bound: ${viewMs.toFixed(1)} ms here) once per 5 s each, eventually consistent:`,
       `  ~${fmt((environments / 5) * 0.5 * offerRead)} RCU/s. One link now reaches ~${maxViewsPerSecond.toLocaleString('en')} views/s before a shard`,
       '  partition does; it costs ~3 WCU per view instead of 1 (the price of counting each view exactly once).',
-      '- Not in this unit model: transaction conflicts on the counter item. Each stream shard\'s invocation',
+      "- Not in this unit model: transaction conflicts on the counter item. Each stream shard's invocation",
       "  writes the offer's one counter in its own transactions, so at this rate several run on that item at",
       '  once, and DynamoDB cancels a transaction that meets another one in progress on the same item',
       '  (TransactionConflict; AWS docs, "Transaction conflict handling in DynamoDB", 2026-11). What limits',
