@@ -33,7 +33,9 @@ import type { ConsolePage, ConsoleRequest } from './session.ts';
  * Page 1 of the create wizard: GET shows the form, POST either lists the subscriptions of the
  * usage location chosen ("choose") or creates the offer through OfferCreateService, the partner
  * API's own use case, with the form's idempotency key, then 303s to page 2 (send-offer.ts).
- * POST /console/offices/sync asks the office sync function for the partner's on-demand sync.
+ * POST /console/offices/sync asks the office sync function for the partner's on-demand sync and
+ * 303s to the create page with the outcome (`?sync=done&written=N&deactivated=M`); a refusal
+ * (429, once a minute) or an outage (503) is answered with the form and its notice directly.
  */
 export interface CreateOfferDeps {
   readonly creator: Pick<OfferCreateService, 'create'>;
@@ -55,6 +57,21 @@ export interface CreateOfferDeps {
  */
 export const CONSOLE_SYNC_BUDGET_MS = 7_000;
 
+const COUNT = /^\d{1,6}$/;
+
+/**
+ * The outcome of a sync the create page was redirected with (`?sync=done&written=N&deactivated=M`),
+ * or undefined when the query carries none (or not as the sync writes it).
+ */
+export function syncedFlag(
+  query: Readonly<Record<string, string | undefined>> | null | undefined,
+): { written: number; deactivated: number } | undefined {
+  const written = query?.written ?? '';
+  const deactivated = query?.deactivated ?? '';
+  if (query?.sync !== 'done' || !COUNT.test(written) || !COUNT.test(deactivated)) return undefined;
+  return { written: Number(written), deactivated: Number(deactivated) };
+}
+
 /** A key the API would take as an Idempotency-Key; anything else is replaced by a new one. */
 export function postedKey(values: FormValues): string | undefined {
   const key = values.idempotencyKey;
@@ -63,7 +80,8 @@ export function postedKey(values: FormValues): string | undefined {
 
 /**
  * 303 to page 2 (Send) of the offer a create or revise made, or of the one a replayed form's first
- * answer names (a double submit lands on the same offer).
+ * answer names (a double submit lands on the same offer). Throws an Error when a replayed answer
+ * names no offer (a stored answer that is not a created offer's: a bug, answered as a 500).
  */
 export function toSendPage(result: CreateOfferResult, locale: Locale): ApiResult {
   const summaryId = result.kind === 'created' ? result.offer.summaryId : summaryIdOfAnswer(result.answer);
@@ -75,6 +93,28 @@ export function toSendPage(result: CreateOfferResult, locale: Locale): ApiResult
   };
 }
 
+/**
+ * 403: the partner cannot create offers (100 customers or more), shown instead of the create or
+ * revise form, with why and a link to the offers it already has.
+ */
+export function cannotCreateOffersPage(request: ConsoleRequest, partner: Pick<Partner, 'customerCount'>): ApiResult {
+  const text = OFFER_FORM_TEXT[request.locale];
+  return consolePage(403, {
+    locale: request.locale,
+    title: text.cannotCreateTitle,
+    session: request.session,
+    main: html`<h1>${text.cannotCreateTitle}</h1>
+<p>${text.cannotCreate(partner.customerCount)}</p>
+<p>${text.cannotCreateNext}</p>
+<p><a href="${localized('/console/offers', request.locale)}">${text.viewOffers}</a></p>`,
+  });
+}
+
+/**
+ * The create wizard's page 1 and the office sync button, over `deps` (the handler's are the
+ * deployed stores and services; tests pass their own): the form (GET), its submit (POST) and
+ * POST /console/offices/sync.
+ */
 export function createOfferPages(deps: CreateOfferDeps): {
   createOfferForm: ConsolePage;
   submitCreateOffer: ConsolePage;
@@ -82,20 +122,6 @@ export function createOfferPages(deps: CreateOfferDeps): {
 } {
   const now = deps.now ?? (() => new Date());
   const newKey = deps.newKey ?? (() => `console-${randomUUID()}`);
-
-  /** The partner cannot create offers (100 customers or more): why, instead of the form. */
-  const cannotCreate = (request: ConsoleRequest, partner: Partner): ApiResult => {
-    const text = OFFER_FORM_TEXT[request.locale];
-    return consolePage(403, {
-      locale: request.locale,
-      title: text.cannotCreateTitle,
-      session: request.session,
-      main: html`<h1>${text.cannotCreateTitle}</h1>
-<p>${text.cannotCreate(partner.customerCount)}</p>
-<p>${text.cannotCreateNext}</p>
-<p><a href="${localized('/console/offers', request.locale)}">${text.viewOffers}</a></p>`,
-    });
-  };
 
   const formPage = async (
     request: ConsoleRequest,
@@ -115,7 +141,7 @@ export function createOfferPages(deps: CreateOfferDeps): {
       deps.offices.listForPartner(partnerId),
       deps.offices.syncFreshness(partnerId),
     ]);
-    if (partner && !mayCreateOffers(partner)) return cannotCreate(request, partner);
+    if (partner && !mayCreateOffers(partner)) return cannotCreateOffersPage(request, partner);
     const text = OFFER_FORM_TEXT[request.locale];
     const values = options.values ?? initialValues(offices, request.locale);
     const main = renderOfferForm(values, options.errors ?? NO_ERRORS, {
@@ -142,7 +168,11 @@ export function createOfferPages(deps: CreateOfferDeps): {
     );
   };
 
-  const createOfferForm: ConsolePage = (request) => formPage(request, 200);
+  const createOfferForm: ConsolePage = (request) => {
+    const synced = syncedFlag(request.event.queryStringParameters);
+    const text = OFFER_FORM_TEXT[request.locale];
+    return formPage(request, 200, synced ? { notice: text.syncDone(synced.written, synced.deactivated) } : {});
+  };
 
   const submitCreateOffer: ConsolePage = async (request) => {
     const values = request.form ?? {};
@@ -193,12 +223,19 @@ export function createOfferPages(deps: CreateOfferDeps): {
     let outcome: PartnerSyncOutcome | undefined;
     try {
       outcome = await deps.requestSync(request.session.partnerId);
-    } catch {
+    } catch (error) {
       // The invoke failed or the sync hit a table outage: nothing to show but "try later".
+      logger.warn('office sync request failed', { error: errorForLog(error) });
       outcome = undefined;
     }
     if (outcome?.outcome === 'synced') {
-      return formPage(request, 200, { notice: text.syncDone(outcome.written, outcome.deactivated) });
+      // Post/redirect/get: a reload shows the form again instead of asking for another sync.
+      const flag = `sync=done&written=${outcome.written}&deactivated=${outcome.deactivated}`;
+      return {
+        statusCode: 303,
+        headers: { location: localized(`/console/offers/new?${flag}`, request.locale), 'cache-control': 'no-store' },
+        body: '',
+      };
     }
     if (outcome?.outcome === 'rate-limited') {
       return formPage(request, 429, {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { DomainError, NotFoundError } from '../../shared/domain/errors.ts';
 import type { Offer } from '../../shared/domain/offer.ts';
 import { partnerLastSyncedAt } from '../../shared/domain/office.ts';
+import { mayCreateOffers } from '../../shared/domain/partner.ts';
 import { mapError } from '../../shared/http/problem.ts';
 import type { ApiResult } from '../../shared/http/types.ts';
 import { toFieldErrors } from '../../shared/http/validation.ts';
@@ -11,7 +12,7 @@ import { html } from '../../shared/render/html.ts';
 import { buildOfferMessage } from '../../shared/render/offer-message.ts';
 import { offerUrl } from '../../shared/render/offer-view.ts';
 import { deactivateBody, messageQuery, reviseOfferBody, TEXT_LIMITS } from '../../shared/schemas/offers.ts';
-import { postedKey, toSendPage } from './create-offer.ts';
+import { cannotCreateOffersPage, postedKey, toSendPage } from './create-offer.ts';
 import { consolePage } from './layout.ts';
 import {
   chosenSkus,
@@ -226,6 +227,7 @@ async function reviseFormPage(
     officeStore.listForPartner(session.partnerId),
     officeStore.syncFreshness(session.partnerId),
   ]);
+  if (partner && !mayCreateOffers(partner)) return cannotCreateOffersPage(request, partner);
   const t = OFFERS_TEXT[locale].revise;
   const main = renderOfferForm(options.values ?? reviseFormValues(offer), options.errors ?? NO_ERRORS, {
     locale,
@@ -237,6 +239,7 @@ async function reviseFormPage(
     certified: partner?.delegatedAdminCertified === true,
     now: new Date(),
     sync: false,
+    revising: true,
     title: t.title(offer.summaryId),
     step: t.step(offer.summaryId),
     submitLabel: t.submit,

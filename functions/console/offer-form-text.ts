@@ -69,6 +69,8 @@ export interface OfferFormText {
   readonly maxAcceptancesHint: (max: number) => string;
   readonly reference: string;
   readonly referenceHint: string;
+  /** On the revise form, under expiry, maximum acceptances and reference: an empty field is not a removal. */
+  readonly emptyKeepsCurrent: string;
   readonly requireAgreement: string;
   readonly requireAgreementHint: string;
   readonly create: string;
@@ -88,6 +90,12 @@ export interface OfferFormText {
   readonly keyReused: string;
   readonly busy: string;
   readonly unavailable: string;
+  /** The domain refused the partner (100 customers or more) as the form was sent. */
+  readonly tooManyCustomers: string;
+  /** A field's rule the form has no words for (never the API's English). */
+  readonly fieldInvalid: (label: string) => string;
+  /** A refusal the form has no words for. */
+  readonly formInvalid: string;
   /** Per rule name; `undefined` means: use the domain's own message. */
   readonly rules: Readonly<Record<string, (context: RuleContext) => string>>;
 }
@@ -151,6 +159,7 @@ const EN: OfferFormText = {
     `How many customers may accept this offer, 1 to ${formatNumber('en', max)}. Left empty: no limit.`,
   reference: 'Your reference',
   referenceHint: 'Your own identifier for this offer (letters, digits and punctuation), unique among your offers.',
+  emptyKeepsCurrent: 'When revising: left empty, the offer keeps its current value.',
   requireAgreement: 'Ask the customer to accept the Microsoft Customer Agreement on the offer page',
   requireAgreementHint: 'Adds a required checkbox linking to the agreement to the customer’s accept form.',
   create: 'Create offer and continue',
@@ -176,6 +185,9 @@ const EN: OfferFormText = {
     'This form was already used to create an offer with other options. Check the options below and create the offer again.',
   busy: 'Another request for the same offer is being processed. Try again in a moment.',
   unavailable: 'The service did not answer in time. Nothing was created; try again in a few seconds.',
+  tooManyCustomers: `Purchase offers are for partners that manage fewer than ${formatNumber('en', MAX_CUSTOMERS_FOR_OFFERS)} customers: your organisation cannot create new offers.`,
+  fieldInvalid: (label) => `${label} is not valid; check it and try again`,
+  formInvalid: 'The offer could not be saved with these options. Check the form and try again.',
   rules: {
     required: ({ label }) => `${label} is required`,
     invalid_type: ({ label }) => `${label} must be a whole number`,
@@ -286,6 +298,7 @@ const PT: OfferFormText = {
     `Quantos clientes podem aceitar esta oferta, de 1 a ${formatNumber('pt-BR', max)}. Vazio: sem limite.`,
   reference: 'Sua referência',
   referenceHint: 'Seu próprio identificador desta oferta (letras, dígitos e pontuação), único entre suas ofertas.',
+  emptyKeepsCurrent: 'Na revisão: vazio, a oferta mantém o valor atual.',
   requireAgreement: 'Pedir ao cliente que aceite o Contrato de Cliente Microsoft na página da oferta',
   requireAgreementHint: 'Acrescenta ao formulário de aceite uma caixa obrigatória com o link para o contrato.',
   create: 'Criar oferta e continuar',
@@ -311,6 +324,9 @@ const PT: OfferFormText = {
     'Este formulário já foi usado para criar uma oferta com outras opções. Confira as opções abaixo e crie a oferta novamente.',
   busy: 'Outra solicitação para a mesma oferta está em andamento. Tente de novo em instantes.',
   unavailable: 'O serviço não respondeu a tempo. Nada foi criado; tente de novo em alguns segundos.',
+  tooManyCustomers: `As ofertas de compra são para parceiros que gerenciam menos de ${formatNumber('pt-BR', MAX_CUSTOMERS_FOR_OFFERS)} clientes: sua organização não pode criar novas ofertas.`,
+  fieldInvalid: (label) => `${label}: valor inválido; confira e tente de novo`,
+  formInvalid: 'Não foi possível salvar a oferta com estas opções. Confira o formulário e tente de novo.',
   rules: {
     required: ({ label }) => `${label}: campo obrigatório`,
     invalid_type: ({ label }) => `${label} deve ser um número inteiro`,

@@ -235,15 +235,13 @@ export function labelOf(field: string, text: OfferFormText): string {
 interface Broken {
   readonly path: string;
   readonly rule: string;
-  /** The API's own (English) words, used when the form has none for the rule. */
-  readonly message: string;
   readonly min?: number;
   readonly max?: number;
   /** The bound is a text's length (characters), not a number's value. */
   readonly length?: boolean;
 }
 
-function wordsFor(broken: Broken, field: string, text: OfferFormText, locale: Locale): string {
+function wordsFor(broken: Broken, field: string, text: OfferFormText): string {
   const label = labelOf(field, text);
   const sku = field.includes('.') ? field.split('.')[1] : undefined;
   const subscription = sku ? findSubscription(sku) : undefined;
@@ -265,7 +263,7 @@ function wordsFor(broken: Broken, field: string, text: OfferFormText, locale: Lo
   if (rule === 'required' && field === 'usageLocation') return text.chooseUsageLocation;
   const words = text.rules[rule];
   if (words) return words(context);
-  return locale === 'en' ? `${label} ${broken.message}` : `${label}: ${broken.message}`;
+  return text.fieldInvalid(label);
 }
 
 /** The first message per field wins: it is the one to fix first. */
@@ -276,10 +274,10 @@ function collect(broken: readonly Broken[], skus: readonly string[], locale: Loc
   for (const item of broken) {
     const field = formFieldOf(item.path, skus);
     if (field === undefined) {
-      form ??= item.message;
+      form ??= text.formInvalid;
       continue;
     }
-    fields[field] ??= wordsFor(item, field, text, locale);
+    fields[field] ??= wordsFor(item, field, text);
   }
   return form !== undefined ? { fields, form } : { fields };
 }
@@ -295,7 +293,6 @@ export function errorsFromIssues(
       (error): Broken => ({
         path: error.field,
         rule: error.rule,
-        message: error.message,
         ...(issue.code === 'too_small' ? { min: Number(issue.minimum), length: issue.origin === 'string' } : {}),
         ...(issue.code === 'too_big' ? { max: Number(issue.maximum), length: issue.origin === 'string' } : {}),
       }),
@@ -317,7 +314,6 @@ export function errorsFromDomain(error: DomainError, skus: readonly string[], lo
     return {
       path: fieldOf(violation.at),
       rule: violation.rule,
-      message: violation.message,
       ...(limit !== undefined ? { max: limit } : {}),
     };
   });
@@ -328,9 +324,11 @@ export function errorsFromDomain(error: DomainError, skus: readonly string[], lo
         ? text.profileMissing
         : error.type === 'concurrent-request'
           ? text.busy
-          : broken.length === 0
-            ? (error.detail ?? error.title)
-            : undefined;
+          : error.type === 'too-many-customers'
+            ? text.tooManyCustomers
+            : broken.length === 0
+              ? text.formInvalid
+              : undefined;
   // The key reuse names the idempotency key, which no field shows: the form message says it all.
   return collect(error.type === 'idempotency-key-reused' ? [] : broken, skus, locale, formError);
 }
@@ -369,6 +367,11 @@ export interface OfferFormContext {
   readonly notice?: string;
   /** The "sync offices now" button (it posts to /console/offices/sync). Default: shown. */
   readonly sync?: boolean;
+  /**
+   * The form revises an offer: expiry, maximum acceptances and reference say that leaving them
+   * empty keeps the offer's current value (the revision merges what it is not sent).
+   */
+  readonly revising?: boolean;
   /** The submit button's words. Default: "Create offer and continue". */
   readonly submitLabel?: string;
   /** The heading and step line. Default: the create wizard's. */
@@ -518,7 +521,16 @@ function estimate(location: string, values: FormValues, locale: Locale, text: Of
       unpriced = true;
       continue;
     }
-    if (!subscription || typeof licenses !== 'number') continue;
+    // A count the offer would refuse (out of the subscription's range, or too large to count
+    // exactly) adds nothing: its field error says why, and money on it could overflow.
+    if (
+      !subscription ||
+      typeof licenses !== 'number' ||
+      !Number.isSafeInteger(licenses) ||
+      licenses < subscription.minLicenses ||
+      licenses > subscription.maxLicenses
+    )
+      continue;
     lines.push({
       currency: option.price.currency,
       monthlyUnitMinor: option.price.monthlyUnitMinor,
@@ -645,6 +657,7 @@ export function renderOfferForm(values: FormValues, errors: FormErrors, context:
     (a, b) => Number(b.active) - Number(a.active) || a.name.localeCompare(b.name, locale),
   );
   const today = context.now.toISOString().slice(0, 10);
+  const keeps = context.revising ? ` ${text.emptyKeepsCurrent}` : '';
   const lastDay = new Date(context.now.getTime() + MAX_OFFER_LIFETIME_DAYS * DAY_MS).toISOString().slice(0, 10);
   const officeName = 'officeId';
   const locationField = 'usageLocation';
@@ -708,11 +721,11 @@ ${textInput('contactPhone', text.contactPhone, values, errors, { type: 'tel', ma
 <fieldset><legend>${text.limitsLegend}</legend>
 <div class="field"><label for="expiresOn">${text.expiresOn} <span class="hint">${text.optional}</span></label>
 <input id="expiresOn" name="expiresOn" type="date" min="${today}" max="${lastDay}" value="${values.expiresOn ?? ''}"${describedBy('expiresOn', true, errors)}>
-<p class="hint" id="expiresOn-hint">${text.expiresOnHint(MAX_OFFER_LIFETIME_DAYS)}</p>${errorText('expiresOn', errors)}</div>
+<p class="hint" id="expiresOn-hint">${text.expiresOnHint(MAX_OFFER_LIFETIME_DAYS)}${keeps}</p>${errorText('expiresOn', errors)}</div>
 <div class="field"><label for="maxAcceptances">${text.maxAcceptances} <span class="hint">${text.optional}</span></label>
 <input id="maxAcceptances" name="maxAcceptances" type="number" inputmode="numeric" min="1" max="${String(MAX_ACCEPTANCES_LIMIT)}" step="1" value="${values.maxAcceptances ?? ''}"${describedBy('maxAcceptances', true, errors)}>
-<p class="hint" id="maxAcceptances-hint">${text.maxAcceptancesHint(MAX_ACCEPTANCES_LIMIT)}</p>${errorText('maxAcceptances', errors)}</div>
-${textInput('reference', text.reference, values, errors, { maxLength: TEXT_LIMITS.reference, hint: text.referenceHint, optional: text.optional, autocomplete: 'off' })}
+<p class="hint" id="maxAcceptances-hint">${text.maxAcceptancesHint(MAX_ACCEPTANCES_LIMIT)}${keeps}</p>${errorText('maxAcceptances', errors)}</div>
+${textInput('reference', text.reference, values, errors, { maxLength: TEXT_LIMITS.reference, hint: `${text.referenceHint}${keeps}`, optional: text.optional, autocomplete: 'off' })}
 ${checkbox('requireCustomerAgreement', text.requireAgreement, values, errors, text.requireAgreementHint)}
 </fieldset>
 <button type="submit" name="action" value="create">${context.submitLabel ?? text.create}</button>

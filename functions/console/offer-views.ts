@@ -537,7 +537,8 @@ export function reviseFormValues(offer: Offer): FormValues {
 /**
  * The revise form as POST /v1/offers/{summaryId}/revise's body, before validation: the create
  * form's body, with two differences. The customization is always sent, so what the form shows is
- * what the revision gets (emptying every message field clears it). The expiry date is left out
+ * what the revision gets (emptying every message field clears it); so is "customer agreement
+ * required", ticked or not. The expiry date is left out
  * while it is still the offer's own day, so an untouched date keeps the offer's exact instant (a
  * date typed in the form means the end of that day).
  */
@@ -548,6 +549,8 @@ export function reviseBodyFromForm(values: FormValues, offer: Offer): Record<str
   return {
     ...body,
     customization: body.customization ?? {},
+    // Always sent: the revision keeps what the API is not told, so an unticked box must say false.
+    requireCustomerAgreement: values.requireCustomerAgreement === 'yes',
     ...(expiresAt !== undefined && !unchanged ? { expiresAt } : {}),
   };
 }

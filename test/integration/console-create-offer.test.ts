@@ -28,6 +28,17 @@ afterAll(async () => {
 const STANDARD = 'M365_BUSINESS_STANDARD';
 const standardMax = findSubscription(STANDARD)?.maxLicenses ?? 0;
 const DAY_MS = 86_400_000;
+const BASIC = 'M365_BUSINESS_BASIC';
+const basicMax = findSubscription(BASIC)?.maxLicenses ?? 0;
+/** A US form (listed prices) with a 13-digit license count: far past any subscription's maximum. */
+const US_HUGE_COUNT: Record<string, string> = {
+  usageLocation: 'US',
+  shownLocation: 'US',
+  [`include.${STANDARD}`]: '',
+  [`include.${BASIC}`]: 'yes',
+  [`licenses.${BASIC}`]: '9999999999999',
+  [`term.${BASIC}`]: 'P1Y/annual',
+};
 
 /** A partner with one active BR office, signed in to the console. */
 async function signedInPartner(overrides: Parameters<typeof newPartner>[0] = {}) {
@@ -121,6 +132,13 @@ describe('console create wizard, page 1', () => {
       'maxAcceptances',
       /Maximum acceptances must be at most 100,000/,
       400,
+    ],
+    [
+      'a license count too large to price, where the usage location has prices',
+      () => US_HUGE_COUNT,
+      `licenses-${BASIC}`,
+      new RegExp(`must be from 1 to ${basicMax.toLocaleString('en')}`),
+      422,
     ],
     [
       'no subscription at all',
@@ -249,6 +267,21 @@ describe('console create wizard, page 1', () => {
     expect(await offersOf(key)).toEqual([]);
   });
 
+  it('lists a US form with a license count too large to price on "choose", without an estimate for it, and creates nothing', async () => {
+    const { key, office: seeded, browser } = await signedInPartner();
+
+    const response = await submit(
+      browser,
+      createFields(browser, seeded.officeId, { ...US_HUGE_COUNT, action: 'choose' }),
+    );
+
+    expect(response.status).toBe(200);
+    const body = await response.text();
+    expect(body).toContain(`value="9999999999999"`);
+    expect(body).toContain('<div id="estimate-totals" hidden>');
+    expect(await offersOf(key)).toEqual([]);
+  });
+
   it('shows a partner with 100 customers or more why it cannot create offers, instead of the form', async () => {
     const { key, office: seeded, browser } = await signedInPartner({ customerCount: 100 });
 
@@ -276,8 +309,13 @@ describe('console create wizard, page 1', () => {
       lang: 'en',
     });
 
-    expect(first.status).toBe(200);
-    const synced = await first.text();
+    // Post/redirect/get: the outcome rides on the create page's address, so a reload re-posts nothing.
+    expect(first.status).toBe(303);
+    const location = first.headers.get('location') ?? '';
+    expect(location).toBe('/console/offers/new?sync=done&written=1&deactivated=0');
+    const shown = await consoleGet(api.baseUrl, location, browser.cookie);
+    expect(shown.status).toBe(200);
+    const synced = await shown.text();
     expect(synced).toContain('Offices synced: 1 new or changed');
     expect(synced).toContain('<option value="new-office">Fabrikam Campinas – Campinas</option>');
     expect(second.status).toBe(429);

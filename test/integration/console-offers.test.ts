@@ -314,6 +314,87 @@ describe('revising from the console', () => {
     expect(old?.deactivatedAt).toBeDefined();
   });
 
+  it('shows a partner with 100 customers or more why it cannot revise, on the form and on submit, and changes nothing', async () => {
+    const { partner, key } = await newPartner({ customerCount: 100 });
+    const office = await seedOffice(partner.partnerId);
+    const browser = await signInToConsole(api.baseUrl, key);
+    const offer = await seedOffer({
+      partnerId: partner.partnerId,
+      officeId: office.officeId,
+      officeName: office.name,
+      items: [{ sku: 'M365_BUSINESS_STANDARD', licenses: 10 }],
+    });
+
+    const form = await page(`/console/offers/${offer.summaryId}/revise?lang=pt-BR`, browser);
+    const post = await consolePost(
+      api.baseUrl,
+      `/console/offers/${offer.summaryId}/revise`,
+      browser,
+      reviseFields(offer, browser, { 'licenses.M365_BUSINESS_STANDARD': '12' }),
+    );
+
+    expect(form.status).toBe(403);
+    const formBody = await form.text();
+    expect(formBody).toContain('As ofertas de compra são para parceiros que gerenciam menos de 100 clientes');
+    expect(formBody).not.toContain('name="idempotencyKey"');
+    expect(post.status).toBe(403);
+    expect(await post.text()).toContain('Purchase offers are for partners that manage fewer than 100 customers');
+    expect((await offers.get(offer.summaryId))?.revisedBy).toBeUndefined();
+  });
+
+  it('turns "customer agreement required" off when the box is unticked', async () => {
+    const { key, office, browser } = await signedInPartner();
+    const offer = await createOffer(key, office.officeId, { requireCustomerAgreement: true });
+    expect(reviseFormValues(offer).requireCustomerAgreement).toBe('yes');
+
+    const response = await consolePost(
+      api.baseUrl,
+      `/console/offers/${offer.summaryId}/revise`,
+      browser,
+      // An unticked checkbox is not posted at all.
+      reviseFields(offer, browser, { requireCustomerAgreement: '' }),
+    );
+
+    expect(response.status).toBe(303);
+    const newId = /^\/console\/offers\/([^/]+)\/send$/.exec(response.headers.get('location') ?? '')?.[1] ?? '';
+    expect((await offers.get(newId))?.requireCustomerAgreement).toBe(false);
+  });
+
+  it('refuses a US license count too large to price next to its field, without a 500, and changes nothing', async () => {
+    const { partner, key, office, browser } = await signedInPartner();
+    const offer = await createOffer(key, office.officeId);
+    const huge = {
+      usageLocation: 'US',
+      shownLocation: 'US',
+      'include.M365_BUSINESS_STANDARD': '',
+      'include.M365_BUSINESS_BASIC': 'yes',
+      'licenses.M365_BUSINESS_BASIC': '9999999999999',
+      'term.M365_BUSINESS_BASIC': 'P1Y/annual',
+    };
+
+    const chose = await consolePost(
+      api.baseUrl,
+      `/console/offers/${offer.summaryId}/revise`,
+      browser,
+      reviseFields(offer, browser, { ...huge, action: 'choose' }),
+    );
+    const response = await consolePost(
+      api.baseUrl,
+      `/console/offers/${offer.summaryId}/revise`,
+      browser,
+      reviseFields(offer, browser, huge),
+    );
+
+    expect(chose.status).toBe(200);
+    expect(response.status).toBe(422);
+    expect(await response.text()).toMatch(
+      /<p class="error" id="licenses-M365_BUSINESS_BASIC-error">[^<]*must be from 1/,
+    );
+    expect((await offers.get(offer.summaryId))?.revisedBy).toBeUndefined();
+    const listed = await offers.listForPartner(partner.partnerId, { limit: 10, now: new Date() });
+    expect(listed.offers.map((o) => o.summaryId)).toEqual([offer.summaryId]);
+  });
+
   it('shows the expiry rule next to the expiry date when the offer’s own expiry has passed', async () => {
     const { partner, office, browser } = await signedInPartner();
     const offer = await seedOffer({

@@ -11,7 +11,7 @@ import { findSubscription } from '../../shared/catalog/catalog.ts';
 import { formatMoney } from '../../shared/catalog/money.ts';
 import { unitPrice } from '../../shared/catalog/price-lists.ts';
 import { BUSINESS_FAMILY_SEAT_CAP } from '../../shared/catalog/quantity-rules.ts';
-import { DomainError } from '../../shared/domain/errors.ts';
+import { DomainError, UnprocessableError } from '../../shared/domain/errors.ts';
 import { DuplicateReferenceError } from '../../shared/domain/offer.ts';
 import { checkExpiry, checkItems, checkPartner } from '../../shared/domain/offer-create.ts';
 import type { Office } from '../../shared/domain/office.ts';
@@ -387,5 +387,64 @@ describe('console create form: the page', () => {
 
     expect(page).not.toContain('<script>alert(1)');
     expect(page).toContain('&quot;&gt;&lt;script&gt;');
+  });
+});
+
+describe('console revise form: empty limits keep the offer’s values', () => {
+  it.each<[Locale, string]>([
+    ['en', 'When revising: left empty, the offer keeps its current value.'],
+    ['pt-BR', 'Na revisão: vazio, a oferta mantém o valor atual.'],
+  ])('says so under expiry, maximum acceptances and reference on the revise form only (%s)', (locale, words) => {
+    const context = {
+      locale,
+      csrfToken: 'csrf-token',
+      action: '/console/offers/ABCD/revise',
+      idempotencyKey: 'console-key-1',
+      offices: OFFICES,
+      lastSyncedAt: null,
+      certified: true,
+      now: new Date('2026-11-30T12:00:00Z'),
+    };
+
+    const revising = renderOfferForm(filledForm(), NO_ERRORS, { ...context, revising: true }).value;
+    const creating = renderOfferForm(filledForm(), NO_ERRORS, context).value;
+
+    for (const id of ['expiresOn', 'maxAcceptances', 'reference']) {
+      expect(revising).toMatch(new RegExp(`<p class="hint" id="${id}-hint">[^<]*${words.replace('.', '\\.')}</p>`));
+    }
+    expect(creating).not.toContain(words);
+  });
+});
+
+describe('console form: words for what the form has no rule for', () => {
+  it.each<[Locale, string, string]>([
+    ['en', 'Your reference is not valid; check it and try again', 'The offer could not be saved with these options.'],
+    [
+      'pt-BR',
+      'Sua referência: valor inválido; confira e tente de novo',
+      'Não foi possível salvar a oferta com estas opções.',
+    ],
+  ])('never shows the API’s English: a generic sentence in %s', (locale, fieldWords, formWords) => {
+    const unknownRule = new UnprocessableError('some-future-problem', 'Some rule', 'An English detail.', [
+      { at: { field: 'reference' }, rule: 'some_future_rule', message: 'is broken in English' },
+    ]);
+    const noViolation = new UnprocessableError('some-future-refusal', 'Some refusal', 'An English detail.', []);
+
+    const onField = errorsFromDomain(unknownRule, [], locale);
+    const onForm = errorsFromDomain(noViolation, [], locale);
+
+    expect(onField.fields).toEqual({ reference: fieldWords });
+    expect(onForm.form).toContain(formWords);
+    expect(JSON.stringify([onField, onForm])).not.toContain('English');
+  });
+
+  it.each<[Locale, RegExp]>([
+    ['en', /fewer than 100 customers/],
+    ['pt-BR', /menos de 100 clientes/],
+  ])('says why a partner with 100 customers or more is refused, in %s', (locale, words) => {
+    const partner = partnerFixture(new Date('2026-11-01T00:00:00Z'), { customerCount: 100 });
+    const error = domainError(() => checkPartner(partner, { delegatedAdmin: false }));
+
+    expect(errorsFromDomain(error, [], locale).form).toMatch(words);
   });
 });
