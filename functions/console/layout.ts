@@ -50,6 +50,8 @@ pre,.copyable{white-space:pre-wrap;background:#f4f5f7;padding:.75rem;border-radi
 [hidden]{display:none!important}
 button:focus-visible,input:focus-visible,select:focus-visible,textarea:focus-visible,a:focus-visible,summary:focus-visible{outline:3px solid #ffb300;outline-offset:2px}
 footer{margin-top:2rem;font-size:.9rem;color:#45464f}
+.skip{position:absolute;left:-9999px;top:.5rem;z-index:1;padding:.5rem 1rem;background:#fff;color:#0b57d0;font-weight:600}
+.skip:focus{left:.5rem}
 @media (min-width:40rem){button{width:auto}}
 `;
 
@@ -145,7 +147,7 @@ ${
 }<title>${input.title} – ${text.product}</title>
 <style>${new SafeHtml(STYLE)}</style>
 </head>
-<body>${bar}<main id="main">${input.main}</main>${scripts.map((source) => html`<script>${new SafeHtml(source)}</script>`)}</body>
+<body><a class="skip" href="#main">${text.skip}</a>${bar}<main id="main" tabindex="-1">${input.main}</main>${scripts.map((source) => html`<script>${new SafeHtml(source)}</script>`)}</body>
 </html>`.value;
   return {
     statusCode,
