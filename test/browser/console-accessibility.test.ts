@@ -1,8 +1,11 @@
 import { jest } from '@jest/globals';
 import type { Browser, Page } from 'playwright-core';
-import { LOCAL_BASE_URL, launchChromium } from '../support/browser.ts';
+import { PartnerAdmin } from '../../infra/ops/partner-admin.ts';
+import { sdkTable } from '../../shared/db/sdk-table.ts';
+import { activeOfficeId, LOCAL_BASE_URL, launchChromium } from '../support/browser.ts';
 import { acceptFields, customerAt } from '../support/offer-page-forms.ts';
 import {
+  allowLocalhost,
   apiOffer,
   CREATE_BUTTON,
   closeContexts,
@@ -12,6 +15,7 @@ import {
   seriousViolations,
   signIn,
   submit,
+  visitAttacker,
 } from './console-support.ts';
 
 jest.setTimeout(120_000);
@@ -21,6 +25,9 @@ jest.setTimeout(120_000);
  * serious or critical violation; each page's full-page screenshot at desktop width is saved to
  * test/artifacts/console-*.png along the way (the README shows the offers list).
  */
+/** The table `npm start` serves (globalSetup), where a test seeds partners of its own. */
+const localTable = sdkTable(process.env.LOCAL_TABLE_NAME ?? '', process.env.LOCAL_DDB_ENDPOINT);
+
 let browser: Browser;
 beforeAll(async () => {
   browser = await launchChromium();
@@ -125,5 +132,113 @@ describe('console accessibility (axe-core) and screenshots', () => {
     const missing = await page.goto(`${LOCAL_BASE_URL}/console/offers/ZZZZ-ZZZZ-ZZZZ-ZZZZ-ZZZZ`);
     expect(missing?.status()).toBe(404);
     await checkAndCapture(page, 'not-found');
+  });
+
+  it('finds none on the page of a partner that cannot create offers (100 customers or more)', async () => {
+    const admin = new PartnerAdmin(localTable);
+    const partnerId = `many-customers-${Date.now()}`;
+    await admin.createPartner({
+      partnerId,
+      name: 'Fabrikam Volume Reseller',
+      advisorCode: '4400100',
+      customerCount: 150,
+      delegatedAdminCertified: false,
+      contact: { name: 'Ana Souza', email: 'ana@fabrikam.example' },
+    });
+    const { key } = await admin.issueKey(partnerId, 'Ana Souza');
+    const page = await (await newContext(browser)).newPage();
+    await signIn(page, key);
+
+    const response = await page.goto(`${LOCAL_BASE_URL}/console/offers/new`);
+
+    expect(response?.status()).toBe(403);
+    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe(
+      'Your organisation cannot create purchase offers',
+    );
+    await expect(page.locator('#officeId').count()).resolves.toBe(0);
+    await checkAndCapture(page, 'cannot-create');
+  });
+
+  it('finds none on the offers list with a filter error', async () => {
+    const page = await signedInPage();
+
+    const response = await page.goto(`${LOCAL_BASE_URL}/console/offers?status=lost&limit=500`);
+
+    expect(response?.status()).toBe(400);
+    await expect(page.locator('#status').getAttribute('aria-invalid')).resolves.toBe('true');
+    await expect(page.locator('#limit').getAttribute('aria-invalid')).resolves.toBe('true');
+    await expect(page.getByRole('alert').getByRole('link').count()).resolves.toBe(2);
+    await checkAndCapture(page, 'offers-filter-errors');
+  });
+
+  it('finds none on the page a post gets once the session has ended', async () => {
+    const context = await newContext(browser);
+    const page = await context.newPage();
+    await signIn(page);
+    await page.goto(`${LOCAL_BASE_URL}/console/offers/new`);
+    await page.getByLabel('Office', { exact: true }).selectOption(await activeOfficeId());
+    // The session ends (here: the browser forgets its cookie) while the form is open.
+    await context.clearCookies();
+
+    await submit(page, 'Show subscriptions sold there');
+
+    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Your session has ended');
+    await expect(page.getByRole('link', { name: 'Sign in again' }).getAttribute('href')).resolves.toBe(
+      '/console?lang=en',
+    );
+    await checkAndCapture(page, 'session-ended');
+  });
+
+  it('finds none on the page that refuses a post from another site', async () => {
+    const context = await newContext(browser);
+    await allowLocalhost(context);
+    const page = await context.newPage();
+    await signIn(page);
+
+    const forged = await visitAttacker(page, '/console/sign-out', { lang: 'en' }, 'localhost');
+
+    expect(forged.status).toBe(403);
+    expect(new URL(page.url()).pathname).toBe('/console/sign-out');
+    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('This request was refused');
+    await checkAndCapture(page, 'cross-site');
+  });
+
+  it('finds none on the page of too many failed sign-ins (429)', async () => {
+    // Failed sign-ins are counted per client address: a viewer address of its own (the header
+    // CloudFront sets, which the local runtime passes on) keeps the other tests' sign-ins unthrottled.
+    const page = await (
+      await newContext(browser, {
+        extraHTTPHeaders: { 'cloudfront-viewer-address': `198.51.100.${Date.now() % 250}:443` },
+      })
+    ).newPage();
+    await page.goto(`${LOCAL_BASE_URL}/console`);
+    let status = 0;
+    for (let attempt = 0; attempt < 20 && status !== 429; attempt += 1) {
+      await page.getByLabel('API key').fill('pok_not-a-key');
+      const [response] = await Promise.all([
+        page.waitForResponse((answer) => answer.url() === `${LOCAL_BASE_URL}/console/sign-in`),
+        page.getByRole('button', { name: 'Sign in' }).click(),
+      ]);
+      await page.waitForLoadState();
+      status = response.status();
+    }
+
+    expect(status).toBe(429);
+    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.not.toBe('Sign in');
+    await checkAndCapture(page, 'sign-in-throttled');
+  });
+
+  it('finds none on the 404 page of a console address that does not exist', async () => {
+    const page = await signedInPage();
+
+    const response = await page.goto(`${LOCAL_BASE_URL}/console/nope`);
+
+    expect(response?.status()).toBe(404);
+    expect(response?.headers()['content-type']).toBe('text/html; charset=utf-8');
+    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Page not found');
+    await expect(page.getByRole('link', { name: 'Go to your offers' }).getAttribute('href')).resolves.toBe(
+      '/console/offers?lang=en',
+    );
+    await checkAndCapture(page, 'unknown-path');
   });
 });

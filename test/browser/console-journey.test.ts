@@ -52,6 +52,16 @@ async function untilTrue(check: () => Promise<boolean>): Promise<boolean> {
   }
 }
 
+/** An attribute of the element that has the focus (null: no such attribute, or the focus is on the page itself). */
+function focusedAttribute(page: Page, name: string): Promise<string | null> {
+  return page.evaluate((attribute) => {
+    const { document } = globalThis as unknown as {
+      document: { activeElement: { getAttribute(name: string): string | null } | null };
+    };
+    return document.activeElement?.getAttribute(attribute) ?? null;
+  }, name);
+}
+
 /**
  * Reloads the offer page until the views counter shows a view: views are added to the counter
  * from the table stream (README, "Views at any rate"), a moment after the page view itself. Answers the count.
@@ -96,6 +106,16 @@ describe('the partner console in Chromium', () => {
     );
     await expect(page.locator('#include-M365_BUSINESS_STANDARD').isChecked()).resolves.toBe(true);
     await expect(licenses.inputValue()).resolves.toBe('301');
+    // By keyboard: the summary has the focus on arrival (autofocus on the alert, so it is read out
+    // at once); Tab reaches its link, and Enter on the link puts the focus in the field to fix.
+    await expect(untilTrue(async () => (await focusedAttribute(page, 'role')) === 'alert')).resolves.toBe(true);
+    await expect(focusedAttribute(page, 'aria-labelledby')).resolves.toBe('error-summary-title');
+    await page.keyboard.press('Tab');
+    await expect(focusedAttribute(page, 'href')).resolves.toBe('#licenses-M365_BUSINESS_STANDARD');
+    await page.keyboard.press('Enter');
+    await expect(
+      untilTrue(async () => (await focusedAttribute(page, 'id')) === 'licenses-M365_BUSINESS_STANDARD'),
+    ).resolves.toBe(true);
 
     // The fix: within the limits, and the offer is created; page 2 (Send) follows.
     await licenses.fill('25');

@@ -1,9 +1,8 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { jest } from '@jest/globals';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { activeOfficeId, LOCAL_BASE_URL, launchChromium, partnerApi } from '../support/browser.ts';
 import {
+  allowLocalhost,
   apiOffer,
   CREATE_BUTTON,
   closeContexts,
@@ -15,6 +14,7 @@ import {
   signIn,
   submit,
   summaryIdOnSendPage,
+  visitAttacker,
 } from './console-support.ts';
 
 jest.setTimeout(120_000);
@@ -26,49 +26,17 @@ beforeAll(async () => {
 afterAll(() => browser?.close());
 afterEach(closeContexts);
 
-/**
- * Another origin on this machine (another port of 127.0.0.1: cross-origin, and for cookies the same
- * site, so the SameSite=Strict cookie still goes along): one page whose form posts to the console
- * by itself as soon as it loads, as a malicious page would.
- */
-async function startAttacker(action: string, fields: Record<string, string>): Promise<{ url: string; server: Server }> {
-  const inputs = Object.entries(fields)
-    .map(([name, value]) => `<input type="hidden" name="${name}" value="${value}">`)
-    .join('');
-  const body = `<!DOCTYPE html><html lang="en"><title>Win a prize</title>
-<form method="post" action="${LOCAL_BASE_URL}${action}">${inputs}</form>
-<script>document.forms[0].submit()</script></html>`;
-  const server = createServer((_req, res) => {
-    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-    res.end(body);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, server };
-}
-
-/** Opens the attacker's page in the signed-in browser and answers the status of the console's answer to its post. */
-async function visitAttacker(page: Page, action: string, fields: Record<string, string>): Promise<number> {
-  const attacker = await startAttacker(action, fields);
-  try {
-    const answer = page.waitForResponse((response) => response.url().startsWith(`${LOCAL_BASE_URL}${action}`));
-    await page.goto(attacker.url);
-    return (await answer).status();
-  } finally {
-    attacker.server.closeAllConnections();
-    await new Promise((resolve) => attacker.server.close(resolve));
-  }
-}
-
 describe('console security and reach in Chromium', () => {
   it('refuses a post from a page on another origin, even one that carries the session’s CSRF token', async () => {
     const page = await (await newContext(browser)).newPage();
     await signIn(page);
-    // The worst case: the attacking page knows the form's token. Only the Origin check remains.
+    // Another port of 127.0.0.1: the same site, so the SameSite=Strict cookie goes along. The worst
+    // case: the attacking page knows the form's token. Only the Origin check remains.
     await page.goto(`${LOCAL_BASE_URL}/console/offers/new`);
     const csrf = await page.locator('form:has(#officeId) input[name="csrf"]').inputValue();
     const reference = `cross-site-${Date.now()}`;
 
-    const createStatus = await visitAttacker(page, '/console/offers/new', {
+    const created = await visitAttacker(page, '/console/offers/new', {
       csrf,
       lang: 'en',
       idempotencyKey: `console-${crypto.randomUUID()}`,
@@ -82,13 +50,63 @@ describe('console security and reach in Chromium', () => {
       reference,
       action: 'create',
     });
-    const signOutStatus = await visitAttacker(page, '/console/sign-out', { csrf, lang: 'en' });
+    const signOut = await visitAttacker(page, '/console/sign-out', { csrf, lang: 'en' });
 
-    expect(createStatus).toBe(403);
-    expect(signOutStatus).toBe(403);
+    expect(created.status).toBe(403);
+    expect(signOut.status).toBe(403);
+    // Same site: the browser did send the session cookie (the next test's contrast).
+    const [session] = await page.context().cookies(LOCAL_BASE_URL);
+    expect(created.requestHeaders.cookie).toContain(`${session?.name}=${session?.value}`);
     // Nothing was created: the reference the forged form named is still free for a real offer.
     await expect(apiOffer({ reference })).resolves.toMatchObject({ reference });
     // The session was not ended by the forged sign-out.
+    await page.goto(`${LOCAL_BASE_URL}/console/offers`);
+    expect(new URL(page.url()).pathname).toBe('/console/offers');
+  });
+
+  it('refuses a post from another site, which gets no session cookie, and changes nothing', async () => {
+    const context = await newContext(browser);
+    await allowLocalhost(context);
+    const page = await context.newPage();
+    await signIn(page);
+    const [session] = await context.cookies(LOCAL_BASE_URL);
+    if (!session) throw new Error('no session cookie');
+    await page.goto(`${LOCAL_BASE_URL}/console/offers/new`);
+    const csrf = await page.locator('form:has(#officeId) input[name="csrf"]').inputValue();
+    const reference = `other-site-${Date.now()}`;
+
+    // http://localhost:{port}: for Chromium another site than 127.0.0.1 (not the same host, and
+    // neither has a registrable domain), so the SameSite=Strict cookie stays home, where a page on
+    // another port of 127.0.0.1 gets it sent along (the test above).
+    const created = await visitAttacker(
+      page,
+      '/console/offers/new',
+      {
+        csrf,
+        lang: 'en',
+        idempotencyKey: `console-${crypto.randomUUID()}`,
+        shownLocation: 'BR',
+        officeId: await activeOfficeId(),
+        usageLocation: 'BR',
+        'include.M365_BUSINESS_STANDARD': 'yes',
+        'licenses.M365_BUSINESS_STANDARD': '5',
+        'term.M365_BUSINESS_STANDARD': 'P1Y/annual',
+        locale: 'en',
+        reference,
+        action: 'create',
+      },
+      'localhost',
+    );
+    const signOut = await visitAttacker(page, '/console/sign-out', { csrf, lang: 'en' }, 'localhost');
+
+    for (const forged of [created, signOut]) {
+      expect(forged.requestHeaders.origin).toMatch(/^http:\/\/localhost:\d+$/);
+      expect(forged.requestHeaders.cookie ?? '').not.toContain(`${session.name}=`);
+      expect(forged.status).toBe(403);
+    }
+    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.not.toBe('');
+    // Nothing was created and the session lives on.
+    await expect(apiOffer({ reference })).resolves.toMatchObject({ reference });
     await page.goto(`${LOCAL_BASE_URL}/console/offers`);
     expect(new URL(page.url()).pathname).toBe('/console/offers');
   });

@@ -1,4 +1,6 @@
 import { mkdirSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import axe from 'axe-core';
@@ -43,6 +45,60 @@ export async function newContext(browser: Browser, options: BrowserContextOption
 
 export async function closeContexts(): Promise<void> {
   await Promise.all(opened.splice(0).map((context) => context.close()));
+}
+
+/** Lets the context reach `localhost` too (a site other than 127.0.0.1, still this machine). */
+export async function allowLocalhost(context: BrowserContext): Promise<void> {
+  // Routes run newest first: this one lets localhost through before newContext's abort sees it.
+  await context.route(
+    (url) => url.hostname === 'localhost',
+    (route) => route.continue(),
+  );
+}
+
+/** What the console received from an attacker's auto-submitted form, as the browser sent it. */
+export interface ForgedPost {
+  /** The console's answer's status. */
+  readonly status: number;
+  /** The headers the browser sent with the post (cookies included). */
+  readonly requestHeaders: Record<string, string>;
+}
+
+/**
+ * Opens, in `page`, a malicious page served by a server of its own on this machine at
+ * http://{host}:{port}/ whose form posts `fields` to the console's `action` by itself as soon as it
+ * loads. `host` 127.0.0.1 is another origin of the same site (cookies of every SameSite go along);
+ * `localhost` is another site (the context must allowLocalhost). The page ends on the console's
+ * answer; the server is closed before this returns.
+ */
+export async function visitAttacker(
+  page: Page,
+  action: string,
+  fields: Record<string, string>,
+  host: '127.0.0.1' | 'localhost' = '127.0.0.1',
+): Promise<ForgedPost> {
+  const inputs = Object.entries(fields)
+    .map(([name, value]) => `<input type="hidden" name="${name}" value="${value}">`)
+    .join('');
+  const body = `<!DOCTYPE html><html lang="en"><title>Win a prize</title>
+<form method="post" action="${LOCAL_BASE_URL}${action}">${inputs}</form>
+<script>document.forms[0].submit()</script></html>`;
+  const server = createServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+    res.end(body);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    const target = `${LOCAL_BASE_URL}${action}`;
+    const answer = page.waitForResponse((response) => response.url().startsWith(target));
+    await page.goto(`http://${host}:${(server.address() as AddressInfo).port}/`);
+    const response = await answer;
+    await page.waitForLoadState();
+    return { status: response.status(), requestHeaders: await response.request().allHeaders() };
+  } finally {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  }
 }
 
 /** Signs in through the sign-in form with `key` (the demo key by default) and lands on the offers list. */
