@@ -9,7 +9,7 @@ import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { INDEXES } from '../../shared/db/table.ts';
 import { DEFAULT_FUNCTION_TIMEOUT_SECONDS, type FunctionSpec, type TableGrant } from '../../shared/routes.ts';
-import { LAMBDA_BUNDLING } from '../bundling.ts';
+import { lambdaBundling } from '../bundling.ts';
 
 /**
  * A function's memory when its spec sets none, in MB. The handlers hold at most a page of items and
@@ -73,7 +73,7 @@ export class AppFunction extends Construct {
       logGroup: this.logGroup,
       role: this.role,
       environment: props.environment,
-      bundling: LAMBDA_BUNDLING,
+      bundling: lambdaBundling(spec.entry),
       deadLetterQueue: props.deadLetterQueue,
       // A failed scheduled run is retried by Lambda about one and three minutes later, so a passing
       // upstream hiccup does not cost a whole interval of freshness; runs that overlap are safe

@@ -1,4 +1,5 @@
 import type { DeploymentSetting, FunctionSpec } from '../../shared/routes.ts';
+import { runtimeSourceMaps } from '../bundling.ts';
 
 /**
  * What a function finds in its environment, derived from its spec. The CDK stack and the benchmark
@@ -33,9 +34,10 @@ export function environmentFor({ spec, stage, settings }: EnvironmentInput): Rec
     POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
     // INFO: one line per request and per sync run; DEBUG would log more than ops needs to keep.
     POWERTOOLS_LOG_LEVEL: 'INFO',
-    // Stack traces from the minified bundle point at the TypeScript sources.
-    NODE_OPTIONS: '--enable-source-maps',
   };
+  // Stack traces from the minified bundle point at the TypeScript sources, where the function
+  // reads its map at run time (infra/bundling.ts, RUNTIME_SOURCE_MAPS).
+  if (runtimeSourceMaps(spec.entry)) environment.NODE_OPTIONS = '--enable-source-maps';
   for (const name of [...(spec.env ?? [])].sort()) environment[name] = settings[name];
   return environment;
 }
