@@ -60,13 +60,21 @@ const CONSOLE_TEXT: Record<
 };
 
 /**
- * A console path that matched no route: a page a partner can read (the console's language choice,
+ * A console path that matched no route: a known page with a trailing slash is redirected to it;
+ * anything else is a page a partner can read (the console's language choice,
  * `?lang=`, first), with a link back to the offers (which send to sign-in without a session). The
  * frame is the customer pages' (already in this bundle, same strict CSP: no script, styles by hash,
  * never framed) rather than the console's own layout: the fallback then needs nothing from the
  * console function and shows no session, since it reads none.
  */
-function consolePathAnswer(event: ApiEvent): ApiResult {
+function consolePathAnswer(event: ApiEvent, method: string): ApiResult {
+  const bare = event.rawPath.replace(/\/+$/, '');
+  if ((method === 'GET' || method === 'HEAD') && bare !== event.rawPath && methodsForPath(bare).includes('GET')) {
+    // `/console/` as people type it (and any console page with a trailing slash): the page itself.
+    // The target is a path of the route table, under /console, so it cannot lead off the site.
+    const query = event.rawQueryString ? `?${event.rawQueryString}` : '';
+    return { statusCode: 308, headers: { location: `${bare}${query}`, 'cache-control': 'no-store' }, body: '' };
+  }
   const asked = event.queryStringParameters?.lang;
   const locale = asked !== undefined && isLocale(asked) ? asked : negotiateLocale(event.headers?.['accept-language']);
   const text = CONSOLE_TEXT[locale];
@@ -90,7 +98,7 @@ const answer = publicRoute({}, async ({ event }) => {
   const path = event.rawPath;
   const method = event.requestContext.http.method;
   if (OFFER_PAGE_PATH_PREFIX.test(path)) return offerPagePathAnswer(event, method);
-  if (CONSOLE_PATH_PREFIX.test(path)) return consolePathAnswer(event);
+  if (CONSOLE_PATH_PREFIX.test(path)) return consolePathAnswer(event, method);
   const allowed = methodsForPath(path);
   if (allowed.length > 0) throw new MethodNotAllowedError(method, allowed);
   throw new NotFoundError(

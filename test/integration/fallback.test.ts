@@ -77,4 +77,16 @@ describe('console paths no route matches', () => {
     expect(response.headers.get('content-type')).toBe('text/html; charset=utf-8');
     await expect(response.text()).resolves.toBe('');
   });
+
+  it('sends /console/ and other console pages typed with a trailing slash to the page itself', async () => {
+    const signIn = await fetch(`${api.baseUrl}/console/`, { redirect: 'manual' });
+    const offers = await fetch(`${api.baseUrl}/console/offers/?lang=pt-BR`, { redirect: 'manual' });
+    const post = await fetch(`${api.baseUrl}/console/offers/`, { method: 'POST', redirect: 'manual' });
+
+    expect(signIn.status).toBe(308);
+    expect(signIn.headers.get('location')).toBe('/console');
+    expect(offers.status).toBe(308);
+    expect(offers.headers.get('location')).toBe('/console/offers?lang=pt-BR');
+    expect(post.status).toBe(404);
+  });
 });
