@@ -1,6 +1,7 @@
 import { isTransientFailure } from '../../shared/db/dynamodb-lite.ts';
 import { errorForLog } from '../../shared/db/errors.ts';
 import type { ErrorPolicy } from '../../shared/http/chain.ts';
+import { SERVICE_UNAVAILABLE_RETRY_AFTER_SECONDS } from '../../shared/http/problem.ts';
 import { htmlRouteGroup } from '../../shared/http/route-group.ts';
 import { logger } from '../../shared/observability/logger.ts';
 import { AUTH_TEXT } from './auth-text.ts';
@@ -32,7 +33,7 @@ function consoleErrors(): ErrorPolicy {
       if (isTransientFailure(request.error)) {
         logger.warn('table unavailable', { error: errorForLog(request.error) });
         request.response = messagePage(503, locale, text.unavailable, {
-          headers: { 'retry-after': RETRY_AFTER_SECONDS },
+          headers: { 'retry-after': String(SERVICE_UNAVAILABLE_RETRY_AFTER_SECONDS) },
         });
         return;
       }
@@ -41,9 +42,6 @@ function consoleErrors(): ErrorPolicy {
     },
   };
 }
-
-/** As the partner API's 503. */
-const RETRY_AFTER_SECONDS = '5';
 
 export const handler = htmlRouteGroup('console', consoleErrors(), {
   'GET /console': signInPage,

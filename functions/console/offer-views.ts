@@ -6,7 +6,7 @@ import { lineTerm, type Offer, type OfferLine, type OfferStatus, offerStatus } f
 import type { FieldError } from '../../shared/http/problem.ts';
 import type { ApiEvent } from '../../shared/http/types.ts';
 import { repeatedError, repeatedParameters, toFieldErrors } from '../../shared/http/validation.ts';
-import { formatNumber, timeZoneFor } from '../../shared/i18n/format.ts';
+import { formatCalendarDate, formatDateTime, formatNumber, timeZoneFor } from '../../shared/i18n/format.ts';
 import { LOCALES, type Locale } from '../../shared/i18n/locale.ts';
 import { PAGE_TEXT, termText } from '../../shared/offer-page/page-text.ts';
 import { html, type SafeHtml } from '../../shared/render/html.ts';
@@ -28,33 +28,8 @@ export function consoleHref(path: string, locale: Locale, params: Record<string,
   return search ? `${path}?${search}` : path;
 }
 
-const shortDateTimes = new Map<string, Intl.DateTimeFormat>();
-
-/**
- * An instant as the offer's usage location reads it, short enough for a table cell:
- * "Nov 20, 2026, 07:00 AM GMT-3" (en), "20 de nov. de 2026, 07:00 BRT" (pt-BR).
- */
-export function shortDateTime(locale: Locale, iso: string, usageLocation: string): string {
-  const timeZone = timeZoneFor(usageLocation);
-  const key = `${locale} ${timeZone}`;
-  let format = shortDateTimes.get(key);
-  if (format === undefined) {
-    format = new Intl.DateTimeFormat(locale, {
-      year: 'numeric',
-      month: 'short',
-      day: 'numeric',
-      hour: '2-digit',
-      minute: '2-digit',
-      timeZone,
-      timeZoneName: 'short',
-    });
-    shortDateTimes.set(key, format);
-  }
-  return format.format(new Date(iso));
-}
-
 function when(locale: Locale, iso: string, usageLocation: string): SafeHtml {
-  return html`<time datetime="${iso}">${shortDateTime(locale, iso, usageLocation)}</time>`;
+  return html`<time datetime="${iso}">${formatDateTime(locale, iso, usageLocation, 'short')}</time>`;
 }
 
 /** One field's error, as the error summary links to it and the field's aria-describedby names it. */
@@ -392,7 +367,7 @@ function acceptancesSection(input: OfferDetailInput): SafeHtml {
 <td>${acceptance.contactName}${acceptance.jobTitle !== undefined ? html`, ${acceptance.jobTitle}` : ''}<br><a href="mailto:${acceptance.email}">${acceptance.email}</a>${acceptance.phone !== undefined ? html`<br>${acceptance.phone}` : ''}</td>
 <td><ul>${acceptance.items.map((line) => acceptedLine(locale, line))}</ul>
 ${offer.delegatedAdmin ? html`<p>${acceptance.delegatedAdmin ? t.withDelegatedAdmin : t.withoutDelegatedAdmin}</p>` : ''}
-${acceptance.customerAgreement ? html`<p>${t.agreementOn(acceptance.customerAgreement.dateAgreed)}</p>` : ''}</td>
+${acceptance.customerAgreement ? html`<p>${t.agreementOn(formatCalendarDate(locale, acceptance.customerAgreement.dateAgreed))}</p>` : ''}</td>
 </tr>`,
         )}</tbody>
 </table></div>`;

@@ -1,10 +1,9 @@
-import { request as httpsRequest } from 'node:https';
-import aws4 from 'aws4';
 import type { AwsCredentials } from '../db/dynamodb-lite.ts';
+import { type SignedPostAnswer, SignedPostError, signedPost } from './signed-post.ts';
 
 /**
- * One call to an AWS JSON 1.1 API (SSM, Secrets Manager: `POST /` with `X-Amz-Target`), signed
- * with SigV4 by `aws4` and sent over node:https, for the functions that stay free of the AWS SDK
+ * One call to an AWS JSON 1.1 API (SSM, Secrets Manager: `POST /` with `X-Amz-Target`), a signed
+ * POST (signed-post.ts), for the functions that stay free of the AWS SDK
  * (the customer page, the authorizer): the SDK would bring back most of their bundle and cold
  * start (test/bench/RESULTS.md).
  */
@@ -34,63 +33,37 @@ export class AwsCallError extends Error {
 }
 
 /** The parsed 200 answer; AwsCallError otherwise. */
-export function callAwsJson(call: AwsJsonCall): Promise<Record<string, unknown>> {
-  const url = new URL(call.endpoint ?? `https://${call.service}.${call.region}.amazonaws.com/`);
-  const body = JSON.stringify(call.body);
+export async function callAwsJson(call: AwsJsonCall): Promise<Record<string, unknown>> {
   const operation = call.target.split('.').pop();
-  // aws4 adds Host, Content-Length, X-Amz-Date (now), the session token and Authorization.
-  const { headers } = aws4.sign(
-    {
-      host: url.host,
-      path: url.pathname,
-      method: 'POST',
+  let sent: SignedPostAnswer;
+  try {
+    sent = await signedPost({
+      url: new URL(call.endpoint ?? `https://${call.service}.${call.region}.amazonaws.com/`),
       service: call.service,
       region: call.region,
       headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': call.target },
-      body,
-    },
-    call.credentials,
-  );
-  return new Promise((resolve, reject) => {
-    let settled = false;
-    const settle = (outcome: () => void) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      outcome();
-    };
-    // Plain http only for a test's local server; not an `import` of node:http, whose namespace
-    // loads undici at init.
-    const request = url.protocol === 'http:' ? process.getBuiltinModule('node:http').request : httpsRequest;
-    const req = request(url, { method: 'POST', headers });
-    const timer = setTimeout(() => {
-      settle(() => reject(new AwsCallError(`${call.label} did not answer within ${call.timeoutMs} ms`)));
-      req.destroy();
-    }, call.timeoutMs);
-    req.on('error', (error: NodeJS.ErrnoException) =>
-      settle(() => reject(new AwsCallError(`${call.label} request failed (${error.code ?? error.name})`))),
-    );
-    req.on('response', (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () =>
-        settle(() => {
-          let answer: Record<string, unknown> = {};
-          try {
-            const parsed: unknown = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-            if (parsed !== null && typeof parsed === 'object') answer = parsed as Record<string, unknown>;
-          } catch {
-            // Not the service's JSON (a proxy's page): the status says enough.
-          }
-          const status = res.statusCode ?? 0;
-          if (status !== 200) {
-            const type = typeof answer.__type === 'string' ? answer.__type.split('#').pop() : 'no value';
-            return reject(new AwsCallError(`${call.label} ${operation} answered ${status} (${type})`));
-          }
-          resolve(answer);
-        }),
-      );
+      body: JSON.stringify(call.body),
+      credentials: call.credentials,
+      timeoutMs: call.timeoutMs,
     });
-    req.end(body);
-  });
+  } catch (error) {
+    if (!(error instanceof SignedPostError)) throw error;
+    throw new AwsCallError(
+      error.timedOut
+        ? `${call.label} did not answer within ${call.timeoutMs} ms`
+        : `${call.label} request failed (${error.code})`,
+    );
+  }
+  let answer: Record<string, unknown> = {};
+  try {
+    const parsed: unknown = JSON.parse(sent.body.toString('utf8'));
+    if (parsed !== null && typeof parsed === 'object') answer = parsed as Record<string, unknown>;
+  } catch {
+    // Not the service's JSON (a proxy's page): the status says enough.
+  }
+  if (sent.status !== 200) {
+    const type = typeof answer.__type === 'string' ? answer.__type.split('#').pop() : 'no value';
+    throw new AwsCallError(`${call.label} ${operation} answered ${sent.status} (${type})`);
+  }
+  return answer;
 }

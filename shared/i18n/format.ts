@@ -70,25 +70,31 @@ export function formatNumber(locale: Locale, value: number): string {
   return format.format(value);
 }
 
+/** How long an instant is written: `long` in sentences, `short` for a table cell. */
+export type DateTimeStyle = 'long' | 'short';
+
+const DATE_TIME_OPTIONS: Record<DateTimeStyle, Intl.DateTimeFormatOptions> = {
+  long: { year: 'numeric', month: 'long', day: 'numeric', hour: 'numeric', minute: '2-digit', timeZoneName: 'long' },
+  short: { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', timeZoneName: 'short' },
+};
+
 /**
  * An instant (ISO 8601) as a reader in the usage location reads it, in the page's language, with
  * the zone's name: "December 31, 2026 at 6:59 PM Eastern Standard Time",
- * "31 de dezembro de 2026 às 20:59 Horário Padrão de Brasília".
+ * "31 de dezembro de 2026 às 20:59 Horário Padrão de Brasília"; `short`: "Nov 20, 2026, 07:00 AM
+ * GMT-3", "20 de nov. de 2026, 07:00 BRT".
  */
-export function formatDateTime(locale: Locale, iso: string, usageLocation: string): string {
+export function formatDateTime(
+  locale: Locale,
+  iso: string,
+  usageLocation: string,
+  style: DateTimeStyle = 'long',
+): string {
   const timeZone = timeZoneFor(usageLocation);
-  const key = `${locale} ${timeZone}`;
+  const key = `${locale} ${timeZone} ${style}`;
   let format = dateTimeFormats.get(key);
   if (format === undefined) {
-    format = new Intl.DateTimeFormat(locale, {
-      year: 'numeric',
-      month: 'long',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: '2-digit',
-      timeZone,
-      timeZoneName: 'long',
-    });
+    format = new Intl.DateTimeFormat(locale, { ...DATE_TIME_OPTIONS[style], timeZone });
     dateTimeFormats.set(key, format);
   }
   return format.format(new Date(iso));

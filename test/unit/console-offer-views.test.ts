@@ -9,6 +9,7 @@ import {
 } from '../../functions/console/offer-views.ts';
 import type { Acceptance, Decline } from '../../shared/domain/acceptance.ts';
 import type { Offer } from '../../shared/domain/offer.ts';
+import { formatDateTime } from '../../shared/i18n/format.ts';
 import type { Locale } from '../../shared/i18n/locale.ts';
 import { buildOfferMessage } from '../../shared/render/offer-message.ts';
 import { encodeCursor } from '../../shared/schemas/offers.ts';
@@ -433,5 +434,40 @@ describe('the revise form', () => {
     const values = { ...reviseFormValues(offer), intro: '', contactName: '', contactEmail: '' };
 
     expect(reviseBodyFromForm(values, offer).customization).toEqual({});
+  });
+});
+
+describe('the console offer page: the customer agreement date', () => {
+  it.each<[Locale, string]>([
+    ['en', 'Accepted the customer agreement on November 18, 2026'],
+    ['pt-BR', 'Aceitou o contrato de cliente em 18 de novembro de 2026'],
+  ])('writes the date the customer agreed as the page’s language writes dates (%s)', (locale, words) => {
+    const agreed = acceptance({
+      customerAgreement: {
+        agreementUrl: 'https://www.microsoft.com/licensing/docs/customeragreement',
+        dateAgreed: '2026-11-18',
+        primaryContact: { firstName: 'Ana', lastName: 'Lima', email: 'ana@contoso.example' },
+      },
+    });
+
+    const page = detail(basicOffer({ requireCustomerAgreement: true }), { locale, acceptances: { items: [agreed] } });
+
+    expect(page).toContain(`<p>${words}</p>`);
+    expect(page).not.toContain('2026-11-18<');
+  });
+});
+
+describe('the console’s short date and time', () => {
+  const plain = (text: string) => text.replace(/[\u202f\u00a0]/g, ' ');
+
+  it('writes an instant short enough for a table cell, in the usage location’s zone, beside the long style', () => {
+    const at = '2026-11-20T10:00:00.000Z';
+
+    const long = plain(formatDateTime('en', at, 'BR'));
+    const short = plain(formatDateTime('en', at, 'BR', 'short'));
+
+    expect(long).toBe('November 20, 2026 at 7:00 AM Brasilia Standard Time');
+    expect(short).toBe('Nov 20, 2026, 07:00 AM GMT-3');
+    expect(plain(formatDateTime('pt-BR', at, 'BR', 'short'))).toBe('20 de nov. de 2026, 07:00 BRT');
   });
 });
