@@ -13,7 +13,7 @@ import { toFieldErrors } from '../../shared/http/validation.ts';
 import { emailAddress } from '../../shared/schemas/email.ts';
 import { nameText } from '../../shared/schemas/text.ts';
 import { countAllPendingViews } from './count-views.ts';
-import { backfillOfferCounters } from './offer-backfill.ts';
+import { allPartnerIds, backfillOfferCounters } from './offer-backfill.ts';
 import { PartnerAdmin } from './partner-admin.ts';
 
 const USAGE = `Usage: npm run ops -- <command> [options]
@@ -28,9 +28,10 @@ Commands:
   list-keys           --partner-id ID                    key ids, labels, created/revoked (never keys)
   revoke-key          --partner-id ID --key-id KEYID
   set-customer-count  --partner-id ID --customer-count N
-  backfill-offer-counters --partner-id ID                once per partner after the deploy that moved
-                      answer counters to their own item: counters items and open-offer index keys
-                      for the partner's older offers (README, Indexes and counters)
+  backfill-offer-counters --partner-id ID | --all-partners
+                      once after the deploy that moved answer counters to their own item:
+                      open-offer index keys (and counters items) for older offers (README, Indexes
+                      and counters). --all-partners finds partners by one Scan of the table
   count-views         --summary-id ID | --all            adds the offer's view records not yet counted
                       to its views counter, each exactly once, as the views function does (after
                       that function failed for a while: README, Views at any rate). --all finds
@@ -58,6 +59,7 @@ const options = {
   'key-id': { type: 'string' },
   'summary-id': { type: 'string' },
   all: { type: 'boolean', default: false },
+  'all-partners': { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
 
@@ -87,7 +89,7 @@ const schemas = {
   'list-keys': z.object({ 'partner-id': partnerId }),
   'revoke-key': z.object({ 'partner-id': partnerId, 'key-id': z.string().check(z.regex(/^[0-9a-f]{12}$/)) }),
   'set-customer-count': z.object({ 'partner-id': partnerId, 'customer-count': count }),
-  'backfill-offer-counters': z.object({ 'partner-id': partnerId }),
+  'backfill-offer-counters': z.object({ 'partner-id': z.optional(partnerId), 'all-partners': z.boolean() }),
   'count-views': z.object({ 'summary-id': z.optional(z.string()), all: z.boolean() }),
 };
 type Command = keyof typeof schemas;
@@ -191,11 +193,16 @@ async function main(): Promise<void> {
     }
     case 'backfill-offer-counters': {
       const input = optionsFor('backfill-offer-counters');
-      const report = await backfillOfferCounters(table, input['partner-id'], new Date());
-      console.log(
-        `${input['partner-id']}: ${report.offers} offers read, ${report.counters} counters items written, ` +
-          `${report.opened} open offers indexed, ${report.exhausted} marked exhausted.`,
-      );
+      const one = input['partner-id'];
+      if (input['all-partners'] === (one !== undefined))
+        fail('Invalid options for backfill-offer-counters:\n  give either --partner-id ID or --all-partners');
+      for (const id of one ? [one] : await allPartnerIds(table)) {
+        const report = await backfillOfferCounters(table, id, new Date());
+        console.log(
+          `${id}: ${report.offers} offers read, ${report.counters} counters items written, ` +
+            `${report.opened} open offers indexed, ${report.exhausted} marked exhausted.`,
+        );
+      }
       break;
     }
   }

@@ -1,5 +1,8 @@
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { legacyCountersItem } from '../../shared/db/customer-responses.ts';
 import { offerCountersKeys, offerKeys } from '../../shared/db/offers.ts';
 import { type Item, isConditionFailed, type Table } from '../../shared/db/port.ts';
+import type { SdkTable } from '../../shared/db/sdk-table.ts';
 import { GSI1 } from '../../shared/db/table.ts';
 
 /** What one partner's backfill did. */
@@ -47,18 +50,7 @@ export async function backfillOfferCounters(table: Table, partnerId: string, now
       });
       if (!counters) {
         const written = await ifAbsent(() =>
-          table.put({
-            Item: {
-              PK: offerCountersKeys.pk(summaryId),
-              SK: offerCountersKeys.sk(),
-              entity: 'offerCounters',
-              summaryId,
-              acceptances,
-              declines: number(offer.declines),
-              ...(max !== undefined ? { remaining: Math.max(0, max - acceptances) } : {}),
-            },
-            ConditionExpression: 'attribute_not_exists(PK)',
-          }),
+          table.put({ Item: legacyCountersItem(offer), ConditionExpression: 'attribute_not_exists(PK)' }),
         );
         if (written) report.counters++;
       }
@@ -113,4 +105,27 @@ async function ifAbsent(write: () => Promise<unknown>): Promise<boolean> {
     if (isConditionFailed(error)) return false;
     throw error;
   }
+}
+
+/**
+ * Every partner's id, by one Scan of the table filtered to partner profiles (`entity = partner`):
+ * reads (and bills) the whole table, for the one-off `backfill-offer-counters --all-partners`.
+ */
+export async function allPartnerIds(table: SdkTable): Promise<string[]> {
+  const ids: string[] = [];
+  let start: Item | undefined;
+  do {
+    const page = await table.client.send(
+      new ScanCommand({
+        TableName: table.name,
+        FilterExpression: 'entity = :partner',
+        ProjectionExpression: 'partnerId',
+        ExpressionAttributeValues: { ':partner': 'partner' },
+        ...(start ? { ExclusiveStartKey: start } : {}),
+      }),
+    );
+    for (const item of page.Items ?? []) if (typeof item.partnerId === 'string') ids.push(item.partnerId);
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return ids.sort();
 }

@@ -20,7 +20,7 @@ import {
   offerFromItem,
   offerKeys,
 } from './offers.ts';
-import { type Item, isTransactionCanceled, type Table } from './port.ts';
+import { type Item, isConditionFailed, isTransactionCanceled, type Table } from './port.ts';
 
 /**
  * Acceptances and declines live in their offer's partition (PK `OFFER#<summaryId>`), keyed by the
@@ -153,8 +153,42 @@ function replan(plan: Plan, counters: Item | undefined): Plan | undefined {
   return undefined;
 }
 
-/** Plans tried in one attempt: a wrong guess about the limit or the last place costs one more. */
-const MAX_PLANS = 3;
+/** The plan the counters item calls for; undefined when it takes no answer (no place left). */
+function planFor(kind: Plan['kind'], counters: Item): Plan | undefined {
+  const remaining = counters.remaining;
+  if (kind === 'decline') return remaining === 0 ? undefined : { kind };
+  if (typeof remaining !== 'number') return { kind, limited: false, last: false };
+  if (remaining === 1) return { kind, limited: true, last: true };
+  return remaining > 1 ? { kind, limited: true, last: false } : undefined;
+}
+
+const count = (value: unknown) => (typeof value === 'number' ? value : 0);
+
+/**
+ * The counters item of an offer stored before answer counters had their own item: `acceptances`
+ * and `declines` copied from the offer item, `remaining` from its `maxAcceptances`. Written by the
+ * answer path on first need and by the ops backfill, each only if still absent.
+ */
+export function legacyCountersItem(offerItem: Item): Item {
+  const summaryId = String(offerItem.summaryId);
+  const acceptances = count(offerItem.acceptances);
+  const max = typeof offerItem.maxAcceptances === 'number' ? offerItem.maxAcceptances : undefined;
+  return {
+    PK: offerCountersKeys.pk(summaryId),
+    SK: offerCountersKeys.sk(),
+    entity: 'offerCounters',
+    summaryId,
+    acceptances,
+    declines: count(offerItem.declines),
+    ...(max !== undefined ? { remaining: Math.max(0, max - acceptances) } : {}),
+  };
+}
+
+/**
+ * Plans tried in one attempt: a wrong guess about the limit or the last place costs one more, and
+ * an older offer's missing counters item one more.
+ */
+const MAX_PLANS = 4;
 
 /** Attempts of one accept/decline transaction before giving up with OfferBusyError. */
 export const MAX_CONFLICT_ATTEMPTS = 10;
@@ -426,17 +460,46 @@ export class DynamoCustomerResponseStore implements CustomerResponseStore, Accep
           // Anything else (throttling, a conflicting concurrent transaction) is for the caller to retry.
           throw error;
         }
-        plan = replan(plan, countersReason.Item);
+        let counters = countersReason.Item;
+        if (!counters) {
+          // No counters item: an offer stored before answer counters had their own item (or no offer).
+          counters = await this.countersForLegacyOffer(record.summaryId);
+          if (!counters) return { kind: 'not-found' };
+          plan = planFor(plan.kind, counters);
+        } else plan = replan(plan, counters);
         if (!plan) {
-          // No place left (or no counters: no such offer): read the offer for the answer.
+          // No place left: read the offer for the answer.
           const offerItem = await this.table.get({ Key: offerKey, ConsistentRead: true });
-          return offerItem && countersReason.Item
-            ? { kind: 'not-active', offer: offerFromItem(offerItem, 0, countersReason.Item) }
+          return offerItem
+            ? { kind: 'not-active', offer: offerFromItem(offerItem, 0, counters) }
             : { kind: 'not-found' };
         }
       }
     }
     throw new OfferBusyError(MAX_PLANS);
+  }
+
+  /**
+   * The counters item of an offer that has none, created from its offer item on
+   * attribute_not_exists (so a concurrent answer's creation, or the backfill's, wins and is read
+   * back). Undefined when there is no offer item either.
+   */
+  private async countersForLegacyOffer(summaryId: string): Promise<Item | undefined> {
+    const countersKey = { PK: offerCountersKeys.pk(summaryId), SK: offerCountersKeys.sk() };
+    const offerItem = await this.table.get({
+      Key: { PK: offerKeys.pk(summaryId), SK: offerKeys.sk() },
+      ConsistentRead: true,
+    });
+    if (!offerItem) return undefined;
+    const counters = legacyCountersItem(offerItem);
+    try {
+      await this.table.put({ Item: counters, ConditionExpression: 'attribute_not_exists(PK)' });
+      logger.info('offer counters created from a legacy offer item', { summaryId });
+      return counters;
+    } catch (error) {
+      if (!isConditionFailed(error)) throw error;
+      return this.table.get({ Key: countersKey, ConsistentRead: true });
+    }
   }
 
   /** An offer's acceptances in submission-id order, a page at a time (the partner's list). */

@@ -63,8 +63,6 @@ describe('backfilling offers stored before the counters moved (ops: backfill-off
     const closed = offerFixture({ partnerId, createdAt: at(10), deactivatedAt: at(5), acceptances: 4 });
     for (const offer of [open, full, closed]) await putLegacyOffer(offer);
     const answers = new DynamoCustomerResponseStore(table);
-    // Before the backfill an older offer takes no answer (it has no counters item).
-    expect((await answers.accept(acceptanceOf(open), partnerId, new Date(), open)).kind).toBe('not-found');
 
     // Act
     const report = await backfillOfferCounters(table, partnerId, new Date());
@@ -83,5 +81,43 @@ describe('backfilling offers stored before the counters moved (ops: backfill-off
     expect(exhausted.offers.map((offer) => offer.summaryId)).toEqual([full.summaryId]);
     expect((await answers.accept(acceptanceOf(open), partnerId, new Date(), open)).kind).toBe('recorded');
     expect(await countersOf(open.summaryId)).toMatchObject({ acceptances: 2, remaining: 1 });
+  });
+
+  it('takes answers for an older offer before any backfill, creating its counters item from the offer item', async () => {
+    // Arrange: older offers with their counters on the offer item and no counters item.
+    const { partner } = await newPartner();
+    const partnerId = partner.partnerId;
+    const limited = offerFixture({ partnerId, maxAcceptances: 3, acceptances: 1, declines: 2 });
+    const unlimited = offerFixture({ partnerId, acceptances: 5, declines: 1 });
+    const full = offerFixture({ partnerId, maxAcceptances: 1, acceptances: 1 });
+    for (const offer of [limited, unlimited, full]) await putLegacyOffer(offer);
+    const answers = new DynamoCustomerResponseStore(table);
+    const declineOf = (offer: Offer, n: number) => ({
+      summaryId: offer.summaryId,
+      submissionId: `mhx0000000DECLINEDECLINEDECLIN${n}`,
+      declinedAt: new Date().toISOString(),
+    });
+
+    // Act: two concurrent acceptances of the limited offer (both create the item: one wins, race-free).
+    const [first, second] = await Promise.all([
+      answers.accept(acceptanceOf(limited), partnerId, new Date(), limited),
+      answers.accept(
+        { ...acceptanceOf(limited), submissionId: 'mhx0000000SECONDSECONDSECONDSECO' },
+        partnerId,
+        new Date(),
+        limited,
+      ),
+    ]);
+    const declined = await answers.decline(declineOf(unlimited, 1), partnerId, new Date());
+    const refused = await answers.accept(acceptanceOf(full), partnerId, new Date(), full);
+
+    // Assert
+    expect([first.kind, second.kind]).toEqual(['recorded', 'recorded']);
+    expect(await countersOf(limited.summaryId)).toMatchObject({ acceptances: 3, declines: 2, remaining: 0 });
+    expect(declined.kind).toBe('recorded');
+    expect(await countersOf(unlimited.summaryId)).toMatchObject({ acceptances: 5, declines: 2 });
+    expect(await countersOf(unlimited.summaryId)).not.toHaveProperty('remaining');
+    expect(refused.kind).toBe('not-active');
+    expect(await countersOf(full.summaryId)).toMatchObject({ acceptances: 1, remaining: 0 });
   });
 });

@@ -1,10 +1,12 @@
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoViewLog } from '../../shared/db/offer-views.ts';
+import { DynamoOfferStore, offerKeys } from '../../shared/db/offers.ts';
 import { hashApiKey } from '../../shared/domain/api-key.ts';
-import { admin, table } from '../support/local-api.ts';
-import { countedViewsOf, seedOffer } from '../support/offer-fixtures.ts';
+import { admin, newPartner, table } from '../support/local-api.ts';
+import { countedViewsOf, offerFixture, seedOffer } from '../support/offer-fixtures.ts';
 
 const run = promisify(execFile);
 
@@ -142,6 +144,44 @@ describe('ops CLI', () => {
     expect(neither.code).toBe(2);
     expect(neither.stderr).toContain('either --summary-id ID or --all');
   }, 30_000);
+
+  it('backfills every partner’s older offers with --all-partners, and asks for one of the two options', async () => {
+    // Arrange: a partner with an open offer stored before the counters item and the open-offers keys.
+    const { partner } = await newPartner();
+    const offer = offerFixture({ partnerId: partner.partnerId, acceptances: 2, declines: 1 });
+    const { views: _views, ...stored } = offer;
+    await table.client.send(
+      new PutCommand({
+        TableName: table.name,
+        Item: {
+          PK: offerKeys.pk(offer.summaryId),
+          SK: offerKeys.sk(),
+          GSI1PK: offerKeys.gsi1pk(offer.partnerId),
+          GSI1SK: offerKeys.gsi1sk(offer.createdAt, offer.summaryId),
+          entity: 'offer',
+          ...stored,
+        },
+      }),
+    );
+
+    // Act
+    const result = await ops('backfill-offer-counters', '--all-partners');
+    const neither = await ops('backfill-offer-counters');
+
+    // Assert
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(
+      `${partner.partnerId}: 1 offers read, 1 counters items written, 1 open offers indexed`,
+    );
+    const listed = await new DynamoOfferStore(table).listForPartner(partner.partnerId, {
+      limit: 10,
+      status: 'active',
+      now: new Date(),
+    });
+    expect(listed.offers.map((o) => [o.summaryId, o.acceptances])).toEqual([[offer.summaryId, 2]]);
+    expect(neither.code).toBe(2);
+    expect(neither.stderr).toContain('either --partner-id ID or --all-partners');
+  }, 60_000);
 
   it('refuses a key for a partner that does not exist', async () => {
     const result = await ops('issue-key', '--partner-id', 'no-such-partner');
