@@ -25,10 +25,12 @@ const EXTERNAL_MODULES: string[] = [];
  * point at the TypeScript sources. Node reads and decodes the whole map at load: +60 to +95 ms of
  * CPU for a function with the SDK, about +60 ms for the customer page (2026-11-30). Where someone
  * waits for the cold start (the customer page, the authorizer, partner API and console routes) it
- * is off; those bundles keep their identifiers unminified instead (no measurable init cost), so
- * a stack trace still names the functions (`at createOffer (index.js:…)`), and the map still ships
- * beside the code to map a logged position back. Background functions (stream, queue, schedules),
- * whose failures are read after the fact and whose cold starts nobody waits for, keep them on.
+ * is off: their error lines name the error and its message (errorForLog), and a stack position
+ * (`index.js:1:23456`) maps back through the map that still ships beside the code (node:module's
+ * `SourceMap.findEntry`). Keeping identifiers unminified instead would name the functions at no
+ * measurable init cost, but grows bundles by ~40 % (the console's size limit). Background
+ * functions (stream, queue, schedules), whose failures are read after the fact and whose cold
+ * starts nobody waits for, keep them on.
  */
 export const RUNTIME_SOURCE_MAPS: Readonly<Record<FunctionName, boolean>> = {
   authorizer: false,
@@ -60,15 +62,12 @@ export function runtimeSourceMaps(entry: string): boolean {
   return name === undefined ? true : RUNTIME_SOURCE_MAPS[name];
 }
 
-/** For `NodejsFunction` (`bundling` prop) of the function with this entry file. */
-export function lambdaBundling(entry: string): BundlingOptions {
-  const readableNames = !runtimeSourceMaps(entry);
+/** For `NodejsFunction` (`bundling` prop); NODE_OPTIONS comes with the environment (runtimeSourceMaps). */
+export function lambdaBundling(): BundlingOptions {
   return {
     format: OutputFormat.CJS,
     target: TARGET,
-    // Everything but identifiers where no source map is read at run time (see RUNTIME_SOURCE_MAPS).
-    minify: !readableNames,
-    ...(readableNames ? { esbuildArgs: { '--minify-whitespace': true, '--minify-syntax': true } } : {}),
+    minify: true,
     // A linked external map (DEFAULT): the file stays out of the code, and the trailing
     // `sourceMappingURL` comment is what lets `--enable-source-maps` find it.
     sourceMap: true,
@@ -80,7 +79,6 @@ export function lambdaBundling(entry: string): BundlingOptions {
 
 /** The same build as plain esbuild options, mirroring the arguments NodejsFunction passes. */
 export function esbuildOptionsFor(entry: string, outfile: string): BuildOptions {
-  const readableNames = !runtimeSourceMaps(entry);
   return {
     entryPoints: [entry],
     outfile,
@@ -88,7 +86,7 @@ export function esbuildOptionsFor(entry: string, outfile: string): BuildOptions 
     platform: 'node',
     format: FORMAT,
     target: TARGET,
-    ...(readableNames ? { minifyWhitespace: true, minifySyntax: true } : { minify: true }),
+    minify: true,
     sourcemap: true,
     mainFields: MAIN_FIELDS,
     external: EXTERNAL_MODULES,

@@ -73,7 +73,7 @@ export class AppFunction extends Construct {
       logGroup: this.logGroup,
       role: this.role,
       environment: props.environment,
-      bundling: lambdaBundling(spec.entry),
+      bundling: lambdaBundling(),
       deadLetterQueue: props.deadLetterQueue,
       // A failed scheduled run is retried by Lambda about one and three minutes later, so a passing
       // upstream hiccup does not cost a whole interval of freshness; runs that overlap are safe
