@@ -130,6 +130,13 @@ export function readListFilters(
 
 const STATUS_ORDER: readonly OfferStatus[] = ['active', 'deactivated', 'expired', 'exhausted'];
 
+/**
+ * The offers list's main content: the status and page-size filter form (with its problems next to
+ * the fields), then the page of offers as a table (summary ID linking to the offer page, status at
+ * `page.now`, reference, creation time, views, acceptances, declines) and the link to the next page
+ * when there is one. Every outside
+ * string is escaped by `html`.
+ */
 export function offersListMain(input: OffersListInput): SafeHtml {
   const { locale, filters, problems, page } = input;
   const text = OFFERS_TEXT[locale];
@@ -230,6 +237,12 @@ export interface ResponsesPage<T> {
   readonly nextCursor?: string;
 }
 
+/**
+ * One offer's page: status, counters, details, lines, the link and its QR code, the ready message
+ * in each language, the acceptances and declines (one page each), the way to revise it and the
+ * deactivate form (or "already deactivated"); a notice or a deactivation problem when `input`
+ * carries one.
+ */
 export function offerDetailMain(input: OfferDetailInput): SafeHtml {
   const { locale, offer } = input;
   const text = OFFERS_TEXT[locale];
@@ -451,6 +464,10 @@ ${fieldError(problem)}
 </form></section>`;
 }
 
+/**
+ * The main content for an offer the partner cannot see (none by that ID, or another partner's:
+ * the same words, so a summary ID reveals nothing), with a link back to the list.
+ */
 export function notFoundMain(locale: Locale): SafeHtml {
   const t = OFFERS_TEXT[locale].notFound;
   return html`<h1>${t.title}</h1><p>${t.body}</p><p><a href="${consoleHref('/console/offers', locale)}">${t.back}</a></p>`;

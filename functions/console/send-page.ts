@@ -9,7 +9,8 @@ import { localized } from './offer-form.ts';
 /**
  * Page 2 of the create wizard ("Send"): what the partner needs to send the offer it just made:
  * the summary ID to track it, the link (and its QR code), the ready message in both languages
- * with copy buttons and a mail link, and the advice the help page gives for the message.
+ * with copy buttons and a mail link, and what to tell the customer with it (who advises them,
+ * who bills them, whom to ask, that they choose the license counts, and the offer's own limits).
  * Everything is readable and selectable without script; the copy buttons are a progressive
  * enhancement (one inline script, allowed by its hash).
  */
@@ -142,8 +143,9 @@ export const SEND_TEXT: Record<Locale, SendText> = {
 export const MAX_MAILTO_LENGTH = 2_000;
 
 /**
- * A `mailto:` link with the message's subject and text (RFC 6068: no address, percent-encoded
- * fields, line breaks as CRLF), or, when that is longer than MAX_MAILTO_LENGTH, with a short body:
+ * A `mailto:` link with the message's subject and text (no address, so the partner picks the
+ * recipient; each field percent-encoded as UTF-8; line breaks as CRLF, which mail clients take as
+ * a new line), or, when that is longer than MAX_MAILTO_LENGTH, with a short body:
  * the link and the summary ID. `short` says which.
  */
 export function mailtoLink(
@@ -205,7 +207,11 @@ ${copyButton(id('html'), `${text.htmlSource} (${language})`, text)}</div></detai
 </section>`;
 }
 
-/** The help page's advice for the message, with this offer's facts. */
+/**
+ * What the partner should tell the customer along with the message, with this offer's facts: the
+ * partner advises, the vendor bills, whom to ask, that the customer sets the license counts, delegated
+ * administration when offered, and the expiry and acceptance limits when set.
+ */
 function guidance(offer: Offer, locale: Locale, text: SendText): SafeHtml {
   const contact = offerContact(offer);
   const reach = [contact.name, contact.email, contact.phone].filter(Boolean).join(', ');

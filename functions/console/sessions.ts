@@ -26,10 +26,12 @@ export interface LiveSession {
   readonly keyId: string;
 }
 
+/** A new session id for the cookie: 32 random bytes (256 bits), base64url (43 characters). */
 export function newSessionId(): string {
   return randomBytes(32).toString('base64url');
 }
 
+/** What the table stores for a session id: its SHA-256, hex (the id itself is never stored). */
 export function sessionIdHash(id: string): string {
   return createHash('sha256').update(id, 'utf8').digest('hex');
 }
@@ -49,6 +51,7 @@ export function csrfTokenMatches(expected: string, posted: string | undefined): 
 
 const toEpochSeconds = (ms: number) => Math.ceil(ms / 1000);
 
+/** What ConsoleSessions runs on: the session table, the API key lookup and a clock. */
 export interface ConsoleSessionsDeps {
   readonly store: Pick<DynamoConsoleSessionStore, 'create' | 'get' | 'touch' | 'end'>;
   /** The API key lookup, cached for KEY_RECHECK_MS (CachingKeyLookup). */
@@ -56,6 +59,10 @@ export interface ConsoleSessionsDeps {
   readonly now: () => Date;
 }
 
+/**
+ * Starts, resumes and ends console sessions by the rules above. Errors of the store or the key
+ * lookup (a table outage) are thrown as they come.
+ */
 export class ConsoleSessions {
   constructor(private readonly deps: ConsoleSessionsDeps) {}
 

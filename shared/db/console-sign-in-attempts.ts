@@ -14,6 +14,10 @@ export const signInAttemptKeys = {
 /** How long a window's counter is kept after the window ends (seconds): TTL deletion is lazy anyway. */
 const KEEP_AFTER_WINDOW_SECONDS = 3_600;
 
+/**
+ * The failed sign-in counters (keys above) in the one table. Throws what the table throws (an
+ * outage: the caller decides whether to let the attempt through).
+ */
 export class DynamoSignInAttemptStore {
   constructor(private readonly table: Table) {}
 

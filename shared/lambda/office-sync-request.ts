@@ -30,6 +30,10 @@ export type PartnerSyncOutcome =
   | { readonly outcome: 'rate-limited'; readonly retryAfterSeconds: number }
   | { readonly outcome: 'directory-unavailable'; readonly retryAfterSeconds: number };
 
+/**
+ * Whether an invoke's event is a PartnerSyncRequest (a non-empty partner ID, a positive budget),
+ * as opposed to the schedule's or API Gateway's events the office sync function also receives.
+ */
 export function isPartnerSyncRequest(event: unknown): event is PartnerSyncRequest {
   if (typeof event !== 'object' || event === null) return false;
   const request = event as Partial<PartnerSyncRequest>;
@@ -56,6 +60,7 @@ export type PartnerSyncInvoker = (request: PartnerSyncRequest) => Promise<unknow
  * process, where AWS has Lambda Invoke: the console's code is the same on both.
  */
 let localInvoker: PartnerSyncInvoker | undefined;
+/** Sets (or, with undefined, clears) the in-process office sync that replaces Lambda Invoke locally. */
 export function setLocalPartnerSyncInvoker(invoker: PartnerSyncInvoker | undefined): void {
   localInvoker = invoker;
 }
