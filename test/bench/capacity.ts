@@ -33,6 +33,7 @@ type Handler = (event: ApiEvent, context: Context) => Promise<ApiResult>;
  * here as data, since the bench can only run the code it is part of.
  */
 const BEFORE = {
+  commit: '6453f6e',
   creates: {
     'Create, small offer, no key': '5 (table 4, GSI1 1)',
     'Create, small offer, Idempotency-Key': '29 (table 28, GSI1 1)',
@@ -199,17 +200,19 @@ export async function run(): Promise<string> {
       'request: test/support/ddb-capacity.ts), through the real `offers` and `offersRead` handlers. Write',
       'units of one create: a transaction costs twice the units of each item it puts (1 KB each, rounded',
       "up per item; DynamoDB Local over-reports transactions, so the proxy applies AWS's rules to the",
-      'items the request puts), an index entry its own. Before: the same run on the code before the',
-      'idempotency record kept its body compressed and before the indexes projected only what lists show',
-      '(the create now also puts the counters item, ~100 bytes: 2 units).',
+      'items the request puts), an index entry its own. "Before" figures are not measured in this run:',
+      `they were recorded on commit ${BEFORE.commit} before the change (this bench on the code before the`,
+      'idempotency record kept its body compressed and before the indexes projected only what lists show,',
+      '2026-11-30, same machine) and are kept as constants; "now" is this run. The create now also puts',
+      'the counters item, ~100 bytes: 2 units.',
       '',
-      '| create | 201 body (bytes) | write units before | write units now |',
+      `| create | 201 body (bytes) | write units before (recorded on commit ${BEFORE.commit} before the change) | write units now (this run) |`,
       '|---|---:|---|---|',
       ...rows,
       '',
       `\`GET /v1/offers?status=active\` for a partner with ${OFFERS.toLocaleString('en')} offers of which the`,
       `${OPEN_OFFERS} oldest are open (the rest deactivated), following \`nextCursor\` to the end. Before (GSI1`,
-      `with a filter): ${BEFORE.list}. Now (GSI2, open offers only): ` +
+      `with a filter; recorded on commit ${BEFORE.commit} before the change): ${BEFORE.list}. Now (GSI2, open offers only; this run): ` +
         `**${calls} call${calls === 1 ? '' : 's'}** (${emptyPages} empty pages), ${Object.values(list.requests).reduce((a, b) => a + b, 0)} requests ` +
         `(${Object.entries(list.requests)
           .map(([op, n]) => `${op} ${n}`)
