@@ -112,7 +112,10 @@ export function expiryOf(date: string | undefined, usageLocation: string | undef
  */
 export function formToCreateBody(values: FormValues): Record<string, unknown> {
   const items = chosenSkus(values).map((sku) => {
-    const [term, billingFrequency] = (values[`term.${sku}`] ?? '').split(TERM_SEPARATOR);
+    // Everything after the first separator is the billing frequency: a forged `P1Y/annual/x` is
+    // then refused as a billing frequency, not taken for `P1Y/annual`.
+    const [term, ...billing] = (values[`term.${sku}`] ?? '').split(TERM_SEPARATOR);
+    const billingFrequency = billing.join(TERM_SEPARATOR);
     const prefix = `choice.${sku}.`;
     const termChoices = Object.keys(values)
       .filter((name) => name.startsWith(prefix) && values[name] === CHECKED)

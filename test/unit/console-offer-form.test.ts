@@ -448,3 +448,18 @@ describe('console form: words for what the form has no rule for', () => {
     expect(errorsFromDomain(error, [], locale).form).toMatch(words);
   });
 });
+
+describe('console create form: a term option with more than term and billing', () => {
+  it('refuses `P1Y/annual/x` on the subscription’s term field instead of dropping the extra part', () => {
+    const values = filledForm({ [`term.${STANDARD}`]: 'P1Y/annual/x' });
+    const parsed = parseOfferForm(values, 'en');
+    if (!parsed.ok) throw new Error('the schema takes any identifier; the catalog refuses it');
+
+    const error = domainError(() => checkItems('BR', parsed.body.items));
+
+    expect(parsed.body.items[1]).toMatchObject({ sku: STANDARD, term: 'P1Y', billingFrequency: 'annual/x' });
+    expect(errorsFromDomain(error, parsed.skus, 'en').fields).toEqual({
+      [`term.${STANDARD}`]: 'Choose a billing frequency from the list',
+    });
+  });
+});
