@@ -129,7 +129,8 @@ export const FUNCTIONS = {
     // the response item: all in the offer's partition (the offer item carries the partner details
     // the page shows), so no API key or partner item is reachable.
     table: [
-      // ConditionCheckItem: an answer checks the offer item is open without writing it.
+      // ConditionCheckItem: an answer checks the offer item is open without writing it. PutItem in
+      // the offer partition also creates an older offer's missing answer counters item on its first answer.
       { actions: ['GetItem', 'UpdateItem', 'PutItem', 'ConditionCheckItem'], partitions: [PARTITIONS.offer] },
       { actions: ['PutItem'], partitions: [PARTITIONS.views] },
     ],
@@ -141,7 +142,8 @@ export const FUNCTIONS = {
     entry: 'functions/offers/handler.ts',
     description: 'Partner offers: create and revise (idempotent), deactivate',
     // Create: one BatchGetItem (profile, office, idempotency record), then a transaction of puts
-    // (offer and views counter; reference claim and idempotency record in the partner's partition),
+    // (offer, views counter and answer counters item; reference claim and idempotency record in the
+    // partner's partition),
     // and after a lost race a GetItem of the idempotency record. Revise: a GetItem of the old offer,
     // then the same plus an UpdateItem of the old offer in the one transaction. Deactivate: one
     // UpdateItem of the offer, one BatchGetItem of its views and answer counters.

@@ -5,7 +5,7 @@ import { type Item, isTransactionCanceled, type Table, type TransactItem } from 
 
 /**
  * How views are counted without a hot partition and without the page waiting for a counter:
- * - the page writes one small **view record** per counted view (PutItem, ~200 bytes, 1 WCU), under
+ * - the page writes one small **view record** per counted view (PutItem, ~250 bytes, 1 WCU), under
  *   `VIEWS#<summaryId>#<shard>` with a random shard of VIEW_SHARDS, so a popular link's views are
  *   spread over that many partitions instead of one item;
  * - the table stream hands new view records to the views function (functions/offer-views), which
@@ -28,6 +28,8 @@ export const VIEW_SHARDS = 32;
  * deleted while the stream could still deliver it.
  */
 export const VIEW_RECORD_TTL_SECONDS = 2 * 24 * 60 * 60;
+// Size: 252 bytes as written, 285 once marked counted (DynamoDB's item size rules applied to a
+// record of shard 31 by test/bench/item-units.ts' itemSize, 2026-11-30): 1 WCU either way.
 /** TransactWriteItems takes at most 100 items (AWS docs, 2026-11): the counter and 99 records. */
 export const MAX_RECORDS_PER_TRANSACTION = 99;
 /**
@@ -232,7 +234,8 @@ function countingItems(records: readonly ViewRecord[], now: Date): TransactItem[
     {
       Update: {
         Key: { PK: offerViewsKeys.pk(summaryId), SK: offerViewsKeys.sk() },
-        // firstViewedAt: when the offer was first viewed (the offer.viewed webhook's viewedAt).
+        // firstViewedAt (the offer.viewed webhook's viewedAt): the earliest view of the first chunk
+        // counted, set once; a chunk counted later (another stream shard) may hold an earlier view.
         UpdateExpression: 'ADD #views :n SET firstViewedAt = if_not_exists(firstViewedAt, :first)',
         ConditionExpression: 'attribute_exists(PK)',
         ExpressionAttributeNames: { '#views': 'views' },

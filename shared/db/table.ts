@@ -76,8 +76,8 @@ export type IndexGrantName = keyof typeof INDEXES;
 
 /**
  * Attribute DynamoDB deletes items by (epoch seconds). Carried by idempotency records, deleted webhook
- * endpoints (tombstones, removed 30 days after deletion) and webhook delivery log entries (removed
- * 30 days after creation). The on-demand sync marker (the once-a-minute limit) has none: it is one item
+ * endpoints (tombstones, removed 30 days after deletion), webhook delivery log entries (removed
+ * 30 days after creation) and view records (removed 2 days after the view). The on-demand sync marker (the once-a-minute limit) has none: it is one item
  * per partner, overwritten by each sync.
  */
 export const TTL_ATTRIBUTE = 'expiresAtEpoch';
