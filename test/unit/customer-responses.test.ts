@@ -9,7 +9,13 @@ import {
 } from '../../shared/db/customer-responses.ts';
 import { DynamoDbError } from '../../shared/db/dynamodb-lite.ts';
 import { OFFER_OPEN_CONDITION, offerCountersKeys, offerKeys, offerToItem } from '../../shared/db/offers.ts';
-import { type CancellationReason, type GetInput, type Item, TransactionCanceledError } from '../../shared/db/port.ts';
+import {
+  type CancellationReason,
+  ConditionFailedError,
+  type GetInput,
+  type Item,
+  TransactionCanceledError,
+} from '../../shared/db/port.ts';
 import { type Acceptance, type Decline, OfferBusyError } from '../../shared/domain/acceptance.ts';
 import type { Offer } from '../../shared/domain/offer.ts';
 import { FakeTable, inTurn, putAt, updateAt } from '../support/fake-table.ts';
@@ -419,6 +425,35 @@ describe('DynamoCustomerResponseStore.accept outcomes', () => {
     );
 
     expect(await store().store.accept(acceptance(), 'p-1', NOW)).toEqual({ kind: 'not-active', offer: closed });
+  });
+
+  it('creates an older offer’s missing counters item from the offer item, and replans on the one a concurrent answer created', async () => {
+    // Arrange: no counters item (an offer stored before it existed); another answer creates it meanwhile.
+    const legacyOffer = { ...offerToItem(offer()), acceptances: 1, declines: 4, maxAcceptances: 3 };
+    const createdMeanwhile = { ...countersKey, entity: 'offerCounters', acceptances: 2, declines: 4, remaining: 1 };
+    db.answers.transactWrite = inTurn(
+      cancelledWith({ Code: 'None' }, { Code: 'ConditionalCheckFailed' }, { Code: 'None' }, { Code: 'None' }),
+      () => undefined,
+    );
+    db.answers.get = (input) => (input.Key.SK === offerKeys.sk() ? legacyOffer : createdMeanwhile);
+    db.answers.put = () => {
+      throw new ConditionFailedError();
+    };
+
+    // Act
+    const outcome = await store().store.accept(acceptance(), 'p-1', NOW, { maxAcceptances: 3, acceptances: 1 });
+
+    // Assert
+    expect(outcome.kind).toBe('recorded');
+    expect(db.calls.put[0]).toMatchObject({
+      Item: { ...countersKey, acceptances: 1, declines: 4, remaining: 2 },
+      ConditionExpression: 'attribute_not_exists(PK)',
+    });
+    // The place left is the last one: the retry takes it (remaining = 1) and closes the offer.
+    const retried = db.calls.transactWrite[1] ?? [];
+    const counters = retried[1];
+    expect(counters && 'Update' in counters ? counters.Update.ConditionExpression : '').toBe('remaining = :one');
+    expect(retried[0] && 'Update' in retried[0]).toBe(true);
   });
 
   it('answers an unknown offer (condition failed, no old item) with not-found', async () => {
