@@ -1,8 +1,8 @@
-import { qrSvg } from '../../shared/render/qr.ts';
 import { unitPrice } from '../../shared/catalog/price-lists.ts';
 import type { BillingFrequency, CommitmentTerm } from '../../shared/catalog/terms.ts';
 import type { Offer, OfferLine } from '../../shared/domain/offer.ts';
 import { buildOfferMessage } from '../../shared/render/offer-message.ts';
+import { qrSvg } from '../../shared/render/qr.ts';
 import { offerFixture } from '../support/offer.ts';
 
 const URL = 'https://offers.example.com/o/7K3M-Q9TX-ABCD-EFGH-JKMN';
