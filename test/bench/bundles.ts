@@ -233,7 +233,7 @@ async function largestCosts(runnable: readonly Built[]): Promise<string> {
     const outfile = join(dir, 'index.cjs');
     await build({ ...esbuildOptionsFor(spec.entry, outfile), minify: false, sourcemap: false, logLevel: 'silent' });
     const moduleAt: string[] = [];
-    let current = '(esbuild runtime)';
+    let current = TOP_LEVEL;
     for (const [index, line] of readFileSync(outfile, 'utf8').split('\n').entries()) {
       const comment = /^\s*\/\/ (\S+\.(?:[cm]?[jt]s|json))$/.exec(line);
       if (comment?.[1]) current = groupOf(comment[1]);
@@ -260,8 +260,10 @@ async function largestCosts(runnable: readonly Built[]): Promise<string> {
     '### Largest init costs',
     '',
     'One CPU profile per function (unminified build, no source maps), each sample given to the bundled module on its',
-    'stack (packages grouped; "Node built-ins" is loading `node:` modules while the bundle is linked, and building',
-    "them on first use); the last column is Node's own start-up and garbage collection, which a bare node pays too.",
+    `stack (packages grouped). "${TOP_LEVEL}" is code run at load outside any function (a profile names a frame by`,
+    `the line its function starts on, and the bundle is one function); "${NODE_LOADING}" is Node compiling the`,
+    "bundle and loading `node:` modules; the last column is Node's own start-up and garbage collection, which a bare",
+    'node pays too.',
     '',
     '| function | largest shares of init | Node start-up, GC |',
     '|---|---|---:|',
@@ -270,6 +272,10 @@ async function largestCosts(runnable: readonly Built[]): Promise<string> {
 }
 
 const NODE_START = 'Node start-up';
+// A profile names a frame by the line its function starts on, so the bundle's own top-level code
+// (most modules' load-time statements: the bundle is one function) lands on its first line.
+const TOP_LEVEL = 'top-level statements of the bundle';
+const NODE_LOADING = 'Node: compiling the bundle, loading built-ins';
 
 interface CpuProfile {
   nodes: { id: number; callFrame: { url: string; lineNumber: number }; children?: number[] }[];
@@ -299,10 +305,9 @@ function attribute(profile: CpuProfile, outfile: string, moduleAt: readonly stri
         group = moduleAt[node.callFrame.lineNumber] ?? '(unknown)';
         break;
       }
-      if (/^node:internal\/(bootstrap\/realm|modules\/esm\/translators|modules\/cjs\/loader)/.test(node.callFrame.url))
-        builtin = true;
+      if (/^node:internal\/(bootstrap\/realm|modules\/)/.test(node.callFrame.url)) builtin = true;
     }
-    const key = group ?? (builtin ? 'Node built-ins' : NODE_START);
+    const key = group ?? (builtin ? NODE_LOADING : NODE_START);
     totals.set(key, (totals.get(key) ?? 0) + (profile.timeDeltas[index] ?? 0) / 1000);
   });
   return totals;
