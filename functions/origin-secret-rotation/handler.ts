@@ -10,7 +10,7 @@ import {
 import { sdkClientConfig, withOperationBudget } from '../../shared/config/aws-sdk.ts';
 import { requiredEnv } from '../../shared/config/env.ts';
 import { ORIGIN_VERIFY_HEADER, parseOriginSecret } from '../../shared/http/origin-check.ts';
-import { logger } from '../../shared/observability/logger.ts';
+import { logger, withLambdaContext } from '../../shared/observability/logger.ts';
 
 /**
  * Rotates the origin secret (Secrets Manager's four-step rotation protocol), keeping CloudFront
@@ -184,4 +184,5 @@ function awsDeps(): RotationDeps {
   return deps;
 }
 
-export const handler = createHandler(awsDeps);
+// Correlated by the rotation's version id: the four steps of one rotation share it.
+export const handler = withLambdaContext(createHandler(awsDeps), (event) => event.ClientRequestToken);
