@@ -24,8 +24,8 @@ const EXTERNAL_MODULES: string[] = [];
  * Whether a function reads its source map at run time (`--enable-source-maps`), so stack traces
  * point at the TypeScript sources. Node reads and decodes the whole map at load: +60 to +95 ms of
  * CPU for a function with the SDK, about +60 ms for the customer page (2026-11-30). Where someone
- * waits for the cold start (the customer page, the authorizer, partner API and console routes) it
- * is off: their error lines name the error and its message (errorForLog), and a stack position
+ * waits for the cold start (the customer page, the authorizer, partner API and console routes, the office sync's on-demand
+ * run) it is off: their error lines name the error and its message (errorForLog), and a stack position
  * (`index.js:1:23456`) maps back through the map that still ships beside the code (node:module's
  * `SourceMap.findEntry`). Keeping identifiers unminified instead would name the functions at no
  * measurable init cost, but grows bundles by ~40 % (the console's size limit). Background
@@ -39,7 +39,8 @@ export const RUNTIME_SOURCE_MAPS: Readonly<Record<FunctionName, boolean>> = {
   offers: false,
   offersRead: false,
   offices: false,
-  officeSync: true,
+  // Also behind POST /v1/offices/sync and the console's "sync now": a partner waits for it.
+  officeSync: false,
   fallback: false,
   offerEvents: true,
   offerViews: true,

@@ -1,7 +1,7 @@
 import { AwsCallError, callAwsJson } from '../../shared/config/aws-json-lite.ts';
 import { optionalEnv, requiredEnv } from '../../shared/config/env.ts';
+import { refreshingValue } from '../../shared/config/refreshing-value.ts';
 import { type AwsCredentials, credentialsFromEnv } from '../../shared/db/dynamodb-lite.ts';
-import { logger } from '../../shared/observability/logger.ts';
 import {
   CLOCK_SKEW_MS,
   checkToken,
@@ -112,49 +112,19 @@ export function ssmTokenKeys(parameterName: string, options: SsmTokenKeysOptions
   const refreshMs = options.refreshMs ?? KEYS_REFRESH_MS;
   const now = options.now ?? Date.now;
   const source = `SSM parameter ${parameterName}`;
-  let keys: { value: FormTokenKeys; readAt: number } | undefined;
-  let pending: Promise<FormTokenKeys> | undefined;
-  let forcedAt = Number.NEGATIVE_INFINITY;
-  const load = () => {
-    pending ??= (async () => {
-      try {
-        const value = parseFormTokenKeys(await options.read(), source);
-        keys = { value, readAt: now() };
-        return value;
-      } finally {
-        pending = undefined;
-      }
-    })();
-    return pending;
-  };
-  // Started now; a failure here is retried by the first request.
-  load().catch((error: Error) =>
-    logger.warn('form token keys not loaded', { errorName: error.name, error: error.message }),
-  );
+  const keys = refreshingValue({
+    name: 'form token keys',
+    refreshMs,
+    forcedMinMs: FORCED_REFRESH_MIN_MS,
+    now,
+    load: async () => parseFormTokenKeys(await options.read(), source),
+  });
   return {
-    async get() {
-      if (!keys) return load();
-      if (now() - keys.readAt > refreshMs) {
-        const stale = keys.value;
-        return load().catch((error: Error) => {
-          logger.warn('form token keys not refreshed', { errorName: error.name, error: error.message });
-          return stale;
-        });
-      }
-      return keys.value;
-    },
+    get: () => keys.get(),
     async newerThan(issuedAtMs) {
-      if (!keys || keys.readAt > issuedAtMs || now() - forcedAt < FORCED_REFRESH_MIN_MS) return undefined;
-      forcedAt = now();
-      try {
-        return await load();
-      } catch (error) {
-        logger.warn('form token keys not refreshed', {
-          errorName: (error as Error).name,
-          error: (error as Error).message,
-        });
-        return undefined;
-      }
+      const readAt = keys.readAt();
+      if (readAt === undefined || readAt > issuedAtMs) return undefined;
+      return keys.forceRead();
     },
   };
 }

@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { AwsCallError, callAwsJson } from '../config/aws-json-lite.ts';
 import { optionalEnv } from '../config/env.ts';
+import { refreshingValue } from '../config/refreshing-value.ts';
 import { credentialsFromEnv } from '../db/dynamodb-lite.ts';
 import { logger } from '../observability/logger.ts';
 
@@ -126,49 +127,22 @@ export interface CachedSecretOptions {
  * reads share one call.
  */
 export function cachedOriginSecret({ read, source, now = Date.now }: CachedSecretOptions): OriginSecretSource {
-  let cached: { value: OriginSecret; readAt: number } | undefined;
-  let pending: Promise<OriginSecret> | undefined;
-  let forcedAt = Number.NEGATIVE_INFINITY;
-  const load = () => {
-    pending ??= (async () => {
+  const secret = refreshingValue({
+    name: 'origin secret',
+    refreshMs: SECRET_REFRESH_MS,
+    forcedMinMs: FORCED_REFRESH_MIN_MS,
+    now,
+    load: async () => {
       try {
-        const value = parseOriginSecret(await read(), source);
-        cached = { value, readAt: now() };
-        return value;
+        return parseOriginSecret(await read(), source);
       } catch (error) {
         throw error instanceof OriginSecretUnavailableError
           ? error
           : new OriginSecretUnavailableError((error as Error).message);
-      } finally {
-        pending = undefined;
       }
-    })();
-    return pending;
-  };
-  load().catch((error: Error) =>
-    logger.warn('origin secret not loaded', { errorName: error.name, error: error.message }),
-  );
-  return {
-    async get() {
-      if (!cached) return load();
-      if (now() - cached.readAt > SECRET_REFRESH_MS) {
-        const stale = cached.value;
-        return load().catch((error: Error) => {
-          logger.warn('origin secret not refreshed', { errorName: error.name, error: error.message });
-          return stale;
-        });
-      }
-      return cached.value;
     },
-    async reread() {
-      if (now() - forcedAt < FORCED_REFRESH_MIN_MS) return undefined;
-      forcedAt = now();
-      return load().catch((error: Error) => {
-        logger.warn('origin secret not refreshed', { errorName: error.name, error: error.message });
-        return undefined;
-      });
-    },
-  };
+  });
+  return { get: () => secret.get(), reread: () => secret.forceRead() };
 }
 
 /** Secrets Manager GetSecretValue (its AWSCURRENT version): the secret string. */

@@ -122,8 +122,13 @@ export async function run(): Promise<string> {
     seed.destroy();
     await seedLargePartner(dynamo.endpoint);
 
-    const write = ((await import('../../functions/offers/handler.ts')) as { handler: Handler }).handler;
-    const read = ((await import('../../functions/offers-read/handler.ts')) as { handler: Handler }).handler;
+    // Fresh instances of the handlers (the query makes a new module URL): they read TABLE_NAME and
+    // DDB_ENDPOINT at load, and an earlier bench section in this process loaded them against its
+    // own, since stopped, DynamoDB Local.
+    const fresh = async (entry: string) =>
+      ((await import(new URL(`../../${entry}?bench=capacity`, import.meta.url).href)) as { handler: Handler }).handler;
+    const write = await fresh('functions/offers/handler.ts');
+    const read = await fresh('functions/offers-read/handler.ts');
     const context = { awsRequestId: 'bench' } as Context;
     // A small offer and a large one (6 priced lines with term choices, every customization field).
     const small = { officeId: OFFICE, usageLocation: 'US', items: [{ sku: 'M365_BUSINESS_BASIC', licenses: 5 }] };
