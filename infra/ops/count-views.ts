@@ -1,7 +1,6 @@
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { countViews, pendingViewRecords, type ViewRecord, viewRecordFromItem } from '../../shared/db/offer-views.ts';
-import type { Item } from '../../shared/db/port.ts';
 import type { SdkTable } from '../../shared/db/sdk-table.ts';
+import { scanTable } from './scan.ts';
 
 /** One offer's part of a `count-views --all` run. */
 export interface OfferCountReport {
@@ -23,24 +22,16 @@ export interface OfferCountReport {
  */
 export async function offersWithUncountedViews(table: SdkTable): Promise<string[]> {
   const summaryIds = new Set<string>();
-  let start: Item | undefined;
-  do {
-    const page = await table.client.send(
-      new ScanCommand({
-        TableName: table.name,
-        FilterExpression: 'entity = :view AND attribute_not_exists(countedAt)',
-        ProjectionExpression: 'entity, summaryId, viewId, viewedAt, #shard',
-        ExpressionAttributeNames: { '#shard': 'shard' },
-        ExpressionAttributeValues: { ':view': 'offerView' },
-        ...(start ? { ExclusiveStartKey: start } : {}),
-      }),
-    );
-    for (const item of page.Items ?? []) {
-      const record: ViewRecord | undefined = viewRecordFromItem(item);
-      if (record) summaryIds.add(record.summaryId);
-    }
-    start = page.LastEvaluatedKey;
-  } while (start);
+  const items = scanTable(table, {
+    FilterExpression: 'entity = :view AND attribute_not_exists(countedAt)',
+    ProjectionExpression: 'entity, summaryId, viewId, viewedAt, #shard',
+    ExpressionAttributeNames: { '#shard': 'shard' },
+    ExpressionAttributeValues: { ':view': 'offerView' },
+  });
+  for await (const item of items) {
+    const record: ViewRecord | undefined = viewRecordFromItem(item);
+    if (record) summaryIds.add(record.summaryId);
+  }
   return [...summaryIds].sort();
 }
 

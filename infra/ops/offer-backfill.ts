@@ -1,9 +1,9 @@
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { legacyCountersItem } from '../../shared/db/customer-responses.ts';
 import { offerCountersKeys, offerKeys } from '../../shared/db/offers.ts';
 import { type Item, isConditionFailed, type Table } from '../../shared/db/port.ts';
 import type { SdkTable } from '../../shared/db/sdk-table.ts';
 import { GSI1 } from '../../shared/db/table.ts';
+import { scanTable } from './scan.ts';
 
 /** What one partner's backfill did. */
 export interface BackfillReport {
@@ -113,19 +113,11 @@ async function ifAbsent(write: () => Promise<unknown>): Promise<boolean> {
  */
 export async function allPartnerIds(table: SdkTable): Promise<string[]> {
   const ids: string[] = [];
-  let start: Item | undefined;
-  do {
-    const page = await table.client.send(
-      new ScanCommand({
-        TableName: table.name,
-        FilterExpression: 'entity = :partner',
-        ProjectionExpression: 'partnerId',
-        ExpressionAttributeValues: { ':partner': 'partner' },
-        ...(start ? { ExclusiveStartKey: start } : {}),
-      }),
-    );
-    for (const item of page.Items ?? []) if (typeof item.partnerId === 'string') ids.push(item.partnerId);
-    start = page.LastEvaluatedKey;
-  } while (start);
+  const items = scanTable(table, {
+    FilterExpression: 'entity = :partner',
+    ProjectionExpression: 'partnerId',
+    ExpressionAttributeValues: { ':partner': 'partner' },
+  });
+  for await (const item of items) if (typeof item.partnerId === 'string') ids.push(item.partnerId);
   return ids.sort();
 }
