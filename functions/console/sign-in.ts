@@ -129,10 +129,10 @@ export const signIn: PageHandler = async (event) => {
     return signInForm(401, { locale, next, error: text.signIn.invalidKey });
   }
   // A session the browser still had (another person's, or an old one of this one) ends here: one
-  // browser, one session, and a fresh id on every sign-in.
+  // browser, one session, and a fresh id on every sign-in. The two writes touch different items, so
+  // they run side by side (one round trip); if ending fails, the new session's cookie is never sent.
   const previous = sessionIdOf(event);
-  if (previous) await sessions.end(previous);
-  const { id } = await sessions.start(record);
+  const [{ id }] = await Promise.all([sessions.start(record), previous ? sessions.end(previous) : undefined]);
   logger.info('console sign-in', { partnerId: record.partnerId, keyId: record.keyId });
   return seeOther(withLang(next ?? DEFAULT_RETURN_PATH, locale), [sessionCookie(COOKIE_POLICY, id)]);
 };

@@ -100,6 +100,21 @@ describe('signing in', () => {
     expect(key).not.toBe(issued.key);
   });
 
+  it('signing in again from a browser with a session ends that session and starts a fresh one', async () => {
+    const { key } = await newPartner();
+    const first = await signInToConsole(api.baseUrl, key);
+
+    const response = await postSignIn(api.baseUrl, { apiKey: key, lang: 'en' }, { cookie: first.cookie });
+
+    expect(response.status).toBe(303);
+    const fresh = setCookieOf(response)?.value;
+    expect(fresh).toBeDefined();
+    expect(fresh).not.toBe(first.sessionId);
+    expect(await sessionItem(first.sessionId)).toHaveProperty('endedAt');
+    expect(await signedInWith(first.cookie)).toBe(false);
+    expect(await signedInWith(`${CONSOLE_COOKIE}=${fresh}`)).toBe(true);
+  });
+
   it('shows the key label in the console frame once signed in', async () => {
     const { partner } = await newPartner();
     const issued = await admin.issueKey(partner.partnerId, 'Ana Souza');
