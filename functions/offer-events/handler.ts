@@ -4,13 +4,11 @@ import { offerEventFromItem } from '../../shared/db/customer-responses.ts';
 import { errorForLog, sanitizedError } from '../../shared/db/errors.ts';
 import { offerKeys } from '../../shared/db/offers.ts';
 import { sdkTableFromEnv } from '../../shared/db/sdk-table.ts';
-import { WebhookDeliveryStore } from '../../shared/db/webhook-deliveries.ts';
-import { DynamoWebhookEndpointStore } from '../../shared/db/webhook-endpoints.ts';
 import type { OfferEvent } from '../../shared/domain/acceptance.ts';
 import { logger, withLambdaContext } from '../../shared/observability/logger.ts';
 import { BUSINESS_METRICS, type BusinessMetricName, BusinessMetrics } from '../../shared/observability/metrics.ts';
-import { deliveryQueueFromEnv, QueueingDispatcher } from '../../shared/webhooks/delivery-queue.ts';
-import { WebhookFanOut } from '../../shared/webhooks/fan-out.ts';
+import { deliveryQueueFromEnv } from '../../shared/webhooks/delivery-queue.ts';
+import { tableFanOut, type WebhookFanOut } from '../../shared/webhooks/fan-out.ts';
 import { type OfferTimers, offerTimersFor, offerTimersFromEnv } from '../../shared/webhooks/offer-timers.ts';
 import { type OfferEventPublisher, publisherFromEnv } from './publisher.ts';
 import { type OfferChange, offerChangeEvents, webhookEventOf } from './webhooks.ts';
@@ -216,10 +214,7 @@ function fanOutFromEnv(): WebhookFanOut | undefined {
   const queue = deliveryQueueFromEnv();
   const table = webhookTable;
   if (!queue || !table) return undefined;
-  fanOut = new WebhookFanOut(
-    new DynamoWebhookEndpointStore(table),
-    new QueueingDispatcher(new WebhookDeliveryStore(table), queue),
-  );
+  fanOut = tableFanOut(table, queue);
   return fanOut;
 }
 

@@ -1,11 +1,9 @@
 import { OPEN_OFFER_KEYS_REMOVAL, offerFromItem, offerKeys } from '../../shared/db/offers.ts';
 import { isConditionFailed, type Table } from '../../shared/db/port.ts';
 import { sdkTableFromEnv } from '../../shared/db/sdk-table.ts';
-import { WebhookDeliveryStore } from '../../shared/db/webhook-deliveries.ts';
-import { DynamoWebhookEndpointStore } from '../../shared/db/webhook-endpoints.ts';
 import { logger, withLambdaContext } from '../../shared/observability/logger.ts';
-import { deliveryQueueFromEnv, QueueingDispatcher } from '../../shared/webhooks/delivery-queue.ts';
-import { WebhookFanOut, webhookEventId } from '../../shared/webhooks/fan-out.ts';
+import { deliveryQueueFromEnv } from '../../shared/webhooks/delivery-queue.ts';
+import { tableFanOut, type WebhookFanOut, webhookEventId } from '../../shared/webhooks/fan-out.ts';
 import type { OfferTimerInput } from '../../shared/webhooks/offer-timers.ts';
 
 export interface OfferTimerDeps {
@@ -71,10 +69,7 @@ const fire = createHandler(() => {
     if (!queue) throw new Error('No delivery queue: WEBHOOK_QUEUE_URL is required');
     defaults = {
       table,
-      fanOut: new WebhookFanOut(
-        new DynamoWebhookEndpointStore(table),
-        new QueueingDispatcher(new WebhookDeliveryStore(table), queue),
-      ),
+      fanOut: tableFanOut(table, queue),
     };
   }
   return defaults;

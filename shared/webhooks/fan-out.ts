@@ -1,5 +1,9 @@
 import { createHash } from 'node:crypto';
+import type { Table } from '../db/port.ts';
+import { WebhookDeliveryStore } from '../db/webhook-deliveries.ts';
+import { DynamoWebhookEndpointStore } from '../db/webhook-endpoints.ts';
 import type { WebhookDispatcher, WebhookEndpoint, WebhookEvent, WebhookEventType } from '../domain/webhook.ts';
+import { type DeliveryQueue, QueueingDispatcher } from './delivery-queue.ts';
 
 /**
  * The event's id is derived from what it is about (type, offer, submission), so a stream record
@@ -32,4 +36,15 @@ export class WebhookFanOut {
     for (const endpoint of targets) await this.dispatcher.dispatch(endpoint, event);
     return targets.length;
   }
+}
+
+/**
+ * The fan-out the functions that raise webhook events use: the partner's endpoints from the table,
+ * each delivery recorded in the table and queued on `queue`.
+ */
+export function tableFanOut(table: Table, queue: DeliveryQueue): WebhookFanOut {
+  return new WebhookFanOut(
+    new DynamoWebhookEndpointStore(table),
+    new QueueingDispatcher(new WebhookDeliveryStore(table), queue),
+  );
 }
