@@ -1,13 +1,6 @@
 import { jest } from '@jest/globals';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import {
-  activeOfficeId,
-  countedCounters,
-  DESKTOP_USER_AGENT,
-  LOCAL_BASE_URL,
-  launchChromium,
-  partnerApi,
-} from '../support/browser.ts';
+import { apiOffer, countedCounters, DESKTOP_USER_AGENT, LOCAL_BASE_URL, launchChromium } from '../support/browser.ts';
 
 // Page loads, a meta refresh of a few seconds and a redirect: more than jest's default 5 s.
 jest.setTimeout(60_000);
@@ -19,24 +12,6 @@ jest.setTimeout(60_000);
  */
 const ENTRY_ORIGIN = process.env.CHECKOUT_ENTRY_ORIGIN ?? '';
 const LANDING_ORIGIN = process.env.CHECKOUT_LANDING_ORIGIN ?? '';
-
-/** A fresh offer of the seeded demo partner, with delegated administration offered. */
-async function createOffer(extra: Record<string, unknown> = {}): Promise<{ summaryId: string }> {
-  return partnerApi('/v1/offers', {
-    method: 'POST',
-    body: {
-      officeId: await activeOfficeId(),
-      usageLocation: 'BR',
-      items: [
-        { sku: 'M365_BUSINESS_STANDARD', licenses: 10 },
-        { sku: 'TEAMS_ESSENTIALS', licenses: 2 },
-      ],
-      delegatedAdmin: true,
-      locale: 'en',
-      ...extra,
-    },
-  });
-}
 
 const counters = countedCounters;
 
@@ -76,7 +51,7 @@ const ACCEPT = 'Accept and go to checkout';
 
 describe('accepting in Chromium', () => {
   it('goes from the form through the confirmation page to a checkout that redirects to another origin', async () => {
-    const offer = await createOffer();
+    const offer = await apiOffer();
     const page = await newPage();
     const visited: string[] = [];
     page.on('framenavigated', (frame) => {
@@ -108,7 +83,7 @@ describe('accepting in Chromium', () => {
   });
 
   it('lands a double click on the last acceptance on the confirmation page, recording one acceptance', async () => {
-    const offer = await createOffer({ maxAcceptances: 1 });
+    const offer = await apiOffer({ maxAcceptances: 1 });
     const page = await newPage();
     // Two clicks, the second before the first one's answer arrived: the first post reaches the
     // server and records the last acceptance, its answer is lost (the browser moved on to the
@@ -149,7 +124,7 @@ describe('accepting in Chromium', () => {
   });
 
   it('shows the confirmation again when revisited later, and continues to the checkout from it', async () => {
-    const offer = await createOffer();
+    const offer = await apiOffer();
     const first = await newPage();
     await first.goto(`${LOCAL_BASE_URL}/o/${offer.summaryId}`);
     await fillIn(first, '7');
@@ -177,7 +152,7 @@ describe('accepting in Chromium', () => {
   });
 
   it('keeps the language the customer switched to on the confirmation page', async () => {
-    const offer = await createOffer({ locale: 'en' });
+    const offer = await apiOffer({ locale: 'en' });
     const page = await newPage();
     await page.goto(`${LOCAL_BASE_URL}/o/${offer.summaryId}`);
     await Promise.all([page.waitForURL(/\?lang=pt-BR$/), page.getByRole('link', { name: 'Ver em português' }).click()]);
@@ -200,7 +175,7 @@ describe('accepting in Chromium', () => {
   });
 
   it('opens pasted variants of the form’s and the offer’s addresses as the offer page', async () => {
-    const offer = await createOffer();
+    const offer = await apiOffer();
     const page = await newPage();
 
     for (const pasted of [`/o/${offer.summaryId}/accept/`, `/o/${offer.summaryId}/decline)`, `/O/${offer.summaryId}`]) {
@@ -215,7 +190,7 @@ describe('accepting in Chromium', () => {
   });
 
   it('opens the form’s address (history, a copied link) as the offer page', async () => {
-    const offer = await createOffer();
+    const offer = await apiOffer();
     const page = await newPage();
 
     const response = await page.goto(`${LOCAL_BASE_URL}/o/${offer.summaryId}/accept`);

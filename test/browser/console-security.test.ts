@@ -26,6 +26,27 @@ beforeAll(async () => {
 afterAll(() => browser?.close());
 afterEach(closeContexts);
 
+/**
+ * The create form's fields as a forged page posts them: a valid create of 5 licenses, carrying the
+ * session's CSRF token and naming `reference`.
+ */
+async function forgedCreateForm(csrf: string, reference: string): Promise<Record<string, string>> {
+  return {
+    csrf,
+    lang: 'en',
+    idempotencyKey: `console-${crypto.randomUUID()}`,
+    shownLocation: 'BR',
+    officeId: await activeOfficeId(),
+    usageLocation: 'BR',
+    'include.M365_BUSINESS_STANDARD': 'yes',
+    'licenses.M365_BUSINESS_STANDARD': '5',
+    'term.M365_BUSINESS_STANDARD': 'P1Y/annual',
+    locale: 'en',
+    reference,
+    action: 'create',
+  };
+}
+
 describe('console security and reach in Chromium', () => {
   it('refuses a post from a page on another origin, even one that carries the session’s CSRF token', async () => {
     const page = await (await newContext(browser)).newPage();
@@ -36,20 +57,7 @@ describe('console security and reach in Chromium', () => {
     const csrf = await page.locator('form:has(#officeId) input[name="csrf"]').inputValue();
     const reference = `cross-site-${Date.now()}`;
 
-    const created = await visitAttacker(page, '/console/offers/new', {
-      csrf,
-      lang: 'en',
-      idempotencyKey: `console-${crypto.randomUUID()}`,
-      shownLocation: 'BR',
-      officeId: await activeOfficeId(),
-      usageLocation: 'BR',
-      'include.M365_BUSINESS_STANDARD': 'yes',
-      'licenses.M365_BUSINESS_STANDARD': '5',
-      'term.M365_BUSINESS_STANDARD': 'P1Y/annual',
-      locale: 'en',
-      reference,
-      action: 'create',
-    });
+    const created = await visitAttacker(page, '/console/offers/new', await forgedCreateForm(csrf, reference));
     const signOut = await visitAttacker(page, '/console/sign-out', { csrf, lang: 'en' });
 
     expect(created.status).toBe(403);
@@ -81,20 +89,7 @@ describe('console security and reach in Chromium', () => {
     const created = await visitAttacker(
       page,
       '/console/offers/new',
-      {
-        csrf,
-        lang: 'en',
-        idempotencyKey: `console-${crypto.randomUUID()}`,
-        shownLocation: 'BR',
-        officeId: await activeOfficeId(),
-        usageLocation: 'BR',
-        'include.M365_BUSINESS_STANDARD': 'yes',
-        'licenses.M365_BUSINESS_STANDARD': '5',
-        'term.M365_BUSINESS_STANDARD': 'P1Y/annual',
-        locale: 'en',
-        reference,
-        action: 'create',
-      },
+      await forgedCreateForm(csrf, reference),
       'localhost',
     );
     const signOut = await visitAttacker(page, '/console/sign-out', { csrf, lang: 'en' }, 'localhost');

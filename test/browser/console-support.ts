@@ -5,7 +5,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import axe from 'axe-core';
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
-import { activeOfficeId, DESKTOP_USER_AGENT, LOCAL_API_KEY, LOCAL_BASE_URL, partnerApi } from '../support/browser.ts';
+import { activeOfficeId, DESKTOP_USER_AGENT, LOCAL_API_KEY, LOCAL_BASE_URL } from '../support/browser.ts';
+
+export { apiOffer } from '../support/browser.ts';
 
 /**
  * What the console's browser tests share: a partner's browser profile, signing in through the
@@ -134,24 +136,6 @@ export function summaryIdOnSendPage(page: Page): string {
   const match = /\/console\/offers\/([^/?]+)\/send/.exec(page.url());
   if (!match?.[1]) throw new Error(`not on a send page: ${page.url()}`);
   return match[1];
-}
-
-/** A fresh offer of the demo partner through the partner API (for pages that only need one to exist). */
-export async function apiOffer(extra: Record<string, unknown> = {}): Promise<{ summaryId: string; url: string }> {
-  return partnerApi('/v1/offers', {
-    method: 'POST',
-    body: {
-      officeId: await activeOfficeId(),
-      usageLocation: 'BR',
-      items: [
-        { sku: 'M365_BUSINESS_STANDARD', licenses: 10 },
-        { sku: 'TEAMS_ESSENTIALS', licenses: 2 },
-      ],
-      delegatedAdmin: true,
-      locale: 'en',
-      ...extra,
-    },
-  });
 }
 
 /** The offer link on this machine (the API answers it on PUBLIC_BASE_URL, which is the same server). */

@@ -1,5 +1,5 @@
 import { createHandler } from '../../functions/offer-events/handler.ts';
-import { startTableStreamPoller, type TableStreamPoller } from '../../infra/local/table-stream.ts';
+import type { TableStreamPoller } from '../../infra/local/table-stream.ts';
 import { DynamoCustomerResponseStore } from '../../shared/db/customer-responses.ts';
 import { liteTableFromEnv } from '../../shared/db/dynamodb-lite.ts';
 import { DynamoOfferStore } from '../../shared/db/offers.ts';
@@ -7,10 +7,11 @@ import { createDynamoClient } from '../../shared/db/sdk-table.ts';
 import type { Acceptance, OfferEvent } from '../../shared/domain/acceptance.ts';
 import type { LinePrice, Offer } from '../../shared/domain/offer.ts';
 import { submissionIdOf } from '../../shared/offer-page/submission-token.ts';
-import { bearer, bodyOf, newPartner, startLocalApi, table } from '../support/local-api.ts';
+import { bearer, bodyOf, newPartner, startLocalApi } from '../support/local-api.ts';
 import { seedOffer } from '../support/offer-fixtures.ts';
 import { acceptFields, browserRequest, customerAt } from '../support/offer-page-forms.ts';
 import { RecordingPublisher } from '../support/recording-publisher.ts';
+import { streamTestTable } from '../support/table-stream.ts';
 
 // The page function reads its checkout template when the local gateway first loads it (on the
 // first request of this file): one with every placeholder, the new ones included.
@@ -28,12 +29,7 @@ let customer: ReturnType<typeof customerAt>;
 beforeAll(async () => {
   api = await startLocalApi();
   customer = customerAt(api.baseUrl);
-  stream = await startTableStreamPoller(dynamo, {
-    endpoint: process.env.DDB_ENDPOINT ?? '',
-    tableName: table.name,
-    deliver: createHandler(publisher),
-    intervalMs: 50,
-  });
+  stream = await streamTestTable(dynamo, createHandler(publisher));
 });
 afterAll(async () => {
   await stream.stop();

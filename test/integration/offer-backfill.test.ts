@@ -1,32 +1,10 @@
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { backfillOfferCounters } from '../../infra/ops/offer-backfill.ts';
 import { DynamoCustomerResponseStore } from '../../shared/db/customer-responses.ts';
-import { DynamoOfferStore, offerCountersKeys, offerKeys } from '../../shared/db/offers.ts';
-import type { Acceptance } from '../../shared/domain/acceptance.ts';
+import { DynamoOfferStore, offerCountersKeys } from '../../shared/db/offers.ts';
 import type { Offer } from '../../shared/domain/offer.ts';
 import { newPartner, table } from '../support/local-api.ts';
-import { offerFixture } from '../support/offer-fixtures.ts';
-
-/**
- * An offer item as stored before the answer counters moved to their own item: the counters on the
- * offer item, no counters item, no open-offers index keys, no `exhaustedAt`.
- */
-async function putLegacyOffer(offer: Offer): Promise<void> {
-  const { views: _views, ...stored } = offer;
-  await table.client.send(
-    new PutCommand({
-      TableName: table.name,
-      Item: {
-        PK: offerKeys.pk(offer.summaryId),
-        SK: offerKeys.sk(),
-        GSI1PK: offerKeys.gsi1pk(offer.partnerId),
-        GSI1SK: offerKeys.gsi1sk(offer.createdAt, offer.summaryId),
-        entity: 'offer',
-        ...stored,
-      },
-    }),
-  );
-}
+import { acceptanceOf, offerFixture, putLegacyOffer } from '../support/offer-fixtures.ts';
 
 async function countersOf(summaryId: string) {
   const { Item } = await table.client.send(
@@ -39,18 +17,7 @@ async function countersOf(summaryId: string) {
   return Item;
 }
 
-function acceptanceOf(offer: Offer): Acceptance {
-  return {
-    summaryId: offer.summaryId,
-    submissionId: 'mhx0000000BACKFILLBACKFILLBACKFI',
-    companyName: 'Tailwind Traders',
-    contactName: 'Rita Alves',
-    email: 'rita@tailwind.example',
-    items: [{ sku: 'M365_BUSINESS_STANDARD', licenses: 10 }],
-    delegatedAdmin: false,
-    acceptedAt: new Date().toISOString(),
-  };
-}
+const SUBMISSION_ID = 'mhx0000000BACKFILLBACKFILLBACKFI';
 
 describe('backfilling offers stored before the counters moved (ops: backfill-offer-counters)', () => {
   it('copies their counters, indexes the open ones, marks the full ones, and lets them take answers again', async () => {
@@ -79,7 +46,9 @@ describe('backfilling offers stored before the counters moved (ops: backfill-off
     expect(active.offers.map((offer) => [offer.summaryId, offer.acceptances])).toEqual([[open.summaryId, 1]]);
     const exhausted = await store.listForPartner(partnerId, { limit: 10, status: 'exhausted', now: new Date() });
     expect(exhausted.offers.map((offer) => offer.summaryId)).toEqual([full.summaryId]);
-    expect((await answers.accept(acceptanceOf(open), partnerId, new Date(), open)).kind).toBe('recorded');
+    expect((await answers.accept(acceptanceOf(open, SUBMISSION_ID), partnerId, new Date(), open)).kind).toBe(
+      'recorded',
+    );
     expect(await countersOf(open.summaryId)).toMatchObject({ acceptances: 2, remaining: 1 });
   });
 
@@ -100,16 +69,16 @@ describe('backfilling offers stored before the counters moved (ops: backfill-off
 
     // Act: two concurrent acceptances of the limited offer (both create the item: one wins, race-free).
     const [first, second] = await Promise.all([
-      answers.accept(acceptanceOf(limited), partnerId, new Date(), limited),
+      answers.accept(acceptanceOf(limited, SUBMISSION_ID), partnerId, new Date(), limited),
       answers.accept(
-        { ...acceptanceOf(limited), submissionId: 'mhx0000000SECONDSECONDSECONDSECO' },
+        { ...acceptanceOf(limited, SUBMISSION_ID), submissionId: 'mhx0000000SECONDSECONDSECONDSECO' },
         partnerId,
         new Date(),
         limited,
       ),
     ]);
     const declined = await answers.decline(declineOf(unlimited, 1), partnerId, new Date());
-    const refused = await answers.accept(acceptanceOf(full), partnerId, new Date(), full);
+    const refused = await answers.accept(acceptanceOf(full, SUBMISSION_ID), partnerId, new Date(), full);
 
     // Assert
     expect([first.kind, second.kind]).toEqual(['recorded', 'recorded']);

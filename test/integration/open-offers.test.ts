@@ -7,12 +7,11 @@ import { idempotencyKeys } from '../../shared/db/idempotency.ts';
 import { DynamoOfferStore, offerItems, offerKeys } from '../../shared/db/offers.ts';
 import { sdkTable } from '../../shared/db/sdk-table.ts';
 import { createTableInput, GSI1, GSI2 } from '../../shared/db/table.ts';
-import type { Acceptance } from '../../shared/domain/acceptance.ts';
 import type { Offer } from '../../shared/domain/offer.ts';
 import type { WebhookFanOut } from '../../shared/webhooks/fan-out.ts';
 import { type DynamoDbCapacityProxy, startDynamoDbCapacityProxy, totalReadUnits } from '../support/ddb-capacity.ts';
 import { bearer, bodyOf, newPartner, seedOffice, startLocalApi, table } from '../support/local-api.ts';
-import { offerFixture, seedOffer } from '../support/offer-fixtures.ts';
+import { acceptanceOf, offerFixture, seedOffer } from '../support/offer-fixtures.ts';
 
 /**
  * Cheaper writes and reads, on DynamoDB Local: the open-offers index (GSI2) that status=active
@@ -72,17 +71,9 @@ async function openIndexOf(partnerId: string): Promise<string[]> {
   return Items.map((item) => String(item.PK).slice(offerKeys.pk('').length));
 }
 
-function acceptanceOf(offer: Offer, n: number): Acceptance {
-  return {
-    summaryId: offer.summaryId,
-    submissionId: `mhx0000000${String(n).padStart(22, 'A')}`,
-    companyName: 'Tailwind Traders',
-    contactName: 'Rita Alves',
-    email: 'rita@tailwind.example',
-    items: [{ sku: 'M365_BUSINESS_STANDARD', licenses: 10 }],
-    delegatedAdmin: false,
-    acceptedAt: new Date().toISOString(),
-  };
+/** The n-th customer's submission ID. */
+function submissionIdOf(n: number): string {
+  return `mhx0000000${String(n).padStart(22, 'A')}`;
 }
 
 describe('status=active lists read open offers only (GSI2)', () => {
@@ -148,9 +139,9 @@ describe('status=active lists read open offers only (GSI2)', () => {
     await store.deactivate(partnerId, deactivated.summaryId, new Date().toISOString());
     const revision = offerFixture({ partnerId, revisionOf: revised.summaryId });
     expect(await store.revise(revised, revision)).toEqual({ ok: true });
-    const first = await answers.accept(acceptanceOf(limited, 1), partnerId, new Date(), limited);
+    const first = await answers.accept(acceptanceOf(limited, submissionIdOf(1)), partnerId, new Date(), limited);
     const afterFirst = await openIndexOf(partnerId);
-    const last = await answers.accept(acceptanceOf(limited, 2), partnerId, new Date(), {
+    const last = await answers.accept(acceptanceOf(limited, submissionIdOf(2)), partnerId, new Date(), {
       ...limited,
       acceptances: 0, // a stale read: the store finds out it takes the last place
     });
@@ -188,11 +179,11 @@ describe('answers write no offer item and no index entry', () => {
 
     // Act
     proxy.reset();
-    await answers.accept(acceptanceOf(offer, 1), offer.partnerId, new Date(), offer);
+    await answers.accept(acceptanceOf(offer, submissionIdOf(1)), offer.partnerId, new Date(), offer);
     await answers.decline(
       {
         summaryId: offer.summaryId,
-        submissionId: acceptanceOf(offer, 2).submissionId,
+        submissionId: acceptanceOf(offer, submissionIdOf(2)).submissionId,
         declinedAt: new Date().toISOString(),
       },
       offer.partnerId,
@@ -201,7 +192,10 @@ describe('answers write no offer item and no index entry', () => {
     const answered = proxy.tally();
     const unchanged = await offerItem(offer.summaryId);
     proxy.reset();
-    await answers.accept(acceptanceOf(offer, 3), offer.partnerId, new Date(), { ...offer, acceptances: 1 });
+    await answers.accept(acceptanceOf(offer, submissionIdOf(3)), offer.partnerId, new Date(), {
+      ...offer,
+      acceptances: 1,
+    });
     const lastPlace = proxy.tally();
 
     // Assert
@@ -240,7 +234,7 @@ describe('idempotency records are compressed, replays stay byte for byte', () =>
     const firstBody = await first.text();
     const created = JSON.parse(firstBody) as Offer;
     await new DynamoCustomerResponseStore(table).accept(
-      acceptanceOf(created, 9),
+      acceptanceOf(created, submissionIdOf(9)),
       partner.partnerId,
       new Date(),
       created,

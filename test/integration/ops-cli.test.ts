@@ -1,12 +1,11 @@
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoViewLog } from '../../shared/db/offer-views.ts';
-import { DynamoOfferStore, offerKeys } from '../../shared/db/offers.ts';
+import { DynamoOfferStore } from '../../shared/db/offers.ts';
 import { hashApiKey } from '../../shared/domain/api-key.ts';
 import { admin, newPartner, table } from '../support/local-api.ts';
-import { countedViewsOf, offerFixture, seedOffer } from '../support/offer-fixtures.ts';
+import { countedViewsOf, offerFixture, putLegacyOffer, seedOffer } from '../support/offer-fixtures.ts';
 
 const run = promisify(execFile);
 
@@ -149,20 +148,7 @@ describe('ops CLI', () => {
     // Arrange: a partner with an open offer stored before the counters item and the open-offers keys.
     const { partner } = await newPartner();
     const offer = offerFixture({ partnerId: partner.partnerId, acceptances: 2, declines: 1 });
-    const { views: _views, ...stored } = offer;
-    await table.client.send(
-      new PutCommand({
-        TableName: table.name,
-        Item: {
-          PK: offerKeys.pk(offer.summaryId),
-          SK: offerKeys.sk(),
-          GSI1PK: offerKeys.gsi1pk(offer.partnerId),
-          GSI1SK: offerKeys.gsi1sk(offer.createdAt, offer.summaryId),
-          entity: 'offer',
-          ...stored,
-        },
-      }),
-    );
+    await putLegacyOffer(offer);
 
     // Act
     const result = await ops('backfill-offer-counters', '--all-partners');

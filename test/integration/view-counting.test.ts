@@ -1,11 +1,12 @@
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { createHandler } from '../../functions/offer-views/handler.ts';
-import { startTableStreamPoller, type TableStreamPoller } from '../../infra/local/table-stream.ts';
+import type { TableStreamPoller } from '../../infra/local/table-stream.ts';
 import { pendingViewRecords, VIEW_SHARDS } from '../../shared/db/offer-views.ts';
 import { createDynamoClient } from '../../shared/db/sdk-table.ts';
 import { startLocalApi, table } from '../support/local-api.ts';
 import { countedViewsOf, seedOffer } from '../support/offer-fixtures.ts';
 import { customerAt } from '../support/offer-page-forms.ts';
+import { streamTestTable } from '../support/table-stream.ts';
 
 /**
  * Views counted the way they are on AWS: the offer page (real HTTP, the local gateway) writes view
@@ -23,14 +24,9 @@ let customer: ReturnType<typeof customerAt>;
 beforeAll(async () => {
   api = await startLocalApi();
   customer = customerAt(api.baseUrl);
-  stream = await startTableStreamPoller(dynamo, {
-    endpoint: process.env.DDB_ENDPOINT ?? '',
-    tableName: table.name,
-    deliver: async (event) => {
-      delivered.push(event);
-      return countViews(event);
-    },
-    intervalMs: 50,
+  stream = await streamTestTable(dynamo, async (event) => {
+    delivered.push(event);
+    return countViews(event);
   });
 });
 afterAll(async () => {
@@ -105,11 +101,6 @@ async function withStreamStopped<T>(act: () => Promise<T>): Promise<T> {
   try {
     return await act();
   } finally {
-    stream = await startTableStreamPoller(dynamo, {
-      endpoint: process.env.DDB_ENDPOINT ?? '',
-      tableName: table.name,
-      deliver: countViews,
-      intervalMs: 50,
-    });
+    stream = await streamTestTable(dynamo, countViews);
   }
 }

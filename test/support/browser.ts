@@ -51,6 +51,27 @@ export async function activeOfficeId(key = LOCAL_API_KEY): Promise<string> {
   return office.officeId;
 }
 
+/**
+ * A fresh offer of the seeded demo partner through the partner API, with delegated administration
+ * offered (for pages that only need one to exist).
+ */
+export async function apiOffer(extra: Record<string, unknown> = {}): Promise<{ summaryId: string; url: string }> {
+  return partnerApi('/v1/offers', {
+    method: 'POST',
+    body: {
+      officeId: await activeOfficeId(),
+      usageLocation: 'BR',
+      items: [
+        { sku: 'M365_BUSINESS_STANDARD', licenses: 10 },
+        { sku: 'TEAMS_ESSENTIALS', licenses: 2 },
+      ],
+      delegatedAdmin: true,
+      locale: 'en',
+      ...extra,
+    },
+  });
+}
+
 /** Debian's Chromium (or CHROMIUM_PATH), headless, with nothing of its own reaching the network. */
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({

@@ -1,6 +1,7 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { countViews, pendingViewRecords } from '../../shared/db/offer-views.ts';
-import { offerItems, offerViewsKeys, viewsFromItem } from '../../shared/db/offers.ts';
+import { offerItems, offerKeys, offerViewsKeys, viewsFromItem } from '../../shared/db/offers.ts';
+import type { Acceptance } from '../../shared/domain/acceptance.ts';
 import type { Offer } from '../../shared/domain/offer.ts';
 import { table } from './local-api.ts';
 import { offerFixture } from './offer.ts';
@@ -17,6 +18,41 @@ export async function seedOffer(overrides: Partial<Offer> = {}): Promise<Offer> 
     offerItems(offer).map((Item) => table.client.send(new PutCommand({ TableName: table.name, Item }))),
   );
   return offer;
+}
+
+/**
+ * An offer item as stored before the answer counters moved to their own item: the counters on the
+ * offer item, no counters item, no open-offers index keys, no `exhaustedAt`.
+ */
+export async function putLegacyOffer(offer: Offer): Promise<void> {
+  const { views: _views, ...stored } = offer;
+  await table.client.send(
+    new PutCommand({
+      TableName: table.name,
+      Item: {
+        PK: offerKeys.pk(offer.summaryId),
+        SK: offerKeys.sk(),
+        GSI1PK: offerKeys.gsi1pk(offer.partnerId),
+        GSI1SK: offerKeys.gsi1sk(offer.createdAt, offer.summaryId),
+        entity: 'offer',
+        ...stored,
+      },
+    }),
+  );
+}
+
+/** A customer's acceptance of every line of the offer, under the given submission ID. */
+export function acceptanceOf(offer: Offer, submissionId: string): Acceptance {
+  return {
+    summaryId: offer.summaryId,
+    submissionId,
+    companyName: 'Tailwind Traders',
+    contactName: 'Rita Alves',
+    email: 'rita@tailwind.example',
+    items: [{ sku: 'M365_BUSINESS_STANDARD', licenses: 10 }],
+    delegatedAdmin: false,
+    acceptedAt: new Date().toISOString(),
+  };
 }
 
 /**
