@@ -3,6 +3,7 @@ import { DomainError, NotFoundError } from '../../shared/domain/errors.ts';
 import type { Offer } from '../../shared/domain/offer.ts';
 import { partnerLastSyncedAt } from '../../shared/domain/office.ts';
 import { mayCreateOffers } from '../../shared/domain/partner.ts';
+import { normalizeSummaryId } from '../../shared/domain/summary-id.ts';
 import { mapError } from '../../shared/http/problem.ts';
 import type { ApiResult } from '../../shared/http/types.ts';
 import { toFieldErrors } from '../../shared/http/validation.ts';
@@ -72,26 +73,35 @@ function responseCursor(value: string | undefined): string | undefined {
   return value !== undefined && SUBMISSION_ID_PATTERN.test(value) ? value : undefined;
 }
 
+/** The page of acceptances and declines the request's cursors name, read side by side. */
+function readResponses(request: ConsoleRequest, summaryId: string) {
+  const query = request.event.queryStringParameters ?? {};
+  const acceptancesAfter = responseCursor(query.acceptances);
+  const declinesAfter = responseCursor(query.declines);
+  return Promise.all([
+    customerResponses.listAcceptances(summaryId, {
+      limit: RESPONSES_PER_PAGE,
+      ...(acceptancesAfter ? { after: acceptancesAfter } : {}),
+    }),
+    customerResponses.listDeclines(summaryId, {
+      limit: RESPONSES_PER_PAGE,
+      ...(declinesAfter ? { after: declinesAfter } : {}),
+    }),
+  ]);
+}
+
 async function detailPage(
   request: ConsoleRequest,
   offer: Offer,
   status: number,
   extra: { notice?: 'deactivated'; deactivation?: { message: string; problem: FieldProblem } } = {},
+  responses: ReturnType<typeof readResponses> = readResponses(request, offer.summaryId),
 ): Promise<ApiResult> {
   const { event, session, locale } = request;
   const query = event.queryStringParameters ?? {};
   const acceptancesAfter = responseCursor(query.acceptances);
   const declinesAfter = responseCursor(query.declines);
-  const [acceptances, declines] = await Promise.all([
-    customerResponses.listAcceptances(offer.summaryId, {
-      limit: RESPONSES_PER_PAGE,
-      ...(acceptancesAfter ? { after: acceptancesAfter } : {}),
-    }),
-    customerResponses.listDeclines(offer.summaryId, {
-      limit: RESPONSES_PER_PAGE,
-      ...(declinesAfter ? { after: declinesAfter } : {}),
-    }),
-  ]);
+  const [acceptances, declines] = await responses;
   const url = offerUrl(PUBLIC_BASE_URL, offer.summaryId);
   return consolePage(status, {
     locale,
@@ -121,10 +131,15 @@ async function detailPage(
 
 /** GET /console/offers/{summaryId}: counters, details, lines, link and QR code, responses, message, revise, deactivate. */
 export const offerDetail: ConsolePage = async (request) => {
+  // The responses are read alongside the offer (one round trip, not two); for an offer that turns
+  // out not to be the partner's they are dropped unread by anyone.
+  const summaryId = normalizeSummaryId(request.event.pathParameters?.summaryId ?? '');
+  const responses = summaryId ? readResponses(request, summaryId) : undefined;
+  responses?.catch(() => undefined);
   const offer = await ownOffer(request);
   if (!offer) return offerNotFoundPage(request);
   const notice = request.event.queryStringParameters?.notice === 'deactivated' ? 'deactivated' : undefined;
-  return detailPage(request, offer, 200, notice ? { notice } : {});
+  return detailPage(request, offer, 200, notice ? { notice } : {}, responses);
 };
 
 /**
