@@ -143,7 +143,12 @@ export async function checkConsoleRequest(
       return { done: seeOther(`${withLang('/console', queryLocale)}${back}`, cookies) };
     }
     // In the language the form was posted in.
-    const posted = readFormBody(event.body, event.isBase64Encoded, event.headers?.['content-type']);
+    const posted = readFormBody(
+      event.body,
+      event.isBase64Encoded,
+      event.headers?.['content-type'],
+      MAX_CONSOLE_FORM_BYTES,
+    );
     const locale = consoleLocale(event, posted.fields.lang);
     const signIn = { href: withLang('/console', locale), text: AUTH_TEXT[locale].signInAgain };
     const ended = messagePage(403, locale, AUTH_TEXT[locale].sessionEnded, { link: signIn });

@@ -84,7 +84,8 @@ export const signInPage: PageHandler = async (event) => {
   const locale = consoleLocale(event);
   const next = safeReturnPath(event.queryStringParameters?.next);
   const id = sessionIdOf(event);
-  const reload = sameSiteReload(event, locale);
+  // Only a request without the cookie can be the cross-site navigation that needs a reload.
+  const reload = id ? undefined : sameSiteReload(event, locale);
   if (reload) return reload;
   if (id && (await sessions.resume(id))) return seeOther(withLang(next ?? DEFAULT_RETURN_PATH, locale));
   const notice = event.queryStringParameters?.signedOut === '1' ? AUTH_TEXT[locale].signIn.signedOut : undefined;
@@ -120,11 +121,12 @@ export const signIn: PageHandler = async (event) => {
   if (!read.ok) return signInForm(UNREADABLE_STATUS, { locale, next, error: text.signIn.invalidKey });
   const key = (read.fields.apiKey ?? '').trim();
   if (key === '') return signInForm(422, { locale, next, error: text.signIn.missingKey });
-  const record = isWellFormedApiKey(key) ? await apiKeys.getByHash(hashApiKey(key)) : undefined;
+  const wellFormed = isWellFormedApiKey(key);
+  const record = wellFormed ? await apiKeys.getByHash(hashApiKey(key)) : undefined;
   if (!record || record.revokedAt !== undefined) {
     await attempts.addFailure(client, windowMinute);
     logger.info('console sign-in refused', {
-      reason: !isWellFormedApiKey(key) ? 'malformed' : record ? 'revoked' : 'unknown',
+      reason: !wellFormed ? 'malformed' : record ? 'revoked' : 'unknown',
     });
     return signInForm(401, { locale, next, error: text.signIn.invalidKey });
   }
