@@ -1,6 +1,7 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { ConsoleSessionRecord, DynamoConsoleSessionStore } from '../../shared/db/console-sessions.ts';
 import type { ApiKeyRecord, ApiKeyStore } from '../../shared/domain/api-key.ts';
+import { secretMatches } from '../../shared/security/constant-time.ts';
 
 /**
  * The console's session rules, apart from HTTP:
@@ -43,10 +44,7 @@ export function sessionExpiry(record: Pick<ConsoleSessionRecord, 'createdAt' | '
 
 /** Compares a posted CSRF token with the session's in constant time (no early exit on a prefix). */
 export function csrfTokenMatches(expected: string, posted: string | undefined): boolean {
-  if (posted === undefined) return false;
-  // Hashing first gives equal lengths, so timingSafeEqual never throws and leaks no length.
-  const digest = (value: string) => createHash('sha256').update(value, 'utf8').digest();
-  return timingSafeEqual(digest(expected), digest(posted)) && expected.length > 0;
+  return posted !== undefined && secretMatches(expected, posted);
 }
 
 const toEpochSeconds = (ms: number) => Math.ceil(ms / 1000);

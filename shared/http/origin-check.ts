@@ -1,9 +1,9 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { AwsCallError, callAwsJson } from '../config/aws-json-lite.ts';
 import { optionalEnv } from '../config/env.ts';
 import { refreshingValue } from '../config/refreshing-value.ts';
 import { credentialsFromEnv } from '../db/dynamodb-lite.ts';
 import { logger } from '../observability/logger.ts';
+import { secretMatches } from '../security/constant-time.ts';
 
 /**
  * Proof that a request came through our CloudFront distribution: CloudFront adds this header with
@@ -70,15 +70,10 @@ export type OriginCheck =
 
 export type OriginVerdict = 'pass' | 'refused' | 'unavailable';
 
-function digest(value: string): Buffer {
-  return createHash('sha256').update(value).digest();
-}
-
-/** Constant-time over the values' digests, so the comparison tells nothing about the secret. */
+/** Both values compared every time, each in constant time: the answer tells nothing about either. */
 function matches(secret: OriginSecret, presented: string): boolean {
-  const given = digest(presented);
-  const current = timingSafeEqual(given, digest(secret.current));
-  const previous = secret.previous !== undefined && timingSafeEqual(given, digest(secret.previous));
+  const current = secretMatches(secret.current, presented);
+  const previous = secret.previous !== undefined && secretMatches(secret.previous, presented);
   return current || previous;
 }
 

@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
 import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -132,11 +133,45 @@ const DEFAULT_TARGET_RATIO = 3.5;
 
 const ratio = (value: number, bare: number) => `${(value / bare).toFixed(2)}×`;
 
+/**
+ * The `node:` modules a bundle requires (every `require("…")` of a built-in in its text: the bundle
+ * has no other way to load one), each named once, in order of first appearance.
+ */
+export function builtinsRequiredBy(code: string): string[] {
+  const names = [...code.matchAll(/\brequire\("([^"]+)"\)/g)]
+    .map((match) => match[1]!.replace(/^node:/, ''))
+    .filter((name) => builtinModules.includes(name));
+  return [...new Set(names)];
+}
+
+interface Floor {
+  readonly name: string;
+  readonly modules: readonly string[];
+  readonly script: string;
+}
+
+/**
+ * For each function with its own target: a script that only loads the built-ins its bundle loads.
+ * No bundle that needs them can start faster than that, so the row shows how much of the target
+ * is left for the function's own code and libraries.
+ */
+function floorsOf(outDir: string, runnable: readonly Built[]): Floor[] {
+  return runnable
+    .filter(({ name }) => TARGET_RATIO[name] !== undefined)
+    .map(({ name, outfile }) => {
+      const modules = builtinsRequiredBy(readFileSync(outfile!, 'utf8'));
+      const script = join(outDir, `${name}-builtins.cjs`);
+      writeFileSync(script, modules.map((module) => `require(${JSON.stringify(`node:${module}`)});`).join('\n'));
+      return { name, modules, script };
+    });
+}
+
 async function measure(outDir: string): Promise<string> {
   const built = await Promise.all(
     Object.entries(FUNCTIONS as Record<string, FunctionSpec>).map(([name, spec]) => bundle(outDir, name, spec)),
   );
   const runnable = built.filter((entry) => entry.outfile);
+  const floors = floorsOf(outDir, runnable);
 
   // The baseline runs with the same environment; runs are interleaved so that a busy moment on
   // the machine affects every row alike, and a first round warms the file cache. Each bundle runs
@@ -145,10 +180,15 @@ async function measure(outDir: string): Promise<string> {
   const baseline: Timed[] = [];
   const withMaps = new Map<string, Timed[]>();
   const withoutMaps = new Map<string, Timed[]>();
+  const floorTimes = new Map<string, Timed[]>();
   for (let round = 0; round <= RUNS; round++) {
     process.stderr.write(`cold start: round ${round} of ${RUNS}\n`);
     const base = timeProcess(['-e', '0'], baselineEnv);
     if (round > 0) baseline.push(base);
+    for (const { name, script } of floors) {
+      const timed = timeProcess([script], baselineEnv);
+      if (round > 0) floorTimes.set(name, [...(floorTimes.get(name) ?? []), timed]);
+    }
     for (const { name, spec, outfile } of runnable) {
       const env = initEnvironment(spec);
       const mapped = timeProcess([outfile!], { ...env, NODE_OPTIONS: '--enable-source-maps' });
@@ -194,6 +234,15 @@ async function measure(outDir: string): Promise<string> {
       .replace(/^/, '| ')
       .concat(' |');
   });
+  const floorRows = floors.map(({ name, modules }) => {
+    const spec = (FUNCTIONS as Record<string, FunctionSpec>)[name]!;
+    const whole = median(
+      ((runtimeSourceMaps(spec.entry) ? withMaps : withoutMaps).get(name) ?? []).map((t) => t.cpuMs),
+    );
+    const floor = median((floorTimes.get(name) ?? []).map((timed) => timed.cpuMs));
+    const target = (TARGET_RATIO[name] ?? DEFAULT_TARGET_RATIO) * bareCpu;
+    return `| ${name} | ${modules.map((module) => `\`${module}\``).join(', ')} | ${ms(floor)} (**${ratio(floor, bareCpu)}**) | +${ms(whole - floor)} | +${ms(Math.max(0, target - floor))} |`;
+  });
   const breakdown = await largestCosts(runnable);
 
   return [
@@ -215,6 +264,20 @@ async function measure(outDir: string): Promise<string> {
     '',
     verdicts.length === 0 ? 'Every function is within its target.' : `Over target: ${verdicts.join('; ')}.`,
     '',
+    ...(floorRows.length === 0
+      ? []
+      : [
+          "### What a target leaves for the function's own code",
+          '',
+          'A script that only loads the built-ins the bundle loads (read from its `require` calls), timed in the same rounds: ' +
+            'no bundle that needs them starts faster. The last two columns: what the bundle (its code, libraries and ' +
+            'load-time work) adds above them, and what its target allows above them.',
+          '',
+          '| function | built-ins it loads | those alone: init CPU (ratio) | the bundle above them | the target allows |',
+          '|---|---|---:|---:|---:|',
+          ...floorRows,
+          '',
+        ]),
     breakdown,
   ].join('\n');
 }

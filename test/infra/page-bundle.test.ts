@@ -53,3 +53,29 @@ describe('the offer page bundle', () => {
     expect(imports).not.toContain('node:http');
   });
 });
+
+describe('the bench floor: the built-ins a bundle loads', () => {
+  it('reads every require of a built-in, with or without `node:`, once each, and nothing else', async () => {
+    // Arrange: bundled text as esbuild writes it, with a package require it must not count.
+    const { builtinsRequiredBy } = await import('../bench/bundles.ts');
+    const code = 'var a=require("node:https"),b=require("crypto"),c=require("node:crypto");var d=require("aws4");';
+
+    // Act
+    const modules = builtinsRequiredBy(code);
+
+    // Assert
+    expect(modules).toEqual(['https', 'crypto']);
+  });
+
+  it('finds node:https and node:crypto in the deployed offer page bundle', async () => {
+    const { builtinsRequiredBy } = await import('../bench/bundles.ts');
+    const result = await build({
+      ...esbuildOptionsFor(FUNCTIONS.offerPage.entry, 'floor-bundle/index.cjs'),
+      write: false,
+      logLevel: 'silent',
+    });
+    const code = result.outputFiles.find((file) => file.path.endsWith('.cjs'))!.text;
+
+    expect(builtinsRequiredBy(code)).toEqual(expect.arrayContaining(['https', 'crypto']));
+  });
+});

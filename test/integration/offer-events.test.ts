@@ -1,12 +1,13 @@
 import { createHandler } from '../../functions/offer-events/handler.ts';
-import { startTableStreamPoller, type TableStreamPoller } from '../../infra/local/table-stream.ts';
+import type { TableStreamPoller } from '../../infra/local/table-stream.ts';
 import { createDynamoClient } from '../../shared/db/sdk-table.ts';
 import type { OfferEvent } from '../../shared/domain/acceptance.ts';
 import { submissionIdOf } from '../../shared/offer-page/submission-token.ts';
-import { startLocalApi, table } from '../support/local-api.ts';
+import { startLocalApi } from '../support/local-api.ts';
 import { seedOffer } from '../support/offer-fixtures.ts';
 import { acceptFields, customerAt } from '../support/offer-page-forms.ts';
 import { RecordingPublisher } from '../support/recording-publisher.ts';
+import { streamTestTable } from '../support/table-stream.ts';
 
 const dynamo = createDynamoClient(process.env.DDB_ENDPOINT);
 const publisher = new RecordingPublisher();
@@ -19,12 +20,7 @@ beforeAll(async () => {
   api = await startLocalApi();
   ({ openForm, post } = customerAt(api.baseUrl));
   // The table stream → offerEvents handler path, as the event source mapping runs it on AWS.
-  stream = await startTableStreamPoller(dynamo, {
-    endpoint: process.env.DDB_ENDPOINT ?? '',
-    tableName: table.name,
-    deliver: createHandler(publisher),
-    intervalMs: 50,
-  });
+  stream = await streamTestTable(dynamo, createHandler(publisher));
 });
 afterAll(async () => {
   await stream.stop();

@@ -8,7 +8,7 @@ import { createHandler as createDeliveryHandler } from '../../functions/webhook-
 import { RETRY_WINDOW_MS } from '../../functions/webhook-deliveries/schedule.ts';
 import { webhookEndpointRoutes } from '../../functions/webhook-endpoints/routes.ts';
 import { LocalOfferTimers } from '../../infra/local/offer-timers.ts';
-import { startTableStreamPoller, type TableStreamPoller } from '../../infra/local/table-stream.ts';
+import type { TableStreamPoller } from '../../infra/local/table-stream.ts';
 import { LocalDeliveryQueue } from '../../infra/local/webhook-queue.ts';
 import { createDynamoClient } from '../../shared/db/sdk-table.ts';
 import { WebhookDeliveryStore, webhookDeliveryKeys } from '../../shared/db/webhook-deliveries.ts';
@@ -21,6 +21,7 @@ import { bearer, bodyOf, newPartner, startLocalApi, table } from '../support/loc
 import { seedOffer, viewsOf } from '../support/offer-fixtures.ts';
 import { acceptFields, customerAt } from '../support/offer-page-forms.ts';
 import { webhookEventViolations } from '../support/openapi-contract.ts';
+import { streamTestTable } from '../support/table-stream.ts';
 
 /** A receiver on 127.0.0.1 that answers `status` and keeps what it got, with the test clock's time. */
 interface Receiver {
@@ -86,17 +87,15 @@ beforeAll(async () => {
   setLocalDeliveryQueue(queue);
   api = await startLocalApi();
   customer = customerAt(api.baseUrl);
-  stream = await startTableStreamPoller(dynamo, {
-    endpoint: process.env.DDB_ENDPOINT ?? '',
-    tableName: table.name,
-    deliver: createOfferEventsHandler(
+  stream = await streamTestTable(
+    dynamo,
+    createOfferEventsHandler(
       { publish: async () => [] },
       () => new WebhookFanOut(endpoints, new QueueingDispatcher(deliveries, queue, () => new Date(clock))),
       undefined,
       () => timers,
     ),
-    intervalMs: 50,
-  });
+  );
 });
 beforeEach(() => {
   clock = Date.now();
