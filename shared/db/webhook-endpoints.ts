@@ -37,6 +37,17 @@ export const webhookEndpointKeys = {
 };
 
 /**
+ * The longest endpoint id a request may look up. Ids are opaque to the API (an id of another shape
+ * is simply not found), but a sort key over 1,024 bytes is a DynamoDB ValidationException, not a
+ * miss: a path id longer than any we issue (`we_` + 24 hex) is answered as absent without a read.
+ */
+const MAX_ENDPOINT_ID_LENGTH = 128;
+
+function isStorableId(endpointId: string): boolean {
+  return endpointId.length <= MAX_ENDPOINT_ID_LENGTH;
+}
+
+/**
  * Another request took the Idempotency-Key between our read and our write: the caller reads the
  * record again and answers with it.
  */
@@ -165,6 +176,7 @@ export class DynamoWebhookEndpointStore {
 
   /** The partner's endpoint, or undefined (none, deleted, or another partner's: ids are per partner). */
   async get(partnerId: string, endpointId: string): Promise<WebhookEndpoint | undefined> {
+    if (!isStorableId(endpointId)) return undefined;
     const item = await this.table.get({
       Key: { PK: webhookEndpointKeys.pk(partnerId), SK: webhookEndpointKeys.sk(endpointId) },
       ConsistentRead: true,
@@ -190,6 +202,7 @@ export class DynamoWebhookEndpointStore {
    * @throws NotFoundError `webhook-endpoint-not-found` when there is no such endpoint (or it is deleted).
    */
   async delete(partnerId: string, endpointId: string, at: Date): Promise<void> {
+    if (!isStorableId(endpointId)) throw webhookEndpointNotFound(endpointId);
     const pk = webhookEndpointKeys.pk(partnerId);
     try {
       await this.table.transactWrite([
@@ -228,6 +241,7 @@ export class DynamoWebhookEndpointStore {
    * @throws NotFoundError `webhook-endpoint-not-found` when there is no such endpoint.
    */
   async enable(partnerId: string, endpointId: string, at: Date): Promise<WebhookEndpoint> {
+    if (!isStorableId(endpointId)) throw webhookEndpointNotFound(endpointId);
     try {
       const updated = await this.table.update({
         Key: { PK: webhookEndpointKeys.pk(partnerId), SK: webhookEndpointKeys.sk(endpointId) },

@@ -154,6 +154,32 @@ describe('bad input on the webhook endpoints API', () => {
       ]);
     },
   );
+
+  // DynamoDB refuses a sort key over 1,024 bytes: such an id must be a 404, not the table's error.
+  it.each([
+    ['GET', ''],
+    ['HEAD', ''],
+    ['DELETE', ''],
+    ['POST', '/rotate-secret'],
+    ['POST', '/enable'],
+    ['POST', '/test'],
+    ['GET', '/deliveries'],
+    ['POST', '/deliveries/wd_000000000AAAAAAAAAAAAAAAA/retry'],
+  ])(
+    'answers %s of an endpoint id longer than any key (%s) with a 404 problem, touching nothing',
+    async (method, tail) => {
+      const { key } = await newPartner();
+      const kept = await bodyOf(await register(key));
+
+      const response = await call(method, `/v1/webhook-endpoints/we_${'a'.repeat(1100)}${tail}`, key);
+
+      expect(response.status).toBe(404);
+      expect(response.headers.get('content-type')).toBe('application/problem+json');
+      expect((await bodyOf(await call('GET', '/v1/webhook-endpoints', key))).webhookEndpoints).toEqual([
+        expect.objectContaining({ endpointId: kept.endpointId, status: 'enabled', updatedAt: kept.updatedAt }),
+      ]);
+    },
+  );
 });
 
 describe('Idempotency-Key on registration', () => {
