@@ -11,6 +11,7 @@ import { parseCheckoutTemplate } from '../../functions/offer-page/checkout.ts';
 import { errorSummary } from '../../shared/db/errors.ts';
 import { sdkTable } from '../../shared/db/sdk-table.ts';
 import { generateApiKey, isWellFormedApiKey } from '../../shared/domain/api-key.ts';
+import { loopbackHttpAllowed } from '../../shared/net/public-address.ts';
 import { FUNCTIONS } from '../../shared/routes.ts';
 import { createDemoCheckout, demoCheckoutTemplate } from './checkout.ts';
 import { DEMO_LOGO_PATH, DEMO_LOGO_SVG, demoLogoUrl } from './demo-logo.ts';
@@ -22,6 +23,7 @@ import { localPartnerSyncInvoker } from './lambda-invoke.ts';
 import { LocalOfferTimers } from './offer-timers.ts';
 import { seedDemo } from './seed.ts';
 import { startTableStreamPoller } from './table-stream.ts';
+import { webhookBannerLines } from './webhook-banner.ts';
 import { LocalDeliveryQueue } from './webhook-queue.ts';
 
 const LOCAL_DIR = '.local';
@@ -211,12 +213,7 @@ Try:
   curl -s -H "Authorization: Bearer ${apiKey}" "${base}/v1/offices"
   curl -s -X POST -H "Authorization: Bearer ${apiKey}" "${base}/v1/offices/sync"
 
-Webhooks (delivered by the same delivery function as on AWS, from an in-process queue):
-  receivers on http://127.0.0.1 need the local-only setting: WEBHOOKS_ALLOW_LOOPBACK_HTTP=true npm start
-  curl -s -X POST -H "Authorization: Bearer ${apiKey}" -H 'content-type: application/json' \\
-    -d '{"url":"http://127.0.0.1:9000/hooks","events":["offer.accepted","offer.declined"]}' "${base}/v1/webhook-endpoints"
-  Watch deliveries: the "webhook delivered" / "retry scheduled" log lines here, and
-  curl -s -H "Authorization: Bearer ${apiKey}" "${base}/v1/webhook-endpoints/<endpointId>/deliveries"
+${webhookBannerLines({ base, apiKey, loopbackAllowed: loopbackHttpAllowed() })}
 
 Press Ctrl-C to stop.
 `);

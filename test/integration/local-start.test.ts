@@ -179,6 +179,24 @@ describe('npm start with CHECKOUT_URL_TEMPLATE from the environment', () => {
       expect(signedIn.headers.get('location')).toBe('/console/offers?lang=en');
     });
 
+    it('says, without WEBHOOKS_ALLOW_LOOPBACK_HTTP, that the webhook registration it prints is refused until a restart with it', async () => {
+      const printed = /-d '(\{"url":"http:\/\/127\.0\.0\.1:9000\/hooks"[^']*\})'/.exec(run.stdout())?.[1] ?? '';
+
+      const registration = await fetch(`${base}/v1/webhook-endpoints`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+        body: printed,
+      });
+
+      expect(run.stdout()).toContain('this run refuses receivers on http://127.0.0.1 (422, rule https_only)');
+      expect(run.stdout()).toContain('WEBHOOKS_ALLOW_LOOPBACK_HTTP=true npm start, then register one:');
+      expect(registration.status).toBe(422);
+      expect(((await registration.json()) as { errors: unknown[] }).errors[0]).toMatchObject({
+        field: 'body.url',
+        rule: 'https_only',
+      });
+    });
+
     it('serves the demo partner’s logo itself, under an img-src the page allows', async () => {
       const offer = await createOffer();
 
