@@ -103,7 +103,8 @@ export function isBillingFrequency(value: string): value is BillingFrequency {
 
 /** The terms a SKU is sold on, shortest first; empty for a SKU not in the catalog. */
 export function termsFor(sku: string): readonly CommitmentTerm[] {
-  return SUBSCRIPTION_TERMS[sku] ?? [];
+  // Own keys only: `constructor` or `__proto__` typed into a form would find Object's members.
+  return (Object.hasOwn(SUBSCRIPTION_TERMS, sku) ? SUBSCRIPTION_TERMS[sku] : undefined) ?? [];
 }
 
 /** The billing frequencies allowed for a SKU on a term, up-front first; empty if the SKU is not sold on it. */

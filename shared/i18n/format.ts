@@ -53,7 +53,11 @@ const USAGE_LOCATION_TIME_ZONES: Readonly<Record<string, string>> = {
 };
 
 export function timeZoneFor(usageLocation: string): string {
-  return USAGE_LOCATION_TIME_ZONES[usageLocation] ?? 'UTC';
+  // Own keys only: a forged `constructor` would otherwise find Object's member, not a time zone.
+  return (
+    (Object.hasOwn(USAGE_LOCATION_TIME_ZONES, usageLocation) ? USAGE_LOCATION_TIME_ZONES[usageLocation] : undefined) ??
+    'UTC'
+  );
 }
 
 // Formatters are costly to build and pages reuse a handful: one per locale (and zone).

@@ -182,6 +182,30 @@ describe('console create wizard, page 1', () => {
     expect(await offersOf(key)).toEqual([]);
   });
 
+  // Names every plain object inherits: a catalog or time-zone lookup must not find them.
+  it.each([
+    ['a subscription', (name: string) => ({ [`include.${name}`]: 'yes', [`licenses.${name}`]: '1' })],
+    [
+      'a usage location with a date',
+      (name: string) => ({ usageLocation: name, shownLocation: name, expiresOn: dateIn(30) }),
+    ],
+  ])(
+    'refuses %s named like an Object property (a forged form) with an HTML error, and writes nothing',
+    async (_case, forged) => {
+      const { key, office: seeded, browser } = await signedInPartner();
+
+      for (const name of ['__proto__', 'constructor', 'toString']) {
+        const response = await submit(browser, createFields(browser, seeded.officeId, forged(name)));
+
+        expect(response.status).toBeGreaterThanOrEqual(400);
+        expect(response.status).toBeLessThan(500);
+        expect(response.headers.get('content-type')).toBe('text/html; charset=utf-8');
+        expect(await response.text()).toMatch(/<p class="error" id="[^"]+-error">/);
+      }
+      expect(await offersOf(key)).toEqual([]);
+    },
+  );
+
   it('refuses delegated administration from a partner not certified for it, and writes nothing', async () => {
     const { key, office: seeded, browser } = await signedInPartner({ delegatedAdminCertified: false });
 

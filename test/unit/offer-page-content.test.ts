@@ -67,6 +67,8 @@ describe('time zones and formats for usage locations', () => {
 
   it('writes times in UTC for a usage location it has no zone for', () => {
     expect(timeZoneFor('XX')).toBe('UTC');
+    // Names every plain object inherits are no usage location either.
+    for (const name of ['__proto__', 'constructor', 'toString']) expect(timeZoneFor(name)).toBe('UTC');
     expect(plain(formatDateTime('en', EXPIRES_AT, 'XX'))).toBe(
       'December 31, 2026 at 11:59 PM Coordinated Universal Time',
     );

@@ -1,4 +1,5 @@
 import { SUBSCRIPTIONS } from '../../shared/catalog/catalog-data.ts';
+import { priceOptions } from '../../shared/catalog/price-lists.ts';
 import { SOURCES } from '../../shared/catalog/sources.ts';
 import {
   billingFrequenciesFor,
@@ -44,6 +45,15 @@ describe('terms and billing frequencies', () => {
     expect(termsFor('TEAMS_ESSENTIALS')).toEqual(['P1Y']);
     expect(Object.values(SUBSCRIPTION_TERMS).some((terms) => terms.includes('P3Y'))).toBe(false);
   });
+
+  it.each(['__proto__', 'constructor', 'toString'])(
+    'knows no terms for a SKU named %s, like any unknown SKU',
+    (sku) => {
+      expect(termsFor(sku)).toEqual([]);
+      expect(billingFrequenciesFor(sku, 'P1Y')).toEqual([]);
+      expect(priceOptions('US', sku)).toEqual([]);
+    },
+  );
 
   it('offers the billing frequencies of a term only where the SKU is sold on it', () => {
     expect(billingFrequenciesFor('M365_BUSINESS_PREMIUM', 'P1Y')).toEqual(['annual', 'monthly']);
