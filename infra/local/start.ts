@@ -65,6 +65,17 @@ function demoApiKey(): string {
   return key;
 }
 
+/** The gateway's port is taken (another `npm start`, another dev server): a message, not a stack. */
+class PortInUseError extends Error {
+  constructor(taken: number) {
+    const other = taken === 65535 ? 3000 : taken + 1;
+    super(
+      `port ${taken} on 127.0.0.1 is in use (another npm start?). Stop what holds it, or pick another port: PORT=${other} npm start`,
+    );
+    this.name = 'PortInUseError';
+  }
+}
+
 // Everything started is stopped again, on Ctrl-C or when start-up fails half-way.
 const stops: (() => Promise<void> | void)[] = [];
 const stopAll = async () => {
@@ -147,7 +158,9 @@ try {
     staticFiles: { [DEMO_LOGO_PATH]: { contentType: 'image/svg+xml', body: DEMO_LOGO_SVG } },
   });
   await new Promise<void>((resolveListen, reject) => {
-    gateway.once('error', reject);
+    gateway.once('error', (error: NodeJS.ErrnoException) =>
+      reject(error.code === 'EADDRINUSE' ? new PortInUseError(port) : error),
+    );
     gateway.listen(port, '127.0.0.1', resolveListen);
   });
   stops.push(() => {
@@ -233,5 +246,7 @@ Press Ctrl-C to stop.
   };
 } catch (error) {
   await stopAll();
-  throw error;
+  if (!(error instanceof PortInUseError)) throw error;
+  console.error(`npm start: ${error.message}`);
+  process.exit(1);
 }

@@ -52,6 +52,27 @@ async function untilReady(run: Run): Promise<void> {
   throw new Error(`npm start did not come up in 60 s:\n${run.stdout()}`);
 }
 
+describe('npm start on a port something else holds', () => {
+  it('stops with exit code 1, naming the port and how to pick another, not a stack trace', async () => {
+    const holder = createServer((_req, res) => res.end('another dev server'));
+    await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
+    const port = (holder.address() as AddressInfo).port;
+
+    try {
+      const run = npmStart({ PORT: String(port) });
+      const code = await run.exited;
+
+      expect(code).toBe(1);
+      expect(run.stderr()).toContain(`npm start: port ${port} on 127.0.0.1 is in use`);
+      expect(run.stderr()).toContain(`PORT=${port + 1} npm start`);
+      expect(run.stderr()).not.toMatch(/\n\s+at /);
+      expect(run.stdout()).not.toContain('Press Ctrl-C');
+    } finally {
+      holder.close();
+    }
+  }, 90_000);
+});
+
 describe('npm start with CHECKOUT_URL_TEMPLATE from the environment', () => {
   it.each([
     ['a non-https URL', 'ftp://checkout.example.com/buy?o={summaryId}', 'CHECKOUT_URL_TEMPLATE must use https'],
