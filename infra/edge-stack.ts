@@ -43,7 +43,7 @@ export const MANAGED_RULE_EXCLUSIONS = [
 ] as const;
 
 /** Which requests each rate rule counts, and how its refusal is written. */
-const RATE_RULES: readonly {
+export const RATE_RULES: readonly {
   readonly kind: keyof WafRateLimits;
   readonly name: string;
   readonly format: 'problem' | 'page';

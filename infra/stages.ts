@@ -36,15 +36,46 @@ export interface WafRateLimits {
   readonly otherRequests: RateLimit;
 }
 
+/**
+ * Thresholds of the edge alarms (stack `PurchaseOffersEdgeAlarms-<stage>`, us-east-1: CloudFront
+ * and WAF publish their metrics only there), each judged over 5-minute periods.
+ */
+export interface EdgeAlarmThresholds {
+  /**
+   * CloudFront's `5xxErrorRate`: the percentage of viewer requests answered 5xx (average over
+   * 5 minutes), above which for `viewer5xxPeriods` consecutive periods viewers are getting errors.
+   * Above 0 and below 100.
+   */
+  readonly viewer5xxPercent: number;
+  /** Consecutive 5-minute periods above `viewer5xxPercent` before the alarm fires (1 to 288). */
+  readonly viewer5xxPeriods: number;
+  /**
+   * Requests one managed-rule block rule (`BlockManagedApi`, `BlockManagedPages`: one alarm each)
+   * refused within 5 minutes, above which it alarms: a wave of false positives or an attack.
+   */
+  readonly managedRuleBlocks: number;
+  /**
+   * Requests the `RateCustomerPages` rule refused (429) within 5 minutes, above which it alarms:
+   * customers sharing an address (a NAT, a carrier) may be refused pages of a viral link.
+   */
+  readonly customerPageRateBlocks: number;
+}
+
 export interface StageConfig {
-  /** Names the stacks (`PurchaseOffers-<name>`, `PurchaseOffersEdge-<name>`); `[a-z][a-z0-9-]*`, not `local`. */
+  /**
+   * Names the stacks (`PurchaseOffers-<name>`, `PurchaseOffersEdge-<name>`,
+   * `PurchaseOffersEdgeAlarms-<name>`); `[a-z][a-z0-9-]*`, not `local`.
+   */
   readonly name: string;
   /**
    * The AWS account to deploy to. Absent: the CLI's account (`CDK_DEFAULT_ACCOUNT`), or none at all
    * for an offline `cdk synth`.
    */
   readonly account?: string;
-  /** The main stack's region; the edge stack (WAF) is always in us-east-1, as CloudFront requires. */
+  /**
+   * The main stack's region; the edge stacks (WAF, edge alarms) are always in us-east-1, where
+   * CloudFront takes web ACLs from and publishes its metrics.
+   */
   readonly region: string;
   /**
    * The public domain: customer links, the console and the API all live under it. The certificate
@@ -64,6 +95,7 @@ export interface StageConfig {
   /** Alarm notifications go to this address (an SNS email subscription, confirmed by its owner); absent: none. */
   readonly alarmEmail?: string;
   readonly waf: WafRateLimits;
+  readonly edgeAlarms: EdgeAlarmThresholds;
   /** Days between automatic rotations of the secret CloudFront proves itself to the API with. */
   readonly originSecretRotationDays: number;
 }
@@ -84,6 +116,23 @@ const DEFAULT_WAF: WafRateLimits = {
   otherRequests: { limit: 600, windowSeconds: 300 },
 };
 
+/**
+ * Judgement, not measurement (no traffic yet): tune a stage after watching its dashboard for a
+ * week. 5 % for 15 minutes: the main stack already alarms on the HTTP API's 5xx count (5 in
+ * 5 minutes) and on every function error, so this one is the viewers' view, including what the
+ * API cannot see (CloudFront's own 502/504 when the origin is unreachable or slow), and must not
+ * fire on the single 503 of a short outage at night. 100 blocked requests in 5 minutes is well
+ * above a scanner's background noise on a public name, and reached within minutes by a rule that
+ * starts refusing real partner calls or customer forms. 100 rate-limited page requests are a few
+ * dozen customers (a page and a reload or two each) behind one address.
+ */
+const DEFAULT_EDGE_ALARMS: EdgeAlarmThresholds = {
+  viewer5xxPercent: 5,
+  viewer5xxPeriods: 3,
+  managedRuleBlocks: 100,
+  customerPageRateBlocks: 100,
+};
+
 export const STAGES = {
   /** The default: `cdk synth` works offline with it (no account, the example checkout and directory). */
   dev: {
@@ -93,6 +142,7 @@ export const STAGES = {
     directoryBaseUrl: DEFAULT_DIRECTORY_BASE_URL,
     officeSyncRateMinutes: 10,
     waf: DEFAULT_WAF,
+    edgeAlarms: DEFAULT_EDGE_ALARMS,
     originSecretRotationDays: 30,
   },
   prod: {
@@ -107,6 +157,7 @@ export const STAGES = {
     officeSyncRateMinutes: 10,
     alarmEmail: 'ops@example.com',
     waf: { ...DEFAULT_WAF, partnerApi: { limit: 6000, windowSeconds: 300 } },
+    edgeAlarms: DEFAULT_EDGE_ALARMS,
     originSecretRotationDays: 30,
   },
 } as const satisfies Record<string, StageConfig>;
@@ -121,6 +172,30 @@ const WINDOWS: readonly number[] = [60, 120, 300, 600];
 function httpsUrl(stage: string, key: string, value: string): void {
   const url = URL.canParse(value) ? new URL(value) : undefined;
   if (url?.protocol !== 'https:') throw new Error(`Stage ${stage}: ${key} must be an https URL, got "${value}"`);
+}
+
+/**
+ * CloudWatch: a 5-minute alarm looks back at most one day, 288 periods (PutMetricAlarm `Period`:
+ * evaluation periods times period at most 86,400 s under one hour; CloudWatch API reference, read
+ * 2026-11-30).
+ */
+const MAX_5_MINUTE_PERIODS = 288;
+
+function edgeAlarmThresholds(stage: string, thresholds: EdgeAlarmThresholds): void {
+  const { viewer5xxPercent: percent, viewer5xxPeriods: periods } = thresholds;
+  if (!Number.isFinite(percent) || percent <= 0 || percent >= 100) {
+    throw new Error(`Stage ${stage}: edgeAlarms.viewer5xxPercent must be above 0 and below 100, got ${percent}`);
+  }
+  if (!Number.isInteger(periods) || periods < 1 || periods > MAX_5_MINUTE_PERIODS) {
+    throw new Error(
+      `Stage ${stage}: edgeAlarms.viewer5xxPeriods must be a whole number from 1 to ${MAX_5_MINUTE_PERIODS}, got ${periods}`,
+    );
+  }
+  for (const key of ['managedRuleBlocks', 'customerPageRateBlocks'] as const) {
+    if (!Number.isInteger(thresholds[key]) || thresholds[key] < 1) {
+      throw new Error(`Stage ${stage}: edgeAlarms.${key} must be a whole number >= 1, got ${thresholds[key]}`);
+    }
+  }
 }
 
 /**
@@ -157,6 +232,7 @@ export function stageConfig(name: string, stages: Readonly<Record<string, StageC
       throw new Error(`Stage ${name}: waf.${kind}.windowSeconds must be one of ${WINDOWS.join(', ')}`);
     }
   }
+  edgeAlarmThresholds(name, config.edgeAlarms);
   if (!Number.isInteger(config.originSecretRotationDays) || config.originSecretRotationDays < 1) {
     throw new Error(`Stage ${name}: originSecretRotationDays must be a whole number of days >= 1`);
   }

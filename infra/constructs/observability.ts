@@ -1,17 +1,15 @@
-import { Duration, type IAspect, Stack } from 'aws-cdk-lib';
+import { Duration, type IAspect } from 'aws-cdk-lib';
 import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import type { Distribution } from 'aws-cdk-lib/aws-cloudfront';
 import { Alarm, CfnAlarm, Dashboard, GraphWidget, type IMetric, Metric, TextWidget } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Key } from 'aws-cdk-lib/aws-kms';
-import { Topic } from 'aws-cdk-lib/aws-sns';
-import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import type { Topic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct, type IConstruct } from 'constructs';
 import { OFFICE_SYNC_METRICS } from '../../functions/office-sync/metrics.ts';
 import type { WafMetricNames } from '../edge-stack.ts';
+import { AlarmTopic } from './alarm-topic.ts';
 import type { AppFunction } from './app-function.ts';
 
 export interface ObservabilityProps {
@@ -32,34 +30,16 @@ const PERIOD = Duration.minutes(5);
 const WIDTH = 12;
 
 /**
- * Where every alarm of the stack notifies: an SNS topic (encrypted with a key CloudWatch may use,
- * since the AWS-managed SNS key does not let CloudWatch publish), with the stage's alarm email
- * subscribed; and one dashboard of what ops looks at first.
+ * Where every alarm of the stack notifies (an AlarmTopic with the stage's alarm email), and one
+ * dashboard of what ops looks at first.
  */
 export class Observability extends Construct {
-  readonly alarmTopic: Topic;
+  readonly alarmTopic: AlarmTopic;
   readonly dashboard: Dashboard;
 
   constructor(scope: Construct, id: string, props: ObservabilityProps) {
     super(scope, id);
-    const key = new Key(this, 'AlarmTopicKey', {
-      description: `Purchase offers (${props.stage}): encrypts alarm notifications`,
-      enableKeyRotation: true,
-    });
-    key.addToResourcePolicy(
-      new PolicyStatement({
-        principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
-        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-        resources: ['*'],
-        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
-      }),
-    );
-    this.alarmTopic = new Topic(this, 'AlarmTopic', {
-      displayName: `Purchase offers ${props.stage} alarms`,
-      masterKey: key,
-      enforceSSL: true,
-    });
-    if (props.alarmEmail) this.alarmTopic.addSubscription(new EmailSubscription(props.alarmEmail));
+    this.alarmTopic = new AlarmTopic(this, 'AlarmTopic', { stage: props.stage, email: props.alarmEmail });
 
     this.dashboard = new Dashboard(this, 'Dashboard', {
       defaultInterval: Duration.hours(3),

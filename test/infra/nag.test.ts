@@ -1,4 +1,5 @@
-import { Validations } from 'aws-cdk-lib';
+import { Stack, Validations } from 'aws-cdk-lib';
+import { Topic } from 'aws-cdk-lib/aws-sns';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { createApp } from '../../infra/app.ts';
@@ -8,8 +9,9 @@ import { createApp } from '../../infra/app.ts';
  * only printed. So the test synthesises the app exactly as `cdk synth` does (errors fail here),
  * then walks the synthesised tree with the same rule pack to see warnings too.
  */
-// Both stacks: the main one and the us-east-1 web ACL stack are in the app the checks walk.
-const { app, stack, edge } = createApp({ context: { 'aws:cdk:bundling-stacks': [] } });
+// Every stack: the main one, the us-east-1 web ACL stack and the us-east-1 edge alarms stack are
+// in the app the checks walk.
+const { app, stack, edge, edgeAlarms } = createApp({ context: { 'aws:cdk:bundling-stacks': [] } });
 
 function acknowledgements(root: IConstruct): { path: string; id: string; reason: string }[] {
   return root.node.findAll().flatMap((construct) =>
@@ -47,9 +49,22 @@ describe('cdk-nag AwsSolutions', () => {
     expect(acks.length).toBeGreaterThan(0);
     for (const ack of acks) {
       // Never on the whole stack or app: that would also silence findings on resources added later.
-      const inStack = [stack, edge].some((owner) => ack.path.startsWith(`${owner.node.path}/`));
+      const inStack = [stack, edge, edgeAlarms].some((owner) => ack.path.startsWith(`${owner.node.path}/`));
       expect([ack.id, inStack]).toEqual([ack.id, true]);
       expect([ack.id, ack.reason.trim().length > 20]).toEqual([ack.id, true]);
     }
+  });
+
+  it('walks every stack of the app, the us-east-1 edge alarms included', () => {
+    // A fresh app with a topic that accepts publishing without TLS in each stack: each is reported.
+    const probe = createApp({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const owners = [probe.stack, probe.edge, probe.edgeAlarms];
+    for (const owner of owners) new Topic(owner, 'NagProbeTopic');
+    const report = new AwsSolutionsChecks().validateScope(probe.app);
+    const flagged = report.violations
+      .filter((violation) => violation.ruleName === 'AwsSolutions-SNS3')
+      .flatMap((violation) => violation.violatingResources.map((resource) => resource.constructPath));
+    for (const owner of owners) expect(flagged).toContain(`${owner.node.path}/NagProbeTopic/Resource`);
+    expect(probe.app.node.children.filter(Stack.isStack)).toHaveLength(owners.length);
   });
 });

@@ -44,10 +44,12 @@ function synthStage(overrides: Partial<StageConfig>) {
 }
 
 /**
- * CDK's own reader of cross-region references (the web ACL's ARN from us-east-1): a Lambda function
- * and role of CDK's custom resource provider, not one of ours.
+ * CDK's own reader and writer of cross-region references (the web ACL's ARN from us-east-1, the
+ * distribution id to the edge alarms in us-east-1): a Lambda function and role each of CDK's
+ * custom resource providers, not ours.
  */
-const isCrossRegionReader = (id: string) => id.startsWith('CustomCrossRegionExportReader');
+const isCrossRegionProvider = (id: string) =>
+  id.startsWith('CustomCrossRegionExportReader') || id.startsWith('CustomCrossRegionExportWriter');
 
 const { stack, template } = synth();
 const resources = template.toJSON().Resources as Record<string, Resource>;
@@ -243,7 +245,7 @@ describe('stage', () => {
 
 describe('functions (derived from FUNCTIONS)', () => {
   it('creates one Lambda function per FUNCTIONS entry and no others', () => {
-    expect(ofType('AWS::Lambda::Function').filter(([id]) => !isCrossRegionReader(id))).toHaveLength(
+    expect(ofType('AWS::Lambda::Function').filter(([id]) => !isCrossRegionProvider(id))).toHaveLength(
       functionEntries.length,
     );
   });
@@ -431,7 +433,7 @@ describe('least privilege: table grants to the partition', () => {
   });
 
   it('attaches no managed policies to any role (they grant more than one function needs)', () => {
-    for (const [id, role] of ofType('AWS::IAM::Role').filter(([id]) => !isCrossRegionReader(id))) {
+    for (const [id, role] of ofType('AWS::IAM::Role').filter(([id]) => !isCrossRegionProvider(id))) {
       expect([id, role.Properties?.ManagedPolicyArns]).toEqual([id, undefined]);
     }
   });
