@@ -134,7 +134,7 @@ const DEFAULT_TARGET_RATIO = 3.5;
 const ratio = (value: number, bare: number) => `${(value / bare).toFixed(2)}×`;
 
 /**
- * The `node:` modules a bundle requires (every `require("…")` of a built-in in its text: the bundle
+ * The `node:` modules a bundle requires (every require call naming a built-in in its text: the bundle
  * has no other way to load one), each named once, in order of first appearance.
  */
 export function builtinsRequiredBy(code: string): string[] {
