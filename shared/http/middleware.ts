@@ -1,4 +1,4 @@
-import type * as z from 'zod/mini';
+import * as z from 'zod/mini';
 import { errorForLog } from '../db/errors.ts';
 import { UnauthorizedError } from '../domain/errors.ts';
 import { logger } from '../observability/logger.ts';
@@ -52,9 +52,34 @@ function header(event: ApiEvent, name: string): string | undefined {
 }
 
 /**
+ * What an action route that takes no body (rotate a secret, ping, sync) accepts when a client sends
+ * one anyway: `{}`, as many JSON clients post. Anything else is refused as any body would be
+ * (malformed JSON, another media type, a field), so a malformed request changes nothing.
+ */
+export const NO_BODY_FIELDS = z.strictObject({});
+
+/** Whether a route of this method without a body schema still checks a body it is sent (POST, DELETE). */
+export function checksUndeclaredBody(method: string): boolean {
+  // Content in a GET or HEAD has no defined meaning (RFC 9110 §9.3.1): ignored.
+  return method !== 'GET' && method !== 'HEAD';
+}
+
+/** A body the request carries (API Gateway leaves `body` out when there is none). */
+function hasContent(event: ApiEvent): boolean {
+  return typeof event.body === 'string' && event.body !== '';
+}
+
+/** The body schema the route runs: its own, or for a write without one, only `{}` if any body is sent. */
+function bodySchemaOf(schemas: RequestSchemas, event: ApiEvent): z.ZodMiniType | undefined {
+  if (schemas.body) return schemas.body;
+  const method = event.requestContext.http?.method ?? event.routeKey.split(' ')[0] ?? 'GET';
+  return checksUndeclaredBody(method) && hasContent(event) ? NO_BODY_FIELDS : undefined;
+}
+
+/**
  * Parses and validates every declared part of the request with its zod schema. Undeclared parts
- * are ignored except the body: a route that takes no body rejects none (GET), and a route that
- * takes one requires JSON.
+ * are ignored except the body: a route that takes one requires JSON, and a write that takes none
+ * (POST, DELETE) accepts no body or `{}` only; a GET's body is ignored.
  */
 export function validateRequest(schemas: RequestSchemas): Middleware {
   return {
@@ -85,8 +110,11 @@ export function validateRequest(schemas: RequestSchemas): Middleware {
         errors.push(...repeated.map((name) => repeatedError(name)), ...own);
       }
       check('headers', 'header', schemas.headers, event.headers ?? {});
-      if (schemas.body) {
-        const raw = decodeBody(event);
+      const schema = bodySchemaOf(schemas, event);
+      const raw = schema ? decodeBody(event) : undefined;
+      // A write that takes no body and was sent only whitespace (base64-encoded or not) got none.
+      const bodySchema = schemas.body ?? (raw?.trim() ? schema : undefined);
+      if (bodySchema) {
         if (raw === undefined || raw.trim() === '') {
           throw new RequestError(400, 'missing-body', 'Request body required', 'This endpoint takes a JSON body.', [
             { field: 'body', rule: 'required', message: 'is required' },
@@ -119,7 +147,7 @@ export function validateRequest(schemas: RequestSchemas): Middleware {
             { field: 'body', rule: 'json', message: 'is not valid JSON' },
           ]);
         }
-        check('body', 'body', schemas.body, parsed);
+        check('body', 'body', bodySchema, parsed);
       }
       if (errors.length > 0) {
         throw new RequestError(

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { WEBHOOK_EVENT_TYPES } from '../domain/webhook.ts';
+import { checksUndeclaredBody, NO_BODY_FIELDS } from '../http/middleware.ts';
 import { PROBLEM_CONTENT_TYPE, PROBLEM_TYPE_PREFIX } from '../http/problem.ts';
 import { ROUTES, type Route, routeKey, routePattern } from '../routes.ts';
 import { NULL_AS_ABSENT_OBJECTS } from '../schemas/common.ts';
@@ -52,12 +53,19 @@ export function jsonSchemaOf(schema: z.ZodMiniType, io: 'input' | 'output'): Jso
 const ref = (name: string) => ({ $ref: `${SCHEMA_REF}${name}` });
 const problemName = (slug: string) => `Problem-${slug}`;
 
+/** A write whose route declares no body takes none or `{}`, and refuses any other (validateRequest). */
+function undeclaredBody(route: Route, operation: Operation | undefined): z.ZodMiniType | undefined {
+  return operation?.request.body === undefined && checksUndeclaredBody(route.method) ? NO_BODY_FIELDS : undefined;
+}
+
 /** The problem types every partner route may answer, then those of its request parts. */
 function problemsOf(route: Route, operation: Operation | undefined): ProblemSlug[] {
   const own: ProblemSlug[] = [];
   const request = operation?.request ?? {};
-  if (request.path || request.query || request.headers || request.body) own.push('invalid-request');
+  const implied = undeclaredBody(route, operation);
+  if (request.path || request.query || request.headers || request.body || implied) own.push('invalid-request');
   if (request.body) own.push('missing-body', 'malformed-json', 'body-too-large', 'unsupported-media-type');
+  if (implied) own.push('malformed-json', 'body-too-large', 'unsupported-media-type');
   if (route.auth === 'partner') own.push('unauthorized', 'service-unavailable');
   own.push(...(operation?.problems ?? []), 'internal-error');
   return [...new Set(own)];
@@ -128,6 +136,7 @@ function operationOf(route: Route, components: Record<string, JsonSchema>): Json
   const getKey = route.method === 'HEAD' ? routeKey({ method: 'GET', path: route.path }) : key;
   const operation = OPERATIONS[getKey];
   const request = operation?.request ?? {};
+  const implied = undeclaredBody(route, operation);
   const parameters = [
     ...parametersOf('path', request.path),
     ...parametersOf('query', request.query),
@@ -180,6 +189,15 @@ function operationOf(route: Route, components: Record<string, JsonSchema>): Json
           requestBody: {
             required: operation?.bodyOptional !== true,
             content: { 'application/json': { schema: jsonSchemaOf(request.body, 'input') } },
+          },
+        }
+      : {}),
+    ...(implied
+      ? {
+          requestBody: {
+            description: 'None, or an empty object: the operation takes no fields.',
+            required: false,
+            content: { 'application/json': { schema: jsonSchemaOf(implied, 'input') } },
           },
         }
       : {}),

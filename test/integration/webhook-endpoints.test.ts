@@ -155,6 +155,50 @@ describe('bad input on the webhook endpoints API', () => {
     },
   );
 
+  it.each([
+    ['malformed JSON', '/rotate-secret', 'application/json', '{"keepOld":', 400, 'body', 'json'],
+    [
+      'a field it does not take',
+      '/rotate-secret',
+      'application/json',
+      '{"keepOld":true}',
+      400,
+      'body.keepOld',
+      'unrecognized_key',
+    ],
+    ['a form', '/enable', 'application/x-www-form-urlencoded', 'a=1', 415, 'header.content-type', 'media_type'],
+    ['malformed JSON', '', 'application/json', '{', 400, 'body', 'json'],
+  ])(
+    'refuses %s sent to %s, which takes no body, with a problem naming it, changing nothing',
+    async (_case, tail, type, raw, status, field, rule) => {
+      const { key } = await newPartner();
+      const kept = await bodyOf(await register(key));
+      const method = tail === '' ? 'DELETE' : 'POST';
+
+      const response = await fetch(`${api.baseUrl}/v1/webhook-endpoints/${kept.endpointId}${tail}`, {
+        method,
+        headers: { ...bearer(key), 'content-type': type },
+        body: raw,
+      });
+
+      expect(response.status).toBe(status);
+      expect(response.headers.get('content-type')).toBe('application/problem+json');
+      expect((await bodyOf(response)).errors).toEqual([expect.objectContaining({ field, rule })]);
+      const after = await bodyOf(await call('GET', `/v1/webhook-endpoints/${kept.endpointId}`, key));
+      expect(after).toMatchObject({ status: 'enabled', updatedAt: kept.updatedAt, secrets: kept.secrets });
+    },
+  );
+
+  it('rotates with an empty JSON object as the body, as many clients send', async () => {
+    const { key } = await newPartner();
+    const kept = await bodyOf(await register(key));
+
+    const response = await call('POST', `/v1/webhook-endpoints/${kept.endpointId}/rotate-secret`, key, {});
+
+    expect(response.status).toBe(200);
+    expect((await bodyOf(response)).secret).not.toBe(kept.secret);
+  });
+
   // DynamoDB refuses a sort key over 1,024 bytes: such an id must be a 404, not the table's error.
   it.each([
     ['GET', ''],

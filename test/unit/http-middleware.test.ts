@@ -136,6 +136,94 @@ describe('partner route middleware', () => {
     expect(problemOf(result).errors).toEqual([expect.objectContaining({ field: 'body', rule: 'max_bytes' })]);
   });
 
+  describe('a write that takes no body', () => {
+    /** A body-less action (as rotate-secret or ping): records each run, so a refusal is seen to change nothing. */
+    function action() {
+      const ran = jest.fn();
+      const route = partnerRoute({}, async () => {
+        ran();
+        return json(200, { done: true });
+      });
+      return { ran, route };
+    }
+    const post = (body: string | undefined, headers: Record<string, string> = jsonHeaders, method = 'POST') => ({
+      ...apiEvent({ routeKey: `${method} /v1/things/x/act`, authorizer: partner, headers }),
+      ...(body === undefined ? {} : { body }),
+    });
+
+    it.each([
+      ['no body', undefined],
+      ['an empty JSON object', '{}'],
+      ['whitespace', ' \n'],
+    ])('runs with %s', async (_case, body) => {
+      const { ran, route } = action();
+
+      const result = await route(post(body), lambdaContext);
+
+      expect(result.statusCode).toBe(200);
+      expect(ran).toHaveBeenCalledTimes(1);
+    });
+
+    it.each([
+      ['malformed JSON', '{"a":', jsonHeaders, 400, 'malformed-json', 'body', 'json'],
+      ['a field', '{"keepOld":false}', jsonHeaders, 400, 'invalid-request', 'body.keepOld', 'unrecognized_key'],
+      ['an array', '[]', jsonHeaders, 400, 'invalid-request', 'body', 'invalid_type'],
+      [
+        'text',
+        'rotate',
+        { 'content-type': 'text/plain' },
+        415,
+        'unsupported-media-type',
+        'header.content-type',
+        'media_type',
+      ],
+    ])(
+      'refuses %s with a problem naming the field and the rule, without running',
+      async (_case, body, headers, status, type, field, rule) => {
+        const { ran, route } = action();
+
+        const result = await route(post(body, headers), lambdaContext);
+
+        expect(result.statusCode).toBe(status);
+        const problem = problemOf(result);
+        expect(problem.type).toBe(`urn:purchase-offers:problem:${type}`);
+        expect(problem.errors).toEqual([expect.objectContaining({ field, rule })]);
+        expect(ran).not.toHaveBeenCalled();
+      },
+    );
+
+    it('refuses a malformed body on DELETE too, and ignores one on GET', async () => {
+      const { ran, route } = action();
+
+      const deleted = await route(post('{"a":', jsonHeaders, 'DELETE'), lambdaContext);
+      const read = await route(post('{"a":', jsonHeaders, 'GET'), lambdaContext);
+
+      expect(deleted.statusCode).toBe(400);
+      expect(read.statusCode).toBe(200);
+      expect(ran).toHaveBeenCalledTimes(1);
+    });
+
+    it('takes a base64-encoded body of whitespace as none, and refuses base64 of anything else', async () => {
+      const { ran, route } = action();
+
+      const blank = await route(
+        { ...post(Buffer.from('  ').toString('base64')), isBase64Encoded: true },
+        lambdaContext,
+      );
+      const junk = await route(
+        {
+          ...post(Buffer.from('a=1').toString('base64'), { 'content-type': 'application/x-www-form-urlencoded' }),
+          isBase64Encoded: true,
+        },
+        lambdaContext,
+      );
+
+      expect(blank.statusCode).toBe(200);
+      expect(junk.statusCode).toBe(415);
+      expect(ran).toHaveBeenCalledTimes(1);
+    });
+  });
+
   it('turns an unexpected error into a 500 that leaks nothing', async () => {
     const failing = publicRoute({}, async () => {
       throw new Error('secret connection string postgres://user:pw@db');
