@@ -14,7 +14,7 @@ function decodeAcceptanceCursor(cursor: string): string | undefined {
   return SUBMISSION_ID_PATTERN.test(submissionId) ? submissionId : undefined;
 }
 
-export const listAcceptancesQuery = z.object({
+export const listAcceptancesQuery = z.strictObject({
   limit: z.optional(queryInt(1, 100)),
   cursor: z.optional(
     z.pipe(

@@ -17,7 +17,7 @@ function decodeDeliveryCursor(cursor: string): string | undefined {
 }
 
 /** `GET /v1/webhook-endpoints/{endpointId}/deliveries`: newest first, `limit` 1–100 (default 20). */
-export const listDeliveriesQuery = z.object({
+export const listDeliveriesQuery = z.strictObject({
   limit: z.optional(queryInt(1, 100)),
   cursor: z.optional(
     z.pipe(

@@ -329,6 +329,39 @@ describe('repeated query parameters', () => {
   });
 });
 
+describe('unknown query parameters', () => {
+  // A misspelt parameter (`cursr`, `activ`) would otherwise be dropped silently: the first page,
+  // every office, the default locale.
+  it.each([
+    ['GET /v1/catalog', () => '/v1/catalog?usageLocation=BR&lang=pt-BR', 'query.lang'],
+    ['GET /v1/offices', () => '/v1/offices?activ=true', 'query.activ'],
+    ['GET /v1/offers/{summaryId}/acceptances', (id: string) => `/v1/offers/${id}/acceptances?cursr=x`, 'query.cursr'],
+    [
+      'GET …/deliveries',
+      (_id: string, endpoint: string) => `/v1/webhook-endpoints/${endpoint}/deliveries?limt=5`,
+      'query.limt',
+    ],
+  ])('%s answers one with a 400 naming it', async (_route, path, field) => {
+    const { partner, key } = await newPartner();
+    const offer = await seedOffer({ partnerId: partner.partnerId });
+    const endpoint = await bodyOf(
+      await fetch(`${api.baseUrl}/v1/webhook-endpoints`, {
+        method: 'POST',
+        headers: { ...bearer(key), 'content-type': 'application/json' },
+        body: JSON.stringify({ url: 'https://93.184.215.14/hooks', events: ['offer.accepted'] }),
+      }),
+    );
+
+    const response = await get(path(offer.summaryId, endpoint.endpointId), key);
+
+    expect(response.status).toBe(400);
+    expect(response.headers.get('content-type')).toBe('application/problem+json');
+    expect((await bodyOf(response)).errors).toEqual([
+      { field, rule: 'unrecognized_key', message: 'is not a recognised field' },
+    ]);
+  });
+});
+
 describe('the customer form', () => {
   const acceptances = new DynamoCustomerResponseStore(table);
   const customer = () => customerAt(api.baseUrl);
