@@ -195,7 +195,8 @@ export const FUNCTIONS = {
   },
   fallback: {
     entry: 'functions/fallback/handler.ts',
-    description: "Answers requests no route matches (API Gateway's $default route): 404, or 405 with Allow",
+    description:
+      "Answers requests no route matches (API Gateway's $default route): 404, or 405 with Allow; and the service's icon",
   },
   offerEvents: {
     entry: 'functions/offer-events/handler.ts',
@@ -356,6 +357,12 @@ const DECLARED_ROUTES = [
   // The OpenAPI document: public (tools fetch it without a key), bundled data served by the catalog
   // function, cacheable; throttled like a customer page.
   { method: 'GET', path: '/v1/openapi.json', function: 'catalog', auth: 'public', throttle: CUSTOMER_PAGE_THROTTLE },
+  // The service's icon every page links (shared/render/site-icon.ts), and the address browsers and
+  // crawlers ask for without reading a page (a redirect to it): fixed bytes, public, cached by
+  // CloudFront, so they need no $default 404. The fallback serves them: it already answers every
+  // path outside the API, pages and console, and reads nothing.
+  { method: 'GET', path: '/favicon.svg', function: 'fallback', auth: 'public', throttle: CUSTOMER_PAGE_THROTTLE },
+  { method: 'GET', path: '/favicon.ico', function: 'fallback', auth: 'public', throttle: CUSTOMER_PAGE_THROTTLE },
   { method: 'GET', path: '/v1/offices', function: 'offices', auth: 'partner' },
   { method: 'POST', path: '/v1/offices/sync', function: 'officeSync', auth: 'partner' },
   { method: 'POST', path: '/v1/offers', function: 'offers', auth: 'partner' },

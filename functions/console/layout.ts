@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { ApiResult } from '../../shared/http/types.ts';
 import type { Locale } from '../../shared/i18n/locale.ts';
 import { html, SafeHtml } from '../../shared/render/html.ts';
+import { siteIconLink } from '../../shared/render/site-icon.ts';
 
 // The frame every console page shares: navigation, the signed-in partner, sign-out, and the one
 // stylesheet, all under a CSP that allows styles and scripts only by hash.
@@ -65,7 +66,7 @@ export function scriptHash(source: string): string {
 /**
  * The console's CSP: no script but the page's own inline scripts, by hash (progressive
  * enhancements: every page works without them); styles by hash; images from this origin (the QR
- * code) and https (partner logos); forms post to this origin only; never framed.
+ * code, the service's icon) and https (partner logos); forms post to this origin only; never framed.
  */
 export function consoleCsp(scripts: readonly string[] = []): string {
   return [
@@ -139,6 +140,7 @@ export function consolePage(
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex, nofollow">
+${siteIconLink}
 ${
   input.refreshTo
     ? html`<meta http-equiv="refresh" content="0; url=${input.refreshTo}">

@@ -1,11 +1,12 @@
 import { MethodNotAllowedError, NotFoundError } from '../../shared/domain/errors.ts';
 import { publicRoute } from '../../shared/http/route.ts';
-import { withoutBody } from '../../shared/http/route-group.ts';
+import { routeGroup, withoutBody } from '../../shared/http/route-group.ts';
 import type { ApiEvent, ApiHandler, ApiResult } from '../../shared/http/types.ts';
 import { isLocale, type Locale, negotiateLocale } from '../../shared/i18n/locale.ts';
 import { layout, messagePage, pageResponse } from '../../shared/offer-page/layout.ts';
 import { offerLinkTarget, offerPageRedirect } from '../../shared/offer-page/links.ts';
 import { html } from '../../shared/render/html.ts';
+import { SITE_ICON_CACHE_CONTROL, SITE_ICON_PATH, SITE_ICON_SVG } from '../../shared/render/site-icon.ts';
 import { methodsForPath } from '../../shared/routes.ts';
 
 /**
@@ -108,8 +109,37 @@ const answer = publicRoute({}, async ({ event }) => {
   );
 });
 
-/** A HEAD request gets the same status and headers, without the body (RFC 9110 §9.3.2). */
+/**
+ * GET /favicon.svg: the service's icon, the same bytes for everyone, so browsers and CloudFront
+ * may keep it (SITE_ICON_CACHE_CONTROL); the chain adds the security headers every answer carries
+ * (its CSP `default-src 'none'` also keeps an SVG opened on its own inert).
+ */
+const siteIcon = publicRoute({}, async () => ({
+  statusCode: 200,
+  headers: { 'content-type': 'image/svg+xml', 'cache-control': SITE_ICON_CACHE_CONTROL },
+  body: SITE_ICON_SVG,
+}));
+
+/**
+ * GET /favicon.ico, which browsers ask for on a page that declares no icon and crawlers ask for
+ * blindly: a permanent redirect to the SVG rather than an ICO copy of it, so there is one icon to
+ * keep; 301 rather than 308, which browsers old enough to ask blindly may not know. Cacheable as
+ * long as the icon: a browser or edge that followed it once does not ask again.
+ */
+const legacyIcon = publicRoute({}, async () => ({
+  statusCode: 301,
+  headers: { location: SITE_ICON_PATH, 'cache-control': SITE_ICON_CACHE_CONTROL },
+  body: '',
+}));
+
+/** The fallback's own routes of the route table (the icon's); everything else reaches `handler` as `$default`. */
+export const api = routeGroup('fallback', { 'GET /favicon.svg': siteIcon, 'GET /favicon.ico': legacyIcon });
+
+/**
+ * The icon's routes by their route keys, every other request (`$default`) by `answer`. A HEAD
+ * request gets the same status and headers, without the body (RFC 9110 §9.3.2).
+ */
 export const handler: ApiHandler = async (event, context) => {
-  const result = await answer(event, context);
+  const result = api.routeKeys.includes(event.routeKey) ? await api(event, context) : await answer(event, context);
   return event.requestContext.http.method === 'HEAD' ? withoutBody(result) : result;
 };

@@ -23,6 +23,7 @@ import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { CfnRotationSchedule, Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { ORIGIN_VERIFY_HEADER } from '../../shared/http/origin-check.ts';
+import { LEGACY_ICON_PATH, SITE_ICON_MAX_AGE_SECONDS, SITE_ICON_PATH } from '../../shared/render/site-icon.ts';
 import type { AppFunction } from './app-function.ts';
 
 export interface EdgeDistributionProps {
@@ -41,11 +42,16 @@ export interface EdgeDistributionProps {
  */
 export const PERSONAL_PATHS = ['/o/*', '/console*', '/v1/*'] as const;
 /**
- * The only cached path: the OpenAPI document, the same for everyone (no key needed), sent with
- * `cache-control: public, max-age=300`. There are no other static assets: pages inline their
- * styles and script, and the demo logo exists only locally.
+ * The service's icon every page links, and the redirect to it at /favicon.ico: the same for
+ * everyone, sent with `cache-control: public, max-age=` a week (shared/render/site-icon.ts).
  */
-export const CACHED_PATHS = ['/v1/openapi.json'] as const;
+export const ICON_PATHS = [SITE_ICON_PATH, LEGACY_ICON_PATH] as const;
+/**
+ * The only cached paths: the OpenAPI document, the same for everyone (no key needed), sent with
+ * `cache-control: public, max-age=300`, and the icon's. There are no other static assets: pages
+ * inline their styles and script, and the demo logo exists only locally.
+ */
+export const CACHED_PATHS = ['/v1/openapi.json', ...ICON_PATHS] as const;
 
 /**
  * The origin secret's actions the HTTP functions need: reading its current value (the
@@ -122,6 +128,17 @@ export class EdgeDistribution extends Construct {
       enableAcceptEncodingGzip: true,
       enableAcceptEncodingBrotli: true,
     });
+    // Each edge asks the origin for the icon about once per max-age instead of once per page view.
+    // No Accept-Encoding in the key: CloudFront never compresses a file under 1,000 bytes.
+    const iconCache = new CachePolicy(this, 'SiteIconCachePolicy', {
+      comment: "The service's icon and its /favicon.ico redirect: the origin says max-age of a week; nothing varies it",
+      minTtl: Duration.seconds(0),
+      defaultTtl: Duration.seconds(SITE_ICON_MAX_AGE_SECONDS),
+      maxTtl: Duration.seconds(SITE_ICON_MAX_AGE_SECONDS),
+      headerBehavior: CacheHeaderBehavior.none(),
+      cookieBehavior: CacheCookieBehavior.none(),
+      queryStringBehavior: CacheQueryStringBehavior.none(),
+    });
 
     const certificate = props.domain
       ? Certificate.fromCertificateArn(this, 'Certificate', props.domain.certificateArn)
@@ -146,6 +163,20 @@ export class EdgeDistribution extends Construct {
           cachePolicy: openApiCache,
           compress: true,
         },
+        ...Object.fromEntries(
+          ICON_PATHS.map((path) => [
+            path,
+            {
+              origin,
+              // Crawlers ask http://<name>/favicon.ico too: redirected, like people typing http://.
+              viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+              allowedMethods: AllowedMethods.ALLOW_GET_HEAD,
+              cachedMethods: CachedMethods.CACHE_GET_HEAD,
+              cachePolicy: iconCache,
+              compress: false,
+            } satisfies BehaviorOptions,
+          ]),
+        ),
         // A redirect would make an API client send its key over plain HTTP a second time and drop
         // a POST's body: the API refuses plain HTTP instead.
         ...Object.fromEntries(

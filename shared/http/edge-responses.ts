@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { siteIconLink } from '../render/site-icon.ts';
 import { PROBLEM_TYPE_PREFIX, type ProblemDetails } from './problem.ts';
 
 /**
@@ -72,8 +73,14 @@ const STYLE =
   'body{margin:0;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1b1b1f;background:#f4f5f7}' +
   'main{max-width:40rem;margin:0 auto;padding:1rem;background:#fff;min-height:100vh}h1{font-size:1.5rem;margin:.5rem 0}';
 
-/** The one inline style, allowed by its hash: the pages need no other source. */
-export const EDGE_PAGE_CSP = `default-src 'none'; style-src 'sha256-${createHash('sha256').update(STYLE).digest('base64')}'; frame-ancestors 'none'`;
+/**
+ * The one inline style, allowed by its hash, and the service's icon (same origin): the pages need
+ * no other source. The icon is linked even though WAF may be refusing this client: a rate rule
+ * counts one kind of request (a client over the customer pages' limit is not over the other
+ * requests' one), and CloudFront answers the icon from its cache; unlinked, the browser would ask
+ * /favicon.ico, a redirect and then the icon, under the same rules.
+ */
+export const EDGE_PAGE_CSP = `default-src 'none'; style-src 'sha256-${createHash('sha256').update(STYLE).digest('base64')}'; img-src 'self'; frame-ancestors 'none'`;
 
 /** A small HTML page in both languages (fixed text: nothing from the request is in it). */
 export function edgePage(kind: EdgePageKind): string {
@@ -81,6 +88,7 @@ export function edgePage(kind: EdgePageKind): string {
   return (
     '<!doctype html><html lang="en"><head><meta charset="utf-8">' +
     '<meta name="viewport" content="width=device-width,initial-scale=1">' +
+    siteIconLink.value +
     `<title>${en[0]}</title><style>${STYLE}</style></head><body><main>` +
     `<h1>${en[0]}</h1><p>${en[1]}</p>` +
     `<div lang="pt-BR"><h1>${pt[0]}</h1><p>${pt[1]}</p></div>` +

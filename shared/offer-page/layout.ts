@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { ApiResult } from '../http/types.ts';
 import type { Locale } from '../i18n/locale.ts';
 import { html, SafeHtml } from '../render/html.ts';
+import { siteIconLink } from '../render/site-icon.ts';
 import { carriesLiveTotals, LIVE_TOTALS_SCRIPT_HASH } from './live-totals.ts';
 import { PAGE_TEXT } from './page-text.ts';
 
@@ -74,8 +75,8 @@ export function pageCsp({ liveTotals = false }: { liveTotals?: boolean } = {}): 
     "default-src 'none'",
     ...(liveTotals ? [`script-src 'sha256-${LIVE_TOTALS_SCRIPT_HASH}'`] : []),
     `style-src 'sha256-${STYLE_HASH}'`,
-    // Partner logos are https URLs validated when the offer was made; 'self' for the logo the
-    // local runtime serves for its demo partner (plain http on 127.0.0.1).
+    // Partner logos are https URLs validated when the offer was made; 'self' for the service's
+    // icon and for the logo the local runtime serves for its demo partner (plain http on 127.0.0.1).
     "img-src https: 'self'",
     "form-action 'self'",
     "base-uri 'none'",
@@ -116,6 +117,7 @@ export function layout(locale: Locale, title: string, body: SafeHtml, head?: Saf
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex, nofollow">
+${siteIconLink}
 ${head ?? ''}<title>${title}</title>
 <style>${new SafeHtml(STYLE)}</style>
 </head>

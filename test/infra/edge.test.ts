@@ -1,6 +1,6 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import { createApp } from '../../infra/app.ts';
-import { CACHED_PATHS, PERSONAL_PATHS } from '../../infra/constructs/edge.ts';
+import { CACHED_PATHS, ICON_PATHS, PERSONAL_PATHS } from '../../infra/constructs/edge.ts';
 import {
   BODY_KEYS,
   MANAGED_BLOCK_RULES,
@@ -9,6 +9,7 @@ import {
 } from '../../infra/edge-stack.ts';
 import { STAGES, type StageConfig } from '../../infra/stages.ts';
 import { ORIGIN_VERIFY_HEADER } from '../../shared/http/origin-check.ts';
+import { LEGACY_ICON_PATH, SITE_ICON_MAX_AGE_SECONDS, SITE_ICON_PATH } from '../../shared/render/site-icon.ts';
 import { FALLBACK_FUNCTION, FUNCTIONS, ROUTES } from '../../shared/routes.ts';
 
 const SKIP_BUNDLING = { 'aws:cdk:bundling-stacks': [] };
@@ -91,7 +92,7 @@ describe('CloudFront distribution', () => {
     expect(config.DefaultCacheBehavior.ViewerProtocolPolicy).toBe('redirect-to-https');
   });
 
-  it('caches only the OpenAPI document, keyed on nothing from the request, before the /v1/* rule', () => {
+  it('caches only the OpenAPI document and the icon, keyed on nothing from the request, before the /v1/* rule', () => {
     const patterns = (config.CacheBehaviors as Json[]).map((candidate) => candidate.PathPattern);
     expect(patterns.indexOf(CACHED_PATHS[0])).toBeLessThan(patterns.indexOf('/v1/*'));
     const openApi = behaviour(CACHED_PATHS[0]);
@@ -107,6 +108,41 @@ describe('CloudFront distribution', () => {
     });
     const cachedPolicies = (config.CacheBehaviors as Json[]).filter((b) => b.CachePolicyId !== CACHING_DISABLED);
     expect(cachedPolicies.map((b) => b.PathPattern)).toEqual([...CACHED_PATHS]);
+  });
+
+  it('caches the icon and its /favicon.ico redirect for the week the origin names, whatever the viewer sends', () => {
+    expect([...ICON_PATHS].sort()).toEqual([LEGACY_ICON_PATH, SITE_ICON_PATH].sort());
+    for (const path of ICON_PATHS) {
+      const icon = behaviour(path);
+      expect(icon).toMatchObject({
+        AllowedMethods: ['GET', 'HEAD'],
+        CachedMethods: ['GET', 'HEAD'],
+        ViewerProtocolPolicy: 'redirect-to-https',
+      });
+      // No origin request policy: the function gets no viewer header, cookie or query string.
+      expect(icon.OriginRequestPolicyId).toBeUndefined();
+      expect(JSON.stringify(icon.TargetOriginId)).toBe(JSON.stringify(config.DefaultCacheBehavior.TargetOriginId));
+      const policy = deployed.resources[icon.CachePolicyId.Ref as string]?.Properties.CachePolicyConfig;
+      expect(policy).toMatchObject({
+        MinTTL: 0,
+        DefaultTTL: SITE_ICON_MAX_AGE_SECONDS,
+        MaxTTL: SITE_ICON_MAX_AGE_SECONDS,
+        ParametersInCacheKeyAndForwardedToOrigin: {
+          HeadersConfig: { HeaderBehavior: 'none' },
+          CookiesConfig: { CookieBehavior: 'none' },
+          QueryStringsConfig: { QueryStringBehavior: 'none' },
+        },
+      });
+    }
+    // The routes CloudFront caches exist: the fallback function answers both, GET and HEAD.
+    for (const path of ICON_PATHS) {
+      expect(ROUTES.filter((route) => route.path === path).map((route) => [route.method, route.function])).toEqual(
+        expect.arrayContaining([
+          ['GET', FALLBACK_FUNCTION],
+          ['HEAD', FALLBACK_FUNCTION],
+        ]),
+      );
+    }
   });
 
   it('attaches the web ACL from the us-east-1 stack (a cross-region reference)', () => {
