@@ -70,7 +70,8 @@ function decodePathSegment(segment: string): string {
  * whatever the type, so a handler sees exactly what was sent, never U+FFFD in their place.
  */
 const TEXT_BODY_TYPES = /^(?:text\/[^;\s]*|application\/(?:json|xml|javascript))\s*(?:;|$)/i;
-const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+// ignoreBOM keeps a leading U+FEFF in the text (the decoder strips it by default): passed as sent.
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 function bodyAsText(raw: Buffer, contentType: string | undefined): string | undefined {
   if (!TEXT_BODY_TYPES.test(contentType ?? '')) return undefined;

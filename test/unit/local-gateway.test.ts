@@ -77,6 +77,12 @@ describe('local gateway request bodies', () => {
     expect(events[0]).toMatchObject({ isBase64Encoded: false, body: '{"name":"São Paulo"}' });
   });
 
+  it('passes a byte order mark as sent, not stripped (the handler judges it, as on AWS)', async () => {
+    await send('/v1/offers', Buffer.from('\ufeff{}'), 'application/json');
+
+    expect(events[0]).toMatchObject({ isBase64Encoded: false, body: '\ufeff{}' });
+  });
+
   it.each([
     ['a form post', 'application/x-www-form-urlencoded'],
     ['a body without Content-Type', undefined],
