@@ -72,6 +72,8 @@ function hasContent(event: ApiEvent): boolean {
 /** The body schema the route runs: its own, or for a write without one, only `{}` if any body is sent. */
 function bodySchemaOf(schemas: RequestSchemas, event: ApiEvent): z.ZodMiniType | undefined {
   if (schemas.body) return schemas.body;
+  // API Gateway's `$default`: no route took the request, so its 404 or 405 answers it, whatever the body.
+  if (event.routeKey === '$default') return undefined;
   const method = event.requestContext.http?.method ?? event.routeKey.split(' ')[0] ?? 'GET';
   return checksUndeclaredBody(method) && hasContent(event) ? NO_BODY_FIELDS : undefined;
 }

@@ -22,6 +22,28 @@ describe('requests no route matches ($default)', () => {
     expect(await bodyOf(response)).toMatchObject({ type: 'urn:purchase-offers:problem:method-not-allowed' });
   });
 
+  // No route took the request, so nothing reads its body: the path and method decide the answer.
+  it.each([
+    ['an unknown path', '/v1/offerz', 'POST', 404, 'not-found'],
+    [
+      'a path that does not take the method',
+      '/v1/offers/ABCD-EFGH-JKMN-PQRS-TVWX',
+      'DELETE',
+      405,
+      'method-not-allowed',
+    ],
+    ['a GET-only path', '/favicon.svg', 'POST', 405, 'method-not-allowed'],
+  ])('answers %s sent a malformed JSON body by its path, not its body', async (_case, path, method, status, type) => {
+    const response = await fetch(`${api.baseUrl}${path}`, {
+      method,
+      headers: { 'content-type': 'application/json' },
+      body: '{"a":',
+    });
+
+    expect(response.status).toBe(status);
+    expect(await bodyOf(response)).toMatchObject({ type: `urn:purchase-offers:problem:${type}` });
+  });
+
   it('lists every method a path takes', async () => {
     const response = await fetch(`${api.baseUrl}/v1/offers`, { method: 'PUT' });
     expect(response.status).toBe(405);
