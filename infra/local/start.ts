@@ -21,6 +21,7 @@ import { localFormTokenKeys } from './form-token-keys.ts';
 import { createLocalGateway, logGatewayError } from './gateway.ts';
 import { localPartnerSyncInvoker } from './lambda-invoke.ts';
 import { LocalOfferTimers } from './offer-timers.ts';
+import { ensurePortFree, PortInUseError } from './port.ts';
 import { seedDemo } from './seed.ts';
 import { startTableStreamPoller } from './table-stream.ts';
 import { webhookBannerLines } from './webhook-banner.ts';
@@ -65,23 +66,13 @@ function demoApiKey(): string {
   return key;
 }
 
-/** The gateway's port is taken (another `npm start`, another dev server): a message, not a stack. */
-class PortInUseError extends Error {
-  constructor(taken: number) {
-    const other = taken === 65535 ? 3000 : taken + 1;
-    super(
-      `port ${taken} on 127.0.0.1 is in use (another npm start?). Stop what holds it, or pick another port: PORT=${other} npm start`,
-    );
-    this.name = 'PortInUseError';
-  }
-}
-
 // Everything started is stopped again, on Ctrl-C or when start-up fails half-way.
 const stops: (() => Promise<void> | void)[] = [];
 const stopAll = async () => {
   for (const stop of stops.reverse()) await stop();
 };
 try {
+  await ensurePortFree(port);
   // In memory, the editable directory file lives in a temporary folder too: nothing is left behind.
   const workDir = inMemory ? mkdtempSync(join(tmpdir(), 'purchase-offers-')) : LOCAL_DIR;
   if (inMemory) stops.push(() => rmSync(workDir, { recursive: true, force: true }));

@@ -12,7 +12,14 @@ import { acceptFields, BROWSER, browserRequest } from '../support/offer-page-for
  */
 function shellEnvironment(extra: Record<string, string>): NodeJS.ProcessEnv {
   const env = { ...process.env };
-  for (const name of ['TABLE_NAME', 'DDB_ENDPOINT', 'PUBLIC_BASE_URL', 'CHECKOUT_URL_TEMPLATE', 'NODE_OPTIONS']) {
+  for (const name of [
+    'TABLE_NAME',
+    'DDB_ENDPOINT',
+    'PUBLIC_BASE_URL',
+    'CHECKOUT_URL_TEMPLATE',
+    'NODE_OPTIONS',
+    'WEBHOOKS_ALLOW_LOOPBACK_HTTP',
+  ]) {
     delete env[name];
   }
   for (const name of Object.keys(env)) if (name.startsWith('FORM_TOKEN')) delete env[name];
