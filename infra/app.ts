@@ -72,6 +72,7 @@ export function createApp(
       config.directoryCredentialParameter ?? `/purchase-offers/${stage}/directory-credential`,
     formTokenKeysParameter: config.formTokenKeysParameter ?? `/purchase-offers/${stage}/form-token-keys`,
     scheduleRateMinutes: { officeSync: config.officeSyncRateMinutes },
+    provisionedConcurrency: { offerPage: config.offerPageProvisionedConcurrency },
   });
   stack.addStackDependency(edge, 'The distribution attaches the web ACL');
 

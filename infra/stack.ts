@@ -108,6 +108,11 @@ export interface PurchaseOffersStackProps extends StackProps {
   readonly formTokenKeysParameter: string;
   /** How often each named schedule runs. */
   readonly scheduleRateMinutes: Readonly<Record<ScheduleName, number>>;
+  /**
+   * Provisioned execution environments per function (by FUNCTIONS key): above 0, the function's
+   * routes invoke its `live` alias holding that many. Absent or 0: none, and no alias.
+   */
+  readonly provisionedConcurrency?: Readonly<Partial<Record<FunctionName, number>>>;
 }
 
 /** `office-sync` / `officeSync` → `OfficeSync`: construct ids read like the function names. */
@@ -227,6 +232,7 @@ export class PurchaseOffersStack extends Stack {
         projectRoot: PROJECT_ROOT,
         environment: environmentFor({ spec, stage: props.stage, settings }),
         deadLetterQueue,
+        provisionedConcurrency: this.provisionedConcurrencyOf(name, specs, props.provisionedConcurrency),
       });
       fn.bindTable(this.table, spec.table);
       CUSTOM_ACCESS[name]?.(fn, {
@@ -307,6 +313,33 @@ export class PurchaseOffersStack extends Stack {
     });
   }
 
+  /**
+   * The function's provisioned environments, 0 when none. Only for a function that API Gateway
+   * alone invokes (routes, the authorizer): schedules, the table stream, queues, timers, rotations
+   * and other functions invoke the function itself, and would miss the alias's environments.
+   */
+  private provisionedConcurrencyOf(
+    name: string,
+    specs: Readonly<Record<string, FunctionSpec>>,
+    provisioned: PurchaseOffersStackProps['provisionedConcurrency'] = {},
+  ): number {
+    const count = (provisioned as Readonly<Record<string, number | undefined>>)[name] ?? 0;
+    if (count === 0) return 0;
+    const spec = specs[name];
+    const invokedOtherwise =
+      spec?.schedule ||
+      spec?.streamEntities ||
+      spec?.streamChanges ||
+      spec?.webhookQueue === 'deliver' ||
+      spec?.offerTimers === 'fire' ||
+      spec?.originSecret ||
+      Object.values(specs).some((other) => (other.invokes as readonly string[] | undefined)?.includes(name));
+    if (invokedOtherwise) {
+      throw new Error(`${name}: provisioned concurrency is only for functions that API Gateway alone invokes`);
+    }
+    return count;
+  }
+
   /** The `$default` stage: JSON access logs and throttling, with per-route overrides. */
   private httpStage(routes: readonly Route[]): HttpStage {
     const accessLogs = new LogGroup(this, 'ApiAccessLogs', { retention: RetentionDays.ONE_MONTH });
@@ -354,7 +387,7 @@ export class PurchaseOffersStack extends Stack {
   private addRoutes(routes: readonly Route[]): void {
     const authorizerFunction = this.functions[AUTHORIZER];
     if (!authorizerFunction) throw new Error(`FUNCTIONS must define "${AUTHORIZER}" for partner routes`);
-    const authorizer = new HttpLambdaAuthorizer('PartnerApiKey', authorizerFunction.function, {
+    const authorizer = new HttpLambdaAuthorizer('PartnerApiKey', authorizerFunction.invokeTarget, {
       responseTypes: [HttpLambdaResponseType.SIMPLE],
       // No identity source, so the authorizer also runs for requests without a key (see
       // AUTHORIZER_CACHE_TTL) and the route answers them with problem+json.
@@ -369,7 +402,8 @@ export class PurchaseOffersStack extends Stack {
       if (!integration) {
         const target = this.functions[name];
         if (!target) throw new Error(`Route target "${name}" is not in FUNCTIONS`);
-        integration = new HttpLambdaIntegration(`${pascal(name)}Integration`, target.function);
+        // The alias when the function has provisioned environments, so requests reach them.
+        integration = new HttpLambdaIntegration(`${pascal(name)}Integration`, target.invokeTarget);
         integrations.set(name, integration);
       }
       return integration;

@@ -98,6 +98,16 @@ export interface StageConfig {
   readonly edgeAlarms: EdgeAlarmThresholds;
   /** Days between automatic rotations of the secret CloudFront proves itself to the API with. */
   readonly originSecretRotationDays: number;
+  /**
+   * Execution environments of the customer offer page function kept initialised at all times
+   * (Lambda provisioned concurrency), a whole number from 0 to MAX_PROVISIONED_CONCURRENCY. Above 0
+   * the function gets a published version and an alias `live` holding that many environments, and
+   * the page's routes invoke the alias: a customer meets a cold start only when more views than
+   * that run at the same moment (the excess spills over to ordinary on-demand environments). Each
+   * deploy that changes the function then publishes a version and waits until the alias's
+   * environments are ready. 0: no version, no alias, routes invoke the function as such.
+   */
+  readonly offerPageProvisionedConcurrency: number;
 }
 
 /**
@@ -133,6 +143,18 @@ const DEFAULT_EDGE_ALARMS: EdgeAlarmThresholds = {
   customerPageRateBlocks: 100,
 };
 
+/**
+ * Provisioned environments of the offer page in prod: 2. Billed for as long as configured, whether
+ * used or not: 2 environments x 256 MB (the page's memory) = 0.5 GB, x 2,592,000 s in a 30-day
+ * month = 1,296,000 GB-seconds a month at the region's provisioned-concurrency rate for arm64
+ * (AWS Lambda pricing page), plus requests and duration as usual. An environment serves one request at a
+ * time and a view takes tens of milliseconds, so two keep the steady trickle of customers opening
+ * a mailed link (rarely two at the same instant) off cold starts; a burst beyond them spills over to
+ * on-demand environments, cold as today, and WAF and the route throttles bound it. Raise it after
+ * the dashboard's spillover graph shows customers regularly beyond it.
+ */
+const PROD_OFFER_PAGE_PROVISIONED_CONCURRENCY = 2;
+
 export const STAGES = {
   /** The default: `cdk synth` works offline with it (no account, the example checkout and directory). */
   dev: {
@@ -144,6 +166,8 @@ export const STAGES = {
     waf: DEFAULT_WAF,
     edgeAlarms: DEFAULT_EDGE_ALARMS,
     originSecretRotationDays: 30,
+    // Development traffic does not pay for idle environments, and deploys stay fast (no version).
+    offerPageProvisionedConcurrency: 0,
   },
   prod: {
     name: 'prod',
@@ -159,6 +183,7 @@ export const STAGES = {
     waf: { ...DEFAULT_WAF, partnerApi: { limit: 6000, windowSeconds: 300 } },
     edgeAlarms: DEFAULT_EDGE_ALARMS,
     originSecretRotationDays: 30,
+    offerPageProvisionedConcurrency: PROD_OFFER_PAGE_PROVISIONED_CONCURRENCY,
   },
 } as const satisfies Record<string, StageConfig>;
 
@@ -168,6 +193,13 @@ export const DEFAULT_STAGE = 'dev';
 export const LOCAL_STAGE = 'local';
 
 const WINDOWS: readonly number[] = [60, 120, 300, 600];
+
+/**
+ * The most provisioned environments a stage may ask for the offer page: a guard against a typo
+ * (an extra zero is a bill, and a deploy that waits for environments the account's unreserved
+ * concurrency may not have), not a Lambda limit.
+ */
+export const MAX_PROVISIONED_CONCURRENCY = 100;
 
 function httpsUrl(stage: string, key: string, value: string): void {
   const url = URL.canParse(value) ? new URL(value) : undefined;
@@ -235,6 +267,12 @@ export function stageConfig(name: string, stages: Readonly<Record<string, StageC
   edgeAlarmThresholds(name, config.edgeAlarms);
   if (!Number.isInteger(config.originSecretRotationDays) || config.originSecretRotationDays < 1) {
     throw new Error(`Stage ${name}: originSecretRotationDays must be a whole number of days >= 1`);
+  }
+  const provisioned = config.offerPageProvisionedConcurrency;
+  if (!Number.isInteger(provisioned) || provisioned < 0 || provisioned > MAX_PROVISIONED_CONCURRENCY) {
+    throw new Error(
+      `Stage ${name}: offerPageProvisionedConcurrency must be a whole number from 0 (none) to ${MAX_PROVISIONED_CONCURRENCY}, got ${provisioned}`,
+    );
   }
   return config;
 }

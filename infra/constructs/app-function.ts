@@ -1,8 +1,8 @@
 import { join } from 'node:path';
-import { Duration, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Policy, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, type CfnFunction, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { Alias, Architecture, type CfnFunction, type IFunction, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
@@ -23,6 +23,8 @@ export const TRACING_POLICY_ID = 'TracingPolicy';
 export const TRACING_ACTIONS = ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'] as const;
 /** Lambda's asynchronous retries of a failed scheduled run (its maximum). */
 export const SCHEDULED_RUN_RETRIES = 2;
+/** The alias that holds a function's provisioned concurrency; its routes invoke it. */
+export const LIVE_ALIAS = 'live';
 
 export interface AppFunctionProps {
   readonly spec: FunctionSpec;
@@ -32,6 +34,11 @@ export interface AppFunctionProps {
   readonly environment: Record<string, string>;
   /** Where failed asynchronous invocations (scheduled runs) go. */
   readonly deadLetterQueue?: IQueue;
+  /**
+   * Execution environments kept initialised (Lambda provisioned concurrency) on an alias
+   * `LIVE_ALIAS` of the current version. Absent or 0: no version and no alias.
+   */
+  readonly provisionedConcurrency?: number;
 }
 
 /**
@@ -43,6 +50,13 @@ export class AppFunction extends Construct {
   readonly function: NodejsFunction;
   readonly role: Role;
   readonly logGroup: LogGroup;
+  /** The `live` alias with the provisioned environments; absent when the function has none. */
+  readonly alias?: Alias;
+  /**
+   * What callers invoke: the alias when there is one (so requests reach the provisioned
+   * environments, not $LATEST), the function otherwise.
+   */
+  readonly invokeTarget: IFunction;
 
   constructor(scope: Construct, id: string, props: AppFunctionProps) {
     super(scope, id);
@@ -80,6 +94,9 @@ export class AppFunction extends Construct {
       // (conditional writes, and the cursor only moves after a run's last page). A run that still
       // fails goes to the dead-letter queue and its alarm.
       retryAttempts: props.deadLetterQueue ? SCHEDULED_RUN_RETRIES : undefined,
+      // Only the alias uses a published version, and CloudFormation deletes the one it replaced
+      // only after the alias has moved (stack cleanup), so old versions need not pile up.
+      currentVersionOptions: { removalPolicy: RemovalPolicy.DESTROY },
     });
 
     // Active tracing, with its grant in a policy of its own: X-Ray's PutTraceSegments and
@@ -95,6 +112,21 @@ export class AppFunction extends Construct {
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason: 'X-Ray PutTraceSegments/PutTelemetryRecords (active tracing) do not support resource-level permissions.',
     });
+
+    // Provisioned concurrency attaches to a version or an alias, never to $LATEST. `currentVersion`
+    // publishes a new version whenever the code or configuration changes (its logical id is a hash
+    // of them), and the alias follows it; CloudFormation waits until the alias's environments are
+    // ready before the update completes.
+    const provisioned = props.provisionedConcurrency ?? 0;
+    if (provisioned > 0) {
+      this.alias = new Alias(this, 'LiveAlias', {
+        aliasName: LIVE_ALIAS,
+        version: this.function.currentVersion,
+        provisionedConcurrentExecutions: provisioned,
+        description: `${spec.description}: the version its routes invoke, ${provisioned} environment(s) kept initialised`,
+      });
+    }
+    this.invokeTarget = this.alias ?? this.function;
   }
 
   /**

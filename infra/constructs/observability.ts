@@ -122,9 +122,47 @@ export class Observability extends Construct {
             syncMetric(OFFICE_SYNC_METRICS.written),
           ]),
         ],
+        ...provisionedConcurrencyRows(props.functions),
       ],
     });
   }
+}
+
+/**
+ * Per function with provisioned environments (its `live` alias): how full they are and how many
+ * invocations found them all busy and ran on an on-demand environment, perhaps a cold start.
+ * Spillover is not an error, so it has no alarm: a steady one means the stage's setting is too
+ * low. The errors, throttles and duration graphs above need nothing: a function's metrics without
+ * a `Resource` dimension add up all its versions and aliases.
+ */
+function provisionedConcurrencyRows(functions: Readonly<Record<string, AppFunction>>): GraphWidget[][] {
+  return Object.entries(functions).flatMap(([name, fn]) =>
+    fn.alias
+      ? [
+          [
+            graph(`${name} provisioned concurrency utilization (max)`, [
+              fn.alias.metric('ProvisionedConcurrencyUtilization', {
+                period: PERIOD,
+                statistic: 'Maximum',
+                label: 'utilization',
+              }),
+            ]),
+            graph(`${name} invocations beyond provisioned concurrency`, [
+              fn.alias.metric('ProvisionedConcurrencySpilloverInvocations', {
+                period: PERIOD,
+                statistic: 'Sum',
+                label: 'spillover',
+              }),
+              fn.alias.metric('ProvisionedConcurrencyInvocations', {
+                period: PERIOD,
+                statistic: 'Sum',
+                label: 'provisioned',
+              }),
+            ]),
+          ],
+        ]
+      : [],
+  );
 }
 
 function graph(title: string, left: IMetric[]): GraphWidget {
