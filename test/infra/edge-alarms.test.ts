@@ -205,8 +205,10 @@ describe('edge alarms stack', () => {
     const mainKeyId = deployed.stack.getLogicalId(
       deployed.stack.observability.alarmTopic.key.node.defaultChild as never,
     );
-    expect(mainTopicId).toMatch(/^ObservabilityAlarmTopic[0-9A-F]{8}$/);
-    expect(mainKeyId).toMatch(/^ObservabilityAlarmTopicKey[0-9A-F]{8}$/);
+    // The IDs the stack had before the topic became a construct of its own (a key placed under the
+    // topic, or a renamed construct, would get another hash and replace the resource).
+    expect(mainTopicId).toBe('ObservabilityAlarmTopicF724909D');
+    expect(mainKeyId).toBe('ObservabilityAlarmTopicKey48516DE9');
     expect(deployed.main[mainTopicId]?.Properties.KmsMasterKeyId).toEqual({ 'Fn::GetAtt': [mainKeyId, 'Arn'] });
   });
 });
