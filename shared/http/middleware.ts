@@ -53,10 +53,11 @@ function header(event: ApiEvent, name: string): string | undefined {
 
 /**
  * What an action route that takes no body (rotate a secret, ping, sync) accepts when a client sends
- * one anyway: `{}`, as many JSON clients post. Anything else is refused as any body would be
- * (malformed JSON, another media type, a field), so a malformed request changes nothing.
+ * one anyway: `{}`, as many JSON clients post, or `null`, what .NET's `PostAsJsonAsync(url, null)`
+ * and `JSON.stringify(null)` send. Anything else is refused as any body would be (malformed JSON,
+ * another media type, a field, another JSON type), so a malformed request changes nothing.
  */
-export const NO_BODY_FIELDS = z.strictObject({});
+export const NO_BODY_FIELDS = z.nullable(z.strictObject({}));
 
 /** Whether a route of this method without a body schema still checks a body it is sent (POST, DELETE). */
 export function checksUndeclaredBody(method: string): boolean {

@@ -154,6 +154,7 @@ describe('partner route middleware', () => {
     it.each([
       ['no body', undefined],
       ['an empty JSON object', '{}'],
+      ['JSON null (.NET PostAsJsonAsync with null, JSON.stringify(null))', 'null'],
       ['whitespace', ' \n'],
     ])('runs with %s', async (_case, body) => {
       const { ran, route } = action();
