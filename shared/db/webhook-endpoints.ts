@@ -39,7 +39,7 @@ export const webhookEndpointKeys = {
 /**
  * The longest endpoint id a request may look up. Ids are opaque to the API (an id of another shape
  * is simply not found), but a sort key over 1,024 bytes is a DynamoDB ValidationException, not a
- * miss: a path id longer than any we issue (`we_` + 24 hex) is answered as absent without a read.
+ * miss (DynamoDB developer guide, "Quotas", sort key length 1 to 1024 bytes; read 2026-11-30): a path id longer than any we issue (`we_` + 24 hex) is answered as absent without a read.
  */
 const MAX_ENDPOINT_ID_LENGTH = 128;
 
