@@ -13,6 +13,7 @@ import {
 } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
+  CfnIntegration,
   type CfnStage,
   HttpApi,
   HttpMethod,
@@ -27,7 +28,7 @@ import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-clo
 import { AttributeType, BillingMode, ProjectionType, StreamViewType, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { EventBus } from 'aws-cdk-lib/aws-events';
 import { Policy, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { type CfnFunction, FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { type CfnFunction, CfnPermission, FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Schedule, ScheduleExpression, ScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
@@ -314,6 +315,20 @@ export class PurchaseOffersStack extends Stack {
   }
 
   /**
+   * Routes of aliased functions: their integrations (created under the first route of each) switch
+   * to the alias only after API Gateway may invoke it, so the deploy that turns provisioned
+   * concurrency on does not send requests to an alias that would refuse them. Nothing without an
+   * alias, so such stacks keep their template.
+   */
+  private integrateAfterPermissions(aliasRoutes: readonly HttpRoute[]): void {
+    const children = aliasRoutes.flatMap((route) => route.node.findAll());
+    const permissions = children.filter((child) => child instanceof CfnPermission);
+    for (const integration of children.filter((child) => child instanceof CfnIntegration)) {
+      integration.node.addDependency(...permissions);
+    }
+  }
+
+  /**
    * The function's provisioned environments, 0 when none. Only for a function that API Gateway
    * alone invokes (routes, the authorizer): schedules, the table stream, queues, timers, rotations
    * and other functions invoke the function itself, and would miss the alias's environments.
@@ -409,6 +424,7 @@ export class PurchaseOffersStack extends Stack {
       return integration;
     };
 
+    const aliasRoutes: HttpRoute[] = [];
     for (const route of routes) {
       const [httpRoute] = this.api.addRoutes({
         path: route.path,
@@ -416,6 +432,7 @@ export class PurchaseOffersStack extends Stack {
         integration: integrationFor(route.function),
         authorizer: route.auth === 'partner' ? authorizer : undefined,
       }) as [HttpRoute];
+      if (this.functions[route.function]?.alias) aliasRoutes.push(httpRoute);
       // Route settings name route keys, which must exist before the stage refers to them.
       if (route.throttle) this.apiStage.node.addDependency(httpRoute);
       if (route.auth === 'public') {
@@ -427,6 +444,8 @@ export class PurchaseOffersStack extends Stack {
         });
       }
     }
+
+    this.integrateAfterPermissions(aliasRoutes);
 
     // The construct writes `IdentitySource: []`; CreateAuthorizer wants the property left out when
     // there is none (optional for REQUEST authorizers without caching), not an empty list.

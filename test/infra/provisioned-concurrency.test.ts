@@ -98,6 +98,18 @@ describe('offer page with provisioned concurrency (stage setting above 0)', () =
     expect(onFunction).toEqual([]);
   });
 
+  it('switches the integration to the alias only once those permissions exist', () => {
+    const aliasPermissionIds = provisioned
+      .ofType('AWS::Lambda::Permission')
+      .filter(
+        ([, permission]) => JSON.stringify(permission.Properties.FunctionName) === JSON.stringify({ Ref: aliasId }),
+      )
+      .map(([id]) => id);
+    for (const key of pageRouteKeys) {
+      expect(integrationOf(key)?.DependsOn).toEqual(expect.arrayContaining(aliasPermissionIds));
+    }
+  });
+
   it("graphs the alias's utilization and spillover on the dashboard", () => {
     const [[, dashboard]] = ofType('AWS::CloudWatch::Dashboard') as [[string, Resource]];
     const body = JSON.stringify(dashboard.Properties.DashboardBody);
@@ -131,8 +143,9 @@ describe('offer page without provisioned concurrency (0)', () => {
     expect([ofType('AWS::Lambda::Alias'), ofType('AWS::Lambda::Version')]).toEqual([[], []]);
   });
 
-  it.each(pageRouteKeys)('route %s invokes the page function itself', (key) => {
+  it.each(pageRouteKeys)('route %s invokes the page function itself, as before', (key) => {
     expect(integrationOf(key)?.Properties.IntegrationUri).toEqual({ 'Fn::GetAtt': [functionId, 'Arn'] });
+    expect(integrationOf(key)?.DependsOn).toBeUndefined();
   });
 
   it("lets API Gateway invoke the function for each of the page's routes", () => {
