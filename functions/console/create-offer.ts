@@ -51,6 +51,31 @@ export interface CreateOfferDeps {
   readonly newKey?: () => string;
 }
 
+/** What the offer form shows besides its values: who the partner is, its offices and their sync freshness. */
+export interface OfferFormContext {
+  /** Undefined: no partner profile yet (the form still renders; creating then fails with its problem). */
+  readonly partner: Partner | undefined;
+  readonly offices: Office[];
+  readonly freshness: SyncFreshness;
+}
+
+/**
+ * The partner, its offices and their sync freshness, read side by side (one round trip); a partner
+ * already read (`known`) is not read again. Both the create and the revise forms render from it.
+ */
+export async function loadOfferFormContext(
+  deps: Pick<CreateOfferDeps, 'partners' | 'offices'>,
+  partnerId: string,
+  known?: Partner,
+): Promise<OfferFormContext> {
+  const [partner, offices, freshness] = await Promise.all([
+    known ? Promise.resolve(known) : deps.partners.get(partnerId),
+    deps.offices.listForPartner(partnerId),
+    deps.offices.syncFreshness(partnerId),
+  ]);
+  return { partner, offices, freshness };
+}
+
 /**
  * Time the office sync may take when the console asks for it: it answers inside the console
  * function's 10 s timeout (a partner has a handful of offices, one directory page).
@@ -135,12 +160,11 @@ export function createOfferPages(deps: CreateOfferDeps): {
       headers?: Record<string, string>;
     } = {},
   ): Promise<ApiResult> => {
-    const { partnerId } = request.session;
-    const [partner, offices, freshness] = await Promise.all([
-      options.partner ? Promise.resolve(options.partner) : deps.partners.get(partnerId),
-      deps.offices.listForPartner(partnerId),
-      deps.offices.syncFreshness(partnerId),
-    ]);
+    const { partner, offices, freshness } = await loadOfferFormContext(
+      deps,
+      request.session.partnerId,
+      options.partner,
+    );
     if (partner && !mayCreateOffers(partner)) return cannotCreateOffersPage(request, partner);
     const text = OFFER_FORM_TEXT[request.locale];
     const values = options.values ?? initialValues(offices, request.locale);

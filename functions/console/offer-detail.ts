@@ -13,7 +13,13 @@ import { html } from '../../shared/render/html.ts';
 import { buildOfferMessage } from '../../shared/render/offer-message.ts';
 import { offerUrl } from '../../shared/render/offer-view.ts';
 import { deactivateBody, messageQuery, reviseOfferBody, TEXT_LIMITS } from '../../shared/schemas/offers.ts';
-import { cannotCreateOffersPage, postedKey, toSendPage } from './create-offer.ts';
+import {
+  cannotCreateOffersPage,
+  loadOfferFormContext,
+  type OfferFormContext,
+  postedKey,
+  toSendPage,
+} from './create-offer.ts';
 import { consolePage } from './layout.ts';
 import {
   chosenSkus,
@@ -62,6 +68,9 @@ async function ownOffer({ event, session }: ConsoleRequest): Promise<Offer | und
     throw error;
   }
 }
+
+const formContext = (partnerId: string) =>
+  loadOfferFormContext({ partners: partnerStore, offices: officeStore }, partnerId);
 
 /** The console's 404 page: never a 403, so a partner learns nothing of others' offers. */
 export function offerNotFoundPage({ locale, session }: Pick<ConsoleRequest, 'locale' | 'session'>): ApiResult {
@@ -234,14 +243,10 @@ async function reviseFormPage(
   request: ConsoleRequest,
   offer: Offer,
   statusCode: number,
-  options: { values?: FormValues; errors?: FormErrors; key?: string; notice?: string } = {},
+  options: { values?: FormValues; errors?: FormErrors; key?: string; notice?: string; context?: OfferFormContext } = {},
 ): Promise<ApiResult> {
   const { locale, session } = request;
-  const [partner, offices, freshness] = await Promise.all([
-    partnerStore.get(session.partnerId),
-    officeStore.listForPartner(session.partnerId),
-    officeStore.syncFreshness(session.partnerId),
-  ]);
+  const { partner, offices, freshness } = options.context ?? (await formContext(session.partnerId));
   if (partner && !mayCreateOffers(partner)) return cannotCreateOffersPage(request, partner);
   const t = OFFERS_TEXT[locale].revise;
   const main = renderOfferForm(options.values ?? reviseFormValues(offer), options.errors ?? NO_ERRORS, {
@@ -278,10 +283,12 @@ function alreadyRevisedPage(request: ConsoleRequest, offer: Offer & { revisedBy:
 
 /** GET /console/offers/{summaryId}/revise: the form prefilled from the offer. */
 export const reviseOfferForm: ConsolePage = async (request) => {
-  const offer = await ownOffer(request);
+  // The form's context is read alongside the offer (one round trip instead of two); for an unknown
+  // offer those reads are wasted, which only a wrong link costs.
+  const [offer, context] = await Promise.all([ownOffer(request), formContext(request.session.partnerId)]);
   if (!offer) return offerNotFoundPage(request);
   if (offer.revisedBy !== undefined) return alreadyRevisedPage(request, { ...offer, revisedBy: offer.revisedBy });
-  return reviseFormPage(request, offer, 200);
+  return reviseFormPage(request, offer, 200, { context });
 };
 
 /**
