@@ -23,7 +23,7 @@ import { localPartnerSyncInvoker } from './lambda-invoke.ts';
 import { LocalOfferTimers } from './offer-timers.ts';
 import { ensurePortFree, PortInUseError } from './port.ts';
 import { seedDemo } from './seed.ts';
-import { startTableStreamPoller } from './table-stream.ts';
+import { quietRetryLog, startTableStreamPoller } from './table-stream.ts';
 import { webhookBannerLines } from './webhook-banner.ts';
 import { LocalDeliveryQueue } from './webhook-queue.ts';
 
@@ -166,8 +166,9 @@ try {
     endpoint: dynamo.endpoint,
     tableName: TABLE_NAME,
     deliver: publishOfferEvents,
-    // One line per failed poll (it retries by itself), through the same log rule as the functions.
-    onError: (error) => console.error(`table stream error (retrying): ${errorSummary(error)}`),
+    // The first failed poll of a run and the recovery (it retries by itself), through the same log
+    // rule as the functions.
+    ...quietRetryLog('table stream', (line) => console.error(line), errorSummary),
   });
   stops.push(async () => {
     await stream.stop();
@@ -181,7 +182,7 @@ try {
     endpoint: dynamo.endpoint,
     tableName: TABLE_NAME,
     deliver: countOfferViews,
-    onError: (error) => console.error(`table stream error, views (retrying): ${errorSummary(error)}`),
+    ...quietRetryLog('table stream (views)', (line) => console.error(line), errorSummary),
   });
   stops.push(async () => {
     await viewsStream.stop();

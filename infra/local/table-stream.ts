@@ -20,7 +20,39 @@ export interface TableStreamOptions {
   /** Called with each non-empty batch, as Lambda's event source mapping would invoke the function. */
   readonly deliver: (event: DynamoDBStreamEvent) => Promise<unknown>;
   readonly intervalMs?: number;
+  /** A failed poll (it is retried at the next interval by itself). */
   readonly onError?: (error: unknown) => void;
+  /** The first poll that went through after one or more failed. */
+  readonly onRecovered?: () => void;
+}
+
+/**
+ * The log lines of a poller that retries by itself: the first failure of a run, then nothing until
+ * a poll goes through again, which says how many more failed in between. A DynamoDB Local restart
+ * is then two lines instead of one per poll every 50–200 ms.
+ */
+export function quietRetryLog(
+  label: string,
+  print: (line: string) => void,
+  describe: (error: unknown) => string,
+): Pick<TableStreamOptions, 'onError' | 'onRecovered'> {
+  let failing = false;
+  let more = 0;
+  return {
+    onError: (error) => {
+      if (failing) {
+        more++;
+        return;
+      }
+      failing = true;
+      print(`${label} error (retrying; quiet until it reads again): ${describe(error)}`);
+    },
+    onRecovered: () => {
+      print(`${label} reading again (${more} more failed poll${more === 1 ? '' : 's'} not shown)`);
+      failing = false;
+      more = 0;
+    },
+  };
 }
 
 /**
@@ -35,7 +67,7 @@ export interface TableStreamOptions {
  */
 export async function startTableStreamPoller(
   dynamo: DynamoDBClient,
-  { endpoint, tableName, deliver, intervalMs = 200, onError }: TableStreamOptions,
+  { endpoint, tableName, deliver, intervalMs = 200, onError, onRecovered }: TableStreamOptions,
 ): Promise<TableStreamPoller> {
   const { Table } = await dynamo.send(new DescribeTableCommand({ TableName: tableName }));
   const streamArn = Table?.LatestStreamArn;
@@ -63,6 +95,13 @@ export async function startTableStreamPoller(
   }
   const shards = new Map<string, ShardState>();
   let firstDiscovery = true;
+  // Whether the current tick, and the run of ticks before it, had a failure.
+  let tickFailed = false;
+  let failing = false;
+  const failed = (error: unknown) => {
+    tickFailed = true;
+    onError?.(error);
+  };
 
   const discoverShards = async () => {
     const { StreamDescription } = await streams.send(new DescribeStreamCommand({ StreamArn: streamArn }));
@@ -108,7 +147,7 @@ export async function startTableStreamPoller(
       } catch (error) {
         // Reopened by the next discovery, right after the last record read.
         state.iterator = undefined;
-        onError?.(error);
+        failed(error);
       }
     }
   };
@@ -118,12 +157,15 @@ export async function startTableStreamPoller(
   let timer: NodeJS.Timeout | undefined;
   const tick = () => {
     running = (async () => {
+      tickFailed = false;
       try {
         await discoverShards();
         await pollShards();
       } catch (error) {
-        onError?.(error);
+        failed(error);
       }
+      if (failing && !tickFailed) onRecovered?.();
+      failing = tickFailed;
       if (!stopped) timer = setTimeout(tick, intervalMs);
     })();
   };
