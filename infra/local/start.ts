@@ -112,6 +112,10 @@ try {
     STAGE: 'local',
     POWERTOOLS_SERVICE_NAME: 'purchase-offers',
     POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'INFO',
+    // The stack's API_KEY_CACHE_SECONDS (infra/constructs/environment.ts, not imported: it loads the
+    // CDK). Unset, the authorizer caches nothing, so locally a table outage turned the catalog, which
+    // reads no table, into a 503 where on AWS a key looked up within the minute keeps answering.
+    API_KEY_CACHE_SECONDS: process.env.API_KEY_CACHE_SECONDS ?? '60',
     ...officeSync.env,
   });
   // Webhook deliveries: an in-process queue in place of SQS, set before any handler is loaded, so

@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { freePort } from '../../infra/local/dynamodb.ts';
@@ -19,6 +19,7 @@ function shellEnvironment(extra: Record<string, string>): NodeJS.ProcessEnv {
     'CHECKOUT_URL_TEMPLATE',
     'NODE_OPTIONS',
     'WEBHOOKS_ALLOW_LOOPBACK_HTTP',
+    'API_KEY_CACHE_SECONDS',
   ]) {
     delete env[name];
   }
@@ -238,4 +239,48 @@ describe('npm start with CHECKOUT_URL_TEMPLATE from the environment', () => {
       expect(await logo.text()).toContain('<svg');
     });
   });
+});
+
+describe('npm start while its DynamoDB Local is frozen', () => {
+  let run: Run;
+  let base: string;
+  let dynamoPid: number;
+  const key = generateApiKey();
+
+  beforeAll(async () => {
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    run = npmStart({ PORT: String(port), DEMO_API_KEY: key });
+    await untilReady(run);
+    const dynamoPort = /DynamoDB Local\s+http:\/\/127\.0\.0\.1:(\d+)/.exec(run.stdout())?.[1];
+    dynamoPid = Number(
+      execFileSync('pgrep', ['-f', '--', `LoopbackDynamoDbLocal .*-port ${dynamoPort}$`], { encoding: 'utf8' }).trim(),
+    );
+  }, 90_000);
+
+  afterAll(async () => {
+    if (dynamoPid) process.kill(dynamoPid, 'SIGCONT');
+    run?.child.kill('SIGTERM');
+    await run?.exited;
+  }, 30_000);
+
+  it('answers the catalog for a key the authorizer looked up before, as on AWS, and the table routes with the 503 problem', async () => {
+    const headers = { authorization: `Bearer ${key}` };
+    expect((await fetch(`${base}/v1/offers`, { headers })).status).toBe(200);
+
+    process.kill(dynamoPid, 'SIGSTOP');
+    let catalog: Response;
+    let offers: Response;
+    try {
+      catalog = await fetch(`${base}/v1/catalog?usageLocation=BR`, { headers });
+      offers = await fetch(`${base}/v1/offers`, { headers });
+    } finally {
+      process.kill(dynamoPid, 'SIGCONT');
+    }
+
+    expect(catalog.status).toBe(200);
+    expect(offers.status).toBe(503);
+    expect(offers.headers.get('content-type')).toBe('application/problem+json');
+    expect(offers.headers.get('retry-after')).toBe('5');
+  }, 60_000);
 });
