@@ -135,6 +135,16 @@ function edgePageResponse(statusCode: number, body: string, headers: Record<stri
 }
 
 /**
+ * How long before the function's timeout a route that is still waiting gives up and answers (ms).
+ * Every table call has its own budget, but a route makes several in a row, so together they can
+ * outlast the function: then middy ends the wait with a TimeoutError, which every error policy
+ * answers as the table unavailable (503, Retry-After). Middy's own default leaves 5 ms, too little
+ * to render the error page, write the log line and hand the response back before Lambda stops the
+ * function and API Gateway answers its bare 500 instead.
+ */
+export const ANSWER_BEFORE_TIMEOUT_MS = 500;
+
+/**
  * One route's middy chain, the same for every route: the log context, the access log and security headers, the
  * origin check, then the route's own steps (`steps`, in order), then the error policy, then the
  * handler. The error policy is attached last so that its onError runs first (middy runs onError in
@@ -154,7 +164,7 @@ export function httpRoute(
       request.response = refusal;
     },
   };
-  return middy<ApiEvent, ApiResult, Error, Context>()
+  return middy<ApiEvent, ApiResult, Error, Context>({ timeoutEarlyInMillis: ANSWER_BEFORE_TIMEOUT_MS })
     .use([requestContext(), accessLog(), securityHeaders(), originVerification(check), ...steps, policy])
     .handler((event) => fn(event));
 }
