@@ -145,6 +145,31 @@ function edgePageResponse(statusCode: number, body: string, headers: Record<stri
 export const ANSWER_BEFORE_TIMEOUT_MS = 500;
 
 /**
+ * API Gateway's longest wait for an HTTP API integration (ms): past it the caller gets API
+ * Gateway's bare `503 {"message":"Service Unavailable"}`, whatever the function's own timeout
+ * (AWS, "Amazon API Gateway quotas", HTTP API integration timeout 30 seconds, read 2026-11-30). A
+ * function that also serves a schedule has a longer timeout (the office sync's 300 s), so routes
+ * count from this too.
+ */
+export const HTTP_API_TIMEOUT_MS = 30_000;
+
+/**
+ * The context as the route sees it: time left is the function's or API Gateway's, whichever ends
+ * first, counted from when API Gateway took the request (`timeEpoch`). Without a deadline (the
+ * tests' bare contexts) it is left alone.
+ */
+function withHttpApiDeadline(event: ApiEvent, context: Context): Context {
+  const functionRemaining = context?.getRemainingTimeInMillis;
+  if (typeof functionRemaining !== 'function') return context;
+  const gatewayDeadline = (event.requestContext?.timeEpoch ?? Date.now()) + HTTP_API_TIMEOUT_MS;
+  return {
+    ...context,
+    getRemainingTimeInMillis: () =>
+      Math.max(0, Math.min(functionRemaining.call(context), gatewayDeadline - Date.now())),
+  };
+}
+
+/**
  * One route's middy chain, the same for every route: the log context, the access log and security headers, the
  * origin check, then the route's own steps (`steps`, in order), then the error policy, then the
  * handler. The error policy is attached last so that its onError runs first (middy runs onError in
@@ -164,7 +189,8 @@ export function httpRoute(
       request.response = refusal;
     },
   };
-  return middy<ApiEvent, ApiResult, Error, Context>({ timeoutEarlyInMillis: ANSWER_BEFORE_TIMEOUT_MS })
+  const chain = middy<ApiEvent, ApiResult, Error, Context>({ timeoutEarlyInMillis: ANSWER_BEFORE_TIMEOUT_MS })
     .use([requestContext(), accessLog(), securityHeaders(), originVerification(check), ...steps, policy])
     .handler((event) => fn(event));
+  return (event, context) => chain(event, withHttpApiDeadline(event, context));
 }

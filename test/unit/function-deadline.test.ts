@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import type { Context } from 'aws-lambda';
-import { ANSWER_BEFORE_TIMEOUT_MS, httpRoute } from '../../shared/http/chain.ts';
+import { ANSWER_BEFORE_TIMEOUT_MS, HTTP_API_TIMEOUT_MS, httpRoute } from '../../shared/http/chain.ts';
 import { problemErrors } from '../../shared/http/middleware.ts';
 import type { ApiResult } from '../../shared/http/types.ts';
 import { apiEvent, lambdaContext } from '../support/events.ts';
@@ -55,5 +55,25 @@ describe('a route still waiting on the table near the function timeout', () => {
     );
 
     expect(await within(call, 50)).toBe(stillWaiting);
+  });
+});
+
+describe('a route of a function whose timeout is longer than API Gateway waits', () => {
+  it('answers the 503 problem before API Gateway gives up on it, counted from when API Gateway took the request', async () => {
+    // The office sync's 300 s: the function would wait far longer than the HTTP API's 30 s.
+    const event = apiEvent({ routeKey: 'POST /v1/offices/sync' });
+    const tookRequestAt = Date.now() - (HTTP_API_TIMEOUT_MS - ANSWER_BEFORE_TIMEOUT_MS);
+    const call = hangingRoute()(
+      { ...event, requestContext: { ...event.requestContext, timeEpoch: tookRequestAt } },
+      contextWithRemaining(300_000),
+    );
+
+    const answer = await within(call, ANSWER_BEFORE_TIMEOUT_MS / 2);
+
+    expect(answer).not.toBe(stillWaiting);
+    const response = answer as ApiResult;
+    expect(response.statusCode).toBe(503);
+    expect(response.headers?.['content-type']).toBe('application/problem+json');
+    expect(response.headers?.['retry-after']).toBe('5');
   });
 });
