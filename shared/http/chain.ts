@@ -146,10 +146,10 @@ export const ANSWER_BEFORE_TIMEOUT_MS = 500;
 
 /**
  * API Gateway's longest wait for an HTTP API integration (ms): past it the caller gets API
- * Gateway's bare `503 {"message":"Service Unavailable"}`, whatever the function's own timeout
- * (AWS, "Amazon API Gateway quotas", HTTP API integration timeout 30 seconds, read 2026-11-30). A
- * function that also serves a schedule has a longer timeout (the office sync's 300 s), so routes
- * count from this too.
+ * Gateway's own bare 504, whatever the function's own timeout (AWS, "Amazon API Gateway quotas":
+ * HTTP API integration timeout 30 seconds; AWS Knowledge Center "api-gateway-504-errors": a longer
+ * integration is answered 504; both read 2026-11-30). A function that also serves a schedule has a
+ * longer timeout (the office sync's 300 s), so routes count from this too.
  */
 export const HTTP_API_TIMEOUT_MS = 30_000;
 
