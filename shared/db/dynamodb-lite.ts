@@ -14,6 +14,7 @@ import {
   ConditionFailedError,
   type GetInput,
   type Item,
+  isStorableKey,
   type Key,
   type PutInput,
   type QueryInput,
@@ -496,6 +497,7 @@ export class LiteTable implements Table {
   }
 
   async get(input: GetInput): Promise<Item | undefined> {
+    if (!isStorableKey(input.Key)) return undefined;
     const { Item } = await this.send('GetItem', { TableName: this.name, ...input, Key: toAttributes(input.Key) });
     return Item ? fromAttributes(Item) : undefined;
   }

@@ -17,6 +17,28 @@ import { retry } from '../retry.ts';
 export type Item = Record<string, unknown>;
 export type Key = Readonly<Record<string, string | number>>;
 
+/**
+ * DynamoDB's largest key values (bytes, UTF-8): partition key 2,048, sort key 1,024 (DynamoDB
+ * developer guide, "Quotas": partition key and sort key length; read 2026-11-30). The table's
+ * partition key is `PK` (shared/db/table.ts).
+ */
+const PARTITION_KEY_MAX_BYTES = 2048;
+const SORT_KEY_MAX_BYTES = 1024;
+
+/**
+ * Whether DynamoDB can hold an item under this key at all. A key built from a caller's id (a path
+ * parameter) may be longer, and DynamoDB answers such a key with a ValidationException, not a miss:
+ * both adapters answer a read of it as a miss without a request, and a store writing under a
+ * caller's id checks it first.
+ */
+export function isStorableKey(key: Key): boolean {
+  return Object.entries(key).every(
+    ([name, value]) =>
+      typeof value !== 'string' ||
+      Buffer.byteLength(value, 'utf8') <= (name === 'PK' ? PARTITION_KEY_MAX_BYTES : SORT_KEY_MAX_BYTES),
+  );
+}
+
 type Names = Readonly<Record<string, string>>;
 type ReturnOnConditionFailure = 'ALL_OLD' | 'NONE';
 

@@ -18,6 +18,7 @@ import {
   ConditionFailedError,
   type GetInput,
   type Item,
+  isStorableKey,
   type Key,
   type PutInput,
   type QueryInput,
@@ -96,6 +97,7 @@ export class SdkTable implements Table {
   ) {}
 
   async get(input: GetInput): Promise<Item | undefined> {
+    if (!isStorableKey(input.Key)) return undefined;
     const { Item } = await translated(this.client.send(new GetCommand({ TableName: this.name, ...input })));
     return Item;
   }

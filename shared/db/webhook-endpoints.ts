@@ -13,6 +13,7 @@ import { PARTITIONS, partitionPrefix } from './partitions.ts';
 import {
   type Item,
   isConditionFailed,
+  isStorableKey,
   isTransactionCanceled,
   queryAll,
   type Table,
@@ -35,17 +36,6 @@ export const webhookEndpointKeys = {
   /** A registration's Idempotency-Key record (TTL 24 h), beside the endpoints it may create. */
   idempotencySk: (key: string) => `IDEMPOTENCY#${key}`,
 };
-
-/**
- * The longest endpoint id a request may look up. Ids are opaque to the API (an id of another shape
- * is simply not found), but a sort key over 1,024 bytes is a DynamoDB ValidationException, not a
- * miss (DynamoDB developer guide, "Quotas", sort key length 1 to 1024 bytes; read 2026-11-30): a path id longer than any we issue (`we_` + 24 hex) is answered as absent without a read.
- */
-const MAX_ENDPOINT_ID_LENGTH = 128;
-
-function isStorableId(endpointId: string): boolean {
-  return endpointId.length <= MAX_ENDPOINT_ID_LENGTH;
-}
 
 /**
  * Another request took the Idempotency-Key between our read and our write: the caller reads the
@@ -176,7 +166,6 @@ export class DynamoWebhookEndpointStore {
 
   /** The partner's endpoint, or undefined (none, deleted, or another partner's: ids are per partner). */
   async get(partnerId: string, endpointId: string): Promise<WebhookEndpoint | undefined> {
-    if (!isStorableId(endpointId)) return undefined;
     const item = await this.table.get({
       Key: { PK: webhookEndpointKeys.pk(partnerId), SK: webhookEndpointKeys.sk(endpointId) },
       ConsistentRead: true,
@@ -202,8 +191,9 @@ export class DynamoWebhookEndpointStore {
    * @throws NotFoundError `webhook-endpoint-not-found` when there is no such endpoint (or it is deleted).
    */
   async delete(partnerId: string, endpointId: string, at: Date): Promise<void> {
-    if (!isStorableId(endpointId)) throw webhookEndpointNotFound(endpointId);
     const pk = webhookEndpointKeys.pk(partnerId);
+    // An id too long for a key names no endpoint: DynamoDB would refuse the write, not fail its condition.
+    if (!isStorableKey({ PK: pk, SK: webhookEndpointKeys.sk(endpointId) })) throw webhookEndpointNotFound(endpointId);
     try {
       await this.table.transactWrite([
         {
@@ -241,10 +231,11 @@ export class DynamoWebhookEndpointStore {
    * @throws NotFoundError `webhook-endpoint-not-found` when there is no such endpoint.
    */
   async enable(partnerId: string, endpointId: string, at: Date): Promise<WebhookEndpoint> {
-    if (!isStorableId(endpointId)) throw webhookEndpointNotFound(endpointId);
+    const key = { PK: webhookEndpointKeys.pk(partnerId), SK: webhookEndpointKeys.sk(endpointId) };
+    if (!isStorableKey(key)) throw webhookEndpointNotFound(endpointId);
     try {
       const updated = await this.table.update({
-        Key: { PK: webhookEndpointKeys.pk(partnerId), SK: webhookEndpointKeys.sk(endpointId) },
+        Key: key,
         UpdateExpression: 'SET #status = :enabled, updatedAt = :at REMOVE disabledReason, failingSince',
         ConditionExpression: 'attribute_exists(PK) AND attribute_not_exists(deletedAt)',
         ExpressionAttributeNames: { '#status': 'status' },

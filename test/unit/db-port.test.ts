@@ -4,6 +4,7 @@ import {
   batchGetInChunks,
   ConditionFailedError,
   isConditionFailed,
+  isStorableKey,
   isTransactionCanceled,
   type Key,
   queryAll,
@@ -93,6 +94,21 @@ describe('batchGetInChunks', () => {
 
     expect(failure).toBe(throttled);
     expect(requests).toBe(1);
+  });
+});
+
+describe('isStorableKey', () => {
+  it('takes keys up to DynamoDB’s limits, counted in UTF-8 bytes: partition key 2,048, sort key 1,024', () => {
+    expect(isStorableKey({ PK: 'P'.repeat(2048), SK: 'S'.repeat(1024) })).toBe(true);
+    expect(isStorableKey({ PK: 'P'.repeat(2049), SK: 'S' })).toBe(false);
+    expect(isStorableKey({ PK: 'P', SK: 'S'.repeat(1025) })).toBe(false);
+    // 'ç' is two bytes: 513 of them are 1,026 bytes.
+    expect(isStorableKey({ PK: 'P', SK: 'ç'.repeat(513) })).toBe(false);
+    expect(isStorableKey({ PK: 'P', SK: 'ç'.repeat(512) })).toBe(true);
+  });
+
+  it('leaves number key values alone', () => {
+    expect(isStorableKey({ PK: 'P', SK: 12345 })).toBe(true);
   });
 });
 

@@ -209,6 +209,13 @@ describe('LiteTable marshalling', () => {
     expect(await table().get({ Key: KEY })).toBeUndefined();
   });
 
+  it('get: answers a key too long for DynamoDB (a caller’s id) as a miss, without a request', async () => {
+    replies = [json(400, { __type: 'com.amazon.coral.validate#ValidationException' })];
+
+    expect(await table().get({ Key: { PK: 'WEBHOOKS#p', SK: `ENDPOINT#${'a'.repeat(1100)}` } })).toBeUndefined();
+    expect(seen).toEqual([]);
+  });
+
   it('update: marshals values (dropping undefined ones) and unmarshals the returned attributes', async () => {
     replies = [json(200, { Attributes: { views: { N: '8' } } })];
 

@@ -106,6 +106,15 @@ describe('SdkTable requests', () => {
   });
 });
 
+describe('SdkTable reads of keys DynamoDB cannot hold', () => {
+  it('answers a sort key over 1,024 bytes (a caller’s id) as a miss, without a request', async () => {
+    documentClient.on(GetCommand).rejects(new Error('ValidationException: key too long'));
+
+    expect(await table().get({ Key: { PK: 'WEBHOOKS#p', SK: `ENDPOINT#${'a'.repeat(1100)}` } })).toBeUndefined();
+    expect(documentClient.commandCalls(GetCommand)).toHaveLength(0);
+  });
+});
+
 describe('SdkTable errors', () => {
   it('turns ConditionalCheckFailedException into ConditionFailedError with its marshalled item unmarshalled', async () => {
     const sdkError = new ConditionalCheckFailedException({
