@@ -9,7 +9,7 @@ import { sdkTable } from '../../shared/db/sdk-table.ts';
 import type { Offer } from '../../shared/domain/offer.ts';
 import { generateSummaryId } from '../../shared/domain/summary-id.ts';
 import {
-  activeOfficeId,
+  apiOffer,
   countedCounters,
   LOCAL_API_KEY,
   LOCAL_BASE_URL,
@@ -29,24 +29,9 @@ const USER_AGENT =
 
 const localTable = sdkTable(process.env.LOCAL_TABLE_NAME ?? '', process.env.LOCAL_DDB_ENDPOINT);
 
-async function createOffer(extra: Record<string, unknown> = {}, key = LOCAL_API_KEY) {
-  return partnerApi('/v1/offers', {
-    method: 'POST',
-    key,
-    body: {
-      officeId: await activeOfficeId(key),
-      usageLocation: 'BR',
-      items: [
-        { sku: 'M365_BUSINESS_STANDARD', licenses: 10 },
-        { sku: 'TEAMS_ESSENTIALS', licenses: 2 },
-      ],
-      delegatedAdmin: true,
-      locale: 'en',
-      customization: { intro: 'We sized this for your team of ten.', closing: 'Talk soon!' },
-      ...extra,
-    },
-  });
-}
+/** The demo offer with a customised message, so the page's texts show. */
+const createOffer = (extra: Record<string, unknown> = {}, key = LOCAL_API_KEY) =>
+  apiOffer({ customization: { intro: 'We sized this for your team of ten.', closing: 'Talk soon!' }, ...extra }, key);
 
 let browser: Browser;
 let page: Page;

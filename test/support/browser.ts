@@ -52,14 +52,15 @@ export async function activeOfficeId(key = LOCAL_API_KEY): Promise<string> {
 }
 
 /**
- * A fresh offer of the seeded demo partner through the partner API, with delegated administration
- * offered (for pages that only need one to exist).
+ * A fresh offer through the partner API (the seeded demo partner's unless another key is given),
+ * with delegated administration offered: the 201 answer (summaryId, url, …).
  */
-export async function apiOffer(extra: Record<string, unknown> = {}): Promise<{ summaryId: string; url: string }> {
+export async function apiOffer(extra: Record<string, unknown> = {}, key = LOCAL_API_KEY) {
   return partnerApi('/v1/offers', {
     method: 'POST',
+    key,
     body: {
-      officeId: await activeOfficeId(),
+      officeId: await activeOfficeId(key),
       usageLocation: 'BR',
       items: [
         { sku: 'M365_BUSINESS_STANDARD', licenses: 10 },

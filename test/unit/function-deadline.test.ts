@@ -27,6 +27,19 @@ function within<T>(call: Promise<T>, ms: number): Promise<T | typeof stillWaitin
 /** A route whose table calls, each within its own budget, together outlast the function. */
 const hangingRoute = () => httpRoute([], problemErrors(), () => new Promise<ApiResult>(() => {}));
 
+/** The 503 problem with Retry-After that every route answers when it runs out of time. */
+function expectUnavailableProblem(answer: unknown): void {
+  expect(answer).not.toBe(stillWaiting);
+  const response = answer as ApiResult;
+  expect(response.statusCode).toBe(503);
+  expect(response.headers?.['content-type']).toBe('application/problem+json');
+  expect(response.headers?.['retry-after']).toBe('5');
+  expect(JSON.parse(String(response.body))).toMatchObject({
+    type: 'urn:purchase-offers:problem:service-unavailable',
+    status: 503,
+  });
+}
+
 describe('a route still waiting on the table near the function timeout', () => {
   it('answers the 503 problem with Retry-After as soon as only the answer margin is left, not in the last few ms', async () => {
     const call = hangingRoute()(
@@ -37,15 +50,7 @@ describe('a route still waiting on the table near the function timeout', () => {
     // Middy's default margin (5 ms) would still be waiting here, with the last 5 ms to answer in.
     const answer = await within(call, ANSWER_BEFORE_TIMEOUT_MS / 2);
 
-    expect(answer).not.toBe(stillWaiting);
-    const response = answer as ApiResult;
-    expect(response.statusCode).toBe(503);
-    expect(response.headers?.['content-type']).toBe('application/problem+json');
-    expect(response.headers?.['retry-after']).toBe('5');
-    expect(JSON.parse(String(response.body))).toMatchObject({
-      type: 'urn:purchase-offers:problem:service-unavailable',
-      status: 503,
-    });
+    expectUnavailableProblem(answer);
   });
 
   it('leaves a route with more time than the margin waiting', async () => {
@@ -70,10 +75,6 @@ describe('a route of a function whose timeout is longer than API Gateway waits',
 
     const answer = await within(call, ANSWER_BEFORE_TIMEOUT_MS / 2);
 
-    expect(answer).not.toBe(stillWaiting);
-    const response = answer as ApiResult;
-    expect(response.statusCode).toBe(503);
-    expect(response.headers?.['content-type']).toBe('application/problem+json');
-    expect(response.headers?.['retry-after']).toBe('5');
+    expectUnavailableProblem(answer);
   });
 });
